@@ -1,0 +1,53 @@
+# Attrib — the two commands of the README are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+ONLY ?=
+PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: venv demo test quality bench fix chromium compile-deps serve
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+# Debian's chromium drives the browser tests; installed here when it is missing.
+chromium:
+	@test -x $(CHROMIUM) || { echo "Installation de chromium (Debian)…"; \
+	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+
+demo: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py charger_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: venv
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv chromium
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+quality: venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy attrib/engine
+	$(PY) manage.py makemigrations --check --dry-run
+
+fix: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv
+	$(PY) -m benchmarks $(ONLY)
+
+compile-deps:
+	$(PYTHON) -m piptools compile -q --generate-hashes --allow-unsafe requirements/base.in -o requirements/base.txt
+	$(PYTHON) -m piptools compile -q --generate-hashes --allow-unsafe requirements/dev.in -o requirements/dev.txt

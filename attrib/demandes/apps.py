@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemandesConfig(AppConfig):
+    name = "attrib.demandes"
+    label = "demandes"

@@ -1,0 +1,1 @@
+"""Attrib's pure core: the rules as code. Imports no Django (``tests/test_architecture.py``)."""

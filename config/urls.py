@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("connexion/", auth_views.LoginView.as_view(template_name="common/connexion.html"), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/", include("attrib.api.urls")),
+    path("demandes/", include("attrib.demandes.urls")),
+    path("", include("attrib.common.urls")),
+]

@@ -1,0 +1,1 @@
+"""Shared fixtures. Domain fixtures live in ``tests/<app>/conftest.py`` or ``tests/factories.py``."""
