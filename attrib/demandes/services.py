@@ -243,11 +243,14 @@ def _controle_metier(demande: Demande, erreurs: dict[str, list[str]]) -> None:
         erreurs["typologie_max"] = ["La typologie maximale doit être supérieure ou égale à la typologie minimale."]
     if demande.dalo_reconnu and not demande.dalo_date_decision:
         erreurs["dalo_date_decision"] = ["Indiquez la date de la décision de la commission de médiation DALO."]
-    if demande.revenu_fiscal_reference is not None and demande.annee_revenu_fiscal and demande.date_depot_initiale:
-        if demande.annee_revenu_fiscal > demande.date_depot_initiale.year:
-            erreurs["annee_revenu_fiscal"] = [
-                "L'année du revenu fiscal de référence ne peut pas être postérieure au dépôt."
-            ]
+    if (
+        demande.annee_revenu_fiscal
+        and demande.date_depot_initiale
+        and demande.annee_revenu_fiscal > demande.date_depot_initiale.year
+    ):
+        erreurs["annee_revenu_fiscal"] = [
+            "L'année du revenu fiscal de référence ne peut pas être postérieure au dépôt."
+        ]
 
 
 def _verifier_active(demande: Demande) -> None:
