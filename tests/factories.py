@@ -1,0 +1,142 @@
+"""Factories shared by every test package. Demands are created through the real service."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import factory
+
+from attrib.demandes import enums
+from attrib.demandes.models import Demande, PrioriteLegale
+from attrib.demandes.services import demande_enregistrer
+from attrib.organisations.models import Membership, Organisation, Role, TypeOrganisation, User
+from attrib.territoires.models import EPCI, Commune
+
+NARBONNE, GRUISSAN, COURSAN, CARCASSONNE = "11262", "11170", "11106", "11069"
+
+
+def territoire_minimal() -> EPCI:
+    """Grand Narbonne with three member communes, and Carcassonne outside it (real COG codes)."""
+    epci, _ = EPCI.objects.get_or_create(siren="241100593", defaults={"nom": "CA Le Grand Narbonne", "nature": "CA"})
+    carca, _ = EPCI.objects.get_or_create(siren="200035715", defaults={"nom": "CA Carcassonne Agglo", "nature": "CA"})
+    for code, nom, e in [
+        (NARBONNE, "Narbonne", epci),
+        (GRUISSAN, "Gruissan", epci),
+        (COURSAN, "Coursan", epci),
+        (CARCASSONNE, "Carcassonne", carca),
+    ]:
+        Commune.objects.get_or_create(
+            code_insee=code, defaults={"nom": nom, "departement": "11", "region": "76", "epci": e}
+        )
+    for code, lettre, libelle, sensible in [
+        ("dalo", "", "Reconnu prioritaire et urgent (DALO)", False),
+        ("l441_a", "a", "Personne en situation de handicap", True),
+        ("l441_g", "g", "Violences au sein du couple", True),
+        ("l441_k", "k", "Personne dépourvue de logement", False),
+    ]:
+        PrioriteLegale.objects.get_or_create(
+            code=code,
+            defaults={
+                "lettre": lettre,
+                "libelle": libelle,
+                "base_legale": "L441-1 CCH",
+                "sensible": sensible,
+                "date_debut": date(2017, 1, 27),
+            },
+        )
+    return epci
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Agent{n}")
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse-test")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    nom = factory.Sequence(lambda n: f"Organisation {n}")
+    type = TypeOrganisation.GUICHET
+
+    @factory.post_generation
+    def communes(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.perimetre.set(Commune.objects.filter(code_insee__in=extracted))
+
+
+def guichet(
+    nom: str = "Guichet Narbonne", code: str = "NAR01", communes: tuple[str, ...] = (NARBONNE,)
+) -> Organisation:
+    org = OrganisationFactory(
+        nom=nom,
+        type=TypeOrganisation.GUICHET,
+        code_guichet=code,
+        communes=list(communes),
+        commune_id=communes[0] if communes else None,
+    )
+    return org
+
+
+def membre(organisation: Organisation, role: str = Role.GESTIONNAIRE, **kwargs: Any) -> User:
+    user = UserFactory(**kwargs)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def donnees_demande(**surcharges: Any) -> dict[str, Any]:
+    donnees: dict[str, Any] = {
+        "statut_logement_actuel": enums.StatutLogementActuel.LOCATAIRE_PARC_PRIVE,
+        "typologie_min": 2,
+        "typologie_max": 3,
+        "revenu_fiscal_reference": 18000,
+        "annee_revenu_fiscal": 2024,
+        "motif_principal": enums.Motif.TROP_CHER,
+    }
+    donnees.update(surcharges)
+    return donnees
+
+
+def personne(role: str = enums.RolePersonne.DEMANDEUR, **surcharges: Any) -> dict[str, Any]:
+    p: dict[str, Any] = {
+        "role": role,
+        "nom": "Martin",
+        "prenoms": "Léa",
+        "date_naissance": date(1990, 5, 17),
+        "civilite": enums.Civilite.MADAME,
+        "situation_familiale": enums.SituationFamiliale.CELIBATAIRE,
+        "salaires": 1500,
+    }
+    p.update(surcharges)
+    return p
+
+
+def creer_demande(
+    *,
+    guichet_org: Organisation,
+    auteur: Any = None,
+    communes: tuple[str, ...] = (NARBONNE,),
+    personnes: list[dict[str, Any]] | None = None,
+    priorites: tuple[str, ...] = (),
+    date_depot: date | None = None,
+    aujourd_hui: date | None = None,
+    **donnees: Any,
+) -> Demande:
+    return demande_enregistrer(
+        guichet=guichet_org,
+        auteur=auteur,
+        donnees=donnees_demande(**donnees),
+        personnes=personnes or [personne()],
+        communes=list(communes),
+        priorites=list(priorites),
+        date_depot=date_depot,
+        aujourd_hui=aujourd_hui,
+    )
