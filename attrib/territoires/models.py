@@ -38,7 +38,9 @@ class Commune(models.Model):
     code_insee = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField("nom", max_length=200)
     departement = models.CharField("département", max_length=3, db_index=True)
-    region = models.CharField("région", max_length=2, db_index=True)
+    region = models.CharField(
+        "région", max_length=3, db_index=True, help_text="Code COG ; 3 caractères pour les collectivités d'outre-mer"
+    )
     population = models.PositiveIntegerField("population municipale", default=0)
     epci = models.ForeignKey(EPCI, on_delete=models.PROTECT, null=True, blank=True, related_name="communes")
     zone_plafond = models.CharField(
