@@ -144,6 +144,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API REST d'Attrib (gestion partagée de la demande de logement social).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per closed list of the domain (several serializers share them).
+    "ENUM_NAME_OVERRIDES": {
+        "StatutDemandeEnum": "attrib.demandes.enums.StatutDemande",
+        "StatutValidationEnum": "attrib.demandes.enums.StatutValidation",
+        "StatutPieceEnum": "attrib.demandes.enums.StatutPiece",
+        "MotifEnum": "attrib.demandes.enums.Motif",
+        "MotifRadiationEnum": "attrib.demandes.enums.MotifRadiation",
+        "TypeLogementEnum": "attrib.demandes.enums.TypeLogement",
+        "RolePersonneEnum": "attrib.demandes.enums.RolePersonne",
+        "RoleMembreEnum": "attrib.organisations.models.Role",
+    },
 }
 
 LOGGING = {

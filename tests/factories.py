@@ -8,8 +8,8 @@ from typing import Any
 import factory
 
 from attrib.demandes import enums
-from attrib.demandes.models import Demande, PrioriteLegale
-from attrib.demandes.services import demande_enregistrer
+from attrib.demandes.models import Demande
+from attrib.demandes.services import demande_enregistrer, priorites_charger
 from attrib.organisations.models import Membership, Organisation, Role, TypeOrganisation, User
 from attrib.territoires.models import EPCI, Commune
 
@@ -17,7 +17,8 @@ NARBONNE, GRUISSAN, COURSAN, CARCASSONNE = "11262", "11170", "11106", "11069"
 
 
 def territoire_minimal() -> EPCI:
-    """Grand Narbonne with three member communes, and Carcassonne outside it (real COG codes)."""
+    """Grand Narbonne with three member communes, and Carcassonne outside it (real COG codes),
+    plus the L441-1 priorities of ``data/parametres/priorites_l441_1.yaml``."""
     epci, _ = EPCI.objects.get_or_create(siren="241100593", defaults={"nom": "CA Le Grand Narbonne", "nature": "CA"})
     carca, _ = EPCI.objects.get_or_create(siren="200035715", defaults={"nom": "CA Carcassonne Agglo", "nature": "CA"})
     for code, nom, e in [
@@ -29,22 +30,8 @@ def territoire_minimal() -> EPCI:
         Commune.objects.get_or_create(
             code_insee=code, defaults={"nom": nom, "departement": "11", "region": "76", "epci": e}
         )
-    for code, lettre, libelle, sensible in [
-        ("dalo", "", "Reconnu prioritaire et urgent (DALO)", False),
-        ("l441_a", "a", "Personne en situation de handicap", True),
-        ("l441_g", "g", "Violences au sein du couple", True),
-        ("l441_k", "k", "Personne dépourvue de logement", False),
-    ]:
-        PrioriteLegale.objects.get_or_create(
-            code=code,
-            defaults={
-                "lettre": lettre,
-                "libelle": libelle,
-                "base_legale": "L441-1 CCH",
-                "sensible": sensible,
-                "date_debut": date(2017, 1, 27),
-            },
-        )
+    # The L441-1 priorities (codes dalo, l441_a … l441_m) come from the real data file.
+    priorites_charger()
     return epci
 
 
@@ -126,6 +113,7 @@ def creer_demande(
     communes: tuple[str, ...] = (NARBONNE,),
     personnes: list[dict[str, Any]] | None = None,
     priorites: tuple[str, ...] = (),
+    motifs_secondaires: tuple[str, ...] = (),
     date_depot: date | None = None,
     aujourd_hui: date | None = None,
     **donnees: Any,
@@ -137,6 +125,7 @@ def creer_demande(
         personnes=personnes or [personne()],
         communes=list(communes),
         priorites=list(priorites),
+        motifs_secondaires=list(motifs_secondaires),
         date_depot=date_depot,
         aujourd_hui=aujourd_hui,
     )

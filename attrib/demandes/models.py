@@ -211,6 +211,7 @@ class Personne(models.Model):
     nom_naissance = models.CharField("nom de naissance", max_length=100, blank=True)
     prenoms = models.CharField("prénoms", max_length=150)
     nom_normalise = models.CharField(max_length=260, db_index=True, editable=False)
+    nom_naissance_normalise = models.CharField(max_length=100, blank=True, editable=False)
     date_naissance = models.DateField("date de naissance")
     lieu_naissance = models.CharField("lieu de naissance", max_length=100, blank=True)
     nationalite = models.CharField("nationalité", max_length=10, choices=enums.Nationalite.choices, blank=True)
@@ -259,6 +260,7 @@ class Personne(models.Model):
         verbose_name = "personne à loger"
         verbose_name_plural = "personnes à loger"
         ordering = ["demande", "id"]
+        indexes = [models.Index(fields=["date_naissance"], name="personne_date_naissance_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["demande"], condition=Q(role=enums.RolePersonne.DEMANDEUR), name="un_seul_demandeur"
@@ -328,6 +330,10 @@ class PieceJustificative(models.Model):
     fournie_le = models.DateTimeField(null=True, blank=True)
     validee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     validee_le = models.DateTimeField(null=True, blank=True)
+    motif_refus = models.CharField("motif du dernier refus", max_length=300, blank=True)
+    sensible = models.BooleanField(
+        "pièce sensible", default=False, help_text="Révèle une situation de violence ou de santé."
+    )
 
     class Meta:
         verbose_name = "pièce justificative"
@@ -347,6 +353,7 @@ class DoublonPotentiel(models.Model):
     )
     decide_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     decide_le = models.DateTimeField(null=True, blank=True)
+    commentaire = models.TextField("commentaire de la décision", blank=True)
     detecte_le = models.DateTimeField(auto_now_add=True)
 
     class Meta:

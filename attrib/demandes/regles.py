@@ -23,12 +23,26 @@ def _donnees() -> dict[str, list[dict[str, Any]]]:
         return yaml.safe_load(f)  # type: ignore[no-any-return]
 
 
-def parametre(nom: str, jour: date) -> int:
-    """The value in force on ``jour`` (the latest ``date_effet`` not after it)."""
-    valeurs = [v for v in _donnees()[nom] if v["date_effet"] <= jour]
+def _en_vigueur(nom: str, jour: date) -> dict[str, Any]:
+    valeurs = [v for v in _donnees().get(nom, []) if v["date_effet"] <= jour]
     if not valeurs:
         raise ParametreManquant(f"Paramètre « {nom} » non renseigné au {jour:%d/%m/%Y}.")
-    return int(max(valeurs, key=lambda v: v["date_effet"])["mois"])
+    return max(valeurs, key=lambda v: v["date_effet"])
+
+
+def parametre(nom: str, jour: date) -> int:
+    """The duration in months in force on ``jour`` (the latest ``date_effet`` not after it)."""
+    return int(_en_vigueur(nom, jour)["mois"])
+
+
+def valeur(nom: str, jour: date) -> Any:
+    """A non-duration parameter (key ``valeur``) in force on ``jour``."""
+    return _en_vigueur(nom, jour)["valeur"]
+
+
+def parametre_max(nom: str) -> int:
+    """The largest duration in months the parameter ever had (bounds a batch search window)."""
+    return max(int(v["mois"]) for v in _donnees()[nom])
 
 
 def ajouter_mois(jour: date, mois: int) -> date:

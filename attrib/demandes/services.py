@@ -6,16 +6,23 @@ field: ``"revenu_fiscal_reference"``, ``"personnes[1].date_naissance"``, ``"comm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+import yaml
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from attrib.common.models import Evenement
 from attrib.common.services import diff_champs, evenement_enregistrer
 from attrib.demandes import enums, regles
+from attrib.demandes.doublons import doublons_detecter
 from attrib.demandes.models import (
     CommuneSouhaitee,
     CompteurNumero,
@@ -26,6 +33,7 @@ from attrib.demandes.models import (
     SituationPrioritaire,
 )
 from attrib.demandes.normalisation import normaliser_nom
+from attrib.demandes.pieces import pieces_attendues_synchroniser
 from attrib.organisations.models import Organisation
 from attrib.territoires.models import Commune
 
@@ -104,7 +112,8 @@ def _preparer_personnes(
     for i, donnees in enumerate(personnes):
         p = Personne(demande=demande, **donnees)
         p.nom_normalise = normaliser_nom(f"{p.nom} {p.prenoms}")
-        erreurs.update(_valider(p, f"personnes[{i}].", exclude=["demande", "nom_normalise"]))
+        p.nom_naissance_normalise = normaliser_nom(p.nom_naissance or "")[:100]
+        erreurs.update(_valider(p, f"personnes[{i}].", exclude=["demande", "nom_normalise", "nom_naissance_normalise"]))
         objets.append(p)
     _verifier_menage(objets, erreurs)
     return objets
@@ -235,6 +244,8 @@ def demande_enregistrer(
         resume=f"Demande enregistrée sous le numéro {demande.numero_unique} par {guichet}.",
         details={"date_depot_initiale": str(depot), "echeance": str(demande.date_echeance)},
     )
+    pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=guichet, aujourd_hui=jour)
+    doublons_detecter(demandes=[demande], aujourd_hui=jour)
     return demande
 
 
@@ -306,9 +317,24 @@ def demande_modifier(
             organisation=organisation,
             visible_demandeur=True,
             resume=resume or f"Demande modifiée ({len(changements)} champ(s)).",
-            details={"changements": changements},
+            details={"changements": changements, "sensible": _revele_situation_sensible(changements)},
         )
+    pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=organisation)
+    if personnes is not None:
+        doublons_detecter(demandes=[demande])
     return demande
+
+
+def _revele_situation_sensible(changements: dict[str, dict[str, Any]]) -> bool:
+    """Whether a change of priorities or motives involves a sensitive one (hidden from some roles)."""
+    valeurs: set[str] = set()
+    for champ in ("priorites", "motifs_secondaires", "motif_principal"):
+        for cote in ("avant", "apres"):
+            v = changements.get(champ, {}).get(cote)
+            valeurs.update(v if isinstance(v, list) else [v] if v else [])
+    if valeurs & set(enums.MOTIFS_SENSIBLES):
+        return True
+    return PrioriteLegale.objects.filter(code__in=valeurs, sensible=True).exists()
 
 
 @transaction.atomic
@@ -381,35 +407,229 @@ def demande_radier(
     return demande
 
 
+#: Rows per transaction in the lifecycle batch (each demand's change and its audit entry commit together).
+LOT_ECHEANCES = 1000
+#: ``ajouter_mois`` clamps to the end of the month: a notice due on ``jour`` may concern an expiry up
+#: to 3 days after ``jour`` + the notice period (e.g. 28 February → 31 March).
+_MARGE_FIN_DE_MOIS = timedelta(days=3)
+
+
+def _par_lots(elements: Sequence[Any], taille: int = LOT_ECHEANCES) -> Iterable[Sequence[Any]]:
+    for debut in range(0, len(elements), taille):
+        yield elements[debut : debut + taille]
+
+
+def _evenements_demandes(
+    lignes: Iterable[tuple[int, str, dict[str, Any]]], *, action: str, visible_demandeur: bool = True
+) -> None:
+    type_demande = ContentType.objects.get_for_model(Demande)
+    Evenement.objects.bulk_create(
+        Evenement(
+            cible_type=type_demande,
+            cible_id=str(pk),
+            action=action,
+            resume=resume[:300],
+            details=details,
+            visible_demandeur=visible_demandeur,
+        )
+        for pk, resume, details in lignes
+    )
+
+
 def demandes_envoyer_avis_renouvellement(*, aujourd_hui: date | None = None) -> int:
-    """Record the renewal notice for every active demand whose notice date has come (idempotent)."""
+    """Record the renewal notice (R441-2-7) of every active, not yet expired demand whose notice
+    date has come and which has none yet. Bulk and idempotent: a second run the same day, or any
+    later day, records nothing more for the same validity period. Returns the number of notices."""
     jour = _today(aujourd_hui)
+    borne = regles.ajouter_mois(jour, regles.parametre_max("preavis_renouvellement")) + _MARGE_FIN_DE_MOIS
+    candidats = (
+        Demande.objects.actives()
+        .filter(date_avis_renouvellement__isnull=True, date_echeance__gte=jour, date_echeance__lte=borne)
+        .order_by("pk")
+        .values_list("pk", "date_echeance")
+    )
+    dues = [
+        (pk, echeance) for pk, echeance in candidats.iterator(chunk_size=5000) if regles.date_avis(echeance) <= jour
+    ]
     n = 0
-    for demande in Demande.objects.actives().filter(date_avis_renouvellement__isnull=True).iterator():
-        if regles.date_avis(demande.date_echeance) <= jour:
-            with transaction.atomic():
-                Demande.objects.filter(pk=demande.pk).update(date_avis_renouvellement=jour)
-                evenement_enregistrer(
-                    objet=demande,
-                    action="avis_renouvellement",
-                    visible_demandeur=True,
-                    resume=f"Avis de renouvellement : la demande expire le {demande.date_echeance:%d/%m/%Y}.",
-                )
-            n += 1
+    for lot in _par_lots(dues):
+        echeances = dict(lot)
+        with transaction.atomic():
+            ids = list(
+                Demande.objects.select_for_update()
+                .filter(pk__in=echeances, statut=enums.StatutDemande.ACTIVE, date_avis_renouvellement__isnull=True)
+                .values_list("pk", flat=True)
+            )
+            Demande.objects.filter(pk__in=ids).update(date_avis_renouvellement=jour, modifie_le=timezone.now())
+            _evenements_demandes(
+                (
+                    (
+                        pk,
+                        f"Avis de renouvellement : la demande expire le {echeances[pk]:%d/%m/%Y} ; "
+                        "sans renouvellement elle sera radiée.",
+                        {"echeance": str(echeances[pk]), "avis_le": str(jour)},
+                    )
+                    for pk in ids
+                ),
+                action="avis_renouvellement",
+            )
+        n += len(ids)
     return n
 
 
 def demandes_radier_non_renouvelees(*, aujourd_hui: date | None = None) -> int:
-    """Strike off (non-renouvellement) every active demand past its validity."""
+    """Strike off (non-renouvellement) every active demand whose validity ended before
+    ``aujourd_hui``: the day after the échéance. Bulk and idempotent. Returns the number struck off."""
     jour = _today(aujourd_hui)
+    commentaire = "Radiation automatique : demande non renouvelée."
+    libelle = enums.MotifRadiation.NON_RENOUVELLEMENT.label
+    expirees = list(
+        Demande.objects.actives()
+        .filter(date_echeance__lt=jour)
+        .order_by("pk")
+        .values_list("pk", "date_echeance", "date_avis_renouvellement")
+        .iterator(chunk_size=5000)
+    )
     n = 0
-    for demande in Demande.objects.actives().filter(date_echeance__lt=jour).iterator():
-        demande_radier(
-            demande=demande,
-            auteur=None,
-            motif=enums.MotifRadiation.NON_RENOUVELLEMENT,
-            date_radiation=jour,
-            commentaire="Radiation automatique : demande non renouvelée.",
-        )
-        n += 1
+    for lot in _par_lots(expirees):
+        infos = {pk: (echeance, avis) for pk, echeance, avis in lot}
+        with transaction.atomic():
+            ids = list(
+                Demande.objects.select_for_update()
+                .filter(pk__in=infos, statut=enums.StatutDemande.ACTIVE, date_echeance__lt=jour)
+                .values_list("pk", flat=True)
+            )
+            Demande.objects.filter(pk__in=ids).update(
+                statut=enums.StatutDemande.RADIEE,
+                motif_radiation=enums.MotifRadiation.NON_RENOUVELLEMENT,
+                date_radiation=jour,
+                commentaire_radiation=commentaire,
+                modifie_le=timezone.now(),
+            )
+            _evenements_demandes(
+                (
+                    (
+                        pk,
+                        f"Demande radiée le {jour:%d/%m/%Y} : {libelle} (échéance du {infos[pk][0]:%d/%m/%Y}).",
+                        {
+                            "motif": enums.MotifRadiation.NON_RENOUVELLEMENT.value,
+                            "commentaire": commentaire,
+                            "echeance": str(infos[pk][0]),
+                            "avis_renouvellement": str(infos[pk][1]) if infos[pk][1] else None,
+                        },
+                    )
+                    for pk in ids
+                ),
+                action="radiation",
+            )
+        n += len(ids)
     return n
+
+
+@dataclass
+class RapportPriorites:
+    creees: list[str] = field(default_factory=list)
+    modifiees: list[str] = field(default_factory=list)
+    inchangees: list[str] = field(default_factory=list)
+    absentes_du_fichier: list[str] = field(default_factory=list)
+
+
+FICHIER_PRIORITES = Path(__file__).resolve().parents[2] / "data" / "parametres" / "priorites_l441_1.yaml"
+_FIABILITE = re.compile(r"^[VSK](/[VSK])?$")
+_CHAMPS_PRIORITE = ("lettre", "libelle", "base_legale", "sensible", "fiabilite", "date_debut", "date_fin", "ordre")
+
+
+def _lire_priorites(chemin: Path) -> list[dict[str, Any]]:
+    try:
+        with chemin.open(encoding="utf-8") as f:
+            donnees = yaml.safe_load(f) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValidationError({"fichier": [f"Lecture impossible de {chemin.name} : {exc}"]}) from None
+    entrees = donnees.get("priorites") if isinstance(donnees, dict) else None
+    if not isinstance(entrees, list) or not entrees:
+        raise ValidationError({"priorites": [f"{chemin.name} ne contient pas de liste « priorites »."]})
+    erreurs: dict[str, list[str]] = {}
+    vus: set[str] = set()
+    lignes = []
+    for i, e in enumerate(entrees):
+        ou = f"priorites[{i}]"
+        if not isinstance(e, dict):
+            erreurs[ou] = ["Entrée illisible : une priorité est un ensemble de champs (code, libelle, …)."]
+            continue
+        code = str(e.get("code") or "")
+        ligne = {
+            "code": code,
+            "lettre": str(e.get("lettre") or ""),
+            "libelle": str(e.get("libelle") or ""),
+            "base_legale": str(e.get("base_legale") or ""),
+            "sensible": e.get("sensible", False),
+            "fiabilite": str(e.get("fiabilite") or ""),
+            "date_debut": e.get("date_debut"),
+            "date_fin": e.get("date_fin"),
+            "ordre": e.get("ordre", 0),
+        }
+        controles = [
+            (
+                "code",
+                bool(code) and len(code) <= 20 and code not in vus,
+                "code absent, trop long (20 max) ou en double",
+            ),
+            ("lettre", len(ligne["lettre"]) <= 3, "lettre trop longue (3 caractères max)"),
+            ("libelle", 0 < len(ligne["libelle"]) <= 400, "libellé absent ou trop long (400 max)"),
+            ("base_legale", 0 < len(ligne["base_legale"]) <= 200, "base légale absente ou trop longue (200 max)"),
+            ("sensible", isinstance(ligne["sensible"], bool), "attendu true ou false"),
+            ("fiabilite", bool(_FIABILITE.match(ligne["fiabilite"])), "attendu V, S ou K (ou V/K…)"),
+            ("date_debut", isinstance(ligne["date_debut"], date), "date AAAA-MM-JJ attendue"),
+            ("date_fin", ligne["date_fin"] is None or isinstance(ligne["date_fin"], date), "date AAAA-MM-JJ ou null"),
+            ("ordre", isinstance(ligne["ordre"], int) and ligne["ordre"] >= 0, "entier positif attendu"),
+        ]
+        for champ, ok, message in controles:
+            if not ok:
+                erreurs[f"{ou}.{champ}"] = [f"{chemin.name}, {ou} ({code or '?'}) : {message}."]
+        if (
+            isinstance(ligne["date_debut"], date)
+            and isinstance(ligne["date_fin"], date)
+            and ligne["date_fin"] < ligne["date_debut"]
+        ):
+            erreurs[f"{ou}.date_fin"] = [f"{chemin.name}, {ou} ({code}) : la fin de vigueur précède le début."]
+        vus.add(code)
+        lignes.append(ligne)
+    _lever_si_erreurs(erreurs)
+    return lignes
+
+
+@transaction.atomic
+def priorites_charger(*, chemin: Path | None = None, auteur: Any = None) -> RapportPriorites:
+    """Create or update ``PrioriteLegale`` from the dated data file (idempotent). A priority that
+    left the file is kept (demands may refer to it) and reported; end it with ``date_fin``."""
+    lignes = _lire_priorites(chemin or FICHIER_PRIORITES)
+    rapport = RapportPriorites()
+    existantes = {p.code: p for p in PrioriteLegale.objects.select_for_update()}
+    for ligne in lignes:
+        code = ligne["code"]
+        valeurs = {c: ligne[c] for c in _CHAMPS_PRIORITE}
+        priorite = existantes.get(code)
+        if priorite is None:
+            priorite = PrioriteLegale.objects.create(code=code, **valeurs)
+            rapport.creees.append(code)
+            changements = {c: {"avant": None, "apres": str(v)} for c, v in valeurs.items()}
+        else:
+            avant = {c: getattr(priorite, c) for c in _CHAMPS_PRIORITE}
+            changements = diff_champs(avant, valeurs)
+            if not changements:
+                rapport.inchangees.append(code)
+                continue
+            for c, v in valeurs.items():
+                setattr(priorite, c, v)
+            priorite.save()
+            rapport.modifiees.append(code)
+        evenement_enregistrer(
+            objet=priorite,
+            action="referentiel_priorites",
+            auteur=auteur,
+            resume=f"Priorité « {code} » {'créée' if code in rapport.creees else 'mise à jour'} depuis le référentiel.",
+            details={"changements": changements},
+        )
+    codes = {ligne["code"] for ligne in lignes}
+    rapport.absentes_du_fichier = sorted(set(existantes) - codes)
+    return rapport

@@ -1,0 +1,41 @@
+"""What every API view of Attrib shares: French JSON parsing, limit/offset pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+
+from attrib.api.parsers import JSONParserFr
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = 500
+
+
+# Base of the API classes: one class per URL, one method per operation. (A comment, not a docstring:
+# docstrings of API classes are published as descriptions in the OpenAPI schema.)
+class ApiView(APIView):
+    parser_classes = [JSONParserFr]
+    pagination_class = Pagination
+
+
+def reponse_paginee(
+    *,
+    queryset: QuerySet[Any],
+    serializer_class: type[BaseSerializer[Any]],
+    request: Request,
+    view: APIView,
+    context: dict[str, Any] | None = None,
+) -> Response:
+    """One page of ``queryset`` as ``{"count", "next", "previous", "results"}``."""
+    pagination = Pagination()
+    page = pagination.paginate_queryset(queryset, request, view=view)
+    donnees = serializer_class(page, many=True, context={"request": request, **(context or {})}).data
+    return pagination.get_paginated_response(donnees)

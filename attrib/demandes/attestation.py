@@ -1,0 +1,116 @@
+"""Attestation d'enregistrement of a demand (R441-2-4 CCH, DOMAIN.md §1.7), as HTML and PDF.
+
+The attestation gives the numéro unique, the date of first filing (or of the last renewal), the
+end of validity, the registering desk, the household, the wished communes and the *délai
+anormalement long* after which the applicant may go to the DALO mediation commission.
+
+PDF rendering never fetches a network resource: the only URLs WeasyPrint may open are the
+Marianne font files shipped with django-dsfr.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import dsfr
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from attrib.demandes import enums, regles
+from attrib.demandes.models import CommuneSouhaitee, Demande, Personne
+from attrib.engine.parametres import charger_parametres, normaliser_departement
+
+GABARIT = "demandes/pdf/attestation.html"
+POLICES = Path(dsfr.__file__).resolve().parent / "static" / "dsfr" / "dist" / "fonts"
+
+#: Shown when no délai anormalement long can be computed for the demand.
+DAL_NON_CONNU = "Délai anormalement long : fixé par arrêté préfectoral"
+
+
+class _FontsOnlyFetcher(URLFetcher):
+    """Opens local font files of django-dsfr and nothing else (no network, no other file)."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith("file://"):
+            chemin = Path(url.removeprefix("file://")).resolve()
+            if chemin.is_relative_to(POLICES) and chemin.suffix == ".woff":
+                return super().fetch(url, headers)
+        raise ValueError(f"Ressource refusée lors de la génération de l'attestation : {url}")
+
+
+def _libelle_personne(p: Personne) -> str:
+    if p.role == enums.RolePersonne.DEMANDEUR:
+        return "Demandeur"
+    if p.role == enums.RolePersonne.CODEMANDEUR:
+        return "Co-demandeur"
+    if p.enfant_a_naitre:
+        return "Enfant à naître"
+    return str(enums.LienParente(p.lien).label) if p.lien else "Autre personne à loger"
+
+
+def _resume_menage(personnes: list[Personne]) -> str:
+    n = len(personnes)
+    adultes = sum(1 for p in personnes if p.role != enums.RolePersonne.PERSONNE_A_LOGER)
+    enfants = sum(1 for p in personnes if p.lien == enums.LienParente.ENFANT)
+    morceaux = [f"{n} personne{'s' if n > 1 else ''} à loger"]
+    if adultes > 1:
+        morceaux.append("demandeur et co-demandeur")
+    if enfants:
+        morceaux.append(f"dont {enfants} enfant{'s' if enfants > 1 else ''}")
+    return ", ".join(morceaux)
+
+
+def delai_anormalement_long_texte(demande: Demande, jour: date) -> str:
+    """The DAL line: the préfectoral délai in force for the demand's département and smallest
+    typology (reference data read by the engine), or a neutral line when it is not sourced."""
+    regle = charger_parametres().delai_anormalement_long(
+        normaliser_departement(demande.departement), demande.typologie_min, jour
+    )
+    if regle is None:
+        return DAL_NON_CONNU
+    atteint = regles.ajouter_mois(demande.date_depot_initiale, regle.mois)
+    return f"Délai anormalement long : {regle.mois} mois (arrêté préfectoral), soit à partir du {atteint:%d/%m/%Y}"
+
+
+def attestation_contexte(demande: Demande, *, aujourd_hui: date | None = None) -> dict[str, Any]:
+    """Everything the attestation shows, read in three queries."""
+    jour = aujourd_hui or timezone.localdate()
+    personnes = list(Personne.objects.filter(demande=demande).order_by("id"))
+    communes = list(CommuneSouhaitee.objects.filter(demande=demande).select_related("commune").order_by("rang"))
+    guichet = demande.guichet
+    preavis = regles.parametre("preavis_renouvellement", demande.date_echeance)
+    return {
+        "demande": demande,
+        "guichet": guichet,
+        "personnes": [{"role": _libelle_personne(p), "personne": p} for p in personnes],
+        "resume_menage": _resume_menage(personnes),
+        "communes": [c.commune for c in communes],
+        "renouvelee": demande.date_dernier_renouvellement is not None,
+        "radiee": demande.statut == enums.StatutDemande.RADIEE,
+        "preavis_mois": preavis,
+        "dal_texte": delai_anormalement_long_texte(demande, jour),
+        "edite_le": jour,
+        "polices": POLICES.as_uri(),
+    }
+
+
+def attestation_html(demande: Demande, *, aujourd_hui: date | None = None) -> str:
+    """The attestation as a self-contained HTML page (French)."""
+    return render_to_string(GABARIT, attestation_contexte(demande, aujourd_hui=aujourd_hui))
+
+
+def attestation_pdf(demande: Demande, *, aujourd_hui: date | None = None) -> bytes:
+    """The attestation as PDF bytes (A4), rendered offline by WeasyPrint."""
+    polices = FontConfiguration()
+    document = HTML(
+        string=attestation_html(demande, aujourd_hui=aujourd_hui),
+        base_url=POLICES.as_uri() + "/",
+        url_fetcher=_FontsOnlyFetcher(allowed_protocols=("file",)),
+    )
+    pdf: bytes = document.write_pdf(font_config=polices)
+    return pdf

@@ -1,0 +1,363 @@
+"""Supporting documents (pièces justificatives) of a demand.
+
+Which documents a demand needs comes from the dated file ``data/parametres/pieces_justificatives.yaml``:
+each criterion (identité, ressources, logement actuel, DALO, each L441-1 priority…) lists its
+documents and the condition under which the demand needs them. A document goes
+``manquante`` → ``fournie`` (deposit) → ``validee``; a refusal sends it back to ``manquante`` with
+a reason. When every document of a priority criterion is validated, the declared
+``SituationPrioritaire`` is validated too.
+
+Permission checks belong to the views; these services refuse invalid transitions with French
+``ValidationError`` messages and record every change in the audit trail.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from attrib.common.services import evenement_enregistrer
+from attrib.demandes import enums
+from attrib.demandes.models import Demande, Personne, PieceJustificative, PrioriteLegale, SituationPrioritaire
+
+FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "pieces_justificatives.yaml"
+
+#: File types accepted for a document (a scan or a photo).
+EXTENSIONS_ACCEPTEES = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+@dataclass(frozen=True)
+class PieceAttendue:
+    critere: str
+    libelle: str
+    sensible: bool
+
+
+@dataclass(frozen=True)
+class _Situation:
+    """What the conditions look at, read once per demand."""
+
+    demande: Demande
+    personnes: Sequence[Personne]
+    priorites: frozenset[str]
+    motifs: frozenset[str]
+
+
+def _handicap(s: _Situation) -> bool:
+    d = s.demande
+    return d.besoin_fauteuil or d.besoin_logement_adapte or any(p.handicap for p in s.personnes)
+
+
+CONDITIONS: dict[str, Callable[[_Situation, Sequence[str]], bool]] = {
+    "toujours": lambda s, v: True,
+    "codemandeur": lambda s, v: any(p.role == enums.RolePersonne.CODEMANDEUR for p in s.personnes),
+    "nationalite_hors_ue": lambda s, v: any(
+        p.nationalite == enums.Nationalite.HORS_UE and p.role != enums.RolePersonne.PERSONNE_A_LOGER
+        for p in s.personnes
+    ),
+    "baisse_revenus": lambda s, v: s.demande.revenu_n1_si_baisse is not None,
+    "enfants": lambda s, v: any(p.lien == enums.LienParente.ENFANT for p in s.personnes),
+    "motif": lambda s, v: bool(s.motifs & set(v)),
+    "logement_actuel": lambda s, v: s.demande.statut_logement_actuel in v,
+    "expulsion": lambda s, v: s.demande.procedure_expulsion != enums.ProcedureExpulsion.AUCUNE,
+    "non_decent": lambda s, v: s.demande.logement_non_decent or s.demande.arrete_insalubrite,
+    "handicap": lambda s, v: _handicap(s),
+    "dalo": lambda s, v: s.demande.dalo_reconnu or "dalo" in s.priorites,
+}
+#: Condition of the priority criteria: the priority whose code is the criterion's code is declared.
+SITUATION = "situation"
+
+
+class ReferentielInvalide(ValueError):
+    """The data file is malformed; the message says where."""
+
+
+def _verifier_condition(bloc: dict[str, Any], ou: str) -> None:
+    condition = bloc.get("condition", "toujours")
+    if condition not in CONDITIONS and condition != SITUATION:
+        raise ReferentielInvalide(f"{FICHIER.name}, {ou} : condition inconnue « {condition} ».")
+    if condition in ("motif", "logement_actuel") and not bloc.get("valeurs"):
+        raise ReferentielInvalide(f"{FICHIER.name}, {ou} : la condition « {condition} » demande des valeurs.")
+    connues = {"motif": enums.Motif.values, "logement_actuel": enums.StatutLogementActuel.values}.get(condition)
+    for valeur in bloc.get("valeurs") or []:
+        if connues is not None and valeur not in connues:
+            raise ReferentielInvalide(f"{FICHIER.name}, {ou} : valeur inconnue « {valeur} ».")
+
+
+@cache
+def _versions() -> list[dict[str, Any]]:
+    with FICHIER.open(encoding="utf-8") as f:
+        donnees = yaml.safe_load(f)
+    versions = donnees.get("versions") or []
+    for i, version in enumerate(versions):
+        if not isinstance(version.get("date_effet"), date):
+            raise ReferentielInvalide(f"{FICHIER.name}, versions[{i}] : date_effet manquante ou invalide.")
+        codes: set[str] = set()
+        for j, critere in enumerate(version.get("criteres") or []):
+            ou = f"versions[{i}].criteres[{j}]"
+            code = critere.get("code") or ""
+            if not code or len(code) > 40 or code in codes:
+                raise ReferentielInvalide(f"{FICHIER.name}, {ou} : code absent, trop long ou en double.")
+            codes.add(code)
+            _verifier_condition(critere, ou)
+            for k, piece in enumerate(critere.get("pieces") or []):
+                libelle = piece.get("libelle") or ""
+                if not libelle or len(libelle) > 200:
+                    raise ReferentielInvalide(f"{FICHIER.name}, {ou}.pieces[{k}] : libellé absent ou trop long.")
+                _verifier_condition(piece, f"{ou}.pieces[{k}]")
+    return sorted(versions, key=lambda v: v["date_effet"])
+
+
+def referentiel(jour: date) -> list[dict[str, Any]]:
+    """The criteria of the version in force on ``jour``."""
+    en_vigueur = [v for v in _versions() if v["date_effet"] <= jour]
+    if not en_vigueur:
+        raise ReferentielInvalide(f"Aucune liste de pièces justificatives en vigueur au {jour:%d/%m/%Y}.")
+    return list(en_vigueur[-1]["criteres"])
+
+
+def _condition_remplie(bloc: dict[str, Any], code: str, situation: _Situation) -> bool:
+    condition = bloc.get("condition", "toujours")
+    if condition == SITUATION:
+        return code in situation.priorites
+    return CONDITIONS[condition](situation, bloc.get("valeurs") or ())
+
+
+def pieces_attendues(demande: Demande, *, jour: date | None = None) -> list[PieceAttendue]:
+    """The documents the demand's declared situation calls for, in the order of the data file."""
+    jour = jour or timezone.localdate()
+    priorites = frozenset(demande.situations_prioritaires.values_list("priorite_id", flat=True))
+    motifs = frozenset([demande.motif_principal, *demande.motifs_secondaires.values_list("motif", flat=True)])
+    situation = _Situation(demande, list(demande.personnes.all()), priorites, motifs)
+    sensibles = set(PrioriteLegale.objects.filter(sensible=True).values_list("code", flat=True))
+    attendues: list[PieceAttendue] = []
+    for critere in referentiel(jour):
+        code = critere["code"]
+        if not _condition_remplie(critere, code, situation):
+            continue
+        sensible = bool(critere.get("sensible")) or code in sensibles
+        for piece in critere.get("pieces") or []:
+            if "condition" not in piece or _condition_remplie(piece, code, situation):
+                attendues.append(PieceAttendue(code, piece["libelle"], sensible))
+    return attendues
+
+
+def _evenement(
+    piece: PieceJustificative, *, action: str, resume: str, auteur: Any, organisation: Any, **details: Any
+) -> None:
+    evenement_enregistrer(
+        objet=piece.demande,
+        action=action,
+        auteur=auteur,
+        organisation=organisation,
+        visible_demandeur=True,
+        resume=resume,
+        details={"piece": piece.pk, "critere": piece.critere, "sensible": piece.sensible, **details},
+    )
+
+
+@transaction.atomic
+def pieces_attendues_synchroniser(
+    *, demande: Demande, auteur: Any = None, organisation: Any = None, aujourd_hui: date | None = None
+) -> tuple[int, int]:
+    """Create the missing-document rows the demand now needs and drop the missing ones it no
+    longer needs (a document already provided is kept). Returns ``(ajoutees, retirees)``."""
+    attendues = pieces_attendues(demande, jour=aujourd_hui)
+    cles = {(a.critere, a.libelle) for a in attendues}
+    existantes = {(p.critere, p.libelle): p for p in PieceJustificative.objects.filter(demande=demande)}
+    nouvelles = [
+        PieceJustificative(demande=demande, critere=a.critere, libelle=a.libelle, sensible=a.sensible)
+        for a in attendues
+        if (a.critere, a.libelle) not in existantes
+    ]
+    inutiles = [p.pk for cle, p in existantes.items() if cle not in cles and p.statut == enums.StatutPiece.MANQUANTE]
+    PieceJustificative.objects.bulk_create(nouvelles)
+    PieceJustificative.objects.filter(pk__in=inutiles).delete()
+    if nouvelles or inutiles:
+        evenement_enregistrer(
+            objet=demande,
+            action="pieces_attendues",
+            auteur=auteur,
+            organisation=organisation,
+            visible_demandeur=True,
+            resume=f"Pièces justificatives attendues : {len(nouvelles)} ajoutée(s), {len(inutiles)} retirée(s).",
+            details={
+                "ajoutees": [f"{p.critere} : {p.libelle}" for p in nouvelles],
+                "retirees": len(inutiles),
+                "sensible": any(p.sensible for p in nouvelles),
+            },
+        )
+    return len(nouvelles), len(inutiles)
+
+
+def _verrouiller(piece: PieceJustificative) -> PieceJustificative:
+    piece = PieceJustificative.objects.select_for_update().select_related("demande").get(pk=piece.pk)
+    if piece.demande.statut != enums.StatutDemande.ACTIVE:
+        raise ValidationError(
+            {"statut": [f"La demande {piece.demande.numero_unique} est radiée : ses pièces ne changent plus."]}
+        )
+    return piece
+
+
+def _exiger_auteur(auteur: Any) -> None:
+    if not getattr(auteur, "is_authenticated", False):
+        raise ValidationError({"auteur": ["Cette décision doit être prise par un utilisateur identifié."]})
+
+
+def _supprimer_apres_commit(nom: str | None) -> None:
+    if nom:
+        stockage = PieceJustificative.fichier.field.storage
+        transaction.on_commit(lambda: stockage.delete(nom))
+
+
+@transaction.atomic
+def piece_deposer(
+    *, piece: PieceJustificative, fichier: File[Any], auteur: Any, organisation: Any = None
+) -> PieceJustificative:
+    """Attach a file to an expected document: it becomes ``fournie`` (a previous file is replaced)."""
+    piece = _verrouiller(piece)
+    if piece.statut == enums.StatutPiece.VALIDEE:
+        raise ValidationError(
+            {"fichier": [f"La pièce « {piece.libelle} » est déjà validée : elle ne peut être remplacée."]}
+        )
+    if fichier is None or not getattr(fichier, "size", 0):
+        raise ValidationError({"fichier": ["Le fichier est vide : joignez un document lisible."]})
+    nom_origine = Path(fichier.name or "").name
+    extension = Path(nom_origine).suffix.lower()
+    if extension not in EXTENSIONS_ACCEPTEES:
+        raise ValidationError(
+            {"fichier": [f"Format non accepté ({extension or 'sans extension'}) : déposez un PDF, un JPEG ou un PNG."]}
+        )
+    ancien = piece.fichier.name
+    piece.fichier.save(f"{uuid.uuid4().hex}{extension}", fichier, save=False)
+    piece.statut = enums.StatutPiece.FOURNIE
+    piece.fournie_le = timezone.now()
+    piece.motif_refus = ""
+    piece.save(update_fields=["fichier", "statut", "fournie_le", "motif_refus"])
+    _supprimer_apres_commit(ancien)
+    _evenement(
+        piece,
+        action="piece_deposee",
+        resume=f"Pièce fournie : {piece.libelle}.",
+        auteur=auteur,
+        organisation=organisation,
+        fichier_origine=nom_origine,
+    )
+    return piece
+
+
+@transaction.atomic
+def piece_valider(*, piece: PieceJustificative, auteur: Any, organisation: Any = None) -> PieceJustificative:
+    """Validate a provided document. When every document of a declared priority is validated,
+    the ``SituationPrioritaire`` is validated too."""
+    _exiger_auteur(auteur)
+    piece = _verrouiller(piece)
+    if piece.statut != enums.StatutPiece.FOURNIE:
+        etat = "déjà validée" if piece.statut == enums.StatutPiece.VALIDEE else "pas encore fournie"
+        raise ValidationError({"statut": [f"La pièce « {piece.libelle} » est {etat} : elle ne peut être validée."]})
+    maintenant = timezone.now()
+    piece.statut = enums.StatutPiece.VALIDEE
+    piece.validee_par = auteur
+    piece.validee_le = maintenant
+    piece.save(update_fields=["statut", "validee_par", "validee_le"])
+    _evenement(
+        piece,
+        action="piece_validee",
+        resume=f"Pièce validée : {piece.libelle}.",
+        auteur=auteur,
+        organisation=organisation,
+    )
+    situation = (
+        SituationPrioritaire.objects.select_for_update()
+        .select_related("priorite")
+        .filter(demande_id=piece.demande_id, priorite_id=piece.critere, statut=enums.StatutValidation.DECLAREE)
+        .first()
+    )
+    reste = (
+        PieceJustificative.objects.filter(demande_id=piece.demande_id, critere=piece.critere)
+        .exclude(statut=enums.StatutPiece.VALIDEE)
+        .exists()
+    )
+    if situation is not None and not reste:
+        situation.statut = enums.StatutValidation.VALIDEE
+        situation.validee_par = auteur
+        situation.validee_le = maintenant
+        situation.save(update_fields=["statut", "validee_par", "validee_le"])
+        evenement_enregistrer(
+            objet=piece.demande,
+            action="situation_validee",
+            auteur=auteur,
+            organisation=organisation,
+            visible_demandeur=True,
+            resume=f"Situation prioritaire validée : {situation.priorite}."[:300],
+            details={"priorite": situation.priorite_id, "sensible": situation.priorite.sensible},
+        )
+    return piece
+
+
+@transaction.atomic
+def piece_refuser(
+    *, piece: PieceJustificative, auteur: Any, motif: str, organisation: Any = None
+) -> PieceJustificative:
+    """Refuse a provided (or validated) document: back to ``manquante`` with the reason, the file
+    is deleted, and a priority validated through it returns to ``déclarée``."""
+    _exiger_auteur(auteur)
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError({"motif": ["Indiquez le motif du refus : il sera communiqué au demandeur."]})
+    if len(motif) > 300:
+        raise ValidationError({"motif": ["Le motif du refus ne doit pas dépasser 300 caractères."]})
+    piece = _verrouiller(piece)
+    if piece.statut == enums.StatutPiece.MANQUANTE:
+        raise ValidationError({"statut": [f"La pièce « {piece.libelle} » n'a pas été fournie : rien à refuser."]})
+    etait_validee = piece.statut == enums.StatutPiece.VALIDEE
+    ancien = piece.fichier.name
+    piece.statut = enums.StatutPiece.MANQUANTE
+    piece.fichier = ""
+    piece.fournie_le = None
+    piece.validee_par = None
+    piece.validee_le = None
+    piece.motif_refus = motif
+    piece.save(update_fields=["statut", "fichier", "fournie_le", "validee_par", "validee_le", "motif_refus"])
+    _supprimer_apres_commit(ancien)
+    _evenement(
+        piece,
+        action="piece_refusee",
+        resume=f"Pièce refusée : {piece.libelle} — {motif}",
+        auteur=auteur,
+        organisation=organisation,
+        motif=motif,
+    )
+    if etait_validee:
+        situation = (
+            SituationPrioritaire.objects.select_for_update()
+            .select_related("priorite")
+            .filter(demande_id=piece.demande_id, priorite_id=piece.critere, statut=enums.StatutValidation.VALIDEE)
+            .first()
+        )
+        if situation is not None:
+            situation.statut = enums.StatutValidation.DECLAREE
+            situation.validee_par = None
+            situation.validee_le = None
+            situation.save(update_fields=["statut", "validee_par", "validee_le"])
+            evenement_enregistrer(
+                objet=piece.demande,
+                action="situation_invalidee",
+                auteur=auteur,
+                organisation=organisation,
+                visible_demandeur=True,
+                resume=f"Situation prioritaire à nouveau à justifier : {situation.priorite}."[:300],
+                details={"priorite": situation.priorite_id, "sensible": situation.priorite.sensible},
+            )
+    return piece

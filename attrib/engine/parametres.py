@@ -1,0 +1,453 @@
+"""Dated legal parameters of the derivations, read from ``data/parametres/``.
+
+Files (each value carries its source and a reliability tag V/S/K, see ``data/parametres/SOURCES.md``):
+
+- ``plafonds_ressources.csv``: PLAI and PLUS ceilings by zone, category and year (1 January);
+- ``majoration_pls.yaml``: PLS = PLUS × coefficient, rounded to the nearest euro;
+- ``categories_menage.yaml``: "jeune ménage" age threshold, disability uplift, number of categories;
+- ``unites_consommation.yaml``: modified OECD scale;
+- ``delai_anormalement_long.csv``: délai anormalement long by département and typology, with validity dates.
+
+``charger_parametres()`` reads them once (cached) and returns a frozen :class:`Parametres`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides, PlafondNonRenseigne
+
+DOSSIER_PAR_DEFAUT = Path(__file__).resolve().parents[2] / "data" / "parametres"
+
+ZONES: tuple[str, ...] = ("paris_communes_limitrophes", "ile_de_france", "autres_regions")
+FINANCEMENTS: tuple[str, ...] = ("PLAI", "PLUS", "PLS")
+FINANCEMENTS_TABULES: tuple[str, ...] = ("PLAI", "PLUS")
+FINANCEMENT_BASE_PLS = "PLUS"
+PERSONNE_SUPPLEMENTAIRE = "personne_supplementaire"
+FIABILITES: tuple[str, ...] = ("V", "S", "K")
+
+FICHIER_PLAFONDS = "plafonds_ressources.csv"
+FICHIER_PLS = "majoration_pls.yaml"
+FICHIER_CATEGORIES = "categories_menage.yaml"
+FICHIER_UC = "unites_consommation.yaml"
+FICHIER_DAL = "delai_anormalement_long.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class CellulePlafond:
+    valeur: int
+    source: str
+    fiabilite: str
+
+
+@dataclass(frozen=True, slots=True)
+class ValeurDatee:
+    """One value of a dated parameter: in force from ``date_effet`` until the next one."""
+
+    date_effet: date
+    valeur: int | Fraction
+    source: str
+    fiabilite: str
+
+
+@dataclass(frozen=True, slots=True)
+class EchelleUC:
+    """Modified OECD scale, weights in hundredths of a consumption unit (exact integers)."""
+
+    date_effet: date
+    premier_adulte_centiemes: int
+    autre_personne_centiemes: int
+    enfant_centiemes: int
+    age_seuil_enfant: int
+    source: str
+    fiabilite: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegleDAL:
+    """Délai anormalement long of one département for typologies ``typologie_min..typologie_max``."""
+
+    departement: str
+    typologie_min: int
+    typologie_max: int | None
+    mois: int
+    date_debut: date
+    date_fin: date | None
+    source: str
+    fiabilite: str
+    ligne: int
+
+    def couvre(self, departement: str, typologie: int, jour: date) -> bool:
+        return (
+            self.departement == departement
+            and self.typologie_min <= typologie
+            and (self.typologie_max is None or typologie <= self.typologie_max)
+            and self.date_debut <= jour
+            and (self.date_fin is None or jour <= self.date_fin)
+        )
+
+
+@dataclass(frozen=True)
+class Parametres:
+    """All dated parameters of the derivations. Build it with :func:`charger_parametres`."""
+
+    dossier: Path
+    plafonds: Mapping[tuple[str, str, int, str], CellulePlafond]
+    coefficient_pls: tuple[ValeurDatee, ...]
+    jeune_menage_somme_ages_max: tuple[ValeurDatee, ...]
+    majoration_handicap_categories: tuple[ValeurDatee, ...]
+    categorie_max: tuple[ValeurDatee, ...]
+    echelles_uc: tuple[EchelleUC, ...]
+    regles_dal: tuple[RegleDAL, ...]
+
+    # --- dated scalars -------------------------------------------------------------------------
+    def seuil_jeune_menage(self, jour: date) -> int:
+        return _entier(_en_vigueur(self.jeune_menage_somme_ages_max, jour, "jeune_menage_somme_ages_max"))
+
+    def majoration_handicap(self, jour: date) -> int:
+        return _entier(_en_vigueur(self.majoration_handicap_categories, jour, "majoration_handicap_categories"))
+
+    def nombre_categories(self, jour: date) -> int:
+        return _entier(_en_vigueur(self.categorie_max, jour, "categorie_max"))
+
+    def coefficient_pls_au(self, jour: date) -> Fraction:
+        valeur = _en_vigueur(self.coefficient_pls, jour, "coefficient_pls").valeur
+        return Fraction(valeur)
+
+    def echelle_uc(self, jour: date) -> EchelleUC:
+        valables = [e for e in self.echelles_uc if e.date_effet <= jour]
+        if not valables:
+            raise ParametreNonRenseigne(f"Échelle des unités de consommation non renseignée au {jour:%d/%m/%Y}.")
+        return max(valables, key=lambda e: e.date_effet)
+
+    # --- ceilings ------------------------------------------------------------------------------
+    def plafond_cellule(self, financement: str, zone: str, annee: int, categorie: str) -> int:
+        """Ceiling of one cell of the yearly table (categorie "1".."6" or "personne_supplementaire").
+
+        Only the row dated 1 January of ``annee`` counts: a missing year is never filled from another one.
+        PLS cells are the PLUS cells times the PLS coefficient, rounded to the nearest euro (half up).
+        """
+        if financement not in FINANCEMENTS:
+            raise ValueError(f"Financement inconnu : {financement} (attendu : {', '.join(FINANCEMENTS)}).")
+        if zone not in ZONES:
+            raise ValueError(f"Zone inconnue : {zone} (attendu : {', '.join(ZONES)}).")
+        source = FINANCEMENT_BASE_PLS if financement == "PLS" else financement
+        cellule = self.plafonds.get((source, zone, annee, categorie))
+        if cellule is None:
+            table_presente = any((source, zone, annee, c) in self.plafonds for c in _CATEGORIES_PLAFOND)
+            raise PlafondNonRenseigne(
+                financement=financement, annee=annee, zone=zone, categorie=categorie if table_presente else None
+            )
+        if financement != "PLS":
+            return cellule.valeur
+        coefficient = self.coefficient_pls_au(date(annee, 1, 1))
+        return arrondi_euro(cellule.valeur * coefficient)
+
+    # --- délai anormalement long ---------------------------------------------------------------
+    def regles_dal_au(self, jour: date) -> tuple[RegleDAL, ...]:
+        return tuple(r for r in self.regles_dal if r.date_debut <= jour and (r.date_fin is None or jour <= r.date_fin))
+
+    def delai_anormalement_long(self, departement: str, typologie: int, jour: date) -> RegleDAL | None:
+        """The rule in force on ``jour`` for a normalised département code, or None when not sourced."""
+        for regle in self.regles_dal:
+            if regle.couvre(departement, typologie, jour):
+                return regle
+        return None
+
+
+def arrondi_euro(montant: Fraction) -> int:
+    """Nearest euro, half up (39 885 × 1,3 = 51 850,5 → 51 851, as in the published PLS tables)."""
+    return int((2 * montant.numerator + montant.denominator) // (2 * montant.denominator))
+
+
+def charger_parametres(dossier: Path | str | None = None) -> Parametres:
+    """Load (once per folder) the parameter files; default folder = ``<repo>/data/parametres``."""
+    chemin = Path(dossier).resolve() if dossier is not None else DOSSIER_PAR_DEFAUT
+    return _charger(chemin)
+
+
+@lru_cache(maxsize=8)
+def _charger(dossier: Path) -> Parametres:
+    return Parametres(
+        dossier=dossier,
+        plafonds=MappingProxyType(_lire_plafonds(dossier / FICHIER_PLAFONDS)),
+        coefficient_pls=_lire_valeurs_datees(dossier / FICHIER_PLS, "coefficient_pls", decimal=True),
+        jeune_menage_somme_ages_max=_lire_valeurs_datees(dossier / FICHIER_CATEGORIES, "jeune_menage_somme_ages_max"),
+        majoration_handicap_categories=_lire_valeurs_datees(
+            dossier / FICHIER_CATEGORIES, "majoration_handicap_categories"
+        ),
+        categorie_max=_lire_valeurs_datees(dossier / FICHIER_CATEGORIES, "categorie_max"),
+        echelles_uc=_lire_echelles_uc(dossier / FICHIER_UC),
+        regles_dal=_lire_dal(dossier / FICHIER_DAL),
+    )
+
+
+_CATEGORIES_PLAFOND: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", PERSONNE_SUPPLEMENTAIRE)
+
+
+def _en_vigueur(valeurs: Sequence[ValeurDatee], jour: date, nom: str) -> ValeurDatee:
+    valables = [v for v in valeurs if v.date_effet <= jour]
+    if not valables:
+        raise ParametreNonRenseigne(f"Paramètre « {nom} » non renseigné au {jour:%d/%m/%Y}.")
+    return max(valables, key=lambda v: v.date_effet)
+
+
+def _entier(valeur: ValeurDatee) -> int:
+    if not isinstance(valeur.valeur, int):
+        raise ParametresInvalides(f"Valeur entière attendue (date d'effet {valeur.date_effet}).")
+    return valeur.valeur
+
+
+# --- readers -------------------------------------------------------------------------------------
+
+
+def _lire_csv(chemin: Path, colonnes: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    if not chemin.exists():
+        raise ParametresInvalides(f"{chemin.name} : fichier absent de {chemin.parent}.")
+    with chemin.open(encoding="utf-8", newline="") as f:
+        lecteur = csv.DictReader(f)
+        entete = tuple(lecteur.fieldnames or ())
+        if entete != colonnes:
+            raise ParametresInvalides(
+                f"{chemin.name}, ligne 1 : colonnes {', '.join(entete) or '(aucune)'} ; attendu : {', '.join(colonnes)}."
+            )
+        lignes: list[tuple[int, dict[str, str]]] = []
+        for numero, ligne in enumerate(lecteur, start=2):
+            if None in ligne or any(v is None for v in ligne.values()):
+                raise ParametresInvalides(f"{chemin.name}, ligne {numero} : nombre de colonnes incorrect.")
+            lignes.append((numero, {k: v.strip() for k, v in ligne.items()}))
+        return lignes
+
+
+def _date(texte: str, ou: str) -> date:
+    try:
+        return date.fromisoformat(texte)
+    except ValueError:
+        raise ParametresInvalides(f"{ou} : date « {texte} » invalide (format AAAA-MM-JJ attendu).") from None
+
+
+def _entier_texte(texte: str, ou: str, minimum: int) -> int:
+    try:
+        valeur = int(texte)
+    except ValueError:
+        raise ParametresInvalides(f"{ou} : nombre entier attendu, reçu « {texte} ».") from None
+    if valeur < minimum:
+        raise ParametresInvalides(f"{ou} : valeur {valeur} inférieure au minimum {minimum}.")
+    return valeur
+
+
+def _source_fiabilite(ligne: Mapping[str, str], ou: str) -> tuple[str, str]:
+    if not ligne["source"]:
+        raise ParametresInvalides(f"{ou} : colonne « source » vide ; toute valeur légale doit citer sa source.")
+    if ligne["fiabilite"] not in FIABILITES:
+        raise ParametresInvalides(
+            f"{ou} : fiabilité « {ligne['fiabilite']} » inconnue (attendu : {', '.join(FIABILITES)})."
+        )
+    return ligne["source"], ligne["fiabilite"]
+
+
+def _lire_plafonds(chemin: Path) -> dict[tuple[str, str, int, str], CellulePlafond]:
+    colonnes = ("financement", "zone", "categorie", "date_effet", "plafond_annuel_eur", "source", "fiabilite")
+    plafonds: dict[tuple[str, str, int, str], CellulePlafond] = {}
+    for numero, ligne in _lire_csv(chemin, colonnes):
+        ou = f"{chemin.name}, ligne {numero}"
+        financement = ligne["financement"]
+        if financement not in FINANCEMENTS_TABULES:
+            detail = " (le PLS est calculé : PLUS × coefficient de majoration_pls.yaml)" if financement == "PLS" else ""
+            raise ParametresInvalides(
+                f"{ou} : financement « {financement} » non accepté{detail} ; attendu : {', '.join(FINANCEMENTS_TABULES)}."
+            )
+        if ligne["zone"] not in ZONES:
+            raise ParametresInvalides(f"{ou} : zone « {ligne['zone']} » inconnue (attendu : {', '.join(ZONES)}).")
+        if ligne["categorie"] not in _CATEGORIES_PLAFOND:
+            raise ParametresInvalides(
+                f"{ou} : catégorie « {ligne['categorie']} » inconnue (attendu : {', '.join(_CATEGORIES_PLAFOND)})."
+            )
+        effet = _date(ligne["date_effet"], ou)
+        if (effet.month, effet.day) != (1, 1):
+            raise ParametresInvalides(f"{ou} : date_effet {effet} ; un plafond annuel prend effet le 1er janvier.")
+        valeur = _entier_texte(ligne["plafond_annuel_eur"], ou, minimum=1)
+        source, fiabilite = _source_fiabilite(ligne, ou)
+        cle = (financement, ligne["zone"], effet.year, ligne["categorie"])
+        if cle in plafonds:
+            raise ParametresInvalides(f"{ou} : plafond en double ({financement}, {ligne['zone']}, {effet.year}).")
+        plafonds[cle] = CellulePlafond(valeur=valeur, source=source, fiabilite=fiabilite)
+    return plafonds
+
+
+def _lire_yaml(chemin: Path) -> dict[str, Any]:
+    if not chemin.exists():
+        raise ParametresInvalides(f"{chemin.name} : fichier absent de {chemin.parent}.")
+    try:
+        with chemin.open(encoding="utf-8") as f:
+            contenu = yaml.safe_load(f)
+    except yaml.YAMLError as exc:
+        raise ParametresInvalides(f"{chemin.name} : YAML illisible ({exc}).") from None
+    if not isinstance(contenu, dict):
+        raise ParametresInvalides(f"{chemin.name} : un dictionnaire de paramètres est attendu.")
+    return contenu
+
+
+def _entrees(chemin: Path, nom: str) -> list[dict[str, Any]]:
+    entrees = _lire_yaml(chemin).get(nom)
+    if not isinstance(entrees, list) or not entrees:
+        raise ParametresInvalides(f"{chemin.name} : « {nom} » doit être une liste non vide de valeurs datées.")
+    for i, entree in enumerate(entrees, start=1):
+        ou = f"{chemin.name}, {nom}[{i}]"
+        if not isinstance(entree, dict):
+            raise ParametresInvalides(f"{ou} : dictionnaire attendu.")
+        if not isinstance(entree.get("date_effet"), date):
+            raise ParametresInvalides(f"{ou} : « date_effet » manquante ou invalide (AAAA-MM-JJ).")
+        _source_fiabilite({"source": str(entree.get("source") or ""), "fiabilite": str(entree.get("fiabilite"))}, ou)
+    dates = [e["date_effet"] for e in entrees]
+    if len(set(dates)) != len(dates):
+        raise ParametresInvalides(f"{chemin.name} : « {nom} » a deux valeurs à la même date d'effet.")
+    return entrees
+
+
+def _lire_valeurs_datees(chemin: Path, nom: str, *, decimal: bool = False) -> tuple[ValeurDatee, ...]:
+    valeurs: list[ValeurDatee] = []
+    for i, entree in enumerate(_entrees(chemin, nom), start=1):
+        ou = f"{chemin.name}, {nom}[{i}]"
+        brute = entree.get("valeur")
+        valeur: int | Fraction
+        if decimal:
+            valeur = Fraction(_decimal(brute, ou))
+        elif isinstance(brute, int) and not isinstance(brute, bool) and brute >= 0:
+            valeur = brute
+        else:
+            raise ParametresInvalides(f"{ou} : « valeur » doit être un entier positif, reçu {brute!r}.")
+        valeurs.append(
+            ValeurDatee(
+                date_effet=entree["date_effet"],
+                valeur=valeur,
+                source=str(entree["source"]),
+                fiabilite=entree["fiabilite"],
+            )
+        )
+    return tuple(valeurs)
+
+
+def _decimal(brute: object, ou: str) -> Decimal:
+    if not isinstance(brute, str):
+        raise ParametresInvalides(f'{ou} : nombre décimal attendu entre guillemets (ex. "1.30"), reçu {brute!r}.')
+    try:
+        valeur = Decimal(brute)
+    except InvalidOperation:
+        raise ParametresInvalides(f"{ou} : nombre décimal invalide « {brute} ».") from None
+    if not valeur.is_finite() or valeur < 0:
+        raise ParametresInvalides(f"{ou} : nombre décimal positif attendu, reçu « {brute} ».")
+    return valeur
+
+
+def _centiemes(brute: object, ou: str) -> int:
+    valeur = _decimal(brute, ou) * 100
+    if valeur != valeur.to_integral_value():
+        raise ParametresInvalides(f"{ou} : poids au centième près attendu, reçu « {brute} ».")
+    return int(valeur)
+
+
+def _lire_echelles_uc(chemin: Path) -> tuple[EchelleUC, ...]:
+    echelles: list[EchelleUC] = []
+    for i, entree in enumerate(_entrees(chemin, "echelle"), start=1):
+        ou = f"{chemin.name}, echelle[{i}]"
+        age = entree.get("age_seuil_enfant")
+        if not isinstance(age, int) or isinstance(age, bool) or age <= 0:
+            raise ParametresInvalides(f"{ou} : « age_seuil_enfant » doit être un entier positif.")
+        echelles.append(
+            EchelleUC(
+                date_effet=entree["date_effet"],
+                premier_adulte_centiemes=_centiemes(entree.get("premier_adulte"), f"{ou}, premier_adulte"),
+                autre_personne_centiemes=_centiemes(
+                    entree.get("autre_personne_14_ans_et_plus"), f"{ou}, autre_personne_14_ans_et_plus"
+                ),
+                enfant_centiemes=_centiemes(entree.get("enfant_moins_14_ans"), f"{ou}, enfant_moins_14_ans"),
+                age_seuil_enfant=age,
+                source=str(entree["source"]),
+                fiabilite=entree["fiabilite"],
+            )
+        )
+    return tuple(echelles)
+
+
+def normaliser_departement(code: str) -> str:
+    """INSEE département code: "011" → "11", "1" → "01", "2a" → "2A"; other codes unchanged."""
+    texte = code.strip().upper()
+    if len(texte) == 3 and texte.startswith("0"):
+        return texte[1:]
+    if len(texte) == 1:
+        return "0" + texte
+    return texte
+
+
+MOTIF_DEPARTEMENT = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8])$"
+
+
+def _lire_dal(chemin: Path) -> tuple[RegleDAL, ...]:
+    colonnes = (
+        "departement",
+        "typologie_min",
+        "typologie_max",
+        "mois",
+        "date_debut",
+        "date_fin",
+        "source",
+        "fiabilite",
+    )
+    regles: list[RegleDAL] = []
+    for numero, ligne in _lire_csv(chemin, colonnes):
+        ou = f"{chemin.name}, ligne {numero}"
+        departement = normaliser_departement(ligne["departement"])
+        if not re.fullmatch(MOTIF_DEPARTEMENT, departement):
+            raise ParametresInvalides(f"{ou} : code département « {ligne['departement']} » invalide.")
+        typ_min = _entier_texte(ligne["typologie_min"], f"{ou}, typologie_min", minimum=1)
+        typ_max = (
+            _entier_texte(ligne["typologie_max"], f"{ou}, typologie_max", minimum=typ_min)
+            if ligne["typologie_max"]
+            else None
+        )
+        debut = _date(ligne["date_debut"], f"{ou}, date_debut")
+        fin = _date(ligne["date_fin"], f"{ou}, date_fin") if ligne["date_fin"] else None
+        if fin is not None and fin < debut:
+            raise ParametresInvalides(f"{ou} : date_fin {fin} antérieure à date_debut {debut}.")
+        source, fiabilite = _source_fiabilite(ligne, ou)
+        regle = RegleDAL(
+            departement=departement,
+            typologie_min=typ_min,
+            typologie_max=typ_max,
+            mois=_entier_texte(ligne["mois"], f"{ou}, mois", minimum=1),
+            date_debut=debut,
+            date_fin=fin,
+            source=source,
+            fiabilite=fiabilite,
+            ligne=numero,
+        )
+        for autre in regles:
+            if _chevauchent(autre, regle):
+                raise ParametresInvalides(
+                    f"{ou} : chevauche la ligne {autre.ligne} (même département, typologies et périodes communes)."
+                )
+        regles.append(regle)
+    return tuple(regles)
+
+
+def _chevauchent(a: RegleDAL, b: RegleDAL) -> bool:
+    if a.departement != b.departement:
+        return False
+    typologies = (a.typologie_max is None or b.typologie_min <= a.typologie_max) and (
+        b.typologie_max is None or a.typologie_min <= b.typologie_max
+    )
+    periodes = (a.date_fin is None or b.date_debut <= a.date_fin) and (b.date_fin is None or a.date_debut <= b.date_fin)
+    return typologies and periodes
