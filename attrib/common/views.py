@@ -1,8 +1,40 @@
+"""Home page: per role, the useful links and the counts of the user's perimeter."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from attrib.organisations.permissions import memberships
+from attrib.demandes import enums, selectors
+from attrib.demandes.models import Demande, PieceJustificative
+from attrib.organisations import permissions
 
 
 def accueil(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/accueil.html", {"memberships": memberships(request.user)})
+    user = request.user
+    visibles = Demande.objects.visible_to(user)
+    contexte: dict[str, Any] = {
+        "memberships": permissions.memberships(user),
+        "nb_actives": visibles.actives().count(),
+        "nb_echeances": selectors.demandes_liste(user=user, filtres={"echeance_proche": "oui"}).count(),
+        "peut_enregistrer": permissions.peut_enregistrer_demande(user),
+        "peut_doublons": permissions.peut_traiter_doublons(user),
+        "peut_valider": permissions.peut_valider_pieces(user),
+    }
+    if contexte["peut_doublons"]:
+        # Same pairs as the duplicates page: both demands in the perimeter.
+        ids = visibles.values("pk")
+        contexte["nb_doublons"] = (
+            selectors.doublons_liste(user=user).filter(demande_a__in=ids, demande_b__in=ids).count()
+        )
+    if contexte["peut_valider"]:
+        pieces = PieceJustificative.objects.filter(
+            statut=enums.StatutPiece.FOURNIE, demande__in=visibles.values("pk")
+        ).select_related("demande")
+        if not permissions.peut_voir_situations_sensibles(user):
+            pieces = pieces.filter(sensible=False)
+        contexte["nb_pieces"] = pieces.count()
+        contexte["pieces"] = list(pieces.order_by("fournie_le", "pk")[:10])
+    return render(request, "common/accueil.html", contexte)
