@@ -39,11 +39,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"agent{n}")
     first_name = "Camille"
     last_name = factory.Sequence(lambda n: f"Agent{n}")
     password = factory.PostGenerationMethodCall("set_password", "motdepasse-test")
+
+    @factory.post_generation
+    def enregistrer(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            self.save()
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
