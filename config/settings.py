@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "attrib.territoires",
     "attrib.organisations",
     "attrib.demandes",
+    "attrib.patrimoine",
     # Interfaces
     "attrib.api",
 ]
