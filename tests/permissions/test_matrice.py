@@ -1,0 +1,234 @@
+"""Permission matrix: every role × every page, action and API route — allowed, or 404 like a missing object.
+
+The test enumerates the URL configuration: a new route without a row here fails
+``test_chaque_route_est_dans_la_matrice``, so the matrix cannot silently fall behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from attrib.demandes.models import DoublonPotentiel, PieceJustificative
+from attrib.demandes.pieces import piece_deposer
+from attrib.organisations.models import CategorieReservataire, Organisation, Role, TypeOrganisation
+from tests.factories import (
+    CARCASSONNE,
+    COURSAN,
+    GRUISSAN,
+    NARBONNE,
+    UserFactory,
+    creer_demande,
+    guichet,
+    membre,
+    personne,
+    territoire_minimal,
+)
+
+pytestmark = pytest.mark.django_db
+
+EPCI_GN = (NARBONNE, GRUISSAN, COURSAN)
+PROFILS = (
+    "guichet",
+    "bailleur",
+    "epci",
+    "commune",
+    "etat",
+    "action_logement",
+    "service_social",
+    "consultation",
+    "sans_organisation",
+    "anonyme",
+)
+AUTHENTIFIES = set(PROFILS) - {"anonyme"}
+ENREGISTREURS = {"guichet", "bailleur"}
+# The demand « dans » is registered by the guichet and wishes Narbonne: the commune of Gruissan
+# does not see it, nor does a user without organisation.
+VOIENT_DEMANDE = {"guichet", "bailleur", "epci", "etat", "action_logement", "service_social", "consultation"}
+VALIDEURS = {"guichet", "bailleur", "service_social"}
+
+
+def _org(nom: str, type_: str, communes: tuple[str, ...], **kw: Any) -> Organisation:
+    org = Organisation.objects.create(nom=nom, type=type_, **kw)
+    org.perimetre.set(communes)
+    return org
+
+
+@dataclass
+class Monde:
+    utilisateurs: dict[str, Any]
+    ids: dict[str, Any]
+
+
+@pytest.fixture
+def monde(settings: Any, tmp_path: Any) -> Monde:
+    settings.MEDIA_ROOT = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    territoire_minimal()
+    g = guichet(nom="Maison de l'habitat", code="MHN01", communes=(NARBONNE,))
+    orgs = {
+        "guichet": g,
+        "bailleur": _org("Bailleur", TypeOrganisation.BAILLEUR, EPCI_GN, code_guichet="BAI01"),
+        "epci": _org("EPCI", TypeOrganisation.EPCI, EPCI_GN, categorie_reservataire=CategorieReservataire.EPCI),
+        "commune": _org("Ville de Gruissan", TypeOrganisation.COMMUNE, (GRUISSAN,), categorie_reservataire="commune"),
+        "etat": _org("Préfecture", TypeOrganisation.RESERVATAIRE, EPCI_GN, categorie_reservataire="etat"),
+        "action_logement": _org(
+            "Action Logement", TypeOrganisation.RESERVATAIRE, EPCI_GN, categorie_reservataire="action_logement"
+        ),
+        "service_social": _org("Service social", TypeOrganisation.SERVICE_SOCIAL, (NARBONNE,)),
+    }
+    utilisateurs: dict[str, Any] = {nom: membre(org, username=nom) for nom, org in orgs.items()}
+    utilisateurs["consultation"] = membre(g, role=Role.CONSULTATION, username="consultation")
+    utilisateurs["sans_organisation"] = UserFactory(username="sans_organisation")
+    utilisateurs["anonyme"] = None
+
+    dans = creer_demande(guichet_org=g, communes=(NARBONNE,), priorites=("l441_g",))
+    jumelle = creer_demande(guichet_org=g, communes=(NARBONNE,), personnes=[personne(prenoms="Lea")])
+    car = guichet(nom="Guichet Carcassonne", code="CAR01", communes=(CARCASSONNE,))
+    hors = creer_demande(guichet_org=car, communes=(CARCASSONNE,))
+    piece = PieceJustificative.objects.filter(demande=dans, sensible=False).first()
+    assert piece is not None, "la demande doit attendre au moins une pièce non sensible"
+    piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4 test", name="identite.pdf"), auteur=None)
+    a, b = sorted([dans.pk, jumelle.pk])
+    doublon = DoublonPotentiel.objects.get_or_create(
+        demande_a_id=a, demande_b_id=b, defaults={"score": 95, "motif": "test"}
+    )[0]
+    return Monde(
+        utilisateurs=utilisateurs,
+        ids={"dans": dans, "hors": hors, "piece": piece, "doublon": doublon},
+    )
+
+
+@dataclass(frozen=True)
+class Route:
+    nom: str
+    autorises: frozenset[str]
+    methode: str = "get"
+    args: tuple[str, ...] = ()
+    api: bool = False
+    donnees: Any = None
+    suffixe: str = ""
+
+
+def R(nom: str, autorises: set[str], **kw: Any) -> Route:
+    return Route(nom=nom, autorises=frozenset(autorises), **kw)
+
+
+MATRICE = [
+    R("accueil", AUTHENTIFIES),
+    R("demandes:liste", AUTHENTIFIES),
+    R("demandes:export_csv", AUTHENTIFIES),
+    R("demandes:export_xlsx", AUTHENTIFIES),
+    R("demandes:nouvelle", ENREGISTREURS),
+    R("demandes:nouvelle_etape", ENREGISTREURS, args=("1",)),
+    R("demandes:import", ENREGISTREURS),
+    R("demandes:doublons", ENREGISTREURS),
+    R("demandes:doublon_decider", ENREGISTREURS, methode="post", args=("doublon",), donnees={}),
+    R("demandes:detail", VOIENT_DEMANDE, args=("dans",)),
+    R("demandes:detail", set(), args=("hors",)),
+    R("demandes:attestation", VOIENT_DEMANDE, args=("dans",)),
+    R("demandes:attestation", set(), args=("hors",)),
+    R("demandes:renouveler", ENREGISTREURS, args=("dans",)),
+    R("demandes:renouveler", set(), args=("hors",)),
+    R("demandes:radier", ENREGISTREURS, args=("dans",)),
+    R("demandes:radier", set(), args=("hors",)),
+    R("demandes:modifier", ENREGISTREURS, args=("dans",)),
+    R("demandes:modifier", set(), args=("hors",)),
+    R("demandes:piece_fichier", VALIDEURS, args=("dans", "piece")),
+    R("demandes:piece_deposer", VALIDEURS, methode="post", args=("dans", "piece"), donnees={}),
+    R("demandes:piece_valider", VALIDEURS, methode="post", args=("dans", "piece"), donnees={}),
+    R("demandes:piece_refuser", VALIDEURS, methode="post", args=("dans", "piece"), donnees={}),
+    R("api-schema", AUTHENTIFIES, api=True),
+    R("api-docs", AUTHENTIFIES),
+    R("api-demandes", AUTHENTIFIES, api=True),
+    R("api-demandes", ENREGISTREURS, api=True, methode="post", donnees={}),
+    R("api-demande", VOIENT_DEMANDE, api=True, args=("dans.numero",)),
+    R("api-demande", set(), api=True, args=("hors.numero",)),
+    R("api-demande", ENREGISTREURS, api=True, methode="patch", args=("dans.numero",), donnees={}),
+    R("api-demande-historique", VOIENT_DEMANDE, api=True, args=("dans.numero",)),
+    R("api-demande-historique", set(), api=True, args=("hors.numero",)),
+    R("api-demande-renouveler", ENREGISTREURS, api=True, methode="post", args=("dans.numero",), donnees={}),
+    R("api-demande-renouveler", set(), api=True, methode="post", args=("hors.numero",), donnees={}),
+    R("api-demande-radier", ENREGISTREURS, api=True, methode="post", args=("dans.numero",), donnees={}),
+    R("api-demande-radier", set(), api=True, methode="post", args=("hors.numero",), donnees={}),
+    R("api-communes", AUTHENTIFIES, api=True),
+    R("api-epci", AUTHENTIFIES, api=True),
+    R("api-qpv", AUTHENTIFIES, api=True),
+    R("api-priorites", AUTHENTIFIES, api=True),
+    R("api-organisations", AUTHENTIFIES, api=True),
+    # Django admin: staff only (no profile here is staff): everyone is sent to the admin login.
+    R("admin:index", set()),
+]
+NON_COUVERTES = {"login", "logout"}  # authentication itself
+
+
+def _noms_de_routes() -> set[str]:
+    noms: set[str] = set()
+
+    def parcourir(motifs: list[Any], espace: str) -> None:
+        for motif in motifs:
+            if isinstance(motif, URLResolver):
+                if motif.namespace == "admin":
+                    continue
+                parcourir(motif.url_patterns, f"{espace}{motif.namespace}:" if motif.namespace else espace)
+            elif isinstance(motif, URLPattern) and motif.name:
+                noms.add(f"{espace}{motif.name}")
+
+    parcourir(get_resolver().url_patterns, "")
+    return noms
+
+
+def test_chaque_route_est_dans_la_matrice() -> None:
+    couvertes = {r.nom for r in MATRICE} | NON_COUVERTES
+    assert _noms_de_routes() - couvertes == set()
+
+
+def _arguments(route: Route, monde: Monde) -> list[Any]:
+    valeurs = []
+    for arg in route.args:
+        if arg.endswith(".numero"):
+            valeurs.append(monde.ids[arg.removesuffix(".numero")].numero_unique)
+        elif arg in monde.ids:
+            valeurs.append(monde.ids[arg].pk)
+        else:
+            valeurs.append(arg)
+    return valeurs
+
+
+def _issue(route: Route, user: Any, url: str) -> str:
+    if route.api:
+        client: Any = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        reponse = getattr(client, route.methode)(url, route.donnees, format="json")
+    else:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        reponse = getattr(client, route.methode)(url, route.donnees or {})
+    code = reponse.status_code
+    redirection = reponse.get("Location", "") if code == 302 else ""
+    if code == 401 or "/connexion/" in redirection or "/admin/login/" in redirection:
+        return "connexion"
+    if code in (403, 404):
+        return "refus"
+    assert code in (200, 201, 204, 302, 400), f"{route.nom} {url} → {code}"
+    return "autorise"
+
+
+@pytest.mark.parametrize("route", MATRICE, ids=lambda r: f"{r.methode}-{r.nom}-{'-'.join(r.args)}")
+def test_matrice(route: Route, monde: Monde) -> None:
+    url = reverse(route.nom, args=_arguments(route, monde)) + route.suffixe
+    obtenu = {profil: _issue(route, monde.utilisateurs[profil], url) for profil in PROFILS}
+    if route.nom == "admin:index":
+        attendu = dict.fromkeys(PROFILS, "connexion")
+    else:
+        attendu = {p: "autorise" if p in route.autorises else "refus" for p in AUTHENTIFIES} | {"anonyme": "connexion"}
+    assert obtenu == attendu
