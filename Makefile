@@ -14,7 +14,6 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
 	touch $@
 
