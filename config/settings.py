@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "attrib.organisations",
     "attrib.demandes",
     "attrib.patrimoine",
+    "attrib.qualification",
     # Interfaces
     "attrib.api",
 ]

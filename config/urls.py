@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("attrib.api.urls")),
     path("demandes/", include("attrib.demandes.urls")),
+    path("qualification/", include("attrib.qualification.urls")),
     path("", include("attrib.common.urls")),
 ]

@@ -35,6 +35,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             entrees.append(_entree("Importer", "demandes:import", vue))
         if permissions.peut_traiter_doublons(user):
             entrees.append(_entree("Doublons", "demandes:doublons", vue))
+        qualification = _entree("Qualification du parc", "qualification:liste", vue)
+        if qualification["courant"] is None and vue.startswith("qualification:"):
+            qualification["courant"] = "true"
+        entrees.append(qualification)
     return {
         "nav_peut_enregistrer": permissions.peut_enregistrer_demande(user),
         "nav_memberships": permissions.memberships(user),

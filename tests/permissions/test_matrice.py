@@ -7,18 +7,22 @@ The test enumerates the URL configuration: a new route without a row here fails
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from attrib.demandes.models import DoublonPotentiel, PieceJustificative
 from attrib.demandes.pieces import piece_deposer
 from attrib.organisations.models import CategorieReservataire, Organisation, Role, TypeOrganisation
+from attrib.patrimoine.models import Residence
+from attrib.qualification.services import campagne_cloturer, campagne_ouvrir, notation_enregistrer
 from tests.factories import (
     CARCASSONNE,
     COURSAN,
@@ -53,6 +57,8 @@ ENREGISTREURS = {"guichet", "bailleur"}
 # does not see it, nor does a user without organisation.
 VOIENT_DEMANDE = {"guichet", "bailleur", "epci", "etat", "action_logement", "service_social", "consultation"}
 VALIDEURS = {"guichet", "bailleur", "service_social"}
+# Every organisation of the fixture belongs to the Grand Narbonne: all see its rating campaigns.
+TERRITOIRE_GN = AUTHENTIFIES - {"sans_organisation"}
 
 
 def _org(nom: str, type_: str, communes: tuple[str, ...], **kw: Any) -> Organisation:
@@ -102,8 +108,44 @@ def monde(settings: Any, tmp_path: Any) -> Monde:
     )[0]
     return Monde(
         utilisateurs=utilisateurs,
-        ids={"dans": dans, "hors": hors, "piece": piece, "doublon": doublon},
+        ids={"dans": dans, "hors": hors, "piece": piece, "doublon": doublon, **_qualification(orgs)},
     )
+
+
+def _qualification(orgs: dict[str, Organisation]) -> dict[str, Any]:
+    """Rating campaigns: a residence of Gruissan owned by the bailleur, rated 1 by the commune and 3 by
+    the bailleur in last year's closed campaign (divergent); this year's campaign still open; a
+    campaign of Carcassonne and a residence there, outside everyone's territory."""
+
+    def residence(identifiant: str, commune: str, bailleur: Organisation | None) -> Residence:
+        return Residence.objects.create(
+            identifiant=identifiant,
+            commune_id=commune,
+            bailleur=bailleur,
+            type_construction="collectif",
+            source="rpls_adresses",
+        )
+
+    dans = residence("QUALIF-GRUISSAN", GRUISSAN, orgs["bailleur"])
+    hors = residence("QUALIF-CARCASSONNE", CARCASSONNE, None)
+    jour = timezone.localdate()
+    limite = jour + timedelta(days=30)
+    close = campagne_ouvrir(organisation=orgs["epci"], annee=jour.year - 1, date_limite=limite)
+    for org, note in ((orgs["commune"], 1), (orgs["bailleur"], 3)):
+        notation_enregistrer(campagne=close, organisation=org, residence=dans, note=note)
+    campagne_cloturer(campagne=close)
+    ouverte = campagne_ouvrir(organisation=orgs["epci"], annee=jour.year, date_limite=limite)
+    carcassonne = _org("Carcassonne Agglo", TypeOrganisation.EPCI, (CARCASSONNE,))
+    ailleurs = campagne_ouvrir(organisation=carcassonne, annee=jour.year, date_limite=limite)
+    return {
+        "campagne": ouverte,
+        "campagne_close": close,
+        "campagne_hors": ailleurs,
+        "org_commune": orgs["commune"],
+        "org_bailleur": orgs["bailleur"],
+        "residence": dans,
+        "residence_hors": hors,
+    }
 
 
 @dataclass(frozen=True)
@@ -163,6 +205,39 @@ MATRICE = [
     R("api-qpv", AUTHENTIFIES, api=True),
     R("api-priorites", AUTHENTIFIES, api=True),
     R("api-organisations", AUTHENTIFIES, api=True),
+    R("qualification:liste", AUTHENTIFIES),
+    R("qualification:ouvrir", {"epci"}),
+    R("qualification:campagne", TERRITOIRE_GN, args=("campagne",)),
+    R("qualification:campagne", TERRITOIRE_GN, args=("campagne_close",)),
+    R("qualification:campagne", set(), args=("campagne_hors",)),
+    R("qualification:cloturer", {"epci"}, args=("campagne",)),
+    R("qualification:cloturer", set(), args=("campagne_close",)),
+    R("qualification:cloturer", set(), args=("campagne_hors",)),
+    # A rater's notes: its members only (confidential until the close, then still its own page).
+    R("qualification:notation", {"commune"}, args=("campagne", "org_commune")),
+    R("qualification:notation", {"bailleur"}, args=("campagne", "org_bailleur")),
+    R("qualification:notation", {"commune"}, args=("campagne_close", "org_commune")),
+    R("qualification:notation", {"commune"}, methode="post", args=("campagne", "org_commune"), donnees={}),
+    R("qualification:notation", set(), methode="post", args=("campagne_close", "org_commune"), donnees={}),
+    R("qualification:notation_export", {"commune"}, args=("campagne", "org_commune")),
+    R("qualification:notation_export", {"bailleur"}, args=("campagne", "org_bailleur")),
+    R("qualification:notation_import", {"commune"}, args=("campagne", "org_commune")),
+    R("qualification:notation_import", set(), args=("campagne_close", "org_commune")),
+    # After the close only: the agenda, the results.
+    R("qualification:agenda", TERRITOIRE_GN, args=("campagne_close",)),
+    R("qualification:agenda", set(), args=("campagne",)),
+    R("qualification:harmoniser", {"epci"}, args=("campagne_close", "residence")),
+    R("qualification:harmoniser", {"epci"}, methode="post", args=("campagne_close", "residence"), donnees={}),
+    R("qualification:harmoniser", set(), args=("campagne", "residence")),
+    R("qualification:resultats_pdf", TERRITOIRE_GN, args=("campagne_close",)),
+    R("qualification:resultats_pdf", set(), args=("campagne",)),
+    R("qualification:resultats_xlsx", TERRITOIRE_GN, args=("campagne_close",)),
+    R("qualification:resultats_xlsx", set(), args=("campagne",)),
+    R("qualification:residence", TERRITOIRE_GN, args=("residence",)),
+    R("qualification:residence", set(), args=("residence_hors",)),
+    R("qualification:enjeu_mixite", {"epci"}, args=("residence",)),
+    R("qualification:enjeu_mixite", {"epci"}, methode="post", args=("residence",), donnees={}),
+    R("qualification:enjeu_mixite", set(), args=("residence_hors",)),
     # Django admin: staff only (no profile here is staff): everyone is sent to the admin login.
     R("admin:index", set()),
 ]

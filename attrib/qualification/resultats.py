@@ -1,0 +1,177 @@
+"""Results of a closed campaign for the CIL (conférence intercommunale du logement): an Excel workbook
+(indicators, every residence) and a PDF (indicators, harmonisation, residences à enjeux). Only a closed
+campaign has results: before the close, both functions raise ``Http404`` like the selectors.
+
+PDF rendering never fetches a network resource: the only URLs WeasyPrint may open are the Marianne
+font files shipped with django-dsfr.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from attrib.demandes.attestation import POLICES
+from attrib.qualification import selectors
+from attrib.qualification.enums import StatutResidence
+from attrib.qualification.models import Campagne
+
+GABARIT_PDF = "qualification/pdf/resultats.html"
+
+
+class _PolicesSeulement(URLFetcher):
+    """Opens the local font files of django-dsfr and nothing else."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith("file://"):
+            chemin = Path(url.removeprefix("file://")).resolve()
+            if chemin.is_relative_to(POLICES) and chemin.suffix == ".woff":
+                return super().fetch(url, headers)
+        raise ValueError(f"Ressource refusée lors de la génération des résultats : {url}")
+
+
+def resultats_contexte(campagne: Campagne) -> dict[str, Any]:
+    indicateurs = selectors.indicateurs(campagne)
+    agenda = list(selectors.agenda(campagne))
+    return {
+        "campagne": campagne,
+        "indicateurs": indicateurs,
+        "par_statut": [
+            (s.label, n) for s, n in zip(StatutResidence, selectors.comptes_par_statut(campagne).values(), strict=True)
+        ],
+        "agenda": agenda,
+        "harmonisees": [r for r in agenda if r.note_harmonisee is not None],  # type: ignore[attr-defined]
+        "enjeux": list(selectors.residences_a_enjeux(campagne)),
+        "edite_le": timezone.localdate(),
+        "polices": POLICES.as_uri(),
+    }
+
+
+def resultats_pdf(*, campagne: Campagne) -> bytes:
+    """The campaign results as a PDF (A4), rendered offline."""
+    html = render_to_string(GABARIT_PDF, resultats_contexte(campagne))
+    document = HTML(
+        string=html, base_url=POLICES.as_uri() + "/", url_fetcher=_PolicesSeulement(allowed_protocols=("file",))
+    )
+    pdf: bytes = document.write_pdf(font_config=FontConfiguration())
+    return pdf
+
+
+COLONNES_INDICATEURS = (
+    "Niveau",
+    "Code",
+    "Libellé",
+    "Résidences",
+    "Logements",
+    "Résidences notées par les deux parties",
+    "Part des résidences notées par les deux parties",
+    "Logements notés par les deux parties",
+    "Part des logements notés par les deux parties",
+    "Résidences divergentes",
+    "Part des résidences divergentes (parmi celles notées par les deux)",
+    "Part des logements divergents (parmi ceux notés par les deux)",
+    "Résidences concordantes",
+    "Résidences notées par une seule partie",
+    "Résidences non notées",
+)
+COLONNES_RESIDENCES = (
+    "Identifiant",
+    "Commune",
+    "Résidence",
+    "Adresse",
+    "Bailleur",
+    "Bailleur estimé",
+    "Logements",
+    "QPV",
+    "Note de la commune",
+    "Note du bailleur",
+    "Classement",
+    "Écart",
+    "Rang dans l'agenda",
+    "Note harmonisée",
+    "Note retenue",
+    "À enjeux de mixité sociale",
+)
+
+
+def resultats_exporter_excel(*, campagne: Campagne) -> bytes:
+    """The campaign results as an Excel workbook: sheet « Indicateurs » (territory, communes, bailleurs;
+    shares as fractions formatted in %), sheet « Résidences » (one line per residence, both notes)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    indicateurs = selectors.indicateurs(campagne)
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Indicateurs"
+    feuille.append(
+        [
+            f"Campagne de qualification {campagne.annee} — {campagne.organisation} — close le {campagne.close_le:%d/%m/%Y}"
+        ]
+    )
+    feuille.append(list(COLONNES_INDICATEURS))
+    for cellule in feuille[2]:
+        cellule.font = Font(bold=True)
+    niveaux = {"territoire": "Territoire", "commune": "Commune", "bailleur": "Bailleur"}
+    for ligne in [indicateurs.territoire, *indicateurs.communes, *indicateurs.bailleurs]:
+        feuille.append(
+            [
+                niveaux[ligne.niveau],
+                ligne.cle,
+                ligne.libelle,
+                ligne.residences,
+                ligne.logements,
+                ligne.residences_notees_deux_parties,
+                ligne.part_residences_notees_deux_parties,
+                ligne.logements_notes_deux_parties,
+                ligne.part_logements_notes_deux_parties,
+                ligne.residences_divergentes,
+                ligne.part_residences_divergentes,
+                ligne.part_logements_divergents,
+                ligne.comptes["residences_concordant"],
+                ligne.comptes["residences_une_seule_partie"],
+                ligne.comptes["residences_non_notee"],
+            ]
+        )
+    for colonne in ("G", "I", "K", "L"):
+        for cellule in feuille[colonne][2:]:
+            cellule.number_format = "0.0%"
+    feuille.freeze_panes = "D3"
+
+    residences = classeur.create_sheet("Résidences")
+    residences.append(list(COLONNES_RESIDENCES))
+    for cellule in residences[1]:
+        cellule.font = Font(bold=True)
+    for r in selectors.resultats(campagne):
+        harmonisee = r.note_harmonisee  # type: ignore[attr-defined]
+        residences.append(
+            [
+                r.residence.identifiant,
+                r.commune.nom,
+                r.residence.nom,
+                r.residence.adresse,
+                r.bailleur.nom if r.bailleur else "inconnu",
+                "oui" if r.bailleur_estime else "non",
+                r.nb_logements,
+                "oui" if r.residence.en_qpv else "non",
+                r.note_commune,
+                r.note_bailleur,
+                r.get_statut_display(),
+                r.ecart,
+                r.rang_agenda,
+                harmonisee,
+                harmonisee if harmonisee is not None else r.note_concordante,
+                "oui" if r.residence.enjeu_mixite else "non",
+            ]
+        )
+    residences.freeze_panes = "B2"
+    flux = io.BytesIO()
+    classeur.save(flux)
+    return flux.getvalue()

@@ -1,0 +1,241 @@
+"""Screens of the rating campaigns: what each user sees (and never sees), bulk rating, import report,
+close, agenda, agreed note, exports."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from attrib.qualification.models import Campagne, Notation, NoteHarmonisee
+from attrib.qualification.services import campagne_cloturer, notations_exporter_excel
+from tests.factories import GRUISSAN, NARBONNE
+from tests.qualification.conftest import Territoire
+
+pytestmark = pytest.mark.django_db
+
+SECRET_BAILLEUR = "Commentaire-confidentiel-du-bailleur"
+SECRET_VILLE = "Commentaire-confidentiel-de-la-ville"
+
+
+def client(t: Territoire, qui: str) -> Client:
+    c = Client()
+    c.force_login(t.users[qui])
+    return c
+
+
+@pytest.fixture
+def campagne(territoire: Territoire) -> Campagne:
+    c = territoire.ouvrir()
+    territoire.noter(c, "narbonne", "a", 1, SECRET_VILLE)
+    territoire.noter(c, "alogea", "a", 4, SECRET_BAILLEUR)
+    territoire.noter(c, "alogea", "b", 3)
+    return c
+
+
+def page(c: Client, nom: str, *args: Any, **kw: Any) -> Any:
+    return c.get(reverse(f"qualification:{nom}", args=args), **kw)
+
+
+def test_avant_la_cloture_aucune_page_ne_montre_les_notes_de_l_autre_partie(
+    territoire: Territoire, campagne: Campagne
+) -> None:
+    ville = client(territoire, "narbonne")
+    a = territoire.residences["a"]
+    pages = [
+        page(ville, "campagne", campagne.pk),
+        page(ville, "notation", campagne.pk, territoire.narbonne.pk),
+        page(ville, "residence", a.pk),
+        page(ville, "liste"),
+    ]
+    for reponse in pages:
+        assert reponse.status_code == 200
+        assert SECRET_BAILLEUR not in reponse.content.decode()
+    assert SECRET_VILLE in pages[1].content.decode()
+    # The bailleur's rating page, the agenda and the results do not exist for the commune.
+    assert page(ville, "notation", campagne.pk, territoire.alogea.pk).status_code == 404
+    assert page(ville, "notation_export", campagne.pk, territoire.alogea.pk).status_code == 404
+    for nom in ("agenda", "resultats_pdf", "resultats_xlsx"):
+        assert page(ville, nom, campagne.pk).status_code == 404
+    # Not even the EPCI reads a note before the close.
+    epci = client(territoire, "epci")
+    for reponse in (page(epci, "campagne", campagne.pk), page(epci, "residence", a.pk)):
+        texte = reponse.content.decode()
+        assert SECRET_BAILLEUR not in texte and SECRET_VILLE not in texte
+
+
+def test_la_page_de_notation_enregistre_toute_une_page(territoire: Territoire, campagne: Campagne) -> None:
+    ville = client(territoire, "narbonne")
+    r = territoire.residences
+    url = reverse("qualification:notation", args=[campagne.pk, territoire.narbonne.pk])
+    donnees = {
+        "residences": [r[k].pk for k in "abcde"],
+        f"notation-note_{r['a'].pk}": "1",
+        f"notation-commentaire_{r['a'].pk}": SECRET_VILLE,
+        f"notation-note_{r['b'].pk}": "2",
+        f"notation-note_{r['c'].pk}": "4",
+        f"notation-commentaire_{r['c'].pk}": "Résidence calme",
+    }
+    reponse = ville.post(url, donnees, follow=True)
+
+    assert "2 notes enregistrées (2 nouvelles, 0 modifiée, 0 retirée)." in reponse.content.decode()
+    assert dict(
+        Notation.objects.filter(organisation=territoire.narbonne).values_list("residence__identifiant", "note")
+    ) == {
+        "A": 1,
+        "B": 2,
+        "C": 4,
+    }
+    # An impossible value is reported on its field and nothing is written.
+    donnees[f"notation-note_{r['d'].pk}"] = "9"
+    donnees[f"notation-note_{r['b'].pk}"] = "3"
+    reponse = ville.post(url, donnees)
+    assert reponse.status_code == 200
+    texte = reponse.content.decode()
+    assert "Le formulaire contient une erreur" in texte and f'href="#id_notation-note_{r["d"].pk}"' in texte
+    assert Notation.objects.get(organisation=territoire.narbonne, residence=r["b"]).note == 2
+
+
+def test_une_personne_en_consultation_voit_ses_notes_sans_pouvoir_noter(
+    territoire: Territoire, campagne: Campagne
+) -> None:
+    lecteur = client(territoire, "lecteur_narbonne")
+    reponse = page(lecteur, "notation", campagne.pk, territoire.narbonne.pk)
+    assert reponse.status_code == 200
+    assert "Enregistrer les notes de la page" not in reponse.content.decode()
+    url = reverse("qualification:notation", args=[campagne.pk, territoire.narbonne.pk])
+    assert lecteur.post(url, {"residences": [territoire.residences["c"].pk]}).status_code == 404
+    assert page(lecteur, "notation_import", campagne.pk, territoire.narbonne.pk).status_code == 404
+
+
+def test_l_import_affiche_le_compte_rendu_ligne_par_ligne(territoire: Territoire, campagne: Campagne) -> None:
+    export = notations_exporter_excel(campagne=campagne, organisation=territoire.alogea)
+    classeur = load_workbook(io.BytesIO(export))
+    feuille = classeur["Notation"]
+    feuille.cell(2, 8).value = 9
+    feuille.cell(3, 8).value = 2
+    flux = io.BytesIO()
+    classeur.save(flux)
+    flux.seek(0)
+    flux.name = "notes.xlsx"
+    url = reverse("qualification:notation_import", args=[campagne.pk, territoire.alogea.pk])
+
+    reponse = client(territoire, "alogea").post(url, {"import-fichier": flux})
+
+    texte = reponse.content.decode()
+    assert "Note « 9 » hors de l&#x27;échelle 1 à 4." in texte
+    assert "<td>2</td>" in texte and "<td>3</td>" in texte
+
+
+def test_l_epci_cloture_puis_tout_le_territoire_voit_les_resultats(territoire: Territoire, campagne: Campagne) -> None:
+    epci = client(territoire, "epci")
+    url = reverse("qualification:cloturer", args=[campagne.pk])
+    assert "Cochez la case" in epci.post(url, {}).content.decode()
+    reponse = epci.post(url, {"cloture-confirmation": "on"}, follow=True)
+    assert "Campagne" in reponse.content.decode() and "close" in reponse.content.decode()
+    campagne.refresh_from_db()
+    assert campagne.est_close
+
+    texte = page(epci, "campagne", campagne.pk).content.decode()
+    assert "des logements sont dans une résidence notée par les deux parties" in texte
+    assert "des résidences notées par les deux parties ont des notes divergentes" in texte
+    assert "Indicateurs par commune" in texte and "Indicateurs par bailleur" in texte
+
+    ville = client(territoire, "gruissan")
+    assert SECRET_BAILLEUR in page(ville, "residence", territoire.residences["a"].pk).content.decode()
+    agenda = page(ville, "agenda", campagne.pk).content.decode()
+    assert "Résidence A" in agenda
+    notation_ville = page(
+        client(territoire, "narbonne"), "notation", campagne.pk, territoire.narbonne.pk
+    ).content.decode()
+    assert "Note du bailleur" in notation_ville
+
+    pdf = page(ville, "resultats_pdf", campagne.pk)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    xlsx = page(ville, "resultats_xlsx", campagne.pk)
+    residences = load_workbook(io.BytesIO(xlsx.content))["Résidences"]
+    lignes = {r[0]: r for r in residences.iter_rows(min_row=2, values_only=True)}
+    assert lignes["A"][8:12] == (1, 4, "Divergente", 3)
+    assert lignes["G"][10] == "Non notée"
+
+
+def test_l_epci_enregistre_la_note_harmonisee_depuis_l_agenda(territoire: Territoire, campagne: Campagne) -> None:
+    campagne_cloturer(campagne=campagne, auteur=None)
+    a = territoire.residences["a"]
+    epci = client(territoire, "epci")
+    url = reverse("qualification:harmoniser", args=[campagne.pk, a.pk])
+    formulaire = epci.get(url).content.decode()
+    assert SECRET_BAILLEUR in formulaire and SECRET_VILLE in formulaire
+
+    reponse = epci.post(url, {"harmonisation-note": "2", "harmonisation-participants": "", "harmonisation-motif": ""})
+    assert "Indiquez qui a convenu" in reponse.content.decode()
+    reponse = epci.post(
+        url,
+        {
+            "harmonisation-note": "2",
+            "harmonisation-organisations": [territoire.narbonne.pk, territoire.alogea.pk],
+            "harmonisation-participants": "Mme Roux, M. Bel",
+            "harmonisation-motif": "Accord après visite",
+        },
+    )
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("qualification:agenda", args=[campagne.pk])
+    assert NoteHarmonisee.objects.get().note == 2
+    # A residence that is not divergent has no agreed note to record; a commune does not record one.
+    assert (
+        epci.get(reverse("qualification:harmoniser", args=[campagne.pk, territoire.residences["c"].pk])).status_code
+        == 404
+    )
+    assert client(territoire, "narbonne").get(url).status_code == 404
+
+
+def test_ouvrir_une_campagne_depuis_l_ecran(territoire: Territoire) -> None:
+    epci = client(territoire, "epci")
+    limite = (timezone.localdate() + timedelta(days=30)).isoformat()
+    reponse = epci.post(
+        reverse("qualification:ouvrir"),
+        {
+            "campagne-organisation": territoire.epci.pk,
+            "campagne-annee": timezone.localdate().year,
+            "campagne-date_limite": limite,
+            "campagne-communes": [NARBONNE, GRUISSAN],
+        },
+    )
+    campagne = Campagne.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("qualification:campagne", args=[campagne.pk])
+    assert set(campagne.communes.values_list("code_insee", flat=True)) == {NARBONNE, GRUISSAN}
+    reponse = epci.post(
+        reverse("qualification:ouvrir"),
+        {
+            "campagne-organisation": territoire.epci.pk,
+            "campagne-annee": timezone.localdate().year,
+            "campagne-date_limite": limite,
+            "campagne-communes": [NARBONNE],
+        },
+    )
+    assert "existe déjà" in reponse.content.decode()
+    assert client(territoire, "narbonne").get(reverse("qualification:ouvrir")).status_code == 404
+
+
+def test_marquer_une_residence_a_enjeux(territoire: Territoire) -> None:
+    a = territoire.residences["a"]
+    url = reverse("qualification:enjeu_mixite", args=[a.pk])
+    reponse = client(territoire, "epci").post(
+        url, {"enjeu-decision": "marquer", "enjeu-motif": "Premier quartile très présent"}
+    )
+    assert reponse.status_code == 302
+    a.refresh_from_db()
+    assert a.enjeu_mixite and a.enjeu_mixite_motif == "Premier quartile très présent"
+    assert "Premier quartile très présent" in page(client(territoire, "gruissan"), "residence", a.pk).content.decode()
+    assert client(territoire, "narbonne").get(url).status_code == 404
+    assert (
+        client(territoire, "epci")
+        .get(reverse("qualification:residence", args=[territoire.residences["x"].pk]))
+        .status_code
+        == 404
+    )
