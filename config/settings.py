@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "attrib.territoires",
     "attrib.organisations",
     "attrib.demandes",
+    "attrib.demo",
     "attrib.patrimoine",
     "attrib.qualification",
     # Interfaces

@@ -1,0 +1,1 @@
+"""The demo territory (CA Le Grand Narbonne) and the seeded synthetic demand generator."""

@@ -1,0 +1,651 @@
+"""Load the demo territory (CA Le Grand Narbonne): organisations, accounts and synthetic demands.
+
+``charger_demo`` is idempotent: organisations and accounts are created or updated in place; when
+demo demands already exist, none are added unless ``reinitialiser=True``, which first deletes every
+demand registered at a demo guichet (with its persons, wishes, priorities and audit entries).
+
+Demands are inserted with ``bulk_create`` in one transaction (all or nothing), with the numéro
+unique of ``attrib.demandes.services.numero_unique_attribuer`` (DDD AA MM NNNNNNN GGGGG): the
+sequence of ``CompteurNumero`` is advanced so that later registrations continue it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, TextIO
+
+import numpy as np
+import polars as pl
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command, get_commands
+from django.db import models, transaction
+from django.utils import timezone
+
+from attrib.common.models import Evenement
+from attrib.demandes import enums, regles
+from attrib.demandes.doublons import doublons_detecter
+from attrib.demandes.models import (
+    CommuneSouhaitee,
+    CompteurNumero,
+    Demande,
+    MotifSecondaire,
+    Personne,
+    PrioriteLegale,
+    SituationPrioritaire,
+)
+from attrib.demandes.normalisation import normaliser_nom
+from attrib.demandes.services import demandes_envoyer_avis_renouvellement
+from attrib.demo.generateur import (
+    BAILLEURS_DEMO,
+    LETTRES,
+    POIDS_POPULATION,
+    RESSOURCES,
+    communes_demo,
+    generer_menages,
+    generer_personnes,
+    poids_communes_demo,
+)
+from attrib.organisations.models import CategorieReservataire, Membership, Organisation, Role, TypeOrganisation, User
+from attrib.territoires.models import EPCI, Commune
+
+SIREN_GRAND_NARBONNE = "241100593"
+NARBONNE, GRUISSAN, COURSAN, PORT_LA_NOUVELLE, LEUCATE = "11262", "11170", "11106", "11266", "11202"
+URL_DEMO = "http://127.0.0.1:8000"
+#: Public password of every demo account: the demo is for evaluation only, never for production data.
+MOT_DE_PASSE_DEMO = "demo-attrib"
+TAILLE_LOT = 2_000
+
+
+class DemoErreur(Exception):
+    """The demo cannot be loaded; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class OrganisationDemo:
+    cle: str
+    nom: str
+    type: str
+    categorie: str = ""
+    code_guichet: str = ""
+    siren: str = ""
+    #: Seat commune (code INSEE), if any.
+    siege: str | None = None
+    #: Perimeter: None = every commune of the EPCI, else these communes.
+    perimetre: tuple[str, ...] | None = None
+    #: [hypothèse] Share of the demands registered at this desk.
+    part_guichet: float = 0.0
+
+
+ORGANISATIONS_DEMO = (
+    OrganisationDemo(
+        cle="epci",
+        nom="CA Le Grand Narbonne",
+        type=TypeOrganisation.EPCI,
+        categorie=CategorieReservataire.EPCI,
+        siren=SIREN_GRAND_NARBONNE,
+        siege=NARBONNE,
+    ),
+    OrganisationDemo(
+        cle="narbonne",
+        nom="Ville de Narbonne",
+        type=TypeOrganisation.COMMUNE,
+        categorie=CategorieReservataire.COMMUNE,
+        code_guichet="VNARB",
+        siege=NARBONNE,
+        perimetre=(NARBONNE,),
+        part_guichet=0.20,
+    ),
+    OrganisationDemo(
+        cle="gruissan",
+        nom="Ville de Gruissan",
+        type=TypeOrganisation.COMMUNE,
+        categorie=CategorieReservataire.COMMUNE,
+        siege=GRUISSAN,
+        perimetre=(GRUISSAN,),
+    ),
+    OrganisationDemo(
+        cle="coursan",
+        nom="Ville de Coursan",
+        type=TypeOrganisation.COMMUNE,
+        categorie=CategorieReservataire.COMMUNE,
+        siege=COURSAN,
+        perimetre=(COURSAN,),
+    ),
+    # Office public de l'habitat rattaché au Grand Narbonne.
+    OrganisationDemo(
+        cle="domitia",
+        nom="Domitia Habitat",
+        type=TypeOrganisation.BAILLEUR,
+        code_guichet="DOMIT",
+        siege=NARBONNE,
+        part_guichet=0.22,
+    ),
+    # Office public de l'habitat de l'Aude.
+    OrganisationDemo(
+        cle="habitat_audois",
+        nom="Habitat Audois",
+        type=TypeOrganisation.BAILLEUR,
+        code_guichet="HAUDO",
+        siege=NARBONNE,
+        part_guichet=0.16,
+    ),
+    # Entreprise sociale pour l'habitat (Aude, Ariège): Narbonne, Port-la-Nouvelle, Leucate in the EPCI.
+    OrganisationDemo(
+        cle="alogea",
+        nom="Alogea",
+        type=TypeOrganisation.BAILLEUR,
+        code_guichet="ALOGE",
+        siege=NARBONNE,
+        perimetre=(NARBONNE, PORT_LA_NOUVELLE, LEUCATE),
+        part_guichet=0.12,
+    ),
+    OrganisationDemo(
+        cle="etat",
+        nom="Préfecture de l'Aude — DDETS",
+        type=TypeOrganisation.RESERVATAIRE,
+        categorie=CategorieReservataire.ETAT,
+    ),
+    OrganisationDemo(
+        cle="action_logement",
+        nom="Action Logement Services",
+        type=TypeOrganisation.RESERVATAIRE,
+        categorie=CategorieReservataire.ACTION_LOGEMENT,
+    ),
+    OrganisationDemo(
+        cle="guichet",
+        nom="Maison de l'habitat du Grand Narbonne",
+        type=TypeOrganisation.GUICHET,
+        code_guichet="GNMHA",
+        siege=NARBONNE,
+        part_guichet=0.30,
+    ),
+    OrganisationDemo(
+        cle="service_social",
+        nom="Service social départemental — Narbonne",
+        type=TypeOrganisation.SERVICE_SOCIAL,
+        siege=NARBONNE,
+    ),
+)
+
+#: [hypothèse] A mutation applicant registers at their current landlord in this share of cases.
+PART_MUTATIONS_CHEZ_LEUR_BAILLEUR = 0.6
+#: [hypothèse] Declared L441-1 situations already validated by a desk.
+PART_SITUATIONS_VALIDEES = 0.5
+
+
+@dataclass(frozen=True)
+class CompteDemo:
+    identifiant: str
+    prenom: str
+    nom: str
+    organisation: str | None  # key in ORGANISATIONS_DEMO; None for the superuser
+    role: str
+    libelle: str
+
+
+COMPTES_DEMO = (
+    CompteDemo("admin", "Alex", "Admin", None, "", "Superutilisateur"),
+    CompteDemo("guichet", "Sophie", "Vidal", "guichet", Role.GESTIONNAIRE, "Agent de guichet"),
+    CompteDemo("narbonne", "Julien", "Pujol", "narbonne", Role.GESTIONNAIRE, "Service logement"),
+    CompteDemo("domitia", "Nadia", "Benali", "domitia", Role.GESTIONNAIRE, "Bailleur"),
+    CompteDemo("habitat.audois", "Éric", "Fabre", "habitat_audois", Role.GESTIONNAIRE, "Bailleur"),
+    CompteDemo("alogea", "Léa", "Marty", "alogea", Role.GESTIONNAIRE, "Bailleur"),
+    CompteDemo("etat", "Hélène", "Sabatier", "etat", Role.GESTIONNAIRE, "Réservataire État"),
+    CompteDemo("action.logement", "Karim", "Mansouri", "action_logement", Role.GESTIONNAIRE, "Réservataire"),
+    CompteDemo("epci", "Claire", "Castel", "epci", Role.ADMINISTRATEUR, "EPCI"),
+    CompteDemo("social", "Thomas", "Roques", "service_social", Role.GESTIONNAIRE, "Travailleur social"),
+    CompteDemo("coursan", "Marc", "Delmas", "coursan", Role.GESTIONNAIRE, "Service logement"),
+    CompteDemo("gruissan", "Anne", "Bousquet", "gruissan", Role.CONSULTATION, "Élue"),
+)
+
+
+@dataclass
+class ResultatDemo:
+    demandes_creees: int
+    demandes_existantes: int
+    avis_renouvellement: int
+    doublons: int
+    organisations: dict[str, Organisation]
+
+
+def _ecrire(stdout: TextIO, texte: str) -> None:
+    stdout.write(texte + ("" if texte.endswith("\n") else "\n"))
+    stdout.flush()
+
+
+# --- Referentials --------------------------------------------------------------------------------
+
+
+def _commande(nom: str, stdout: TextIO) -> None:
+    if nom not in get_commands():
+        raise DemoErreur(
+            f"La commande « {nom} » est introuvable : le référentiel nécessaire à la démo ne peut pas être chargé."
+        )
+    call_command(nom, stdout=stdout)
+
+
+def _referentiels(stdout: TextIO) -> EPCI:
+    """Load the COG territories and the L441-1 priorities when the database has none yet."""
+    if not Commune.objects.de_epci(SIREN_GRAND_NARBONNE).exists():
+        _ecrire(stdout, "Chargement du référentiel territorial (importer_territoires)…")
+        _commande("importer_territoires", stdout)
+    if not PrioriteLegale.objects.exists():
+        _ecrire(stdout, "Chargement des priorités légales L441-1 (charger_priorites)…")
+        _commande("charger_priorites", stdout)
+    epci = EPCI.objects.filter(siren=SIREN_GRAND_NARBONNE).first()
+    if epci is None or not Commune.objects.de_epci(epci).exists():
+        raise DemoErreur(
+            f"Le référentiel ne contient pas les communes de l'EPCI {SIREN_GRAND_NARBONNE} (CA Le Grand Narbonne) : "
+            "lancez « python manage.py importer_territoires »."
+        )
+    return epci
+
+
+# --- Organisations and accounts ------------------------------------------------------------------
+
+
+@transaction.atomic
+def _organisations(epci: EPCI) -> dict[str, Organisation]:
+    communes_epci = list(Commune.objects.de_epci(epci).values_list("code_insee", flat=True))
+    existantes = set(communes_epci)
+    sirens = {c["code_insee"]: c["siren_commune"] for c in communes_demo()}
+    organisations = {}
+    for spec in ORGANISATIONS_DEMO:
+        siren = spec.siren or (sirens.get(spec.siege, "") if spec.type == TypeOrganisation.COMMUNE else "")
+        org, _ = Organisation.objects.update_or_create(
+            nom=spec.nom,
+            defaults={
+                "type": spec.type,
+                "categorie_reservataire": spec.categorie,
+                "code_guichet": spec.code_guichet,
+                "siren": siren,
+                "epci": epci,
+                "commune_id": spec.siege if spec.siege in existantes else None,
+            },
+        )
+        perimetre = communes_epci if spec.perimetre is None else [c for c in spec.perimetre if c in existantes]
+        org.perimetre.set(perimetre)
+        organisations[spec.cle] = org
+    return organisations
+
+
+@transaction.atomic
+def _comptes(organisations: dict[str, Organisation]) -> dict[str, User]:
+    """Create or reset the demo accounts (one password hash, computed once: hashing is slow on purpose)."""
+    empreinte = make_password(MOT_DE_PASSE_DEMO)
+    comptes = {}
+    for compte in COMPTES_DEMO:
+        superuser = compte.organisation is None
+        user, _ = User.objects.update_or_create(
+            username=compte.identifiant,
+            defaults={
+                "first_name": compte.prenom,
+                "last_name": compte.nom,
+                "email": f"{compte.identifiant}@example.org",
+                "password": empreinte,
+                "is_active": True,
+                "is_staff": superuser,
+                "is_superuser": superuser,
+            },
+        )
+        if compte.organisation is not None:
+            Membership.objects.update_or_create(
+                user=user, organisation=organisations[compte.organisation], defaults={"role": compte.role}
+            )
+        comptes[compte.identifiant] = user
+    return comptes
+
+
+def tableau_comptes(organisations: dict[str, Organisation]) -> str:
+    """The logins of the demo, one line per account, and the URL to open."""
+    lignes = [("Rôle", "Organisation", "Identifiant", "Mot de passe")]
+    for compte in COMPTES_DEMO:
+        org = organisations[compte.organisation].nom if compte.organisation else "—"
+        role = (
+            compte.libelle if compte.organisation is None else f"{compte.libelle} — {Role(compte.role).label.lower()}"
+        )
+        lignes.append((role, org, compte.identifiant, MOT_DE_PASSE_DEMO))
+    largeurs = [max(len(ligne[i]) for ligne in lignes) for i in range(4)]
+    texte = [
+        "Comptes de démonstration (mots de passe publics : pour la démo uniquement) :",
+        *("  " + "  ".join(c.ljust(w) for c, w in zip(ligne, largeurs, strict=True)).rstrip() for ligne in lignes),
+        f"Ouvrez {URL_DEMO} et connectez-vous avec l'un de ces comptes.",
+    ]
+    return "\n".join(texte)
+
+
+# --- Demands -------------------------------------------------------------------------------------
+
+
+def _guichets_demo(organisations: dict[str, Organisation]) -> list[Organisation]:
+    return [organisations[s.cle] for s in ORGANISATIONS_DEMO if s.code_guichet]
+
+
+def _demandes_demo(organisations: dict[str, Organisation]) -> models.QuerySet[Demande]:
+    return Demande.objects.filter(guichet__in=_guichets_demo(organisations))
+
+
+@transaction.atomic
+def _supprimer_demandes(organisations: dict[str, Organisation], stdout: TextIO) -> int:
+    ids = list(_demandes_demo(organisations).values_list("pk", flat=True))
+    type_demande = ContentType.objects.get_for_model(Demande)
+    for debut in range(0, len(ids), TAILLE_LOT):
+        lot = ids[debut : debut + TAILLE_LOT]
+        Evenement.objects.filter(cible_type=type_demande, cible_id__in=[str(i) for i in lot]).delete()
+        Demande.objects.filter(pk__in=lot).delete()
+    _ecrire(stdout, f"{len(ids)} demande(s) de démonstration supprimée(s).")
+    return len(ids)
+
+
+@contextmanager
+def _horodatages_historiques(*champs: Any) -> Iterator[None]:
+    """Let bulk_create keep the historical timestamps we give (registration dates of the past)
+    instead of ``auto_now_add``'s current time. Restored on exit."""
+    avant = [(champ, champ.auto_now_add) for champ in champs]
+    try:
+        for champ, _ in avant:
+            champ.auto_now_add = False
+        yield
+    finally:
+        for champ, valeur in avant:
+            champ.auto_now_add = valeur
+
+
+def _decimal(valeur: float | None) -> Decimal:
+    return Decimal(f"{valeur:.2f}") if valeur else Decimal("0")
+
+
+def _horodatage(jour: date, minutes: int) -> datetime:
+    return timezone.make_aware(datetime.combine(jour, time(9, 0)) + timedelta(minutes=minutes))
+
+
+def _numeros(menages: pl.DataFrame, codes_guichet: list[str]) -> list[str]:
+    """Numéros uniques in filing order, continuing (and advancing) each year's CompteurNumero."""
+    departement = menages.get_column("departement")[0] if menages.height else ""
+    depots = menages.get_column("date_depot_initiale").to_list()
+    annees = sorted({d.year for d in depots})
+    suivants = {}
+    for annee in annees:
+        compteur, _ = CompteurNumero.objects.select_for_update().get_or_create(departement=departement, annee=annee)
+        suivants[annee] = compteur.valeur
+        compteur.valeur += sum(1 for d in depots if d.year == annee)
+        compteur.save(update_fields=["valeur"])
+    numeros = []
+    for depot, code in zip(depots, codes_guichet, strict=True):
+        suivants[depot.year] += 1
+        numeros.append(f"{departement.zfill(3)}{depot:%y%m}{suivants[depot.year]:07d}{code.upper():0>5}")
+    return numeros
+
+
+def _choisir_guichets(
+    menages: pl.DataFrame, organisations: dict[str, Organisation], rng: np.random.Generator
+) -> list[Organisation]:
+    specs = [s for s in ORGANISATIONS_DEMO if s.code_guichet]
+    poids = np.array([s.part_guichet for s in specs])
+    tirage = rng.choice(len(specs), size=menages.height, p=poids / poids.sum())
+    par_nom = {organisations[s.cle].nom: i for i, s in enumerate(specs)}
+    bailleurs = menages.get_column("bailleur_actuel").cast(pl.String).to_list()
+    chez_bailleur = rng.random(menages.height) < PART_MUTATIONS_CHEZ_LEUR_BAILLEUR
+    choix = []
+    for i, bailleur in enumerate(bailleurs):
+        k = par_nom[bailleur] if bailleur in par_nom and chez_bailleur[i] else int(tirage[i])
+        choix.append(organisations[specs[k].cle])
+    return choix
+
+
+def _priorites_en_vigueur(jour: date) -> tuple[dict[str, str], str | None]:
+    """{L441-1 letter: PrioriteLegale code} in force on ``jour``, and the DALO criterion if loaded."""
+    en_vigueur = PrioriteLegale.objects.filter(date_debut__lte=jour).exclude(date_fin__lt=jour)
+    lettres = {p.lettre.lower(): p.code for p in en_vigueur if p.lettre}
+    dalo = next((p.code for p in en_vigueur if not p.lettre and "dalo" in p.code.lower()), None)
+    return lettres, dalo
+
+
+def _ordre_de_depot(menages: pl.DataFrame, personnes: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Both frames sorted in filing order (the numéro unique follows it), persons grouped by household."""
+    menages = menages.sort(["date_depot_initiale", "menage"])
+    rang = np.empty(menages.height, dtype=np.int64)
+    rang[menages.get_column("menage").to_numpy()] = np.arange(menages.height)
+    personnes = personnes.with_columns(menage_rang=pl.Series(rang).gather(personnes.get_column("menage"))).sort(
+        "menage_rang", maintain_order=True
+    )
+    return menages, personnes
+
+
+def _inserer_demandes(
+    *,
+    menages: pl.DataFrame,
+    personnes: pl.DataFrame,
+    organisations: dict[str, Organisation],
+    comptes: dict[str, User],
+    seed: int,
+    jour: date,
+    stdout: TextIO,
+) -> int:
+    rng = np.random.default_rng([seed, 2])
+    menages, personnes = _ordre_de_depot(menages, personnes)
+    guichets = _choisir_guichets(menages, organisations, rng)
+    numeros = _numeros(menages, [g.code_guichet for g in guichets])
+    agents = {
+        organisations[c.organisation].pk: comptes[c.identifiant].pk
+        for c in COMPTES_DEMO
+        if c.organisation is not None and c.role == Role.GESTIONNAIRE
+    }
+    lettres, code_dalo = _priorites_en_vigueur(jour)
+    absentes = sorted(set(LETTRES) - set(lettres))
+    if absentes:
+        _ecrire(stdout, f"Priorités L441-1 non chargées, non déclarées dans la démo : {', '.join(absentes)}.")
+    noms_communes = dict(Commune.objects.values_list("code_insee", "nom"))
+    type_demande = ContentType.objects.get_for_model(Demande)
+    validees = rng.random(menages.height) < PART_SITUATIONS_VALIDEES
+    minutes = rng.integers(0, 8 * 60, menages.height)
+    debut_personnes = np.concatenate([[0], np.cumsum(menages.get_column("nb_personnes").to_numpy())])
+    total = menages.height
+    for debut in range(0, total, TAILLE_LOT):
+        fin = min(debut + TAILLE_LOT, total)
+        lignes = menages.slice(debut, fin - debut).to_dicts()
+        demandes = []
+        for i, m in enumerate(lignes, start=debut):
+            depot = m["date_depot_initiale"]
+            depart_validite = m["date_dernier_renouvellement"] or depot
+            demandes.append(
+                Demande(
+                    numero_unique=numeros[i],
+                    canal=str(m["canal"]),
+                    guichet=guichets[i],
+                    departement=m["departement"],
+                    date_depot_initiale=depot,
+                    date_enregistrement=m["date_enregistrement"],
+                    date_dernier_renouvellement=m["date_dernier_renouvellement"],
+                    date_echeance=regles.echeance(depart_validite),
+                    statut_logement_actuel=str(m["statut_logement_actuel"]),
+                    bailleur_actuel=m["bailleur_actuel"] or "",
+                    type_logement_actuel=m["type_logement_actuel"] or "",
+                    nb_pieces_actuel=m["nb_pieces_actuel"],
+                    surface_actuelle=_decimal(m["surface_actuelle"]) if m["surface_actuelle"] else None,
+                    loyer_actuel=_decimal(m["loyer_actuel"]),
+                    charges_actuelles=_decimal(m["charges_actuelles"]),
+                    allocation_logement=_decimal(m["allocation_logement"]),
+                    logement_actuel_depuis=m["logement_actuel_depuis"],
+                    procedure_expulsion=str(m["procedure_expulsion"]),
+                    logement_non_decent=m["logement_non_decent"],
+                    arrete_insalubrite=m["arrete_insalubrite"],
+                    typologie_min=m["typologie_min"],
+                    typologie_max=m["typologie_max"],
+                    type_logement_recherche=str(m["type_logement_recherche"]),
+                    besoin_fauteuil=m["besoin_fauteuil"],
+                    besoin_logement_adapte=m["besoin_logement_adapte"],
+                    besoin_rdc_ou_ascenseur=m["besoin_rdc_ou_ascenseur"],
+                    besoin_parking=m["besoin_parking"],
+                    revenu_fiscal_reference=m["revenu_fiscal_reference"],
+                    annee_revenu_fiscal=m["annee_revenu_fiscal"],
+                    revenu_n1_si_baisse=m["revenu_n1_si_baisse"],
+                    dalo_reconnu=m["dalo_reconnu"],
+                    dalo_date_decision=m["dalo_date_decision"],
+                    motif_principal=str(m["motif_principal"]),
+                    cree_le=_horodatage(m["date_enregistrement"], int(minutes[i])),
+                )
+            )
+        Demande.objects.bulk_create(demandes)
+
+        objets_personnes = []
+        lot_personnes = personnes.slice(
+            int(debut_personnes[debut]), int(debut_personnes[fin] - debut_personnes[debut])
+        ).to_dicts()
+        for p in lot_personnes:
+            demande = demandes[p["menage_rang"] - debut]
+            demandeur = p["role"] == enums.RolePersonne.DEMANDEUR
+            residence = str(lignes[p["menage_rang"] - debut]["commune_residence"])
+            objets_personnes.append(
+                Personne(
+                    demande_id=demande.pk,
+                    role=str(p["role"]),
+                    lien=p["lien"] or "",
+                    civilite=p["civilite"] or "",
+                    nom=p["nom"],
+                    nom_naissance=p["nom_naissance"] or "",
+                    prenoms=p["prenoms"],
+                    nom_normalise=normaliser_nom(f"{p['nom']} {p['prenoms']}"),
+                    nom_naissance_normalise=normaliser_nom(p["nom_naissance"] or "")[:100],
+                    date_naissance=p["date_naissance"],
+                    nationalite=p["nationalite"] or "",
+                    titre_sejour_type=p["titre_sejour_type"] or "",
+                    titre_sejour_fin=p["titre_sejour_fin"],
+                    situation_familiale=p["situation_familiale"] or "",
+                    situation_professionnelle=p["situation_professionnelle"] or "",
+                    employeur_cotisant_action_logement=p["employeur_cotisant_action_logement"],
+                    a_charge=p["a_charge"],
+                    handicap=p["handicap"],
+                    adresse=p["adresse"] or "",
+                    ville=noms_communes.get(residence, "") if demandeur else "",
+                    telephone=p["telephone"] or "",
+                    email=p["email"] or "",
+                    **{r: _decimal(p[r]) for r in RESSOURCES},
+                )
+            )
+        Personne.objects.bulk_create(objets_personnes)
+
+        CommuneSouhaitee.objects.bulk_create(
+            CommuneSouhaitee(demande_id=d.pk, commune_id=str(code), rang=rang)
+            for d, m in zip(demandes, lignes, strict=True)
+            for rang, code in enumerate(m["communes_souhaitees"], start=1)
+        )
+        MotifSecondaire.objects.bulk_create(
+            MotifSecondaire(demande_id=d.pk, motif=str(motif))
+            for d, m in zip(demandes, lignes, strict=True)
+            for motif in m["motifs_secondaires"]
+        )
+        situations = []
+        for d, m, i in zip(demandes, lignes, range(debut, fin), strict=True):
+            codes = [lettres[str(lettre)] for lettre in m["priorites"] if str(lettre) in lettres]
+            if m["dalo_reconnu"] and code_dalo:
+                codes.insert(0, code_dalo)
+            for code in codes:
+                valide = bool(validees[i])
+                situations.append(
+                    SituationPrioritaire(
+                        demande_id=d.pk,
+                        priorite_id=code,
+                        statut=enums.StatutValidation.VALIDEE if valide else enums.StatutValidation.DECLAREE,
+                        validee_par_id=agents.get(d.guichet_id) if valide else None,
+                        validee_le=_horodatage(d.date_enregistrement + timedelta(days=7), int(minutes[i]))
+                        if valide
+                        else None,
+                    )
+                )
+        SituationPrioritaire.objects.bulk_create(situations)
+
+        Evenement.objects.bulk_create(
+            Evenement(
+                cible_type=type_demande,
+                cible_id=str(d.pk),
+                action="enregistrement",
+                auteur_id=agents.get(d.guichet_id) if d.canal == enums.Canal.GUICHET else None,
+                organisation_id=d.guichet_id,
+                visible_demandeur=True,
+                resume=f"Demande enregistrée sous le numéro {d.numero_unique} par {d.guichet}.",
+                details={
+                    "date_depot_initiale": str(d.date_depot_initiale),
+                    "echeance": str(d.date_echeance),
+                    "origine": "demo",
+                },
+                horodatage=d.cree_le,
+            )
+            for d in demandes
+        )
+        _ecrire(stdout, f"  {fin:>7} / {total} demandes")
+    return total
+
+
+def charger_demo(
+    *,
+    nb_demandes: int = 5000,
+    seed: int = 2026,
+    date_reference: date | None = None,
+    reinitialiser: bool = False,
+    stdout: TextIO | None = None,
+) -> ResultatDemo:
+    """Load the Grand Narbonne demo: referentials, organisations, accounts, ``nb_demandes`` demands.
+
+    Re-running it is harmless: without ``reinitialiser`` an already loaded demo keeps its demands.
+    """
+    sortie: TextIO = stdout or sys.stdout
+    if nb_demandes < 0:
+        raise DemoErreur("Le nombre de demandes doit être positif ou nul.")
+    jour = date_reference or timezone.localdate()
+    epci = _referentiels(sortie)
+    organisations = _organisations(epci)
+    comptes = _comptes(organisations)
+    _ecrire(sortie, f"{len(organisations)} organisations et {len(comptes)} comptes de démonstration prêts.")
+    if reinitialiser:
+        _supprimer_demandes(organisations, sortie)
+    existantes = _demandes_demo(organisations).count()
+    creees = avis = doublons = 0
+    if existantes:
+        _ecrire(
+            sortie,
+            f"La démo contient déjà {existantes} demande(s) : aucune demande ajoutée. "
+            "Relancez avec --reinitialiser pour les remplacer.",
+        )
+    elif nb_demandes:
+        codes = list(Commune.objects.de_epci(epci).values_list("code_insee", "population"))
+        connus = dict(poids_communes_demo([c for c, _ in codes]))
+        poids = [(c, connus.get(c, POIDS_POPULATION * population) or 1.0) for c, population in codes]
+        _ecrire(sortie, f"Génération de {nb_demandes} demandes synthétiques (graine {seed}, au {jour:%d/%m/%Y})…")
+        menages = generer_menages(nb_demandes, seed=seed, date_reference=jour, communes=poids)
+        personnes = generer_personnes(menages, seed=seed, date_reference=jour)
+        champs = (Demande._meta.get_field("cree_le"), Evenement._meta.get_field("horodatage"))
+        with transaction.atomic(), _horodatages_historiques(*champs):
+            creees = _inserer_demandes(
+                menages=menages,
+                personnes=personnes,
+                organisations=organisations,
+                comptes=comptes,
+                seed=seed,
+                jour=jour,
+                stdout=sortie,
+            )
+        avis = demandes_envoyer_avis_renouvellement(aujourd_hui=jour)
+        doublons = doublons_detecter(aujourd_hui=jour)
+        _ecrire(
+            sortie,
+            f"{creees} demandes créées ; {avis} avis de renouvellement envoyés (échéance dans le mois) ; "
+            f"{doublons} doublon(s) potentiel(s) à examiner.",
+        )
+    _ecrire(sortie, tableau_comptes(organisations))
+    return ResultatDemo(
+        demandes_creees=creees,
+        demandes_existantes=existantes,
+        avis_renouvellement=avis,
+        doublons=doublons,
+        organisations=organisations,
+    )
+
+
+__all__ = ["BAILLEURS_DEMO", "COMPTES_DEMO", "MOT_DE_PASSE_DEMO", "ORGANISATIONS_DEMO", "DemoErreur", "charger_demo"]
