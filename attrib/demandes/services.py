@@ -254,13 +254,12 @@ def _controle_metier(demande: Demande, erreurs: dict[str, list[str]]) -> None:
         erreurs["typologie_max"] = ["La typologie maximale doit être supérieure ou égale à la typologie minimale."]
     if demande.dalo_reconnu and not demande.dalo_date_decision:
         erreurs["dalo_date_decision"] = ["Indiquez la date de la décision de la commission de médiation DALO."]
-    if (
-        demande.annee_revenu_fiscal
-        and demande.date_depot_initiale
-        and demande.annee_revenu_fiscal > demande.date_depot_initiale.year
-    ):
+    # A revenu fiscal de référence of year Y is known from the tax notice of year Y + 1 at the earliest.
+    derniere_annee_connue = timezone.localdate().year - 1
+    if demande.annee_revenu_fiscal and demande.annee_revenu_fiscal > derniere_annee_connue:
         erreurs["annee_revenu_fiscal"] = [
-            "L'année du revenu fiscal de référence ne peut pas être postérieure au dépôt."
+            f"L'année du revenu fiscal de référence ne peut pas dépasser {derniere_annee_connue} "
+            "(l'avis d'imposition d'une année paraît l'année suivante)."
         ]
 
 

@@ -313,7 +313,7 @@ def test_date_de_naissance_invalide_signalee_sur_le_champ(narbonne, client_agent
 
 
 def test_erreur_du_service_ramenee_sur_son_etape_et_son_champ(narbonne, client_agent):
-    """The year of the tax income after the filing date passes the step but not the service."""
+    """A tax-income year not yet assessed passes the step but not the service."""
     c = client_agent
     c.post(_etape(1), {**_avec_enregistrement(narbonne, ETAPE_1), "action": "suivant"})
     c.post(_etape(2), {**ETAPE_2_UNE_PERSONNE, "action": "suivant"})
@@ -325,7 +325,7 @@ def test_erreur_du_service_ramenee_sur_son_etape_et_son_champ(narbonne, client_a
     page = html(r)
     assert r.status_code == 200 and Demande.objects.count() == 0
     assert "Étape 3 sur 6" in page
-    assert "ne peut pas être postérieure au dépôt" in page
+    assert "ne peut pas dépasser" in page
     assert 'href="#id_ressources_menage-annee_revenu_fiscal"' in page
 
 
