@@ -57,6 +57,7 @@ from attrib.demandes.forms import (
     resume_erreurs,
 )
 from attrib.demandes.models import Demande, DoublonPotentiel, Personne, PieceJustificative, PrioriteLegale
+from attrib.demandes.moteur import situation_plafonds
 from attrib.demandes.services import demande_enregistrer, demande_modifier, demande_radier, demande_renouveler
 from attrib.organisations import permissions
 from attrib.organisations.models import Organisation
@@ -220,6 +221,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for d in doublons
             ],
             "historique": historique_lisible(selectors.historique(demande, user=user), voit_sensible=voit_sensible),
+            "plafonds": situation_plafonds(demande, timezone.localdate()),
+            "voit_sensible": voit_sensible,
             "anciennete": _anciennete(demande.date_depot_initiale, timezone.localdate()),
             "peut_modifier": peut_modifier,
             "peut_renouveler": peut_modifier,
