@@ -1,0 +1,68 @@
+"""Cotation of housing demands (L441-2-8, R441-2-10 CCH): grids, two evaluators, explanation, ranking.
+
+Public API (pure: no Django, no database):
+
+- :func:`charger_grille` (YAML text or file → :class:`Grille`, raises :class:`GrilleInvalide`),
+  :func:`valider` (errors raised, warnings returned), :func:`grille_vers_yaml` (round trip);
+- :func:`evaluer` (vectorised, polars) and :func:`evaluer_un` (one demand, reference), one meaning;
+- :func:`expliquer` (French sentences), :func:`classer` (rank with the grid's tie-break);
+- :func:`preparer` (add the engine's derivations a grid reads) and :data:`COLONNES_COTATION` (what a
+  grid may read).
+"""
+
+from attrib.engine.cotation.catalogue import COLONNE_CRITERES_VALIDES, COLONNES_COTATION
+from attrib.engine.cotation.classement import classer
+from attrib.engine.cotation.explication import expliquer
+from attrib.engine.cotation.grille import (
+    Avertissement,
+    CleDepartage,
+    Critere,
+    DonneesInvalides,
+    Grille,
+    GrilleInvalide,
+    MessageGrille,
+    Points,
+    Section,
+    ValeurNommee,
+    charger_grille,
+    colonnes_departage,
+    colonnes_lues,
+    grille_vers_donnees,
+    grille_vers_yaml,
+    lire_grille,
+    valider,
+)
+from attrib.engine.cotation.preparation import est_mutation, preparer
+from attrib.engine.cotation.reference import LigneCritere, ResultatCotation, evaluer_un
+from attrib.engine.cotation.vectorise import colonnes_detail, evaluer
+
+__all__ = [
+    "COLONNES_COTATION",
+    "COLONNE_CRITERES_VALIDES",
+    "Avertissement",
+    "CleDepartage",
+    "Critere",
+    "DonneesInvalides",
+    "Grille",
+    "GrilleInvalide",
+    "LigneCritere",
+    "MessageGrille",
+    "Points",
+    "ResultatCotation",
+    "Section",
+    "ValeurNommee",
+    "charger_grille",
+    "classer",
+    "colonnes_departage",
+    "colonnes_detail",
+    "colonnes_lues",
+    "est_mutation",
+    "evaluer",
+    "evaluer_un",
+    "expliquer",
+    "grille_vers_donnees",
+    "grille_vers_yaml",
+    "lire_grille",
+    "preparer",
+    "valider",
+]

@@ -1,0 +1,1 @@
+"""File formats the engine reads without a database (the interchange CSV of demands)."""
