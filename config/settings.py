@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "attrib.demo",
     "attrib.patrimoine",
     "attrib.qualification",
+    "attrib.flux",
     # Interfaces
     "attrib.api",
 ]

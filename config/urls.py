@@ -9,5 +9,7 @@ urlpatterns = [
     path("api/", include("attrib.api.urls")),
     path("demandes/", include("attrib.demandes.urls")),
     path("qualification/", include("attrib.qualification.urls")),
+    path("flux/", include("attrib.flux.urls")),
+    path("patrimoine/", include("attrib.patrimoine.urls")),
     path("", include("attrib.common.urls")),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from attrib.flux import permissions as flux_permissions
 from attrib.organisations import permissions
 
 #: Views that belong to the "Demandes" section without being one of its own menu entries.
@@ -35,10 +36,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             entrees.append(_entree("Importer", "demandes:import", vue))
         if permissions.peut_traiter_doublons(user):
             entrees.append(_entree("Doublons", "demandes:doublons", vue))
+        patrimoine = _entree("Patrimoine", "patrimoine:liste", vue)
+        if patrimoine["courant"] is None and vue.startswith("patrimoine:"):
+            patrimoine["courant"] = "true"
+        entrees.append(patrimoine)
         qualification = _entree("Qualification du parc", "qualification:liste", vue)
         if qualification["courant"] is None and vue.startswith("qualification:"):
             qualification["courant"] = "true"
         entrees.append(qualification)
+        if flux_permissions.peut_acceder(user):
+            flux = _entree("Gestion en flux", "flux:accueil", vue)
+            if flux["courant"] is None and vue.startswith("flux:"):
+                flux["courant"] = "true"
+            entrees.append(flux)
     return {
         "nav_peut_enregistrer": permissions.peut_enregistrer_demande(user),
         "nav_memberships": permissions.memberships(user),

@@ -17,10 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
 import polars as pl
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command, get_commands
@@ -52,6 +54,9 @@ from attrib.demo.generateur import (
     poids_communes_demo,
 )
 from attrib.organisations.models import CategorieReservataire, Membership, Organisation, Role, TypeOrganisation, User
+from attrib.patrimoine.models import Logement, Residence
+from attrib.patrimoine.services import bailleurs_estimer, patrimoine_reconstituer, rpls_importer
+from attrib.qualification.demo import campagne_demo_creer
 from attrib.territoires.models import EPCI, Commune
 
 SIREN_GRAND_NARBONNE = "241100593"
@@ -583,6 +588,34 @@ def _inserer_demandes(
     return total
 
 
+FICHIER_RPLS_NARBONNE = Path(settings.BASE_DIR) / "data" / "referentiels" / "rpls_narbonne_adresses_bdaniere.csv"
+
+
+def _charger_parc(*, organisations: dict[str, Organisation], seed: int, jour: date, stdout: TextIO) -> None:
+    """The real Grand Narbonne stock (RPLS address file of Narbonne + seeded rebuild of the other
+    communes from the 2019 counts), bailleurs estimated among the demo bailleurs where the open data
+    does not name them, and the closed rating campaign of last year. Each step is idempotent."""
+    bailleurs = [o for o in organisations.values() if o.type == TypeOrganisation.BAILLEUR]
+    import_rpls = rpls_importer(chemin=FICHIER_RPLS_NARBONNE)
+    reconstitution = patrimoine_reconstituer(graine=seed, bailleurs=bailleurs)
+    estimes = bailleurs_estimer(bailleurs=bailleurs, graine=seed)
+    _ecrire(
+        stdout,
+        f"Parc social : {Logement.objects.count()} logements dans {Residence.objects.count()} résidences "
+        f"(Narbonne : {import_rpls.logements} logements du fichier RPLS ; autres communes : "
+        f"{reconstitution.logements} logements reconstitués ; {estimes} bailleur(s) estimé(s)).",
+    )
+    communes = [o for o in organisations.values() if o.type == TypeOrganisation.COMMUNE]
+    campagne = campagne_demo_creer(
+        epci_org=organisations["epci"],
+        communes_orgs=communes,
+        bailleurs_orgs=bailleurs,
+        annee=jour.year - 1,
+        graine=seed,
+    )
+    _ecrire(stdout, f"Campagne de qualification du parc {campagne.annee} : close, résultats et agenda consultables.")
+
+
 def charger_demo(
     *,
     nb_demandes: int = 5000,
@@ -638,6 +671,7 @@ def charger_demo(
             f"{creees} demandes créées ; {avis} avis de renouvellement envoyés (échéance dans le mois) ; "
             f"{doublons} doublon(s) potentiel(s) à examiner.",
         )
+    _charger_parc(organisations=organisations, seed=seed, jour=jour, stdout=sortie)
     _ecrire(sortie, tableau_comptes(organisations))
     return ResultatDemo(
         demandes_creees=creees,

@@ -207,3 +207,71 @@ class Logement(models.Model):
 
     def __str__(self) -> str:
         return f"T{self.nb_pieces} de {self.surface_habitable} m² — {self.residence}"
+
+
+#: Bounds of the occupancy indicators (percentages).
+POURCENT_MAX = 100
+#: Oldest year of occupancy indicators accepted (sanity bound of the data, not a rule).
+ANNEE_INDICATEURS_MIN = 1990
+
+
+class IndicateursOccupation(models.Model):
+    """Occupancy indicators of a residence for one year, as the bailleur's or the observatory's survey
+    gives them (OPS « occupation du parc social », RPLS…): shares in percent, each optional. Imported
+    from the CSV format of ``docs/formats/indicateurs_occupation.md`` (``importer_indicateurs``)."""
+
+    residence = models.ForeignKey(Residence, on_delete=models.CASCADE, related_name="indicateurs_occupation")
+    annee = models.PositiveSmallIntegerField("année")
+    source = models.CharField("source", max_length=200)
+    part_menages_q1 = models.DecimalField(
+        "part des ménages du premier quartile (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Ménages dont les ressources sont sous le seuil du premier quartile des demandeurs.",
+    )
+    part_menages_emploi = models.DecimalField(
+        "part des ménages en emploi (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    taux_rotation = models.DecimalField("taux de rotation (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    taux_vacance = models.DecimalField("taux de vacance (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    importe_le = models.DateTimeField("importé le", auto_now=True)
+
+    class Meta:
+        verbose_name = "indicateurs d'occupation"
+        verbose_name_plural = "indicateurs d'occupation"
+        ordering = ["residence_id", "-annee"]
+        constraints = [
+            models.UniqueConstraint(fields=["residence", "annee"], name="indicateurs_un_par_residence_et_annee"),
+            models.CheckConstraint(
+                condition=Q(annee__gte=ANNEE_INDICATEURS_MIN),
+                name="indicateurs_annee_plausible",
+                violation_error_message=f"L'année des indicateurs doit être postérieure à {ANNEE_INDICATEURS_MIN}.",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{champ}__isnull": True})
+                    | (Q(**{f"{champ}__gte": 0}) & Q(**{f"{champ}__lte": POURCENT_MAX})),
+                    name=f"indicateurs_{champ}_pourcentage",
+                    violation_error_message="Un indicateur d'occupation est un pourcentage de 0 à 100.",
+                )
+                for champ in ("part_menages_q1", "part_menages_emploi", "taux_rotation", "taux_vacance")
+            ),
+            models.CheckConstraint(
+                condition=Q(part_menages_q1__isnull=False)
+                | Q(part_menages_emploi__isnull=False)
+                | Q(taux_rotation__isnull=False)
+                | Q(taux_vacance__isnull=False),
+                name="indicateurs_au_moins_un",
+                violation_error_message="Au moins un indicateur d'occupation doit être renseigné.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=""),
+                name="indicateurs_source_renseignee",
+                violation_error_message="La source des indicateurs doit être indiquée.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Indicateurs d'occupation {self.annee} — {self.residence}"

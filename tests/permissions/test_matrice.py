@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -59,6 +60,8 @@ VOIENT_DEMANDE = {"guichet", "bailleur", "epci", "etat", "action_logement", "ser
 VALIDEURS = {"guichet", "bailleur", "service_social"}
 # Every organisation of the fixture belongs to the Grand Narbonne: all see its rating campaigns.
 TERRITOIRE_GN = AUTHENTIFIES - {"sans_organisation"}
+# Members of a bailleur or of an organisation holding reservation rights (the EPCI and the commune too).
+FLUX = {"bailleur", "epci", "commune", "etat", "action_logement"}
 
 
 def _org(nom: str, type_: str, communes: tuple[str, ...], **kw: Any) -> Organisation:
@@ -108,7 +111,7 @@ def monde(settings: Any, tmp_path: Any) -> Monde:
     )[0]
     return Monde(
         utilisateurs=utilisateurs,
-        ids={"dans": dans, "hors": hors, "piece": piece, "doublon": doublon, **_qualification(orgs)},
+        ids={"dans": dans, "hors": hors, "piece": piece, "doublon": doublon, **_qualification(orgs), **_flux(orgs)},
     )
 
 
@@ -145,6 +148,79 @@ def _qualification(orgs: dict[str, Organisation]) -> dict[str, Any]:
         "org_bailleur": orgs["bailleur"],
         "residence": dans,
         "residence_hors": hors,
+    }
+
+
+def _flux(orgs: dict[str, Organisation]) -> dict[str, Any]:
+    """Gestion en flux: the bailleur's agreements with the State (30 %) and Action Logement (20 %), a
+    dwelling oriented to its own share, one oriented to the State 40 days ago (deadline passed, still
+    waiting for candidates); a bailleur of Carcassonne with its own agreement and dwelling, outside
+    everyone's perimeter."""
+    from types import SimpleNamespace
+
+    from attrib.flux.services import convention_enregistrer, logement_declarer_libere
+    from attrib.patrimoine.models import Logement
+
+    jour = timezone.localdate()
+    debut = jour.replace(month=1, day=1) - timedelta(days=60)
+
+    def logements(identifiant: str, commune: str, bailleur: Organisation, nombre: int) -> list[Logement]:
+        residence = Residence.objects.create(
+            identifiant=identifiant,
+            commune_id=commune,
+            bailleur=bailleur,
+            type_construction="collectif",
+            source="rpls_adresses",
+        )
+        return [
+            Logement.objects.create(
+                residence=residence, identifiant=f"{identifiant}-{i}", nb_pieces=3, surface_habitable=60
+            )
+            for i in range(nombre)
+        ]
+
+    def declarer(logement: Logement, jour_declaration: Any) -> Any:
+        return logement_declarer_libere(
+            logement=logement, date_liberation=jour, nature="relocation", aujourd_hui=jour_declaration
+        )
+
+    bailleur = orgs["bailleur"]
+    etat = convention_enregistrer(
+        bailleur=bailleur, reservataire=orgs["etat"], categorie="etat", part=Decimal("30"), debut=debut
+    )
+    convention_enregistrer(
+        bailleur=bailleur,
+        reservataire=orgs["action_logement"],
+        categorie="action_logement",
+        part=Decimal("20"),
+        debut=debut,
+    )
+    dans = logements("FLUX-GRUISSAN", GRUISSAN, bailleur, 3)
+    propre = declarer(dans[0], jour)  # 1st dwelling: the bailleur's own share (50 %)
+    vers_etat = declarer(dans[1], jour - timedelta(days=40))  # 2nd: the State, deadline passed
+    carcassonne = _org("Carcassonne Habitat", TypeOrganisation.BAILLEUR, (CARCASSONNE,))
+    ailleurs = _org(
+        "Action Logement Sud", TypeOrganisation.RESERVATAIRE, (CARCASSONNE,), categorie_reservataire="action_logement"
+    )
+    hors = logements("FLUX-CARCASSONNE", CARCASSONNE, carcassonne, 1)
+    convention_hors = convention_enregistrer(
+        bailleur=carcassonne, reservataire=ailleurs, categorie="action_logement", part=Decimal("40"), debut=debut
+    )
+    return {
+        "flux_convention": etat,
+        "flux_convention_hors": convention_hors,
+        "flux_libere_propre": propre,
+        "flux_libere_etat": vers_etat,
+        "flux_libere_hors": declarer(hors[0], jour),
+        "flux_orientation_etat": vers_etat.orientation,
+        "flux_logement": dans[2],
+        "flux_logement_hors": Logement.objects.create(
+            residence=hors[0].residence, identifiant="FLUX-CARCASSONNE-9", nb_pieces=2, surface_habitable=40
+        ),
+        "org_etat": orgs["etat"],
+        "org_carcassonne": carcassonne,
+        "org_ailleurs": ailleurs,
+        "annee": SimpleNamespace(pk=jour.year),
     }
 
 
@@ -238,6 +314,44 @@ MATRICE = [
     R("qualification:enjeu_mixite", {"epci"}, args=("residence",)),
     R("qualification:enjeu_mixite", {"epci"}, methode="post", args=("residence",), donnees={}),
     R("qualification:enjeu_mixite", set(), args=("residence_hors",)),
+    # Housing stock: the list and the map are empty outside any territory; a residence answers 404 outside it.
+    R("patrimoine:liste", AUTHENTIFIES),
+    R("patrimoine:carte", AUTHENTIFIES),
+    R("patrimoine:residence", TERRITOIRE_GN, args=("residence",)),
+    R("patrimoine:residence", set(), args=("residence_hors",)),
+    # Gestion en flux: the bailleur manages, the réservataire of an agreement sees it and its dwellings.
+    R("flux:accueil", FLUX),
+    R("flux:conventions", FLUX),
+    R("flux:convention_nouvelle", {"bailleur"}),
+    R("flux:conventions_import", {"bailleur"}),
+    R("flux:conventions_export_csv", FLUX),
+    R("flux:conventions_export_xlsx", FLUX),
+    R("flux:convention", {"bailleur", "etat"}, args=("flux_convention",)),
+    R("flux:convention", set(), args=("flux_convention_hors",)),
+    R("flux:convention_modifier", {"bailleur"}, args=("flux_convention",)),
+    R("flux:convention_modifier", set(), args=("flux_convention_hors",)),
+    R("flux:arbitrage", {"bailleur"}, methode="post", args=("org_bailleur",), donnees={}),
+    R("flux:arbitrage", set(), methode="post", args=("org_carcassonne",), donnees={}),
+    R("flux:logements_liberes", FLUX),
+    R("flux:declarer", {"bailleur"}),
+    R("flux:declarer_logement", {"bailleur"}, args=("flux_logement",)),
+    R("flux:declarer_logement", set(), args=("flux_logement_hors",)),
+    R("flux:logement_libere", {"bailleur", "etat"}, args=("flux_libere_etat",)),
+    R("flux:logement_libere", {"bailleur"}, args=("flux_libere_propre",)),
+    R("flux:logement_libere", set(), args=("flux_libere_hors",)),
+    R("flux:logement_libere", {"bailleur"}, methode="post", args=("flux_libere_etat",), donnees={}),
+    R("flux:candidats", {"etat"}, args=("flux_orientation_etat",)),
+    R("flux:candidats", {"etat"}, methode="post", args=("flux_orientation_etat",), donnees={}),
+    R("flux:echeance", {"bailleur"}, args=("flux_orientation_etat",)),
+    R("flux:echeance", {"bailleur"}, methode="post", args=("flux_orientation_etat",), donnees={}),
+    R("flux:file", FLUX - {"bailleur"}),
+    R("flux:previsions", {"bailleur"}),
+    R("flux:bilans", FLUX),
+    R("flux:bilan", {"bailleur", "etat"}, args=("org_bailleur", "org_etat", "annee")),
+    R("flux:bilan", set(), args=("org_carcassonne", "org_ailleurs", "annee")),
+    R("flux:bilan_pdf", {"bailleur", "etat"}, args=("org_bailleur", "org_etat", "annee")),
+    R("flux:bilan_xlsx", {"bailleur", "etat"}, args=("org_bailleur", "org_etat", "annee")),
+    R("flux:bilan_xlsx", set(), args=("org_carcassonne", "org_ailleurs", "annee")),
     # Django admin: staff only (no profile here is staff): everyone is sent to the admin login.
     R("admin:index", set()),
 ]

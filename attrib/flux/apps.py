@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FluxConfig(AppConfig):
+    name = "attrib.flux"
+    verbose_name = "Gestion en flux"
