@@ -53,6 +53,7 @@ from attrib.demo.generateur import (
     generer_personnes,
     poids_communes_demo,
 )
+from attrib.flux.demo import flux_demo_creer
 from attrib.organisations.models import CategorieReservataire, Membership, Organisation, Role, TypeOrganisation, User
 from attrib.patrimoine.models import Logement, Residence
 from attrib.patrimoine.services import bailleurs_estimer, patrimoine_reconstituer, rpls_importer
@@ -614,6 +615,16 @@ def _charger_parc(*, organisations: dict[str, Organisation], seed: int, jour: da
         graine=seed,
     )
     _ecrire(stdout, f"Campagne de qualification du parc {campagne.annee} : close, résultats et agenda consultables.")
+    flux = flux_demo_creer(
+        bailleurs=bailleurs,
+        etat=organisations["etat"],
+        action_logement=organisations["action_logement"],
+        ville=organisations["narbonne"],
+        epci=organisations["epci"],
+        annee=jour.year - 1,
+        graine=seed,
+    )
+    _ecrire(stdout, f"Gestion en flux : {flux.texte()}")
 
 
 def charger_demo(
