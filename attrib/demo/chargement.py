@@ -633,6 +633,7 @@ def charger_demo(
     seed: int = 2026,
     date_reference: date | None = None,
     reinitialiser: bool = False,
+    avec_parc: bool = True,
     stdout: TextIO | None = None,
 ) -> ResultatDemo:
     """Load the Grand Narbonne demo: referentials, organisations, accounts, ``nb_demandes`` demands.
@@ -682,7 +683,8 @@ def charger_demo(
             f"{creees} demandes créées ; {avis} avis de renouvellement envoyés (échéance dans le mois) ; "
             f"{doublons} doublon(s) potentiel(s) à examiner.",
         )
-    _charger_parc(organisations=organisations, seed=seed, jour=jour, stdout=sortie)
+    if avec_parc:
+        _charger_parc(organisations=organisations, seed=seed, jour=jour, stdout=sortie)
     _ecrire(sortie, tableau_comptes(organisations))
     return ResultatDemo(
         demandes_creees=creees,

@@ -29,6 +29,7 @@ NUMERO = re.compile(r"^011(\d{2})(\d{2})(\d{7})([A-Z]{5})$")
 
 def _charger(n: int = 200, **options: object) -> tuple[str, object]:
     sortie = io.StringIO()
+    options.setdefault("avec_parc", False)
     resultat = charger_demo(nb_demandes=n, seed=5, date_reference=REFERENCE, stdout=sortie, **options)  # type: ignore[arg-type]
     return sortie.getvalue(), resultat
 
@@ -154,7 +155,9 @@ def test_relancer_ne_duplique_rien_et_reinitialiser_remplace(grand_narbonne):
 def test_commande(grand_narbonne, settings):
     settings.DEBUG = True
     sortie = io.StringIO()
-    call_command("charger_demo", "--demandes", "30", "--seed", "3", "--date", "2026-03-15", stdout=sortie)
+    call_command(
+        "charger_demo", "--demandes", "30", "--seed", "3", "--date", "2026-03-15", "--sans-parc", stdout=sortie
+    )
     assert "30 demandes créées" in sortie.getvalue() and "30 / 30" in sortie.getvalue()
     assert Demande.objects.count() == 30
     with pytest.raises(CommandError, match="AAAA-MM-JJ"):
@@ -166,3 +169,16 @@ def test_commande_refusee_hors_mode_debug(grand_narbonne, settings):
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("charger_demo", "--demandes", "5", stdout=io.StringIO())
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_la_demo_charge_le_parc_reel_une_campagne_close_et_une_annee_de_flux(grand_narbonne):
+    from attrib.flux.models import Orientation
+    from attrib.patrimoine.models import Logement
+    from attrib.qualification.models import Campagne
+
+    sortie, _ = _charger(n=0, avec_parc=True)
+    assert Logement.objects.count() == 7780  # 6 043 logements RPLS à Narbonne + 1 737 reconstitués
+    campagne = Campagne.objects.get()
+    assert campagne.est_close and campagne.annee == REFERENCE.year - 1
+    assert Orientation.objects.exists()
+    assert "Parc social : 7780 logements" in sortie

@@ -35,6 +35,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Supprime d'abord les demandes enregistrées aux guichets de la démo, puis les recrée.",
         )
+        parser.add_argument(
+            "--sans-parc",
+            action="store_true",
+            help="Ne charge ni le parc social, ni la campagne de qualification, ni l'année de flux.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -49,6 +54,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 date_reference=options["date"],
                 reinitialiser=options["reinitialiser"],
+                avec_parc=not options["sans_parc"],
                 stdout=self.stdout,
             )
         except DemoErreur as exc:
