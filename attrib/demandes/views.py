@@ -30,6 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST
 
+from attrib.common.view_helpers import exiger
 from attrib.demandes import doublons as doublons_services
 from attrib.demandes import enums, importexport, pieces, regles, selectors
 from attrib.demandes.attestation import attestation_pdf
@@ -64,12 +65,6 @@ from attrib.organisations.models import Organisation
 from attrib.territoires.models import Commune
 
 PAR_PAGE = 50
-
-
-def _exiger(condition: bool) -> None:
-    """An action the user may not take looks exactly like a page that does not exist."""
-    if not condition:
-        raise Http404("Page introuvable.")
 
 
 def _demande_visible(request: HttpRequest, pk: int) -> Demande:
@@ -543,7 +538,7 @@ def _url_etape(etape: int) -> str:
 
 
 def _exiger_enregistrement(request: HttpRequest) -> None:
-    _exiger(permissions.peut_enregistrer_demande(request.user))
+    exiger(permissions.peut_enregistrer_demande(request.user))
 
 
 @require_http_methods(["GET", "POST"])
@@ -560,7 +555,7 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def nouvelle_etape(request: HttpRequest, etape: int) -> HttpResponse:
     _exiger_enregistrement(request)
-    _exiger(etape in ETAPES)
+    exiger(etape in ETAPES)
     brouillon = Brouillon(request)
     premiere = brouillon.premiere_incomplete()
     if etape > premiere:
@@ -879,7 +874,7 @@ def _erreurs_service(exc: ValidationError, formulaires: Sequence[Any], repli: An
 @require_http_methods(["GET", "POST"])
 def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
     demande = _demande_visible(request, pk)
-    _exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_modifier_demande(request.user, demande))
+    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_modifier_demande(request.user, demande))
     form = RenouvellementForm(request.POST or None, instance=demande, prefix="renouvellement")
     if request.method == "POST" and form.is_valid():
         try:
@@ -908,7 +903,7 @@ def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def radier(request: HttpRequest, pk: int) -> HttpResponse:
     demande = _demande_visible(request, pk)
-    _exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_radier_demande(request.user, demande))
+    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_radier_demande(request.user, demande))
     form = RadiationForm(request.POST or None, prefix="radiation")
     if request.method == "POST" and form.is_valid():
         try:
@@ -940,10 +935,10 @@ _CHAMPS_PERSONNE = [
 @require_http_methods(["GET", "POST"])
 def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     demande = _demande_visible(request, pk)
-    _exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_modifier_demande(request.user, demande))
+    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_modifier_demande(request.user, demande))
     personnes = list(demande.personnes.order_by("id"))
     demandeur = next((p for p in personnes if p.role == enums.RolePersonne.DEMANDEUR), None)
-    _exiger(demandeur is not None)
+    exiger(demandeur is not None)
     donnees = request.POST or None
     choix = _choix_communes(communes_proposees([demande.guichet]))
     proposees = {code for code, _ in choix}
@@ -1021,13 +1016,13 @@ def _erreurs_modification(exc: ValidationError, recherche: Any, ressources: Any,
 def _piece(request: HttpRequest, pk: int, piece_pk: int) -> tuple[Demande, PieceJustificative]:
     demande = _demande_visible(request, pk)
     piece = get_object_or_404(PieceJustificative, pk=piece_pk, demande=demande)
-    _exiger(not piece.sensible or permissions.peut_voir_situations_sensibles(request.user))
+    exiger(not piece.sensible or permissions.peut_voir_situations_sensibles(request.user))
     return demande, piece
 
 
 def piece_fichier(request: HttpRequest, pk: int, piece_pk: int) -> FileResponse:
     demande, piece = _piece(request, pk, piece_pk)
-    _exiger(
+    exiger(
         bool(piece.fichier)
         and (permissions.peut_valider_pieces(request.user) or permissions.peut_modifier_demande(request.user, demande))
     )
@@ -1037,7 +1032,7 @@ def piece_fichier(request: HttpRequest, pk: int, piece_pk: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def piece_deposer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     demande, piece = _piece(request, pk, piece_pk)
-    _exiger(
+    exiger(
         demande.statut == enums.StatutDemande.ACTIVE
         and (permissions.peut_modifier_demande(request.user, demande) or permissions.peut_valider_pieces(request.user))
     )
@@ -1065,7 +1060,7 @@ def piece_deposer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
 @require_POST
 def piece_valider(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     demande, piece = _piece(request, pk, piece_pk)
-    _exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_valider_pieces(request.user))
+    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_valider_pieces(request.user))
     try:
         pieces.piece_valider(
             piece=piece, auteur=request.user, organisation=_organisation_agissante(request.user, demande)
@@ -1081,7 +1076,7 @@ def piece_valider(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def piece_refuser(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     demande, piece = _piece(request, pk, piece_pk)
-    _exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_valider_pieces(request.user))
+    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_valider_pieces(request.user))
     form = PieceRefusForm(request.POST or None, prefix="refus")
     if request.method == "POST" and form.is_valid():
         try:
@@ -1116,7 +1111,7 @@ def _fiche_doublon(demande: Demande) -> dict[str, Any]:
 
 
 def doublons(request: HttpRequest) -> HttpResponse:
-    _exiger(permissions.peut_traiter_doublons(request.user))
+    exiger(permissions.peut_traiter_doublons(request.user))
     visibles = Demande.objects.visible_to(request.user).values("pk")
     qs = (
         selectors.doublons_liste(user=request.user)
@@ -1137,7 +1132,7 @@ def doublons(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def doublon_decider(request: HttpRequest, doublon_pk: int) -> HttpResponse:
-    _exiger(permissions.peut_traiter_doublons(request.user))
+    exiger(permissions.peut_traiter_doublons(request.user))
     visibles = Demande.objects.visible_to(request.user).values("pk")
     doublon = get_object_or_404(
         DoublonPotentiel.objects.filter(demande_a__in=visibles, demande_b__in=visibles), pk=doublon_pk
@@ -1200,7 +1195,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def importer(request: HttpRequest) -> HttpResponse:
     """Upload a CSV file of demands and show what happened to each line."""
-    _exiger(permissions.peut_enregistrer_demande(request.user))
+    exiger(permissions.peut_enregistrer_demande(request.user))
     form = ImportForm(request.POST or None, request.FILES or None, guichets=permissions.guichets_de(request.user))
     rapport = None
     if request.method == "POST" and form.is_valid():

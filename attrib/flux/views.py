@@ -14,11 +14,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
 from attrib.demandes.forms import resume_erreurs
 from attrib.engine import flux as moteur
 from attrib.flux import bilan as exports_bilan
@@ -43,32 +44,6 @@ from attrib.territoires.models import Commune
 PAR_PAGE = 50
 
 
-def _exiger(condition: bool) -> None:
-    """An action the user may not take looks exactly like a page that does not exist."""
-    if not condition:
-        raise Http404("Page introuvable.")
-
-
-def _donnees(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _placer_erreurs(exc: ValidationError, form: Any) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for cle, erreurs in exc.message_dict.items():
-        for message in erreurs:
-            form.add_error(cle if cle in form.fields else None, message)
-
-
-def _fichier(contenu: bytes, nom: str, type_: str) -> HttpResponse:
-    reponse = HttpResponse(contenu, content_type=type_)
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    return reponse
-
-
 def _annee(request: HttpRequest, annees: list[int] | None = None) -> int:
     """The year asked for; by default the current one, or the latest with freed dwellings when the
     current year has none yet (``annees``: years with data, latest first)."""
@@ -89,7 +64,7 @@ def _annee(request: HttpRequest, annees: list[int] | None = None) -> int:
 @require_GET
 def accueil(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _exiger(permissions.peut_acceder(user))
+    exiger(permissions.peut_acceder(user))
     annees = selectors.annees_flux()
     annee = _annee(request, selectors.annees_avec_liberations())
     jour = timezone.localdate()
@@ -157,7 +132,7 @@ def _communes_du_bailleur(
 @require_GET
 def conventions(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _exiger(permissions.peut_acceder(user))
+    exiger(permissions.peut_acceder(user))
     jour = timezone.localdate()
     par_bailleur: dict[int, dict[str, Any]] = {}
     for c in selectors.conventions_visibles(user).order_by("bailleur__nom", "-debut", "categorie"):
@@ -221,16 +196,16 @@ def _enregistrer_convention(
             auteur=request.user,
         )
     except ValidationError as exc:
-        _placer_erreurs(exc, form)
+        placer_erreurs(exc, form)
         return None
 
 
 @require_http_methods(["GET", "POST"])
 def convention_nouvelle(request: HttpRequest) -> HttpResponse:
     bailleurs = permissions.bailleurs_geres(request.user)
-    _exiger(bool(bailleurs))
+    exiger(bool(bailleurs))
     form = ConventionForm(
-        _donnees(request),
+        donnees_postees(request),
         bailleurs=bailleurs,
         communes=_communes_du_bailleur(bailleurs),
         initial={"echec_compte": True},
@@ -251,9 +226,9 @@ def convention_nouvelle(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def convention_modifier(request: HttpRequest, pk: int) -> HttpResponse:
     convention = selectors.convention_visible(request.user, pk)
-    _exiger(permissions.peut_gerer(request.user, convention.bailleur_id))
+    exiger(permissions.peut_gerer(request.user, convention.bailleur_id))
     form = ConventionForm(
-        _donnees(request),
+        donnees_postees(request),
         bailleurs=[convention.bailleur],
         communes=_communes_du_bailleur([convention.bailleur], convention),
         convention=convention,
@@ -311,9 +286,12 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def conventions_import(request: HttpRequest) -> HttpResponse:
     bailleurs = permissions.bailleurs_geres(request.user)
-    _exiger(bool(bailleurs))
+    exiger(bool(bailleurs))
     form = ImportConventionsForm(
-        _donnees(request), request.FILES if request.method == "POST" else None, bailleurs=bailleurs, prefix="import"
+        donnees_postees(request),
+        request.FILES if request.method == "POST" else None,
+        bailleurs=bailleurs,
+        prefix="import",
     )
     rapport = None
     if request.method == "POST" and form.is_valid():
@@ -326,7 +304,7 @@ def conventions_import(request: HttpRequest) -> HttpResponse:
                 auteur=request.user,
             )
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
         else:
             if not rapport.annule:
                 messages.success(request, rapport.resume())
@@ -338,7 +316,7 @@ def conventions_import(request: HttpRequest) -> HttpResponse:
 
 
 def _conventions_exportees(request: HttpRequest) -> Any:
-    _exiger(permissions.peut_acceder(request.user))
+    exiger(permissions.peut_acceder(request.user))
     qs = selectors.conventions_visibles(request.user).order_by("bailleur__nom", "debut", "categorie")
     bailleur = request.GET.get("bailleur", "")
     if bailleur.isdigit():
@@ -349,19 +327,19 @@ def _conventions_exportees(request: HttpRequest) -> Any:
 @require_GET
 def conventions_export_csv(request: HttpRequest) -> HttpResponse:
     contenu = services.conventions_exporter_csv(conventions=_conventions_exportees(request))
-    return _fichier(contenu, "conventions-flux.csv", "text/csv; charset=utf-8")
+    return reponse_fichier(contenu, "conventions-flux.csv", "text/csv; charset=utf-8")
 
 
 @require_GET
 def conventions_export_xlsx(request: HttpRequest) -> HttpResponse:
     contenu = services.conventions_exporter_excel(conventions=_conventions_exportees(request))
-    return _fichier(contenu, "conventions-flux.xlsx", services.TYPE_XLSX)
+    return reponse_fichier(contenu, "conventions-flux.xlsx", services.TYPE_XLSX)
 
 
 @require_POST
 def arbitrage(request: HttpRequest, bailleur_pk: int) -> HttpResponse:
     bailleur = get_object_or_404(Organisation, pk=bailleur_pk, type=TypeOrganisation.BAILLEUR)
-    _exiger(permissions.peut_gerer(request.user, bailleur.pk))
+    exiger(permissions.peut_gerer(request.user, bailleur.pk))
     form = ArbitrageForm(request.POST, prefix=f"arbitrage-{bailleur.pk}")
     if form.is_valid():
         services.reglage_flux_enregistrer(
@@ -379,7 +357,7 @@ def arbitrage(request: HttpRequest, bailleur_pk: int) -> HttpResponse:
 @require_GET
 def declarer(request: HttpRequest) -> HttpResponse:
     bailleurs = permissions.bailleurs_geres(request.user)
-    _exiger(bool(bailleurs))
+    exiger(bool(bailleurs))
     communes = _communes_du_bailleur(bailleurs)
     form = RechercheLogementForm(request.GET or None, communes=communes, prefix="")
     page = None
@@ -398,14 +376,14 @@ def declarer(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def declarer_logement(request: HttpRequest, logement_pk: int) -> HttpResponse:
     bailleurs = permissions.bailleurs_geres(request.user)
-    _exiger(bool(bailleurs))
+    exiger(bool(bailleurs))
     logement = get_object_or_404(
         Logement.objects.select_related("residence__commune", "residence__bailleur"),
         pk=logement_pk,
         residence__bailleur__in=bailleurs,
     )
     jour = timezone.localdate()
-    form = DeclarationForm(_donnees(request), jour=jour, initial={"date_liberation": jour}, prefix="declaration")
+    form = DeclarationForm(donnees_postees(request), jour=jour, initial={"date_liberation": jour}, prefix="declaration")
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -418,7 +396,7 @@ def declarer_logement(request: HttpRequest, logement_pk: int) -> HttpResponse:
                 auteur=request.user,
             )
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
         else:
             if ll.exclu:
                 messages.success(
@@ -442,7 +420,7 @@ def declarer_logement(request: HttpRequest, logement_pk: int) -> HttpResponse:
 
 @require_GET
 def logements_liberes(request: HttpRequest) -> HttpResponse:
-    _exiger(permissions.peut_acceder(request.user))
+    exiger(permissions.peut_acceder(request.user))
     annee = _annee(request, selectors.annees_avec_liberations())
     qs = selectors.logements_liberes_visibles(request.user).filter(date_liberation__year=annee)
     page = Paginator(qs.order_by("-date_liberation", "-pk"), PAR_PAGE).get_page(request.GET.get("page"))
@@ -494,10 +472,10 @@ def logement_libere(request: HttpRequest, pk: int) -> HttpResponse:
     gere = permissions.peut_gerer(request.user, ll.bailleur_id)
     peut_deroger = bool(gere and orientation is not None and orientation.statut == StatutOrientation.A_PROPOSER)
     if request.method == "POST":
-        _exiger(peut_deroger)
+        exiger(peut_deroger)
     form = None
     if peut_deroger and orientation is not None:
-        form = DerogationForm(_donnees(request), choix=_choix_derogation(orientation), prefix="derogation")
+        form = DerogationForm(donnees_postees(request), choix=_choix_derogation(orientation), prefix="derogation")
         if request.method == "POST" and form.is_valid():
             try:
                 nouvelle = services.orientation_forcer(
@@ -507,7 +485,7 @@ def logement_libere(request: HttpRequest, pk: int) -> HttpResponse:
                     auteur=request.user,
                 )
             except ValidationError as exc:
-                _placer_erreurs(exc, form)
+                placer_erreurs(exc, form)
             else:
                 messages.success(request, f"Dérogation enregistrée : logement orienté vers {nouvelle.libelle}.")
                 return redirect("flux:logement_libere", pk=ll.pk)
@@ -541,8 +519,8 @@ def logement_libere(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def candidats(request: HttpRequest, pk: int) -> HttpResponse:
     orientation = selectors.orientation_visible(request.user, pk)
-    _exiger(permissions.peut_proposer(request.user, orientation))
-    form = CandidatsForm(_donnees(request), prefix="candidats")
+    exiger(permissions.peut_proposer(request.user, orientation))
+    form = CandidatsForm(donnees_postees(request), prefix="candidats")
     if request.method == "POST" and form.is_valid():
         try:
             services.orientation_candidats_proposer(
@@ -552,7 +530,7 @@ def candidats(request: HttpRequest, pk: int) -> HttpResponse:
                 auteur=request.user,
             )
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
         else:
             messages.success(request, "Proposition de candidats enregistrée ; le bailleur en est informé.")
             return redirect("flux:file")
@@ -572,19 +550,19 @@ def candidats(request: HttpRequest, pk: int) -> HttpResponse:
 def echeance(request: HttpRequest, pk: int) -> HttpResponse:
     orientation = selectors.orientation_visible(request.user, pk)
     jour = timezone.localdate()
-    _exiger(
+    exiger(
         permissions.peut_gerer(request.user, orientation.bailleur_id)
         and orientation.actuelle
         and orientation.statut == StatutOrientation.A_PROPOSER
         and orientation.date_limite_proposition is not None
         and orientation.date_limite_proposition < jour
     )
-    form = EcheanceForm(_donnees(request), prefix="echeance")
+    form = EcheanceForm(donnees_postees(request), prefix="echeance")
     if request.method == "POST" and form.is_valid():
         try:
             echue = services.orientation_constater_echeance(orientation=orientation, auteur=request.user)
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
         else:
             messages.success(request, echue.raison_echec)
             return redirect("flux:logement_libere", pk=orientation.logement_libere_id)
@@ -609,7 +587,7 @@ def file(request: HttpRequest) -> HttpResponse:
     reservataires = permissions.reservataires_de(user)
     if permissions.est_superutilisateur(user) and not reservataires:
         reservataires = list(Organisation.objects.exclude(categorie_reservataire="").order_by("nom"))
-    _exiger(bool(reservataires))
+    exiger(bool(reservataires))
     jour = timezone.localdate()
     en_attente = list(selectors.file_reservataire(reservataires))
     lignes = [
@@ -645,7 +623,7 @@ def file(request: HttpRequest) -> HttpResponse:
 @require_GET
 def previsions(request: HttpRequest) -> HttpResponse:
     bailleurs = permissions.bailleurs_visibles(request.user)
-    _exiger(bool(bailleurs))
+    exiger(bool(bailleurs))
     choisi = request.GET.get("bailleur", "")
     bailleur = next((b for b in bailleurs if str(b.pk) == choisi), bailleurs[0])
     annee = _annee(request) if request.GET.get("annee") else timezone.localdate().year + 1
@@ -667,7 +645,7 @@ def previsions(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def bilans(request: HttpRequest) -> HttpResponse:
-    _exiger(permissions.peut_acceder(request.user))
+    exiger(permissions.peut_acceder(request.user))
     parametres = parametres_flux()
     return render(
         request,
@@ -680,10 +658,10 @@ def bilans(request: HttpRequest) -> HttpResponse:
 
 
 def _bilan(request: HttpRequest, bailleur_pk: int, reservataire_pk: int, annee: int) -> selectors.Bilan:
-    _exiger(permissions.peut_voir_bilan(request.user, bailleur_pk, reservataire_pk))
+    exiger(permissions.peut_voir_bilan(request.user, bailleur_pk, reservataire_pk))
     bailleur = get_object_or_404(Organisation, pk=bailleur_pk)
     reservataire = get_object_or_404(Organisation, pk=reservataire_pk)
-    _exiger(2000 <= annee <= date.max.year)
+    exiger(2000 <= annee <= date.max.year)
     return selectors.bilan(bailleur, reservataire, annee)
 
 
@@ -696,10 +674,10 @@ def bilan(request: HttpRequest, bailleur_pk: int, reservataire_pk: int, annee: i
 @require_GET
 def bilan_pdf(request: HttpRequest, bailleur_pk: int, reservataire_pk: int, annee: int) -> HttpResponse:
     b = _bilan(request, bailleur_pk, reservataire_pk, annee)
-    return _fichier(exports_bilan.bilan_pdf(b), exports_bilan.nom_fichier(b, "pdf"), "application/pdf")
+    return reponse_fichier(exports_bilan.bilan_pdf(b), exports_bilan.nom_fichier(b, "pdf"), "application/pdf")
 
 
 @require_GET
 def bilan_xlsx(request: HttpRequest, bailleur_pk: int, reservataire_pk: int, annee: int) -> HttpResponse:
     b = _bilan(request, bailleur_pk, reservataire_pk, annee)
-    return _fichier(exports_bilan.bilan_excel(b), exports_bilan.nom_fichier(b, "xlsx"), services.TYPE_XLSX)
+    return reponse_fichier(exports_bilan.bilan_excel(b), exports_bilan.nom_fichier(b, "xlsx"), services.TYPE_XLSX)

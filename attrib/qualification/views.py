@@ -13,11 +13,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
 from attrib.demandes.forms import resume_erreurs
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Residence
@@ -39,34 +40,6 @@ PAR_PAGE_NOTATION = 50
 PAR_PAGE_AGENDA = 100
 
 
-def _exiger(condition: bool) -> None:
-    """An action the user may not take looks exactly like a page that does not exist."""
-    if not condition:
-        raise Http404("Page introuvable.")
-
-
-def _donnees(request: HttpRequest) -> Any:
-    """The posted data (possibly empty, so that an empty submission shows its errors), or ``None`` on GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def _placer_erreurs(exc: ValidationError, form: Any) -> None:
-    """Service errors on the form's fields when the key names one, else on the form."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for cle, erreurs in exc.message_dict.items():
-        for message in erreurs:
-            form.add_error(cle if cle in form.fields else None, message)
-
-
-def _fichier(contenu: bytes, nom: str, type_: str) -> HttpResponse:
-    reponse = HttpResponse(contenu, content_type=type_)
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    return reponse
-
-
 # --- campaigns ----------------------------------------------------------------------------------
 
 
@@ -85,12 +58,15 @@ def liste(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ouvrir(request: HttpRequest) -> HttpResponse:
     epcis = permissions.epcis_pilotables(request.user)
-    _exiger(bool(epcis))
+    exiger(bool(epcis))
     communes: dict[str, Any] = {}
     for epci in epcis:
         communes.update({c.code_insee: c for c in permissions.communes_du_territoire_epci(epci)})
     form = CampagneForm(
-        _donnees(request), epcis=epcis, communes=sorted(communes.values(), key=lambda c: c.nom), prefix="campagne"
+        donnees_postees(request),
+        epcis=epcis,
+        communes=sorted(communes.values(), key=lambda c: c.nom),
+        prefix="campagne",
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,7 +78,7 @@ def ouvrir(request: HttpRequest) -> HttpResponse:
                 auteur=request.user,
             )
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
         else:
             messages.success(
                 request, f"Campagne {campagne.annee} ouverte : les communes et les bailleurs peuvent noter."
@@ -137,13 +113,13 @@ def campagne(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cloturer(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.campagne_visible(request.user, pk)
-    _exiger(c.est_ouverte and permissions.peut_piloter(request.user, c))
-    form = ClotureForm(_donnees(request), prefix="cloture")
+    exiger(c.est_ouverte and permissions.peut_piloter(request.user, c))
+    form = ClotureForm(donnees_postees(request), prefix="cloture")
     if request.method == "POST" and form.is_valid():
         try:
             resume = services.campagne_cloturer(campagne=c, auteur=request.user)
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
         else:
             messages.success(request, f"Campagne {c.annee} close. {resume}")
             return redirect("qualification:campagne", pk=c.pk)
@@ -166,7 +142,7 @@ def cloturer(request: HttpRequest, pk: int) -> HttpResponse:
 def _notateur(request: HttpRequest, pk: int, organisation_pk: int) -> tuple[Campagne, Organisation]:
     c = selectors.campagne_visible(request.user, pk)
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
-    _exiger(
+    exiger(
         permissions.partie_de(organisation) is not None and permissions.peut_voir_notation(request.user, organisation)
     )
     return c, organisation
@@ -181,21 +157,21 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
     toutes = selectors.lignes_notation(c, organisation)
     lignes = selectors.lignes_notation(c, organisation, non_notees=non_notees, recherche=recherche)
     if request.method == "POST":
-        _exiger(peut_noter)
+        exiger(peut_noter)
         ids = [int(v) for v in request.POST.getlist("residences") if v.isdigit()]
         residences = list(toutes.filter(pk__in=ids))
         page = None
     else:
         page = Paginator(lignes, PAR_PAGE_NOTATION).get_page(request.GET.get("page"))
         residences = list(page.object_list)
-    form = NotationsForm(_donnees(request), residences=residences, prefix="notation")
+    form = NotationsForm(donnees_postees(request), residences=residences, prefix="notation")
     if request.method == "POST" and form.is_valid():
         try:
             comptes = services.notations_enregistrer(
                 campagne=c, organisation=organisation, saisies=form.saisies_modifiees(), auteur=request.user
             )
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
         else:
             changees = comptes["creee"] + comptes["modifiee"] + comptes["retiree"]
             messages.success(
@@ -242,14 +218,16 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
 def notation_export(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     c, organisation = _notateur(request, pk, organisation_pk)
     contenu = services.notations_exporter_excel(campagne=c, organisation=organisation)
-    return _fichier(contenu, f"notation-{c.annee}-{organisation.pk}.xlsx", services.TYPE_XLSX)
+    return reponse_fichier(contenu, f"notation-{c.annee}-{organisation.pk}.xlsx", services.TYPE_XLSX)
 
 
 @require_http_methods(["GET", "POST"])
 def notation_import(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     c, organisation = _notateur(request, pk, organisation_pk)
-    _exiger(permissions.peut_noter(request.user, c, organisation))
-    form = ImportNotationsForm(_donnees(request), request.FILES if request.method == "POST" else None, prefix="import")
+    exiger(permissions.peut_noter(request.user, c, organisation))
+    form = ImportNotationsForm(
+        donnees_postees(request), request.FILES if request.method == "POST" else None, prefix="import"
+    )
     rapport = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -261,7 +239,7 @@ def notation_import(request: HttpRequest, pk: int, organisation_pk: int) -> Http
                 tout_ou_rien=form.cleaned_data["tout_ou_rien"],
             )
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
     return render(
         request,
         "qualification/notation_import.html",
@@ -280,7 +258,7 @@ def notation_import(request: HttpRequest, pk: int, organisation_pk: int) -> Http
 
 def _campagne_close(request: HttpRequest, pk: int) -> Campagne:
     c = selectors.campagne_visible(request.user, pk)
-    _exiger(c.est_close)
+    exiger(c.est_close)
     return c
 
 
@@ -303,7 +281,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def harmoniser(request: HttpRequest, pk: int, residence_pk: int) -> HttpResponse:
     c = _campagne_close(request, pk)
-    _exiger(permissions.peut_piloter(request.user, c))
+    exiger(permissions.peut_piloter(request.user, c))
     resultat = selectors.resultat_agenda(c, residence_pk)
     residence = resultat.residence
     notations = list(Notation.objects.filter(campagne=c, residence=residence).select_related("organisation"))
@@ -320,7 +298,9 @@ def harmoniser(request: HttpRequest, pk: int, residence_pk: int) -> HttpResponse
             "participants": existante.participants,
             "motif": existante.motif,
         }
-    form = HarmonisationForm(_donnees(request), organisations=organisations, initial=initial, prefix="harmonisation")
+    form = HarmonisationForm(
+        donnees_postees(request), organisations=organisations, initial=initial, prefix="harmonisation"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             harmonisee = services.note_harmonisee_enregistrer(
@@ -333,7 +313,7 @@ def harmoniser(request: HttpRequest, pk: int, residence_pk: int) -> HttpResponse
                 auteur=request.user,
             )
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
         else:
             messages.success(request, f"Note harmonisée {harmonisee.note} enregistrée pour {residence}.")
             return redirect("qualification:agenda", pk=c.pk)
@@ -357,13 +337,15 @@ def harmoniser(request: HttpRequest, pk: int, residence_pk: int) -> HttpResponse
 @require_GET
 def resultats_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     c = _campagne_close(request, pk)
-    return _fichier(resultats.resultats_pdf(campagne=c), f"qualification-{c.annee}.pdf", "application/pdf")
+    return reponse_fichier(resultats.resultats_pdf(campagne=c), f"qualification-{c.annee}.pdf", "application/pdf")
 
 
 @require_GET
 def resultats_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     c = _campagne_close(request, pk)
-    return _fichier(resultats.resultats_exporter_excel(campagne=c), f"qualification-{c.annee}.xlsx", services.TYPE_XLSX)
+    return reponse_fichier(
+        resultats.resultats_exporter_excel(campagne=c), f"qualification-{c.annee}.xlsx", services.TYPE_XLSX
+    )
 
 
 # --- one residence ------------------------------------------------------------------------------
@@ -394,14 +376,14 @@ def _epci_agissant(user: Any, residence: Residence) -> Organisation | None:
 @require_http_methods(["GET", "POST"])
 def enjeu_mixite(request: HttpRequest, residence_pk: int) -> HttpResponse:
     r = residence_visible(request.user, residence_pk)
-    _exiger(permissions.peut_marquer_enjeu(request.user, r))
+    exiger(permissions.peut_marquer_enjeu(request.user, r))
     campagne_pk = request.POST.get("campagne") or request.GET.get("campagne") or ""
     campagne_liee = (
         selectors.campagnes_visibles(request.user).filter(pk=int(campagne_pk)).first()
         if campagne_pk.isdigit()
         else None
     )
-    form = EnjeuMixiteForm(_donnees(request), marquee=r.enjeu_mixite, prefix="enjeu")
+    form = EnjeuMixiteForm(donnees_postees(request), marquee=r.enjeu_mixite, prefix="enjeu")
     if request.method == "POST" and form.is_valid():
         try:
             services.enjeu_mixite_marquer(
@@ -413,7 +395,7 @@ def enjeu_mixite(request: HttpRequest, residence_pk: int) -> HttpResponse:
                 campagne=campagne_liee,
             )
         except ValidationError as exc:
-            _placer_erreurs(exc, form)
+            placer_erreurs(exc, form)
         else:
             texte = (
                 "marquée à enjeux prioritaires de mixité sociale"
