@@ -241,19 +241,25 @@ class DemandeDetailApi(ApiView):
         responses={200: DemandeDetailSortieSerializer, 400: ERREURS, 404: INTROUVABLE},
     )
     def patch(self, request: Request, numero_unique: str) -> Response:
-        demande = _demande_visible(request, numero_unique)
-        if not peut_modifier_demande(request.user, demande):
-            raise _introuvable(numero_unique)
-        entree = DemandeModificationEntreeSerializer(data=request.data, partial=True)
-        entree.is_valid(raise_exception=True)
-        with erreurs_localisees():
-            demande = demande_modifier(
-                demande=demande,
-                auteur=request.user,
-                organisation=_organisation_agissante(request.user, demande),
-                **_arguments_modification(entree.validated_data),
-            )
-        return _detail(request, demande)
+        return _modifier_par(request, numero_unique, demande_modifier)
+
+
+def _modifier_par(request: Request, numero_unique: str, service: Any) -> Response:
+    """PATCH and renewal share their checks and body: the service differs (``demande_modifier`` or
+    ``demande_renouveler``)."""
+    demande = _demande_visible(request, numero_unique)
+    if not peut_modifier_demande(request.user, demande):
+        raise _introuvable(numero_unique)
+    entree = DemandeModificationEntreeSerializer(data=request.data, partial=True)
+    entree.is_valid(raise_exception=True)
+    with erreurs_localisees():
+        demande = service(
+            demande=demande,
+            auteur=request.user,
+            organisation=_organisation_agissante(request.user, demande),
+            **_arguments_modification(entree.validated_data),
+        )
+    return _detail(request, demande)
 
 
 class DemandeRenouvelerApi(ApiView):
@@ -272,19 +278,7 @@ class DemandeRenouvelerApi(ApiView):
         responses={200: DemandeDetailSortieSerializer, 400: ERREURS, 404: INTROUVABLE},
     )
     def post(self, request: Request, numero_unique: str) -> Response:
-        demande = _demande_visible(request, numero_unique)
-        if not peut_modifier_demande(request.user, demande):
-            raise _introuvable(numero_unique)
-        entree = DemandeModificationEntreeSerializer(data=request.data, partial=True)
-        entree.is_valid(raise_exception=True)
-        with erreurs_localisees():
-            demande = demande_renouveler(
-                demande=demande,
-                auteur=request.user,
-                organisation=_organisation_agissante(request.user, demande),
-                **_arguments_modification(entree.validated_data),
-            )
-        return _detail(request, demande)
+        return _modifier_par(request, numero_unique, demande_renouveler)
 
 
 class DemandeRadierApi(ApiView):
