@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "attrib.patrimoine",
     "attrib.qualification",
     "attrib.flux",
+    "attrib.commissions",
     # Interfaces
     "attrib.api",
 ]

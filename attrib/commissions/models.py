@@ -1,0 +1,352 @@
+"""CALEOL (DOMAIN.md §1.6): commissions per bailleur, sessions, candidates examined per dwelling, the
+decision for each candidate (R441-3 a–e), the offer with its answer delay (R441-10) and the lease with the
+SNE attribution fields (DOMAIN.md §1.7).
+
+Invariant: a dwelling is never attributed twice. ``Bail`` is unique per dwelling among the leases in
+progress (``date_fin`` empty) and per demand; ``bail_signer`` also locks the dwelling row. Only one offer
+per dwelling waits for an answer at a time. See ``docs/commissions.md``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from attrib.commissions.enums import (
+    DECISIONS_MOTIVEES,
+    Contingent,
+    MotifRefus,
+    QualiteMembre,
+    StatutOffre,
+    StatutSeance,
+    TypeDecision,
+    Voix,
+)
+
+MOTIF_MAX = 2000
+
+
+class Commission(models.Model):
+    bailleur = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="commissions",
+        verbose_name="bailleur",
+        limit_choices_to={"type": "bailleur"},
+    )
+    nom = models.CharField("nom", max_length=200)
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "commission d'attribution (CALEOL)"
+        verbose_name_plural = "commissions d'attribution (CALEOL)"
+        ordering = ["bailleur__nom", "nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bailleur", "nom"],
+                name="commission_nom_unique_par_bailleur",
+                violation_error_message="Ce bailleur a déjà une commission de ce nom.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.bailleur})"
+
+
+class MembreCommission(models.Model):
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="membres")
+    nom = models.CharField("nom", max_length=200)
+    qualite = models.CharField("qualité", max_length=30, choices=QualiteMembre.choices)
+    voix = models.CharField("voix", max_length=20, choices=Voix.choices)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    president = models.BooleanField("président", default=False)
+
+    class Meta:
+        verbose_name = "membre de commission"
+        verbose_name_plural = "membres de commission"
+        ordering = ["commission_id", "qualite", "nom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voix__in=Voix.values) & Q(qualite__in=QualiteMembre.values),
+                name="membre_commission_voix_qualite_connues",
+                violation_error_message="Voix ou qualité du membre inconnues.",
+            ),
+            models.CheckConstraint(
+                condition=Q(president=False) | Q(voix=Voix.DELIBERATIVE),
+                name="membre_commission_president_deliberatif",
+                violation_error_message="Le président a voix délibérative.",
+            ),
+            models.UniqueConstraint(
+                fields=["commission"],
+                condition=Q(president=True),
+                name="commission_un_seul_president",
+                violation_error_message="La commission a déjà un président.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nom} — {self.get_qualite_display()} ({self.get_voix_display().lower()})"
+
+
+class Seance(models.Model):
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="seances")
+    date = models.DateField("date de la séance")
+    statut = models.CharField("statut", max_length=10, choices=StatutSeance.choices, default=StatutSeance.PREVUE)
+    a_distance = models.BooleanField("tenue à distance (CAL numérique)", default=False)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "séance"
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(statut__in=StatutSeance.values),
+                name="seance_statut_connu",
+                violation_error_message="Statut de séance inconnu.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commission.nom}, séance du {self.date:%d/%m/%Y}"
+
+
+class Examen(models.Model):
+    """One candidate (demand) examined for one dwelling in one session, with the rank proposed."""
+
+    seance = models.ForeignKey(Seance, on_delete=models.PROTECT, related_name="examens")
+    logement = models.ForeignKey("patrimoine.Logement", on_delete=models.PROTECT, related_name="examens")
+    demande = models.ForeignKey("demandes.Demande", on_delete=models.PROTECT, related_name="examens")
+    rang_propose = models.PositiveSmallIntegerField("rang proposé")
+    exception_candidats = models.CharField(
+        "exception à la règle des trois candidats",
+        max_length=30,
+        blank=True,
+        help_text="Code de caleol.yaml (désignation DALO, PLAI adapté) quand moins de trois candidats sont examinés.",
+    )
+    inscrit_le = models.DateTimeField("inscrit le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "examen d'une candidature"
+        verbose_name_plural = "examens des candidatures"
+        ordering = ["seance_id", "logement_id", "rang_propose"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seance", "logement", "demande"],
+                name="examen_candidat_unique",
+                violation_error_message="Ce candidat est déjà inscrit pour ce logement dans cette séance.",
+            ),
+            models.UniqueConstraint(
+                fields=["seance", "logement", "rang_propose"],
+                name="examen_rang_unique",
+                violation_error_message="Deux candidats ont le même rang proposé pour ce logement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rang_propose__gte=1),
+                name="examen_rang_positif",
+                violation_error_message="Le rang proposé est d'au moins 1.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demande} pour {self.logement.identifiant} (rang {self.rang_propose})"
+
+
+class Decision(models.Model):
+    """The commission's decision for one candidate (R441-3 a–e). ``seance`` and ``logement`` are copied from
+    the examination so that the rank of the positive decisions is unique per dwelling in a session."""
+
+    examen = models.OneToOneField(Examen, on_delete=models.PROTECT, related_name="decision")
+    seance = models.ForeignKey(Seance, on_delete=models.PROTECT, related_name="decisions")
+    logement = models.ForeignKey("patrimoine.Logement", on_delete=models.PROTECT, related_name="decisions")
+    demande = models.ForeignKey("demandes.Demande", on_delete=models.PROTECT, related_name="decisions")
+    type = models.CharField("décision", max_length=30, choices=TypeDecision.choices)
+    rang = models.PositiveSmallIntegerField(
+        "rang d'attribution", null=True, blank=True, help_text="1 pour une attribution ; le classement sinon."
+    )
+    piece_manquante = models.CharField("pièce manquante", max_length=300, blank=True)
+    date_limite_piece = models.DateField("date limite de production de la pièce", null=True, blank=True)
+    motif = models.TextField("motif", blank=True)
+    decide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decide_le = models.DateTimeField("décidée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "décision"
+        ordering = ["seance_id", "logement_id", F("rang").asc(nulls_last=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=TypeDecision.values),
+                name="decision_type_connu",
+                violation_error_message="Type de décision inconnu.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(type=TypeDecision.ATTRIBUTION) & Q(rang=1))
+                | (Q(type=TypeDecision.ATTRIBUTION_CONDITION) & Q(rang__gte=1))
+                | (Q(type=TypeDecision.ATTRIBUTION_CLASSEMENT) & Q(rang__gte=1))
+                | (Q(type__in=DECISIONS_MOTIVEES) & Q(rang__isnull=True)),
+                name="decision_rang_coherent",
+                violation_error_message="Une attribution est au rang 1, une attribution par classement ou sous "
+                "condition porte son rang, un refus n'en porte pas.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type=TypeDecision.ATTRIBUTION_CONDITION)
+                | (~Q(piece_manquante="") & Q(date_limite_piece__isnull=False)),
+                name="decision_condition_suspensive_complete",
+                violation_error_message="Une attribution sous condition suspensive indique la pièce manquante et "
+                "le délai pour la produire.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type__in=DECISIONS_MOTIVEES) | ~Q(motif=""),
+                name="decision_refus_motive",
+                violation_error_message="Une non-attribution ou un rejet pour irrecevabilité est motivé.",
+            ),
+            models.UniqueConstraint(
+                fields=["seance", "logement", "rang"],
+                condition=Q(rang__isnull=False),
+                name="decision_rang_unique_par_logement",
+                violation_error_message="Ce rang d'attribution est déjà donné à un autre candidat pour ce logement.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} — {self.demande}"
+
+    @property
+    def positive(self) -> bool:
+        return self.rang is not None
+
+
+class Offre(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="offres")
+    logement = models.ForeignKey("patrimoine.Logement", on_delete=models.PROTECT, related_name="offres")
+    demande = models.ForeignKey("demandes.Demande", on_delete=models.PROTECT, related_name="offres")
+    envoyee_le = models.DateField("envoyée le")
+    date_limite = models.DateField("date limite de réponse")
+    statut = models.CharField("statut", max_length=20, choices=StatutOffre.choices, default=StatutOffre.EN_ATTENTE)
+    repondue_le = models.DateField("réponse le", null=True, blank=True)
+    motif_refus = models.CharField("motif du refus", max_length=20, choices=MotifRefus.choices, blank=True)
+    motif_refus_detail = models.TextField("précision du motif", blank=True)
+    logement_adapte = models.BooleanField(
+        "logement adapté aux besoins et capacités (R441-2-10 11°)",
+        null=True,
+        blank=True,
+        help_text="Renseigné au refus : un refus de logement adapté peut porter un malus de cotation.",
+    )
+    emise_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "offre de logement"
+        verbose_name_plural = "offres de logement"
+        ordering = ["-envoyee_le", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(statut__in=StatutOffre.values) & (Q(motif_refus="") | Q(motif_refus__in=MotifRefus.values)),
+                name="offre_statut_motif_connus",
+                violation_error_message="Statut ou motif de refus inconnus.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_limite__gt=F("envoyee_le")),
+                name="offre_date_limite_apres_envoi",
+                violation_error_message="La date limite de réponse suit l'envoi de l'offre.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(statut=StatutOffre.EN_ATTENTE) & Q(repondue_le__isnull=True) & Q(motif_refus=""))
+                | (Q(statut=StatutOffre.ACCEPTEE) & Q(repondue_le__isnull=False) & Q(motif_refus=""))
+                | (
+                    Q(statut=StatutOffre.REFUSEE)
+                    & Q(repondue_le__isnull=False)
+                    & ~Q(motif_refus="")
+                    & ~Q(motif_refus=MotifRefus.SANS_REPONSE)
+                    & Q(logement_adapte__isnull=False)
+                )
+                | (
+                    Q(statut=StatutOffre.EXPIREE)
+                    & Q(repondue_le__isnull=False)
+                    & Q(motif_refus=MotifRefus.SANS_REPONSE)
+                ),
+                name="offre_reponse_coherente",
+                violation_error_message="Un refus porte sa date, son motif et l'indication « logement adapté » ; "
+                "une offre sans réponse dans le délai porte la date du constat ; une offre en attente n'a pas de réponse.",
+            ),
+            models.UniqueConstraint(
+                fields=["logement"],
+                condition=Q(statut=StatutOffre.EN_ATTENTE),
+                name="offre_une_seule_en_attente_par_logement",
+                violation_error_message="Une offre attend déjà une réponse pour ce logement.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offre {self.logement.identifiant} à {self.demande} ({self.get_statut_display().lower()})"
+
+
+class Bail(models.Model):
+    """The lease signed after an accepted offer, with the attribution fields the bailleur records in the SNE
+    (arrêté du 17 septembre 2012)."""
+
+    logement = models.ForeignKey("patrimoine.Logement", on_delete=models.PROTECT, related_name="baux")
+    demande = models.OneToOneField("demandes.Demande", on_delete=models.PROTECT, related_name="bail")
+    offre = models.OneToOneField(Offre, on_delete=models.PROTECT, related_name="bail")
+    bailleur = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="baux")
+    date_signature = models.DateField("date du bail")
+    date_fin = models.DateField("fin du bail", null=True, blank=True)
+    siren_bailleur = models.CharField("SIREN du bailleur", max_length=9)
+    identifiant_rpls = models.CharField("identifiant RPLS du logement", max_length=10, blank=True)
+    adresse = models.CharField("adresse", max_length=400, blank=True)
+    typologie = models.PositiveSmallIntegerField("nombre de pièces")
+    surface_habitable = models.DecimalField("surface habitable (m²)", max_digits=6, decimal_places=2)
+    loyer_principal = models.DecimalField("loyer principal (€)", max_digits=8, decimal_places=2, null=True, blank=True)
+    en_qpv = models.BooleanField("en QPV")
+    contingent = models.CharField("contingent imputé", max_length=30, choices=Contingent.choices)
+    orientation = models.ForeignKey(
+        "flux.Orientation", on_delete=models.PROTECT, null=True, blank=True, related_name="baux"
+    )
+    dalo = models.BooleanField("ménage reconnu prioritaire DALO")
+    accord_collectif = models.BooleanField("au titre de l'accord collectif")
+    deja_locataire = models.BooleanField("déjà locataire du bailleur")
+    enregistre_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    enregistre_le = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bail"
+        verbose_name_plural = "baux"
+        ordering = ["-date_signature", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["logement"],
+                condition=Q(date_fin__isnull=True),
+                name="bail_un_seul_en_cours_par_logement",
+                violation_error_message="Ce logement a déjà un bail en cours : il ne peut pas être attribué deux fois.",
+            ),
+            models.CheckConstraint(
+                condition=Q(contingent__in=Contingent.values),
+                name="bail_contingent_connu",
+                violation_error_message="Contingent inconnu.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_signature")),
+                name="bail_fin_apres_signature",
+                violation_error_message="La fin du bail précède sa signature.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(identifiant_rpls="") | ~Q(adresse=""),
+                name="bail_logement_identifie",
+                violation_error_message="Le bail porte l'identifiant RPLS du logement ou, à défaut, son adresse.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bail {self.logement.identifiant} — {self.demande} ({self.date_signature:%d/%m/%Y})"
