@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "attrib.territoires",
     "attrib.organisations",
     "attrib.demandes",
+    "attrib.cotation",
     "attrib.demo",
     "attrib.patrimoine",
     "attrib.qualification",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("attrib.api.urls")),
     path("demandes/", include("attrib.demandes.urls")),
+    path("cotation/", include("attrib.cotation.urls")),
     path("qualification/", include("attrib.qualification.urls")),
     path("flux/", include("attrib.flux.urls")),
     path("patrimoine/", include("attrib.patrimoine.urls")),

@@ -36,6 +36,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             entrees.append(_entree("Importer", "demandes:import", vue))
         if permissions.peut_traiter_doublons(user):
             entrees.append(_entree("Doublons", "demandes:doublons", vue))
+        cotation = _entree("Cotation", "cotation:grilles", vue)
+        if cotation["courant"] is None and vue.startswith("cotation:"):
+            cotation["courant"] = "true"
+        entrees.append(cotation)
         patrimoine = _entree("Patrimoine", "patrimoine:liste", vue)
         if patrimoine["courant"] is None and vue.startswith("patrimoine:"):
             patrimoine["courant"] = "true"

@@ -31,6 +31,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attrib.common.view_helpers import exiger
+from attrib.cotation.selectors import cotation_affichee
 from attrib.demandes import doublons as doublons_services
 from attrib.demandes import enums, importexport, pieces, regles, selectors
 from attrib.demandes.attestation import attestation_pdf
@@ -217,6 +218,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "historique": historique_lisible(selectors.historique(demande, user=user), voit_sensible=voit_sensible),
             "plafonds": situation_plafonds(demande, timezone.localdate()),
+            "cotation": cotation_affichee(demande, user),
             "voit_sensible": voit_sensible,
             "anciennete": _anciennete(demande.date_depot_initiale, timezone.localdate()),
             "peut_modifier": peut_modifier,

@@ -30,6 +30,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from attrib.common.models import Evenement
+from attrib.cotation.services import cotation_demo_installer
 from attrib.demandes import enums, regles
 from attrib.demandes.doublons import doublons_detecter
 from attrib.demandes.models import (
@@ -685,6 +686,7 @@ def charger_demo(
         )
     if avec_parc:
         _charger_parc(organisations=organisations, seed=seed, jour=jour, stdout=sortie)
+    cotation_demo_installer(epci_org=organisations["epci"], jour=jour, stdout=sortie)
     _ecrire(sortie, tableau_comptes(organisations))
     return ResultatDemo(
         demandes_creees=creees,

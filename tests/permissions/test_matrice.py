@@ -111,7 +111,15 @@ def monde(settings: Any, tmp_path: Any) -> Monde:
     )[0]
     return Monde(
         utilisateurs=utilisateurs,
-        ids={"dans": dans, "hors": hors, "piece": piece, "doublon": doublon, **_qualification(orgs), **_flux(orgs)},
+        ids={
+            "dans": dans,
+            "hors": hors,
+            "piece": piece,
+            "doublon": doublon,
+            **_qualification(orgs),
+            **_flux(orgs),
+            **_cotation(orgs),
+        },
     )
 
 
@@ -221,6 +229,31 @@ def _flux(orgs: dict[str, Organisation]) -> dict[str, Any]:
         "org_carcassonne": carcassonne,
         "org_ailleurs": ailleurs,
         "annee": SimpleNamespace(pk=jour.year),
+    }
+
+
+def _cotation(orgs: dict[str, Organisation]) -> dict[str, Any]:
+    """Cotation: the EPCI's general grid published (its demands scored, one run) and a draft of it; a
+    draft of Carcassonne's EPCI, outside everyone's territory."""
+    from attrib.cotation.enums import TypeGrille
+    from attrib.cotation.services import grille_importer_yaml, version_copier, version_publier
+    from tests.cotation.outils import GRILLE
+
+    def importer(organisation: Organisation) -> Any:
+        return grille_importer_yaml(
+            organisation=organisation, type_grille=TypeGrille.GENERALE, contenu=GRILLE, nom_fichier="grille.yaml"
+        )
+
+    publiee = importer(orgs["epci"])
+    tache = version_publier(version=publiee)
+    carcassonne = _org("Carcassonne Agglo (cotation)", TypeOrganisation.EPCI, (CARCASSONNE,))
+    return {
+        "cot_publiee": publiee,
+        "cot_brouillon": version_copier(version=publiee),
+        "cot_hors": importer(carcassonne),
+        "cot_tache": tache,
+        "cot_epci": orgs["epci"],
+        "cot_epci_hors": carcassonne,
     }
 
 
@@ -353,6 +386,42 @@ MATRICE = [
     R("flux:bilan_xlsx", {"bailleur", "etat"}, args=("org_bailleur", "org_etat", "annee")),
     R("flux:bilan_xlsx", set(), args=("org_carcassonne", "org_ailleurs", "annee")),
     # Django admin: staff only (no profile here is staff): everyone is sent to the admin login.
+    # Cotation: published grids are public; drafts, simulations and runs belong to the EPCI's members.
+    R("cotation:grilles", AUTHENTIFIES),
+    R("cotation:classement", AUTHENTIFIES),
+    R("cotation:importer", {"epci"}),
+    R("cotation:version", AUTHENTIFIES, args=("cot_publiee",)),
+    R("cotation:version", {"epci"}, args=("cot_brouillon",)),
+    R("cotation:version", set(), args=("cot_hors",)),
+    R("cotation:version_yaml", AUTHENTIFIES, args=("cot_publiee",)),
+    R("cotation:version_yaml", {"epci"}, args=("cot_brouillon",)),
+    R("cotation:version_yaml", set(), args=("cot_hors",)),
+    R("cotation:version_copier", {"epci"}, methode="post", args=("cot_publiee",), donnees={}),
+    R("cotation:version_copier", set(), methode="post", args=("cot_hors",), donnees={}),
+    R("cotation:version_supprimer", {"epci"}, methode="post", args=("cot_brouillon",), donnees={}),
+    R("cotation:version_supprimer", set(), methode="post", args=("cot_hors",), donnees={}),
+    R("cotation:publier", {"epci"}, args=("cot_brouillon",)),
+    R("cotation:publier", {"epci"}, methode="post", args=("cot_brouillon",), donnees={}),
+    R("cotation:publier", set(), args=("cot_publiee",)),
+    R("cotation:publier", set(), methode="post", args=("cot_hors",), donnees={}),
+    R("cotation:editeur", {"epci"}, args=("cot_brouillon",)),
+    R("cotation:editeur", set(), args=("cot_publiee",)),
+    R("cotation:editeur", set(), args=("cot_hors",)),
+    R("cotation:section", {"epci"}, args=("cot_brouillon", "dalo")),
+    R("cotation:section", set(), args=("cot_hors", "dalo")),
+    R("cotation:critere_ajouter", {"epci"}, args=("cot_brouillon", "dalo")),
+    R("cotation:critere", {"epci"}, args=("cot_brouillon", "anciennete")),
+    R("cotation:critere", {"epci"}, methode="post", args=("cot_brouillon", "anciennete"), donnees={}),
+    R("cotation:critere", set(), args=("cot_hors", "anciennete")),
+    R("cotation:simulation", {"epci"}, args=("cot_brouillon",)),
+    R("cotation:simulation", set(), args=("cot_hors",)),
+    R("cotation:simulation_pdf", {"epci"}, args=("cot_brouillon",)),
+    R("cotation:recalculer", {"epci"}, methode="post", args=("cot_epci",), donnees={}),
+    R("cotation:recalculer", set(), methode="post", args=("cot_epci_hors",), donnees={}),
+    R("cotation:progression", {"epci"}, args=("cot_epci",)),
+    R("cotation:progression", set(), args=("cot_epci_hors",)),
+    R("cotation:tache", {"epci"}, args=("cot_tache",)),
+    R("cotation:tache_etat", {"epci"}, args=("cot_tache",)),
     R("admin:index", set()),
 ]
 NON_COUVERTES = {"login", "logout"}  # authentication itself

@@ -1,0 +1,222 @@
+"""Bridge from stored demands to the columns a cotation grid reads (``docs/cotation.md`` §9).
+
+:func:`colonnes_cotation` reads a queryset of demands by blocks (a few queries per block, whatever its
+size) into one polars row per demand:
+
+* the columns of the interchange format (``attrib.engine.formats.demandes_csv``), from the same reader
+  as the CSV export (``attrib.demandes.importexport.valeurs_demandes``), sensitive situations included:
+  the cotation counts them, the screens mask them;
+* the household facts of the engine (``attrib.demandes.moteur.menages_colonnes``, the bridge the
+  demand page uses for the ceilings), plus ``codemandeur`` and ``ligne`` (the row's position), except
+  ``revenus_mensuels``, computed as the interchange reader and the cotation catalogue define it
+  (resources of the applicant and the co-applicant, minus the alimony they pay), so that a demand
+  scores the same in the application and with the offline command on its export;
+* ``secteur``: the first wished commune (the sector of the ranked lists);
+* the application's columns (``attrib.engine.cotation.catalogue``):
+
+  - ``criteres_valides``: computed per grid by :func:`preparer_pour` (see :func:`criteres_valides`);
+  - ``pieces_a_jour``: the demand expects at least one supporting document and none is missing
+    (each is supplied or validated). The documents carry no end of validity yet;
+  - ``emploi_essentiel``: always false. The persons of a demand carry an employment status (CDI,
+    CDD…) and an employer, not a profession: being an essential worker (3DS) cannot be derived;
+  - ``refus_offres_adaptees``, ``classements_rang_2_ou_3``, ``fausses_declarations``: empty lists.
+    Offers, committee decisions (CALEOL) and established false declarations are not recorded yet.
+
+:func:`preparer_pour` then adds, for one grid, ``criteres_valides`` and the engine's derivations the
+grid reads (``attrib.engine.cotation.preparer``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+from django.conf import settings
+from django.db.models import QuerySet
+
+from attrib.demandes import enums
+from attrib.demandes.importexport import valeurs_demandes
+from attrib.demandes.models import Demande, PieceJustificative, SituationPrioritaire
+from attrib.demandes.moteur import menages_colonnes
+from attrib.engine.cotation import Grille, colonnes_lues, preparer
+from attrib.engine.erreurs import PlafondNonRenseigne
+from attrib.engine.formats.demandes_csv import COLONNES, DTYPES, REVENUS
+
+FICHIER_VALIDATION = Path(settings.BASE_DIR) / "data" / "grilles" / "validation_criteres.yaml"
+TAILLE_BLOC = 2000
+#: ``progression(faites, total)``.
+Progression = Callable[[int, int], None]
+
+SCHEMA_FICHIER: dict[str, Any] = {c.nom: DTYPES[c.type] for c in COLONNES}
+#: Working columns of the validation facts (never a grid column: grids cannot name them).
+PRIORITES_VALIDEES = "§priorites_validees"
+PIECES_VALIDEES = "§pieces_validees"
+SECTEUR = "secteur"
+DEMANDE_ID = "demande_id"
+_LISTE_DATES = pl.List(pl.Date)
+
+
+@cache
+def correspondances_pieces(fichier: Path = FICHIER_VALIDATION) -> dict[str, tuple[str, ...]]:
+    """Grid criterion id → codes of supporting documents (``data/parametres/pieces_justificatives.yaml``)
+    whose validation validates the criterion (``data/grilles/validation_criteres.yaml``)."""
+    with fichier.open(encoding="utf-8") as f:
+        contenu = yaml.safe_load(f) or {}
+    pieces = contenu.get("pieces") or {}
+    if not isinstance(pieces, dict):
+        raise ValueError(f"{fichier.name} : « pieces » doit associer un identifiant de critère à des codes de pièces.")
+    return {str(critere): tuple(str(c) for c in codes or ()) for critere, codes in pieces.items()}
+
+
+def _cellule(valeur: Any) -> Any:
+    if isinstance(valeur, Decimal):
+        return float(valeur)
+    if isinstance(valeur, list):
+        return [_cellule(v) for v in valeur]
+    if isinstance(valeur, dict):
+        return {k: _cellule(v) for k, v in valeur.items()}
+    return valeur
+
+
+def _faits_application(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Validated priorities, fully validated document codes and ``pieces_a_jour`` of each demand."""
+    faits: dict[int, dict[str, Any]] = {pk: {"priorites": [], "pieces": defaultdict(list)} for pk in ids}
+    validees = SituationPrioritaire.objects.filter(demande_id__in=ids, statut=enums.StatutValidation.VALIDEE)
+    for pk, code in validees.order_by("priorite_id").values_list("demande_id", "priorite_id"):
+        faits[pk]["priorites"].append(code)
+    for pk, critere, statut in PieceJustificative.objects.filter(demande_id__in=ids).values_list(
+        "demande_id", "critere", "statut"
+    ):
+        faits[pk]["pieces"][critere].append(statut)
+    resultat: dict[int, dict[str, Any]] = {}
+    for pk, f in faits.items():
+        pieces: dict[str, list[str]] = f["pieces"]
+        statuts = [s for liste in pieces.values() for s in liste]
+        resultat[pk] = {
+            PRIORITES_VALIDEES: f["priorites"],
+            PIECES_VALIDEES: sorted(
+                code for code, liste in pieces.items() if all(s == enums.StatutPiece.VALIDEE for s in liste)
+            ),
+            "pieces_a_jour": bool(statuts) and all(s != enums.StatutPiece.MANQUANTE for s in statuts),
+        }
+    return resultat
+
+
+def _bloc(ids: list[int], jour: date) -> pl.DataFrame:
+    demandes = Demande.objects.filter(pk__in=ids).order_by("pk")
+    fichier = pl.DataFrame(
+        [{k: _cellule(v) for k, v in ligne.items()} for ligne in valeurs_demandes(demandes)],
+        schema=SCHEMA_FICHIER,
+    )
+    menages = menages_colonnes(demandes, jour)
+    faits = _faits_application(ids)
+    application = pl.DataFrame(
+        [{DEMANDE_ID: pk, **faits[pk]} for pk in ids],
+        schema={
+            DEMANDE_ID: pl.Int64,
+            PRIORITES_VALIDEES: pl.List(pl.String),
+            PIECES_VALIDEES: pl.List(pl.String),
+            "pieces_a_jour": pl.Boolean,
+        },
+    )
+    communs = [c for c in menages.columns if c in fichier.columns and c != "numero_unique"]
+    revenus = pl.sum_horizontal(
+        pl.col(f"{r}_{qui}").fill_null(0) for r in REVENUS for qui in ("demandeur", "codemandeur")
+    ) - pl.sum_horizontal(
+        pl.col(f"pension_alimentaire_versee_{qui}").fill_null(0) for qui in ("demandeur", "codemandeur")
+    )
+    return (
+        menages.drop("revenus_mensuels")
+        .join(fichier.drop(communs), on="numero_unique", how="left", maintain_order="left")
+        .join(application, on=DEMANDE_ID, how="left", maintain_order="left")
+        .with_columns(
+            revenus.cast(pl.Float64).alias("revenus_mensuels"),
+            pl.col("nom_codemandeur").is_not_null().alias("codemandeur"),
+            pl.col("communes_souhaitees").list.first().alias(SECTEUR),
+            pl.lit(False).alias("emploi_essentiel"),
+            *(
+                pl.lit([], dtype=_LISTE_DATES).alias(nom)
+                for nom in ("refus_offres_adaptees", "classements_rang_2_ou_3", "fausses_declarations")
+            ),
+        )
+    )
+
+
+def colonnes_cotation(
+    demandes: QuerySet[Demande],
+    *,
+    jour: date,
+    progression: Progression | None = None,
+    taille_bloc: int = TAILLE_BLOC,
+) -> pl.DataFrame:
+    """One row per demand of ``demandes`` (ordered by id): ``demande_id``, ``secteur`` and every column
+    a grid may read except the engine's derivations and ``criteres_valides`` (:func:`preparer_pour`)."""
+    ids = list(demandes.order_by("pk").values_list("pk", flat=True))
+    blocs: list[pl.DataFrame] = []
+    for debut in range(0, len(ids), taille_bloc):
+        blocs.append(_bloc(ids[debut : debut + taille_bloc], jour))
+        if progression is not None:
+            progression(min(debut + taille_bloc, len(ids)), len(ids))
+    if not blocs:
+        blocs.append(_bloc([], jour))
+    frame = pl.concat(blocs, how="vertical")
+    return frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("ligne"))
+
+
+def criteres_valides(grille: Grille, correspondances: Mapping[str, Iterable[str]] | None = None) -> pl.Expr:
+    """``criteres_valides`` for ``grille``: the ids of its criteria needing validation that the stored
+    facts validate. A criterion is validated when
+
+    * it implements legal priorities (``priorites_legales``) and one of them is a validated
+      ``SituationPrioritaire`` of the demand (a social worker, or the validation of every document of
+      the priority, validates it: ``attrib.demandes.pieces``); or
+    * ``data/grilles/validation_criteres.yaml`` names supporting documents for it and the demand has
+      documents of each of those codes, all validated.
+
+    Other criteria needing validation stay provisional (``score_provisoire`` only).
+    """
+    correspondances = correspondances_pieces() if correspondances is None else correspondances
+    morceaux: list[pl.Expr] = []
+    for _, critere in grille.criteres():
+        if not critere.a_valider:
+            continue
+        conditions: list[pl.Expr] = []
+        if critere.priorites_legales:
+            conditions.append(
+                pl.col(PRIORITES_VALIDEES).list.eval(pl.element().is_in(list(critere.priorites_legales))).list.any()
+            )
+        codes = list(correspondances.get(critere.id, ()))
+        if codes:
+            conditions.append(pl.all_horizontal(pl.col(PIECES_VALIDEES).list.contains(pl.lit(c)) for c in codes))
+        if conditions:
+            morceaux.append(pl.when(pl.any_horizontal(conditions).fill_null(False)).then(pl.lit(critere.id)))
+    if not morceaux:
+        return pl.lit([], dtype=pl.List(pl.String)).alias("criteres_valides")
+    return pl.concat_list(morceaux).list.drop_nulls().alias("criteres_valides")
+
+
+def lit_des_plafonds(grille: Grille) -> bool:
+    return any(c.startswith(("plafond_", "eligible_")) for c in colonnes_lues(grille))
+
+
+def preparer_pour(frame: pl.DataFrame, grille: Grille, *, jour: date) -> pl.DataFrame:
+    """``frame`` (from :func:`colonnes_cotation`) ready for ``evaluer(grille, …)``: ``criteres_valides``
+    of this grid and the engine's derivations the grid reads (ceilings of ``jour``'s year).
+
+    The engine derives the ceilings with the other values (seniority, consumption units…). A grid that
+    reads no ceiling is still computed in the first days of a year whose ceilings are not yet published:
+    the previous year's ceilings are then used for the derivation, and never read."""
+    avec = frame.with_columns(criteres_valides(grille))
+    try:
+        return preparer(avec, grille, date_reference=jour)
+    except PlafondNonRenseigne:
+        if lit_des_plafonds(grille):
+            raise
+        return preparer(avec, grille, date_reference=jour, annee_plafonds=jour.year - 1)

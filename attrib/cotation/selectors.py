@@ -1,0 +1,323 @@
+"""Reads of the cotation: grids and versions a user may see, ranked lists, the score of a demand as the
+demand page shows it, and what the applicant is told (``cotation_pour_demandeur``).
+
+A grid, version or run outside the user's rights answers ``Http404``, like a missing one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from attrib.cotation import calcul, lisible, permissions
+from attrib.cotation.enums import StatutVersion
+from attrib.cotation.models import Cotation, CotationHistorique, GrilleCotation, TacheCotation, VersionGrille
+from attrib.demandes.models import Demande
+from attrib.engine.cotation import grille_vers_donnees
+from attrib.engine.cotation.grille import LIBELLES_VALIDATION
+from attrib.organisations.permissions import filtre_demandes_visibles, peut_voir_situations_sensibles
+
+NON_DISPONIBLE_ATTRIBUTIONS = "non disponible : aucune attribution enregistrée"
+
+
+# --- grids and versions ----------------------------------------------------------------------------
+
+
+def grilles_visibles(user: Any) -> list[tuple[GrilleCotation, list[VersionGrille]]]:
+    """Every grid with the versions the user may see (drafts: members of the EPCI), newest first."""
+    grilles = GrilleCotation.objects.select_related("organisation").prefetch_related(
+        Prefetch("versions", queryset=VersionGrille.objects.order_by("-numero"))
+    )
+    resultat = []
+    for grille in grilles:
+        suivre = permissions.peut_suivre(user, grille.organisation_id)
+        versions = [v for v in grille.versions.all() if suivre or not v.est_brouillon]
+        if versions:
+            resultat.append((grille, versions))
+    return resultat
+
+
+def version_visible(user: Any, pk: int) -> VersionGrille:
+    version = (
+        VersionGrille.objects.select_related("grille__organisation", "publiee_par", "cree_par").filter(pk=pk).first()
+    )
+    if version is None or (version.est_brouillon and not permissions.peut_suivre(user, version.grille.organisation_id)):
+        raise Http404("Version introuvable.")
+    return version
+
+
+def version_suivie(user: Any, pk: int) -> VersionGrille:
+    """A version whose EPCI the user follows (simulation, runs)."""
+    version = version_visible(user, pk)
+    if not permissions.peut_suivre(user, version.grille.organisation_id):
+        raise Http404("Version introuvable.")
+    return version
+
+
+def tache_visible(user: Any, pk: int) -> TacheCotation:
+    tache = TacheCotation.objects.select_related("organisation", "version__grille", "lancee_par").filter(pk=pk).first()
+    if tache is None or not permissions.peut_suivre(user, tache.organisation_id):
+        raise Http404("Calcul introuvable.")
+    return tache
+
+
+def derniere_tache(version: VersionGrille) -> TacheCotation | None:
+    return version.taches.order_by("-creee_le", "-id").first()
+
+
+def taches_recentes(organisation_ids: list[int], nombre: int = 5) -> QuerySet[TacheCotation]:
+    return TacheCotation.objects.filter(organisation_id__in=organisation_ids).select_related(
+        "organisation", "version__grille"
+    )[:nombre]
+
+
+@dataclass(frozen=True)
+class CritereAffiche:
+    id: str
+    libelle: str
+    nature: str
+    base_legale: str
+    points: str
+    condition: str
+    validation: str
+    priorites: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class SectionAffichee:
+    id: str
+    libelle: str
+    exclusive: bool
+    plafond: int | None
+    plancher: int | None
+    description: str
+    criteres: tuple[CritereAffiche, ...]
+
+
+def sections_affichees(version: VersionGrille) -> list[SectionAffichee]:
+    """The criteria of the version by section, in words."""
+    donnees = grille_vers_donnees(version.charger())
+    sections = []
+    for s in donnees["sections"]:
+        criteres = tuple(
+            CritereAffiche(
+                id=c["id"],
+                libelle=c["libelle"],
+                nature={"critere": "Critère", "bonus": "Bonus", "malus": "Malus"}[c.get("nature", "critere")],
+                base_legale=c["base_legale"],
+                points=lisible.points(c["points"]),
+                condition=lisible.condition(c.get("condition")),
+                validation=LIBELLES_VALIDATION[c.get("validation", "aucune")],
+                priorites=tuple(c.get("priorites_legales") or ()),
+                source=c.get("source", ""),
+            )
+            for c in s["criteres"]
+        )
+        sections.append(
+            SectionAffichee(
+                id=s["id"],
+                libelle=s["libelle"],
+                exclusive=bool(s.get("exclusive")),
+                plafond=s.get("plafond"),
+                plancher=s.get("plancher"),
+                description=s.get("description", ""),
+                criteres=criteres,
+            )
+        )
+    return sections
+
+
+# --- ranked lists ----------------------------------------------------------------------------------
+
+
+def versions_classables() -> QuerySet[VersionGrille]:
+    """Published versions (one per grid): the ranked lists are theirs."""
+    return (
+        VersionGrille.objects.filter(statut=StatutVersion.PUBLIEE)
+        .select_related("grille__organisation")
+        .order_by("grille__organisation__nom", "grille__type")
+    )
+
+
+def classement(user: Any, *, version: VersionGrille, typologie: int, secteur: str | None) -> QuerySet[Cotation]:
+    """Demands scored by ``version`` asking ``typologie`` (minimal typology), in rank order: within the
+    sector (first wished commune ``secteur``) or on the whole territory (``secteur=None``). Only the
+    demands the user may see; ranks are those of the whole group."""
+    qs = Cotation.objects.filter(version=version, typologie=typologie).filter(
+        demande__in=Demande.objects.filter(filtre_demandes_visibles(user)).values("pk")
+    )
+    qs = qs.filter(secteur_id=secteur).order_by("rang") if secteur else qs.order_by("rang_territoire")
+    return qs.select_related("demande", "secteur")
+
+
+# --- the score of one demand -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LigneDetail:
+    libelle: str
+    section: str
+    points_provisoires: int
+    points_valides: int
+    etat: str
+    confidentiel: bool = False
+
+
+@dataclass(frozen=True)
+class CotationAffichee:
+    cotation: Cotation
+    version: VersionGrille
+    lignes: tuple[LigneDetail, ...]
+    explication: tuple[str, ...]
+    secteur: str
+    typologie: str
+    historique: tuple[CotationHistorique, ...] = field(default=())
+
+    @property
+    def total_provisoire(self) -> int:
+        return sum(ligne.points_provisoires for ligne in self.lignes)
+
+    @property
+    def total_valide(self) -> int:
+        return sum(ligne.points_valides for ligne in self.lignes)
+
+
+def _typologie(n: int) -> str:
+    return "T6 et plus" if n >= 6 else f"T{n}"
+
+
+def lignes_detail(cotation: Cotation, *, voit_sensible: bool) -> tuple[LigneDetail, ...]:
+    """One line per criterion or cap with points, in the grid's order: they add up to both scores."""
+    grille = cotation.version.charger()
+    provisoire: dict[str, int] = cotation.detail.get("provisoire", {})
+    valide: dict[str, int] = cotation.detail.get("valide", provisoire)
+    masques = frozenset() if voit_sensible else calcul.criteres_sensibles(grille, calcul.codes_sensibles())
+    lignes = []
+    for section in grille.sections:
+        for critere in section.criteres:
+            p, v = provisoire.get(critere.id, 0), valide.get(critere.id, 0)
+            if not p and not v:
+                continue
+            if critere.a_valider and p and not v:
+                etat = f"Provisoire : en attente de validation par {LIBELLES_VALIDATION[critere.validation]}"
+            elif critere.a_valider:
+                etat = "Validé"
+            else:
+                etat = "Sans validation requise"
+            confidentiel = critere.id in masques
+            lignes.append(
+                LigneDetail(
+                    libelle=calcul.LIBELLE_CONFIDENTIEL if confidentiel else critere.libelle,
+                    section=section.libelle,
+                    points_provisoires=p,
+                    points_valides=v,
+                    etat=etat,
+                    confidentiel=confidentiel,
+                )
+            )
+        cle = f"plafond:{section.id}"
+        if provisoire.get(cle) or valide.get(cle):
+            lignes.append(
+                LigneDetail(
+                    libelle=f"Plafond ou plancher de la section « {section.libelle} »",
+                    section=section.libelle,
+                    points_provisoires=provisoire.get(cle, 0),
+                    points_valides=valide.get(cle, 0),
+                    etat="Ajustement",
+                )
+            )
+    if provisoire.get("plafond:total") or valide.get("plafond:total"):
+        lignes.append(
+            LigneDetail(
+                libelle="Plafond ou plancher du score total",
+                section="",
+                points_provisoires=provisoire.get("plafond:total", 0),
+                points_valides=valide.get("plafond:total", 0),
+                etat="Ajustement",
+            )
+        )
+    return tuple(lignes)
+
+
+def cotation_de(demande: Demande) -> Cotation | None:
+    return Cotation.objects.select_related("version__grille__organisation", "secteur").filter(demande=demande).first()
+
+
+def cotation_affichee(demande: Demande, user: Any) -> CotationAffichee | None:
+    """The score section of the demand page (``None``: the demand has no cotation)."""
+    cotation = cotation_de(demande)
+    if cotation is None:
+        return None
+    voit = peut_voir_situations_sensibles(user)
+    explication = cotation.explication if voit else (cotation.explication_restreinte or cotation.explication)
+    return CotationAffichee(
+        cotation=cotation,
+        version=cotation.version,
+        lignes=lignes_detail(cotation, voit_sensible=voit),
+        explication=tuple(explication),
+        secteur=cotation.secteur.nom,
+        typologie=_typologie(cotation.typologie),
+        historique=tuple(CotationHistorique.objects.filter(demande=demande).select_related("version__grille")[:10]),
+    )
+
+
+# --- for the applicant -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CotationDemandeur:
+    """What the applicant is told of their score (L441-2-8 CCH): the score and its detail, their position
+    among similar demands (same typology and first wished commune), and what similar demands satisfied
+    in the last twelve months obtained (``None`` with :attr:`attributions` saying why, never estimated)."""
+
+    score: int
+    score_provisoire: int
+    score_valide: int
+    grille: str
+    version: int
+    date_calcul: date
+    calculee_le: datetime
+    explication: tuple[str, ...]
+    lignes: tuple[LigneDetail, ...]
+    typologie: str
+    secteur: str
+    rang: int
+    effectif: int
+    #: Share (0–100) of the similar demands ranked after this one.
+    centile: int
+    rang_territoire: int
+    effectif_territoire: int
+    score_moyen_attribuees: float | None = None
+    delai_moyen_attribuees_mois: float | None = None
+    attributions: str = NON_DISPONIBLE_ATTRIBUTIONS
+
+
+def cotation_pour_demandeur(demande: Demande) -> CotationDemandeur | None:
+    """The applicant's view of their cotation (for the portal), or ``None`` when the demand has none."""
+    cotation = cotation_de(demande)
+    if cotation is None:
+        return None
+    return CotationDemandeur(
+        score=cotation.score,
+        score_provisoire=cotation.score_provisoire,
+        score_valide=cotation.score_valide,
+        grille=cotation.version.libelle,
+        version=cotation.version.numero,
+        date_calcul=cotation.date_reference,
+        calculee_le=cotation.calculee_le,
+        explication=tuple(cotation.explication),
+        lignes=lignes_detail(cotation, voit_sensible=True),
+        typologie=_typologie(cotation.typologie),
+        secteur=cotation.secteur.nom,
+        rang=cotation.rang,
+        effectif=cotation.effectif,
+        centile=math.floor(100 * (cotation.effectif - cotation.rang) / cotation.effectif),
+        rang_territoire=cotation.rang_territoire,
+        effectif_territoire=cotation.effectif_territoire,
+    )
