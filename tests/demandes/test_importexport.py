@@ -519,8 +519,8 @@ def test_commande_importer_tout_ou_rien_echoue_sans_rien_ecrire(org):
 
 
 def test_commande_importer_guichet_inconnu(org):
-    with pytest.raises(CommandError, match="Aucun guichet enregistreur ne porte le code « XXX99 »"):
-        call_command("importer_demandes", str(MIXTE), "--guichet", "XXX99")
+    with pytest.raises(CommandError, match="Aucun guichet enregistreur ne porte le code « INC99 »"):
+        call_command("importer_demandes", str(MIXTE), "--guichet", "INC99")
 
 
 @pytest.mark.parametrize("format_sortie", ["csv", "xlsx"])
