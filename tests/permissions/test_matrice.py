@@ -6,9 +6,11 @@ The test enumerates the URL configuration: a new route without a row here fails
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +28,6 @@ from attrib.patrimoine.models import Residence
 from attrib.qualification.services import campagne_cloturer, campagne_ouvrir, notation_enregistrer
 from tests.factories import (
     CARCASSONNE,
-    COURSAN,
     GRUISSAN,
     NARBONNE,
     UserFactory,
@@ -36,32 +37,28 @@ from tests.factories import (
     personne,
     territoire_minimal,
 )
+from tests.permissions.outils import (
+    AUTHENTIFIES,
+    ENREGISTREURS,
+    EPCI_GN,
+    FLUX,
+    PROFILS,
+    TERRITOIRE_GN,
+    VALIDEURS,
+    VOIENT_DEMANDE,
+    R,
+    Route,
+)
 
 pytestmark = pytest.mark.django_db
 
-EPCI_GN = (NARBONNE, GRUISSAN, COURSAN)
-PROFILS = (
-    "guichet",
-    "bailleur",
-    "epci",
-    "commune",
-    "etat",
-    "action_logement",
-    "service_social",
-    "consultation",
-    "sans_organisation",
-    "anonyme",
-)
-AUTHENTIFIES = set(PROFILS) - {"anonyme"}
-ENREGISTREURS = {"guichet", "bailleur"}
-# The demand « dans » is registered by the guichet and wishes Narbonne: the commune of Gruissan
-# does not see it, nor does a user without organisation.
-VOIENT_DEMANDE = {"guichet", "bailleur", "epci", "etat", "action_logement", "service_social", "consultation"}
-VALIDEURS = {"guichet", "bailleur", "service_social"}
-# Every organisation of the fixture belongs to the Grand Narbonne: all see its rating campaigns.
-TERRITOIRE_GN = AUTHENTIFIES - {"sans_organisation"}
-# Members of a bailleur or of an organisation holding reservation rights (the EPCI and the commune too).
-FLUX = {"bailleur", "epci", "commune", "etat", "action_logement"}
+#: Modules ``matrice_<domaine>.py`` beside this file: each gives ``LIGNES`` (rows) and ``donnees(orgs, ids)``
+#: (objects of its domain in the world, keyed by the names its rows use as arguments).
+#: ``donnees(orgs, ids)`` receives the organisations and the objects already built (demands, flux…).
+EXTENSIONS = [
+    importlib.import_module(f"tests.permissions.{chemin.stem}")
+    for chemin in sorted(Path(__file__).parent.glob("matrice_*.py"))
+]
 
 
 def _org(nom: str, type_: str, communes: tuple[str, ...], **kw: Any) -> Organisation:
@@ -109,7 +106,7 @@ def monde(settings: Any, tmp_path: Any) -> Monde:
     doublon = DoublonPotentiel.objects.get_or_create(
         demande_a_id=a, demande_b_id=b, defaults={"score": 95, "motif": "test"}
     )[0]
-    return Monde(
+    monde = Monde(
         utilisateurs=utilisateurs,
         ids={
             "dans": dans,
@@ -121,6 +118,9 @@ def monde(settings: Any, tmp_path: Any) -> Monde:
             **_cotation(orgs),
         },
     )
+    for module in EXTENSIONS:
+        monde.ids.update(module.donnees(orgs, monde.ids))
+    return monde
 
 
 def _qualification(orgs: dict[str, Organisation]) -> dict[str, Any]:
@@ -255,21 +255,6 @@ def _cotation(orgs: dict[str, Organisation]) -> dict[str, Any]:
         "cot_epci": orgs["epci"],
         "cot_epci_hors": carcassonne,
     }
-
-
-@dataclass(frozen=True)
-class Route:
-    nom: str
-    autorises: frozenset[str]
-    methode: str = "get"
-    args: tuple[str, ...] = ()
-    api: bool = False
-    donnees: Any = None
-    suffixe: str = ""
-
-
-def R(nom: str, autorises: set[str], **kw: Any) -> Route:
-    return Route(nom=nom, autorises=frozenset(autorises), **kw)
 
 
 MATRICE = [
@@ -424,6 +409,7 @@ MATRICE = [
     R("cotation:tache_etat", {"epci"}, args=("cot_tache",)),
     R("admin:index", set()),
 ]
+MATRICE += [ligne for module in EXTENSIONS for ligne in module.LIGNES]
 NON_COUVERTES = {"login", "logout"}  # authentication itself
 
 
