@@ -376,6 +376,8 @@ def proposer(
     depart = time.perf_counter()
     pb = _Probleme(instance, contraintes)
     k = len(pb.contraintes)
+    if pb.val.size == 0:
+        return _sans_candidature(instance, pb, nb_suppleants, depart)
 
     meilleure: NDArray[np.int64] | None = None
     meilleure_valeur = -np.inf
@@ -466,6 +468,36 @@ def proposer(
         logements_sans_candidat=pb.n - int(pb.actifs.shape[0]),
         logements_non_pourvus=pb.non_pourvus,
         objectifs_inatteignables=tuple(inatteignables),
+    )
+    return Solution(
+        instance=instance,
+        contraintes=pb.contraintes,
+        premier=premier,
+        suppleants=suppleants(instance, premier, nb_suppleants),
+        certificat=certificat,
+        pourvus_max=pb.pourvus_max,
+    )
+
+
+def _sans_candidature(instance: InstanceAppariement, pb: _Probleme, nb_suppleants: int, depart: float) -> Solution:
+    """No dwelling of the batch has a candidate (or there is no dwelling): nothing to choose. Objectives that
+    the year's attributions already miss cannot be helped by this batch and are reported as out of reach."""
+    premier = np.full(pb.n, -1, dtype=np.int64)
+    marges = pb.marges_num(premier)
+    inatteignables = tuple(pb.contraintes[int(i)].code for i in np.flatnonzero(marges < 0))
+    for i in np.flatnonzero(marges < 0):
+        pb.relacher(int(i), int(marges[i]))
+    certificat = Certificat(
+        valeur=0.0,
+        borne=0.0,
+        ecart=0.0,
+        multiplicateurs={c.code: 0.0 for c in pb.contraintes},
+        iterations=0,
+        duree_s=time.perf_counter() - depart,
+        optimum_dual_prouve=True,
+        logements_sans_candidat=pb.n,
+        logements_non_pourvus=pb.non_pourvus,
+        objectifs_inatteignables=inatteignables,
     )
     return Solution(
         instance=instance,

@@ -248,3 +248,28 @@ def test_lot_construit_depuis_l_index_des_demandes() -> None:
     assert exact.valeur is not None and solution.certificat.borne >= exact.valeur - 1e-6
     assert reference.index.regles.jour == DATE_REFERENCE
     assert all(Fraction(c.objectif.taux) > 0 for c in contraintes)
+
+
+@pytest.mark.parametrize(
+    ("logements", "aretes"),
+    [(0, []), (2, [])],
+    ids=["aucun-logement", "aucune-candidature"],
+)
+def test_lot_vide_ou_sans_candidature(logements: int, aretes: list[tuple[int, int, float]], regles: Regles) -> None:
+    """A batch with no dwelling, or whose dwellings have no eligible candidate, gives an empty, verified proposal
+    (the month may have no freed dwelling yet) instead of failing."""
+    inst = instance(en_qpv=[False] * logements, q1=[True, False], aretes=aretes)
+    solution = proposer(inst, _contraintes(inst, regles))
+    assert solution.verify() == []
+    assert solution.pourvus_max == 0
+    assert all(p < 0 for p in solution.premier.tolist())
+
+
+def test_lot_sans_candidature_signale_l_objectif_deja_manque(regles: Regles) -> None:
+    """The year already misses the Q1 objective (0 of 10): a batch without candidates cannot help, and says so like
+    a batch with candidates does (objective out of reach, reported by verify())."""
+    etat = {Q1_HORS_QPV: Compte(10, 0)}
+    vide = instance(en_qpv=[False, False], q1=[True, False], aretes=[])
+    solution = proposer(vide, _contraintes(vide, regles, etat, codes=(Q1_HORS_QPV,)))
+    assert solution.certificat.objectifs_inatteignables == (Q1_HORS_QPV,)
+    assert [v.split(" :")[0] for v in solution.verify()] == ["Objectif non respecté"]
