@@ -27,8 +27,24 @@ class QualiteMembre(models.TextChoices):
 
 class StatutSeance(models.TextChoices):
     PREVUE = "prevue", "Prévue"
+    OUVERTE = "ouverte", "Ouverte (en cours)"
     TENUE = "tenue", "Tenue"
     ANNULEE = "annulee", "Annulée"
+
+
+class ModePresence(models.TextChoices):
+    """How a member attends a session: in the room, or remotely when the session allows it (CAL numérique)."""
+
+    SEANCE = "seance", "Présent en séance"
+    DISTANCE = "distance", "Présent à distance (CAL numérique)"
+
+
+class SensVote(models.TextChoices):
+    """A deliberative member's vote on the attribution of the dwelling to one candidate."""
+
+    POUR = "pour", "Pour l'attribution"
+    CONTRE = "contre", "Contre l'attribution"
+    ABSTENTION = "abstention", "Abstention"
 
 
 class TypeDecision(models.TextChoices):

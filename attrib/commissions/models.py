@@ -8,6 +8,8 @@ per dwelling waits for an answer at a time. See ``docs/commissions.md``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -15,8 +17,10 @@ from django.db.models import F, Q
 from attrib.commissions.enums import (
     DECISIONS_MOTIVEES,
     Contingent,
+    ModePresence,
     MotifRefus,
     QualiteMembre,
+    SensVote,
     StatutOffre,
     StatutSeance,
     TypeDecision,
@@ -24,6 +28,29 @@ from attrib.commissions.enums import (
 )
 
 MOTIF_MAX = 2000
+
+
+class CommissionQuerySet(models.QuerySet["Commission"]):
+    def visible_to(self, user: Any) -> CommissionQuerySet:
+        from attrib.commissions.permissions import filtre_commissions_visibles
+
+        return self.filter(filtre_commissions_visibles(user)).distinct()
+
+
+class SeanceQuerySet(models.QuerySet["Seance"]):
+    def visible_to(self, user: Any) -> SeanceQuerySet:
+        from attrib.commissions.permissions import filtre_commissions_visibles
+
+        return self.filter(commission__in=Commission.objects.filter(filtre_commissions_visibles(user)))
+
+
+class OffreQuerySet(models.QuerySet["Offre"]):
+    def visible_to(self, user: Any) -> OffreQuerySet:
+        """Offers are the bailleur's business: its members see them (every offer for a superuser)."""
+        from attrib.commissions.permissions import bailleurs_suivis_ids
+
+        ids = bailleurs_suivis_ids(user)
+        return self if ids is None else self.filter(logement__residence__bailleur_id__in=ids)
 
 
 class Commission(models.Model):
@@ -35,7 +62,16 @@ class Commission(models.Model):
         limit_choices_to={"type": "bailleur"},
     )
     nom = models.CharField("nom", max_length=200)
+    quorum = models.PositiveSmallIntegerField(
+        "quorum (membres à voix délibérative)",
+        null=True,
+        blank=True,
+        help_text="Nombre de membres à voix délibérative présents (en séance ou à distance) pour délibérer, "
+        "fixé par le règlement intérieur ; vide : règle par défaut de caleol.yaml (quorum_defaut).",
+    )
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = CommissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "commission d'attribution (CALEOL)"
@@ -46,7 +82,12 @@ class Commission(models.Model):
                 fields=["bailleur", "nom"],
                 name="commission_nom_unique_par_bailleur",
                 violation_error_message="Ce bailleur a déjà une commission de ce nom.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum__isnull=True) | Q(quorum__gte=1),
+                name="commission_quorum_positif",
+                violation_error_message="Le quorum est d'au moins un membre.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,6 +143,10 @@ class Seance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    ouverte_le = models.DateTimeField("ouverte le", null=True, blank=True)
+    close_le = models.DateTimeField("close le", null=True, blank=True)
+
+    objects = SeanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "séance"
@@ -178,6 +223,16 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decide_le = models.DateTimeField("décidée le", auto_now_add=True)
+    votes_pour = models.PositiveSmallIntegerField("voix pour", default=0)
+    votes_contre = models.PositiveSmallIntegerField("voix contre", default=0)
+    abstentions = models.PositiveSmallIntegerField("abstentions", default=0)
+    presents_deliberatifs = models.PositiveSmallIntegerField(
+        "membres à voix délibérative présents", null=True, blank=True
+    )
+    quorum_requis = models.PositiveSmallIntegerField("quorum requis", null=True, blank=True)
+    voix_preponderante = models.CharField(
+        "voix prépondérante exercée par", max_length=300, blank=True, help_text="Renseigné en cas d'égalité des voix."
+    )
 
     class Meta:
         verbose_name = "décision"
@@ -225,6 +280,79 @@ class Decision(models.Model):
         return self.rang is not None
 
 
+class Presence(models.Model):
+    """A member attending a session, in the room or remotely (CAL numérique). ``voix`` is the member's vote
+    when attendance was recorded: the quorum counts the deliberative members present."""
+
+    seance = models.ForeignKey(Seance, on_delete=models.PROTECT, related_name="presences")
+    membre = models.ForeignKey(MembreCommission, on_delete=models.PROTECT, related_name="presences")
+    mode = models.CharField("présence", max_length=10, choices=ModePresence.choices)
+    voix = models.CharField("voix", max_length=20, choices=Voix.choices)
+    enregistree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    enregistree_le = models.DateTimeField("enregistrée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "présence"
+        ordering = ["seance_id", "membre__qualite", "membre__nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seance", "membre"],
+                name="presence_unique_par_seance",
+                violation_error_message="La présence de ce membre est déjà enregistrée pour cette séance.",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=ModePresence.values) & Q(voix__in=Voix.values),
+                name="presence_mode_voix_connus",
+                violation_error_message="Mode de présence ou voix inconnus.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membre.nom} — {self.get_mode_display().lower()}"
+
+
+class Vote(models.Model):
+    """The vote of a deliberative member present on the attribution of the dwelling to one candidate. It is
+    tied to the member's attendance (no vote without being present), one per member and examination; only a
+    deliberative attendance may vote (``voix`` copied from the attendance, checked by the database)."""
+
+    examen = models.ForeignKey(Examen, on_delete=models.PROTECT, related_name="votes")
+    presence = models.ForeignKey(Presence, on_delete=models.PROTECT, related_name="votes")
+    voix = models.CharField("voix", max_length=20, choices=Voix.choices)
+    sens = models.CharField("vote", max_length=10, choices=SensVote.choices)
+    a_distance = models.BooleanField("exprimé à distance", default=False)
+    saisi_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    saisi_le = models.DateTimeField("exprimé le", auto_now=True)
+
+    class Meta:
+        verbose_name = "vote"
+        ordering = ["examen_id", "presence__membre__nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["examen", "presence"],
+                name="vote_un_par_membre_et_examen",
+                violation_error_message="Ce membre a déjà voté sur cette candidature.",
+            ),
+            models.CheckConstraint(
+                condition=Q(voix=Voix.DELIBERATIVE),
+                name="vote_voix_deliberative",
+                violation_error_message="Seuls les membres à voix délibérative votent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sens__in=SensVote.values),
+                name="vote_sens_connu",
+                violation_error_message="Vote inconnu : pour, contre ou abstention.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.presence.membre.nom} : {self.get_sens_display().lower()}"
+
+
 class Offre(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="offres")
     logement = models.ForeignKey("patrimoine.Logement", on_delete=models.PROTECT, related_name="offres")
@@ -244,6 +372,8 @@ class Offre(models.Model):
     emise_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = OffreQuerySet.as_manager()
 
     class Meta:
         verbose_name = "offre de logement"

@@ -46,3 +46,32 @@ def types_decision(jour: date) -> dict[str, str]:
 def date_limite_reponse(envoyee_le: date) -> date:
     """Last day to answer an offer sent on ``envoyee_le`` (R441-10: no answer by then counts as a refusal)."""
     return envoyee_le + timedelta(days=int(valeur("delai_reponse_offre_jours", envoyee_le)))
+
+
+def quorum_defaut(nombre_deliberatifs: int, jour: date) -> int:
+    """Deliberative members required when the commission's internal rules set no number: at least the
+    fraction ``quorum_defaut`` of its deliberative members (rounded up), and at least one."""
+    fraction = valeur("quorum_defaut", jour)
+    numerateur, denominateur = int(fraction["numerateur"]), int(fraction["denominateur"])
+    return max(1, -(-nombre_deliberatifs * numerateur // denominateur))
+
+
+def quorum_defaut_libelle(jour: date) -> str:
+    fraction = valeur("quorum_defaut", jour)
+    if (fraction["numerateur"], fraction["denominateur"]) == (1, 2):
+        return "la moitié au moins des membres à voix délibérative"
+    return f"au moins {fraction['numerateur']}/{fraction['denominateur']} des membres à voix délibérative"
+
+
+def voix_preponderante(jour: date) -> tuple[tuple[str, ...], bool]:
+    """``(qualités, à défaut le président)``: who breaks a tie (L441-2: the mayor)."""
+    v = valeur("voix_preponderante", jour)
+    return tuple(v["qualites"]), bool(v.get("a_defaut_president"))
+
+
+def majorite(jour: date) -> str:
+    return str(valeur("majorite", jour))
+
+
+def distance_compte_quorum(jour: date) -> bool:
+    return bool(valeur("seance_a_distance", jour)["presence_a_distance_compte_quorum"])

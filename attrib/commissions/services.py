@@ -5,7 +5,7 @@ keyed by field."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attrib.commissions import parametres
+from attrib.commissions import parametres, selectors
 from attrib.commissions.enums import (
     DECISIONS_POSITIVES,
     Contingent,
+    ModePresence,
     MotifRefus,
     QualiteMembre,
+    SensVote,
     StatutOffre,
     StatutSeance,
     TypeDecision,
@@ -32,7 +34,9 @@ from attrib.commissions.models import (
     Examen,
     MembreCommission,
     Offre,
+    Presence,
     Seance,
+    Vote,
 )
 from attrib.common.services import evenement_enregistrer
 from attrib.demandes.enums import MotifRadiation, StatutDemande
@@ -69,6 +73,24 @@ def _exiger_gestion(auteur: Any, bailleur_id: int | None) -> None:
         raise PermissionDenied("Seuls les gestionnaires du bailleur gèrent ses commissions d'attribution.")
 
 
+def _exiger_inscription(auteur: Any, logement: Logement, bailleur_id: int | None) -> None:
+    """Putting a dwelling on the agenda: the bailleur's managers, or the managers of the réservataire to which
+    the dwelling is oriented (they designate its candidates, R441-3)."""
+    if auteur is None or permissions_flux.peut_gerer(auteur, bailleur_id):
+        return
+    orientation = _orientation_du_logement(logement)
+    if (
+        orientation is not None
+        and orientation.reservataire_id is not None
+        and permissions_flux.est_membre(auteur, orientation.reservataire_id, ecriture=True)
+    ):
+        return
+    raise PermissionDenied(
+        "Seuls les gestionnaires du bailleur, ou du réservataire auquel le logement est orienté, inscrivent ses "
+        "candidats à l'ordre du jour."
+    )
+
+
 def _logement_verrouille(logement: Logement) -> Logement:
     """Lock the dwelling row: every write that could attribute it goes one at a time."""
     verrouille = Logement.objects.select_for_update().get(pk=logement.pk)
@@ -103,11 +125,17 @@ def _texte(valeur: str, cle: str, erreurs: dict[str, list[str]]) -> str:
 
 @transaction.atomic
 def commission_creer(
-    *, bailleur: Organisation, nom: str, membres: Sequence[dict[str, Any]] = (), auteur: Any = None
+    *,
+    bailleur: Organisation,
+    nom: str,
+    membres: Sequence[dict[str, Any]] = (),
+    quorum: int | None = None,
+    auteur: Any = None,
 ) -> Commission:
     """Create a bailleur's CALEOL with its members (``membres``: dicts with ``nom``, ``qualite``, ``voix``
     and optionally ``organisation``, ``utilisateur``, ``president``). The vote of each kind of member follows
-    L441-2 (``voix_par_qualite`` in ``caleol.yaml``)."""
+    L441-2 (``voix_par_qualite`` in ``caleol.yaml``). ``quorum``: the number of deliberative members its
+    internal rules require (``None``: the default rule ``quorum_defaut`` of ``caleol.yaml``)."""
     _exiger_gestion(auteur, bailleur.pk)
     erreurs: dict[str, list[str]] = {}
     nom = (nom or "").strip()
@@ -137,9 +165,13 @@ def commission_creer(
                 )
     if presidents > 1:
         erreurs.setdefault("membres", []).append("La commission n'a qu'un président.")
+    utilisateurs = [m["utilisateur"].pk for m in membres if m.get("utilisateur") is not None]
+    if len(utilisateurs) != len(set(utilisateurs)):
+        erreurs.setdefault("membres", []).append("Un même compte utilisateur ne représente qu'un membre.")
+    _verifier_quorum(quorum, sum(1 for m in membres if m.get("voix") == Voix.DELIBERATIVE), erreurs)
     if erreurs:
         raise ValidationError(erreurs)
-    commission = Commission.objects.create(bailleur=bailleur, nom=nom)
+    commission = Commission.objects.create(bailleur=bailleur, nom=nom, quorum=quorum)
     MembreCommission.objects.bulk_create(
         MembreCommission(
             commission=commission,
@@ -162,6 +194,41 @@ def commission_creer(
     return commission
 
 
+def _verifier_quorum(quorum: int | None, deliberatifs: int, erreurs: dict[str, list[str]]) -> None:
+    if quorum is None:
+        return
+    if isinstance(quorum, bool) or not isinstance(quorum, int) or quorum < 1:
+        erreurs["quorum"] = ["Le quorum est un nombre de membres, au moins 1."]
+    elif quorum > deliberatifs:
+        erreurs["quorum"] = [
+            f"Le quorum ({quorum}) dépasse le nombre de membres à voix délibérative ({deliberatifs}) : "
+            "la commission ne pourrait jamais délibérer."
+        ]
+
+
+@transaction.atomic
+def commission_quorum_fixer(*, commission: Commission, quorum: int | None, auteur: Any = None) -> Commission:
+    """Record the quorum of the commission's internal rules (``None``: back to the default rule)."""
+    commission = Commission.objects.select_for_update().get(pk=commission.pk)
+    _exiger_gestion(auteur, commission.bailleur_id)
+    erreurs: dict[str, list[str]] = {}
+    _verifier_quorum(quorum, commission.membres.filter(voix=Voix.DELIBERATIVE).count(), erreurs)
+    if erreurs:
+        raise ValidationError(erreurs)
+    avant = commission.quorum
+    commission.quorum = quorum
+    commission.save(update_fields=["quorum"])
+    evenement_enregistrer(
+        objet=commission,
+        action="commission_quorum",
+        resume=f"Quorum du règlement intérieur : {quorum if quorum is not None else 'règle par défaut'} "
+        f"(auparavant : {avant if avant is not None else 'règle par défaut'}).",
+        auteur=auteur,
+        organisation=commission.bailleur,
+    )
+    return commission
+
+
 @transaction.atomic
 def seance_creer(*, commission: Commission, date_seance: date, a_distance: bool = False, auteur: Any = None) -> Seance:
     _exiger_gestion(auteur, commission.bailleur_id)
@@ -176,6 +243,188 @@ def seance_creer(*, commission: Commission, date_seance: date, a_distance: bool 
         organisation=commission.bailleur,
     )
     return seance
+
+
+# --- attendance, opening, votes, closing ----------------------------------------------------------
+
+
+def _seance_verrouillee(seance: Seance) -> Seance:
+    return Seance.objects.select_for_update().select_related("commission__bailleur").get(pk=seance.pk)
+
+
+@transaction.atomic
+def presences_enregistrer(*, seance: Seance, presences: Mapping[int, str], auteur: Any = None) -> list[Presence]:
+    """Record who attends the session: ``presences`` maps each member's id to ``seance`` (in the room),
+    ``distance`` (remotely, only in a remote session) or ``""`` (absent). Members left out keep their state.
+    A member who has already voted stays present."""
+    seance = _seance_verrouillee(seance)
+    _exiger_gestion(auteur, seance.commission.bailleur_id)
+    erreurs: dict[str, list[str]] = {}
+    if seance.statut not in (StatutSeance.PREVUE, StatutSeance.OUVERTE):
+        raise ValidationError(
+            {"seance": [f"La séance du {seance.date:%d/%m/%Y} est {seance.get_statut_display().lower()}."]}
+        )
+    membres = {m.pk: m for m in seance.commission.membres.all()}
+    actuelles = {p.membre_id: p for p in seance.presences.all()}
+    votants = set(Vote.objects.filter(presence__seance=seance).values_list("presence__membre_id", flat=True))
+    for membre_id, mode in presences.items():
+        cle = f"membre_{membre_id}"
+        membre = membres.get(membre_id)
+        if membre is None:
+            erreurs.setdefault("presences", []).append("Un membre indiqué ne siège pas dans cette commission.")
+            continue
+        if mode and mode not in ModePresence.values:
+            erreurs[cle] = [f"{membre.nom} : présence « {mode} » inconnue."]
+        elif mode == ModePresence.DISTANCE and not seance.a_distance:
+            erreurs[cle] = [
+                f"{membre.nom} : la séance n'est pas ouverte à la participation à distance (CAL numérique)."
+            ]
+        elif not mode and membre_id in votants:
+            erreurs[cle] = [f"{membre.nom} a déjà voté : sa présence ne peut plus être retirée."]
+    if erreurs:
+        raise ValidationError(erreurs)
+    for membre_id, mode in presences.items():
+        presence = actuelles.get(membre_id)
+        if not mode:
+            if presence is not None:
+                presence.delete()
+        elif presence is None:
+            actuelles[membre_id] = Presence.objects.create(
+                seance=seance,
+                membre=membres[membre_id],
+                mode=mode,
+                voix=membres[membre_id].voix,
+                enregistree_par=_utilisateur(auteur),
+            )
+        elif presence.mode != mode:
+            presence.mode = mode
+            presence.save(update_fields=["mode"])
+    etat = selectors.quorum(seance)
+    evenement_enregistrer(
+        objet=seance,
+        action="seance_presences",
+        resume=f"Présences enregistrées. {etat.phrase}",
+        auteur=auteur,
+        organisation=seance.commission.bailleur,
+        details={m: mode for m, mode in presences.items()},
+    )
+    return list(seance.presences.select_related("membre"))
+
+
+@transaction.atomic
+def seance_ouvrir(*, seance: Seance, auteur: Any = None) -> Seance:
+    """Open the session: the quorum must hold (members present in the room, and remotely in a remote session)."""
+    seance = _seance_verrouillee(seance)
+    _exiger_gestion(auteur, seance.commission.bailleur_id)
+    if seance.statut != StatutSeance.PREVUE:
+        raise ValidationError(
+            {"seance": [f"La séance du {seance.date:%d/%m/%Y} est {seance.get_statut_display().lower()}."]}
+        )
+    etat = selectors.quorum(seance)
+    if not etat.atteint:
+        raise ValidationError({"presences": [f"{etat.phrase} La séance ne peut pas s'ouvrir."]})
+    seance.statut = StatutSeance.OUVERTE
+    seance.ouverte_le = timezone.now()
+    seance.save(update_fields=["statut", "ouverte_le"])
+    evenement_enregistrer(
+        objet=seance,
+        action="seance_ouverte",
+        resume=f"Séance ouverte. {etat.phrase}",
+        auteur=auteur,
+        organisation=seance.commission.bailleur,
+    )
+    return seance
+
+
+@transaction.atomic
+def seance_cloturer(*, seance: Seance, auteur: Any = None) -> Seance:
+    """Close the session (statut « tenue »): every candidate on the agenda has its decision."""
+    seance = _seance_verrouillee(seance)
+    _exiger_gestion(auteur, seance.commission.bailleur_id)
+    if seance.statut != StatutSeance.OUVERTE:
+        raise ValidationError(
+            {"seance": [f"Seule une séance ouverte se clôt (celle-ci est {seance.get_statut_display().lower()})."]}
+        )
+    sans = list(
+        seance.examens.filter(decision__isnull=True)
+        .select_related("demande", "logement")
+        .order_by("logement__identifiant", "rang_propose")
+    )
+    if sans:
+        liste = ", ".join(f"{e.demande.numero_unique} ({e.logement.identifiant})" for e in sans)
+        raise ValidationError(
+            {"seance": [f"La commission n'a pas encore statué sur {len(sans)} candidature(s) : {liste}."]}
+        )
+    seance.statut = StatutSeance.TENUE
+    seance.close_le = timezone.now()
+    seance.save(update_fields=["statut", "close_le"])
+    evenement_enregistrer(
+        objet=seance,
+        action="seance_close",
+        resume=f"Séance du {seance.date:%d/%m/%Y} close : {seance.decisions.count()} décision(s).",
+        auteur=auteur,
+        organisation=seance.commission.bailleur,
+    )
+    return seance
+
+
+@transaction.atomic
+def vote_enregistrer(
+    *, examen: Examen, membre: MembreCommission, sens: str, a_distance: bool = False, auteur: Any = None
+) -> Vote:
+    """Record (or change, until the decision) the vote of a deliberative member on the attribution of the
+    dwelling to one candidate, during an open session. In the room the bailleur's secretary records it; a
+    remote vote (``a_distance``) is cast by the member's own account in a remote session, and the member's
+    connection counts as remote attendance."""
+    examen = Examen.objects.select_for_update().select_related("seance__commission__bailleur").get(pk=examen.pk)
+    seance = examen.seance
+    membre = MembreCommission.objects.get(pk=membre.pk)
+    if a_distance:
+        if auteur is not None and getattr(auteur, "pk", None) != membre.utilisateur_id:
+            raise PermissionDenied("Un vote à distance s'exprime depuis le compte du membre.")
+    else:
+        _exiger_gestion(auteur, seance.commission.bailleur_id)
+    erreurs: dict[str, list[str]] = {}
+    if membre.commission_id != seance.commission_id:
+        erreurs["membre"] = [f"{membre.nom} ne siège pas dans cette commission."]
+    elif membre.voix != Voix.DELIBERATIVE:
+        erreurs["membre"] = [f"{membre.nom} a voix consultative : seuls les membres à voix délibérative votent."]
+    if sens not in SensVote.values:
+        erreurs["sens"] = ["Votez pour, contre ou abstention."]
+    if seance.statut != StatutSeance.OUVERTE:
+        erreurs["seance"] = [f"La séance est {seance.get_statut_display().lower()} : on ne vote qu'en séance ouverte."]
+    elif a_distance and not seance.a_distance:
+        erreurs["seance"] = ["Cette séance ne prévoit pas de vote à distance."]
+    if Decision.objects.filter(examen=examen).exists():
+        erreurs["examen"] = [f"La commission a déjà statué sur la demande {examen.demande.numero_unique}."]
+    if erreurs:
+        raise ValidationError(erreurs)
+    presence = Presence.objects.filter(seance=seance, membre=membre).first()
+    if presence is None:
+        if not a_distance:
+            raise ValidationError({"membre": [f"{membre.nom} n'est pas noté présent : enregistrez sa présence."]})
+        presence = Presence.objects.create(
+            seance=seance,
+            membre=membre,
+            mode=ModePresence.DISTANCE,
+            voix=membre.voix,
+            enregistree_par=membre.utilisateur,
+        )
+    vote, _ = Vote.objects.update_or_create(
+        examen=examen,
+        presence=presence,
+        defaults={"voix": presence.voix, "sens": sens, "a_distance": a_distance, "saisi_par": _utilisateur(auteur)},
+    )
+    evenement_enregistrer(
+        objet=seance,
+        action="vote",
+        resume=f"{membre.nom} : {SensVote(sens).label.lower()} (demande {examen.demande.numero_unique}, "
+        f"logement {examen.logement.identifiant}){' à distance' if a_distance else ''}.",
+        auteur=auteur,
+        organisation=seance.commission.bailleur,
+        details={"examen": examen.pk, "membre": membre.pk, "sens": sens},
+    )
+    return vote
 
 
 @transaction.atomic
@@ -193,9 +442,9 @@ def examen_inscrire(
     dwelling (financed in PLAI)."""
     seance = Seance.objects.select_for_update().select_related("commission__bailleur").get(pk=seance.pk)
     logement = _logement_verrouille(logement)
-    _exiger_gestion(auteur, seance.commission.bailleur_id)
+    _exiger_inscription(auteur, logement, seance.commission.bailleur_id)
     erreurs: dict[str, list[str]] = {}
-    if seance.statut != StatutSeance.PREVUE:
+    if seance.statut not in (StatutSeance.PREVUE, StatutSeance.OUVERTE):
         erreurs["seance"] = [f"La séance du {seance.date:%d/%m/%Y} est {seance.get_statut_display().lower()}."]
     if logement.residence.bailleur_id != seance.commission.bailleur_id:
         erreurs["logement"] = [
@@ -255,8 +504,8 @@ def examen_inscrire(
         evenement_enregistrer(
             objet=e.demande,
             action="caleol_inscription",
-            resume=f"Votre demande est présentée à la commission d'attribution du {seance.date:%d/%m/%Y} pour un "
-            f"logement T{logement.nb_pieces} à {logement.residence.commune_id} (rang proposé : {e.rang_propose}).",
+            resume=f"Votre demande est présentée à la commission d'attribution du {seance.date:%d/%m/%Y} pour "
+            f"{_logement_en_clair(logement)} (rang proposé : {e.rang_propose}).",
             auteur=auteur,
             organisation=seance.commission.bailleur,
             visible_demandeur=True,
@@ -277,11 +526,18 @@ def decision_enregistrer(
     motif: str = "",
     piece_manquante: str = "",
     date_limite_piece: date | None = None,
+    votes: Mapping[int, str] | None = None,
     auteur: Any = None,
 ) -> Decision:
     """Record the commission's decision for one candidate (R441-3 a–e). An attribution (a) is rank 1; an
     attribution by rank (b) or under a suspensive condition (c) carries its rank; (c) also names the missing
-    document and the deadline to produce it; a non-attribution (d) or a rejection (e) carries its reason."""
+    document and the deadline to produce it; a non-attribution (d) or a rejection (e) carries its reason.
+
+    The session must be open and hold its quorum. ``votes`` (member id → ``pour`` / ``contre`` /
+    ``abstention``) records the votes cast in the room by deliberative members present, beside the remote
+    votes already cast; the tally must agree with the decision: an attribution (a, b, c) needs the
+    attribution adopted (majority of the votes cast, casting vote on a tie), a non-attribution or a
+    rejection needs it not adopted. The tally is kept on the decision for the minutes."""
     examen = (
         Examen.objects.select_for_update().select_related("seance__commission", "logement", "demande").get(pk=examen.pk)
     )
@@ -291,8 +547,25 @@ def decision_enregistrer(
     piece_manquante = (piece_manquante or "").strip()
     if Decision.objects.filter(examen=examen).exists():
         erreurs["examen"] = [f"La commission a déjà statué sur la demande {examen.demande.numero_unique}."]
-    if examen.seance.statut == StatutSeance.ANNULEE:
-        erreurs["examen"] = ["La séance est annulée."]
+    seance = examen.seance
+    etat_quorum = selectors.quorum(seance)
+    if seance.statut != StatutSeance.OUVERTE:
+        erreurs["examen"] = [
+            f"La séance du {seance.date:%d/%m/%Y} est {seance.get_statut_display().lower()} : "
+            "la commission statue en séance ouverte."
+        ]
+    elif not etat_quorum.atteint:
+        erreurs["examen"] = [f"{etat_quorum.phrase} La commission ne peut pas délibérer."]
+    presences = {p.membre_id: p for p in seance.presences.select_related("membre")}
+    for membre_id, sens in (votes or {}).items():
+        p = presences.get(membre_id)
+        cle = f"vote_{membre_id}"
+        if p is None:
+            erreurs[cle] = ["Ce membre n'est pas noté présent : il ne vote pas."]
+        elif p.voix != Voix.DELIBERATIVE:
+            erreurs[cle] = [f"{p.membre.nom} a voix consultative : il ne vote pas."]
+        elif sens not in SensVote.values:
+            erreurs[cle] = [f"{p.membre.nom} : votez pour, contre ou abstention."]
     if type_decision not in TypeDecision.values:
         erreurs["type_decision"] = [f"Décision « {type_decision} » inconnue (R441-3 a à e)."]
         raise ValidationError(erreurs)
@@ -332,6 +605,24 @@ def decision_enregistrer(
         ]
     if erreurs:
         raise ValidationError(erreurs)
+    for membre_id, sens in (votes or {}).items():
+        Vote.objects.update_or_create(
+            examen=examen,
+            presence=presences[membre_id],
+            defaults={"voix": Voix.DELIBERATIVE, "sens": sens, "a_distance": False, "saisi_par": _utilisateur(auteur)},
+        )
+    tally = selectors.decompte(examen)
+    if tally.votants == 0:
+        raise ValidationError({"votes": ["Aucun vote n'est enregistré sur cette candidature : recueillez les votes."]})
+    positive = type_decision in DECISIONS_POSITIVES
+    if positive and not tally.adopte:
+        raise ValidationError(
+            {"type_decision": [f"Vote : {tally.phrase} La décision ne peut pas être une attribution."]}
+        )
+    if not positive and tally.adopte:
+        raise ValidationError(
+            {"type_decision": [f"Vote : {tally.phrase} La décision ne peut pas être une non-attribution ni un rejet."]}
+        )
     decision = Decision.objects.create(
         examen=examen,
         seance=examen.seance,
@@ -343,24 +634,71 @@ def decision_enregistrer(
         piece_manquante=piece_manquante,
         date_limite_piece=date_limite_piece,
         decide_par=_utilisateur(auteur),
+        votes_pour=tally.pour,
+        votes_contre=tally.contre,
+        abstentions=tally.abstentions,
+        presents_deliberatifs=etat_quorum.presents,
+        quorum_requis=etat_quorum.requis,
+        voix_preponderante=tally.voix_preponderante,
     )
-    resume = f"Décision de la commission du {examen.seance.date:%d/%m/%Y} : {decision.get_type_display()}"
-    if type_decision == TypeDecision.ATTRIBUTION_CLASSEMENT:
-        resume += f", rang {rang}"
-    if type_decision == TypeDecision.ATTRIBUTION_CONDITION:
-        resume += f", sous réserve de produire « {piece_manquante} » avant le {date_limite_piece:%d/%m/%Y}"
-    if motif:
-        resume += f". Motif : {motif}"
+    message = _message_decision(decision, examen)
     evenement_enregistrer(
         objet=examen.demande,
         action="caleol_decision",
-        resume=resume + ".",
+        resume=message,
         auteur=auteur,
         organisation=examen.seance.commission.bailleur,
         visible_demandeur=True,
-        details={"decision": decision.pk, "type": type_decision, "rang": rang, "logement": examen.logement_id},
+        details={
+            "decision": decision.pk,
+            "type": type_decision,
+            "rang": rang,
+            "logement": examen.logement_id,
+            "votes": {"pour": tally.pour, "contre": tally.contre, "abstentions": tally.abstentions},
+            "message": message,
+        },
     )
     return decision
+
+
+def _logement_en_clair(logement: Logement) -> str:
+    return f"le logement T{logement.nb_pieces} {logement.identifiant} à {logement.residence.commune.nom}"
+
+
+def _message_decision(decision: Decision, examen: Examen) -> str:
+    """What the applicant is told of the decision, in plain French (R441-3: a refusal is reasoned)."""
+    jour = f"{examen.seance.date:%d/%m/%Y}"
+    logement = _logement_en_clair(examen.logement)
+    if decision.type == TypeDecision.ATTRIBUTION:
+        return (
+            f"La commission d'attribution du {jour} vous a attribué {logement}. Le bailleur va vous adresser "
+            "une offre écrite ; vous aurez dix jours pour y répondre."
+        )
+    if decision.type == TypeDecision.ATTRIBUTION_CLASSEMENT:
+        if decision.rang == 1:
+            return (
+                f"La commission d'attribution du {jour} vous a classé au 1er rang pour {logement}. Le bailleur va "
+                "vous adresser une offre écrite."
+            )
+        return (
+            f"La commission d'attribution du {jour} vous a classé au rang {decision.rang} pour {logement} : il vous "
+            "sera proposé si les candidats mieux classés le refusent."
+        )
+    if decision.type == TypeDecision.ATTRIBUTION_CONDITION:
+        return (
+            f"La commission d'attribution du {jour} vous a attribué {logement} (rang {decision.rang}) sous "
+            f"condition : vous devez fournir « {decision.piece_manquante} » avant le "
+            f"{decision.date_limite_piece:%d/%m/%Y}."
+        )
+    if decision.type == TypeDecision.NON_ATTRIBUTION:
+        return (
+            f"La commission d'attribution du {jour} ne vous a pas attribué {logement}. Motif : {decision.motif} "
+            "Votre demande reste active."
+        )
+    return (
+        f"La commission d'attribution du {jour} a rejeté votre candidature pour {logement} : les conditions "
+        f"légales d'accès au logement social ne sont pas remplies. Motif : {decision.motif}"
+    )
 
 
 # --- offers ------------------------------------------------------------------------------------
@@ -417,15 +755,25 @@ def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any) -> Offre:
         date_limite=parametres.date_limite_reponse(envoyee_le),
         emise_par=_utilisateur(auteur),
     )
+    loyer = f", loyer {logement.loyer_principal} € par mois hors charges" if logement.loyer_principal else ""
+    message = (
+        f"Le bailleur vous propose {_logement_en_clair(logement)} ({selectors.adresse(logement)}{loyer}), offre envoyée le "
+        f"{envoyee_le:%d/%m/%Y}. Répondez au plus tard le {offre.date_limite:%d/%m/%Y} : sans réponse à cette "
+        "date, l'offre est considérée comme refusée."
+    )
     evenement_enregistrer(
         objet=decision.demande,
         action="offre_emise",
-        resume=f"Offre du logement T{logement.nb_pieces} {logement.identifiant} envoyée le {envoyee_le:%d/%m/%Y} : "
-        f"répondez au plus tard le {offre.date_limite:%d/%m/%Y} (sans réponse, l'offre est réputée refusée).",
+        resume=message,
         auteur=auteur,
         organisation=logement.residence.bailleur,
         visible_demandeur=True,
-        details={"offre": offre.pk, "logement": logement.pk, "date_limite": offre.date_limite.isoformat()},
+        details={
+            "offre": offre.pk,
+            "logement": logement.pk,
+            "date_limite": offre.date_limite.isoformat(),
+            "message": message,
+        },
     )
     return offre
 
@@ -502,7 +850,7 @@ def offre_repondre(
         offre.motif_refus_detail = detail
         offre.logement_adapte = logement_adapte
         resume = (
-            f"Refus de l'offre du logement {offre.logement.identifiant} le {jour:%d/%m/%Y} : "
+            f"Vous avez refusé l'offre du logement {offre.logement.identifiant} le {jour:%d/%m/%Y}. Motif : "
             f"{MotifRefus(motif_refus).label}{f' ({detail})' if detail else ''}."
         )
     offre.save(update_fields=["statut", "repondue_le", "motif_refus", "motif_refus_detail", "logement_adapte"])
@@ -513,7 +861,7 @@ def offre_repondre(
         auteur=auteur,
         organisation=offre.logement.residence.bailleur,
         visible_demandeur=True,
-        details={"offre": offre.pk, "motif": motif_refus, "logement_adapte": logement_adapte},
+        details={"offre": offre.pk, "motif": motif_refus, "logement_adapte": logement_adapte, "message": resume},
     )
     return offre
 
@@ -535,8 +883,9 @@ def offres_expirer(*, aujourd_hui: date | None = None) -> int:
         evenement_enregistrer(
             objet=offre.demande,
             action="offre_expiree",
-            resume=f"Sans réponse au {offre.date_limite:%d/%m/%Y}, l'offre du logement {offre.logement.identifiant} "
-            "est réputée refusée (R441-10 CCH).",
+            resume=f"Sans réponse de votre part au {offre.date_limite:%d/%m/%Y}, l'offre du logement "
+            f"{offre.logement.identifiant} est considérée comme refusée (article R441-10 du code de la construction "
+            "et de l'habitation).",
             organisation=offre.logement.residence.bailleur,
             visible_demandeur=True,
             details={"offre": offre.pk},
@@ -667,10 +1016,16 @@ def bail_signer(
     evenement_enregistrer(
         objet=demande,
         action="attribution",
-        resume=f"Logement {logement.identifiant} attribué : bail signé le {date_signature:%d/%m/%Y}.",
+        resume=f"Bail signé le {date_signature:%d/%m/%Y} pour {_logement_en_clair(logement)} : votre demande est "
+        "satisfaite, elle est radiée du fichier (motif : attribution d'un logement).",
         auteur=auteur,
         organisation=bailleur,
         visible_demandeur=True,
         details={"bail": bail.pk, "logement": logement.pk, "contingent": bail.contingent},
     )
     return bail
+
+
+def prochaine_decision(logement: Logement) -> Decision | None:
+    """The candidate the dwelling would be offered to next (read only; ``offre_emettre`` decides)."""
+    return _prochaine_decision(logement)

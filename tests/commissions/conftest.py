@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from pytest_django.fixtures import Settings
 
-from attrib.commissions.enums import QualiteMembre, Voix
+from attrib.commissions.enums import ModePresence, QualiteMembre, SensVote, Voix
 from attrib.commissions.models import Commission, Seance
-from attrib.commissions.services import commission_creer, seance_creer
+from attrib.commissions.services import commission_creer, presences_enregistrer, seance_creer, seance_ouvrir
 from attrib.demandes.models import Demande
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
@@ -44,6 +44,25 @@ class Caleol:
         d = creer_demande(guichet_org=self.desk, personnes=[personne(nom=nom)], **kw)
         self.demandes.append(d)
         return d
+
+    def votes(self, sens: str = SensVote.POUR) -> dict[int, str]:
+        """Every deliberative member votes ``sens`` (in the room)."""
+        return {m.pk: sens for m in self.commission.membres.filter(voix=Voix.DELIBERATIVE)}
+
+    @property
+    def pour(self) -> dict[int, str]:
+        return self.votes(SensVote.POUR)
+
+    @property
+    def contre(self) -> dict[int, str]:
+        return self.votes(SensVote.CONTRE)
+
+
+def seance_ouverte(commission: Commission, jour: date = JOUR_SEANCE, *, a_distance: bool = False) -> Seance:
+    """A session with every member present in the room, opened (quorum held)."""
+    seance = seance_creer(commission=commission, date_seance=jour, a_distance=a_distance)
+    presences_enregistrer(seance=seance, presences={m.pk: ModePresence.SEANCE for m in commission.membres.all()})
+    return seance_ouvrir(seance=seance)
 
 
 def monde_caleol(nombre_demandes: int = 4) -> Caleol:
@@ -99,7 +118,7 @@ def monde_caleol(nombre_demandes: int = 4) -> Caleol:
         etat=etat,
         gestionnaire=membre(bailleur, username="alogea"),
         commission=commission,
-        seance=seance_creer(commission=commission, date_seance=JOUR_SEANCE),
+        seance=seance_ouverte(commission),
         logement=logement,
         logement_plai=logement_plai,
         desk=guichet(),

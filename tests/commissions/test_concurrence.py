@@ -31,7 +31,9 @@ def _offres_acceptees(c: Caleol) -> list[Offre]:
     examens = examen_inscrire(seance=c.seance, logement=c.logement, candidats=c.demandes)
     offres = []
     for e in examens:
-        d = decision_enregistrer(examen=e, type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=e.rang_propose)
+        d = decision_enregistrer(
+            examen=e, type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=e.rang_propose, votes=c.pour
+        )
         offres.append(
             Offre.objects.create(
                 decision=d,

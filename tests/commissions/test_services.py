@@ -26,6 +26,7 @@ from attrib.common.models import Evenement
 from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.flux.enums import StatutOrientation
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere, orientation_forcer
+from attrib.organisations.models import Organisation, TypeOrganisation
 from tests.commissions.conftest import JOUR_SEANCE, Caleol
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,9 @@ def _classer(c: Caleol, n: int = 3) -> list[Decision]:
     """Inscribe the first ``n`` demands for the dwelling and attribute by rank in that order."""
     examens = examen_inscrire(seance=c.seance, logement=c.logement, candidats=c.demandes[:n])
     return [
-        decision_enregistrer(examen=e, type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=e.rang_propose)
+        decision_enregistrer(
+            examen=e, type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=e.rang_propose, votes=c.pour
+        )
         for e in examens
     ]
 
@@ -79,6 +82,43 @@ def test_seul_un_gestionnaire_du_bailleur_inscrit_des_candidats(caleol: Caleol) 
     with pytest.raises(PermissionDenied):
         examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3], auteur=autre)
     assert not Examen.objects.exists()
+
+
+def test_le_reservataire_du_logement_inscrit_ses_candidats_un_autre_non(caleol: Caleol) -> None:
+    """The State's managers designate the candidates of a dwelling oriented to the State and put them on the
+    bailleur's agenda themselves (the entry is signed by them); Action Logement, not oriented, may not."""
+    from tests.factories import membre
+
+    debut = date(JOUR_SEANCE.year, 1, 1)
+    etat = convention_enregistrer(
+        bailleur=caleol.bailleur, reservataire=caleol.etat, categorie="etat", part=Decimal("30"), debut=debut
+    )
+    libere = logement_declarer_libere(
+        logement=caleol.logement, date_liberation=JOUR_SEANCE, nature="relocation", aujourd_hui=JOUR_SEANCE
+    )
+    if libere.orientation.reservataire_id != caleol.etat.pk:
+        orientation_forcer(
+            orientation=libere.orientation,
+            reservataire=etat,
+            motif="Relogement prioritaire",
+            auteur=caleol.gestionnaire,
+            aujourd_hui=JOUR_SEANCE,
+        )
+    action_logement = Organisation.objects.create(
+        nom="Action Logement", type=TypeOrganisation.RESERVATAIRE, categorie_reservataire="action_logement"
+    )
+    with pytest.raises(PermissionDenied):
+        examen_inscrire(
+            seance=caleol.seance,
+            logement=caleol.logement,
+            candidats=caleol.demandes[:3],
+            auteur=membre(action_logement, username="action.logement"),
+        )
+    prefecture = membre(caleol.etat, username="prefecture")
+    examens = examen_inscrire(
+        seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3], auteur=prefecture
+    )
+    assert [e.rang_propose for e in examens] == [1, 2, 3]
 
 
 # --- three candidates and the exceptions ------------------------------------------------------------
@@ -134,10 +174,10 @@ def test_exception_plai_adapte_seulement_pour_un_logement_plai(caleol: Caleol) -
 def test_refus_et_rejet_sont_motives(caleol: Caleol, type_decision: str) -> None:
     examen = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])[0]
     with pytest.raises(ValidationError) as exc:
-        decision_enregistrer(examen=examen, type_decision=type_decision, motif="  ")
+        decision_enregistrer(examen=examen, type_decision=type_decision, motif="  ", votes=caleol.contre)
     assert "le motif est obligatoire (il est notifié au demandeur)" in _messages(exc)["motif"][0]
     decision = decision_enregistrer(
-        examen=examen, type_decision=type_decision, motif="Ressources supérieures au plafond PLUS."
+        examen=examen, type_decision=type_decision, motif="Ressources supérieures au plafond PLUS.", votes=caleol.contre
     )
     (evt,) = _evenements(examen.demande, "caleol_decision")
     assert evt.visible_demandeur and "Motif : Ressources supérieures au plafond PLUS." in evt.resume
@@ -147,13 +187,14 @@ def test_refus_et_rejet_sont_motives(caleol: Caleol, type_decision: str) -> None
 def test_condition_suspensive_exige_piece_et_delai(caleol: Caleol) -> None:
     examen = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])[0]
     with pytest.raises(ValidationError) as exc:
-        decision_enregistrer(examen=examen, type_decision=TypeDecision.ATTRIBUTION_CONDITION)
+        decision_enregistrer(examen=examen, type_decision=TypeDecision.ATTRIBUTION_CONDITION, votes=caleol.pour)
     assert set(_messages(exc)) == {"piece_manquante", "date_limite_piece"}
     decision = decision_enregistrer(
         examen=examen,
         type_decision=TypeDecision.ATTRIBUTION_CONDITION,
         piece_manquante="Avis d'imposition 2025",
         date_limite_piece=JOUR_SEANCE + timedelta(days=15),
+        votes=caleol.pour,
     )
     assert decision.rang == 1
 
@@ -172,9 +213,11 @@ def test_la_base_refuse_un_refus_sans_motif(caleol: Caleol) -> None:
 
 def test_deux_candidats_ne_partagent_pas_un_rang(caleol: Caleol) -> None:
     examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
-    decision_enregistrer(examen=examens[0], type_decision=TypeDecision.ATTRIBUTION)
+    decision_enregistrer(examen=examens[0], type_decision=TypeDecision.ATTRIBUTION, votes=caleol.pour)
     with pytest.raises(ValidationError) as exc:
-        decision_enregistrer(examen=examens[1], type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=1)
+        decision_enregistrer(
+            examen=examens[1], type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=1, votes=caleol.pour
+        )
     assert "Le rang 1 est déjà donné" in _messages(exc)["rang"][0]
 
 
@@ -183,9 +226,15 @@ def test_deux_candidats_ne_partagent_pas_un_rang(caleol: Caleol) -> None:
 
 def test_l_offre_va_au_premier_classe_avec_dix_jours_pour_repondre(caleol: Caleol) -> None:
     examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
-    decision_enregistrer(examen=examens[0], type_decision=TypeDecision.NON_ATTRIBUTION, motif="Typologie inadaptée.")
-    decision_enregistrer(examen=examens[1], type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=2)
-    decision_enregistrer(examen=examens[2], type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=1)
+    decision_enregistrer(
+        examen=examens[0], type_decision=TypeDecision.NON_ATTRIBUTION, motif="Typologie inadaptée.", votes=caleol.contre
+    )
+    decision_enregistrer(
+        examen=examens[1], type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=2, votes=caleol.pour
+    )
+    decision_enregistrer(
+        examen=examens[2], type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=1, votes=caleol.pour
+    )
     offre = offre_emettre(logement=caleol.logement, envoyee_le=ENVOI)
     assert offre.demande == caleol.demandes[2]
     assert offre.date_limite == date(2026, 3, 21)
@@ -223,7 +272,7 @@ def test_sans_reponse_dans_le_delai_l_offre_vaut_refus(caleol: Caleol) -> None:
     assert offres_expirer(aujourd_hui=offre.date_limite + timedelta(days=1)) == 1
     offre.refresh_from_db()
     assert (offre.statut, offre.motif_refus) == (StatutOffre.EXPIREE, MotifRefus.SANS_REPONSE)
-    assert "réputée refusée (R441-10 CCH)" in _evenements(offre.demande, "offre_expiree")[0].resume
+    assert "considérée comme refusée (article R441-10" in _evenements(offre.demande, "offre_expiree")[0].resume
     with pytest.raises(ValidationError):
         offre_repondre(offre=offre, accepte=True, repondue_le=offre.date_limite + timedelta(days=1))
     assert offre_suivante(offre=offre, envoyee_le=offre.date_limite + timedelta(days=2)).demande == caleol.demandes[1]
@@ -303,7 +352,7 @@ def test_bail_signe_radie_la_demande_et_renseigne_l_orientation(caleol: Caleol) 
         date(2026, 3, 20),
     )
     (evt,) = _evenements(demande, "attribution")
-    assert evt.visible_demandeur and "bail signé le 20/03/2026" in evt.resume
+    assert evt.visible_demandeur and "Bail signé le 20/03/2026" in evt.resume
 
 
 def test_sans_orientation_le_contingent_est_la_part_du_bailleur(caleol: Caleol) -> None:

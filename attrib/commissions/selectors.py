@@ -1,0 +1,317 @@
+"""Reads of the CALEOL screens: commissions and sessions visible to a user, the quorum of a session, the
+tally of the votes on a candidate, the agenda grouped by dwelling (with the flux orientation and each
+candidate's score and its reasons), the offers of a bailleur, and the applicant's notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from attrib.commissions import parametres
+from attrib.commissions.deliberation import Decompte, EtatQuorum, VoteCompte, decompter, etat_quorum
+from attrib.commissions.enums import ModePresence, QualiteMembre, StatutOffre, Voix
+from attrib.commissions.models import Commission, Decision, Examen, MembreCommission, Offre, Presence, Seance, Vote
+from attrib.common.models import Evenement
+from attrib.demandes.models import Demande
+from attrib.flux.models import Orientation
+from attrib.patrimoine.models import Logement
+
+#: Events of the CALEOL and the offers that the applicant is told about (in the order of the procedure).
+ACTIONS_NOTIFIEES = {
+    "caleol_inscription": "Présentation en commission",
+    "caleol_decision": "Décision de la commission",
+    "offre_emise": "Offre de logement",
+    "offre_acceptee": "Offre acceptée",
+    "offre_refusee": "Offre refusée",
+    "offre_expiree": "Offre sans réponse",
+    "attribution": "Bail signé",
+}
+
+
+def commissions_visibles(user: Any) -> QuerySet[Commission]:
+    return Commission.objects.visible_to(user).select_related("bailleur")
+
+
+def commission_visible(user: Any, pk: int) -> Commission:
+    commission = commissions_visibles(user).filter(pk=pk).first()
+    if commission is None:
+        raise Http404("Commission introuvable.")
+    return commission
+
+
+def seance_visible(user: Any, pk: int) -> Seance:
+    seance = Seance.objects.visible_to(user).select_related("commission__bailleur").filter(pk=pk).first()
+    if seance is None:
+        raise Http404("Séance introuvable.")
+    return seance
+
+
+def examen_visible(user: Any, pk: int) -> Examen:
+    examen = (
+        Examen.objects.filter(seance__in=Seance.objects.visible_to(user))
+        .select_related("seance__commission__bailleur", "logement__residence", "demande")
+        .filter(pk=pk)
+        .first()
+    )
+    if examen is None:
+        raise Http404("Candidature introuvable.")
+    return examen
+
+
+def offre_visible(user: Any, pk: int) -> Offre:
+    offre = offres_visibles(user).filter(pk=pk).first()
+    if offre is None:
+        raise Http404("Offre introuvable.")
+    return offre
+
+
+def logement_du_bailleur(user: Any, pk: int) -> Logement:
+    from attrib.commissions.permissions import bailleurs_suivis_ids
+
+    logements = Logement.objects.select_related("residence__bailleur", "residence__commune")
+    ids = bailleurs_suivis_ids(user)
+    if ids is not None:
+        logements = logements.filter(residence__bailleur_id__in=ids)
+    logement = logements.filter(pk=pk).first()
+    if logement is None:
+        raise Http404("Logement introuvable.")
+    return logement
+
+
+# --- quorum and votes --------------------------------------------------------------------------------
+
+
+def deliberatifs(commission: Commission) -> list[MembreCommission]:
+    return list(commission.membres.filter(voix=Voix.DELIBERATIVE))
+
+
+def quorum_requis(commission: Commission, jour: date) -> tuple[int, str]:
+    """The number of deliberative members required and where it comes from."""
+    if commission.quorum is not None:
+        return commission.quorum, "fixé par le règlement intérieur de la commission"
+    n = commission.membres.filter(voix=Voix.DELIBERATIVE).count()
+    return parametres.quorum_defaut(n, jour), f"{parametres.quorum_defaut_libelle(jour)}, règle par défaut"
+
+
+def quorum(seance: Seance) -> EtatQuorum:
+    presences = list(seance.presences.filter(voix=Voix.DELIBERATIVE).values_list("mode", flat=True))
+    requis, regle = quorum_requis(seance.commission, seance.date)
+    return etat_quorum(
+        deliberatifs=seance.commission.membres.filter(voix=Voix.DELIBERATIVE).count(),
+        presents_seance=sum(1 for m in presences if m == ModePresence.SEANCE),
+        presents_distance=sum(1 for m in presences if m == ModePresence.DISTANCE),
+        requis=requis,
+        regle=regle,
+        distance_compte=parametres.distance_compte_quorum(seance.date),
+    )
+
+
+def _qualite_courte(qualite: str) -> str:
+    return QualiteMembre(qualite).label.split(" (")[0].lower()
+
+
+def votes_comptes(votes: Sequence[Vote]) -> list[VoteCompte]:
+    return [
+        VoteCompte(
+            membre=v.presence.membre.nom,
+            qualite=v.presence.membre.qualite,
+            qualite_libelle=_qualite_courte(v.presence.membre.qualite),
+            president=v.presence.membre.president,
+            sens=v.sens,
+        )
+        for v in votes
+    ]
+
+
+def decompte(examen: Examen, votes: Sequence[Vote] | None = None) -> Decompte:
+    if votes is None:
+        votes = list(examen.votes.select_related("presence__membre"))
+    qualites, a_defaut_president = parametres.voix_preponderante(examen.seance.date)
+    return decompter(
+        votes_comptes(votes),
+        qualites_preponderantes=qualites,
+        a_defaut_president=a_defaut_president,
+        majorite=parametres.majorite(examen.seance.date),
+    )
+
+
+# --- agenda ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidat:
+    examen: Examen
+    demande: Demande
+    nom: str
+    personnes: int
+    score: int | None
+    raisons: list[str]
+    decision: Decision | None
+    votes: list[Vote]
+    decompte: Decompte
+    offres: list[Offre] = field(default_factory=list)
+
+
+@dataclass
+class PointOrdreDuJour:
+    logement: Logement
+    adresse: str
+    orientation: Orientation | None
+    candidats: list[Candidat]
+    minimum: int
+    exception: str
+
+    @property
+    def sous_minimum(self) -> bool:
+        return len(self.candidats) < self.minimum
+
+    @property
+    def decides(self) -> bool:
+        return all(c.decision is not None for c in self.candidats)
+
+    @property
+    def a_une_attribution(self) -> bool:
+        return any(c.decision is not None and c.decision.rang is not None for c in self.candidats)
+
+
+def adresse(logement: Logement) -> str:
+    r = logement.residence
+    rue = r.adresse
+    commune = getattr(r.commune, "nom", r.commune_id)
+    return ", ".join(p for p in (rue, f"{r.code_postal} {commune}".strip()) if p)
+
+
+def _orientations(logements: Sequence[Logement]) -> dict[int, Orientation]:
+    resultat: dict[int, Orientation] = {}
+    for o in (
+        Orientation.objects.filter(logement_libere__logement__in=logements, actuelle=True)
+        .select_related("logement_libere", "reservataire")
+        .order_by("logement_libere__date_liberation", "pk")
+    ):
+        resultat[o.logement_libere.logement_id] = o
+    return resultat
+
+
+def ordre_du_jour(seance: Seance, *, voit_sensible: bool) -> list[PointOrdreDuJour]:
+    """The agenda grouped by dwelling, candidates in proposed rank, each with its score and the reasons of
+    the score (the restricted explanation for users who may not see sensitive situations)."""
+    from attrib.cotation.models import Cotation
+
+    examens = list(
+        seance.examens.select_related("logement__residence__commune", "demande")
+        .prefetch_related(
+            "demande__personnes",
+            Prefetch("votes", queryset=Vote.objects.select_related("presence__membre")),
+            Prefetch("demande__offres", queryset=Offre.objects.order_by("envoyee_le", "pk")),
+        )
+        .order_by("logement__identifiant", "rang_propose")
+    )
+    decisions = {d.examen_id: d for d in Decision.objects.filter(seance=seance)}
+    cotations = {c.demande_id: c for c in Cotation.objects.filter(demande_id__in=[e.demande_id for e in examens])}
+    minimum = parametres.candidats_minimum(seance.date)
+    exceptions = parametres.exceptions_candidats(seance.date)
+    orientations = _orientations([e.logement for e in examens])
+    points: dict[int, PointOrdreDuJour] = {}
+    for e in examens:
+        point = points.get(e.logement_id)
+        if point is None:
+            point = points[e.logement_id] = PointOrdreDuJour(
+                logement=e.logement,
+                adresse=adresse(e.logement),
+                orientation=orientations.get(e.logement_id),
+                candidats=[],
+                minimum=minimum,
+                exception=exceptions.get(e.exception_candidats, e.exception_candidats),
+            )
+        personnes = list(e.demande.personnes.all())
+        demandeur = next((p for p in personnes if p.role == "demandeur"), None)
+        cotation = cotations.get(e.demande_id)
+        raisons: list[str] = []
+        if cotation is not None:
+            raisons = list(
+                cotation.explication if voit_sensible else (cotation.explication_restreinte or cotation.explication)
+            )
+        votes = list(e.votes.all())
+        point.candidats.append(
+            Candidat(
+                examen=e,
+                demande=e.demande,
+                nom=str(demandeur) if demandeur else e.demande.numero_unique,
+                personnes=len(personnes),
+                score=cotation.score if cotation else None,
+                raisons=raisons,
+                decision=decisions.get(e.pk),
+                votes=votes,
+                decompte=decompte(e, votes),
+                offres=[o for o in e.demande.offres.all() if o.logement_id == e.logement_id],
+            )
+        )
+    return list(points.values())
+
+
+def presences(seance: Seance) -> dict[int, Presence]:
+    return {p.membre_id: p for p in seance.presences.select_related("membre")}
+
+
+# --- offers -------------------------------------------------------------------------------------------
+
+
+def offres_visibles(user: Any) -> QuerySet[Offre]:
+    return Offre.objects.visible_to(user).select_related(
+        "logement__residence__commune", "logement__residence__bailleur", "demande", "decision__seance", "bail"
+    )
+
+
+def offres_filtrees(user: Any, statut: str = "") -> QuerySet[Offre]:
+    offres = offres_visibles(user).order_by("-envoyee_le", "-pk")
+    if statut in StatutOffre.values:
+        offres = offres.filter(statut=statut)
+    return offres
+
+
+def offre_suivante_possible(offre: Offre) -> bool:
+    """A refused or lapsed offer whose dwelling has no offer waiting or accepted, and no lease."""
+    if offre.statut not in (StatutOffre.REFUSEE, StatutOffre.EXPIREE):
+        return False
+    autres = Offre.objects.filter(logement=offre.logement, statut__in=(StatutOffre.EN_ATTENTE, StatutOffre.ACCEPTEE))
+    return not autres.exists() and not offre.logement.baux.filter(date_fin__isnull=True).exists()
+
+
+# --- the applicant's notifications ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notification:
+    horodatage: datetime
+    titre: str
+    message: str
+    action: str
+
+
+def notifications_de(demande: Demande) -> list[Notification]:
+    """The CALEOL events of the demand, oldest first, in plain French for the applicant (the future portal
+    reads them here): submission to the commission, decision, offer, answer or lapse, lease signed."""
+    evenements = (
+        Evenement.objects.pour(demande)
+        .filter(visible_demandeur=True, action__in=list(ACTIONS_NOTIFIEES))
+        .order_by("horodatage", "id")
+    )
+    return [
+        Notification(
+            horodatage=e.horodatage,
+            titre=ACTIONS_NOTIFIEES[e.action],
+            message=str((e.details or {}).get("message") or e.resume),
+            action=e.action,
+        )
+        for e in evenements
+    ]
+
+
+def aujourd_hui() -> date:
+    return timezone.localdate()
