@@ -6,11 +6,11 @@ size) into one polars row per demand:
 * the columns of the interchange format (``attrib.engine.formats.demandes_csv``), from the same reader
   as the CSV export (``attrib.demandes.importexport.valeurs_demandes``), sensitive situations included:
   the cotation counts them, the screens mask them;
-* the household facts of the engine (``attrib.demandes.moteur.menages_colonnes``, the bridge the
-  demand page uses for the ceilings), plus ``codemandeur`` and ``ligne`` (the row's position), except
-  ``revenus_mensuels``, computed as the interchange reader and the cotation catalogue define it
-  (resources of the applicant and the co-applicant, minus the alimony they pay), so that a demand
-  scores the same in the application and with the offline command on its export;
+* the household facts of the engine from ``attrib.demandes.moteur.menages_colonnes``, the one bridge
+  the demand page also uses for its ceilings (``revenus_mensuels`` is the interchange format's and the
+  cotation catalogue's: resources of the applicant and the co-applicant, minus the alimony they pay), so
+  that a demand scores the same in the application and with the offline command on its export, and the
+  page and the cotation read the same income; plus ``codemandeur`` and ``ligne`` (the row's position);
 * ``secteur``: the first wished commune (the sector of the ranked lists);
 * the application's columns (``attrib.engine.cotation.catalogue``):
 
@@ -19,8 +19,18 @@ size) into one polars row per demand:
     (each is supplied or validated). The documents carry no end of validity yet;
   - ``emploi_essentiel``: always false. The persons of a demand carry an employment status (CDI,
     CDD…) and an employer, not a profession: being an essential worker (3DS) cannot be derived;
-  - ``refus_offres_adaptees``, ``classements_rang_2_ou_3``, ``fausses_declarations``: empty lists.
-    Offers, committee decisions (CALEOL) and established false declarations are not recorded yet.
+  - ``refus_offres_adaptees`` (:func:`evenements_caleol`): the dates of the offers (``attrib.commissions``)
+    the applicant refused while the dwelling was adapted to the household's needs and means
+    (R441-2-10 11°: ``logement_adapte`` recorded true), on the day of the answer, and of the offers left
+    without answer within the delay, which counts as a refusal (R441-10), on the deadline's day, unless
+    the bailleur recorded the dwelling as not adapted;
+  - ``classements_rang_2_ou_3`` (:func:`evenements_caleol`): the dates of the sessions where the
+    commission ranked the demand 2nd or 3rd for a dwelling (positive decision by rank) that then went to
+    another demand (a lease signed after the session), without an offer to this demand;
+  - ``fausses_declarations``: an empty list: established false declarations are not recorded yet.
+
+  Every date is kept: the grid's criterion says over how many months it counts them
+  (``{evenements: refus_offres_adaptees, mois: 12}``), and the engine counts them on the day of calculation.
 
 :func:`preparer_pour` then adds, for one grid, ``criteres_valides`` and the engine's derivations the
 grid reads (``attrib.engine.cotation.preparer``).
@@ -39,15 +49,17 @@ from typing import Any
 import polars as pl
 import yaml
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from attrib.commissions.enums import DECISIONS_POSITIVES, StatutOffre
+from attrib.commissions.models import Bail, Decision, Offre
 from attrib.demandes import enums
 from attrib.demandes.importexport import valeurs_demandes
 from attrib.demandes.models import Demande, PieceJustificative, SituationPrioritaire
 from attrib.demandes.moteur import menages_colonnes
 from attrib.engine.cotation import Grille, colonnes_lues, preparer
 from attrib.engine.erreurs import PlafondNonRenseigne
-from attrib.engine.formats.demandes_csv import COLONNES, DTYPES, REVENUS
+from attrib.engine.formats.demandes_csv import COLONNES, DTYPES
 
 FICHIER_VALIDATION = Path(settings.BASE_DIR) / "data" / "grilles" / "validation_criteres.yaml"
 TAILLE_BLOC = 2000
@@ -61,6 +73,10 @@ PIECES_VALIDEES = "§pieces_validees"
 SECTEUR = "secteur"
 DEMANDE_ID = "demande_id"
 _LISTE_DATES = pl.List(pl.Date)
+REFUS = "refus_offres_adaptees"
+CLASSEMENTS = "classements_rang_2_ou_3"
+#: The ranks of ``classements_rang_2_ou_3`` (the column's definition in ``attrib.engine.cotation.catalogue``).
+RANGS_CLASSEMENT = (2, 3)
 
 
 @cache
@@ -109,6 +125,32 @@ def _faits_application(ids: list[int]) -> dict[int, dict[str, Any]]:
     return resultat
 
 
+def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
+    """``refus_offres_adaptees`` and ``classements_rang_2_ou_3`` of each demand of ``ids`` (sorted dates), read
+    from the offers and the decisions of the CALEOL (see the module's docstring). Two queries."""
+    resultat: dict[int, dict[str, list[date]]] = {pk: {REFUS: [], CLASSEMENTS: []} for pk in ids}
+    refus = Offre.objects.filter(demande_id__in=ids).filter(
+        Q(statut=StatutOffre.REFUSEE, logement_adapte=True)
+        | (Q(statut=StatutOffre.EXPIREE) & (Q(logement_adapte__isnull=True) | Q(logement_adapte=True)))
+    )
+    for pk, statut, repondue_le, date_limite in refus.values_list("demande_id", "statut", "repondue_le", "date_limite"):
+        resultat[pk][REFUS].append(date_limite if statut == StatutOffre.EXPIREE else repondue_le)
+    attribue_a_un_autre = Bail.objects.filter(
+        logement_id=OuterRef("logement_id"), date_signature__gte=OuterRef("seance__date")
+    ).exclude(demande_id=OuterRef("demande_id"))
+    classements = (
+        Decision.objects.filter(demande_id__in=ids, type__in=DECISIONS_POSITIVES, rang__in=RANGS_CLASSEMENT)
+        .filter(Exists(attribue_a_un_autre))
+        .exclude(Exists(Offre.objects.filter(decision_id=OuterRef("pk"))))
+    )
+    for pk, jour_seance in classements.values_list("demande_id", "seance__date"):
+        resultat[pk][CLASSEMENTS].append(jour_seance)
+    for listes in resultat.values():
+        for dates in listes.values():
+            dates.sort()
+    return resultat
+
+
 def _bloc(ids: list[int], jour: date) -> pl.DataFrame:
     demandes = Demande.objects.filter(pk__in=ids).order_by("pk")
     fichier = pl.DataFrame(
@@ -117,34 +159,27 @@ def _bloc(ids: list[int], jour: date) -> pl.DataFrame:
     )
     menages = menages_colonnes(demandes, jour)
     faits = _faits_application(ids)
+    caleol = evenements_caleol(ids)
     application = pl.DataFrame(
-        [{DEMANDE_ID: pk, **faits[pk]} for pk in ids],
+        [{DEMANDE_ID: pk, **faits[pk], **caleol[pk]} for pk in ids],
         schema={
             DEMANDE_ID: pl.Int64,
             PRIORITES_VALIDEES: pl.List(pl.String),
             PIECES_VALIDEES: pl.List(pl.String),
             "pieces_a_jour": pl.Boolean,
+            REFUS: _LISTE_DATES,
+            CLASSEMENTS: _LISTE_DATES,
         },
     )
     communs = [c for c in menages.columns if c in fichier.columns and c != "numero_unique"]
-    revenus = pl.sum_horizontal(
-        pl.col(f"{r}_{qui}").fill_null(0) for r in REVENUS for qui in ("demandeur", "codemandeur")
-    ) - pl.sum_horizontal(
-        pl.col(f"pension_alimentaire_versee_{qui}").fill_null(0) for qui in ("demandeur", "codemandeur")
-    )
     return (
-        menages.drop("revenus_mensuels")
-        .join(fichier.drop(communs), on="numero_unique", how="left", maintain_order="left")
+        menages.join(fichier.drop(communs), on="numero_unique", how="left", maintain_order="left")
         .join(application, on=DEMANDE_ID, how="left", maintain_order="left")
         .with_columns(
-            revenus.cast(pl.Float64).alias("revenus_mensuels"),
             pl.col("nom_codemandeur").is_not_null().alias("codemandeur"),
             pl.col("communes_souhaitees").list.first().alias(SECTEUR),
             pl.lit(False).alias("emploi_essentiel"),
-            *(
-                pl.lit([], dtype=_LISTE_DATES).alias(nom)
-                for nom in ("refus_offres_adaptees", "classements_rang_2_ou_3", "fausses_declarations")
-            ),
+            pl.lit([], dtype=_LISTE_DATES).alias("fausses_declarations"),
         )
     )
 

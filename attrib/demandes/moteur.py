@@ -1,13 +1,19 @@
-"""The bridge from stored demands to the engine's household columns (``attrib.engine.COLONNES_ENTREE``).
+"""The one bridge from stored demands to the engine's household columns (``attrib.engine.COLONNES_ENTREE``).
 
-Two paths with one meaning, as in the engine: ``menage_de`` for one demand (detail page) and
-``menages_colonnes`` for a queryset (batch work: cotation, statistics), read in three queries.
+Two paths with one meaning, as in the engine: ``menage_de`` for one demand (the ceilings of the detail page)
+and ``menages_colonnes`` for a queryset (batch work: the cotation reads it through
+``attrib.cotation.colonnes``), read in three queries.
+
+The household's monthly resources (``revenus_mensuels``) have one definition, the interchange format's
+(``attrib.engine.formats.demandes_csv``) and the cotation's: the resources of the applicant and of the
+co-applicant, minus the alimony they pay (:func:`revenus_mensuels_menage`). The other persons to house
+(children, another adult) are counted in the household's size, not in its resources.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,11 +25,22 @@ from django.db.models import QuerySet
 from attrib.demandes import enums
 from attrib.demandes.models import CommuneSouhaitee, Demande, Personne
 from attrib.engine import COLONNES_ENTREE, Menage
-from attrib.engine.erreurs import PlafondNonRenseigne
+from attrib.engine.erreurs import EntreeInvalide, PlafondNonRenseigne
 from attrib.engine.menage import derivations_menage, explication
 from attrib.territoires.models import ZonePlafond
 
-CHAMPS_PERSONNE = ("demande_id", "role", "lien", "date_naissance", "a_charge", "handicap", *Personne.RESSOURCES)
+CHAMPS_PERSONNE = (
+    "demande_id",
+    "role",
+    "lien",
+    "date_naissance",
+    "a_charge",
+    "handicap",
+    *Personne.RESSOURCES,
+    "pension_alimentaire_versee",
+)
+#: The persons whose resources make the household's: the applicant and the co-applicant.
+ROLES_RESSOURCES = frozenset({enums.RolePersonne.DEMANDEUR, enums.RolePersonne.CODEMANDEUR})
 
 
 def age(naissance: date, jour: date) -> int:
@@ -42,19 +59,30 @@ class _Agregat:
     revenus_mensuels: float = 0.0
 
 
+def revenus_mensuels_menage(personnes: Iterable[Mapping[str, Any]]) -> Decimal:
+    """Monthly resources of the household: the resources of the applicant and the co-applicant minus the
+    alimony they pay (``pension_alimentaire_versee``), as the interchange format and the cotation define
+    them. Each person is a mapping of ``Personne`` fields (``role``, the resources, the alimony paid)."""
+    total = Decimal("0")
+    for p in personnes:
+        if p["role"] in ROLES_RESSOURCES:
+            total += sum((p[r] for r in Personne.RESSOURCES), Decimal("0")) - p["pension_alimentaire_versee"]
+    return total
+
+
 def _agreger(personnes: Iterable[dict[str, Any]], jour: date) -> _Agregat:
+    personnes = list(personnes)
     nb = a_charge = handicap = moins_14 = 0
     couple = False
     age_demandeur = 0
     age_codemandeur = None
-    revenus = Decimal("0")
+    revenus = revenus_mensuels_menage(personnes)
     for p in personnes:
         nb += 1
         a_charge += bool(p["a_charge"])
         handicap += bool(p["handicap"])
         a = age(p["date_naissance"], jour)
         moins_14 += a < 14
-        revenus += sum((p[r] for r in Personne.RESSOURCES), Decimal("0"))
         if p["role"] == enums.RolePersonne.DEMANDEUR:
             age_demandeur = a
         elif p["role"] == enums.RolePersonne.CODEMANDEUR:
@@ -139,6 +167,15 @@ def menages_colonnes(demandes: QuerySet[Demande], jour: date) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def _raison_illisible(exc: EntreeInvalide) -> str:
+    if str(exc).startswith("revenus_mensuels"):
+        return (
+            "les pensions alimentaires versées dépassent les ressources du demandeur et du co-demandeur "
+            "(ressources mensuelles du ménage négatives) ; corrigez les ressources de la demande."
+        )
+    return str(exc)
+
+
 @dataclass(frozen=True)
 class SituationPlafonds:
     """What the detail page shows: the engine's explanation, and whether each ceiling could be checked."""
@@ -149,7 +186,16 @@ class SituationPlafonds:
 
 
 def situation_plafonds(demande: Demande, jour: date) -> SituationPlafonds:
-    menage = menage_de(demande, jour)
+    """The ceilings of ``jour``'s year for the detail page. A household the engine cannot read (alimony paid
+    above the resources of the applicant and the co-applicant…) is not evaluated, and the page says why."""
+    try:
+        menage = menage_de(demande, jour)
+    except EntreeInvalide as exc:
+        return SituationPlafonds(
+            phrases=(f"Éligibilité non évaluée : {_raison_illisible(exc)}",),
+            eligible=dict.fromkeys(("PLAI", "PLUS", "PLS")),
+            annee=jour.year,
+        )
     phrases = explication(menage, date_reference=jour, annee_plafonds=jour.year)
     eligible: dict[str, bool | None] = {}
     for financement in ("PLAI", "PLUS", "PLS"):
