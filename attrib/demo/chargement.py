@@ -44,6 +44,7 @@ from attrib.demandes.models import (
 )
 from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement
+from attrib.demo.caleol import caleol_demo_creer
 from attrib.demo.generateur import (
     BAILLEURS_DEMO,
     LETTRES,
@@ -64,6 +65,9 @@ from attrib.territoires.models import EPCI, Commune
 SIREN_GRAND_NARBONNE = "241100593"
 NARBONNE, GRUISSAN, COURSAN, PORT_LA_NOUVELLE, LEUCATE = "11262", "11170", "11106", "11266", "11202"
 URL_DEMO = "http://127.0.0.1:8000"
+#: Fictitious SIREN of the demo bailleurs (their real SIREN is not in the open data we hold): nine digits that
+#: fail the Luhn check, so that they can never name a real organisation. A lease carries the bailleur's SIREN.
+SIREN_FICTIF = "00000000{}"
 #: Public password of every demo account: the demo is for evaluation only, never for production data.
 MOT_DE_PASSE_DEMO = "demo-attrib"
 TAILLE_LOT = 2_000
@@ -130,6 +134,7 @@ ORGANISATIONS_DEMO = (
         nom="Domitia Habitat",
         type=TypeOrganisation.BAILLEUR,
         code_guichet="DOMIT",
+        siren=SIREN_FICTIF.format(1),
         siege=NARBONNE,
         part_guichet=0.22,
     ),
@@ -139,6 +144,7 @@ ORGANISATIONS_DEMO = (
         nom="Habitat Audois",
         type=TypeOrganisation.BAILLEUR,
         code_guichet="HAUDO",
+        siren=SIREN_FICTIF.format(2),
         siege=NARBONNE,
         part_guichet=0.16,
     ),
@@ -148,6 +154,7 @@ ORGANISATIONS_DEMO = (
         nom="Alogea",
         type=TypeOrganisation.BAILLEUR,
         code_guichet="ALOGE",
+        siren=SIREN_FICTIF.format(3),
         siege=NARBONNE,
         perimetre=(NARBONNE, PORT_LA_NOUVELLE, LEUCATE),
         part_guichet=0.12,
@@ -593,10 +600,13 @@ def _inserer_demandes(
 FICHIER_RPLS_NARBONNE = Path(settings.BASE_DIR) / "data" / "referentiels" / "rpls_narbonne_adresses_bdaniere.csv"
 
 
-def _charger_parc(*, organisations: dict[str, Organisation], seed: int, jour: date, stdout: TextIO) -> None:
+def _charger_parc(
+    *, organisations: dict[str, Organisation], comptes: dict[str, User], seed: int, jour: date, stdout: TextIO
+) -> None:
     """The real Grand Narbonne stock (RPLS address file of Narbonne + seeded rebuild of the other
     communes from the 2019 counts), bailleurs estimated among the demo bailleurs where the open data
-    does not name them, and the closed rating campaign of last year. Each step is idempotent."""
+    does not name them, the closed rating campaign of last year, the flux year and the CALEOL year
+    (``attrib.demo.caleol``). Each step is idempotent."""
     bailleurs = [o for o in organisations.values() if o.type == TypeOrganisation.BAILLEUR]
     import_rpls = rpls_importer(chemin=FICHIER_RPLS_NARBONNE)
     reconstitution = patrimoine_reconstituer(graine=seed, bailleurs=bailleurs)
@@ -626,6 +636,10 @@ def _charger_parc(*, organisations: dict[str, Organisation], seed: int, jour: da
         graine=seed,
     )
     _ecrire(stdout, f"Gestion en flux : {flux.texte()}")
+    caleol = caleol_demo_creer(
+        bailleurs=bailleurs, organisations=organisations, comptes=comptes, jour=jour, graine=seed, stdout=stdout
+    )
+    _ecrire(stdout, caleol.texte())
 
 
 def charger_demo(
@@ -685,7 +699,17 @@ def charger_demo(
             f"{doublons} doublon(s) potentiel(s) à examiner.",
         )
     if avec_parc:
-        _charger_parc(organisations=organisations, seed=seed, jour=jour, stdout=sortie)
+        _charger_parc(organisations=organisations, comptes=comptes, seed=seed, jour=jour, stdout=sortie)
+    else:
+        caleol = caleol_demo_creer(
+            bailleurs=[o for o in organisations.values() if o.type == TypeOrganisation.BAILLEUR],
+            organisations=organisations,
+            comptes=comptes,
+            jour=jour,
+            graine=seed,
+            avec_historique=False,
+        )
+        _ecrire(sortie, caleol.texte())
     cotation_demo_installer(epci_org=organisations["epci"], jour=jour, stdout=sortie)
     _ecrire(sortie, tableau_comptes(organisations))
     return ResultatDemo(
