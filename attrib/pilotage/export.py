@@ -1,0 +1,198 @@
+"""Exports of the dashboard for the CIL's yearly evaluation (DOMAIN.md §5): an .xlsx workbook (one sheet per
+objective, the attributions counted, waiting times and refusals, the parameters and sources used) and a
+CSV of the attributions with why each one counts. Shares are written as numbers (fractions of 1, shown as
+percentages) beside the counts they come from."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from attrib.pilotage.selectors import Indicateur, LigneAttribution, Repartition, Tableau
+
+ENTETE_ATTRIBUTIONS = (
+    "Date du bail",
+    "Demande",
+    "Logement",
+    "Typologie",
+    "Commune",
+    "Bailleur",
+    "Réservataire",
+    "Contingent",
+    "En QPV",
+    "Ressources annuelles par UC (€)",
+    "Seuil du 1er quartile (€)",
+    "Origine du seuil",
+    "1er quartile",
+    "DALO",
+    "Prioritaire L441-1",
+    "Délai d'attente (jours)",
+    "Pourquoi elle compte",
+)
+
+
+def _oui_non(valeur: bool | None) -> str:
+    return "non évalué" if valeur is None else ("oui" if valeur else "non")
+
+
+def ligne_attribution(ligne: LigneAttribution) -> list[Any]:
+    seuil = ligne.seuil
+    return [
+        ligne.date_signature,
+        ligne.numero_demande,
+        ligne.logement,
+        f"T{ligne.typologie}",
+        ligne.commune_nom,
+        ligne.bailleur,
+        ligne.reservataire,
+        ligne.contingent,
+        _oui_non(ligne.en_qpv),
+        round(ligne.ressources_uc, 2) if ligne.ressources_uc is not None else None,
+        seuil.valeur if seuil is not None else None,
+        ("officiel" if seuil.officiel else "calculé par Attrib") if seuil is not None else "",
+        _oui_non(ligne.q1),
+        _oui_non(ligne.dalo),
+        _oui_non(ligne.prioritaire),
+        ligne.delai_jours,
+        " ; ".join(ligne.raisons()),
+    ]
+
+
+def _ligne_indicateur(i: Indicateur) -> list[Any]:
+    compte = i.compte
+    return [
+        i.libelle,
+        compte.attributions if compte is not None else "non renseigné",
+        compte.cibles if compte is not None else "non renseigné",
+        float(i.part) if i.part is not None else None,
+        i.cible,
+        i.statut,
+        i.non_evaluees,
+        i.note,
+        i.source,
+    ]
+
+
+def _repartitions(titre: str, repartitions: Iterable[Repartition]) -> list[list[Any]]:
+    lignes: list[list[Any]] = [
+        [titre, "Attributions", "1er quartile (jours)", "Médiane (jours)", "3e quartile (jours)"]
+    ]
+    lignes += [[r.groupe, r.nombre, r.premier_quartile, r.mediane, r.troisieme_quartile] for r in repartitions]
+    return lignes
+
+
+def classeur(t: Tableau, *, perimetre: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    gras = Font(bold=True)
+    entete_objectif = [
+        "Objectif",
+        "Attributions dans le champ",
+        "Attributions à la cible",
+        "Part",
+        "Cible",
+        "État",
+        "Non évaluées",
+        "Note",
+        "Source",
+    ]
+
+    def feuille(titre: str, lignes: list[list[Any]], *, premiere: bool = False, format_part: int | None = None) -> None:
+        ws = wb.active if premiere else wb.create_sheet()
+        assert ws is not None
+        ws.title = titre[:31]
+        for ligne in lignes:
+            ws.append(ligne)
+        for cell in ws[1]:
+            cell.font = gras
+        if format_part is not None:
+            for row in ws.iter_rows(min_row=2, min_col=format_part, max_col=format_part):
+                for cell in row:
+                    cell.number_format = "0.0%"
+        ws.freeze_panes = "A2"
+
+    synthese: list[list[Any]] = [["Indicateur", "Valeur"]]
+    synthese += [
+        ["Période", t.periode.libelle()],
+        ["Périmètre", perimetre],
+        ["Attributions (baux signés)", t.attributions],
+    ]
+    feuille("Synthèse", synthese, premiere=True)
+    for i in t.indicateurs:
+        feuille(
+            {"q1_hors_qpv": "Q1 hors QPV", "non_q1_en_qpv": "Non-Q1 en QPV"}.get(i.code, i.code),
+            [entete_objectif, _ligne_indicateur(i)],
+            format_part=4,
+        )
+    feuille(
+        "Prioritaires par réservataire",
+        [entete_objectif, *(_ligne_indicateur(i) for i in t.par_reservataire)],
+        format_part=4,
+    )
+    feuille("Travailleurs essentiels", [entete_objectif, _ligne_indicateur(t.travailleurs_essentiels)])
+    feuille("Attributions", [list(ENTETE_ATTRIBUTIONS), *(ligne_attribution(ligne) for ligne in t.lignes)])
+    delais = _repartitions("Typologie", t.delais_typologie) + [[]] + _repartitions("Commune", t.delais_commune)
+    feuille("Délais d'attente", delais)
+    refus: list[list[Any]] = [
+        ["Offres", "Nombre"],
+        ["Offres répondues dans la période", t.refus.offres_repondues],
+        ["Acceptées", t.refus.acceptees],
+        ["Refusées", t.refus.refusees],
+        ["Sans réponse dans le délai (vaut refus)", t.refus.sans_reponse],
+        ["Taux de refus", float(t.refus.taux) if t.refus.taux is not None else None],
+        [],
+        ["Motif de refus", "Nombre"],
+        *([m, n] for m, n in t.refus.motifs),
+    ]
+    feuille("Refus", refus)
+    ws_refus = wb["Refus"]
+    ws_refus["B6"].number_format = "0.0%"
+    p = t.parametres
+    parametres: list[list[Any]] = [
+        ["Paramètre", "Valeur", "Source"],
+        *(
+            [
+                nom,
+                float(taux.taux),
+                f"{taux.article} ; {' '.join(taux.provenance.source.split())} [{taux.provenance.fiabilite}]",
+            ]
+            for nom, taux in (
+                ("Taux Q1 hors QPV", p.q1_hors_qpv),
+                ("Taux non-Q1 en QPV", p.non_q1_en_qpv),
+                ("Taux DALO et prioritaires par réservataire", p.prioritaires),
+            )
+        ),
+        *(
+            [f"Seuil du 1er quartile appliqué {s.annee} (EPCI {s.epci})", s.valeur, f"{s.libelle}. {s.source}"]
+            for s in t.seuils
+        ),
+        *(
+            [f"Seuil officiel {annee} (EPCI {epci})", texte, "data/parametres/seuils_q1.yaml"]
+            for epci, annee, texte in t.seuils_officiels
+        ),
+        ["Travailleurs essentiels", "non renseigné", t.travailleurs_essentiels.note],
+    ]
+    feuille("Paramètres et sources", parametres)
+    for ws in wb.worksheets:
+        for colonne in ws.columns:
+            lettre = colonne[0].column_letter
+            ws.column_dimensions[lettre].width = min(60, max(12, *(len(str(c.value or "")) for c in colonne)))
+    flux = io.BytesIO()
+    wb.save(flux)
+    return flux.getvalue()
+
+
+def csv_attributions(t: Tableau) -> bytes:
+    flux = io.StringIO()
+    ecrivain = csv.writer(flux, delimiter=";")
+    ecrivain.writerow(ENTETE_ATTRIBUTIONS)
+    for ligne in t.lignes:
+        valeurs = ligne_attribution(ligne)
+        valeurs[0] = valeurs[0].strftime("%d/%m/%Y")
+        ecrivain.writerow(["" if v is None else v for v in valeurs])
+    # UTF-8 with BOM: spreadsheet software opens French accents correctly.
+    return ("\ufeff" + flux.getvalue()).encode("utf-8")

@@ -1,0 +1,260 @@
+"""First-quartile threshold (seuil de ressources des demandeurs du premier quartile, L441-1 CCH).
+
+:func:`seuil_q1` gives the threshold that applies to an EPCI for a year:
+
+* the **official** value of the yearly ministerial arrêté when ``data/parametres/seuils_q1.yaml`` holds it
+  (``origine="officiel"``);
+* otherwise the system's **own computation** (:func:`quartile_calcule`), said as such in ``libelle``
+  (``origine="calcule"``). It is never presented as the official value.
+
+The computation follows the arrêté's definition (DOMAIN.md §1.2): among the demands active on
+31 December of the previous year that wish at least one commune of the EPCI, the *total des revenus et
+pensions de la rubrique « revenus mensuels »* × 12 / number of consumption units of the household, and
+the highest value of the quarter of demands with the lowest resources (the ⌈n/4⌉-th smallest value).
+
+* Income: the household's monthly resources as the single bridge defines them
+  (``attrib.demandes.moteur.revenus_mensuels_menage``, also read by the cotation and the ceilings: resources of
+  the applicant and the co-applicant, minus the alimony they pay). Whether the SNE rubric nets the alimony paid
+  is to be confirmed [K] (``docs/pilotage.md``).
+* Consumption units: the engine's scale (``attrib.engine.menage.unites_consommation``,
+  ``data/parametres/unites_consommation.yaml``), ages on the reference day.
+* Stored incomes are the current ones: a demand's income as it was on 31 December is not kept when it
+  changed since (limit stated in ``docs/pilotage.md``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from attrib.demandes.models import CommuneSouhaitee, Demande
+from attrib.demandes.moteur import menage_de, menages_colonnes
+from attrib.engine import EntreeInvalide, Menage
+from attrib.engine.menage import revenu_annuel_par_uc, unites_consommation
+
+FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "seuils_q1.yaml"
+
+OFFICIEL = "officiel"
+CALCULE = "calcule"
+
+
+class SeuilsQ1Invalides(ValueError):
+    """``seuils_q1.yaml`` cannot be read (message in French, with the entry at fault)."""
+
+
+@dataclass(frozen=True)
+class SeuilQ1:
+    """The threshold applied for ``epci`` and ``annee`` (€ per year and per consumption unit)."""
+
+    epci: str
+    annee: int
+    valeur: float | None
+    origine: str
+    source: str
+    libelle: str
+
+    @property
+    def officiel(self) -> bool:
+        return self.origine == OFFICIEL
+
+
+@dataclass(frozen=True)
+class ArreteQ1:
+    annee: int
+    intitule: str | None
+    date_arrete: date | None
+    journal_officiel: str | None
+    date_effet: date | None
+    source: str
+    fiabilite: str
+    manque: str
+
+
+@dataclass(frozen=True)
+class EntreeSeuil:
+    """One line of ``seuils_q1.yaml``: the official value, or ``None`` with what is missing."""
+
+    epci: str
+    nom: str
+    annee: int
+    valeur: float | None
+    fiabilite: str
+    manque: str
+    arrete: ArreteQ1 | None
+
+    def reference(self) -> str:
+        """ "Arrêté du 3 juin 2025 …, JO …" or what is known of it."""
+        a = self.arrete
+        if a is None or a.intitule is None:
+            return f"Aucun arrêté {self.annee} renseigné"
+        jo = f", {a.journal_officiel}" if a.journal_officiel else " (référence JO non renseignée)"
+        return f"{' '.join(a.intitule.split())}{jo} [{a.fiabilite}]"
+
+
+@dataclass(frozen=True)
+class QuartileCalcule:
+    valeur: float | None
+    demandes: int
+    ecartees: int
+    date_reference: date
+
+
+def _date(valeur: Any, ou: str) -> date | None:
+    if valeur is None or isinstance(valeur, date):
+        return valeur
+    raise SeuilsQ1Invalides(f"seuils_q1.yaml, {ou} : date attendue (AAAA-MM-JJ), lu « {valeur} ».")
+
+
+def _charger(fichier: Path | None = None) -> tuple[dict[int, ArreteQ1], dict[tuple[str, int], EntreeSeuil]]:
+    """The data file (``FICHIER`` unless told), read once per path."""
+    return _lire(fichier or FICHIER)
+
+
+@cache
+def _lire(fichier: Path) -> tuple[dict[int, ArreteQ1], dict[tuple[str, int], EntreeSeuil]]:
+    with fichier.open(encoding="utf-8") as f:
+        contenu = yaml.safe_load(f) or {}
+    arretes: dict[int, ArreteQ1] = {}
+    for i, a in enumerate(contenu.get("arretes") or [], start=1):
+        ou = f"arrêté n° {i}"
+        try:
+            annee = int(a["annee"])
+            arretes[annee] = ArreteQ1(
+                annee=annee,
+                intitule=a.get("intitule"),
+                date_arrete=_date(a.get("date_arrete"), ou),
+                journal_officiel=a.get("journal_officiel"),
+                date_effet=_date(a.get("date_effet"), ou),
+                source=" ".join(str(a.get("source") or "").split()),
+                fiabilite=str(a["fiabilite"]),
+                manque=" ".join(str(a.get("manque") or "").split()),
+            )
+        except (KeyError, TypeError, ValueError) as e:
+            raise SeuilsQ1Invalides(f"seuils_q1.yaml, {ou} : champ manquant ou invalide ({e}).") from e
+    seuils: dict[tuple[str, int], EntreeSeuil] = {}
+    for i, s in enumerate(contenu.get("seuils") or [], start=1):
+        ou = f"seuil n° {i}"
+        try:
+            epci, annee = str(s["epci"]), int(s["annee"])
+            valeur = s.get("valeur")
+            if valeur is not None and (not isinstance(valeur, int | float) or valeur <= 0):
+                raise ValueError(f"valeur « {valeur} » : montant positif en euros attendu")
+            fiabilite = str(s["fiabilite"])
+            if valeur is not None and fiabilite not in {"V", "S"}:
+                raise ValueError("une valeur officielle doit être sourcée (fiabilité V ou S)")
+        except (KeyError, TypeError, ValueError) as e:
+            raise SeuilsQ1Invalides(f"seuils_q1.yaml, {ou} : champ manquant ou invalide ({e}).") from e
+        if (epci, annee) in seuils:
+            raise SeuilsQ1Invalides(f"seuils_q1.yaml, {ou} : EPCI {epci} déjà renseigné pour {annee}.")
+        seuils[(epci, annee)] = EntreeSeuil(
+            epci=epci,
+            nom=str(s.get("nom") or epci),
+            annee=annee,
+            valeur=float(valeur) if valeur is not None else None,
+            fiabilite=fiabilite,
+            manque=" ".join(str(s.get("manque") or "").split()),
+            arrete=arretes.get(annee),
+        )
+    return arretes, seuils
+
+
+def seuil_officiel(*, epci_siren: str, annee: int, fichier: Path | None = None) -> EntreeSeuil | None:
+    """The line of ``seuils_q1.yaml`` for this EPCI and year (its ``valeur`` may be ``None``)."""
+    return _charger(fichier)[1].get((epci_siren, annee))
+
+
+def arrete(annee: int, *, fichier: Path | None = None) -> ArreteQ1 | None:
+    return _charger(fichier)[0].get(annee)
+
+
+def demandes_de_reference(*, epci_siren: str, date_reference: date) -> QuerySet[Demande]:
+    """Demands registered on ``date_reference`` and not struck off then, wishing a commune of the EPCI."""
+    souhait = CommuneSouhaitee.objects.filter(demande=OuterRef("pk"), commune__epci_id=epci_siren)
+    return Demande.objects.filter(
+        Exists(souhait),
+        Q(date_radiation__isnull=True) | Q(date_radiation__gt=date_reference),
+        date_enregistrement__lte=date_reference,
+    )
+
+
+def ressources_par_uc(menage: Menage, *, jour: date) -> float:
+    """SNE monthly income × 12 / consumption units of one household (the first-quartile measure)."""
+    return revenu_annuel_par_uc(menage.revenus_mensuels, unites_consommation(menage, date_reference=jour))
+
+
+def ressources_par_uc_demande(demande: Demande, *, jour: date) -> float:
+    """:func:`ressources_par_uc` of a stored demand, household as composed on ``jour``."""
+    return ressources_par_uc(menage_de(demande, jour), jour=jour)
+
+
+def premier_quartile(valeurs: list[float]) -> float | None:
+    """Highest value of the quarter of lowest values (the ⌈n/4⌉-th smallest); ``None`` when empty."""
+    if not valeurs:
+        return None
+    return sorted(valeurs)[math.ceil(len(valeurs) / 4) - 1]
+
+
+def calcul_quartile(*, epci_siren: str, date_reference: date) -> QuartileCalcule:
+    """:func:`quartile_calcule` with the number of demands used and set aside (invalid household)."""
+    frame = menages_colonnes(
+        demandes_de_reference(epci_siren=epci_siren, date_reference=date_reference), date_reference
+    )
+    valeurs: list[float] = []
+    ecartees = 0
+    for ligne in frame.iter_rows(named=True):
+        try:
+            valeurs.append(ressources_par_uc(Menage.depuis_ligne(ligne), jour=date_reference))
+        except EntreeInvalide:
+            ecartees += 1
+    return QuartileCalcule(premier_quartile(valeurs), len(valeurs), ecartees, date_reference)
+
+
+def quartile_calcule(*, epci_siren: str, date_reference: date) -> float | None:
+    """First quartile of the resources per UC of the EPCI's demands active on ``date_reference``."""
+    return calcul_quartile(epci_siren=epci_siren, date_reference=date_reference).valeur
+
+
+def euros(valeur: float) -> str:
+    entier = f"{round(valeur):,}".replace(",", "\u202f")
+    return f"{entier} €"
+
+
+def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> SeuilQ1:
+    """The threshold of ``annee`` for the EPCI: official when the data file holds it, else computed."""
+    entree = seuil_officiel(epci_siren=epci_siren, annee=annee, fichier=fichier)
+    if entree is not None and entree.valeur is not None:
+        return SeuilQ1(
+            epci=epci_siren,
+            annee=annee,
+            valeur=entree.valeur,
+            origine=OFFICIEL,
+            source=entree.reference(),
+            libelle=f"Seuil officiel {annee} : {euros(entree.valeur)} par an et par UC ({entree.reference()})",
+        )
+    reference = date(annee - 1, 12, 31)
+    calcul = calcul_quartile(epci_siren=epci_siren, date_reference=reference)
+    manque = entree.manque if entree is not None and entree.manque else "EPCI et année absents de seuils_q1.yaml"
+    source = (
+        f"Calcul Attrib : premier quartile des ressources mensuelles × 12 / UC des {calcul.demandes} demandes "
+        f"actives au {reference:%d/%m/%Y} souhaitant une commune de l'EPCI"
+    )
+    if calcul.ecartees:
+        source += f" ({calcul.ecartees} demande(s) écartée(s) : composition du ménage invalide)"
+    if calcul.valeur is None:
+        libelle = (
+            f"Seuil officiel {annee} non renseigné ({manque}) ; seuil calculé impossible : aucune demande "
+            f"active au {reference:%d/%m/%Y} sur l'EPCI"
+        )
+    else:
+        libelle = (
+            f"Seuil calculé par Attrib (le seuil officiel {annee} n'est pas renseigné : {manque}) : "
+            f"{euros(calcul.valeur)} par an et par UC"
+        )
+    return SeuilQ1(epci=epci_siren, annee=annee, valeur=calcul.valeur, origine=CALCULE, source=source, libelle=libelle)

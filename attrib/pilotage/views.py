@@ -1,0 +1,148 @@
+"""Screens of the objectives dashboard: the cards (value vs target), the charts with their tables, the
+attributions counted (drill-down) and the exports for the CIL. Reads only (``selectors``); anything outside
+the user's perimeter answers 404, like a missing page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from attrib.common.view_helpers import exiger, reponse_fichier
+from attrib.engine.rapprochement.objectifs import NON_Q1_EN_QPV, Q1_HORS_QPV
+from attrib.engine.rapprochement.texte import pourcentage
+from attrib.pilotage import export, graphiques, permissions, selectors
+from attrib.pilotage.forms import FiltreForm
+
+TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filtres(request: HttpRequest) -> tuple[FiltreForm, dict[str, list[tuple[Any, str]]]]:
+    exiger(permissions.peut_acceder(request.user))
+    choix = selectors.choix_perimetre(request.user)
+    form = FiltreForm(request.GET, choix=choix, aujourd_hui=timezone.localdate())
+    return form, choix
+
+
+def resume_erreurs(form: FiltreForm) -> list[dict[str, str]]:
+    """The filter errors, each with the field it concerns (anchor and label), for the error summary."""
+    return [
+        {
+            "ancre": f"id_{nom}",
+            "libelle": str(form.fields[nom].label) if nom in form.fields else "Filtres",
+            "message": str(m),
+        }
+        for nom, messages in form.errors.items()
+        for m in messages
+    ]
+
+
+def _requete(form: FiltreForm) -> str:
+    d = form.cleaned_data
+    return urlencode({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in d.items() if v})
+
+
+@require_GET
+def tableau(request: HttpRequest) -> HttpResponse:
+    form, choix = _filtres(request)
+    contexte: dict[str, Any] = {"form": form}
+    if not form.is_valid():
+        contexte["erreurs"] = resume_erreurs(form)
+        return render(request, "pilotage/tableau.html", contexte)
+    t = selectors.tableau(request.user, form.periode(), form.perimetre())
+    prioritaires = t.parametres.prioritaires.taux
+    contexte |= {
+        "t": t,
+        "requete": _requete(form),
+        "perimetre": selectors.libelle_perimetre(form.perimetre(), choix),
+        "generaux": t.indicateurs,
+        "graphique_reservataires": graphiques.parts(
+            "Part des attributions aux ménages DALO ou prioritaires, par réservataire",
+            f"Barres horizontales, une par réservataire ; la ligne verticale marque l'objectif de "
+            f"{pourcentage(prioritaires)}. Les valeurs sont dans le tableau qui suit.",
+            [(i.code.partition(":")[2], i.part, i.atteint) for i in t.par_reservataire],
+            cible=prioritaires,
+        ),
+        "graphique_mensuel": graphiques.effectifs(
+            "Attributions par mois",
+            "Barres horizontales, une par mois de la période. Les valeurs sont dans le tableau qui suit.",
+            [(m.libelle, m.attributions) for m in t.mensuel],
+        ),
+        "delais": [("typologie", t.delais_typologie), ("commune", t.delais_commune)],
+        "Q1_HORS_QPV": Q1_HORS_QPV,
+        "NON_Q1_EN_QPV": NON_Q1_EN_QPV,
+    }
+    return render(request, "pilotage/tableau.html", contexte)
+
+
+@require_GET
+def attributions(request: HttpRequest) -> HttpResponse:
+    """The attributions of the period and scope; with ``objectif``, those in the objective's field, each
+    saying whether it counts toward the target and why."""
+    form, choix = _filtres(request)
+    if not form.is_valid():
+        return render(request, "pilotage/attributions.html", {"form": form, "erreurs": resume_erreurs(form)})
+    t = selectors.tableau(request.user, form.periode(), form.perimetre())
+    code = request.GET.get("objectif", "")
+    indicateur = None
+    lignes: list[tuple[selectors.LigneAttribution, bool | None]] = [(ligne, None) for ligne in t.lignes]
+    if code:
+        indicateurs = {i.code: i for i in (*t.indicateurs, *t.par_reservataire)}
+        exiger(code in indicateurs)
+        indicateur = indicateurs[code]
+        objectif = indicateur.objectif
+        assert objectif is not None
+        lignes = []
+        for ligne in t.lignes:
+            if not objectif.portee.contient(en_qpv=ligne.en_qpv, reservataire=ligne.reservataire, note=None):
+                continue
+            compte = (
+                None
+                if "q1" in objectif.cible.drapeaux and ligne.q1 is None
+                else objectif.cible.contient(q1=bool(ligne.q1), dalo=ligne.dalo, prioritaire=ligne.prioritaire)
+            )
+            lignes.append((ligne, compte))
+    return render(
+        request,
+        "pilotage/attributions.html",
+        {
+            "form": form,
+            "t": t,
+            "indicateur": indicateur,
+            "lignes": lignes,
+            "requete": _requete(form),
+            "perimetre": selectors.libelle_perimetre(form.perimetre(), choix),
+        },
+    )
+
+
+def _export(request: HttpRequest) -> tuple[selectors.Tableau, str, str] | HttpResponse:
+    form, choix = _filtres(request)
+    if not form.is_valid():
+        return render(request, "pilotage/tableau.html", {"form": form, "erreurs": resume_erreurs(form)}, status=400)
+    periode = form.periode()
+    t = selectors.tableau(request.user, periode, form.perimetre())
+    nom = f"pilotage_attributions_{periode.debut:%Y%m%d}_{periode.fin:%Y%m%d}"
+    return t, selectors.libelle_perimetre(form.perimetre(), choix), nom
+
+
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    resultat = _export(request)
+    if isinstance(resultat, HttpResponse):
+        return resultat
+    t, perimetre, nom = resultat
+    return reponse_fichier(export.classeur(t, perimetre=perimetre), f"{nom}.xlsx", TYPE_XLSX)
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    resultat = _export(request)
+    if isinstance(resultat, HttpResponse):
+        return resultat
+    t, _, nom = resultat
+    return reponse_fichier(export.csv_attributions(t), f"{nom}.csv", "text/csv; charset=utf-8")
