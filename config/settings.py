@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "attrib.qualification",
     "attrib.flux",
     "attrib.commissions",
+    "attrib.rapprochement",
+    "attrib.pilotage",
     # Interfaces
     "attrib.api",
 ]

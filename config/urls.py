@@ -11,6 +11,9 @@ urlpatterns = [
     path("cotation/", include("attrib.cotation.urls")),
     path("qualification/", include("attrib.qualification.urls")),
     path("flux/", include("attrib.flux.urls")),
+    path("commissions/", include("attrib.commissions.urls")),
+    path("rapprochement/", include("attrib.rapprochement.urls")),
+    path("pilotage/", include("attrib.pilotage.urls")),
     path("patrimoine/", include("attrib.patrimoine.urls")),
     path("", include("attrib.common.urls")),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from attrib.commissions import permissions as commissions_permissions
 from attrib.flux import permissions as flux_permissions
 from attrib.organisations import permissions
 
@@ -53,6 +54,25 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             if flux["courant"] is None and vue.startswith("flux:"):
                 flux["courant"] = "true"
             entrees.append(flux)
+        if commissions_permissions.peut_acceder(user):
+            caleol = _entree("CALEOL", "commissions:liste", vue)
+            if caleol["courant"] is None and vue.startswith("commissions:"):
+                caleol["courant"] = "true"
+            entrees.append(caleol)
+        from attrib.rapprochement import permissions as rapprochement_permissions
+
+        if rapprochement_permissions.peut_acceder(user):
+            rapprochement = _entree("Rapprochement", "rapprochement:propositions", vue)
+            if rapprochement["courant"] is None and vue.startswith("rapprochement:"):
+                rapprochement["courant"] = "true"
+            entrees.append(rapprochement)
+        from attrib.pilotage import permissions as pilotage_permissions
+
+        if pilotage_permissions.peut_acceder(user):
+            pilotage = _entree("Pilotage", "pilotage:tableau", vue)
+            if pilotage["courant"] is None and vue.startswith("pilotage:"):
+                pilotage["courant"] = "true"
+            entrees.append(pilotage)
     return {
         "nav_peut_enregistrer": permissions.peut_enregistrer_demande(user),
         "nav_memberships": permissions.memberships(user),

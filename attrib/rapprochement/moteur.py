@@ -1,0 +1,387 @@
+"""The bridge from the database to the rapprochement engine (``docs/rapprochement.md`` §2).
+
+* :func:`cadre_demandes`: the active demands of a territory (an EPCI) as the engine's demand columns
+  (:data:`attrib.engine.rapprochement.COLONNES_DEMANDES`, the household columns and the needs), read with
+  the cotation's bridge (:func:`attrib.cotation.colonnes.colonnes_cotation`) so that a household is the same
+  for the cotation and for the rapprochement; the score is the demand's current cotation and the ``rang``
+  column its rank by score then the tie-break of the territory's published grid.
+* :func:`index_territoire`: the engine's :class:`~attrib.engine.rapprochement.IndexDemandes` of a territory,
+  built once and kept in memory until a demand or a score changes (see :func:`signature`).
+* :func:`logement_moteur`: a freed dwelling as the engine's :class:`~attrib.engine.rapprochement.Logement`.
+* :func:`etat_objectifs`: the attributions already made in the year (signed leases), per objective.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
+
+from attrib.commissions.models import Bail
+from attrib.common.models import Evenement
+from attrib.cotation.colonnes import DEMANDE_ID, PRIORITES_VALIDEES, colonnes_cotation
+from attrib.cotation.enums import StatutVersion, TypeGrille
+from attrib.cotation.models import Cotation, VersionGrille
+from attrib.demandes.models import CommuneSouhaitee, Demande
+from attrib.engine.cotation import classer
+from attrib.engine.erreurs import EntreeInvalide, ErreurMoteur
+from attrib.engine.rapprochement import (
+    Compte,
+    IndexDemandes,
+    Logement,
+    Objectif,
+    TableDemandeurs,
+    charger_regles,
+    objectifs_cia,
+)
+from attrib.flux.models import LogementLibere, Orientation
+from attrib.qualification.selectors import note_retenue
+from attrib.territoires.models import EPCI, Commune
+
+#: Legal priority codes that are not L441-1 priorities (DALO is its own flag).
+CODES_HORS_PRIORITES = frozenset({"dalo"})
+
+
+class LogementNonEvaluable(Exception):
+    """The dwelling lacks what the eligibility rules need (its financing); the message says what, in French."""
+
+
+# --- the threshold of the first quartile -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seuil:
+    """The Q1 threshold of a territory and year, as the pilotage gives it (``valeur`` None: not known)."""
+
+    valeur: float | None
+    origine: str
+    source: str
+    libelle: str
+
+    @property
+    def connu(self) -> bool:
+        return self.valeur is not None
+
+
+def seuil_territoire(epci: EPCI, annee: int) -> Seuil:
+    from attrib.pilotage.quartile import seuil_q1
+
+    s = seuil_q1(epci_siren=epci.siren, annee=annee)
+    return Seuil(valeur=s.valeur, origine=s.origine, source=s.source, libelle=s.libelle)
+
+
+# --- demands --------------------------------------------------------------------------------------------
+
+
+def communes_epci(epci: EPCI) -> QuerySet[Commune]:
+    return Commune.objects.filter(epci=epci)
+
+
+def demandes_du_territoire(epci: EPCI) -> QuerySet[Demande]:
+    """Active demands wishing at least one commune of the EPCI."""
+    souhait = CommuneSouhaitee.objects.filter(demande=OuterRef("pk"), commune__epci=epci)
+    return Demande.objects.actives().filter(Exists(souhait))
+
+
+def _grille_du_territoire(epci: EPCI) -> Any:
+    version = (
+        VersionGrille.objects.filter(
+            grille__organisation__epci=epci, grille__type=TypeGrille.GENERALE, statut=StatutVersion.PUBLIEE
+        )
+        .order_by("-publiee_le", "-pk")
+        .first()
+    )
+    return None if version is None else version.charger()
+
+
+@dataclass(frozen=True)
+class CadreDemandes:
+    cadre: pl.DataFrame  # engine columns, one row per scored active demand
+    nb_actives: int
+    nb_sans_cotation: int
+    departage: str  # the tie-break, in French
+
+
+def cadre_demandes(epci: EPCI, *, jour: date, demandes: QuerySet[Demande] | None = None) -> CadreDemandes:
+    """The engine's demand frame of the territory (or of ``demandes``): every active demand with a current
+    cotation. A demand without cotation cannot be ranked: it is counted in ``nb_sans_cotation``, never given
+    an invented score."""
+    qs = demandes_du_territoire(epci) if demandes is None else demandes
+    brut = colonnes_cotation(qs, jour=jour)
+    scores = pl.DataFrame(
+        list(Cotation.objects.filter(demande_id__in=qs.values("pk")).values_list("demande_id", "score")),
+        schema={DEMANDE_ID: pl.Int64, "score": pl.Int64},
+        orient="row",
+    )
+    cote = brut.join(scores, on=DEMANDE_ID, how="inner", maintain_order="left")
+    priorites = pl.col(PRIORITES_VALIDEES).list.eval(pl.element().filter(~pl.element().is_in(CODES_HORS_PRIORITES)))
+    cadre = cote.with_columns(
+        pl.col("numero_unique").alias("demande"),
+        pl.col("score").cast(pl.Float64),
+        pl.col("communes_souhaitees").list.eval(pl.element().cast(pl.String)).alias("communes"),
+        pl.col("dalo_reconnu").fill_null(False).cast(pl.Boolean).alias("dalo"),
+        priorites.fill_null([]).alias("priorites"),
+        pl.col("typologie_min").cast(pl.Int64),
+        pl.col("typologie_max").cast(pl.Int64),
+        pl.col("allocation_logement").fill_null(0).cast(pl.Float64),
+        *(pl.col(c).fill_null(False).cast(pl.Boolean) for c in _BESOINS),
+    )
+    grille = _grille_du_territoire(epci)
+    departage = "date de dépôt initiale la plus ancienne, puis numéro unique"
+    if grille is not None and all(c.champ in cadre.columns for c in grille.departage):
+        rangs = classer(cadre.select("score", *{c.champ for c in grille.departage}), grille)
+        cadre = cadre.with_columns(rangs.get_column("rang").alias("rang"))
+        libelles = [
+            f"{c.champ.replace('_', ' ')} {'décroissant' if c.ordre == 'decroissant' else 'croissant'}"
+            for c in grille.departage
+        ]
+        departage = f"grille publiée du territoire : {', puis '.join(libelles)}"
+    return CadreDemandes(
+        cadre=cadre, nb_actives=brut.height, nb_sans_cotation=brut.height - cadre.height, departage=departage
+    )
+
+
+_BESOINS = ("besoin_fauteuil", "besoin_logement_adapte", "besoin_rdc_ou_ascenseur")
+
+
+# --- the index of a territory, cached ------------------------------------------------------------------
+
+
+def signature(epci: EPCI) -> tuple[Any, ...]:
+    """What changes when a demand of the territory or a score changes: the last event of the audit trail on
+    any demand (every write to a demand goes through a service that records one), the last modification of a
+    demand, the number of active demands, and the number and last computation of the cotations."""
+    type_demande = ContentType.objects.get_for_model(Demande)
+    dernier_evenement = Evenement.objects.filter(cible_type=type_demande).aggregate(m=Max("pk"))["m"]
+    demandes = Demande.objects.aggregate(m=Max("modifie_le"), n=Count("pk"))
+    cotations = Cotation.objects.aggregate(m=Max("calculee_le"), n=Count("pk"))
+    return (epci.pk, dernier_evenement, demandes["m"], demandes["n"], cotations["m"], cotations["n"])
+
+
+@dataclass(frozen=True)
+class IndexTerritoire:
+    epci: EPCI
+    jour: date
+    index: IndexDemandes
+    seuil: Seuil
+    nb_actives: int
+    nb_sans_cotation: int
+    departage: str
+    demande_pk: dict[str, int]  # numéro unique → demand id
+    lignes: dict[str, int]  # numéro unique → row of the index
+    signature: tuple[Any, ...]
+    construit_le: datetime
+
+    @property
+    def nb_indexees(self) -> int:
+        return len(self.index)
+
+
+_CACHE: dict[str, IndexTerritoire] = {}
+_VERROU = threading.Lock()
+
+
+def vider_cache() -> None:
+    with _VERROU:
+        _CACHE.clear()
+
+
+def index_territoire(epci: EPCI, *, jour: date | None = None) -> IndexTerritoire:
+    """The demand index of the territory on ``jour`` (today by default), rebuilt when :func:`signature`
+    changed, when the day changed, or when the Q1 threshold changed; otherwise the one in memory."""
+    jour = jour or timezone.localdate()
+    sig = signature(epci)
+    seuil = seuil_territoire(epci, jour.year)
+    with _VERROU:
+        en_memoire = _CACHE.get(epci.pk)
+    if en_memoire is not None and en_memoire.signature == sig and en_memoire.jour == jour and en_memoire.seuil == seuil:
+        return en_memoire
+    donnees = cadre_demandes(epci, jour=jour)
+    index = IndexDemandes.construire(
+        donnees.cadre,
+        annee_plafonds=jour.year,
+        date_reference=jour,
+        seuil_q1=seuil.valeur if seuil.valeur is not None else float("nan"),
+    )
+    construit = IndexTerritoire(
+        epci=epci,
+        jour=jour,
+        index=index,
+        seuil=seuil,
+        nb_actives=donnees.nb_actives,
+        nb_sans_cotation=donnees.nb_sans_cotation,
+        departage=donnees.departage,
+        demande_pk=dict(
+            zip(
+                donnees.cadre.get_column("demande").to_list(),
+                donnees.cadre.get_column(DEMANDE_ID).to_list(),
+                strict=True,
+            )
+        ),
+        lignes={str(n): i for i, n in enumerate(index.demandes.tolist())},
+        signature=sig,
+        construit_le=timezone.now(),
+    )
+    with _VERROU:
+        _CACHE[epci.pk] = construit
+    return construit
+
+
+# --- dwellings ------------------------------------------------------------------------------------------
+
+
+def reservataire_de(ll: LogementLibere, orientation: Orientation | None) -> str:
+    """The key of the dwelling's réservataire in the objectives: the label of its orientation in force (the
+    bailleur's own share included), the bailleur's name when the dwelling is not oriented."""
+    if orientation is not None:
+        return orientation.libelle
+    return str(ll.bailleur)
+
+
+def logement_moteur(ll: LogementLibere, orientation: Orientation | None = None) -> Logement:
+    """The freed dwelling as the engine sees it; :class:`LogementNonEvaluable` when its financing is unknown."""
+    lg = ll.logement
+    financement = ll.financement or lg.financement
+    if financement not in ("PLAI", "PLUS", "PLS"):
+        detail = "non renseigné" if not financement else f"« {financement} », sans plafond de ressources connu"
+        raise LogementNonEvaluable(
+            f"Logement {lg.identifiant} : financement {detail}. Renseignez le financement (PLAI, PLUS ou PLS) "
+            "dans le patrimoine : sans lui, le plafond de ressources ne peut pas être vérifié."
+        )
+    note = note_retenue(lg.residence)
+    try:
+        return Logement(
+            financement=financement,
+            zone_plafond=ll.commune.zone_plafond,
+            nb_pieces=int(ll.typologie),
+            surface_habitable=float(lg.surface_habitable),
+            loyer=None if lg.loyer_principal is None else float(lg.loyer_principal),
+            charges=None if lg.charges is None else float(lg.charges),
+            adapte_pmr=lg.adapte_pmr,
+            ascenseur=lg.ascenseur,
+            etage=lg.etage,
+            identifiant=lg.identifiant,
+            commune=ll.commune_id,
+            en_qpv=ll.en_qpv,
+            note_residence=None if note is None else note[0],
+            reservataire=reservataire_de(ll, orientation if orientation is not None else ll.orientation),
+        )
+    except EntreeInvalide as exc:
+        raise LogementNonEvaluable(str(exc)) from None
+
+
+# --- objectives -------------------------------------------------------------------------------------------
+
+
+def objectifs(jour: date, reservataires: Iterable[str], seuil: Seuil) -> tuple[Objectif, ...]:
+    """The CIA objectives and the rating rule in force on ``jour``. Without a known Q1 threshold, the
+    objectives that count first-quartile households are left out (never computed on a guess)."""
+    tous = objectifs_cia(charger_regles(jour).objectifs, reservataires)
+    if seuil.connu:
+        return tous
+    return tuple(o for o in tous if "q1" not in o.cible.drapeaux)
+
+
+def objectifs_sans_seuil(jour: date, reservataires: Iterable[str]) -> tuple[Objectif, ...]:
+    """The objectives left out for want of a Q1 threshold."""
+    return tuple(o for o in objectifs_cia(charger_regles(jour).objectifs, reservataires) if "q1" in o.cible.drapeaux)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One lease of the year as the objectives count it."""
+
+    en_qpv: bool
+    reservataire: str
+    note: int | None
+    q1: bool
+    dalo: bool
+    prioritaire: bool
+
+
+def attributions_de_l_annee(epci: EPCI, annee: int, seuil: Seuil) -> list[Attribution]:
+    """The leases signed in ``annee`` for dwellings of the territory, with the household's flags. The
+    household's first quartile is computed as for the demands (monthly resources × 12 / consumption units,
+    on the signature day) when the threshold is known."""
+    baux = list(
+        Bail.objects.filter(date_signature__year=annee, logement__residence__commune__epci=epci).select_related(
+            "orientation", "bailleur", "logement__residence"
+        )
+    )
+    if not baux:
+        return []
+    jour = max(b.date_signature for b in baux)
+    q1_par_demande: dict[int, bool] = {}
+    brut = colonnes_cotation(Demande.objects.filter(pk__in=[b.demande_id for b in baux]), jour=jour)
+    prioritaires = {
+        pk: bool([c for c in (codes or []) if c not in CODES_HORS_PRIORITES])
+        for pk, codes in zip(
+            brut.get_column(DEMANDE_ID).to_list(), brut.get_column(PRIORITES_VALIDEES).to_list(), strict=True
+        )
+    }
+    if seuil.valeur is not None and brut.height:
+        cadre = brut.with_columns(
+            pl.col("allocation_logement").fill_null(0).cast(pl.Float64),
+            *(pl.col(c).fill_null(False).cast(pl.Boolean) for c in _BESOINS),
+        )
+        table = TableDemandeurs.depuis_cadre(cadre, annee_plafonds=jour.year, date_reference=jour)
+        q1 = table.revenus_mensuels * 12 / table.unites_consommation <= seuil.valeur
+        q1_par_demande = dict(zip(brut.get_column(DEMANDE_ID).to_list(), np.asarray(q1).tolist(), strict=True))
+    notes: dict[int, int | None] = {}
+    resultat = []
+    for b in baux:
+        residence = b.logement.residence
+        if residence.pk not in notes:
+            n = note_retenue(residence)
+            notes[residence.pk] = None if n is None else n[0]
+        resultat.append(
+            Attribution(
+                en_qpv=b.en_qpv,
+                reservataire=b.orientation.libelle if b.orientation is not None else str(b.bailleur),
+                note=notes[residence.pk],
+                q1=bool(q1_par_demande.get(b.demande_id, False)),
+                dalo=b.dalo,
+                prioritaire=prioritaires.get(b.demande_id, False),
+            )
+        )
+    return resultat
+
+
+def etat_objectifs(objectifs_: Sequence[Objectif], attributions: Sequence[Attribution]) -> dict[str, Compte]:
+    """Attributions already made in scope of each objective, and how many went to its target households."""
+    etat: dict[str, Compte] = {}
+    for o in objectifs_:
+        compte = Compte()
+        for a in attributions:
+            if o.portee.contient(en_qpv=a.en_qpv, reservataire=a.reservataire, note=a.note):
+                compte = compte.plus(cible=o.cible.contient(q1=a.q1, dalo=a.dalo, prioritaire=a.prioritaire))
+        etat[o.code] = compte
+    return etat
+
+
+__all__ = [
+    "Attribution",
+    "CadreDemandes",
+    "ErreurMoteur",
+    "IndexTerritoire",
+    "LogementNonEvaluable",
+    "Seuil",
+    "attributions_de_l_annee",
+    "cadre_demandes",
+    "demandes_du_territoire",
+    "etat_objectifs",
+    "index_territoire",
+    "logement_moteur",
+    "objectifs",
+    "seuil_territoire",
+    "signature",
+    "vider_cache",
+]
