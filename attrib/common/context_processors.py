@@ -8,6 +8,8 @@ from django.urls import reverse
 from attrib.commissions import permissions as commissions_permissions
 from attrib.flux import permissions as flux_permissions
 from attrib.organisations import permissions
+from attrib.pilotage import permissions as pilotage_permissions
+from attrib.rapprochement import permissions as rapprochement_permissions
 
 #: Views that belong to the "Demandes" section without being one of its own menu entries.
 _HORS_SECTION_DEMANDES = {"demandes:nouvelle", "demandes:nouvelle_etape", "demandes:doublons", "demandes:import"}
@@ -16,6 +18,14 @@ _HORS_SECTION_DEMANDES = {"demandes:nouvelle", "demandes:nouvelle_etape", "deman
 def _entree(libelle: str, vue: str, courante: str) -> dict[str, Any]:
     """A menu entry; ``courant`` is the value of ``aria-current`` (``"page"`` on the page itself)."""
     return {"libelle": libelle, "url": reverse(vue), "courant": "page" if courante == vue else None}
+
+
+def _section(libelle: str, vue_section: str, courante: str) -> dict[str, Any]:
+    """The entry of a whole section: ``aria-current="page"`` on its first page, ``"true"`` on its other pages."""
+    entree = _entree(libelle, vue_section, courante)
+    if entree["courant"] is None and courante.startswith(vue_section.split(":")[0] + ":"):
+        entree["courant"] = "true"
+    return entree
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -37,42 +47,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             entrees.append(_entree("Importer", "demandes:import", vue))
         if permissions.peut_traiter_doublons(user):
             entrees.append(_entree("Doublons", "demandes:doublons", vue))
-        cotation = _entree("Cotation", "cotation:grilles", vue)
-        if cotation["courant"] is None and vue.startswith("cotation:"):
-            cotation["courant"] = "true"
-        entrees.append(cotation)
-        patrimoine = _entree("Patrimoine", "patrimoine:liste", vue)
-        if patrimoine["courant"] is None and vue.startswith("patrimoine:"):
-            patrimoine["courant"] = "true"
-        entrees.append(patrimoine)
-        qualification = _entree("Qualification du parc", "qualification:liste", vue)
-        if qualification["courant"] is None and vue.startswith("qualification:"):
-            qualification["courant"] = "true"
-        entrees.append(qualification)
-        if flux_permissions.peut_acceder(user):
-            flux = _entree("Gestion en flux", "flux:accueil", vue)
-            if flux["courant"] is None and vue.startswith("flux:"):
-                flux["courant"] = "true"
-            entrees.append(flux)
-        if commissions_permissions.peut_acceder(user):
-            caleol = _entree("CALEOL", "commissions:liste", vue)
-            if caleol["courant"] is None and vue.startswith("commissions:"):
-                caleol["courant"] = "true"
-            entrees.append(caleol)
-        from attrib.rapprochement import permissions as rapprochement_permissions
-
-        if rapprochement_permissions.peut_acceder(user):
-            rapprochement = _entree("Rapprochement", "rapprochement:propositions", vue)
-            if rapprochement["courant"] is None and vue.startswith("rapprochement:"):
-                rapprochement["courant"] = "true"
-            entrees.append(rapprochement)
-        from attrib.pilotage import permissions as pilotage_permissions
-
-        if pilotage_permissions.peut_acceder(user):
-            pilotage = _entree("Pilotage", "pilotage:tableau", vue)
-            if pilotage["courant"] is None and vue.startswith("pilotage:"):
-                pilotage["courant"] = "true"
-            entrees.append(pilotage)
+        sections = [
+            ("Cotation", "cotation:grilles", True),
+            ("Patrimoine", "patrimoine:liste", True),
+            ("Qualification du parc", "qualification:liste", True),
+            ("Gestion en flux", "flux:accueil", flux_permissions.peut_acceder(user)),
+            ("CALEOL", "commissions:liste", commissions_permissions.peut_acceder(user)),
+            ("Rapprochement", "rapprochement:propositions", rapprochement_permissions.peut_acceder(user)),
+            ("Pilotage", "pilotage:tableau", pilotage_permissions.peut_acceder(user)),
+        ]
+        entrees.extend(_section(libelle, vue_section, vue) for libelle, vue_section, visible in sections if visible)
     return {
         "nav_peut_enregistrer": permissions.peut_enregistrer_demande(user),
         "nav_memberships": permissions.memberships(user),
