@@ -135,3 +135,18 @@ def creer_demande(
         date_depot=date_depot,
         aujourd_hui=aujourd_hui,
     )
+
+
+def membres_caleol(*, reservataire_consultatif: bool = False) -> list[dict[str, Any]]:
+    """The members of a CALEOL used across tests: the president (administrator), the tenants' representative
+    and the mayor with voix délibérative; optionally Action Logement as a réservataire with voix consultative."""
+    from attrib.commissions.enums import QualiteMembre, Voix
+
+    membres: list[dict[str, Any]] = [
+        {"nom": "Mme Durand", "qualite": QualiteMembre.ADMINISTRATEUR, "voix": Voix.DELIBERATIVE, "president": True},
+        {"nom": "M. Roux", "qualite": QualiteMembre.REPRESENTANT_LOCATAIRES, "voix": Voix.DELIBERATIVE},
+        {"nom": "Maire de Narbonne", "qualite": QualiteMembre.MAIRE, "voix": Voix.DELIBERATIVE},
+    ]
+    if reservataire_consultatif:
+        membres.append({"nom": "Action Logement", "qualite": QualiteMembre.RESERVATAIRE, "voix": Voix.CONSULTATIVE})
+    return membres

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from attrib.commissions.enums import QualiteMembre, StatutOffre, Voix
+from attrib.commissions.enums import StatutOffre
 from attrib.commissions.models import Bail, Offre
 from attrib.commissions.services import commission_creer, examen_inscrire, seance_creer
 from attrib.cotation.enums import TypeGrille
@@ -23,7 +23,7 @@ from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstructi
 from attrib.patrimoine.models import Logement, Residence
 from tests.browser.conftest import connecter, resume_violations, violations_axe
 from tests.cotation.outils import GRILLE
-from tests.factories import NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
+from tests.factories import NARBONNE, creer_demande, guichet, membre, membres_caleol, personne, territoire_minimal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,17 +74,7 @@ def test_une_seance_de_caleol_jusqu_au_bail(page: Page, live_server) -> None:
     commission = commission_creer(
         bailleur=alogea,
         nom="CALEOL Narbonne",
-        membres=[
-            {
-                "nom": "Mme Durand",
-                "qualite": QualiteMembre.ADMINISTRATEUR,
-                "voix": Voix.DELIBERATIVE,
-                "president": True,
-            },
-            {"nom": "M. Roux", "qualite": QualiteMembre.REPRESENTANT_LOCATAIRES, "voix": Voix.DELIBERATIVE},
-            {"nom": "Maire de Narbonne", "qualite": QualiteMembre.MAIRE, "voix": Voix.DELIBERATIVE},
-            {"nom": "Action Logement", "qualite": QualiteMembre.RESERVATAIRE, "voix": Voix.CONSULTATIVE},
-        ],
+        membres=membres_caleol(reservataire_consultatif=True),
     )
     seance = seance_creer(commission=commission, date_seance=timezone.localdate())
     examens = examen_inscrire(seance=seance, logement=logement, candidats=demandes)

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from pytest_django.fixtures import Settings
 
-from attrib.commissions.enums import ModePresence, QualiteMembre, SensVote, Voix
+from attrib.commissions.enums import ModePresence, SensVote, Voix
 from attrib.commissions.models import Commission, Seance
 from attrib.commissions.services import commission_creer, presences_enregistrer, seance_creer, seance_ouvrir
 from attrib.demandes.models import Demande
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
-from tests.factories import NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
+from tests.factories import NARBONNE, creer_demande, guichet, membre, membres_caleol, personne, territoire_minimal
 
 JOUR_SEANCE = date(2026, 3, 10)
 
@@ -101,17 +101,7 @@ def monde_caleol(nombre_demandes: int = 4) -> Caleol:
     commission = commission_creer(
         bailleur=bailleur,
         nom="CALEOL Narbonne",
-        membres=[
-            {
-                "nom": "Mme Durand",
-                "qualite": QualiteMembre.ADMINISTRATEUR,
-                "voix": Voix.DELIBERATIVE,
-                "president": True,
-            },
-            {"nom": "M. Roux", "qualite": QualiteMembre.REPRESENTANT_LOCATAIRES, "voix": Voix.DELIBERATIVE},
-            {"nom": "Maire de Narbonne", "qualite": QualiteMembre.MAIRE, "voix": Voix.DELIBERATIVE},
-            {"nom": "Action Logement", "qualite": QualiteMembre.RESERVATAIRE, "voix": Voix.CONSULTATIVE},
-        ],
+        membres=membres_caleol(reservataire_consultatif=True),
     )
     monde = Caleol(
         bailleur=bailleur,

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from attrib.commissions.enums import QualiteMembre, Voix
 from attrib.commissions.models import Commission, Seance
 from attrib.commissions.services import commission_creer, seance_creer
 from attrib.cotation.enums import TypeGrille
@@ -28,7 +27,7 @@ from attrib.patrimoine.models import Logement, Residence
 from attrib.pilotage import quartile
 from attrib.rapprochement.moteur import vider_cache
 from tests.cotation.outils import GRILLE, mois_avant
-from tests.factories import COURSAN, GRUISSAN, NARBONNE, guichet, membre, personne, territoire_minimal
+from tests.factories import COURSAN, GRUISSAN, NARBONNE, guichet, membre, membres_caleol, personne, territoire_minimal
 
 #: Q1 threshold used by the tests (€ per year and per consumption unit).
 SEUIL_TEST = 12000.0
@@ -190,16 +189,7 @@ def monde_rapprochement(*, communes: tuple[str, ...] = (NARBONNE,)) -> Monde:
     commission = commission_creer(
         bailleur=bailleur,
         nom="CALEOL Narbonne",
-        membres=[
-            {
-                "nom": "Mme Durand",
-                "qualite": QualiteMembre.ADMINISTRATEUR,
-                "voix": Voix.DELIBERATIVE,
-                "president": True,
-            },
-            {"nom": "M. Roux", "qualite": QualiteMembre.REPRESENTANT_LOCATAIRES, "voix": Voix.DELIBERATIVE},
-            {"nom": "Maire de Narbonne", "qualite": QualiteMembre.MAIRE, "voix": Voix.DELIBERATIVE},
-        ],
+        membres=membres_caleol(),
     )
     seance = seance_creer(commission=commission, date_seance=jour + timedelta(days=10))
     demandes = creer_demandes(desk, jour, communes)
