@@ -17,6 +17,7 @@ from attrib.common.models import Evenement
 from attrib.demandes import enums
 from attrib.demandes.models import CommuneSouhaitee, Demande, Personne, PieceJustificative, SituationPrioritaire
 from attrib.demandes.selectors import situations_visibles
+from attrib.engine.travailleurs_essentiels import tous_les_secteurs
 
 MESSAGE_CHAMP_INCONNU = "Champ inconnu ou non modifiable : retirez-le de la requête."
 
@@ -68,6 +69,8 @@ CHAMPS_PERSONNE = (
     "employeur_nom",
     "employeur_commune",
     "employeur_cotisant_action_logement",
+    "emploi_non_teletravaillable",
+    "secteur_essentiel",
     "a_charge",
     "garde_alternee",
     "enfant_a_naitre",
@@ -165,7 +168,16 @@ class SituationSortieSerializer(serializers.ModelSerializer):
 class PersonneEntreeSerializer(ChampsConnusMixin, serializers.ModelSerializer):
     """Une personne à loger : le demandeur, le co-demandeur ou une autre personne du ménage.
 
-    Ressources : montants mensuels en euros."""
+    Ressources : montants mensuels en euros. Travailleur essentiel (L441-1 CCH, 35e alinéa ; pas une
+    priorité) : ``emploi_non_teletravaillable`` (personne en emploi seulement) et ``secteur_essentiel``
+    (liste arrêtée par la CIL, ``travailleurs_essentiels.yaml``)."""
+
+    secteur_essentiel = serializers.ChoiceField(
+        choices=[(s.code, s.libelle) for s in tous_les_secteurs()],
+        required=False,
+        allow_blank=True,
+        help_text="Secteur essentiel de l'emploi non télétravaillable (liste de la CIL) ; vide sinon.",
+    )
 
     class Meta:
         model = Personne

@@ -73,6 +73,18 @@ class SituationProfessionnelle(models.TextChoices):
     SANS_ACTIVITE = "sans_activite", "Sans activité"
 
 
+#: Situations of a person in work: only they may declare a job that cannot be done remotely (L441-1 CCH 35th
+#: paragraph, "travailleurs essentiels").
+SITUATIONS_EN_EMPLOI = frozenset(
+    {
+        SituationProfessionnelle.CDI,
+        SituationProfessionnelle.CDD,
+        SituationProfessionnelle.APPRENTI,
+        SituationProfessionnelle.INDEPENDANT,
+    }
+)
+
+
 class StatutLogementActuel(models.TextChoices):
     LOCATAIRE_PARC_SOCIAL = "locataire_parc_social", "Locataire HLM"
     LOCATAIRE_PARC_PRIVE = "locataire_parc_prive", "Locataire du parc privé"

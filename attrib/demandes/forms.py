@@ -227,6 +227,8 @@ class _PersonneForm(FormulaireDsfr, forms.ModelForm):
             self.fields["nom"].widget.attrs.setdefault("autocomplete", "off")
         if "prenoms" in self.fields:
             self.fields["prenoms"].help_text = "Tous les prénoms, dans l'ordre de l'état civil."
+        if "secteur_essentiel" in self.fields:
+            preparer_champs_emploi(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -240,6 +242,34 @@ class _PersonneForm(FormulaireDsfr, forms.ModelForm):
         return cleaned
 
 
+def choix_secteurs_essentiels(actuel: str = "") -> list[tuple[str, str]]:
+    """The sectors of the list in force (a stored code of an older list stays selectable)."""
+    from attrib.engine.travailleurs_essentiels import liste_en_vigueur, tous_les_secteurs
+
+    choix = [(s.code, s.libelle) for s in liste_en_vigueur(timezone.localdate()).secteurs]
+    if actuel and actuel not in dict(choix):
+        choix += [(s.code, s.libelle) for s in tous_les_secteurs() if s.code == actuel]
+    return [("", "— Aucun —"), *choix]
+
+
+def preparer_champs_emploi(form: Any) -> None:
+    """The two essential-worker fields of a person form: labels a person understands, the CIL's list."""
+    actuel = form.instance.secteur_essentiel if getattr(form, "instance", None) else ""
+    form.fields["secteur_essentiel"] = forms.ChoiceField(
+        label="Secteur essentiel de cet emploi",
+        choices=choix_secteurs_essentiels(actuel or str(form.initial.get("secteur_essentiel") or "")),
+        required=False,
+        help_text=(
+            "Seulement si l'emploi ne peut pas être exercé en télétravail. Liste arrêtée par la conférence "
+            "intercommunale du logement ; ce n'est pas un critère de priorité."
+        ),
+    )
+    form.fields["emploi_non_teletravaillable"].label = "Cet emploi ne peut pas être exercé en télétravail"
+    form.fields[
+        "emploi_non_teletravaillable"
+    ].help_text = "Pour une personne en emploi (CDI ou fonctionnaire, CDD, apprenti, indépendant)."
+
+
 _IDENTITE = ("civilite", "nom", "nom_naissance", "prenoms", "date_naissance", "lieu_naissance")
 _NATIONALITE = ("nationalite", "titre_sejour_type", "titre_sejour_fin")
 _SITUATION = (
@@ -248,8 +278,11 @@ _SITUATION = (
     "employeur_nom",
     "employeur_commune",
     "employeur_cotisant_action_logement",
+    "emploi_non_teletravaillable",
+    "secteur_essentiel",
     "handicap",
 )
+_EMPLOI = ("situation_professionnelle", "emploi_non_teletravaillable", "secteur_essentiel")
 _COORDONNEES = ("adresse", "code_postal", "ville", "telephone", "email")
 
 
@@ -673,6 +706,24 @@ class CoordonneesForm(FormulaireDsfr, forms.ModelForm):
         fields = _COORDONNEES
 
     clean_code_postal = DemandeurForm.clean_code_postal
+
+
+class EmploiForm(FormulaireDsfr, forms.ModelForm):
+    """Situation professionnelle of the applicant or co-applicant on the modification page, with the
+    essential-worker declaration (L441-1 CCH 35th paragraph)."""
+
+    titre = "Emploi du demandeur"
+
+    class Meta:
+        model = Personne
+        fields = _EMPLOI
+
+    def __init__(self, *args: Any, titre: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if titre:
+            self.titre = titre
+        preparer_champs_emploi(self)
+        self.groupes = ((self.titre, _EMPLOI),)
 
 
 # --- List, duplicates, documents, import ----------------------------------------------------

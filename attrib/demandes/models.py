@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -13,6 +14,13 @@ from django.db.models import Exists, OuterRef, Q
 from attrib.demandes import enums
 
 MONTANT = {"max_digits": 10, "decimal_places": 2, "default": Decimal("0")}
+MESSAGE_NON_TELETRAVAILLABLE = (
+    "Un emploi non télétravaillable ne peut être déclaré que pour une personne en emploi "
+    "(CDI ou fonctionnaire, CDD, apprenti, indépendant)."
+)
+MESSAGE_SECTEUR_ESSENTIEL = (
+    "Le secteur essentiel ne se renseigne que pour un emploi qui ne peut pas être exercé en télétravail."
+)
 
 
 class PrioriteLegale(models.Model):
@@ -189,6 +197,12 @@ class Demande(models.Model):
         return next((p for p in self.personnes.all() if p.role == enums.RolePersonne.DEMANDEUR), None)
 
     @property
+    def travailleurs_essentiels(self) -> list[Personne]:
+        """The applicant and co-applicant who declared an essential job (L441-1 CCH 35th paragraph)."""
+        demandeurs = (enums.RolePersonne.DEMANDEUR, enums.RolePersonne.CODEMANDEUR)
+        return [p for p in self.personnes.all() if p.role in demandeurs and p.travailleur_essentiel]
+
+    @property
     def typologies_libelle(self) -> str:
         def t(n: int) -> str:
             return "T6 et plus" if n >= 6 else f"T{n}"
@@ -226,6 +240,18 @@ class Personne(models.Model):
     employeur_nom = models.CharField("employeur", max_length=200, blank=True)
     employeur_commune = models.CharField("commune du lieu de travail", max_length=100, blank=True)
     employeur_cotisant_action_logement = models.BooleanField("employeur cotisant à Action Logement", default=False)
+    # Travailleur essentiel (L441-1 CCH 35e alinéa, loi 3DS art. 78) : déclaré, pas une priorité.
+    emploi_non_teletravaillable = models.BooleanField(
+        "emploi ne pouvant pas être exercé en télétravail",
+        default=False,
+        help_text="Seulement pour une personne en emploi.",
+    )
+    secteur_essentiel = models.CharField(
+        "secteur essentiel pour la continuité de la vie de la Nation",
+        max_length=40,
+        blank=True,
+        help_text="Liste arrêtée par la conférence intercommunale du logement (travailleurs_essentiels.yaml).",
+    )
     a_charge = models.BooleanField("personne à charge", default=False)
     garde_alternee = models.BooleanField("enfant en garde alternée", default=False)
     enfant_a_naitre = models.BooleanField("enfant à naître", default=False)
@@ -268,10 +294,53 @@ class Personne(models.Model):
             models.UniqueConstraint(
                 fields=["demande"], condition=Q(role=enums.RolePersonne.CODEMANDEUR), name="un_seul_codemandeur"
             ),
+            models.CheckConstraint(
+                condition=Q(emploi_non_teletravaillable=False)
+                | Q(situation_professionnelle__in=sorted(enums.SITUATIONS_EN_EMPLOI)),
+                name="personne_non_teletravaillable_si_en_emploi",
+                violation_error_message=MESSAGE_NON_TELETRAVAILLABLE,
+            ),
+            models.CheckConstraint(
+                condition=Q(secteur_essentiel="") | Q(emploi_non_teletravaillable=True),
+                name="personne_secteur_essentiel_si_non_teletravaillable",
+                violation_error_message=MESSAGE_SECTEUR_ESSENTIEL,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.prenoms} {self.nom}"
+
+    def clean(self) -> None:
+        """The essential-worker declaration: a person in work, a job that cannot be done remotely, a sector of
+        the list (every code the dated list ever defined stays readable on a stored demand)."""
+        from attrib.engine.travailleurs_essentiels import liste_en_vigueur, tous_les_secteurs
+
+        erreurs: dict[str, list[str]] = {}
+        if self.emploi_non_teletravaillable and self.situation_professionnelle not in enums.SITUATIONS_EN_EMPLOI:
+            erreurs["emploi_non_teletravaillable"] = [MESSAGE_NON_TELETRAVAILLABLE]
+        if self.secteur_essentiel:
+            if not self.emploi_non_teletravaillable:
+                erreurs["secteur_essentiel"] = [MESSAGE_SECTEUR_ESSENTIEL]
+            elif self.secteur_essentiel not in {s.code for s in tous_les_secteurs()}:
+                erreurs["secteur_essentiel"] = [
+                    f"Secteur essentiel inconnu « {self.secteur_essentiel} » ; valeurs admises : "
+                    f"{', '.join(liste_en_vigueur().codes)}."
+                ]
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    @property
+    def travailleur_essentiel(self) -> bool:
+        """Job that cannot be done remotely, in an essential sector of the CIL's list."""
+        return self.emploi_non_teletravaillable and bool(self.secteur_essentiel)
+
+    @property
+    def secteur_essentiel_libelle(self) -> str:
+        from attrib.engine.travailleurs_essentiels import tous_les_secteurs
+
+        return next(
+            (s.libelle for s in tous_les_secteurs() if s.code == self.secteur_essentiel), self.secteur_essentiel
+        )
 
     @property
     def revenus_mensuels(self) -> Decimal:

@@ -42,6 +42,7 @@ from attrib.demandes.forms import (
     CoordonneesForm,
     DemandeurForm,
     DoublonDecisionForm,
+    EmploiForm,
     EnregistrementForm,
     ImportForm,
     LogementActuelForm,
@@ -952,7 +953,13 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     recherche = ModificationRechercheForm(donnees, instance=demande, communes=choix)
     ressources = ModificationRessourcesForm(donnees, instance=demande)
     coordonnees = CoordonneesForm(donnees, instance=demandeur)
-    formulaires = [recherche, ressources, coordonnees]
+    codemandeur = next((p for p in personnes if p.role == enums.RolePersonne.CODEMANDEUR), None)
+    emplois = {demandeur.pk: EmploiForm(donnees, instance=demandeur, prefix="emploi_demandeur")}  # type: ignore[union-attr]
+    if codemandeur is not None:
+        emplois[codemandeur.pk] = EmploiForm(
+            donnees, instance=codemandeur, prefix="emploi_codemandeur", titre="Emploi du co-demandeur"
+        )
+    formulaires = [recherche, ressources, coordonnees, *emplois.values()]
     if request.method == "POST" and _valides({str(i): f for i, f in enumerate(formulaires)}):
         champs = {
             n: v
@@ -962,11 +969,12 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
         }
         communes_changees = any(n in recherche.changed_data for n in CHAMPS_COMMUNES)
         nouvelles_personnes = None
-        if coordonnees.has_changed():
+        if coordonnees.has_changed() or any(f.has_changed() for f in emplois.values()):
             nouvelles_personnes = [
                 {
                     **{n: getattr(p, n) for n in _CHAMPS_PERSONNE},
                     **(coordonnees.cleaned_data if p.pk == demandeur.pk else {}),  # type: ignore[union-attr]
+                    **(emplois[p.pk].cleaned_data if p.pk in emplois else {}),
                 }
                 for p in personnes
             ]
@@ -983,7 +991,7 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
                 personnes=nouvelles_personnes,
             )
         except ValidationError as exc:
-            _erreurs_modification(exc, recherche, ressources, coordonnees)
+            _erreurs_modification(exc, recherche, ressources, coordonnees, emplois, personnes)
         else:
             messages.success(request, f"Demande {demande.numero_unique} modifiée.")
             return redirect("demandes:detail", pk=demande.pk)
@@ -994,14 +1002,27 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _erreurs_modification(exc: ValidationError, recherche: Any, ressources: Any, coordonnees: Any) -> None:
+def _erreurs_modification(
+    exc: ValidationError,
+    recherche: Any,
+    ressources: Any,
+    coordonnees: Any,
+    emplois: dict[int, Any] | None = None,
+    personnes: Sequence[Personne] = (),
+) -> None:
     erreurs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     for cle, liste in erreurs.items():
         for message in liste:
+            m = _CLE_PERSONNE.match(cle)
+            emploi = None
+            if m and int(m.group(1)) < len(personnes):
+                emploi = (emplois or {}).get(personnes[int(m.group(1))].pk)
             if m := _CLE_LISTE.match(cle):
                 recherche.add_error(recherche.champ_commune(int(m.group(2))), message)
             elif cle == "communes":
                 recherche.add_error(CHAMPS_COMMUNES[0], message)
+            elif (m := _CLE_PERSONNE.match(cle)) and emploi is not None and m.group(2) in emploi.fields:
+                emploi.add_error(m.group(2), message)
             elif (m := _CLE_PERSONNE.match(cle)) and m.group(2) in coordonnees.fields:
                 coordonnees.add_error(m.group(2), message)
             elif cle in recherche.fields:

@@ -534,6 +534,8 @@ def _inserer_demandes(
                     situation_familiale=p["situation_familiale"] or "",
                     situation_professionnelle=p["situation_professionnelle"] or "",
                     employeur_cotisant_action_logement=p["employeur_cotisant_action_logement"],
+                    emploi_non_teletravaillable=p["emploi_non_teletravaillable"],
+                    secteur_essentiel=p["secteur_essentiel"] or "",
                     a_charge=p["a_charge"],
                     handicap=p["handicap"],
                     adresse=p["adresse"] or "",

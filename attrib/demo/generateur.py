@@ -321,6 +321,20 @@ PART_FEMMES_ASCENDANTS, PART_COUPLES_MEME_SEXE = 0.7, 0.03
 VALIDITE_RESTANTE_TITRE_JOURS = (30, 3680)
 #: [hypothèse] Employees of a firm paying the PEEC (Action Logement).
 PART_COTISANT_ACTION_LOGEMENT = 0.5
+#: [hypothèse] Travailleurs essentiels (L441-1 CCH 35e alinéa) : among applicants and co-applicants in work,
+#: the share whose job cannot be done remotely (social-housing applicants are mostly employés and ouvriers),
+#: then among those the share in a sector of the CIL's list (travailleurs_essentiels.yaml) — about one
+#: worker in five, the order of magnitude of the Insee "travailleurs-clés" (~21 % of the employed outside
+#: Île-de-France) — and how they split across the sectors (codes of the list in force; a test checks them).
+PART_EMPLOI_NON_TELETRAVAILLABLE = 0.6
+PART_SECTEUR_ESSENTIEL = 0.35
+SECTEURS_ESSENTIELS_DEMO = {
+    "sante_medico_social": 0.40,
+    "alimentation": 0.25,
+    "transports_logistique": 0.15,
+    "proprete_dechets": 0.12,
+    "securite_secours": 0.08,
+}
 #: [hypothèse] Applicants with an e-mail address, co-applicants keeping their own surname,
 #: and people with a second first name.
 PART_EMAIL, PART_NOM_PROPRE_CODEMANDEUR, PART_DEUXIEME_PRENOM = 0.7, 0.5, 0.08
@@ -448,6 +462,21 @@ LIENS = ("conjoint", "enfant", "ascendant", "autre")
 NATIONALITES = tuple(NATIONALITE)
 SITUATIONS_FAMILIALES = ("celibataire", "marie", "pacse", "concubin", "divorce", "separe", "veuf")
 ACTIVITES = ("cdi", "cdd", "apprenti", "independant", "etudiant", "chomeur", "retraite", "sans_activite")
+EN_EMPLOI = ("cdi", "cdd", "apprenti", "independant")
+SECTEURS = tuple(SECTEURS_ESSENTIELS_DEMO)
+
+
+def _travailleurs_essentiels(seed: int, activite: np.ndarray, demandeurs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which applicants in work declare a job that cannot be done remotely, and its essential sector (index
+    into ``SECTEURS``, -1 = none). Drawn from a stream of their own, so that adding them changed no other
+    draw of the demo."""
+    rng = np.random.default_rng([seed, 1, 1])
+    total = activite.shape[0]
+    en_emploi = demandeurs & np.isin(activite, [ACTIVITES.index(a) for a in EN_EMPLOI])
+    non_teletravaillable = en_emploi & (rng.random(total) < PART_EMPLOI_NON_TELETRAVAILLABLE)
+    essentiel = non_teletravaillable & (rng.random(total) < PART_SECTEUR_ESSENTIEL)
+    secteur = np.where(essentiel, _tirer(rng, SECTEURS_ESSENTIELS_DEMO, total, SECTEURS), -1)
+    return non_teletravaillable, secteur
 
 
 def communes_demo() -> list[dict[str, str]]:
@@ -991,6 +1020,7 @@ def generer_personnes(menages: pl.DataFrame, *, seed: int, date_reference: date)
     activite = np.where(sans_revenu, ACTIVITES.index("sans_activite"), activite)
     salarie = np.isin(activite, [ACTIVITES.index(a) for a in ("cdi", "cdd", "apprenti")])
     cotisant = salarie & (rng.random(total) < PART_COTISANT_ACTION_LOGEMENT)
+    non_teletravaillable, secteur = _travailleurs_essentiels(seed, activite, est_dem | est_co)
 
     ressources = {r: np.zeros(total, dtype=np.int64) for r in RESSOURCES}
     prestations = np.where(est_dem, np.minimum(cents, np.rint(PRESTATIONS_PAR_ENFANT * 100) * nb_enfants[m]), 0)
@@ -1046,6 +1076,8 @@ def generer_personnes(menages: pl.DataFrame, *, seed: int, date_reference: date)
             "situation_familiale": _enum(SITUATIONS_FAMILIALES, situation, situation >= 0),
             "situation_professionnelle": _enum(ACTIVITES, activite, activite >= 0),
             "employeur_cotisant_action_logement": cotisant,
+            "emploi_non_teletravaillable": non_teletravaillable,
+            "secteur_essentiel": _enum(SECTEURS, secteur, secteur >= 0),
             "a_charge": est_enfant | enfant_majeur,
             "handicap": handicap,
             "voie": pl.Series(VOIES).gather(voie),
@@ -1104,6 +1136,8 @@ def generer_personnes(menages: pl.DataFrame, *, seed: int, date_reference: date)
         "situation_familiale",
         "situation_professionnelle",
         "employeur_cotisant_action_logement",
+        "emploi_non_teletravaillable",
+        "secteur_essentiel",
         "a_charge",
         "handicap",
         "adresse",

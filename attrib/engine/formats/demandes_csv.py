@@ -219,6 +219,21 @@ CHAMPS_PERSONNE: tuple[tuple[str, TypeColonne, str, str, dict[str, Any]], ...] =
         {"choix": SITUATIONS_PROFESSIONNELLES},
     ),
     ("employeur_cotisant_action_logement", T.BOOLEEN, "Employeur cotisant à Action Logement", "non", {}),
+    (
+        "emploi_non_teletravaillable",
+        T.BOOLEEN,
+        "Emploi qui ne peut pas être exercé en télétravail (personne en emploi seulement)",
+        "oui",
+        {},
+    ),
+    (
+        "secteur_essentiel",
+        T.TEXTE,
+        "Secteur essentiel de cet emploi, code de la liste de la CIL (data/parametres/travailleurs_essentiels.yaml, "
+        "voir « Travailleurs essentiels ») ; seulement si l'emploi ne peut pas être exercé en télétravail",
+        "sante_medico_social",
+        {},
+    ),
     ("handicap", T.BOOLEEN, "Titulaire de la carte mobilité inclusion « invalidité »", "non", {}),
     ("salaires", T.DECIMAL, "Salaires mensuels (€)", "1500,00", {"defaut": ZERO}),
     ("indemnites_chomage", T.DECIMAL, "Indemnités de chômage mensuelles (€)", "0,00", {"defaut": ZERO}),
