@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from attrib.engine.travailleurs_essentiels import liste_en_vigueur
 from attrib.pilotage.selectors import Indicateur, LigneAttribution, Repartition, Tableau
 
 ENTETE_ATTRIBUTIONS = (
@@ -28,6 +29,10 @@ ENTETE_ATTRIBUTIONS = (
     "1er quartile",
     "DALO",
     "Prioritaire L441-1",
+    "Travailleur essentiel",
+    "Secteur essentiel",
+    "Note de la résidence au jour du bail",
+    "Origine de la note",
     "Délai d'attente (jours)",
     "Pourquoi elle compte",
 )
@@ -55,6 +60,10 @@ def ligne_attribution(ligne: LigneAttribution) -> list[Any]:
         _oui_non(ligne.q1),
         _oui_non(ligne.dalo),
         _oui_non(ligne.prioritaire),
+        _oui_non(ligne.travailleur_essentiel),
+        ligne.secteur_essentiel,
+        ligne.note_residence,
+        ligne.origine_note,
         ligne.delai_jours,
         " ; ".join(ligne.raisons()),
     ]
@@ -124,7 +133,11 @@ def classeur(t: Tableau, *, perimetre: str) -> bytes:
     feuille("Synthèse", synthese, premiere=True)
     for i in t.indicateurs:
         feuille(
-            {"q1_hors_qpv": "Q1 hors QPV", "non_q1_en_qpv": "Non-Q1 en QPV"}.get(i.code, i.code),
+            {
+                "q1_hors_qpv": "Q1 hors QPV",
+                "non_q1_en_qpv": "Non-Q1 en QPV",
+                "residences_fragiles": "Résidences fragiles",
+            }.get(i.code, i.code),
             [entete_objectif, _ligne_indicateur(i)],
             format_part=4,
         )
@@ -133,7 +146,15 @@ def classeur(t: Tableau, *, perimetre: str) -> bytes:
         [entete_objectif, *(_ligne_indicateur(i) for i in t.par_reservataire)],
         format_part=4,
     )
-    feuille("Travailleurs essentiels", [entete_objectif, _ligne_indicateur(t.travailleurs_essentiels)])
+    feuille(
+        "Travailleurs essentiels",
+        [
+            entete_objectif,
+            _ligne_indicateur(t.travailleurs_essentiels),
+            *(_ligne_indicateur(i) for i in t.travailleurs_essentiels_par_epci),
+        ],
+        format_part=4,
+    )
     feuille("Attributions", [list(ENTETE_ATTRIBUTIONS), *(ligne_attribution(ligne) for ligne in t.lignes)])
     delais = _repartitions("Typologie", t.delais_typologie) + [[]] + _repartitions("Commune", t.delais_commune)
     feuille("Délais d'attente", delais)
@@ -174,7 +195,23 @@ def classeur(t: Tableau, *, perimetre: str) -> bytes:
             [f"Seuil officiel {annee} (EPCI {epci})", texte, "data/parametres/seuils_q1.yaml"]
             for epci, annee, texte in t.seuils_officiels
         ),
-        ["Travailleurs essentiels", "non renseigné", t.travailleurs_essentiels.note],
+        *(
+            [f"Objectif travailleurs essentiels ({i.libelle.split(' — ', 1)[-1]})", i.cible, i.source]
+            for i in t.travailleurs_essentiels_par_epci
+        ),
+        [
+            "Liste des secteurs essentiels",
+            ", ".join(s.code for s in liste_en_vigueur(t.periode.fin).secteurs),
+            f"travailleurs_essentiels.yaml, version du {liste_en_vigueur(t.periode.fin).date_effet:%d/%m/%Y} "
+            f"[{liste_en_vigueur(t.periode.fin).fiabilite}]",
+        ],
+        [
+            "Règle des résidences les plus fragiles",
+            float(p.residences_fragiles.part_maximale),
+            f"notes {', '.join(str(n) for n in sorted(p.residences_fragiles.notes))}, ménages "
+            f"{', '.join(p.residences_fragiles.menages)} ; objectifs_attribution.yaml "
+            f"[{p.residences_fragiles.provenance.fiabilite}]",
+        ],
     ]
     feuille("Paramètres et sources", parametres)
     for ws in wb.worksheets:

@@ -4,9 +4,15 @@ why it counts, and the indicators computed over them.
 * **Objectives** (L441-1 CCH, DOMAIN.md §1.2) with the engine's definitions
   (``attrib.engine.rapprochement.objectifs``: :func:`objectifs_cia`, :class:`Compte`, :class:`Objectif`) and
   the rates of ``data/parametres/objectifs_attribution.yaml`` in force on the last day of the period:
-  Q1 outside QPV, non-Q1 in QPV, DALO then L441-1 priority households per réservataire; the essential
-  workers objective is shown as « non renseigné » (no source in the demand file, see
-  :data:`MANQUE_TRAVAILLEURS_ESSENTIELS`).
+  Q1 outside QPV, non-Q1 in QPV, DALO then L441-1 priority households per réservataire, and the rating
+  rule (at most a share of the most fragile households in the residences rated most fragile).
+* **Essential workers** (L441-1 CCH 35th paragraph): the share of attributions to a household whose
+  applicant or co-applicant declared a job that cannot be done remotely in a sector of the CIL's list,
+  against the CIA's target of the EPCI (``data/parametres/cia.yaml``; « objectif de la CIA non renseigné »
+  when the file has none — never guessed).
+* **Rating of a residence** for a lease: the note of the last qualification campaign of its EPCI closed
+  before the lease date that settled one (agreed note recorded before the lease date, else the
+  concordant note) — :func:`notes_des_residences`. Computed at read time.
 * **Q1 status** of a household: resources per UC of the demand (SNE monthly income × 12 / UC, household
   as composed on the lease date) ≤ the threshold of the lease's year and EPCI (:func:`quartile.seuil_q1`,
   official or computed — said on every line). Computed at read time: the demand is struck off when the
@@ -22,12 +28,13 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from attrib.commissions.enums import Contingent, MotifRefus, StatutOffre
 from attrib.commissions.models import Bail, Offre
@@ -38,6 +45,7 @@ from attrib.engine.rapprochement.objectifs import (
     NON_Q1_EN_QPV,
     PRIORITAIRES,
     Q1_HORS_QPV,
+    RESIDENCES_FRAGILES,
     Compte,
     Objectif,
     objectifs_cia,
@@ -46,15 +54,16 @@ from attrib.engine.rapprochement.parametres import ObjectifsAttribution, charger
 from attrib.engine.rapprochement.texte import pourcentage
 from attrib.organisations.models import Organisation
 from attrib.pilotage import permissions
+from attrib.pilotage.cia import ObjectifCia, objectif_travailleurs_essentiels
 from attrib.pilotage.quartile import SeuilQ1, euros, ressources_par_uc, seuil_officiel, seuil_q1
 from attrib.territoires.models import Commune
 
 TRAVAILLEURS_ESSENTIELS = "travailleurs_essentiels"
-MANQUE_TRAVAILLEURS_ESSENTIELS = (
-    "Le dossier de demande ne porte pas la profession ni le secteur d'activité des personnes (emploi non "
-    "télétravaillable dans un secteur essentiel, L441-1 CCH 35e alinéa) : chaque personne a un statut "
-    "d'emploi (CDI, CDD…) et un employeur seulement. Le taux cible est fixé par la CIA et n'est pas dans "
-    "objectifs_attribution.yaml."
+CIBLE_CIA_ABSENTE = "objectif de la CIA non renseigné"
+DEFINITION_TRAVAILLEURS_ESSENTIELS = (
+    "Travailleur essentiel : demandeur ou co-demandeur dont l'emploi ne peut pas être exercé en télétravail, "
+    "dans un secteur de la liste de la CIL (travailleurs_essentiels.yaml), déclaré sur la demande. "
+    "Ce n'est pas un public prioritaire."
 )
 JOURS_PAR_MOIS = 365.25 / 12
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
@@ -152,6 +161,10 @@ class LigneAttribution:
     seuil: SeuilQ1 | None
     q1: bool | None
     motif_q1_inconnu: str = ""
+    travailleur_essentiel: bool = False
+    secteur_essentiel: str = ""
+    note_residence: int | None = None
+    origine_note: str = ""
 
     @property
     def delai_jours(self) -> int:
@@ -179,8 +192,26 @@ class LigneAttribution:
             return "ménage prioritaire L441-1 (priorité validée)"
         return "ni DALO ni prioritaire L441-1"
 
+    def explication_travailleur_essentiel(self) -> str:
+        if self.travailleur_essentiel:
+            return f"travailleur essentiel (emploi non télétravaillable, secteur : {self.secteur_essentiel})"
+        return "pas de travailleur essentiel déclaré"
+
+    def explication_note(self) -> str:
+        if self.note_residence is None:
+            return (
+                f"résidence sans note de qualification au jour du bail{self.origine_note and ' : ' + self.origine_note}"
+            )
+        return f"résidence notée {self.note_residence} ({self.origine_note})"
+
     def raisons(self) -> list[str]:
-        return [self.explication_qpv(), self.explication_q1(), self.explication_priorite()]
+        return [
+            self.explication_qpv(),
+            self.explication_q1(),
+            self.explication_priorite(),
+            self.explication_travailleur_essentiel(),
+            self.explication_note(),
+        ]
 
 
 @dataclass(frozen=True)
@@ -195,10 +226,22 @@ class Indicateur:
     note: str = ""
     source: str = ""
     reservataire_id: int | None = None
+    #: A target the CIA sets outside the engine's objectives (essential workers): minimum share.
+    taux_cia: Fraction | None = None
+    #: What the card says when there is no target at all.
+    cible_absente: str = "non renseignée"
+    #: Plain-French field and target of the objective (drill-down page).
+    champ_texte: str = ""
+    cible_texte: str = ""
 
     @property
     def renseigne(self) -> bool:
-        return self.objectif is not None and self.compte is not None
+        """A target and a measure."""
+        return self.compte is not None and (self.objectif is not None or self.taux_cia is not None)
+
+    @property
+    def mesure(self) -> bool:
+        return self.compte is not None
 
     @property
     def part(self) -> Fraction | None:
@@ -214,25 +257,53 @@ class Indicateur:
     @property
     def atteint(self) -> bool | None:
         """``None`` when not measurable (no data, or no attribution in scope)."""
-        if self.objectif is None or self.compte is None or self.compte.attributions == 0:
+        if self.compte is None or self.compte.attributions == 0:
             return None
-        return self.objectif.atteint(self.compte)
+        if self.objectif is not None:
+            return self.objectif.atteint(self.compte)
+        if self.taux_cia is not None:
+            return Fraction(self.compte.cibles) >= self.taux_cia * self.compte.attributions
+        return None
 
     @property
     def etat(self) -> str:
-        if self.objectif is None or self.compte is None:
+        if self.compte is None:
             return "non renseigné"
-        return self.objectif.etat(self.compte)
+        if self.objectif is not None:
+            return self.objectif.etat(self.compte)
+        part = self.compte.part()
+        if part is None:
+            return "aucune attribution"
+        if self.taux_cia is None:
+            return f"{pourcentage(part)} ({self.cible_absente})"
+        return f"{pourcentage(part)} {'≥' if self.atteint else '<'} {pourcentage(self.taux_cia)}"
 
     @property
     def cible(self) -> str:
-        if self.objectif is None:
-            return "non renseignée"
-        return f"{self.objectif.comparaison()} {pourcentage(self.objectif.taux)}"
+        if self.objectif is not None:
+            return f"{self.objectif.comparaison()} {pourcentage(self.objectif.taux)}"
+        if self.taux_cia is not None:
+            return f"≥ {pourcentage(self.taux_cia)}"
+        return self.cible_absente
+
+    @property
+    def badge(self) -> str:
+        a = self.atteint
+        if a is True:
+            return "Objectif atteint"
+        if a is False:
+            return "Objectif non atteint"
+        if self.mesure and not self.renseigne:
+            return "Non renseigné (objectif de la CIA)"
+        if self.renseigne:
+            return "Aucune attribution dans le champ"
+        return "Non renseigné"
 
     @property
     def statut(self) -> str:
         a = self.atteint
+        if self.mesure and not self.renseigne:
+            return self.cible_absente
         if not self.renseigne:
             return "non renseigné"
         if a is None:
@@ -328,6 +399,7 @@ class Tableau:
     seuils_officiels: tuple[tuple[str, int, str], ...]
     parametres: ObjectifsAttribution
     par_reservataire: tuple[Indicateur, ...] = field(default=())
+    travailleurs_essentiels_par_epci: tuple[Indicateur, ...] = field(default=())
 
     @property
     def attributions(self) -> int:
@@ -381,11 +453,60 @@ def _prioritaires(bail_ids: list[int]) -> set[int]:
     return resultat
 
 
+def notes_des_residences(baux: Iterable[Bail]) -> dict[int, tuple[int | None, str]]:
+    """``bail_id -> (note, origine)``: the rating of the lease's residence on the lease date.
+
+    The note of a campaign applies to a lease when the campaign was **closed before the lease date**
+    (``close_le`` strictly before the day of signature); among those campaigns, the most recent (year,
+    then close) that settled a note for the residence: the agreed note (``NoteHarmonisee``) when it was
+    recorded before the lease date, else the concordant note of the result. A divergent residence whose
+    agreed note came later has no note from that campaign (the previous campaign applies)."""
+    from attrib.qualification.enums import StatutCampagne, StatutResidence
+    from attrib.qualification.models import NoteHarmonisee, ResultatResidence
+
+    liste = list(baux)
+    residences = {b.logement.residence_id for b in liste}
+    resultats: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in ResultatResidence.objects.filter(
+        residence_id__in=residences, campagne__statut=StatutCampagne.CLOSE
+    ).values("residence_id", "campagne_id", "campagne__annee", "campagne__close_le", "statut", "note_commune"):
+        resultats[r["residence_id"]].append(r)
+    harmonisees = {
+        (h["residence_id"], h["campagne_id"]): (h["note"], h["enregistree_le"])
+        for h in NoteHarmonisee.objects.filter(residence_id__in=residences).values(
+            "residence_id", "campagne_id", "note", "enregistree_le"
+        )
+    }
+    notes: dict[int, tuple[int | None, str]] = {}
+    for b in liste:
+        candidats = sorted(
+            (
+                r
+                for r in resultats[b.logement.residence_id]
+                if timezone.localdate(r["campagne__close_le"]) < b.date_signature
+            ),
+            key=lambda r: (r["campagne__annee"], r["campagne__close_le"]),
+            reverse=True,
+        )
+        notes[b.pk] = (None, "aucune campagne de qualification close avant le bail ne l'a notée")
+        for r in candidats:
+            close = f"campagne {r['campagne__annee']} close le {timezone.localdate(r['campagne__close_le']):%d/%m/%Y}"
+            harmonisee = harmonisees.get((b.logement.residence_id, r["campagne_id"]))
+            if harmonisee is not None and timezone.localdate(harmonisee[1]) < b.date_signature:
+                notes[b.pk] = (harmonisee[0], f"note convenue, {close}")
+                break
+            if r["statut"] == StatutResidence.CONCORDANT and r["note_commune"] is not None:
+                notes[b.pk] = (r["note_commune"], f"note concordante, {close}")
+                break
+    return notes
+
+
 def lignes_attributions(
     qs: Iterable[Bail], *, seuils: SourceSeuils = _seuil_par_defaut
 ) -> tuple[list[LigneAttribution], dict[tuple[str, int], SeuilQ1]]:
     liste = list(qs)
     prioritaires = _prioritaires([b.pk for b in liste])
+    notes = notes_des_residences(liste)
     cache: dict[tuple[str, int], SeuilQ1] = {}
     lignes = []
     for b in liste:
@@ -411,6 +532,10 @@ def lignes_attributions(
             elif ressources is not None:
                 q1 = ressources <= seuil.valeur
         reservataire_id, reservataire = _reservataire(b)
+        # The demand is struck off when the lease is signed and no longer changes: its declarations are
+        # those it had then.
+        essentiels = b.demande.travailleurs_essentiels
+        note, origine_note = notes[b.pk]
         lignes.append(
             LigneAttribution(
                 bail_id=b.pk,
@@ -433,6 +558,10 @@ def lignes_attributions(
                 seuil=seuil,
                 q1=q1,
                 motif_q1_inconnu=motif,
+                travailleur_essentiel=bool(essentiels),
+                secteur_essentiel=", ".join(dict.fromkeys(p.secteur_essentiel_libelle for p in essentiels)),
+                note_residence=note,
+                origine_note=origine_note,
             )
         )
     return lignes, cache
@@ -445,7 +574,9 @@ def _compte(objectif: Objectif, lignes: Iterable[LigneAttribution]) -> tuple[Com
     non_evaluees = 0
     lit_q1 = "q1" in objectif.cible.drapeaux
     for ligne in lignes:
-        if not objectif.portee.contient(en_qpv=ligne.en_qpv, reservataire=ligne.reservataire, note=None):
+        if not objectif.portee.contient(
+            en_qpv=ligne.en_qpv, reservataire=ligne.reservataire, note=ligne.note_residence
+        ):
             continue
         if lit_q1 and ligne.q1 is None:
             non_evaluees += 1
@@ -471,20 +602,24 @@ def indicateurs(
         NON_Q1_EN_QPV: parametres.non_q1_en_qpv,
         PRIORITAIRES: parametres.prioritaires,
     }
+    regle = parametres.residences_fragiles
     for objectif in objectifs_cia(parametres, noms):
-        if objectif.code.startswith(f"{PRIORITAIRES}:"):
-            t = taux[PRIORITAIRES]
-        elif objectif.code in taux:
-            t = taux[objectif.code]
+        if objectif.code == RESIDENCES_FRAGILES:
+            source = (
+                f"Règle de qualification du parc (objectifs_attribution.yaml) : part maximale "
+                f"{pourcentage(regle.part_maximale)}, notes {', '.join(str(n) for n in sorted(regle.notes))}, "
+                f"en vigueur depuis le {regle.provenance.date_effet:%d/%m/%Y} [{regle.provenance.fiabilite}] ; "
+                "note de la dernière campagne de qualification close avant le bail."
+            )
         else:
-            continue  # the rating rule needs the residences' agreed ratings: not a CIA objective
+            t = taux[PRIORITAIRES] if objectif.code.startswith(f"{PRIORITAIRES}:") else taux[objectif.code]
+            source = f"{t.article} ; taux {pourcentage(t.taux)} en vigueur depuis le {t.provenance.date_effet:%d/%m/%Y} [{t.provenance.fiabilite}]"
         compte, non_evaluees = _compte(objectif, lignes)
         note = (
             f"{non_evaluees} attribution(s) non évaluée(s) (1er quartile inconnu), hors du calcul."
             if non_evaluees
             else ""
         )
-        source = f"{t.article} ; taux {pourcentage(t.taux)} en vigueur depuis le {t.provenance.date_effet:%d/%m/%Y} [{t.provenance.fiabilite}]"
         ind = Indicateur(
             code=objectif.code,
             libelle=objectif.libelle,
@@ -497,6 +632,96 @@ def indicateurs(
         )
         (reservataires if objectif.code.startswith(f"{PRIORITAIRES}:") else generaux).append(ind)
     return tuple(generaux), tuple(reservataires)
+
+
+def _indicateur_travailleurs_essentiels(
+    lignes: list[LigneAttribution], objectif: ObjectifCia | None, *, libelle: str, epci: str | None, note: str = ""
+) -> Indicateur:
+    compte = Compte()
+    for ligne in lignes:
+        compte = compte.plus(cible=ligne.travailleur_essentiel)
+    if objectif is None:
+        source = (
+            f"Aucune ligne dans cia.yaml pour l'EPCI {epci}." if epci else "Objectif fixé par la CIA de chaque EPCI."
+        )
+    else:
+        source = objectif.libelle_source()
+    return Indicateur(
+        code=TRAVAILLEURS_ESSENTIELS if epci is None else f"{TRAVAILLEURS_ESSENTIELS}:{epci}",
+        libelle=libelle,
+        objectif=None,
+        compte=compte,
+        note=" ".join(x for x in (note, DEFINITION_TRAVAILLEURS_ESSENTIELS) if x),
+        source=f"L441-1 CCH, 35e alinéa (loi 3DS, art. 78). {source}",
+        taux_cia=objectif.taux if objectif is not None else None,
+        cible_absente=CIBLE_CIA_ABSENTE,
+        champ_texte="toutes les attributions du périmètre",
+        cible_texte="ménage dont le demandeur ou le co-demandeur est travailleur essentiel",
+    )
+
+
+LIBELLE_TRAVAILLEURS_ESSENTIELS = "Attributions aux travailleurs essentiels (loi 3DS, L441-1 CCH 35e alinéa)"
+
+
+def travailleurs_essentiels(
+    lignes: list[LigneAttribution], periode: Periode
+) -> tuple[Indicateur, tuple[Indicateur, ...]]:
+    """The share over the whole scope, against the CIA's target when the scope is one EPCI; and one
+    indicator per EPCI of the lines (each against its own CIA's target)."""
+    par_epci: dict[str, list[LigneAttribution]] = defaultdict(list)
+    for ligne in lignes:
+        if ligne.epci:
+            par_epci[ligne.epci].append(ligne)
+    objectifs = {e: objectif_travailleurs_essentiels(epci=e, jour=periode.fin) for e in par_epci}
+    detail = tuple(
+        _indicateur_travailleurs_essentiels(
+            par_epci[e],
+            objectifs[e],
+            libelle=f"Travailleurs essentiels — {objectifs[e].nom if objectifs[e] else 'EPCI ' + e}",  # type: ignore[union-attr]
+            epci=e,
+        )
+        for e in sorted(par_epci)
+    )
+    if len(par_epci) == 1:
+        (epci,) = par_epci
+        general = _indicateur_travailleurs_essentiels(
+            lignes, objectifs[epci], libelle=LIBELLE_TRAVAILLEURS_ESSENTIELS, epci=None
+        )
+        general = replace(general, source=detail[0].source)
+    else:
+        note = (
+            f"{len(par_epci)} EPCI dans le périmètre : chaque CIA fixe son propre objectif (voir l'export)."
+            if len(par_epci) > 1
+            else ""
+        )
+        general = _indicateur_travailleurs_essentiels(
+            lignes, None, libelle=LIBELLE_TRAVAILLEURS_ESSENTIELS, epci=None, note=note
+        )
+    return general, detail
+
+
+def detail_indicateur(t: Tableau, code: str) -> tuple[Indicateur, list[tuple[LigneAttribution, bool | None]]] | None:
+    """The attributions in an indicator's field, each with whether it counts (``None``: not evaluated)."""
+    indicateurs = {i.code: i for i in (*t.indicateurs, *t.par_reservataire, t.travailleurs_essentiels)}
+    indicateur = indicateurs.get(code)
+    if indicateur is None:
+        return None
+    if indicateur.objectif is None:
+        return indicateur, [(ligne, ligne.travailleur_essentiel) for ligne in t.lignes]
+    objectif = indicateur.objectif
+    lignes: list[tuple[LigneAttribution, bool | None]] = []
+    for ligne in t.lignes:
+        if not objectif.portee.contient(
+            en_qpv=ligne.en_qpv, reservataire=ligne.reservataire, note=ligne.note_residence
+        ):
+            continue
+        compte = (
+            None
+            if "q1" in objectif.cible.drapeaux and ligne.q1 is None
+            else objectif.cible.contient(q1=bool(ligne.q1), dalo=ligne.dalo, prioritaire=ligne.prioritaire)
+        )
+        lignes.append((ligne, compte))
+    return indicateur, lignes
 
 
 def _delais(lignes: list[LigneAttribution], cle: Callable[[LigneAttribution], str]) -> tuple[Repartition, ...]:
@@ -552,6 +777,7 @@ def tableau(user: Any, periode: Periode, perimetre: Perimetre, *, seuils: Source
     generaux, par_reservataire = indicateurs(lignes, parametres)
     q1_hors_qpv = next(i.objectif for i in generaux if i.code == Q1_HORS_QPV)
     assert q1_hors_qpv is not None
+    essentiels, essentiels_par_epci = travailleurs_essentiels(lignes, periode)
     officiels = []
     for epci, annee in sorted(cache):
         entree = seuil_officiel(epci_siren=epci, annee=annee)
@@ -565,14 +791,8 @@ def tableau(user: Any, periode: Periode, perimetre: Perimetre, *, seuils: Source
         perimetre=perimetre,
         lignes=tuple(lignes),
         indicateurs=generaux,
-        travailleurs_essentiels=Indicateur(
-            code=TRAVAILLEURS_ESSENTIELS,
-            libelle="Attributions aux travailleurs essentiels (loi 3DS, L441-1 CCH 35e alinéa)",
-            objectif=None,
-            compte=None,
-            note=MANQUE_TRAVAILLEURS_ESSENTIELS,
-            source="Objectif fixé par la CIA (aucun taux national).",
-        ),
+        travailleurs_essentiels=essentiels,
+        travailleurs_essentiels_par_epci=essentiels_par_epci,
         delais_typologie=_delais(lignes, _typologie),
         delais_commune=_delais(lignes, lambda ligne: ligne.commune_nom),
         refus=refus(offres(user, periode, perimetre)),

@@ -91,21 +91,10 @@ def attributions(request: HttpRequest) -> HttpResponse:
     indicateur = None
     lignes: list[tuple[selectors.LigneAttribution, bool | None]] = [(ligne, None) for ligne in t.lignes]
     if code:
-        indicateurs = {i.code: i for i in (*t.indicateurs, *t.par_reservataire)}
-        exiger(code in indicateurs)
-        indicateur = indicateurs[code]
-        objectif = indicateur.objectif
-        assert objectif is not None
-        lignes = []
-        for ligne in t.lignes:
-            if not objectif.portee.contient(en_qpv=ligne.en_qpv, reservataire=ligne.reservataire, note=None):
-                continue
-            compte = (
-                None
-                if "q1" in objectif.cible.drapeaux and ligne.q1 is None
-                else objectif.cible.contient(q1=bool(ligne.q1), dalo=ligne.dalo, prioritaire=ligne.prioritaire)
-            )
-            lignes.append((ligne, compte))
+        detail = selectors.detail_indicateur(t, code)
+        exiger(detail is not None)
+        assert detail is not None
+        indicateur, lignes = detail
     return render(
         request,
         "pilotage/attributions.html",

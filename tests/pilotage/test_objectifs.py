@@ -68,10 +68,15 @@ def test_objectifs_de_l_epci_calcules_a_la_main(monde: Monde, admin: object) -> 
         monde.bailleur.pk,
     }
 
-    # Essential workers: no source in the demand file → « non renseigné », never a zero.
+    # Essential workers: nobody declared one in this world → 0 of 10, measured; the Grand Narbonne CIA's
+    # target is unknown (cia.yaml, [K]) → « objectif de la CIA non renseigné », never a guessed target.
     te = t.travailleurs_essentiels
-    assert (te.compte, te.statut, te.atteint) == (None, "non renseigné", None)
-    assert "profession" in te.note
+    assert (te.compte.attributions, te.compte.cibles) == (10, 0)
+    assert (te.statut, te.atteint, te.cible) == (
+        "objectif de la CIA non renseigné",
+        None,
+        "objectif de la CIA non renseigné",
+    )
 
     # Each line says why it counts.
     quatre = next(ligne for ligne in t.lignes if ligne.logement == "LGT-04")

@@ -45,7 +45,7 @@ def test_le_tableau_montre_chaque_objectif_sa_cible_et_son_etat(agent_epci: Any)
     carte = html[html.index('id="carte-non_q1_en_qpv"') :][:2500]
     assert "33,3\u00a0%" in carte and "Objectif non atteint" in carte
     carte = html[html.index('id="carte-travailleurs_essentiels"') :][:2500]
-    assert "Non renseigné" in carte and "profession" in carte
+    assert "0 sur 10 attributions" in carte and "objectif de la CIA non renseigné" in carte
     # Charts are SVG with a title and a table alternative.
     assert 'role="img"' in html and 'id="table-reservataires"' in html and 'id="table-mensuelle"' in html
     assert "60\u00a0%" in html  # the State's share
@@ -91,6 +91,7 @@ def test_export_xlsx_pour_la_cil(agent_epci: Any) -> None:
         "Synthèse",
         "Q1 hors QPV",
         "Non-Q1 en QPV",
+        "Résidences fragiles",
         "Prioritaires par réservataire",
         "Travailleurs essentiels",
         "Attributions",
@@ -114,7 +115,12 @@ def test_export_xlsx_pour_la_cil(agent_epci: Any) -> None:
     assert reservataires["Attributions du réservataire Préfecture de l'Aude aux ménages DALO ou prioritaires"] == (5, 3)
     attributions = list(wb["Attributions"].iter_rows(values_only=True))
     assert len(attributions) == 11 and attributions[0][0] == "Date du bail"
-    assert wb["Travailleurs essentiels"]["B2"].value == "non renseigné"
+    essentiels = list(wb["Travailleurs essentiels"].iter_rows(min_row=2, values_only=True))
+    assert [r[1:6] for r in essentiels] == [
+        (10, 0, 0.0, "objectif de la CIA non renseigné", "objectif de la CIA non renseigné"),
+        (10, 0, 0.0, "objectif de la CIA non renseigné", "objectif de la CIA non renseigné"),
+    ]
+    assert essentiels[1][0] == "Travailleurs essentiels — CA Le Grand Narbonne"
     parametres = {row[0]: row[1] for row in wb["Paramètres et sources"].iter_rows(min_row=2, values_only=True)}
     assert parametres["Taux Q1 hors QPV"] == 0.25
     assert parametres["Seuil du 1er quartile appliqué 2026 (EPCI 241100593)"] == 9000
