@@ -25,10 +25,7 @@ def accueil(request: HttpRequest) -> HttpResponse:
     }
     if contexte["peut_doublons"]:
         # Same pairs as the duplicates page: both demands in the perimeter.
-        ids = visibles.values("pk")
-        contexte["nb_doublons"] = (
-            selectors.doublons_liste(user=user).filter(demande_a__in=ids, demande_b__in=ids).count()
-        )
+        contexte["nb_doublons"] = selectors.doublons_liste(user=user, les_deux_visibles=True).count()
     if contexte["peut_valider"]:
         pieces = PieceJustificative.objects.filter(
             statut=enums.StatutPiece.FOURNIE, demande__in=visibles.values("pk")

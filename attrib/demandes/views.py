@@ -1135,18 +1135,13 @@ def _fiche_doublon(demande: Demande) -> dict[str, Any]:
 
 def doublons(request: HttpRequest) -> HttpResponse:
     exiger(permissions.peut_traiter_doublons(request.user))
-    visibles = Demande.objects.visible_to(request.user).values("pk")
-    qs = (
-        selectors.doublons_liste(user=request.user)
-        .filter(demande_a__in=visibles, demande_b__in=visibles)
-        .prefetch_related(
-            "demande_a__personnes",
-            "demande_b__personnes",
-            "demande_a__communes_souhaitees__commune",
-            "demande_b__communes_souhaitees__commune",
-            "demande_a__guichet",
-            "demande_b__guichet",
-        )
+    qs = selectors.doublons_liste(user=request.user, les_deux_visibles=True).prefetch_related(
+        "demande_a__personnes",
+        "demande_b__personnes",
+        "demande_a__communes_souhaitees__commune",
+        "demande_b__communes_souhaitees__commune",
+        "demande_a__guichet",
+        "demande_b__guichet",
     )
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     paires = [{"doublon": d, "a": _fiche_doublon(d.demande_a), "b": _fiche_doublon(d.demande_b)} for d in page]
