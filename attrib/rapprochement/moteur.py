@@ -32,6 +32,7 @@ from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.models import Cotation, VersionGrille
 from attrib.demandes.models import CommuneSouhaitee, Demande
 from attrib.engine.cotation import classer
+from attrib.engine.cotation.catalogue import COLONNES_COTATION
 from attrib.engine.erreurs import EntreeInvalide, ErreurMoteur
 from attrib.engine.rapprochement import (
     Compte,
@@ -140,7 +141,7 @@ def cadre_demandes(epci: EPCI, *, jour: date, demandes: QuerySet[Demande] | None
         rangs = classer(cadre.select("score", *{c.champ for c in grille.departage}), grille)
         cadre = cadre.with_columns(rangs.get_column("rang").alias("rang"))
         libelles = [
-            f"{c.champ.replace('_', ' ')} {'décroissant' if c.ordre == 'decroissant' else 'croissant'}"
+            f"{_libelle_champ(c.champ)} ({'décroissant' if c.ordre == 'decroissant' else 'croissant'})"
             for c in grille.departage
         ]
         departage = f"grille publiée du territoire : {', puis '.join(libelles)}"
@@ -385,3 +386,12 @@ __all__ = [
     "signature",
     "vider_cache",
 ]
+
+
+def _libelle_champ(champ: str) -> str:
+    """The French name of a column of the interchange format, as its catalogue describes it (first clause)."""
+    for colonne in COLONNES_COTATION:
+        if colonne.nom == champ:
+            premiere = colonne.description.split(".")[0].split(",")[0].strip()
+            return premiere[:1].lower() + premiere[1:]
+    return champ.replace("_", " ")
