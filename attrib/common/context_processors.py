@@ -28,35 +28,57 @@ def _section(libelle: str, vue_section: str, courante: str) -> dict[str, Any]:
     return entree
 
 
+def _groupe(libelle: str, entrees: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A menu grouping several sections (a DSFR sub-menu); a single entry stays a plain link."""
+    if not entrees:
+        return None
+    if len(entrees) == 1:
+        return entrees[0]
+    courant = "true" if any(e["courant"] for e in entrees) else None
+    return {"libelle": libelle, "sous_entrees": entrees, "courant": courant}
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The main menu: Accueil, Demandes (list, registration, import, duplicates), Cotation, Parc social
+    (stock, rating campaigns), Attributions (flux, rapprochement, CALEOL), Pilotage — each entry only for the
+    users who may open it."""
     user = request.user
     match = getattr(request, "resolver_match", None)
     vue = match.view_name if match else ""
     entrees: list[dict[str, Any]] = []
     if getattr(user, "is_authenticated", False):
-        entrees.append(_entree("Accueil", "accueil", vue))
-        demandes = _entree("Demandes", "demandes:liste", vue)
-        if demandes["courant"] is None and vue.startswith("demandes:") and vue not in _HORS_SECTION_DEMANDES:
-            demandes["courant"] = "true"
-        entrees.append(demandes)
+        liste = _entree("Liste des demandes", "demandes:liste", vue)
+        if liste["courant"] is None and vue.startswith("demandes:") and vue not in _HORS_SECTION_DEMANDES:
+            liste["courant"] = "true"
+        demandes = [liste]
         if permissions.peut_enregistrer_demande(user):
             enregistrer = _entree("Enregistrer une demande", "demandes:nouvelle", vue)
             if vue == "demandes:nouvelle_etape":
                 enregistrer["courant"] = "page"
-            entrees.append(enregistrer)
-            entrees.append(_entree("Importer", "demandes:import", vue))
+            demandes += [enregistrer, _entree("Importer des demandes", "demandes:import", vue)]
         if permissions.peut_traiter_doublons(user):
-            entrees.append(_entree("Doublons", "demandes:doublons", vue))
-        sections = [
-            ("Cotation", "cotation:grilles", True),
-            ("Patrimoine", "patrimoine:liste", True),
-            ("Qualification du parc", "qualification:liste", True),
-            ("Gestion en flux", "flux:accueil", flux_permissions.peut_acceder(user)),
-            ("CALEOL", "commissions:liste", commissions_permissions.peut_acceder(user)),
-            ("Rapprochement", "rapprochement:propositions", rapprochement_permissions.peut_acceder(user)),
-            ("Pilotage", "pilotage:tableau", pilotage_permissions.peut_acceder(user)),
+            demandes.append(_entree("Doublons potentiels", "demandes:doublons", vue))
+        parc = [
+            _section("Patrimoine", "patrimoine:liste", vue),
+            _section("Qualification du parc", "qualification:liste", vue),
         ]
-        entrees.extend(_section(libelle, vue_section, vue) for libelle, vue_section, visible in sections if visible)
+        attributions = [
+            (_section(libelle, vue_section, vue), visible)
+            for libelle, vue_section, visible in (
+                ("Gestion en flux", "flux:accueil", flux_permissions.peut_acceder(user)),
+                ("Rapprochement", "rapprochement:propositions", rapprochement_permissions.peut_acceder(user)),
+                ("CALEOL", "commissions:liste", commissions_permissions.peut_acceder(user)),
+            )
+        ]
+        groupes = [
+            _entree("Accueil", "accueil", vue),
+            _groupe("Demandes", demandes),
+            _section("Cotation", "cotation:grilles", vue),
+            _groupe("Parc social", parc),
+            _groupe("Attributions", [e for e, visible in attributions if visible]),
+            _section("Pilotage", "pilotage:tableau", vue) if pilotage_permissions.peut_acceder(user) else None,
+        ]
+        entrees = [g for g in groupes if g is not None]
     return {
         "nav_peut_enregistrer": permissions.peut_enregistrer_demande(user),
         "nav_memberships": permissions.memberships(user),

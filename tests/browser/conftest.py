@@ -62,3 +62,10 @@ def resume_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in violations
     )
+
+
+def menu(page: Page, groupe: str, entree: str) -> None:
+    """Open the sub-menu ``groupe`` of the main navigation and follow its entry ``entree``."""
+    navigation = page.get_by_role("navigation", name="Menu principal")
+    navigation.get_by_role("button", name=groupe, exact=True).click()
+    navigation.get_by_role("link", name=entree, exact=True).click()

@@ -21,7 +21,7 @@ from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
-from tests.browser.conftest import connecter, resume_violations, violations_axe
+from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.cotation.outils import GRILLE
 from tests.factories import NARBONNE, creer_demande, guichet, membre, membres_caleol, personne, territoire_minimal
 
@@ -82,7 +82,7 @@ def test_une_seance_de_caleol_jusqu_au_bail(page: Page, live_server) -> None:
     base = live_server.url
 
     connecter(page, base, "secretariat.caleol", MOT_DE_PASSE)
-    page.get_by_role("link", name="CALEOL", exact=True).first.click()
+    menu(page, "Attributions", "CALEOL")
     page.get_by_role("link", name="CALEOL Narbonne").click()
     page.get_by_role("link", name=f"Séance du {seance.date:%d/%m/%Y}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Séance du {seance.date:%d/%m/%Y} — CALEOL Narbonne")

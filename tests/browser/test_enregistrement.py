@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from attrib.demandes.models import Demande
-from tests.browser.conftest import connecter, resume_violations, violations_axe
+from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.factories import GRUISSAN, NARBONNE, guichet, membre, territoire_minimal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ def test_un_guichet_enregistre_une_demande_et_voit_son_attestation(page: Page, l
     base = live_server.url
 
     connecter(page, base, "agent.guichet", "motdepasse-test")
-    page.get_by_role("link", name="Enregistrer une demande").first.click()
+    menu(page, "Demandes", "Enregistrer une demande")
 
     # Étape 1 : demandeur. Une date impossible est signalée sur le champ, rien n'est enregistré.
     page.get_by_label("Civilité").select_option("mme")

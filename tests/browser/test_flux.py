@@ -16,7 +16,7 @@ from attrib.flux.services import convention_enregistrer
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
-from tests.browser.conftest import connecter, resume_violations, violations_axe
+from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.factories import NARBONNE, membre, territoire_minimal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,7 +69,7 @@ def test_un_bailleur_declare_un_logement_libere_et_deroge_avec_un_motif(page: Pa
     base = live_server.url
 
     connecter(page, base, "agent.alogea", MOT_DE_PASSE)
-    page.get_by_role("link", name="Gestion en flux").first.click()
+    menu(page, "Attributions", "Gestion en flux")
     expect(page.get_by_role("heading", level=1)).to_have_text("Gestion en flux des réservations")
     _sans_violation(page)
 
@@ -112,7 +112,7 @@ def test_un_bailleur_declare_un_logement_libere_et_deroge_avec_un_motif(page: Pa
     assert forcee.regle == "force" and forcee.motif_force == MOTIF and forcee.convention == etat
 
     # The agreement's page: due 0.25 of one dwelling, delivered 1.
-    page.get_by_role("link", name="Gestion en flux").first.click()
+    menu(page, "Attributions", "Gestion en flux")
     page.get_by_role("link", name="Conventions", exact=True).click()
     page.get_by_role("link", name="Préfecture de l'Aude — publics prioritaires").click()
     expect(page.locator("#chiffre-du")).to_have_text("0,25")

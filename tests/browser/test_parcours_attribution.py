@@ -25,7 +25,7 @@ from attrib.organisations.models import Organisation
 from attrib.patrimoine.enums import Financement
 from attrib.patrimoine.models import Logement
 from attrib.rapprochement.selectors import preselection_logement
-from tests.browser.conftest import connecter, resume_violations, violations_axe
+from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,7 +90,7 @@ def test_d_un_logement_libere_au_bail_signe_sur_la_demo(page: Page, live_server)
     # 1. The bailleur declares the dwelling freed and sees its orientation with the reason.
     secretaire = _compte_de(bailleur)
     connecter(page, base, secretaire, MOT_DE_PASSE_DEMO)
-    page.get_by_role("link", name="Gestion en flux").first.click()
+    menu(page, "Attributions", "Gestion en flux")
     page.get_by_role("link", name="Déclarer un logement libéré").first.click()
     page.get_by_label("Identifiant, résidence ou voie").fill(logement.identifiant)
     page.get_by_role("button", name="Rechercher").click()
@@ -104,7 +104,7 @@ def test_d_un_logement_libere_au_bail_signe_sur_la_demo(page: Page, live_server)
     orientation = Orientation.objects.get(logement_libere=libere, actuelle=True)
 
     # The bailleur schedules today's session of its CALEOL.
-    page.get_by_role("link", name="CALEOL", exact=True).first.click()
+    menu(page, "Attributions", "CALEOL")
     commission = bailleur.commissions.first()
     page.get_by_role("link", name=commission.nom).click()
     page.get_by_label("Date de la séance").fill(jour.isoformat())

@@ -13,7 +13,7 @@ from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import IndicateursOccupation, Logement, Residence
 from attrib.territoires.services import territoires_importer
-from tests.browser.conftest import connecter, resume_violations, violations_axe
+from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.factories import GRUISSAN, NARBONNE, membre
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,7 +75,7 @@ def test_la_carte_puis_une_residence(page: Page, live_server) -> None:
     base = live_server.url
 
     connecter(page, base, "agent.epci", MOT_DE_PASSE)
-    page.get_by_role("link", name="Patrimoine", exact=True).first.click()
+    menu(page, "Parc social", "Patrimoine")
     page.get_by_role("link", name="Carte du territoire").click()
 
     expect(page.get_by_role("heading", name="Carte du parc social du territoire")).to_be_visible()

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from attrib.commissions.models import Examen
 from attrib.rapprochement.moteur import vider_cache
-from tests.browser.conftest import connecter, resume_violations, violations_axe
+from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.rapprochement.conftest import monde_rapprochement, seuil_connu
 from tests.rapprochement.test_lot import _bailleur_sans_convention
 
@@ -34,7 +34,7 @@ def test_un_bailleur_calcule_le_lot_du_mois_et_l_inscrit_a_l_ordre_du_jour(
     gestionnaire.save()
 
     connecter(page, live_server.url, gestionnaire.username, "motdepasse-test")
-    page.get_by_role("link", name="Rapprochement").first.click()
+    menu(page, "Attributions", "Rapprochement")
     expect(page.get_by_role("heading", level=1)).to_have_text("Propositions par lot")
     _sans_violation(page)
     page.get_by_label("Pour le compte de").select_option(str(bailleur.pk))

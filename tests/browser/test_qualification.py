@@ -15,7 +15,7 @@ from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from attrib.qualification.models import Notation, NoteHarmonisee
 from attrib.qualification.services import campagne_ouvrir, notation_enregistrer
-from tests.browser.conftest import connecter, resume_violations, violations_axe
+from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.factories import GRUISSAN, membre, territoire_minimal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,7 +69,7 @@ def test_une_commune_note_sans_voir_le_bailleur_puis_l_epci_harmonise(page: Page
 
     # The commune rates its two residences on one page.
     connecter(page, base, "agent.gruissan", MOT_DE_PASSE)
-    page.get_by_role("link", name="Qualification du parc").first.click()
+    menu(page, "Parc social", "Qualification du parc")
     page.get_by_role("link", name=f"Campagne {jour.year}").click()
     expect(page.get_by_role("heading", name="Notes confidentielles jusqu'à la clôture")).to_be_visible()
     _sans_violation(page)
