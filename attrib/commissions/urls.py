@@ -18,5 +18,6 @@ urlpatterns = [
     path("offres/", views.offres, name="offres"),
     path("offres/<int:pk>/", views.offre, name="offre"),
     path("offres/<int:pk>/suivante/", views.offre_suivante, name="offre_suivante"),
+    path("offres/<int:pk>/courrier.pdf", views.offre_courrier, name="offre_courrier"),
     path("offres/<int:pk>/bail/", views.bail, name="bail"),
 ]

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attrib.commissions import parametres, permissions, proces_verbal, selectors, services
+from attrib.commissions import courrier, parametres, permissions, proces_verbal, selectors, services
 from attrib.commissions.enums import DECISIONS_POSITIVES, StatutOffre, StatutSeance, Voix
 from attrib.commissions.forms import (
     BailForm,
@@ -431,6 +431,13 @@ def offres(request: HttpRequest) -> HttpResponse:
 
 def _offre(request: HttpRequest, pk: int) -> Offre:
     return selectors.offre_visible(request.user, pk)
+
+
+def offre_courrier(request: HttpRequest, pk: int) -> HttpResponse:
+    """The offer letter to the household (PDF), for the bailleur's staff who send it."""
+    o = _offre(request, pk)
+    exiger(permissions.gere_bailleur(request.user, o.logement.residence.bailleur_id))
+    return reponse_fichier(courrier.pdf(o), courrier.nom_fichier(o), "application/pdf")
 
 
 @require_http_methods(["GET", "POST"])

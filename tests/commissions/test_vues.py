@@ -22,6 +22,8 @@ from attrib.commissions.services import (
     decision_enregistrer,
     examen_inscrire,
     offre_emettre,
+    offre_repondre,
+    offre_suivante,
     seance_creer,
 )
 from attrib.demandes.enums import StatutDemande
@@ -249,3 +251,36 @@ def test_la_commande_de_nuit_constate_les_offres_sans_reponse(caleol: Caleol) ->
     )
     offre.refresh_from_db()
     assert offre.statut == StatutOffre.EXPIREE
+
+
+def test_le_courrier_de_proposition_dit_le_logement_le_rang_et_l_echeance(caleol: Caleol) -> None:
+    """The bailleur prints the offer letter: addressed to the applicant, the dwelling, its rent, the decision and
+    its rank, the deadline (10 days, R441-10) and what no answer means; other organisations cannot print it."""
+    from attrib.commissions import courrier
+
+    examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
+    for rang, examen in enumerate(examens, start=1):
+        decision_enregistrer(examen=examen, type_decision="attribution_classement", rang=rang, votes=caleol.pour)
+    premiere = offre_emettre(logement=caleol.logement, envoyee_le=caleol.seance.date)
+    offre_repondre(
+        offre=premiere, accepte=False, repondue_le=caleol.seance.date, motif_refus="loyer", logement_adapte=True
+    )
+    offre = offre_suivante(offre=premiere, envoyee_le=caleol.seance.date + timedelta(days=1))
+
+    html = render_to_string(courrier.GABARIT, courrier.contexte(offre))
+    demandeur = offre.demande.demandeur
+    assert f"{demandeur.prenoms} {demandeur.nom}" in html
+    assert "Attribution par classement (R441-3 b)</strong>, au rang 2" in html
+    assert "T3, 65" in html and ("412,50 €" in html or "412.50 €" in html)
+    assert f"au plus tard le {offre.date_limite:%d/%m/%Y}" in html
+    assert "Vous disposez de 10 jours" in html and "la proposition est considérée comme refusée" in html
+    assert "R441-10 CCH" in html
+
+    client = Client()
+    client.force_login(caleol.gestionnaire)
+    reponse = client.get(reverse("commissions:offre_courrier", args=[offre.pk]))
+    assert reponse["Content-Type"] == "application/pdf" and reponse.content.startswith(b"%PDF")
+    assert f"proposition-logement-OUEST-001-{offre.demande.numero_unique}.pdf" in reponse["Content-Disposition"]
+    autre = Client()
+    autre.force_login(membre(caleol.etat, username="prefecture"))
+    assert autre.get(reverse("commissions:offre_courrier", args=[offre.pk])).status_code == 404

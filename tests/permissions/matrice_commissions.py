@@ -51,6 +51,7 @@ LIGNES: list[Route] = [
     # The offer is accepted: no answer form any more, for anyone.
     R("commissions:offre", set(), methode="post", args=("caleol_offre",), donnees={}),
     R("commissions:offre_suivante", BAILLEUR, methode="post", args=("caleol_offre",), donnees={}),
+    R("commissions:offre_courrier", BAILLEUR, args=("caleol_offre",)),
     R("commissions:bail", BAILLEUR, args=("caleol_offre",)),
     R("commissions:bail", BAILLEUR, methode="post", args=("caleol_offre",), donnees={}),
 ]
