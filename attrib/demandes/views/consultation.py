@@ -1,0 +1,291 @@
+"""Reading the demand file: the list with its filters, a demand's page and history, the attestation, exports."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+
+from attrib.cotation.selectors import cotation_affichee
+from attrib.demandes import enums, importexport, regles, selectors
+from attrib.demandes.attestation import attestation_pdf
+from attrib.demandes.forms import (
+    RESSOURCES_PERSONNE,
+    RechercheForm,
+    resume_erreurs,
+)
+from attrib.demandes.models import Demande, DoublonPotentiel, Personne, PrioriteLegale
+from attrib.demandes.moteur import situation_plafonds
+from attrib.demandes.views.commun import PAR_PAGE, _anciennete, _communes_filtre, _demande_visible
+from attrib.organisations import permissions
+from attrib.territoires.models import Commune
+
+
+def _liste_filtree(request: HttpRequest) -> tuple[RechercheForm, QuerySet[Demande]]:
+    """The search form of the list and the demands it selects (the same for the exports)."""
+    form = RechercheForm(request.GET or None, communes=_communes_filtre(request.user))
+    try:
+        qs = selectors.demandes_liste(user=request.user, recherche=form.recherche(), filtres=form.filtres())
+    except ValidationError as exc:
+        for champ, messages_champ in exc.message_dict.items():
+            form.add_error(champ if champ in form.fields else None, messages_champ)
+        qs = Demande.objects.none()
+    return form, qs
+
+
+def liste(request: HttpRequest) -> HttpResponse:
+    form, qs = _liste_filtree(request)
+    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
+    jour = timezone.localdate()
+    limite = _limite_echeance(jour)
+    lignes = [
+        {
+            "demande": d,
+            "demandeur": f"{d.demandeur_prenoms or ''} {d.demandeur_nom or ''}".strip() or "—",
+            "composition": f"{d.nb_personnes} personne{'s' if d.nb_personnes > 1 else ''}",
+            "anciennete": _anciennete(d.date_depot_initiale, jour),
+            "echeance_proche": d.statut == enums.StatutDemande.ACTIVE and d.date_echeance <= limite,
+        }
+        for d in page.object_list
+    ]
+    return render(
+        request,
+        "demandes/liste.html",
+        {
+            "form": form,
+            "page": page,
+            "lignes": lignes,
+            "erreurs": resume_erreurs([form]),
+            "filtres_actifs": bool(form.filtres() or form.recherche()),
+        },
+    )
+
+
+def _limite_echeance(jour: date) -> date:
+    """Last day of validity that makes a demand "due within the renewal notice period"."""
+    return regles.ajouter_mois(jour, regles.parametre("preavis_renouvellement", jour))
+
+
+# --- Detail ---------------------------------------------------------------------------------
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    demande = selectors.demande_detail(user=user, pk=pk)
+    situations = selectors.situations_visibles(demande, user)
+    voit_sensible = permissions.peut_voir_situations_sensibles(user)
+    personnes = sorted(demande.personnes.all(), key=lambda p: (_ORDRE_ROLES[p.role], p.pk))
+    doublons = list(
+        DoublonPotentiel.objects.filter(Q(demande_a=demande) | Q(demande_b=demande))
+        .select_related("demande_a", "demande_b", "decide_par")
+        .order_by("statut", "-score")
+    )
+    autres = {d.demande_a_id for d in doublons} | {d.demande_b_id for d in doublons}
+    visibles = (
+        set(Demande.objects.visible_to(user).filter(pk__in=autres).values_list("pk", flat=True)) if autres else set()
+    )
+    active = demande.statut == enums.StatutDemande.ACTIVE
+    peut_modifier = active and permissions.peut_modifier_demande(user, demande)
+    return render(
+        request,
+        "demandes/detail.html",
+        {
+            "demande": demande,
+            "personnes": [_personne_affichee(p, voit_sensible) for p in personnes],
+            "communes": [c.commune for c in sorted(demande.communes_souhaitees.all(), key=lambda c: c.rang)],
+            "situations": situations,
+            "pieces": situations.pieces,
+            "doublons": [
+                {
+                    "doublon": d,
+                    "autre": d.demande_b if d.demande_a_id == demande.pk else d.demande_a,
+                    "autre_visible": (d.demande_b_id if d.demande_a_id == demande.pk else d.demande_a_id) in visibles,
+                }
+                for d in doublons
+            ],
+            "historique": historique_lisible(selectors.historique(demande, user=user), voit_sensible=voit_sensible),
+            "plafonds": situation_plafonds(demande, timezone.localdate()),
+            "cotation": cotation_affichee(demande, user),
+            "voit_sensible": voit_sensible,
+            "anciennete": _anciennete(demande.date_depot_initiale, timezone.localdate()),
+            "peut_modifier": peut_modifier,
+            "peut_renouveler": peut_modifier,
+            "peut_radier": active and permissions.peut_radier_demande(user, demande),
+            "peut_deposer": active and (peut_modifier or permissions.peut_valider_pieces(user)),
+            "peut_valider": active and permissions.peut_valider_pieces(user),
+            "peut_doublons": permissions.peut_traiter_doublons(user),
+            "ressources": [
+                (p, sum((getattr(p, f) for f in Personne.RESSOURCES), Decimal("0")), p.pension_alimentaire_versee)
+                for p in personnes
+                if any(getattr(p, f) for f in RESSOURCES_PERSONNE)
+            ],
+        },
+    )
+
+
+_ORDRE_ROLES = {
+    enums.RolePersonne.DEMANDEUR: 0,
+    enums.RolePersonne.CODEMANDEUR: 1,
+    enums.RolePersonne.PERSONNE_A_LOGER: 2,
+}
+
+
+def _personne_affichee(p: Personne, voit_sensible: bool) -> dict[str, Any]:
+    if p.role == enums.RolePersonne.PERSONNE_A_LOGER:
+        role = "Enfant à naître" if p.enfant_a_naitre else (p.get_lien_display() or "Autre personne à loger")
+    else:
+        role = p.get_role_display()
+    return {"p": p, "role": role, "handicap": p.handicap and voit_sensible}
+
+
+# --- History in plain French -----------------------------------------------------------------
+
+_LIBELLES_LISTES = {
+    "communes": "Communes souhaitées",
+    "motifs_secondaires": "Autres motifs",
+    "priorites": "Situations prioritaires déclarées",
+    "personnes": "Personnes à loger",
+}
+
+
+def _valeur_demande(champ: str, valeur: Any) -> str:
+    if valeur is None or valeur == "":
+        return "—"
+    try:
+        field = Demande._meta.get_field(champ)
+    except FieldDoesNotExist:  # a field removed since the event was written is shown raw
+        return str(valeur)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(valeur, valeur))  # type: ignore[union-attr]
+    if isinstance(valeur, bool):
+        return "Oui" if valeur else "Non"
+    if field.get_internal_type() == "DateField":
+        try:
+            return date_format(date.fromisoformat(str(valeur)), "d/m/Y")
+        except ValueError:
+            return str(valeur)
+    if field.get_internal_type() == "ForeignKey":
+        return str(valeur)
+    return str(valeur).replace(".", ",") if field.get_internal_type() == "DecimalField" else str(valeur)
+
+
+def _libelle_champ(champ: str) -> str:
+    if champ in _LIBELLES_LISTES:
+        return _LIBELLES_LISTES[champ]
+    try:
+        return capfirst(str(Demande._meta.get_field(champ).verbose_name))
+    except FieldDoesNotExist:
+        return champ
+
+
+def _personne_lisible(texte: str) -> str:
+    role, _, reste = str(texte).partition(":")
+    nom, _, naissance = reste.rpartition(" ")
+    try:
+        naissance = date_format(date.fromisoformat(naissance), "d/m/Y")
+    except ValueError:
+        nom, naissance = reste, ""
+    libelle = dict(enums.RolePersonne.choices).get(role, role)
+    return f"{libelle} : {nom}" + (f" (née ou né le {naissance})" if naissance else "")
+
+
+def historique_lisible(evenements: Iterable[Any], *, voit_sensible: bool) -> list[dict[str, Any]]:
+    """Events with their field changes turned into ``(libellé, avant, après)`` in plain French.
+
+    Without the right to see sensitive situations, every change that involves a sensitive motive
+    or priority is left out (the selector already drops the events flagged sensitive)."""
+    evenements = list(evenements)
+    codes_communes: set[str] = set()
+    codes_priorites: set[str] = set()
+    for e in evenements:
+        for champ, change in (e.details or {}).get("changements", {}).items():
+            valeurs = [*(change.get("avant") or []), *(change.get("apres") or [])] if champ in _LIBELLES_LISTES else []
+            if champ == "communes":
+                codes_communes.update(map(str, valeurs))
+            elif champ == "priorites":
+                codes_priorites.update(map(str, valeurs))
+    communes = dict(Commune.objects.filter(code_insee__in=codes_communes).values_list("code_insee", "nom"))
+    priorites = {p.code: p for p in PrioriteLegale.objects.filter(code__in=codes_priorites)} if codes_priorites else {}
+    sensibles = {c for c, p in priorites.items() if p.sensible}
+
+    def liste(champ: str, valeurs: Sequence[Any] | None) -> list[str]:
+        valeurs = list(valeurs or [])
+        if champ == "communes":
+            return [communes.get(str(v), str(v)) for v in valeurs]
+        if champ == "priorites":
+            return [
+                str(priorites[v]) if v in priorites else str(v) for v in valeurs if voit_sensible or v not in sensibles
+            ]
+        if champ == "motifs_secondaires":
+            return [
+                str(dict(enums.Motif.choices).get(v, v))
+                for v in valeurs
+                if voit_sensible or v not in enums.MOTIFS_SENSIBLES
+            ]
+        return [_personne_lisible(v) for v in valeurs]
+
+    resultat = []
+    for e in evenements:
+        lignes = []
+        for champ, change in (e.details or {}).get("changements", {}).items():
+            avant, apres = change.get("avant"), change.get("apres")
+            if champ in _LIBELLES_LISTES:
+                a, b = liste(champ, avant), liste(champ, apres)
+                if a == b:
+                    continue
+                lignes.append((_libelle_champ(champ), ", ".join(a) or "—", ", ".join(b) or "—"))
+                continue
+            if not voit_sensible and champ == "motif_principal" and {avant, apres} & set(enums.MOTIFS_SENSIBLES):
+                continue
+            lignes.append((_libelle_champ(champ), _valeur_demande(champ, avant), _valeur_demande(champ, apres)))
+        resultat.append({"evenement": e, "changements": lignes})
+    return resultat
+
+
+# --- Attestation ----------------------------------------------------------------------------
+
+
+def attestation(request: HttpRequest, pk: int) -> HttpResponse:
+    demande = _demande_visible(request, pk)
+    response = HttpResponse(attestation_pdf(demande), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="attestation-{demande.numero_unique}.pdf"'
+    return response
+
+
+# --- Registration wizard --------------------------------------------------------------------
+
+
+def _nom_export(extension: str) -> str:
+    return f"demandes-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The demands of the list (same search and filters) in the interchange format, streamed."""
+    _, qs = _liste_filtree(request)
+    response = StreamingHttpResponse(
+        importexport.iterer_demandes_csv(demandes=qs, user=request.user), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_nom_export("csv")}"'
+    return response
+
+
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    _, qs = _liste_filtree(request)
+    flux = io.BytesIO()
+    importexport.exporter_demandes_xlsx(demandes=qs, flux=flux, user=request.user)
+    response = HttpResponse(
+        flux.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_nom_export("xlsx")}"'
+    return response
