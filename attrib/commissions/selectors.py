@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from attrib.commissions import parametres
 from attrib.commissions.deliberation import Decompte, EtatQuorum, VoteCompte, decompter, etat_quorum
-from attrib.commissions.enums import ModePresence, QualiteMembre, StatutOffre, Voix
+from attrib.commissions.enums import ModePresence, QualiteMembre, StatutOffre, StatutSeance, Voix
 from attrib.commissions.models import Commission, Decision, Examen, MembreCommission, Offre, Presence, Seance, Vote
 from attrib.common.models import Evenement
 from attrib.demandes.models import Demande
@@ -273,6 +273,25 @@ def offres_filtrees(user: Any, statut: str = "") -> QuerySet[Offre]:
     if statut in StatutOffre.values:
         offres = offres.filter(statut=statut)
     return offres
+
+
+@dataclass(frozen=True)
+class ASuivre:
+    """What waits for the user in the CALEOL (home page): offers waiting for the household's answer, and the
+    sessions planned from today."""
+
+    offres_en_attente: int
+    seances_prevues: int
+
+
+def a_suivre(user: Any) -> ASuivre:
+    seances = Seance.objects.filter(
+        commission__in=commissions_visibles(user), statut=StatutSeance.PREVUE, date__gte=aujourd_hui()
+    )
+    return ASuivre(
+        offres_en_attente=offres_visibles(user).filter(statut=StatutOffre.EN_ATTENTE).count(),
+        seances_prevues=seances.count(),
+    )
 
 
 def offre_suivante_possible(offre: Offre) -> bool:

@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from attrib.commissions import permissions as commissions_permissions
+from attrib.commissions import selectors as commissions_selectors
 from attrib.demandes import enums, selectors
 from attrib.demandes.models import Demande, PieceJustificative
 from attrib.organisations import permissions
@@ -34,4 +36,6 @@ def accueil(request: HttpRequest) -> HttpResponse:
             pieces = pieces.filter(sensible=False)
         contexte["nb_pieces"] = pieces.count()
         contexte["pieces"] = list(pieces.order_by("fournie_le", "pk")[:10])
+    if commissions_permissions.peut_acceder(user):
+        contexte["caleol"] = commissions_selectors.a_suivre(user)
     return render(request, "common/accueil.html", contexte)

@@ -284,3 +284,20 @@ def test_le_courrier_de_proposition_dit_le_logement_le_rang_et_l_echeance(caleol
     autre = Client()
     autre.force_login(membre(caleol.etat, username="prefecture"))
     assert autre.get(reverse("commissions:offre_courrier", args=[offre.pk])).status_code == 404
+
+
+def test_l_accueil_du_bailleur_montre_les_offres_en_attente_et_les_seances_prevues(caleol: Caleol) -> None:
+    """The bailleur's home page counts the offers waiting for an answer and the sessions planned from today; a
+    guichet without access to the CALEOL does not get the section."""
+    examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
+    decision_enregistrer(examen=examens[0], type_decision="attribution", votes=caleol.pour)
+    offre_emettre(logement=caleol.logement, envoyee_le=caleol.seance.date)
+    seance_creer(commission=caleol.commission, date_seance=timezone.localdate() + timedelta(days=14))
+    client = Client()
+    client.force_login(caleol.gestionnaire)
+    page = client.get(reverse("accueil")).content.decode()
+    assert '<p class="fr-tile__detail attrib-chiffre" id="nb-offres-en-attente">1</p>' in page
+    assert '<p class="fr-tile__detail attrib-chiffre" id="nb-seances-prevues">1</p>' in page
+    guichet = Client()
+    guichet.force_login(membre(caleol.desk, username="agent.guichet"))
+    assert "nb-offres-en-attente" not in guichet.get(reverse("accueil")).content.decode()
