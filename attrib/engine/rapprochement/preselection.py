@@ -183,7 +183,7 @@ class IndexDemandes:
             .unique(subset=["commune", "typologie"], keep="first", maintain_order=True)
         )
         debuts = cles.get_column("_debut").to_list()
-        fins = [*debuts[1:], souhaits.height]
+        fins = [*debuts[1:], souhaits.height] if debuts else []  # no wish at all: no partition
         partitions = {
             (str(c), int(t)): (int(a), int(b))
             for c, t, a, b in zip(cles.get_column("commune"), cles.get_column("typologie"), debuts, fins, strict=True)

@@ -147,6 +147,17 @@ def test_logement_sans_demande() -> None:
     assert sel.explication()[0] == "0 demande souhaite la commune 11262 en T2 ; 0 est éligible."
 
 
+def test_territoire_sans_aucune_demande() -> None:
+    """An EPCI whose file holds no active demand yet (a new territory of a regional deployment): the index is
+    empty and every dwelling's shortlist says so, instead of failing."""
+    vide = IndexDemandes.construire(
+        pl.DataFrame(schema=SCHEMA), annee_plafonds=ANNEE, date_reference=JOUR, seuil_q1=SEUIL_Q1
+    )
+    sel = vide.preselection(logement(commune=NARBONNE))
+    assert len(vide) == 0 and sel.candidats == () and sel.nb_souhaitant == 0
+    assert sel.explication()[0] == "0 demande souhaite la commune 11262 en T2 ; 0 est éligible."
+
+
 def test_erreurs_localisees() -> None:
     with pytest.raises(EntreeInvalide, match="Ligne 2 : demande : identifiant en double"):
         index([ligne("A", 1, [NARBONNE]), ligne("A", 2, [NARBONNE])])
