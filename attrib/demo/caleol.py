@@ -56,6 +56,7 @@ from attrib.flux.models import LogementLibere
 from attrib.flux.services import logement_declarer_libere, orientation_candidats_proposer
 from attrib.organisations.models import Organisation, TypeOrganisation, User
 from attrib.patrimoine.models import Logement
+from attrib.pilotage.quartile import premier_quartile
 
 MENTION = "Données de démonstration (fictives)"
 GRILLE_DEMO = settings.BASE_DIR / "data" / "grilles" / "socle.yaml"
@@ -221,9 +222,10 @@ class Vivier:
                 for c in ("besoin_fauteuil", "besoin_logement_adapte", "besoin_rdc_ou_ascenseur")
             ),
         )
-        # First quartile of the demands' yearly income per consumption unit (as the cotation's simulation
-        # does): the shortlist's Q1 signal only, the demo's choice of candidates does not read it.
-        seuil = float(prepare.select(pl.col("revenu_annuel_par_uc").quantile(0.25)).item() or 0.0)
+        # First quartile of the demands' yearly income per consumption unit, by the arrêté's rank rule (the
+        # pilotage's): the shortlist's Q1 signal only, the demo's choice of candidates does not read it.
+        revenus = prepare.get_column("revenu_annuel_par_uc").drop_nulls().to_list()
+        seuil = premier_quartile(revenus) or 0.0
         index = {
             a: IndexDemandes.construire(cadre, annee_plafonds=a, date_reference=jour, seuil_q1=seuil) for a in annees
         }
