@@ -48,3 +48,51 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_json_safe(v) for v in value]
     return str(value)
+
+
+def export_journaliser(
+    *,
+    objet: models.Model | type[models.Model],
+    export: str,
+    format_fichier: str,
+    lignes: int,
+    auteur: Any | None,
+    perimetre: str,
+    organisation: Any | None = None,
+    donnees_personnelles: bool = False,
+    details: dict[str, Any] | None = None,
+) -> Evenement:
+    """Journal an export: who (``auteur``, ``organisation``), when (the entry's date), what (``export``, a
+    French title such as « demandes (format d'échange) »), on which perimeter (``perimetre``, in words, and
+    ``details``: the filters) and how many rows. ``objet``: the object exported (a campaign, a bailleur…) or,
+    for a list, its model, journalled on the model's content type. Without ``organisation``, the author's
+    first organisation."""
+    if isinstance(objet, type):
+        objet = ContentType.objects.get_for_model(objet)
+    if organisation is None and getattr(auteur, "is_authenticated", False):
+        from attrib.organisations.permissions import memberships
+
+        organisation = next((m.organisation for m in memberships(auteur)), None)
+    personnelles = " (données personnelles)" if donnees_personnelles else ""
+    return evenement_enregistrer(
+        objet=objet,
+        action="export",
+        resume=f"Export {export}{personnelles} en {format_fichier.upper()} : {lignes} ligne(s) ; "
+        f"périmètre : {perimetre}.",
+        auteur=auteur,
+        organisation=organisation,
+        details={
+            "export": export,
+            "format": format_fichier,
+            "lignes": lignes,
+            "perimetre": perimetre,
+            "donnees_personnelles": donnees_personnelles,
+            **{cle: _json_details(valeur) for cle, valeur in (details or {}).items()},
+        },
+    )
+
+
+def _json_details(valeur: Any) -> Any:
+    if isinstance(valeur, dict):
+        return {str(k): _json_details(v) for k, v in valeur.items()}
+    return _json_safe(valeur)

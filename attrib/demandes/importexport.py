@@ -15,7 +15,6 @@ are the choices of ``attrib.demandes.enums``.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,9 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from attrib.common import tableurs
 from attrib.demandes import enums
+from attrib.engine.formats.cellules import neutraliser
 from attrib.engine.formats.demandes_csv import (
     COLONNES,
     COLONNES_OBLIGATOIRES,
@@ -91,6 +92,7 @@ __all__ = [
     "departement_de_commune",
     "documentation_codes",
     "documentation_colonnes",
+    "effectifs_demandes",
     "exporter_demandes_csv",
     "exporter_demandes_xlsx",
     "formater",
@@ -141,11 +143,9 @@ class RapportImport:
 
     def ecrire_csv(self, flux: Any) -> None:
         """The errors as CSV (``ligne;colonne;message``, UTF-8 BOM first), for the user to fix the file."""
-        flux.write("\ufeff")
-        sortie = csv.writer(flux, delimiter=SEPARATEUR)
-        sortie.writerow(["ligne", "colonne", "message"])
-        for e in self.erreurs:
-            sortie.writerow([e.ligne or "", e.colonne or "", e.message])
+        tableurs.ecrire_csv(
+            flux, ["ligne", "colonne", "message"], ([e.ligne, e.colonne, e.message] for e in self.erreurs)
+        )
 
 
 def _refus_import(guichet: Organisation, auteur: Any) -> str | None:
@@ -297,7 +297,7 @@ class _Import:
             if c.lecture_seule or c.cible == Cible.IDENTIFICATION:
                 continue
             try:
-                relue = convertir(c, formater(c, actuelles[nom]))
+                relue = convertir(c, neutraliser(formater(c, actuelles[nom])))
             except ValeurInvalide:
                 return False
             if not _egal(c, ligne.valeurs[nom], relue):
@@ -518,37 +518,75 @@ def valeurs_demandes(demandes: QuerySet[Demande], *, taille_bloc: int = 2000) ->
     return _valeurs(demandes, voir_sensibles=True, priorites_sensibles=frozenset(), taille_bloc=taille_bloc)
 
 
+def _refus_export(user: Any) -> None:
+    """A user whose role does not allow exporting personal data gets the French refusal (403)."""
+    from django.core.exceptions import PermissionDenied
+
+    from attrib.organisations.permissions import REFUS_DONNEES_PERSONNELLES, peut_exporter_donnees_personnelles
+
+    if user is not None and not peut_exporter_donnees_personnelles(user):
+        raise PermissionDenied(REFUS_DONNEES_PERSONNELLES)
+
+
+def _visibles(demandes: QuerySet[Demande], user: Any) -> QuerySet[Demande]:
+    from attrib.organisations.permissions import filtre_demandes_visibles
+
+    return demandes if user is None else demandes.filter(filtre_demandes_visibles(user))
+
+
 def _lignes_export(demandes: QuerySet[Demande], user: Any) -> Iterator[dict[str, Any]]:
     """Rows of the demands ``user`` may see (all of them when ``user`` is None).
 
     Sensitive situations are masked unless ``user`` may see them (never for ``user=None``).
     """
     from attrib.demandes.models import PrioriteLegale
-    from attrib.organisations.permissions import filtre_demandes_visibles, peut_voir_situations_sensibles
+    from attrib.organisations.permissions import peut_voir_situations_sensibles
 
-    if user is not None:
-        demandes = demandes.filter(filtre_demandes_visibles(user))
     voir = user is not None and peut_voir_situations_sensibles(user)
     sensibles = frozenset(PrioriteLegale.objects.filter(sensible=True).values_list("code", flat=True))
-    return _valeurs(demandes, voir_sensibles=voir, priorites_sensibles=sensibles)
+    return _valeurs(_visibles(demandes, user), voir_sensibles=voir, priorites_sensibles=sensibles)
 
 
-class _Echo:
-    def write(self, valeur: str) -> str:
-        return valeur
+def _journaliser(*, user: Any, format_fichier: str, lignes: int, perimetre: str, filtres: dict[str, Any]) -> None:
+    from attrib.common.services import export_journaliser
+    from attrib.demandes.models import Demande
+
+    export_journaliser(
+        objet=Demande,
+        export="des demandes (format d'échange)",
+        format_fichier=format_fichier,
+        lignes=lignes,
+        auteur=user,
+        perimetre=perimetre or ("demandes visibles de l'agent" if user is not None else "toutes les demandes"),
+        donnees_personnelles=True,
+        details={"filtres": filtres} if filtres else None,
+    )
 
 
-def iterer_demandes_csv(*, demandes: QuerySet[Demande], user: Any) -> Iterator[str]:
-    """CSV text of the export, piece by piece (for ``StreamingHttpResponse``): BOM and header first."""
-    sortie = csv.writer(_Echo(), delimiter=SEPARATEUR)
-    yield "\ufeff" + sortie.writerow([c.nom for c in COLONNES])
-    for valeurs in _lignes_export(demandes, user):
-        yield sortie.writerow([formater(c, valeurs[c.nom]) for c in COLONNES])
+def iterer_demandes_csv(
+    *, demandes: QuerySet[Demande], user: Any, perimetre: str = "", filtres: dict[str, Any] | None = None
+) -> Iterator[str]:
+    """CSV text of the export, piece by piece (for ``StreamingHttpResponse``): BOM and header first.
+
+    The right to export is checked and the export journalled (with its row count) before the first piece.
+    """
+    _refus_export(user)
+    _journaliser(
+        user=user,
+        format_fichier="csv",
+        lignes=_visibles(demandes, user).count(),
+        perimetre=perimetre,
+        filtres=filtres or {},
+    )
+    lignes = ([formater(c, valeurs[c.nom]) for c in COLONNES] for valeurs in _lignes_export(demandes, user))
+    return tableurs.morceaux_csv([c.nom for c in COLONNES], lignes)
 
 
-def exporter_demandes_csv(*, demandes: QuerySet[Demande], flux: Any, user: Any) -> int:
+def exporter_demandes_csv(
+    *, demandes: QuerySet[Demande], flux: Any, user: Any, perimetre: str = "", filtres: dict[str, Any] | None = None
+) -> int:
     """Write the demands to ``flux`` (any object with ``write(str)``) in the import format; returns the row count."""
-    morceaux = iterer_demandes_csv(demandes=demandes, user=user)
+    morceaux = iterer_demandes_csv(demandes=demandes, user=user, perimetre=perimetre, filtres=filtres)
     flux.write(next(morceaux))
     n = 0
     for morceau in morceaux:
@@ -560,54 +598,78 @@ def exporter_demandes_csv(*, demandes: QuerySet[Demande], flux: Any, user: Any) 
 _LARGEURS = {T.DATE: 12, T.BOOLEEN: 8, T.DECIMAL: 11, T.ENTIER: 8, T.PERSONNES: 50, T.LISTE: 22}
 
 
-def exporter_demandes_xlsx(*, demandes: QuerySet[Demande], flux: IO[bytes], user: Any) -> int:
+def exporter_demandes_xlsx(
+    *,
+    demandes: QuerySet[Demande],
+    flux: IO[bytes],
+    user: Any,
+    perimetre: str = "",
+    filtres: dict[str, Any] | None = None,
+) -> int:
     """Write the demands as an Excel workbook to ``flux`` (binary); returns the row count.
 
     Same columns as the CSV; styled and frozen header row, column widths, dates as dates,
-    amounts as numbers. Written in openpyxl's streaming mode.
+    amounts as numbers. Written in streaming mode by the products' writer (``attrib.common.tableurs``).
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
-    classeur = Workbook(write_only=True)
-    feuille = classeur.create_sheet("Demandes")
-    feuille.freeze_panes = "A2"
-    for i, c in enumerate(COLONNES, start=1):
-        largeur = max(len(c.nom) + 2, _LARGEURS.get(c.type, 14))
-        feuille.column_dimensions[get_column_letter(i)].width = min(largeur, 60)
-    police, fond = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="000091")
+    _refus_export(user)
+    classeur = tableurs.Classeur(flux_continu=True)
+    feuille = classeur.feuille("Demandes")
+    feuille.figer("A2")
+    feuille.largeurs(min(max(len(c.nom) + 2, _LARGEURS.get(c.type, 14)), 60) for c in COLONNES)
     entete = []
     for c in COLONNES:
-        titre = WriteOnlyCell(feuille, value=c.nom)
-        titre.font, titre.fill, titre.alignment = police, fond, Alignment(vertical="center")
+        titre = feuille.cellule(
+            c.nom, police=Font(bold=True, color="FFFFFF"), fond=PatternFill("solid", fgColor="000091")
+        )
+        titre.alignment = Alignment(vertical="center")
         entete.append(titre)
-    feuille.append(entete)
+    feuille.ws.append(entete)
+    formats = [{T.DECIMAL: "#,##0.00"}.get(c.type) for c in COLONNES]
 
     def valeur_excel(c: Colonne, valeur: Any) -> Any:
-        if valeur is None:
-            return None
-        if c.type == T.DATE:
-            cell = WriteOnlyCell(feuille, value=valeur)
-            cell.number_format = "DD/MM/YYYY"
-            return cell
-        if c.type == T.DECIMAL:
-            cell = WriteOnlyCell(feuille, value=valeur)
-            cell.number_format = "#,##0.00"
-            return cell
-        if c.type == T.ENTIER:
+        if valeur is None or c.type in (T.DATE, T.DECIMAL, T.ENTIER):
             return valeur
-        texte = formater(c, valeur) if c.type != T.TEXTE else str(valeur)
-        if texte.startswith(PROTEGES):
-            cell = WriteOnlyCell(feuille, value=texte)
-            cell.data_type = "s"  # text, never a formula
-            return cell
-        return texte
+        return formater(c, valeur)
 
-    n = 0
     for valeurs in _lignes_export(demandes, user):
-        feuille.append([valeur_excel(c, valeurs[c.nom]) for c in COLONNES])
-        n += 1
-    classeur.save(flux)
-    return n
+        feuille.ajouter([valeur_excel(c, valeurs[c.nom]) for c in COLONNES], formats=formats)
+    _journaliser(user=user, format_fichier="xlsx", lignes=feuille.lignes, perimetre=perimetre, filtres=filtres or {})
+    classeur.enregistrer(flux)
+    return feuille.lignes
+
+
+# --------------------------------------------------------------------------------------------------
+# Counts (no personal data)
+# --------------------------------------------------------------------------------------------------
+
+ENTETE_EFFECTIFS = ("Commune souhaitée en premier", "Typologie minimale", "Statut", "Demandes")
+
+
+def effectifs_demandes(*, demandes: QuerySet[Demande], user: Any) -> list[list[Any]]:
+    """The number of visible demands by first wished commune, minimal typology and status (French labels):
+    what a role without the right to export personal data may take away."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    from attrib.demandes.models import CommuneSouhaitee
+
+    premiere = CommuneSouhaitee.objects.filter(demande=OuterRef("pk")).order_by("rang").values("commune__nom")[:1]
+    groupes = (
+        _visibles(demandes, user)
+        .order_by()
+        .annotate(commune_premiere=Subquery(premiere))
+        .values("commune_premiere", "typologie_min", "statut")
+        .annotate(nombre=Count("pk"))
+    )
+    statuts = dict(enums.StatutDemande.choices)
+    lignes = [
+        [
+            g["commune_premiere"] or "non renseignée",
+            f"T{g['typologie_min']}",
+            statuts.get(g["statut"], g["statut"]),
+            g["nombre"],
+        ]
+        for g in groupes
+    ]
+    return sorted(lignes, key=lambda ligne: (ligne[0], ligne[1], ligne[2]))

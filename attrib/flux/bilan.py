@@ -1,4 +1,4 @@
-"""The yearly report of a bailleur to a réservataire (bilan R441-5-1 CCH) as an Excel workbook (openpyxl)
+"""The yearly report of a bailleur to a réservataire (bilan R441-5-1 CCH) as an Excel workbook (the products' writer)
 and a PDF (WeasyPrint). Both come from :func:`attrib.flux.selectors.bilan`.
 
 PDF rendering never fetches a network resource: the only URLs WeasyPrint may open are the Marianne
@@ -7,7 +7,6 @@ font files shipped with django-dsfr.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from attrib.common.tableurs import Classeur
 from attrib.demandes.attestation import POLICES
 from attrib.flux.selectors import NON_DISPONIBLE, Bilan, Repartition
 
@@ -60,27 +60,19 @@ def _pourcent(part: Any) -> str:
 def bilan_excel(b: Bilan) -> bytes:
     """The report as an Excel workbook: « Synthèse » (agreements, due vs delivered, statuses, the priority
     indicator), « Proposés » and « Attribués » (by typology, commune, QPV, financing), « Logements »
-    (one line per dwelling)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    gras = Font(bold=True)
-    classeur = Workbook()
-    synthese = classeur.active
-    synthese.title = "Synthèse"
-
-    def titre(feuille: Any, texte: str) -> None:
-        feuille.append([texte])
-        feuille.cell(row=feuille.max_row, column=1).font = gras
-
-    titre(synthese, f"Bilan annuel {b.annee} de la gestion en flux — {b.bailleur} à {b.reservataire} ({b.article})")
-    synthese.append([f"À adresser avant le {b.date_limite:%d/%m/%Y}. Édité le {b.edite_le:%d/%m/%Y}."])
-    synthese.append([])
-    titre(synthese, "Conventions")
-    synthese.append(["Contingent", "Part du flux", "Début", "Fin", "Dû (logements)", "Orientés (décomptés)", "Écart"])
+    (one line per dwelling). Written by the products' writer (``attrib.common.tableurs``)."""
+    classeur = Classeur()
+    synthese = classeur.feuille("Synthèse")
+    synthese.ajouter(
+        [f"Bilan annuel {b.annee} de la gestion en flux — {b.bailleur} à {b.reservataire} ({b.article})"], gras=True
+    )
+    synthese.ajouter([f"À adresser avant le {b.date_limite:%d/%m/%Y}. Édité le {b.edite_le:%d/%m/%Y}."])
+    synthese.ajouter([])
+    synthese.ajouter(["Conventions"], gras=True)
+    synthese.ajouter(["Contingent", "Part du flux", "Début", "Fin", "Dû (logements)", "Orientés (décomptés)", "Écart"])
     for c, ligne in b.du_livre:
         part = f"{c.part} %" if c.part is not None else f"{c.nombre_logements} logements par an"
-        synthese.append(
+        synthese.ajouter(
             [
                 c.libelle_affiche,
                 part,
@@ -91,80 +83,76 @@ def bilan_excel(b: Bilan) -> bytes:
                 round(ligne.ecart_float, 2),
             ]
         )
-        for col in (3, 4):
-            synthese.cell(row=synthese.max_row, column=col).number_format = "DD/MM/YYYY"
-    synthese.append([])
-    titre(synthese, "Logements proposés (orientés vers le réservataire)")
-    synthese.append(["Total", b.nb_proposes])
+    synthese.ajouter([])
+    synthese.ajouter(["Logements proposés (orientés vers le réservataire)"], gras=True)
+    synthese.ajouter(["Total", b.nb_proposes])
     for libelle, n in b.statuts:
-        synthese.append([libelle, n])
-    synthese.append(["dont revenus au bailleur sans être décomptés de la part", b.echues_non_decomptees])
-    synthese.append(["dont orientés par dérogation du bailleur", b.derogations_vers])
-    synthese.append([])
-    titre(synthese, "Attributions et situation prioritaire des ménages logés")
+        synthese.ajouter([libelle, n])
+    synthese.ajouter(["dont revenus au bailleur sans être décomptés de la part", b.echues_non_decomptees])
+    synthese.ajouter(["dont orientés par dérogation du bailleur", b.derogations_vers])
+    synthese.ajouter([])
+    synthese.ajouter(["Attributions et situation prioritaire des ménages logés"], gras=True)
     if b.nb_attribues:
         for libelle, n in b.menages:
-            synthese.append([libelle, n])
+            synthese.ajouter([libelle, n])
     else:
-        synthese.append([MENTION_ATTRIBUTIONS])
+        synthese.ajouter([MENTION_ATTRIBUTIONS])
     indicateur = b.indicateur
-    synthese.append(
+    synthese.ajouter(
         [
             f"Part des attributions aux publics prioritaires (objectif : au moins {_pourcent(indicateur.objectif)}, "
             f"{indicateur.article})",
             indicateur.message if indicateur.disponible else NON_DISPONIBLE,
         ]
     )
-    synthese.column_dimensions["A"].width = 70
-    for colonne in "BCDEFG":
-        synthese.column_dimensions[colonne].width = 18
+    synthese.largeurs([70, 18, 18, 18, 18, 18, 18])
 
     def repartitions(nom: str, tableaux: list[Repartition], vide: str) -> None:
-        feuille = classeur.create_sheet(nom)
+        feuille = classeur.feuille(nom)
         if not any(t.total for t in tableaux):
-            feuille.append([vide])
+            feuille.ajouter([vide])
         for t in tableaux:
             if not t.total:
                 continue
-            titre(feuille, t.titre)
+            feuille.ajouter([t.titre], gras=True)
             for libelle, n in t.lignes:
-                feuille.append([libelle, n])
-            feuille.append(["Total", t.total])
-            feuille.append([])
-        feuille.column_dimensions["A"].width = 40
+                feuille.ajouter([libelle, n])
+            feuille.ajouter(["Total", t.total])
+            feuille.ajouter([])
+        feuille.largeurs([40])
 
     repartitions("Proposés", b.proposes, "Aucun logement proposé au réservataire cette année.")
     repartitions("Attribués", b.attribues, MENTION_ATTRIBUTIONS)
 
-    logements = classeur.create_sheet("Logements")
-    entetes = [
-        "Identifiant",
-        "Commune",
-        "Adresse",
-        "Typologie",
-        "QPV",
-        "Financement",
-        "Date de libération",
-        "Contingent",
-        "Règle",
-        "Motif de dérogation",
-        "Date limite de proposition",
-        "Statut",
-        "Décompté de la part",
-        "Raison de l'orientation",
-    ]
-    logements.append(entetes)
-    for cellule in logements[1]:
-        cellule.font = gras
+    logements = classeur.feuille("Logements")
+    logements.ajouter(
+        [
+            "Identifiant",
+            "Commune",
+            "Adresse",
+            "Typologie",
+            "QPV",
+            "Financement",
+            "Date de libération",
+            "Contingent",
+            "Règle",
+            "Motif de dérogation",
+            "Date limite de proposition",
+            "Statut",
+            "Décompté de la part",
+            "Raison de l'orientation",
+        ],
+        gras=True,
+    )
     for o in b.orientations:
         ll = o.logement_libere
-        logements.append(
+        logements.ajouter(
             [
                 ll.logement.identifiant,
                 ll.commune.nom,
                 ll.logement.residence.adresse,
                 f"T{ll.typologie}",
-                "oui" if ll.en_qpv else "non",
+                bool(ll.en_qpv),
                 ll.financement or "non renseigné",
                 ll.date_liberation,
                 o.libelle,
@@ -172,15 +160,10 @@ def bilan_excel(b: Bilan) -> bytes:
                 o.motif_force,
                 o.date_limite_proposition,
                 o.get_statut_display(),
-                "oui" if o.decompte else "non",
+                bool(o.decompte),
                 o.raison_fr,
             ]
         )
-        for col in (7, 11):
-            logements.cell(row=logements.max_row, column=col).number_format = "DD/MM/YYYY"
-    logements.freeze_panes = "B2"
-    for colonne, largeur in zip("ABCDEFGHIJKLMN", (30, 18, 30, 10, 6, 12, 14, 30, 20, 30, 14, 18, 10, 80), strict=True):
-        logements.column_dimensions[colonne].width = largeur
-    flux = io.BytesIO()
-    classeur.save(flux)
-    return flux.getvalue()
+    logements.figer("B2")
+    logements.largeurs((30, 18, 30, 10, 6, 12, 14, 30, 20, 30, 14, 18, 10, 80))
+    return classeur.octets()

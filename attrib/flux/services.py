@@ -26,9 +26,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from attrib.common import tableurs
 from attrib.common.services import evenement_enregistrer
 from attrib.engine import flux as moteur
 from attrib.engine.erreurs import EntreeInvalide
+from attrib.engine.formats.cellules import retirer_neutralisation
 from attrib.flux import permissions
 from attrib.flux.enums import Arbitrage, CategorieConvention, CritereMixite, NatureLiberation, StatutOrientation
 from attrib.flux.models import CENT, ConventionReservation, LogementLibere, Orientation, ReglageFlux
@@ -705,7 +707,7 @@ def orientations_constater_echeances(*, aujourd_hui: date | None = None) -> int:
 
 # --- import / export of the agreements --------------------------------------------------------------
 
-TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TYPE_XLSX = tableurs.TYPE_XLSX
 #: Columns of the interchange file (CSV « ; » or Excel), in order; the import finds them by their header.
 COLONNES_CONVENTIONS = (
     ("bailleur", "Bailleur"),
@@ -762,7 +764,8 @@ class RapportImportConventions:
 
 
 def _texte(valeur: Any) -> str:
-    return "" if valeur is None else str(valeur).strip()
+    """A cell as text, without the apostrophe the export puts before a text a spreadsheet would evaluate."""
+    return "" if valeur is None else retirer_neutralisation(str(valeur).strip())
 
 
 def _sans_accents(texte: str) -> str:
@@ -1069,60 +1072,48 @@ def _valeurs_export(c: ConventionReservation, excel: bool) -> list[Any]:
     return [
         c.bailleur.nom,
         c.reservataire.nom,
-        c.categorie,
+        c.get_categorie_display(),
         c.libelle,
         part,
         c.nombre_logements,
         " ; ".join(sorted(t.code_insee for t in c.territoire.all())),
         " ; ".join(c.mixite or []),
         c.delai_proposition_jours,
-        "oui" if c.echec_compte else "non",
-        c.debut if excel else f"{c.debut:%d/%m/%Y}",
-        (c.fin if excel else f"{c.fin:%d/%m/%Y}") if c.fin else None,
+        c.echec_compte,
+        c.debut,
+        c.fin,
     ]
 
 
 def conventions_exporter_csv(*, conventions: Iterable[ConventionReservation]) -> bytes:
-    """The agreements in the interchange format (CSV « ; », UTF-8 with BOM for spreadsheet software)."""
-    sortie = io.StringIO()
-    ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\r\n")
-    ecrivain.writerow([libelle for _, libelle in COLONNES_CONVENTIONS])
-    for c in conventions:
-        ecrivain.writerow(["" if v is None else v for v in _valeurs_export(c, excel=False)])
-    return ("\ufeff" + sortie.getvalue()).encode("utf-8")
+    """The agreements in the interchange format (CSV « ; », UTF-8 with BOM for spreadsheet software), through
+    the products' writer (``attrib.common.tableurs``): contingents as their French labels, which the import
+    reads back."""
+    return tableurs.csv_octets(
+        [libelle for _, libelle in COLONNES_CONVENTIONS], (_valeurs_export(c, excel=False) for c in conventions)
+    )
 
 
 def conventions_exporter_excel(*, conventions: Iterable[ConventionReservation]) -> bytes:
     """The agreements in the interchange format, as an Excel workbook (sheet « Conventions »)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = "Conventions"
-    feuille.append([libelle for _, libelle in COLONNES_CONVENTIONS])
-    for cellule in feuille[1]:
-        cellule.font = Font(bold=True)
+    classeur = tableurs.Classeur()
+    feuille = classeur.feuille("Conventions")
+    feuille.ajouter([libelle for _, libelle in COLONNES_CONVENTIONS], gras=True)
     for c in conventions:
-        feuille.append(_valeurs_export(c, excel=True))
-    for rangee in feuille.iter_rows(min_row=2):
-        for cellule in (rangee[10], rangee[11]):
-            cellule.number_format = "DD/MM/YYYY"
-    for colonne, largeur in zip("ABCDEFGHIJKL", (24, 32, 16, 30, 14, 14, 24, 20, 14, 12, 12, 12), strict=True):
-        feuille.column_dimensions[colonne].width = largeur
-    feuille.freeze_panes = "C2"
-    aide = classeur.create_sheet("Mode d'emploi")
+        feuille.ajouter(_valeurs_export(c, excel=True))
+    feuille.largeurs((24, 32, 16, 30, 14, 14, 24, 20, 14, 12, 12, 12))
+    feuille.figer("C2")
+    aide = classeur.feuille("Mode d'emploi")
     for texte in (
         "Une ligne par convention (un contingent d'un réservataire). Colonnes obligatoires : Réservataire, Contingent, Début.",
-        f"Contingent : {', '.join(f'{v} ({lib})' for v, lib in CategorieConvention.choices)}.",
+        f"Contingent : {', '.join(f'« {lib} »' for _, lib in CategorieConvention.choices)} "
+        f"(ou son code : {', '.join(str(v) for v, _ in CategorieConvention.choices)}).",
         "Part du flux en % (par exemple 25 ou 12,5) OU nombre de logements par an, pas les deux.",
         "Territoire : codes INSEE séparés par « ; » ; vide = tout le patrimoine du bailleur.",
         "Mixité : typologie ; qpv ; commune (facultatif). Délai vide : délai par défaut (30 jours).",
         "Délai dépassé décompté : oui (par défaut) ou non. Dates au format JJ/MM/AAAA ; fin vide = sans terme.",
         "Une ligne de même réservataire, contingent et début qu'une convention existante la met à jour.",
     ):
-        aide.append([texte])
-    aide.column_dimensions["A"].width = 120
-    flux = io.BytesIO()
-    classeur.save(flux)
-    return flux.getvalue()
+        aide.ajouter([texte])
+    aide.largeurs([120])
+    return classeur.octets()

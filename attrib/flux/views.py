@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from attrib.common import tableurs
+from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
 from attrib.demandes.forms import resume_erreurs
 from attrib.engine import flux as moteur
@@ -315,25 +317,44 @@ def conventions_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _conventions_exportees(request: HttpRequest) -> Any:
+def _conventions_exportees(request: HttpRequest) -> tuple[list[ConventionReservation], str]:
     exiger(permissions.peut_acceder(request.user))
     qs = selectors.conventions_visibles(request.user).order_by("bailleur__nom", "debut", "categorie")
     bailleur = request.GET.get("bailleur", "")
+    perimetre = "conventions visibles de l'agent"
     if bailleur.isdigit():
         qs = qs.filter(bailleur_id=int(bailleur))
-    return qs
+        perimetre += f", bailleur n° {bailleur}"
+    return list(qs.select_related("bailleur", "reservataire").prefetch_related("territoire")), perimetre
+
+
+def _journaliser_conventions(
+    request: HttpRequest, conventions: list[ConventionReservation], perimetre: str, format_fichier: str
+) -> None:
+    export_journaliser(
+        objet=ConventionReservation,
+        export="des conventions de réservation",
+        format_fichier=format_fichier,
+        lignes=len(conventions),
+        auteur=request.user,
+        perimetre=perimetre,
+    )
 
 
 @require_GET
 def conventions_export_csv(request: HttpRequest) -> HttpResponse:
-    contenu = services.conventions_exporter_csv(conventions=_conventions_exportees(request))
-    return reponse_fichier(contenu, "conventions-flux.csv", "text/csv; charset=utf-8")
+    conventions, perimetre = _conventions_exportees(request)
+    contenu = services.conventions_exporter_csv(conventions=conventions)
+    _journaliser_conventions(request, conventions, perimetre, "csv")
+    return reponse_fichier(contenu, "conventions-flux.csv", tableurs.TYPE_CSV)
 
 
 @require_GET
 def conventions_export_xlsx(request: HttpRequest) -> HttpResponse:
-    contenu = services.conventions_exporter_excel(conventions=_conventions_exportees(request))
-    return reponse_fichier(contenu, "conventions-flux.xlsx", services.TYPE_XLSX)
+    conventions, perimetre = _conventions_exportees(request)
+    contenu = services.conventions_exporter_excel(conventions=conventions)
+    _journaliser_conventions(request, conventions, perimetre, "xlsx")
+    return reponse_fichier(contenu, "conventions-flux.xlsx", tableurs.TYPE_XLSX)
 
 
 @require_POST
@@ -671,13 +692,28 @@ def bilan(request: HttpRequest, bailleur_pk: int, reservataire_pk: int, annee: i
     return render(request, "flux/bilan.html", {"bilan": b, "mention_attributions": exports_bilan.MENTION_ATTRIBUTIONS})
 
 
+def _journaliser_bilan(request: HttpRequest, b: selectors.Bilan, format_fichier: str) -> None:
+    export_journaliser(
+        objet=b.bailleur,
+        export=f"du bilan annuel {b.annee} de la gestion en flux",
+        format_fichier=format_fichier,
+        lignes=len(b.orientations),
+        auteur=request.user,
+        perimetre=f"{b.bailleur} à {b.reservataire}, année {b.annee}",
+    )
+
+
 @require_GET
 def bilan_pdf(request: HttpRequest, bailleur_pk: int, reservataire_pk: int, annee: int) -> HttpResponse:
     b = _bilan(request, bailleur_pk, reservataire_pk, annee)
-    return reponse_fichier(exports_bilan.bilan_pdf(b), exports_bilan.nom_fichier(b, "pdf"), "application/pdf")
+    contenu = exports_bilan.bilan_pdf(b)
+    _journaliser_bilan(request, b, "pdf")
+    return reponse_fichier(contenu, exports_bilan.nom_fichier(b, "pdf"), "application/pdf")
 
 
 @require_GET
 def bilan_xlsx(request: HttpRequest, bailleur_pk: int, reservataire_pk: int, annee: int) -> HttpResponse:
     b = _bilan(request, bailleur_pk, reservataire_pk, annee)
-    return reponse_fichier(exports_bilan.bilan_excel(b), exports_bilan.nom_fichier(b, "xlsx"), services.TYPE_XLSX)
+    contenu = exports_bilan.bilan_excel(b)
+    _journaliser_bilan(request, b, "xlsx")
+    return reponse_fichier(contenu, exports_bilan.nom_fichier(b, "xlsx"), tableurs.TYPE_XLSX)

@@ -104,3 +104,39 @@ def peut_traiter_doublons(user: Any) -> bool:
 
 def peut_administrer_referentiels(user: Any) -> bool:
     return bool(getattr(user, "is_staff", False))
+
+
+#: Organisations whose mission handles households by name: they register and update demands (desks),
+#: instruct them and present them to the CALEOL (bailleurs), designate candidates for their contingent
+#: (réservataires: State, Action Logement, communes, EPCI). The EPCI also pilots the CIL's evaluation.
+_TYPES_MISSION_NOMINATIVE = (
+    TypeOrganisation.GUICHET,
+    TypeOrganisation.BAILLEUR,
+    TypeOrganisation.RESERVATAIRE,
+    TypeOrganisation.COMMUNE,
+    TypeOrganisation.EPCI,
+)
+REFUS_DONNEES_PERSONNELLES = (
+    "Votre rôle ne permet pas d'exporter des données personnelles (noms, dates de naissance, coordonnées, "
+    "ressources) : seuls les agents chargés d'enregistrer, d'instruire ou de désigner des demandes le peuvent. "
+    "Vous pouvez exporter les effectifs."
+)
+
+
+def peut_exporter_donnees_personnelles(user: Any) -> bool:
+    """Exporter en nombre des données personnelles (noms, dates de naissance, coordonnées, ressources) est
+    réservé aux agents dont la mission traite les ménages nommément : gestionnaires et administrateurs d'un
+    guichet enregistreur, d'un bailleur ou d'un réservataire (État, Action Logement, commune, EPCI). Un membre
+    en consultation seule (l'élu d'une commune, par exemple) et un service social, qui suit ses ménages un par
+    un, obtiennent les effectifs, pas les noms. Voir docs/decisions/0004-exports-surs.md."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        m.role in ROLES_ECRITURE
+        and (
+            bool(m.organisation.code_guichet)
+            or m.organisation.type in _TYPES_MISSION_NOMINATIVE
+            or bool(m.organisation.categorie_reservataire)
+        )
+        for m in memberships(user)
+    )

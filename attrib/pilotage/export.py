@@ -1,15 +1,17 @@
 """Exports of the dashboard for the CIL's yearly evaluation (DOMAIN.md §5): an .xlsx workbook (one sheet per
 objective, the attributions counted, waiting times and refusals, the parameters and sources used) and a
 CSV of the attributions with why each one counts. Shares are written as numbers (fractions of 1, shown as
-percentages) beside the counts they come from."""
+percentages) beside the counts they come from. Both are written by the products' writer
+(``attrib.common.tableurs``). The list of the attributions (demand numbers, resources per consumption unit)
+is personal data: it goes only to roles allowed to export it (``peut_exporter_donnees_personnelles``); the
+others get the counts."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
+from attrib.common.tableurs import Classeur, csv_octets
 from attrib.engine.travailleurs_essentiels import liste_en_vigueur
 from attrib.pilotage.selectors import Indicateur, LigneAttribution, Repartition, Tableau
 
@@ -92,12 +94,15 @@ def _repartitions(titre: str, repartitions: Iterable[Repartition]) -> list[list[
     return lignes
 
 
-def classeur(t: Tableau, *, perimetre: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+MENTION_SANS_LISTE = (
+    "Liste des attributions non incluse : elle contient des données personnelles (numéros de demande, "
+    "ressources), que votre rôle ne permet pas d'exporter."
+)
 
-    wb = Workbook()
-    gras = Font(bold=True)
+
+def classeur(t: Tableau, *, perimetre: str, liste_attributions: bool = True) -> bytes:
+    """The workbook for the CIL; ``liste_attributions``: with the sheet listing each attribution."""
+    wb = Classeur()
     entete_objectif = [
         "Objectif",
         "Attributions dans le champ",
@@ -110,19 +115,15 @@ def classeur(t: Tableau, *, perimetre: str) -> bytes:
         "Source",
     ]
 
-    def feuille(titre: str, lignes: list[list[Any]], *, premiere: bool = False, format_part: int | None = None) -> None:
-        ws = wb.active if premiere else wb.create_sheet()
-        assert ws is not None
-        ws.title = titre[:31]
-        for ligne in lignes:
-            ws.append(ligne)
-        for cell in ws[1]:
-            cell.font = gras
-        if format_part is not None:
-            for row in ws.iter_rows(min_row=2, min_col=format_part, max_col=format_part):
-                for cell in row:
-                    cell.number_format = "0.0%"
-        ws.freeze_panes = "A2"
+    def feuille(titre: str, lignes: list[list[Any]], *, format_part: int | None = None) -> None:
+        ws = wb.feuille(titre)
+        formats = [None] * (format_part - 1) + ["0.0%"] if format_part is not None else []
+        for i, ligne in enumerate(lignes):
+            ws.ajouter(ligne, gras=i == 0, formats=formats if i else ())
+        ws.figer("A2")
+        for colonne in ws.ws.columns:
+            lettre = colonne[0].column_letter
+            ws.ws.column_dimensions[lettre].width = min(60, max(12, *(len(str(c.value or "")) for c in colonne)))
 
     synthese: list[list[Any]] = [["Indicateur", "Valeur"]]
     synthese += [
@@ -130,7 +131,9 @@ def classeur(t: Tableau, *, perimetre: str) -> bytes:
         ["Périmètre", perimetre],
         ["Attributions (baux signés)", t.attributions],
     ]
-    feuille("Synthèse", synthese, premiere=True)
+    if not liste_attributions:
+        synthese.append(["Liste des attributions", MENTION_SANS_LISTE])
+    feuille("Synthèse", synthese)
     for i in t.indicateurs:
         feuille(
             {
@@ -155,7 +158,8 @@ def classeur(t: Tableau, *, perimetre: str) -> bytes:
         ],
         format_part=4,
     )
-    feuille("Attributions", [list(ENTETE_ATTRIBUTIONS), *(ligne_attribution(ligne) for ligne in t.lignes)])
+    if liste_attributions:
+        feuille("Attributions", [list(ENTETE_ATTRIBUTIONS), *(ligne_attribution(ligne) for ligne in t.lignes)])
     delais = _repartitions("Typologie", t.delais_typologie) + [[]] + _repartitions("Commune", t.delais_commune)
     feuille("Délais d'attente", delais)
     refus: list[list[Any]] = [
@@ -170,8 +174,7 @@ def classeur(t: Tableau, *, perimetre: str) -> bytes:
         *([m, n] for m, n in t.refus.motifs),
     ]
     feuille("Refus", refus)
-    ws_refus = wb["Refus"]
-    ws_refus["B6"].number_format = "0.0%"
+    wb.feuilles[-1].ws["B6"].number_format = "0.0%"  # « Taux de refus »
     p = t.parametres
     parametres: list[list[Any]] = [
         ["Paramètre", "Valeur", "Source"],
@@ -214,22 +217,9 @@ def classeur(t: Tableau, *, perimetre: str) -> bytes:
         ],
     ]
     feuille("Paramètres et sources", parametres)
-    for ws in wb.worksheets:
-        for colonne in ws.columns:
-            lettre = colonne[0].column_letter
-            ws.column_dimensions[lettre].width = min(60, max(12, *(len(str(c.value or "")) for c in colonne)))
-    flux = io.BytesIO()
-    wb.save(flux)
-    return flux.getvalue()
+    return wb.octets()
 
 
 def csv_attributions(t: Tableau) -> bytes:
-    flux = io.StringIO()
-    ecrivain = csv.writer(flux, delimiter=";")
-    ecrivain.writerow(ENTETE_ATTRIBUTIONS)
-    for ligne in t.lignes:
-        valeurs = ligne_attribution(ligne)
-        valeurs[0] = valeurs[0].strftime("%d/%m/%Y")
-        ecrivain.writerow(["" if v is None else v for v in valeurs])
-    # UTF-8 with BOM: spreadsheet software opens French accents correctly.
-    return ("\ufeff" + flux.getvalue()).encode("utf-8")
+    """The attributions with why each one counts (personal data: see the module's docstring)."""
+    return csv_octets(ENTETE_ATTRIBUTIONS, (ligne_attribution(ligne) for ligne in t.lignes))

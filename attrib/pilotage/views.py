@@ -7,18 +7,23 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from attrib.commissions.models import Bail
+from attrib.common import tableurs
+from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import exiger, reponse_fichier
 from attrib.engine.rapprochement.objectifs import NON_Q1_EN_QPV, Q1_HORS_QPV
 from attrib.engine.rapprochement.texte import pourcentage
+from attrib.organisations.permissions import REFUS_DONNEES_PERSONNELLES, peut_exporter_donnees_personnelles
 from attrib.pilotage import export, graphiques, permissions, selectors
 from attrib.pilotage.forms import FiltreForm
 
-TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TYPE_XLSX = tableurs.TYPE_XLSX
 
 
 def _filtres(request: HttpRequest) -> tuple[FiltreForm, dict[str, list[tuple[Any, str]]]]:
@@ -59,6 +64,7 @@ def tableau(request: HttpRequest) -> HttpResponse:
         "t": t,
         "requete": _requete(form),
         "perimetre": selectors.libelle_perimetre(form.perimetre(), choix),
+        "peut_exporter_nominatif": peut_exporter_donnees_personnelles(request.user),
         "generaux": t.indicateurs,
         "graphique_reservataires": graphiques.parts(
             "Part des attributions aux ménages DALO ou prioritaires, par réservataire",
@@ -119,19 +125,43 @@ def _export(request: HttpRequest) -> tuple[selectors.Tableau, str, str] | HttpRe
     return t, selectors.libelle_perimetre(form.perimetre(), choix), nom
 
 
+def _journaliser(
+    request: HttpRequest, t: selectors.Tableau, perimetre: str, format_fichier: str, *, personnelles: bool
+) -> None:
+    export_journaliser(
+        objet=Bail,
+        export="du tableau de bord des objectifs d'attribution (CIL)",
+        format_fichier=format_fichier,
+        lignes=len(t.lignes),
+        auteur=request.user,
+        perimetre=f"{perimetre}, {t.periode.libelle()}",
+        donnees_personnelles=personnelles,
+        details={"filtres": {cle: request.GET.getlist(cle) for cle in request.GET}},
+    )
+
+
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The workbook for the CIL; the list of the attributions only for a role allowed to export personal data."""
     resultat = _export(request)
     if isinstance(resultat, HttpResponse):
         return resultat
     t, perimetre, nom = resultat
-    return reponse_fichier(export.classeur(t, perimetre=perimetre), f"{nom}.xlsx", TYPE_XLSX)
+    liste = peut_exporter_donnees_personnelles(request.user)
+    contenu = export.classeur(t, perimetre=perimetre, liste_attributions=liste)
+    _journaliser(request, t, perimetre, "xlsx", personnelles=liste)
+    return reponse_fichier(contenu, f"{nom}.xlsx", TYPE_XLSX)
 
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
+    """The attributions one by one (demand numbers, resources): personal data (French 403 otherwise)."""
     resultat = _export(request)
     if isinstance(resultat, HttpResponse):
         return resultat
-    t, _, nom = resultat
-    return reponse_fichier(export.csv_attributions(t), f"{nom}.csv", "text/csv; charset=utf-8")
+    if not peut_exporter_donnees_personnelles(request.user):
+        raise PermissionDenied(REFUS_DONNEES_PERSONNELLES)
+    t, perimetre, nom = resultat
+    contenu = export.csv_attributions(t)
+    _journaliser(request, t, perimetre, "csv", personnelles=True)
+    return reponse_fichier(contenu, f"{nom}.csv", tableurs.TYPE_CSV)

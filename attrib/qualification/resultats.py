@@ -8,7 +8,6 @@ font files shipped with django-dsfr.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from attrib.common.tableurs import Classeur
 from attrib.demandes.attestation import POLICES
 from attrib.qualification import selectors
 from attrib.qualification.enums import StatutResidence
@@ -101,27 +101,26 @@ COLONNES_RESIDENCES = (
 )
 
 
-def resultats_exporter_excel(*, campagne: Campagne) -> bytes:
+def resultats_exporter_excel(*, campagne: Campagne, auteur: Any = None) -> bytes:
     """The campaign results as an Excel workbook: sheet « Indicateurs » (territory, communes, bailleurs;
-    shares as fractions formatted in %), sheet « Résidences » (one line per residence, both notes)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    shares as fractions formatted in %), sheet « Résidences » (one line per residence, both notes).
+    Written by the products' writer (``attrib.common.tableurs``); the export is journalled."""
+    from attrib.common.services import export_journaliser
 
     indicateurs = selectors.indicateurs(campagne)
-    classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = "Indicateurs"
-    feuille.append(
+    classeur = Classeur()
+    feuille = classeur.feuille("Indicateurs")
+    feuille.ajouter(
         [
             f"Campagne de qualification {campagne.annee} — {campagne.organisation} — close le {campagne.close_le:%d/%m/%Y}"
         ]
     )
-    feuille.append(list(COLONNES_INDICATEURS))
-    for cellule in feuille[2]:
-        cellule.font = Font(bold=True)
+    feuille.ajouter(list(COLONNES_INDICATEURS), gras=True)
     niveaux = {"territoire": "Territoire", "commune": "Commune", "bailleur": "Bailleur"}
+    pourcent = "0.0%"
+    formats = [None, None, None, None, None, None, pourcent, None, pourcent, None, pourcent, pourcent]
     for ligne in [indicateurs.territoire, *indicateurs.communes, *indicateurs.bailleurs]:
-        feuille.append(
+        feuille.ajouter(
             [
                 niveaux[ligne.niveau],
                 ligne.cle,
@@ -138,29 +137,25 @@ def resultats_exporter_excel(*, campagne: Campagne) -> bytes:
                 ligne.comptes["residences_concordant"],
                 ligne.comptes["residences_une_seule_partie"],
                 ligne.comptes["residences_non_notee"],
-            ]
+            ],
+            formats=formats,
         )
-    for colonne in ("G", "I", "K", "L"):
-        for cellule in feuille[colonne][2:]:
-            cellule.number_format = "0.0%"
-    feuille.freeze_panes = "D3"
+    feuille.figer("D3")
 
-    residences = classeur.create_sheet("Résidences")
-    residences.append(list(COLONNES_RESIDENCES))
-    for cellule in residences[1]:
-        cellule.font = Font(bold=True)
+    residences = classeur.feuille("Résidences")
+    residences.ajouter(list(COLONNES_RESIDENCES), gras=True)
     for r in selectors.resultats(campagne):
         harmonisee = r.note_harmonisee  # type: ignore[attr-defined]
-        residences.append(
+        residences.ajouter(
             [
                 r.residence.identifiant,
                 r.commune.nom,
                 r.residence.nom,
                 r.residence.adresse,
                 r.bailleur.nom if r.bailleur else "inconnu",
-                "oui" if r.bailleur_estime else "non",
+                bool(r.bailleur_estime),
                 r.nb_logements,
-                "oui" if r.residence.en_qpv else "non",
+                bool(r.residence.en_qpv),
                 r.note_commune,
                 r.note_bailleur,
                 r.get_statut_display(),
@@ -168,10 +163,17 @@ def resultats_exporter_excel(*, campagne: Campagne) -> bytes:
                 r.rang_agenda,
                 harmonisee,
                 harmonisee if harmonisee is not None else r.note_concordante,
-                "oui" if r.residence.enjeu_mixite else "non",
+                bool(r.residence.enjeu_mixite),
             ]
         )
-    residences.freeze_panes = "B2"
-    flux = io.BytesIO()
-    classeur.save(flux)
-    return flux.getvalue()
+    residences.figer("B2")
+    contenu = classeur.octets()
+    export_journaliser(
+        objet=campagne,
+        export=f"des résultats de la qualification {campagne.annee}",
+        format_fichier="xlsx",
+        lignes=residences.lignes - 1,
+        auteur=auteur,
+        perimetre=f"campagne {campagne.annee} de {campagne.organisation}",
+    )
+    return contenu

@@ -23,7 +23,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from attrib.common.services import evenement_enregistrer
+from attrib.common import tableurs
+from attrib.common.services import evenement_enregistrer, export_journaliser
 from attrib.engine.qualification import agenda_harmonisation, classer_residences
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.models import Residence
@@ -344,7 +345,7 @@ COLONNES_EXPORT = (
     COLONNE_COMMENTAIRE,
 )
 FEUILLE_NOTATION = "Notation"
-TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TYPE_XLSX = tableurs.TYPE_XLSX
 
 
 def _bailleur_libelle(residence: Residence) -> str:
@@ -353,24 +354,19 @@ def _bailleur_libelle(residence: Residence) -> str:
     return f"{residence.bailleur} (estimé)" if residence.bailleur_estime else str(residence.bailleur)
 
 
-def notations_exporter_excel(*, campagne: Campagne, organisation: Organisation) -> bytes:
+def notations_exporter_excel(*, campagne: Campagne, organisation: Organisation, auteur: Any = None) -> bytes:
     """The rater's list of residences as an Excel workbook: one line per residence with the rater's own
-    note and comment (never the other side's), to fill and re-import with ``notations_importer_excel``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    note and comment (never the other side's), to fill and re-import with ``notations_importer_excel``.
+    Written by the products' writer (``attrib.common.tableurs``); the export is journalled."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from attrib.qualification.selectors import lignes_notation
 
-    classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = FEUILLE_NOTATION
-    feuille.append(list(COLONNES_EXPORT))
-    for cellule in feuille[1]:
-        cellule.font = Font(bold=True)
-    lignes = 0
+    classeur = tableurs.Classeur()
+    feuille = classeur.feuille(FEUILLE_NOTATION)
+    feuille.ajouter(list(COLONNES_EXPORT), gras=True)
     for r in lignes_notation(campagne, organisation):
-        feuille.append(
+        feuille.ajouter(
             [
                 r.identifiant,
                 r.commune.nom,
@@ -378,14 +374,14 @@ def notations_exporter_excel(*, campagne: Campagne, organisation: Organisation) 
                 r.adresse,
                 _bailleur_libelle(r),
                 r.nb_logements,  # type: ignore[attr-defined]
-                "oui" if r.en_qpv else "non",
+                bool(r.en_qpv),
                 r.ma_note,  # type: ignore[attr-defined]
                 r.mon_commentaire or "",  # type: ignore[attr-defined]
             ]
         )
-        lignes += 1
+    lignes = feuille.lignes - 1
     note = COLONNES_EXPORT.index(COLONNE_NOTE) + 1
-    lettre = feuille.cell(row=1, column=note).column_letter
+    lettre = feuille.ws.cell(row=1, column=note).column_letter
     validation = DataValidation(
         type="whole",
         operator="between",
@@ -397,11 +393,10 @@ def notations_exporter_excel(*, campagne: Campagne, organisation: Organisation) 
         error=f"La note est un nombre entier de {ECHELLE}.",
     )
     validation.add(f"{lettre}2:{lettre}{max(lignes + 1, 2)}")
-    feuille.add_data_validation(validation)
-    feuille.freeze_panes = "B2"
-    for colonne, largeur in zip("ABCDEFGHI", (34, 18, 34, 34, 24, 10, 6, 8, 40), strict=True):
-        feuille.column_dimensions[colonne].width = largeur
-    aide = classeur.create_sheet("Mode d'emploi")
+    feuille.ws.add_data_validation(validation)
+    feuille.figer("B2")
+    feuille.largeurs((34, 18, 34, 34, 24, 10, 6, 8, 40))
+    aide = classeur.feuille("Mode d'emploi")
     libelles = parametres().libelles_notes
     for texte in (
         f"Campagne de qualification {campagne.annee} — {campagne.organisation} — notes de {organisation}.",
@@ -414,11 +409,19 @@ def notations_exporter_excel(*, campagne: Campagne, organisation: Organisation) 
         "Échelle :",
         *(libelles[n] for n in sorted(libelles)),
     ):
-        aide.append([texte])
-    aide.column_dimensions["A"].width = 110
-    flux = io.BytesIO()
-    classeur.save(flux)
-    return flux.getvalue()
+        aide.ajouter([texte])
+    aide.largeurs([110])
+    contenu = classeur.octets()
+    export_journaliser(
+        objet=campagne,
+        export=f"de la liste de notation {campagne.annee}",
+        format_fichier="xlsx",
+        lignes=lignes,
+        auteur=auteur,
+        organisation=organisation,
+        perimetre=f"résidences à noter par {organisation}",
+    )
+    return contenu
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,7 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
 @require_GET
 def notation_export(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     c, organisation = _notateur(request, pk, organisation_pk)
-    contenu = services.notations_exporter_excel(campagne=c, organisation=organisation)
+    contenu = services.notations_exporter_excel(campagne=c, organisation=organisation, auteur=request.user)
     return reponse_fichier(contenu, f"notation-{c.annee}-{organisation.pk}.xlsx", services.TYPE_XLSX)
 
 
@@ -344,7 +344,9 @@ def resultats_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def resultats_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     c = _campagne_close(request, pk)
     return reponse_fichier(
-        resultats.resultats_exporter_excel(campagne=c), f"qualification-{c.annee}.xlsx", services.TYPE_XLSX
+        resultats.resultats_exporter_excel(campagne=c, auteur=request.user),
+        f"qualification-{c.annee}.xlsx",
+        services.TYPE_XLSX,
     )
 
 

@@ -36,7 +36,7 @@ def test_l_export_csv_se_reimporte_sans_rien_changer(monde: Monde) -> None:
     contenu = conventions_exporter_csv(conventions=conventions)
     texte = contenu.decode("utf-8-sig")
     assert texte.splitlines()[0] == ENTETE
-    assert "Alogea;Ville de Narbonne;commune;;12,5;;11262;qpv;15;oui;01/01/" in texte
+    assert "Alogea;Ville de Narbonne;Commune;;12,5;;11262;qpv;15;oui;01/01/" in texte
     rapport = conventions_importer(bailleur=monde.alogea, fichier=contenu, nom_fichier="conventions.csv")
     assert not rapport.annule, rapport.resume()
     assert [ligne.resultat for ligne in rapport.lignes] == ["inchangee"] * 4

@@ -32,6 +32,8 @@ VALIDEURS = {"guichet", "bailleur", "service_social"}
 TERRITOIRE_GN = AUTHENTIFIES - {"sans_organisation"}
 # Members of a bailleur or of an organisation holding reservation rights (the EPCI and the commune too).
 FLUX = {"bailleur", "epci", "commune", "etat", "action_logement"}
+# Managers of a desk, a bailleur or a réservataire (EPCI and commune included): they may export personal data.
+EXPORT_NOMINATIF = {"guichet"} | FLUX
 
 
 @dataclass(frozen=True)

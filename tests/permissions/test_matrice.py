@@ -41,6 +41,7 @@ from tests.permissions.outils import (
     AUTHENTIFIES,
     ENREGISTREURS,
     EPCI_GN,
+    EXPORT_NOMINATIF,
     FLUX,
     PROFILS,
     TERRITOIRE_GN,
@@ -260,8 +261,12 @@ def _cotation(orgs: dict[str, Organisation]) -> dict[str, Any]:
 MATRICE = [
     R("accueil", AUTHENTIFIES),
     R("demandes:liste", AUTHENTIFIES),
-    R("demandes:export_csv", AUTHENTIFIES),
-    R("demandes:export_xlsx", AUTHENTIFIES),
+    # Personal data leave only with a role whose mission needs them (guichet, bailleur, réservataires, EPCI):
+    # neither a read-only member, nor a social service, nor a user without organisation; all may take the counts.
+    R("demandes:export_csv", EXPORT_NOMINATIF),
+    R("demandes:export_xlsx", EXPORT_NOMINATIF),
+    R("demandes:export_effectifs_csv", AUTHENTIFIES),
+    R("demandes:export_effectifs_xlsx", AUTHENTIFIES),
     R("demandes:nouvelle", ENREGISTREURS),
     R("demandes:nouvelle_etape", ENREGISTREURS, args=("1",)),
     R("demandes:import", ENREGISTREURS),

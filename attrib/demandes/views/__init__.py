@@ -5,7 +5,15 @@ Views only translate HTTP into calls: reads go through ``selectors``, writes thr
 Anything outside the user's perimeter, and any action the user may not take, answers 404.
 """
 
-from attrib.demandes.views.consultation import attestation, detail, export_csv, export_xlsx, liste
+from attrib.demandes.views.consultation import (
+    attestation,
+    detail,
+    export_csv,
+    export_effectifs_csv,
+    export_effectifs_xlsx,
+    export_xlsx,
+    liste,
+)
 from attrib.demandes.views.doublons import doublon_decider, doublons
 from attrib.demandes.views.enregistrement import nouvelle, nouvelle_etape
 from attrib.demandes.views.gestion import importer, modifier, radier, renouveler
@@ -17,6 +25,8 @@ __all__ = [
     "doublon_decider",
     "doublons",
     "export_csv",
+    "export_effectifs_csv",
+    "export_effectifs_xlsx",
     "export_xlsx",
     "importer",
     "liste",

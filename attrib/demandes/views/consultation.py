@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
+from attrib.common import tableurs
+from attrib.common.services import export_journaliser
+from attrib.common.view_helpers import reponse_fichier
 from attrib.cotation.selectors import cotation_affichee
 from attrib.demandes import enums, importexport, regles, selectors
 from attrib.demandes.attestation import attestation_pdf
@@ -68,6 +71,7 @@ def liste(request: HttpRequest) -> HttpResponse:
             "lignes": lignes,
             "erreurs": resume_erreurs([form]),
             "filtres_actifs": bool(form.filtres() or form.recherche()),
+            "peut_exporter_nominatif": permissions.peut_exporter_donnees_personnelles(request.user),
         },
     )
 
@@ -270,22 +274,78 @@ def _nom_export(extension: str) -> str:
     return f"demandes-{timezone.localdate():%Y%m%d}.{extension}"
 
 
+def _filtres_export(request: HttpRequest) -> dict[str, Any]:
+    return {cle: request.GET.getlist(cle) for cle in request.GET if cle != "page"}
+
+
+def _perimetre_export(request: HttpRequest) -> str:
+    return "liste des demandes visibles" + (", filtrée" if _filtres_export(request) else "")
+
+
+def _exiger_donnees_personnelles(request: HttpRequest) -> None:
+    if not permissions.peut_exporter_donnees_personnelles(request.user):
+        raise PermissionDenied(permissions.REFUS_DONNEES_PERSONNELLES)
+
+
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The demands of the list (same search and filters) in the interchange format, streamed."""
+    _exiger_donnees_personnelles(request)
     _, qs = _liste_filtree(request)
-    response = StreamingHttpResponse(
-        importexport.iterer_demandes_csv(demandes=qs, user=request.user), content_type="text/csv; charset=utf-8"
+    morceaux = importexport.iterer_demandes_csv(
+        demandes=qs, user=request.user, perimetre=_perimetre_export(request), filtres=_filtres_export(request)
     )
+    response = StreamingHttpResponse(morceaux, content_type=tableurs.TYPE_CSV)
     response["Content-Disposition"] = f'attachment; filename="{_nom_export("csv")}"'
     return response
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:
+    _exiger_donnees_personnelles(request)
     _, qs = _liste_filtree(request)
     flux = io.BytesIO()
-    importexport.exporter_demandes_xlsx(demandes=qs, flux=flux, user=request.user)
-    response = HttpResponse(
-        flux.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    importexport.exporter_demandes_xlsx(
+        demandes=qs,
+        flux=flux,
+        user=request.user,
+        perimetre=_perimetre_export(request),
+        filtres=_filtres_export(request),
     )
+    response = HttpResponse(flux.getvalue(), content_type=tableurs.TYPE_XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_nom_export("xlsx")}"'
     return response
+
+
+def _export_effectifs(request: HttpRequest, format_fichier: str) -> HttpResponse:
+    """The number of demands of the list (same search and filters) by first wished commune, typology and
+    status: no name, no date of birth, no contact, no income. Open to whoever sees the list."""
+    _, qs = _liste_filtree(request)
+    lignes = importexport.effectifs_demandes(demandes=qs, user=request.user)
+    if format_fichier == "csv":
+        contenu, type_ = tableurs.csv_octets(importexport.ENTETE_EFFECTIFS, lignes), tableurs.TYPE_CSV
+    else:
+        classeur = tableurs.Classeur()
+        feuille = classeur.feuille("Effectifs")
+        feuille.ajouter(importexport.ENTETE_EFFECTIFS, gras=True)
+        for ligne in lignes:
+            feuille.ajouter(ligne)
+        feuille.largeurs((34, 18, 12, 12))
+        feuille.figer("A2")
+        contenu, type_ = classeur.octets(), tableurs.TYPE_XLSX
+    export_journaliser(
+        objet=Demande,
+        export="des effectifs de demandes",
+        format_fichier=format_fichier,
+        lignes=len(lignes),
+        auteur=request.user,
+        perimetre=_perimetre_export(request),
+        details={"filtres": _filtres_export(request), "demandes": sum(ligne[-1] for ligne in lignes)},
+    )
+    return reponse_fichier(contenu, f"effectifs-demandes-{timezone.localdate():%Y%m%d}.{format_fichier}", type_)
+
+
+def export_effectifs_csv(request: HttpRequest) -> HttpResponse:
+    return _export_effectifs(request, "csv")
+
+
+def export_effectifs_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export_effectifs(request, "xlsx")

@@ -36,6 +36,7 @@ from typing import IO, Any
 import polars as pl
 import yaml
 
+from attrib.engine.formats.cellules import DEBUTS_FORMULE, retirer_neutralisation
 from attrib.engine.parametres import ZONES, Parametres, charger_parametres
 
 SEPARATEUR = ";"
@@ -555,7 +556,8 @@ _ENTIER = re.compile(r"\d+")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _VRAI = frozenset({"oui", "o", "1", "vrai", "true", "x"})
 _FAUX = frozenset({"non", "n", "0", "faux", "false"})
-PROTEGES = ("=", "+", "-", "@")
+#: First characters of a text that the export neutralises (``attrib.engine.formats.cellules``).
+PROTEGES = DEBUTS_FORMULE
 
 
 def _lire_date(texte: str) -> date:
@@ -637,14 +639,15 @@ def _lire_personnes(texte: str, colonne: Colonne) -> list[dict[str, Any]]:
 
 
 def convertir(colonne: Colonne, brut: str) -> Any:
-    """Typed value of one cell; raises :class:`ValeurInvalide` with a French message quoting the value."""
-    texte = brut.strip()
+    """Typed value of one cell; raises :class:`ValeurInvalide` with a French message quoting the value.
+
+    The apostrophe the export puts before a text a spreadsheet would take as a formula (``'=…``) is removed.
+    """
+    texte = retirer_neutralisation(brut.strip())
     if not texte:
         return colonne.vide()
     match colonne.type:
         case T.TEXTE:
-            if len(texte) > 1 and texte[0] == "'" and texte[1] in PROTEGES:
-                return texte[1:]
             return texte
         case T.CODE:
             return _lire_code(texte, colonne)
@@ -688,7 +691,10 @@ def _format_personnes(personnes: Iterable[Mapping[str, Any]]) -> str:
 
 
 def formater(colonne: Colonne, valeur: Any) -> str:
-    """Text of one CSV cell; ``convertir(colonne, formater(colonne, v))`` gives ``v`` back."""
+    """Text of one CSV cell; ``convertir(colonne, formater(colonne, v))`` gives ``v`` back.
+
+    The text is written as is: the writer of the exports (``attrib.common.tableurs``) neutralises what a
+    spreadsheet would take as a formula, and :func:`convertir` undoes it."""
     if valeur is None:
         return ""
     match colonne.type:
@@ -703,8 +709,7 @@ def formater(colonne: Colonne, valeur: Any) -> str:
         case T.PERSONNES:
             return _format_personnes(valeur)
         case T.TEXTE:
-            texte = str(valeur)
-            return f"'{texte}" if texte.startswith(PROTEGES) else texte
+            return str(valeur)
     return str(valeur)
 
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attrib.demandes.importexport import exporter_demandes_csv, exporter_demandes_xlsx
@@ -38,14 +39,21 @@ class Command(BaseCommand):
         # Written next to the target then renamed: an interrupted export never leaves a truncated file.
         provisoire = sortie.with_name(f".{sortie.name}.partiel")
         demandes = Demande.objects.order_by("pk")
+        perimetre = (
+            f"demandes visibles de {user.username} (commande exporter_demandes)"
+            if user is not None
+            else "toutes les demandes (commande exporter_demandes)"
+        )
         try:
             if options["format_sortie"] == "csv":
                 with open(provisoire, "w", encoding="utf-8", newline="") as flux:
-                    n = exporter_demandes_csv(demandes=demandes, flux=flux, user=user)
+                    n = exporter_demandes_csv(demandes=demandes, flux=flux, user=user, perimetre=perimetre)
             else:
                 with open(provisoire, "wb") as flux_binaire:
-                    n = exporter_demandes_xlsx(demandes=demandes, flux=flux_binaire, user=user)
+                    n = exporter_demandes_xlsx(demandes=demandes, flux=flux_binaire, user=user, perimetre=perimetre)
             os.replace(provisoire, sortie)
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
         finally:
             provisoire.unlink(missing_ok=True)
         masque = "" if user is not None and peut_voir_situations_sensibles(user) else " (situations sensibles masquées)"
