@@ -24,3 +24,51 @@ def test_engine_imports_no_django(path: Path) -> None:
 
 def test_engine_package_exists() -> None:
     assert (ENGINE / "__init__.py").exists()
+
+
+ATTRIB = ENGINE.parent
+#: The one writer of the product's CSV and Excel files (docs/decisions/0004-exports-surs.md).
+ECRIVAIN = ATTRIB / "common" / "tableurs.py"
+#: The offline cotation command writes its scores with polars, through the same cell rule (``_sans_formule``).
+ECRITURE_POLARS = {ENGINE / "cotation" / "cli.py"}
+_INTERDITS_CSV = {"writer", "DictWriter"}
+_INTERDITS_OPENPYXL = {"Workbook", "WriteOnlyCell", "Cell"}
+
+
+def _ecritures_de_tableur(path: Path) -> list[str]:
+    """How a module writes a CSV or builds a workbook without the product's writer."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    trouvees = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            noms = {a.name for a in node.names}
+            if node.module == "csv" and noms & _INTERDITS_CSV:
+                trouvees.append(f"from csv import {', '.join(sorted(noms & _INTERDITS_CSV))}")
+            if node.module.split(".")[0] == "openpyxl" and noms & _INTERDITS_OPENPYXL:
+                trouvees.append(f"from {node.module} import {', '.join(sorted(noms & _INTERDITS_OPENPYXL))}")
+        elif isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == "csv" and node.attr in _INTERDITS_CSV:
+                trouvees.append(f"csv.{node.attr}")
+            if isinstance(node.value, ast.Name) and node.value.id == "openpyxl" and node.attr in _INTERDITS_OPENPYXL:
+                trouvees.append(f"openpyxl.{node.attr}")
+            if node.attr in ("write_csv", "write_excel") and path not in ECRITURE_POLARS:
+                trouvees.append(f".{node.attr}()")
+    return trouvees
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in ATTRIB.rglob("*.py") if p != ECRIVAIN and "migrations" not in p.parts),
+    ids=lambda p: str(p.relative_to(ATTRIB)),
+)
+def test_seul_l_ecrivain_de_tableurs_ecrit_csv_et_classeurs(path: Path) -> None:
+    assert _ecritures_de_tableur(path) == [], f"{path} écrit un tableur sans attrib.common.tableurs"
+
+
+def test_la_regle_d_architecture_des_exports_voit_un_ecrivain_direct(tmp_path: Path) -> None:
+    module = tmp_path / "export.py"
+    module.write_text(
+        "import csv\nfrom openpyxl import Workbook\n\ndef f(flux):\n    csv.writer(flux).writerow([1])\n    Workbook()\n",
+        encoding="utf-8",
+    )
+    assert _ecritures_de_tableur(module) == ["from openpyxl import Workbook", "csv.writer"]

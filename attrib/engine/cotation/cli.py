@@ -38,6 +38,7 @@ from attrib.engine.cotation.grille import (
 from attrib.engine.cotation.preparation import ajouter_colonnes_application, est_mutation, preparer
 from attrib.engine.cotation.vectorise import evaluer
 from attrib.engine.erreurs import EntreeInvalide, ErreurMoteur
+from attrib.engine.formats.cellules import neutraliser
 from attrib.engine.formats.demandes_csv import FichierInvalide, completer_menages, lire_demandes_polars
 
 ERREURS_AFFICHEES = 50
@@ -140,13 +141,20 @@ def _coter(demandes: pl.DataFrame, grille: Grille, jour: date, detail: bool) -> 
     return classes.select("ligne", "score", "rang", pl.exclude("ligne", "score", "rang", *cles))
 
 
+def _sans_formule(resultat: pl.DataFrame) -> pl.DataFrame:
+    """Text columns cleaned and neutralised like every export of the product (``attrib.engine.formats.cellules``):
+    a spreadsheet opening the scores never evaluates a cell."""
+    textes = [nom for nom, type_ in resultat.schema.items() if type_ == pl.String]
+    return resultat.with_columns(pl.col(nom).map_elements(neutraliser, return_dtype=pl.String) for nom in textes)
+
+
 def _ecrire(resultat: pl.DataFrame, sortie: Path) -> None:
     dossier = sortie.resolve().parent
     descripteur, temporaire = tempfile.mkstemp(prefix=f".{sortie.name}.", suffix=".tmp", dir=dossier)
     try:
         with os.fdopen(descripteur, "wb") as f:
             f.write("\ufeff".encode())
-            resultat.write_csv(f, separator=";")
+            _sans_formule(resultat).write_csv(f, separator=";")
         os.replace(temporaire, sortie)
     except BaseException:
         Path(temporaire).unlink(missing_ok=True)
