@@ -383,3 +383,82 @@ def test_le_service_refuse_une_commission_sans_date(demande):
         demande_modifier(demande=demande, auteur=None, donnees={"dalo_commission": "Commission de l'Aude"})
     assert "dalo_date_decision" in exc.value.message_dict
     assert not Demande.objects.filter(dalo_commission__gt="").exists()
+
+
+def test_l_assistant_d_enregistrement_porte_l_expulsion_et_la_commission_dalo(narbonne, client_agent):
+    from tests.demandes.test_views import ETAPE_1, ETAPE_3, ETAPE_4, ETAPE_5, _avec_enregistrement, _etape
+
+    jugement = timezone.localdate() - timedelta(days=60)
+    decision = timezone.localdate() - timedelta(days=30)
+    c = client_agent
+    assert c.post(_etape(1), {**_avec_enregistrement(narbonne, ETAPE_1), "action": "suivant"}).url == _etape(2)
+    vide = {"personnes-TOTAL_FORMS": "0", "personnes-INITIAL_FORMS": "0", "personnes-MIN_NUM_FORMS": "0"}
+    assert c.post(_etape(2), {**vide, "personnes-MAX_NUM_FORMS": "20", "action": "suivant"}).url == _etape(3)
+    assert c.post(_etape(3), {**ETAPE_3, "action": "suivant"}).url == _etape(4)
+    etape4 = {
+        **ETAPE_4,
+        "logement_actuel-procedure_expulsion": "aucune",
+        "logement_actuel-expulsion_date_etape": jugement.isoformat(),
+        "action": "suivant",
+    }
+    assert "Une date d&#x27;étape suppose une procédure" in html(c.post(_etape(4), etape4))
+    etape4["logement_actuel-procedure_expulsion"] = "jugement"
+    assert c.post(_etape(4), etape4).url == _etape(5)
+    etape5 = {
+        **ETAPE_5,
+        "logement_recherche-dalo_reconnu": "on",
+        "logement_recherche-dalo_date_decision": decision.isoformat(),
+        "logement_recherche-dalo_commission": "Commission de médiation de l'Aude",
+        "action": "suivant",
+    }
+    assert c.post(_etape(5), etape5).url == _etape(6)
+    recap = html(c.get(_etape(6)))
+    assert "Commission de médiation de l&#x27;Aude" in recap and jugement.strftime("%d/%m/%Y") in recap
+    c.post(_etape(6), {"action": "enregistrer"})
+    demande = Demande.objects.get()
+    assert (demande.procedure_expulsion, demande.expulsion_date_etape) == ("jugement", jugement)
+    assert demande.dalo_commission == "Commission de médiation de l'Aude"
+    page = html(c.get(reverse("demandes:detail", args=[demande.pk])))
+    assert f"Jugement d&#x27;expulsion, le {jugement:%d/%m/%Y}" in page
+
+
+def test_export_import_et_cotation_portent_les_nouveaux_champs(demande, narbonne):
+    import csv
+    import io
+
+    from attrib.cotation.colonnes import colonnes_cotation
+    from attrib.demandes.importexport import exporter_demandes_csv, importer_demandes
+
+    jour = timezone.localdate() - timedelta(days=15)
+    demande_modifier(
+        demande=demande,
+        auteur=None,
+        donnees={"procedure_expulsion": "commandement", "expulsion_date_etape": jour},
+    )
+    demande_decision_dalo_enregistrer(
+        demande=demande, auteur=None, reconnu=True, date_decision=jour, commission="Commission de l'Aude"
+    )
+    agent = membre(narbonne, username="agent-import")
+    flux = io.StringIO()
+    exporter_demandes_csv(demandes=Demande.objects.all(), flux=flux, user=agent)
+    [ligne] = list(csv.DictReader(io.StringIO(flux.getvalue().removeprefix("\ufeff")), delimiter=";"))
+    assert ligne["expulsion_date_etape"] == f"{jour:%d/%m/%Y}" and ligne["dalo_commission"] == "Commission de l'Aude"
+
+    # The same file, edited, updates the demand through the import (and the history keeps the before/after).
+    plus_tard = jour + timedelta(days=5)
+    ligne.update({"procedure_expulsion": "jugement", "expulsion_date_etape": f"{plus_tard:%d/%m/%Y}"})
+    sortie = io.StringIO()
+    ecrivain = csv.DictWriter(sortie, fieldnames=list(ligne), delimiter=";")
+    ecrivain.writeheader()
+    ecrivain.writerow(ligne)
+    rapport = importer_demandes(fichier=sortie.getvalue().encode(), guichet=narbonne, auteur=agent, tout_ou_rien=True)
+    assert not rapport.erreurs and rapport.mises_a_jour == [demande.numero_unique]
+    demande.refresh_from_db()
+    assert (demande.procedure_expulsion, demande.expulsion_date_etape) == ("jugement", plus_tard)
+    changements = _lignes(Evenement.objects.pour(demande).filter(action="modification").first())
+    assert changements["expulsion_date_etape"] == {"avant": jour.isoformat(), "apres": plus_tard.isoformat()}
+
+    # A grid can read them: they are columns of the cotation.
+    colonnes = colonnes_cotation(Demande.objects.all(), jour=timezone.localdate())
+    assert colonnes["expulsion_date_etape"].to_list() == [plus_tard]
+    assert colonnes["dalo_commission"].to_list() == ["Commission de l'Aude"]
