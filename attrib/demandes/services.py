@@ -345,6 +345,12 @@ def demande_modifier(
             erreurs[champ] = ["Ce champ ne peut pas être modifié."]
         else:
             setattr(demande, champ, valeur)
+    if (
+        "procedure_expulsion" in (donnees or {})
+        and "expulsion_date_etape" not in (donnees or {})
+        and demande.procedure_expulsion == enums.ProcedureExpulsion.AUCUNE
+    ):
+        demande.expulsion_date_etape = None  # the procedure ended: its stage has no date any more
     erreurs.update(_valider(demande, "", exclude=["guichet"]))
     _controle_metier(demande, erreurs)
     objets = _preparer_personnes(demande, personnes, erreurs) if personnes is not None else None
@@ -416,6 +422,8 @@ def _revele_situation_sensible(changements: dict[str, dict[str, Any]]) -> bool:
             valeurs.update(v if isinstance(v, list) else [v] if v else [])
     if valeurs & set(enums.MOTIFS_SENSIBLES):
         return True
+    if any(re.fullmatch(r"personnes\[.+\]\.handicap", champ) for champ in changements):
+        return True  # a disability card is a health matter (shown only to those who see sensitive situations)
     return PrioriteLegale.objects.filter(code__in=valeurs, sensible=True).exists()
 
 

@@ -462,3 +462,32 @@ def test_export_import_et_cotation_portent_les_nouveaux_champs(demande, narbonne
     colonnes = colonnes_cotation(Demande.objects.all(), jour=timezone.localdate())
     assert colonnes["expulsion_date_etape"].to_list() == [plus_tard]
     assert colonnes["dalo_commission"].to_list() == ["Commission de l'Aude"]
+
+
+def test_fin_de_procedure_efface_la_date_d_etape(demande):
+    jour = timezone.localdate() - timedelta(days=15)
+    demande_modifier(
+        demande=demande, auteur=None, donnees={"procedure_expulsion": "jugement", "expulsion_date_etape": jour}
+    )
+    # A renewal form that only knows the stage: « aucune » ends the procedure and its date with it.
+    demande_modifier(demande=demande, auteur=None, donnees={"procedure_expulsion": "aucune"})
+    demande.refresh_from_db()
+    assert demande.expulsion_date_etape is None
+    changements = _lignes(Evenement.objects.pour(demande).filter(action="modification").first())
+    assert changements["expulsion_date_etape"] == {"avant": jour.isoformat(), "apres": None}
+
+
+def test_carte_d_invalidite_d_une_personne_cachee_a_qui_ne_voit_pas_le_sensible(demande, narbonne, client_agent):
+    menage = [
+        {k: getattr(p, k) for k in CHAMPS_PERSONNE_MENAGE}
+        for p in sorted(demande.personnes.all(), key=lambda p: (p.role != "demandeur", p.pk))
+    ]
+    menage[1]["handicap"] = True
+    demande_modifier(demande=demande, auteur=None, personnes=menage)
+    evenement = Evenement.objects.pour(demande).filter(action="modification").first()
+    assert evenement.details["sensible"] is True
+    assert "Jules Martin — Titulaire de la carte mobilité inclusion" in _historique(demande, client_agent)
+    ville = _org("Ville de Narbonne", TypeOrganisation.COMMUNE, (NARBONNE,))
+    c = Client()
+    c.force_login(membre(ville, username="agent-ville"))
+    assert "carte mobilité inclusion" not in _historique(demande, c)
