@@ -220,7 +220,7 @@ def _erreurs_modification(
                 emploi = (emplois or {}).get(personnes[int(m.group(1))].pk)
             de_liste = _CLE_LISTE.match(cle)
             nom_liste = de_liste.group(1) if de_liste else cle
-            autre = next((f for f in autres if nom_liste in f.fields), None)
+            autre = next((f for f in autres if f.is_bound and nom_liste in f.fields), None)
             if autre is not None:
                 autre.add_error(nom_liste, message)
             elif m := _CLE_LISTE.match(cle):
@@ -263,7 +263,7 @@ def modifier_menage(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "enregistrer") if request.method == "POST" else ""
     if action == "ajouter_personne":
         donnees = request.POST.copy()
-        total = int(donnees.get("personnes-TOTAL_FORMS") or 0)
+        total = int(t) if (t := str(donnees.get("personnes-TOTAL_FORMS") or "")).isdigit() else len(personnes)
         donnees["personnes-TOTAL_FORMS"] = str(min(total + 1, 20))
         formset = MenageFormSet(donnees, prefix="personnes", initial=initial)
         return _rendre_menage(request, demande, formset, ancre=f"personne-{total + 1}")
