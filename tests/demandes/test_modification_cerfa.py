@@ -491,3 +491,25 @@ def test_carte_d_invalidite_d_une_personne_cachee_a_qui_ne_voit_pas_le_sensible(
     c = Client()
     c.force_login(membre(ville, username="agent-ville"))
     assert "carte mobilité inclusion" not in _historique(demande, c)
+
+
+def test_la_page_de_modification_presente_chaque_rubrique(demande, client_agent):
+    page = html(client_agent.get(reverse("demandes:modifier", args=[demande.pk])))
+    for libelle in (
+        "Logement recherché",
+        "Revenu fiscal de référence",
+        "Situation de logement actuelle",
+        "Procédure d&#x27;expulsion",
+        "Date de l&#x27;étape de la procédure d&#x27;expulsion",
+        "Motif principal",
+        "Autres motifs",
+        "Situations déclarées",
+        "Reconnu prioritaire DALO",
+        "Commission de médiation DALO",
+        "Coordonnées du demandeur",
+    ):
+        assert libelle in page, libelle
+    assert reverse("demandes:modifier_menage", args=[demande.pk]) in page
+    menage = html(client_agent.get(reverse("demandes:modifier_menage", args=[demande.pk])))
+    for libelle in ("Nationalité", "Titre de séjour", "Téléphone", "Salaires", "Retirer cette personne du ménage"):
+        assert libelle in menage, libelle
