@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from attrib.demandes import enums
-from attrib.demandes.models import Demande, Personne
+from attrib.demandes.models import MESSAGE_DATE_EXPULSION, Demande, Personne
 from attrib.organisations.models import Organisation
 
 # --- DSFR rendering -------------------------------------------------------------------------
@@ -172,6 +172,12 @@ TYPOLOGIES = [(1, "T1"), (2, "T2"), (3, "T3"), (4, "T4"), (5, "T5"), (6, "T6 et 
 _TYPOLOGIES_A_CHOISIR = [("", "— Choisir —"), *TYPOLOGIES]
 _VIDE = [("", "— Choisir —")]
 _OUI_NON_TOUS = [("", "Toutes"), ("oui", "Oui"), ("non", "Non")]
+
+
+def verifier_date_expulsion(form: Any, cleaned: dict[str, Any]) -> None:
+    """A stage date of the eviction procedure only with a procedure in progress (message of the model's rule)."""
+    if cleaned.get("expulsion_date_etape") and cleaned.get("procedure_expulsion") == enums.ProcedureExpulsion.AUCUNE:
+        form.add_error("expulsion_date_etape", MESSAGE_DATE_EXPULSION)
 
 
 def _montants_a_zero(cleaned: dict[str, Any], noms: Iterable[str]) -> None:
@@ -498,15 +504,7 @@ class LogementActuelForm(FormulaireDsfr, forms.ModelForm):
             "statut_logement_actuel"
         ) == enums.StatutLogementActuel.LOCATAIRE_PARC_SOCIAL and not cleaned.get("bailleur_actuel"):
             self.add_error("bailleur_actuel", "Indiquez le bailleur social actuel d'un locataire HLM.")
-        if (
-            cleaned.get("expulsion_date_etape")
-            and cleaned.get("procedure_expulsion") == enums.ProcedureExpulsion.AUCUNE
-        ):
-            self.add_error(
-                "expulsion_date_etape",
-                "Une date d'étape suppose une procédure d'expulsion en cours : choisissez l'étape atteinte ou "
-                "effacez la date.",
-            )
+        verifier_date_expulsion(self, cleaned)
         return cleaned
 
 
@@ -611,7 +609,10 @@ class RenouvellementForm(FormulaireDsfr, forms.ModelForm):
     titre = "Mises à jour"
     groupes = (
         ("Ressources", ("revenu_fiscal_reference", "annee_revenu_fiscal", "revenu_n1_si_baisse")),
-        ("Situation de logement", ("statut_logement_actuel", "loyer_actuel", "procedure_expulsion")),
+        (
+            "Situation de logement",
+            ("statut_logement_actuel", "loyer_actuel", "procedure_expulsion", "expulsion_date_etape"),
+        ),
     )
 
     class Meta:
@@ -623,7 +624,9 @@ class RenouvellementForm(FormulaireDsfr, forms.ModelForm):
             "statut_logement_actuel",
             "loyer_actuel",
             "procedure_expulsion",
+            "expulsion_date_etape",
         )
+        widgets = {"expulsion_date_etape": ChampDate()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -632,6 +635,7 @@ class RenouvellementForm(FormulaireDsfr, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         _montants_a_zero(cleaned, ("loyer_actuel",))
+        verifier_date_expulsion(self, cleaned)
         return cleaned
 
     def modifications(self) -> dict[str, Any]:

@@ -18,6 +18,10 @@ MESSAGE_NON_TELETRAVAILLABLE = (
     "Un emploi non télétravaillable ne peut être déclaré que pour une personne en emploi "
     "(CDI ou fonctionnaire, CDD, apprenti, indépendant)."
 )
+MESSAGE_DATE_EXPULSION = (
+    "Une date d'étape suppose une procédure d'expulsion en cours : choisissez l'étape atteinte (commandement, "
+    "jugement ou concours de la force publique) ou effacez la date."
+)
 MESSAGE_SECTEUR_ESSENTIEL = (
     "Le secteur essentiel ne se renseigne que pour un emploi qui ne peut pas être exercé en télétravail."
 )
@@ -191,7 +195,7 @@ class Demande(models.Model):
                 condition=Q(expulsion_date_etape__isnull=True)
                 | ~Q(procedure_expulsion=enums.ProcedureExpulsion.AUCUNE),
                 name="demande_expulsion_date_si_procedure",
-                violation_error_message="Une date d'étape de procédure d'expulsion suppose une procédure en cours.",
+                violation_error_message=MESSAGE_DATE_EXPULSION,
             ),
             models.CheckConstraint(
                 condition=(

@@ -25,6 +25,7 @@ from attrib.common.services import diff_champs, evenement_enregistrer
 from attrib.demandes import enums, regles
 from attrib.demandes.doublons import doublons_detecter
 from attrib.demandes.models import (
+    MESSAGE_DATE_EXPULSION,
     CommuneSouhaitee,
     CompteurNumero,
     Demande,
@@ -297,10 +298,7 @@ def _controle_metier(demande: Demande, erreurs: dict[str, list[str]]) -> None:
         erreurs["dalo_date_decision"] = ["La date de la décision DALO ne peut pas être dans le futur."]
     if demande.expulsion_date_etape:
         if demande.procedure_expulsion == enums.ProcedureExpulsion.AUCUNE:
-            erreurs["expulsion_date_etape"] = [
-                "Une date d'étape suppose une procédure d'expulsion en cours : choisissez l'étape atteinte "
-                "(commandement, jugement ou concours de la force publique) ou effacez la date."
-            ]
+            erreurs["expulsion_date_etape"] = [MESSAGE_DATE_EXPULSION]
         elif demande.expulsion_date_etape > aujourd_hui:
             erreurs["expulsion_date_etape"] = [
                 "La date de l'étape de la procédure d'expulsion ne peut pas être dans le futur."

@@ -513,3 +513,23 @@ def test_la_page_de_modification_presente_chaque_rubrique(demande, client_agent)
     menage = html(client_agent.get(reverse("demandes:modifier_menage", args=[demande.pk])))
     for libelle in ("Nationalité", "Titre de séjour", "Téléphone", "Salaires", "Retirer cette personne du ménage"):
         assert libelle in menage, libelle
+
+
+def test_le_renouvellement_met_a_jour_la_procedure_d_expulsion(demande, client_agent):
+    jour = timezone.localdate() - timedelta(days=7)
+    donnees = {
+        "renouvellement-revenu_fiscal_reference": str(demande.revenu_fiscal_reference),
+        "renouvellement-annee_revenu_fiscal": str(demande.annee_revenu_fiscal),
+        "renouvellement-statut_logement_actuel": demande.statut_logement_actuel,
+        "renouvellement-loyer_actuel": "0",
+        "renouvellement-procedure_expulsion": "aucune",
+        "renouvellement-expulsion_date_etape": jour.isoformat(),
+    }
+    url = reverse("demandes:renouveler", args=[demande.pk])
+    assert "Une date d&#x27;étape suppose une procédure" in html(client_agent.post(url, donnees))
+    donnees["renouvellement-procedure_expulsion"] = "concours_force_publique"
+    assert client_agent.post(url, donnees).status_code == 302
+    demande.refresh_from_db()
+    assert (demande.procedure_expulsion, demande.expulsion_date_etape) == ("concours_force_publique", jour)
+    evenement = Evenement.objects.pour(demande).get(action="renouvellement")
+    assert _lignes(evenement)["expulsion_date_etape"] == {"avant": None, "apres": jour.isoformat()}

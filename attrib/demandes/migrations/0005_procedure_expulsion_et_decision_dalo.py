@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='demande',
-            constraint=models.CheckConstraint(condition=models.Q(('expulsion_date_etape__isnull', True), models.Q(('procedure_expulsion', 'aucune'), _negated=True), _connector='OR'), name='demande_expulsion_date_si_procedure', violation_error_message="Une date d'étape de procédure d'expulsion suppose une procédure en cours."),
+            constraint=models.CheckConstraint(condition=models.Q(('expulsion_date_etape__isnull', True), models.Q(('procedure_expulsion', 'aucune'), _negated=True), _connector='OR'), name='demande_expulsion_date_si_procedure', violation_error_message="Une date d'étape suppose une procédure d'expulsion en cours : choisissez l'étape atteinte (commandement, jugement ou concours de la force publique) ou effacez la date."),
         ),
     ]
