@@ -899,6 +899,10 @@ class _MenageFormSet(BaseFormSet):  # type: ignore[type-arg]
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
+        initial = self.initial or []
+        if index is not None and index < len(initial) and initial[index].get("role") == enums.RolePersonne.DEMANDEUR:
+            # The applicant stays: the household is theirs (another person may become the applicant instead).
+            form.fields.pop("DELETE", None)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Retirer cette personne du ménage"
             form.fields["DELETE"].help_text = "Elle sera retirée à l'enregistrement des modifications."

@@ -149,6 +149,8 @@ def test_ajouter_une_personne_et_changer_les_ressources(demande, client_agent):
 
 def test_retirer_une_personne(demande, client_agent):
     url = reverse("demandes:modifier_menage", args=[demande.pk])
+    page = html(client_agent.get(url))
+    assert 'name="personnes-1-DELETE"' in page and 'name="personnes-0-DELETE"' not in page
     donnees = {**_donnees_menage(demande), "personnes-1-DELETE": "on"}
     assert client_agent.post(url, donnees).status_code == 302
     assert list(demande.personnes.values_list("prenoms", flat=True)) == ["Léa"]
