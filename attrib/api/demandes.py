@@ -24,6 +24,7 @@ from attrib.api.exceptions import GLOBAL
 from attrib.api.selectors import demande_detail, demande_evenements, demande_liste, demande_relire
 from attrib.api.serializers import (
     SECTIONS,
+    DecisionDaloEntreeSerializer,
     DemandeCreationEntreeSerializer,
     DemandeDetailSortieSerializer,
     DemandeModificationEntreeSerializer,
@@ -35,11 +36,18 @@ from attrib.api.serializers import (
 )
 from attrib.demandes import enums
 from attrib.demandes.models import Demande
-from attrib.demandes.services import demande_enregistrer, demande_modifier, demande_radier, demande_renouveler
+from attrib.demandes.services import (
+    demande_decision_dalo_enregistrer,
+    demande_enregistrer,
+    demande_modifier,
+    demande_radier,
+    demande_renouveler,
+)
 from attrib.organisations.models import Organisation
 from attrib.organisations.permissions import (
     guichets_de,
     memberships,
+    peut_enregistrer_decision_dalo,
     peut_enregistrer_demande,
     peut_modifier_demande,
     peut_radier_demande,
@@ -305,6 +313,44 @@ class DemandeRadierApi(ApiView):
                 organisation=_organisation_agissante(request.user, demande),
                 motif=entree.validated_data["motif"],
                 commentaire=entree.validated_data["commentaire"],
+            )
+        return _detail(request, demande)
+
+
+class DemandeDecisionDaloApi(ApiView):
+    """Décision DALO sur une demande."""
+
+    @extend_schema(
+        operation_id="demandes_decision_dalo",
+        parameters=[NUMERO],
+        summary="Enregistrer la décision de la commission de médiation DALO",
+        description=(
+            "Réservé aux gestionnaires d'un guichet enregistreur et à ceux de l'État réservataire, sur une demande "
+            "active de leur périmètre. La décision précédente reste dans l'historique (avant / après)."
+        ),
+        tags=TAG,
+        request=DecisionDaloEntreeSerializer,
+        responses={200: DemandeDetailSortieSerializer, 400: ERREURS, 403: ERREURS, 404: INTROUVABLE},
+    )
+    def post(self, request: Request, numero_unique: str) -> Response:
+        demande = _demande_visible(request, numero_unique)
+        if not peut_enregistrer_decision_dalo(request.user, demande):
+            raise PermissionDenied(
+                "Seuls les gestionnaires d'un guichet enregistreur et ceux de l'État réservataire peuvent "
+                "enregistrer une décision DALO."
+            )
+        entree = DecisionDaloEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        with erreurs_localisees(
+            renommer={"dalo_date_decision": "date_decision", "dalo_commission": "commission", "dalo_reconnu": "reconnu"}
+        ):
+            demande = demande_decision_dalo_enregistrer(
+                demande=demande,
+                auteur=request.user,
+                organisation=_organisation_agissante(request.user, demande),
+                reconnu=entree.validated_data["reconnu"],
+                date_decision=entree.validated_data["date_decision"],
+                commission=entree.validated_data["commission"],
             )
         return _detail(request, demande)
 

@@ -34,6 +34,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "allocation_logement",
         "logement_actuel_depuis",
         "procedure_expulsion",
+        "expulsion_date_etape",
         "logement_non_decent",
         "arrete_insalubrite",
     ),
@@ -48,7 +49,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "besoin_parking",
     ),
     "ressources": ("revenu_fiscal_reference", "annee_revenu_fiscal", "revenu_n1_si_baisse"),
-    "situation": ("motif_principal", "dalo_reconnu", "dalo_date_decision"),
+    "situation": ("motif_principal", "dalo_reconnu", "dalo_date_decision", "dalo_commission"),
 }
 SECTION_DU_CHAMP = {champ: section for section, champs in SECTIONS.items() for champ in champs}
 
@@ -372,6 +373,17 @@ class DemandeCreationEntreeSerializer(DemandeModificationEntreeSerializer):
     canal = serializers.ChoiceField(choices=enums.Canal.choices, default=enums.Canal.GUICHET)
     date_depot_initiale = serializers.DateField(
         required=False, help_text="Date du dépôt (par défaut aujourd'hui) ; point de départ de l'ancienneté."
+    )
+
+
+class DecisionDaloEntreeSerializer(ChampsConnusMixin, serializers.Serializer):
+    """Décision de la commission de médiation DALO (article L441-2-3 du CCH), enregistrée après l'enregistrement
+    de la demande par un guichet enregistreur ou par l'État réservataire."""
+
+    reconnu = serializers.BooleanField(help_text="true : reconnu prioritaire et urgent ; false : non reconnu.")
+    date_decision = serializers.DateField(help_text="Date de la décision de la commission de médiation.")
+    commission = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, help_text="Commission de médiation."
     )
 
 

@@ -29,6 +29,11 @@ urlpatterns = [
         api(demandes.DemandeRenouvelerApi),
         name="api-demande-renouveler",
     ),
+    path(
+        "v1/demandes/<str:numero_unique>/decision-dalo/",
+        api(demandes.DemandeDecisionDaloApi),
+        name="api-demande-decision-dalo",
+    ),
     path("v1/demandes/<str:numero_unique>/radier/", api(demandes.DemandeRadierApi), name="api-demande-radier"),
     path(
         "v1/demandes/<str:numero_unique>/historique/",

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from attrib.demandes import enums
-from attrib.demandes.models import Demande, Personne
+from attrib.demandes.models import MESSAGE_DATE_EXPULSION, Demande, Personne
 from attrib.organisations.models import Organisation
 
 # --- DSFR rendering -------------------------------------------------------------------------
@@ -172,6 +172,12 @@ TYPOLOGIES = [(1, "T1"), (2, "T2"), (3, "T3"), (4, "T4"), (5, "T5"), (6, "T6 et 
 _TYPOLOGIES_A_CHOISIR = [("", "— Choisir —"), *TYPOLOGIES]
 _VIDE = [("", "— Choisir —")]
 _OUI_NON_TOUS = [("", "Toutes"), ("oui", "Oui"), ("non", "Non")]
+
+
+def verifier_date_expulsion(form: Any, cleaned: dict[str, Any]) -> None:
+    """A stage date of the eviction procedure only with a procedure in progress (message of the model's rule)."""
+    if cleaned.get("expulsion_date_etape") and cleaned.get("procedure_expulsion") == enums.ProcedureExpulsion.AUCUNE:
+        form.add_error("expulsion_date_etape", MESSAGE_DATE_EXPULSION)
 
 
 def _montants_a_zero(cleaned: dict[str, Any], noms: Iterable[str]) -> None:
@@ -446,7 +452,10 @@ class LogementActuelForm(FormulaireDsfr, forms.ModelForm):
             ),
         ),
         ("Coût du logement actuel", ("loyer_actuel", "charges_actuelles", "allocation_logement")),
-        ("Difficultés", ("procedure_expulsion", "logement_non_decent", "arrete_insalubrite")),
+        (
+            "Difficultés",
+            ("procedure_expulsion", "expulsion_date_etape", "logement_non_decent", "arrete_insalubrite"),
+        ),
         ("Motifs de la demande", ("motif_principal", "motifs_secondaires")),
     )
     motifs_secondaires = forms.MultipleChoiceField(
@@ -470,11 +479,12 @@ class LogementActuelForm(FormulaireDsfr, forms.ModelForm):
             "charges_actuelles",
             "allocation_logement",
             "procedure_expulsion",
+            "expulsion_date_etape",
             "logement_non_decent",
             "arrete_insalubrite",
             "motif_principal",
         )
-        widgets = {"logement_actuel_depuis": ChampDate()}
+        widgets = {"logement_actuel_depuis": ChampDate(), "expulsion_date_etape": ChampDate()}
 
     MONTANTS = ("loyer_actuel", "charges_actuelles", "allocation_logement")
 
@@ -494,6 +504,7 @@ class LogementActuelForm(FormulaireDsfr, forms.ModelForm):
             "statut_logement_actuel"
         ) == enums.StatutLogementActuel.LOCATAIRE_PARC_SOCIAL and not cleaned.get("bailleur_actuel"):
             self.add_error("bailleur_actuel", "Indiquez le bailleur social actuel d'un locataire HLM.")
+        verifier_date_expulsion(self, cleaned)
         return cleaned
 
 
@@ -547,7 +558,7 @@ class LogementRechercheForm(_CommunesMixin, FormulaireDsfr, forms.ModelForm):
         ("Besoins liés au handicap ou à la mobilité", _BESOINS),
         ("Communes souhaitées", CHAMPS_COMMUNES),
         ("Situations prioritaires (article L441-1 du CCH)", ("priorites",)),
-        ("Droit au logement opposable (DALO)", ("dalo_reconnu", "dalo_date_decision")),
+        ("Droit au logement opposable (DALO)", ("dalo_reconnu", "dalo_date_decision", "dalo_commission")),
     )
     typologie_min = forms.TypedChoiceField(label="Typologie minimale", choices=_TYPOLOGIES_A_CHOISIR, coerce=int)
     typologie_max = forms.TypedChoiceField(label="Typologie maximale", choices=_TYPOLOGIES_A_CHOISIR, coerce=int)
@@ -560,7 +571,7 @@ class LogementRechercheForm(_CommunesMixin, FormulaireDsfr, forms.ModelForm):
 
     class Meta:
         model = Demande
-        fields = (*_RECHERCHE, *_BESOINS, "dalo_reconnu", "dalo_date_decision")
+        fields = (*_RECHERCHE, *_BESOINS, "dalo_reconnu", "dalo_date_decision", "dalo_commission")
         widgets = {"dalo_date_decision": ChampDate()}
 
     def __init__(
@@ -598,7 +609,10 @@ class RenouvellementForm(FormulaireDsfr, forms.ModelForm):
     titre = "Mises à jour"
     groupes = (
         ("Ressources", ("revenu_fiscal_reference", "annee_revenu_fiscal", "revenu_n1_si_baisse")),
-        ("Situation de logement", ("statut_logement_actuel", "loyer_actuel", "procedure_expulsion")),
+        (
+            "Situation de logement",
+            ("statut_logement_actuel", "loyer_actuel", "procedure_expulsion", "expulsion_date_etape"),
+        ),
     )
 
     class Meta:
@@ -610,7 +624,9 @@ class RenouvellementForm(FormulaireDsfr, forms.ModelForm):
             "statut_logement_actuel",
             "loyer_actuel",
             "procedure_expulsion",
+            "expulsion_date_etape",
         )
+        widgets = {"expulsion_date_etape": ChampDate()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -619,6 +635,7 @@ class RenouvellementForm(FormulaireDsfr, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         _montants_a_zero(cleaned, ("loyer_actuel",))
+        verifier_date_expulsion(self, cleaned)
         return cleaned
 
     def modifications(self) -> dict[str, Any]:
@@ -724,6 +741,185 @@ class EmploiForm(FormulaireDsfr, forms.ModelForm):
             self.titre = titre
         preparer_champs_emploi(self)
         self.groupes = ((self.titre, _EMPLOI),)
+
+
+class ModificationLogementForm(LogementActuelForm):
+    """Current dwelling, eviction procedure and motives of a registered demand."""
+
+    prefix = "logement"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "motifs_secondaires", sorted(self.instance.motifs_secondaires.values_list("motif", flat=True))
+            )
+
+
+_DALO = ("dalo_reconnu", "dalo_date_decision", "dalo_commission")
+
+
+class ModificationSituationsForm(FormulaireDsfr, forms.ModelForm):
+    """Declared L441-1 priorities and the DALO decision of a registered demand."""
+
+    titre = "Situations prioritaires et DALO"
+    prefix = "situations"
+    groupes = (
+        ("Situations prioritaires (article L441-1 du CCH)", ("priorites",)),
+        ("Droit au logement opposable (DALO)", _DALO),
+    )
+    priorites = forms.MultipleChoiceField(
+        label="Situations déclarées",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Une situation ajoutée reste à valider sur pièces justificatives ; une situation déjà validée "
+        "et laissée cochée garde sa validation.",
+    )
+
+    class Meta:
+        model = Demande
+        fields = _DALO
+        widgets = {"dalo_date_decision": ChampDate()}
+
+    def __init__(self, *args: Any, priorites: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priorites"].choices = list(priorites)  # type: ignore[attr-defined]
+        self.fields["dalo_date_decision"].help_text = "Date de la décision de la commission de médiation."
+        if self.instance.pk:
+            self.initial.setdefault(
+                "priorites", sorted(self.instance.situations_prioritaires.values_list("priorite_id", flat=True))
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("dalo_reconnu") and not cleaned.get("dalo_date_decision"):
+            self.add_error("dalo_date_decision", "Indiquez la date de la décision DALO.")
+        return cleaned
+
+
+class DecisionDaloForm(FormulaireDsfr, forms.Form):
+    """The decision of the commission de médiation DALO, recorded after registration (desk or State)."""
+
+    titre = "Décision de la commission de médiation"
+    DECISIONS = (("reconnu", "Reconnu prioritaire et urgent"), ("non_reconnu", "Non reconnu prioritaire"))
+    decision = forms.ChoiceField(
+        label="Décision",
+        choices=DECISIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez la décision de la commission."},
+    )
+    date_decision = forms.DateField(
+        label="Date de la décision",
+        widget=ChampDate(),
+        error_messages={"required": "Indiquez la date de la décision.", "invalid": "Date invalide."},
+    )
+    commission = forms.CharField(
+        label="Commission de médiation",
+        required=False,
+        max_length=200,
+        help_text="Par exemple « Commission de médiation de l'Aude ».",
+    )
+
+    def __init__(self, *args: Any, demande: Demande, **kwargs: Any) -> None:
+        if demande.dalo_date_decision:
+            kwargs["initial"] = {
+                "decision": "reconnu" if demande.dalo_reconnu else "non_reconnu",
+                "date_decision": demande.dalo_date_decision.isoformat(),
+                "commission": demande.dalo_commission,
+                **(kwargs.get("initial") or {}),
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean_date_decision(self) -> date:
+        jour: date = self.cleaned_data["date_decision"]
+        if jour > timezone.localdate():
+            raise forms.ValidationError("La date de la décision ne peut pas être dans le futur.")
+        return jour
+
+
+# --- Household of a registered demand -------------------------------------------------------
+
+_ROLES_MENAGE = enums.RolePersonne.choices
+_FLAGS_PERSONNE = ("a_charge", "garde_alternee", "enfant_a_naitre", "handicap")
+CHAMPS_PERSONNE_MENAGE = (
+    "role",
+    "lien",
+    *_IDENTITE,
+    *_NATIONALITE,
+    *_SITUATION,
+    *_FLAGS_PERSONNE[:3],
+    *_COORDONNEES,
+    *RESSOURCES_PERSONNE,
+)
+
+
+class PersonneMenageForm(_PersonneForm):
+    """One person of a registered household, every CERFA field of a person: role, identity, nationality,
+    situation and employment, contact, monthly resources."""
+
+    titre = "Personne"
+    groupes = (
+        ("Rôle dans le ménage", ("role", "lien")),
+        ("Identité", _IDENTITE),
+        ("Nationalité", _NATIONALITE),
+        ("Situation familiale et professionnelle", _SITUATION),
+        ("Enfant ou personne à charge", _FLAGS_PERSONNE[:3]),
+        ("Coordonnées", _COORDONNEES),
+        ("Ressources mensuelles", RESSOURCES_PERSONNE),
+    )
+
+    class Meta(_PersonneForm.Meta):
+        fields = CHAMPS_PERSONNE_MENAGE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].help_text = "Un seul demandeur et au plus un co-demandeur par ménage."
+        for nom in RESSOURCES_PERSONNE:
+            self.fields[nom] = _montant(capfirst(str(Personne._meta.get_field(nom).verbose_name)))
+        self.fields["date_naissance"].help_text = "Pour un enfant à naître : la date prévue de naissance."
+
+    clean_code_postal = DemandeurForm.clean_code_postal
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        _montants_a_zero(cleaned, RESSOURCES_PERSONNE)
+        if cleaned.get("role") == enums.RolePersonne.PERSONNE_A_LOGER and not cleaned.get("lien"):
+            self.add_error("lien", "Indiquez le lien de cette personne avec le demandeur.")
+        return cleaned
+
+
+class _MenageFormSet(BaseFormSet):  # type: ignore[type-arg]
+    titre = "Personnes à loger"
+    libelle_ligne = "Personne"
+
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        # A row added and left blank is ignored; the rows of the persons already recorded are always checked.
+        kwargs["empty_permitted"] = i >= self.initial_form_count()
+        return super()._construct_form(i, **kwargs)  # type: ignore[no-any-return]
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        initial = self.initial or []
+        if index is not None and index < len(initial) and initial[index].get("role") == enums.RolePersonne.DEMANDEUR:
+            # The applicant stays: the household is theirs (another person may become the applicant instead).
+            form.fields.pop("DELETE", None)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Retirer cette personne du ménage"
+            form.fields["DELETE"].help_text = "Elle sera retirée à l'enregistrement des modifications."
+
+    def lignes_gardees(self) -> list[tuple[int, dict[str, Any]]]:
+        """``(row index, cleaned data)`` of the rows kept (not removed, not a blank added row), after ``is_valid``."""
+        gardees = []
+        for i, f in enumerate(self.forms):
+            if self.can_delete and self._should_delete_form(f):
+                continue
+            if i >= self.initial_form_count() and not f.has_changed():
+                continue
+            gardees.append((i, {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}))
+        return gardees
+
+
+MenageFormSet = formset_factory(PersonneMenageForm, formset=_MenageFormSet, extra=0, can_delete=True, max_num=20)
 
 
 # --- List, duplicates, documents, import ----------------------------------------------------

@@ -18,6 +18,10 @@ MESSAGE_NON_TELETRAVAILLABLE = (
     "Un emploi non télétravaillable ne peut être déclaré que pour une personne en emploi "
     "(CDI ou fonctionnaire, CDD, apprenti, indépendant)."
 )
+MESSAGE_DATE_EXPULSION = (
+    "Une date d'étape suppose une procédure d'expulsion en cours : choisissez l'étape atteinte (commandement, "
+    "jugement ou concours de la force publique) ou effacez la date."
+)
 MESSAGE_SECTEUR_ESSENTIEL = (
     "Le secteur essentiel ne se renseigne que pour un emploi qui ne peut pas être exercé en télétravail."
 )
@@ -120,6 +124,13 @@ class Demande(models.Model):
         choices=enums.ProcedureExpulsion.choices,
         default=enums.ProcedureExpulsion.AUCUNE,
     )
+    expulsion_date_etape = models.DateField(
+        "date de l'étape de la procédure d'expulsion",
+        null=True,
+        blank=True,
+        help_text="Date du commandement de quitter les lieux, du jugement ou de la décision de concours de la force "
+        "publique, selon l'étape atteinte.",
+    )
     logement_non_decent = models.BooleanField("logement indigne ou non décent", default=False)
     arrete_insalubrite = models.BooleanField("arrêté d'insalubrité ou de péril", default=False)
 
@@ -152,6 +163,12 @@ class Demande(models.Model):
     # Situations prioritaires
     dalo_reconnu = models.BooleanField("reconnu prioritaire DALO", default=False)
     dalo_date_decision = models.DateField("date de la décision DALO", null=True, blank=True)
+    dalo_commission = models.CharField(
+        "commission de médiation DALO",
+        max_length=200,
+        blank=True,
+        help_text="Commission de médiation qui a rendu la décision, par exemple « Commission de médiation de l'Aude ».",
+    )
     motif_principal = models.CharField("motif principal", max_length=30, choices=enums.Motif.choices)
 
     cree_le = models.DateTimeField(auto_now_add=True)
@@ -173,6 +190,12 @@ class Demande(models.Model):
                 condition=Q(dalo_reconnu=False) | Q(dalo_date_decision__isnull=False),
                 name="demande_dalo_date",
                 violation_error_message="Une reconnaissance DALO doit porter la date de la décision.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expulsion_date_etape__isnull=True)
+                | ~Q(procedure_expulsion=enums.ProcedureExpulsion.AUCUNE),
+                name="demande_expulsion_date_si_procedure",
+                violation_error_message=MESSAGE_DATE_EXPULSION,
             ),
             models.CheckConstraint(
                 condition=(

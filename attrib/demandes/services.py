@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from attrib.common.services import diff_champs, evenement_enregistrer
 from attrib.demandes import enums, regles
 from attrib.demandes.doublons import doublons_detecter
 from attrib.demandes.models import (
+    MESSAGE_DATE_EXPULSION,
     CommuneSouhaitee,
     CompteurNumero,
     Demande,
@@ -93,7 +95,42 @@ def _snapshot(demande: Demande) -> dict[str, Any]:
     data["communes"] = list(demande.communes_souhaitees.order_by("rang").values_list("commune_id", flat=True))
     data["motifs_secondaires"] = sorted(demande.motifs_secondaires.values_list("motif", flat=True))
     data["priorites"] = sorted(demande.situations_prioritaires.values_list("priorite_id", flat=True))
-    data["personnes"] = [f"{p.role}:{p.prenoms} {p.nom} {p.date_naissance}" for p in demande.personnes.order_by("id")]
+    personnes = list(demande.personnes.order_by("id"))
+    data["personnes"] = [f"{p.role}:{p.prenoms} {p.nom} {p.date_naissance}" for p in personnes]
+    data.update(_snapshot_personnes(personnes))
+    return data
+
+
+#: Fields of a person followed one by one in the audit trail (identity, nationality, situation, employment,
+#: contact, resources), besides the list of persons itself.
+CHAMPS_PERSONNE_SUIVIS = tuple(
+    f.name for f in Personne._meta.concrete_fields if f.editable and f.name not in ("id", "demande", "role")
+)
+
+
+def cle_personne(role: str, prenoms: str, nom: str, date_naissance: Any, deja_vues: set[str]) -> str:
+    """How a person is named in the keys of the audit trail: ``demandeur``, ``codemandeur`` (one of each per
+    household, so that a change of name stays a change of that person), else first names and name (with the
+    birth date when two persons share them)."""
+    if role in (enums.RolePersonne.DEMANDEUR, enums.RolePersonne.CODEMANDEUR):
+        return str(role)
+    cle = f"{prenoms} {nom}".strip()
+    return f"{cle} ({date_naissance})" if cle in deja_vues else cle
+
+
+def _snapshot_personnes(personnes: Sequence[Personne]) -> dict[str, Any]:
+    """``{"personnes[<qui>].<champ>": valeur}`` for every filled field of every person (an empty value is left
+    out: a person added or removed shows only what was filled)."""
+    data: dict[str, Any] = {}
+    vues: set[str] = set()
+    for p in personnes:
+        qui = cle_personne(p.role, p.prenoms, p.nom, p.date_naissance, vues)
+        vues.add(qui)
+        for champ in CHAMPS_PERSONNE_SUIVIS:
+            valeur = getattr(p, champ)
+            if valeur in (None, "", False) or (isinstance(valeur, Decimal) and not valeur):
+                continue
+            data[f"personnes[{qui}].{champ}"] = valeur
     return data
 
 
@@ -252,8 +289,20 @@ def demande_enregistrer(
 def _controle_metier(demande: Demande, erreurs: dict[str, list[str]]) -> None:
     if demande.typologie_min and demande.typologie_max and demande.typologie_min > demande.typologie_max:
         erreurs["typologie_max"] = ["La typologie maximale doit être supérieure ou égale à la typologie minimale."]
+    aujourd_hui = timezone.localdate()
     if demande.dalo_reconnu and not demande.dalo_date_decision:
         erreurs["dalo_date_decision"] = ["Indiquez la date de la décision de la commission de médiation DALO."]
+    elif demande.dalo_commission and not demande.dalo_date_decision:
+        erreurs["dalo_date_decision"] = ["Indiquez la date de la décision de la commission de médiation nommée."]
+    if demande.dalo_date_decision and demande.dalo_date_decision > aujourd_hui:
+        erreurs["dalo_date_decision"] = ["La date de la décision DALO ne peut pas être dans le futur."]
+    if demande.expulsion_date_etape:
+        if demande.procedure_expulsion == enums.ProcedureExpulsion.AUCUNE:
+            erreurs["expulsion_date_etape"] = [MESSAGE_DATE_EXPULSION]
+        elif demande.expulsion_date_etape > aujourd_hui:
+            erreurs["expulsion_date_etape"] = [
+                "La date de l'étape de la procédure d'expulsion ne peut pas être dans le futur."
+            ]
     # A revenu fiscal de référence of year Y is known from the tax notice of year Y + 1 at the earliest.
     derniere_annee_connue = timezone.localdate().year - 1
     if demande.annee_revenu_fiscal and demande.annee_revenu_fiscal > derniere_annee_connue:
@@ -294,6 +343,12 @@ def demande_modifier(
             erreurs[champ] = ["Ce champ ne peut pas être modifié."]
         else:
             setattr(demande, champ, valeur)
+    if (
+        "procedure_expulsion" in (donnees or {})
+        and "expulsion_date_etape" not in (donnees or {})
+        and demande.procedure_expulsion == enums.ProcedureExpulsion.AUCUNE
+    ):
+        demande.expulsion_date_etape = None  # the procedure ended: its stage has no date any more
     erreurs.update(_valider(demande, "", exclude=["guichet"]))
     _controle_metier(demande, erreurs)
     objets = _preparer_personnes(demande, personnes, erreurs) if personnes is not None else None
@@ -324,6 +379,38 @@ def demande_modifier(
     return demande
 
 
+CHAMPS_DECISION_DALO = ("dalo_reconnu", "dalo_date_decision", "dalo_commission")
+
+
+@transaction.atomic
+def demande_decision_dalo_enregistrer(
+    *,
+    demande: Demande,
+    auteur: Any,
+    reconnu: bool,
+    date_decision: date | None,
+    commission: str = "",
+    organisation: Organisation | None = None,
+) -> Demande:
+    """Record the decision of the commission de médiation DALO (L441-2-3 CCH) on a registered demand: favourable
+    (reconnu prioritaire et urgent) or not, its date and the commission. Recorded after registration by a desk or
+    by the State; the audit trail keeps the previous decision (before/after)."""
+    if date_decision is None:
+        raise ValidationError(
+            {"dalo_date_decision": ["Indiquez la date de la décision de la commission de médiation."]}
+        )
+    issue = "reconnu prioritaire et urgent" if reconnu else "non reconnu prioritaire"
+    par = f" ({commission})" if commission else ""
+    return demande_modifier(
+        demande=demande,
+        auteur=auteur,
+        organisation=organisation,
+        donnees={"dalo_reconnu": reconnu, "dalo_date_decision": date_decision, "dalo_commission": commission},
+        action="decision_dalo",
+        resume=f"Décision DALO du {date_decision:%d/%m/%Y} enregistrée : ménage {issue}{par}.",
+    )
+
+
 def _revele_situation_sensible(changements: dict[str, dict[str, Any]]) -> bool:
     """Whether a change of priorities or motives involves a sensitive one (hidden from some roles)."""
     valeurs: set[str] = set()
@@ -333,6 +420,8 @@ def _revele_situation_sensible(changements: dict[str, dict[str, Any]]) -> bool:
             valeurs.update(v if isinstance(v, list) else [v] if v else [])
     if valeurs & set(enums.MOTIFS_SENSIBLES):
         return True
+    if any(re.fullmatch(r"personnes\[.+\]\.handicap", champ) for champ in changements):
+        return True  # a disability card is a health matter (shown only to those who see sensitive situations)
     return PrioriteLegale.objects.filter(code__in=valeurs, sensible=True).exists()
 
 

@@ -64,6 +64,18 @@ def peut_modifier_demande(user: Any, demande: Demande) -> bool:
     return getattr(user, "is_superuser", False) or peut_enregistrer_demande(user)
 
 
+def peut_enregistrer_decision_dalo(user: Any, demande: Demande) -> bool:
+    """La décision de la commission de médiation DALO est enregistrée par les guichets enregistreurs et par
+    l'État réservataire (contingent prioritaire, désignation par le préfet) : un gestionnaire d'une organisation
+    de catégorie « État », sur une demande de son périmètre."""
+    if peut_modifier_demande(user, demande):
+        return True
+    return any(
+        m.role in ROLES_ECRITURE and m.organisation.categorie_reservataire == CategorieReservataire.ETAT
+        for m in memberships(user)
+    )
+
+
 def peut_radier_demande(user: Any, demande: Demande) -> bool:
     """Radier relève des guichets enregistreurs (et du bailleur à la signature du bail, plus tard)."""
     return peut_modifier_demande(user, demande)

@@ -16,11 +16,12 @@ from attrib.demandes.views.consultation import (
 )
 from attrib.demandes.views.doublons import doublon_decider, doublons
 from attrib.demandes.views.enregistrement import nouvelle, nouvelle_etape
-from attrib.demandes.views.gestion import importer, modifier, radier, renouveler
+from attrib.demandes.views.gestion import decision_dalo, importer, modifier, modifier_menage, radier, renouveler
 from attrib.demandes.views.justificatifs import piece_deposer, piece_fichier, piece_refuser, piece_valider
 
 __all__ = [
     "attestation",
+    "decision_dalo",
     "detail",
     "doublon_decider",
     "doublons",
@@ -31,6 +32,7 @@ __all__ = [
     "importer",
     "liste",
     "modifier",
+    "modifier_menage",
     "nouvelle",
     "nouvelle_etape",
     "piece_deposer",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -125,6 +126,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "anciennete": _anciennete(demande.date_depot_initiale, timezone.localdate()),
             "peut_modifier": peut_modifier,
             "peut_renouveler": peut_modifier,
+            "peut_decision_dalo": active and permissions.peut_enregistrer_decision_dalo(user, demande),
             "peut_radier": active and permissions.peut_radier_demande(user, demande),
             "peut_deposer": active and (peut_modifier or permissions.peut_valider_pieces(user)),
             "peut_valider": active and permissions.peut_valider_pieces(user),
@@ -193,6 +195,42 @@ def _libelle_champ(champ: str) -> str:
         return champ
 
 
+_CLE_CHAMP_PERSONNE = re.compile(r"^personnes\[(.+)\]\.(\w+)$")
+_QUI = {enums.RolePersonne.DEMANDEUR.value: "Demandeur", enums.RolePersonne.CODEMANDEUR.value: "Co-demandeur"}
+
+
+def _valeur_personne(champ: str, valeur: Any) -> str:
+    """A person's field in the history, as the demand page shows it."""
+    if valeur is None or valeur == "":
+        return "—"
+    try:
+        field = Personne._meta.get_field(champ)
+    except FieldDoesNotExist:
+        return str(valeur)
+    if champ == "secteur_essentiel":
+        return Personne(secteur_essentiel=str(valeur)).secteur_essentiel_libelle
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(valeur, valeur))  # type: ignore[union-attr]
+    if isinstance(valeur, bool):
+        return "Oui" if valeur else "Non"
+    if field.get_internal_type() == "DateField":
+        try:
+            return date_format(date.fromisoformat(str(valeur)), "d/m/Y")
+        except ValueError:
+            return str(valeur)
+    if field.get_internal_type() == "DecimalField":
+        return f"{str(valeur).replace('.', ',')} €"
+    return str(valeur)
+
+
+def _libelle_champ_personne(qui: str, champ: str) -> str:
+    try:
+        libelle = capfirst(str(Personne._meta.get_field(champ).verbose_name))
+    except FieldDoesNotExist:
+        libelle = champ
+    return f"{_QUI.get(qui, qui)} — {libelle}"
+
+
 def _personne_lisible(texte: str) -> str:
     role, _, reste = str(texte).partition(":")
     nom, _, naissance = reste.rpartition(" ")
@@ -251,6 +289,17 @@ def historique_lisible(evenements: Iterable[Any], *, voit_sensible: bool) -> lis
                 lignes.append((_libelle_champ(champ), ", ".join(a) or "—", ", ".join(b) or "—"))
                 continue
             if not voit_sensible and champ == "motif_principal" and {avant, apres} & set(enums.MOTIFS_SENSIBLES):
+                continue
+            if m := _CLE_CHAMP_PERSONNE.match(champ):
+                if m.group(2) == "handicap" and not voit_sensible:
+                    continue
+                lignes.append(
+                    (
+                        _libelle_champ_personne(m.group(1), m.group(2)),
+                        _valeur_personne(m.group(2), avant),
+                        _valeur_personne(m.group(2), apres),
+                    )
+                )
                 continue
             lignes.append((_libelle_champ(champ), _valeur_demande(champ, avant), _valeur_demande(champ, apres)))
         resultat.append({"evenement": e, "changements": lignes})

@@ -13,20 +13,29 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from attrib.common.view_helpers import exiger
-from attrib.demandes import enums, importexport
+from attrib.demandes import enums, importexport, selectors
 from attrib.demandes.forms import (
     CHAMPS_COMMUNES,
     CoordonneesForm,
+    DecisionDaloForm,
     EmploiForm,
     ImportForm,
+    MenageFormSet,
+    ModificationLogementForm,
     ModificationRechercheForm,
     ModificationRessourcesForm,
+    ModificationSituationsForm,
     RadiationForm,
     RenouvellementForm,
     resume_erreurs,
 )
 from attrib.demandes.models import Personne
-from attrib.demandes.services import demande_modifier, demande_radier, demande_renouveler
+from attrib.demandes.services import (
+    demande_decision_dalo_enregistrer,
+    demande_modifier,
+    demande_radier,
+    demande_renouveler,
+)
 from attrib.demandes.views.commun import _choix_communes, _demande_visible, _organisation_agissante, communes_proposees
 from attrib.demandes.views.enregistrement import _CLE_LISTE, _CLE_PERSONNE, _erreurs_service, _valides
 from attrib.organisations import permissions
@@ -110,6 +119,13 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     recherche = ModificationRechercheForm(donnees, instance=demande, communes=choix)
     ressources = ModificationRessourcesForm(donnees, instance=demande)
+    # The sections added to this page are left as they are when a client posts without them.
+    logement = ModificationLogementForm(_si_postee(donnees, "logement"), instance=demande)
+    situations = ModificationSituationsForm(
+        _si_postee(donnees, "situations"),
+        instance=demande,
+        priorites=[(p.code, str(p)) for p in selectors.priorites_visibles(request.user)],
+    )
     coordonnees = CoordonneesForm(donnees, instance=demandeur)
     codemandeur = next((p for p in personnes if p.role == enums.RolePersonne.CODEMANDEUR), None)
     emplois = {demandeur.pk: EmploiForm(donnees, instance=demandeur, prefix="emploi_demandeur")}  # type: ignore[union-attr]
@@ -117,15 +133,26 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
         emplois[codemandeur.pk] = EmploiForm(
             donnees, instance=codemandeur, prefix="emploi_codemandeur", titre="Emploi du co-demandeur"
         )
-    formulaires = [recherche, ressources, coordonnees, *emplois.values()]
-    if request.method == "POST" and _valides({str(i): f for i, f in enumerate(formulaires)}):
+    formulaires = [recherche, ressources, logement, situations, coordonnees, *emplois.values()]
+    postes = [f for f in formulaires if f.is_bound]
+    if request.method == "POST" and _valides({str(i): f for i, f in enumerate(postes)}):
         champs = {
             n: v
-            for form in (recherche, ressources)
+            for form in (recherche, ressources, logement, situations)
+            if form.is_bound
             for n, v in form.cleaned_data.items()
-            if n in form.changed_data and n not in CHAMPS_COMMUNES
+            if n in form.changed_data and n not in (*CHAMPS_COMMUNES, "motifs_secondaires", "priorites")
         }
         communes_changees = any(n in recherche.changed_data for n in CHAMPS_COMMUNES)
+        motifs = None
+        if logement.is_bound and "motifs_secondaires" in logement.changed_data:
+            motifs = logement.cleaned_data["motifs_secondaires"]
+        priorites = None
+        if situations.is_bound and "priorites" in situations.changed_data:
+            # A sensitive situation the user cannot see (so could not tick) is kept as it is.
+            proposees = {code for code, _ in situations.fields["priorites"].choices}  # type: ignore[attr-defined]
+            cachees = [c for c in situations.initial.get("priorites", []) if c not in proposees]
+            priorites = [*situations.cleaned_data["priorites"], *cachees]
         nouvelles_personnes = None
         if coordonnees.has_changed() or any(f.has_changed() for f in emplois.values()):
             nouvelles_personnes = [
@@ -136,7 +163,13 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
                 }
                 for p in personnes
             ]
-        if not champs and not communes_changees and nouvelles_personnes is None:
+        if (
+            not champs
+            and not communes_changees
+            and nouvelles_personnes is None
+            and motifs is None
+            and priorites is None
+        ):
             messages.info(request, "Aucune modification : la demande est inchangée.")
             return redirect("demandes:detail", pk=demande.pk)
         try:
@@ -147,9 +180,11 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
                 donnees=champs,
                 communes=recherche.communes() if communes_changees else None,
                 personnes=nouvelles_personnes,
+                motifs_secondaires=motifs,
+                priorites=priorites,
             )
         except ValidationError as exc:
-            _erreurs_modification(exc, recherche, ressources, coordonnees, emplois, personnes)
+            _erreurs_modification(exc, recherche, ressources, coordonnees, emplois, personnes, (logement, situations))
         else:
             messages.success(request, f"Demande {demande.numero_unique} modifiée.")
             return redirect("demandes:detail", pk=demande.pk)
@@ -160,6 +195,13 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _si_postee(donnees: Any, prefixe: str) -> Any:
+    """The posted data when the page posted the section ``prefixe``, else ``None`` (the form stays unbound)."""
+    if donnees is None or not any(cle.startswith(f"{prefixe}-") for cle in donnees):
+        return None
+    return donnees
+
+
 def _erreurs_modification(
     exc: ValidationError,
     recherche: Any,
@@ -167,6 +209,7 @@ def _erreurs_modification(
     coordonnees: Any,
     emplois: dict[int, Any] | None = None,
     personnes: Sequence[Personne] = (),
+    autres: Sequence[Any] = (),
 ) -> None:
     erreurs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     for cle, liste in erreurs.items():
@@ -175,7 +218,12 @@ def _erreurs_modification(
             emploi = None
             if m and int(m.group(1)) < len(personnes):
                 emploi = (emplois or {}).get(personnes[int(m.group(1))].pk)
-            if m := _CLE_LISTE.match(cle):
+            de_liste = _CLE_LISTE.match(cle)
+            nom_liste = de_liste.group(1) if de_liste else cle
+            autre = next((f for f in autres if f.is_bound and nom_liste in f.fields), None)
+            if autre is not None:
+                autre.add_error(nom_liste, message)
+            elif m := _CLE_LISTE.match(cle):
                 recherche.add_error(recherche.champ_commune(int(m.group(2))), message)
             elif cle == "communes":
                 recherche.add_error(CHAMPS_COMMUNES[0], message)
@@ -189,6 +237,132 @@ def _erreurs_modification(
                 ressources.add_error(cle, message)
             else:
                 recherche.add_error(None, message)
+
+
+_ORDRE_ROLES = {
+    enums.RolePersonne.DEMANDEUR: 0,
+    enums.RolePersonne.CODEMANDEUR: 1,
+    enums.RolePersonne.PERSONNE_A_LOGER: 2,
+}
+
+
+def _initial_menage(personnes: Sequence[Personne]) -> list[dict[str, Any]]:
+    from attrib.demandes.forms import CHAMPS_PERSONNE_MENAGE
+
+    return [{n: getattr(p, n) for n in CHAMPS_PERSONNE_MENAGE} for p in personnes]
+
+
+@require_http_methods(["GET", "POST"])
+def modifier_menage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household of a registered demand: add or remove a person, change anyone's identity, nationality,
+    situation, contact or resources. Nothing is written until « Enregistrer » (the add button only adds a row)."""
+    demande = _demande_visible(request, pk)
+    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_modifier_demande(request.user, demande))
+    personnes = sorted(demande.personnes.all(), key=lambda p: (_ORDRE_ROLES[enums.RolePersonne(p.role)], p.pk))
+    initial = _initial_menage(personnes)
+    action = request.POST.get("action", "enregistrer") if request.method == "POST" else ""
+    if action == "ajouter_personne":
+        donnees = request.POST.copy()
+        total = int(t) if (t := str(donnees.get("personnes-TOTAL_FORMS") or "")).isdigit() else len(personnes)
+        donnees["personnes-TOTAL_FORMS"] = str(min(total + 1, 20))
+        formset = MenageFormSet(donnees, prefix="personnes", initial=initial)
+        return _rendre_menage(request, demande, formset, ancre=f"personne-{total + 1}")
+    formset = MenageFormSet(request.POST or None, prefix="personnes", initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        gardees = formset.lignes_gardees()  # type: ignore[attr-defined]
+        if not formset.has_changed() and len(gardees) == len(personnes):
+            messages.info(request, "Aucune modification : le ménage est inchangé.")
+            return redirect("demandes:detail", pk=demande.pk)
+        try:
+            demande_modifier(
+                demande=demande,
+                auteur=request.user,
+                organisation=_organisation_agissante(request.user, demande),
+                personnes=[donnees for _, donnees in gardees],
+                resume=_resume_menage(personnes, gardees),
+            )
+        except ValidationError as exc:
+            _erreurs_menage(exc, formset, [i for i, _ in gardees])
+        else:
+            messages.success(request, f"Ménage de la demande {demande.numero_unique} modifié.")
+            return redirect("demandes:detail", pk=demande.pk)
+    return _rendre_menage(request, demande, formset)
+
+
+def _resume_menage(avant: Sequence[Personne], gardees: Sequence[tuple[int, dict[str, Any]]]) -> str:
+    ajoutees = sum(1 for i, _ in gardees if i >= len(avant))
+    retirees = len(avant) - (len(gardees) - ajoutees)
+    morceaux = ["Ménage modifié"]
+    if ajoutees:
+        morceaux.append(f"{ajoutees} personne{'s' if ajoutees > 1 else ''} ajoutée{'s' if ajoutees > 1 else ''}")
+    if retirees:
+        morceaux.append(f"{retirees} personne{'s' if retirees > 1 else ''} retirée{'s' if retirees > 1 else ''}")
+    return " : ".join([morceaux[0], ", ".join(morceaux[1:])]) + "." if len(morceaux) > 1 else "Ménage modifié."
+
+
+def _erreurs_menage(exc: ValidationError, formset: Any, lignes: Sequence[int]) -> None:
+    """Service errors keyed ``personnes[i].champ`` on the row of the i-th person kept; the others on the first row."""
+    erreurs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for cle, liste in erreurs.items():
+        for message in liste:
+            m = _CLE_PERSONNE.match(cle)
+            if m and int(m.group(1)) < len(lignes):
+                form = formset.forms[lignes[int(m.group(1))]]
+                form.add_error(m.group(2) if m.group(2) in form.fields else None, message)
+            else:
+                formset.forms[lignes[0] if lignes else 0].add_error(None, message)
+
+
+def _rendre_menage(request: HttpRequest, demande: Any, formset: Any, ancre: str = "") -> HttpResponse:
+    return render(
+        request,
+        "demandes/modifier_menage.html",
+        {
+            "demande": demande,
+            "formset": formset,
+            "erreurs": resume_erreurs([formset]) if formset.is_bound and not ancre else [],
+            "ancre": ancre,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_dalo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the decision of the commission de médiation DALO on a demand: desks and the State."""
+    demande = _demande_visible(request, pk)
+    exiger(
+        demande.statut == enums.StatutDemande.ACTIVE
+        and permissions.peut_enregistrer_decision_dalo(request.user, demande)
+    )
+    form = DecisionDaloForm(request.POST or None, demande=demande, prefix="dalo")
+    if request.method == "POST" and form.is_valid():
+        try:
+            demande = demande_decision_dalo_enregistrer(
+                demande=demande,
+                auteur=request.user,
+                organisation=_organisation_agissante(request.user, demande),
+                reconnu=form.cleaned_data["decision"] == "reconnu",
+                date_decision=form.cleaned_data["date_decision"],
+                commission=form.cleaned_data["commission"],
+            )
+        except ValidationError as exc:
+            champs = {
+                "dalo_reconnu": "decision",
+                "dalo_date_decision": "date_decision",
+                "dalo_commission": "commission",
+            }
+            erreurs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            for cle, liste in erreurs.items():
+                for message in liste:
+                    form.add_error(champs.get(cle), message)
+        else:
+            messages.success(request, f"Décision DALO enregistrée sur la demande {demande.numero_unique}.")
+            return redirect("demandes:detail", pk=demande.pk)
+    return render(
+        request,
+        "demandes/decision_dalo.html",
+        {"demande": demande, "form": form, "erreurs": resume_erreurs([form])},
+    )
 
 
 # --- Supporting documents -------------------------------------------------------------------

@@ -386,6 +386,13 @@ COLONNES: tuple[Colonne, ...] = (
         choix=PROCEDURES_EXPULSION,
         defaut="aucune",
     ),
+    _c(
+        "expulsion_date_etape",
+        T.DATE,
+        "Date de l'étape atteinte par la procédure d'expulsion (commandement, jugement ou décision de concours de "
+        "la force publique) ; seulement si une procédure est en cours",
+        "",
+    ),
     _c("logement_non_decent", T.BOOLEEN, "Logement indigne ou non décent", "non"),
     _c("arrete_insalubrite", T.BOOLEEN, "Arrêté d'insalubrité ou de péril", "non"),
     # Logement recherché
@@ -457,6 +464,7 @@ COLONNES: tuple[Colonne, ...] = (
     ),
     _c("dalo_reconnu", T.BOOLEEN, "Reconnu prioritaire et urgent DALO", "non"),
     _c("dalo_date_decision", T.DATE, "Date de la décision DALO (obligatoire si reconnu DALO)", ""),
+    _c("dalo_commission", T.TEXTE, "Commission de médiation qui a rendu la décision DALO", ""),
 )
 
 COLONNES_PAR_NOM: dict[str, Colonne] = {c.nom: c for c in COLONNES}
