@@ -362,14 +362,39 @@ def _suivi(tache: TacheCotation, progression: Progression | None) -> Progression
     return suivre
 
 
-def _bilan(calculs: Sequence[calcul.CotationsCalculees], jour: date) -> str:
+def _pluriel(n: int, mot: str) -> str:
+    return f"{n} {mot}{'s' if n > 1 else ''}"
+
+
+def _bilan(calculs: Sequence[calcul.CotationsCalculees], jour: date, rattrapees: int = 0) -> str:
     total = sum(c.effectif for c in calculs)
     parties = [
         f"{c.effectif} avec la {c.version.grille.get_type_display().lower()} (version {c.version.numero})"
         for c in calculs
     ]
     detail = f" : {', '.join(parties)}" if parties else ""
-    return f"{total} demande{'s' if total > 1 else ''} cotée{'s' if total > 1 else ''} au {jour:%d/%m/%Y}{detail}."
+    texte = f"{total} demande{'s' if total > 1 else ''} cotée{'s' if total > 1 else ''} au {jour:%d/%m/%Y}{detail}."
+    if rattrapees:
+        texte += (
+            f" {_pluriel(rattrapees, 'demande')} modifiée{'s' if rattrapees > 1 else ''}, radiée"
+            f"{'s' if rattrapees > 1 else ''} ou enregistrée{'s' if rattrapees > 1 else ''} pendant le calcul "
+            f"{'ont' if rattrapees > 1 else 'a'} été reprise{'s' if rattrapees > 1 else ''} avant l'enregistrement."
+        )
+    n = sum(len(c.ecartees) for c in calculs)
+    if n:
+        texte += (
+            f" {_pluriel(n, 'demande')} non cotée{'s' if n > 1 else ''} : "
+            f"{'leurs données sont' if n > 1 else 'ses données sont'} à corriger (détail ci-dessous)."
+        )
+    return texte
+
+
+def _ecartees(calculs: Sequence[calcul.CotationsCalculees]) -> list[dict[str, Any]]:
+    return [
+        {"demande_id": e.demande_id, "numero_unique": e.numero_unique, "motif": e.motif}
+        for c in calculs
+        for e in c.ecartees
+    ]
 
 
 def _publier(versions: Sequence[VersionGrille], auteur: Any, maintenant: Any) -> None:
@@ -425,7 +450,11 @@ def _executer(
     try:
         calculs = calcul.calculer(organisation, versions, jour=jour, progression=suivre)
         with transaction.atomic():
+            # Scorings of one demand wait for this run's write (they lock the same rows); then the
+            # demands modified, struck off or registered since they were read are caught up.
+            calcul.verrouiller([*calcul.versions_publiees(organisation).values(), *publier])
             _publier(publier, auteur, timezone.now())
+            calculs, rattrapees = calcul.rattraper(calculs, organisation, jour=jour)
             calcul.ecrire(calculs, organisation=organisation, jour=jour, progression=suivre)
     except (ErreurMoteur, ValidationError) as exc:
         texte = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
@@ -439,10 +468,11 @@ def _executer(
         raise
     else:
         tache.statut = StatutTache.TERMINEE
-        tache.message = _bilan(calculs, jour)
+        tache.message = _bilan(calculs, jour, rattrapees)
+        tache.ecartees = _ecartees(calculs)
     tache.refresh_from_db(fields=["etape", "libelle_etape", "faites", "total"])
     tache.terminee_le = timezone.now()
-    tache.save(update_fields=["statut", "message", "terminee_le"])
+    tache.save(update_fields=["statut", "message", "ecartees", "terminee_le"])
     return tache
 
 
