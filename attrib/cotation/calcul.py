@@ -550,3 +550,100 @@ def ecrire(
             ecrites += ecrire_lignes(calcul, lignes[debut : debut + TAILLE_ECRITURE], jour=jour, maintenant=maintenant)
             progression(ETAPE_ECRITURE, LIBELLES_ETAPES[ETAPE_ECRITURE], ecrites, total)
     return ecrites
+
+
+# --- one demand, or a few, scored at once ----------------------------------------------------------
+
+
+def reclasser_groupe(version: VersionGrille, typologie: int) -> int:
+    """Rank again the stored cotations of ``version`` and ``typologie`` (after a demand of the group was
+    scored alone, or left it), from their scores and stored tie-break values; active demands only.
+    Returns the number of cotations whose rank changed."""
+    grille = version.charger()
+    champs = _champs_cles(grille)
+    lignes = list(
+        Cotation.objects.filter(
+            version=version, typologie=typologie, demande__statut=enums.StatutDemande.ACTIVE
+        ).order_by("demande_id")
+    )
+    if not lignes:
+        return 0
+    base = pl.DataFrame(
+        [
+            {
+                DEMANDE_ID: c.demande_id,
+                TYPOLOGIE: c.typologie,
+                SECTEUR: c.secteur_id,
+                "score": c.score,
+                **{champ: (c.cles_classement or {}).get(champ) for champ in champs},
+            }
+            for c in lignes
+        ],
+        infer_schema_length=None,
+    )
+    rangs = classer_population(base, base.select("score"), grille).to_dicts()
+    changees = []
+    for cotation, rang in zip(lignes, rangs, strict=True):
+        if any(getattr(cotation, cle) != rang[cle] for cle in RANGS):
+            for cle in RANGS:
+                setattr(cotation, cle, rang[cle])
+            changees.append(cotation)
+    Cotation.objects.bulk_update(changees, list(RANGS), batch_size=TAILLE_ECRITURE)
+    return len(changees)
+
+
+def organisations_des_demandes(ids: Sequence[int]) -> dict[Organisation, list[int]]:
+    """The EPCI with a published grid that scores each demand of ``ids`` (by its first wished commune)."""
+    premieres = dict(
+        CommuneSouhaitee.objects.filter(demande_id__in=ids, rang=1).values_list("demande_id", "commune_id")
+    )
+    communes = set(premieres.values())
+    publiees = VersionGrille.objects.filter(statut=StatutVersion.PUBLIEE).values("grille__organisation_id")
+    resultat: dict[Organisation, list[int]] = {}
+    placees: set[int] = set()
+    for organisation in Organisation.objects.filter(pk__in=publiees).order_by("nom", "pk"):
+        siennes = set(communes_du_territoire(organisation).filter(pk__in=communes).values_list("pk", flat=True))
+        ids_org = [pk for pk, commune in premieres.items() if commune in siennes and pk not in placees]
+        if ids_org:
+            resultat[organisation] = sorted(ids_org)
+            placees.update(ids_org)
+    return resultat
+
+
+def actualiser(ids: Sequence[int], *, jour: date) -> list[DemandeEcartee]:
+    """Score the demands ``ids`` now with the published grids of their EPCI, or clear their cotation when
+    no grid scores them (struck off, out of every territory) or when they cannot be scored (returned,
+    with the reason); then rank again the groups they joined or left. Call inside a transaction: the
+    writes wait for a re-scoring run writing the same EPCI (:func:`verrouiller`)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    par_organisation = organisations_des_demandes(ids)
+    anciennes = Cotation.objects.filter(demande_id__in=ids)
+    verrouiller(
+        [
+            *(v for organisation in par_organisation for v in versions_publiees(organisation).values()),
+            *anciennes.values_list("version_id", flat=True),
+        ]
+    )
+    groupes = set(anciennes.values_list("version_id", "typologie"))
+    maintenant = timezone.now()
+    cotees: set[int] = set()
+    ecartees: list[DemandeEcartee] = []
+    for organisation, ids_org in par_organisation.items():
+        versions = versions_publiees(organisation)
+        verrouiller(versions.values())  # a publication committed meanwhile
+        for version, qs in populations(organisation, versions):
+            a_coter = list(qs.filter(pk__in=ids_org).order_by("pk").values_list("pk", flat=True))
+            if not a_coter:
+                continue
+            resultat = coter_demandes(version, a_coter, jour=jour)
+            ecrire_lignes(resultat, resultat.lignes.to_dicts(), jour=jour, maintenant=maintenant)
+            cotees.update(resultat.lignes[DEMANDE_ID].to_list())
+            groupes.update((version.pk, int(t)) for t in resultat.lignes[TYPOLOGIE].unique().to_list())
+            ecartees += resultat.ecartees
+    Cotation.objects.filter(demande_id__in=ids).exclude(demande_id__in=cotees).delete()
+    versions_par_pk = VersionGrille.objects.in_bulk({v for v, _ in groupes})
+    for version_id, typologie in sorted(groupes):
+        reclasser_groupe(versions_par_pk[version_id], typologie)
+    return ecartees

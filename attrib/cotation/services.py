@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,6 +29,7 @@ from attrib.common.services import evenement_enregistrer
 from attrib.cotation import calcul, permissions
 from attrib.cotation.enums import NatureTache, StatutTache, StatutVersion, TypeGrille
 from attrib.cotation.models import GrilleCotation, TacheCotation, VersionGrille
+from attrib.demandes.models import Demande
 from attrib.engine.cotation import Grille, GrilleInvalide, MessageGrille, charger_grille, grille_vers_yaml, valider
 from attrib.engine.erreurs import ErreurMoteur
 from attrib.organisations.models import Organisation, TypeOrganisation
@@ -536,6 +537,36 @@ def cotations_recalculer(
         jour=jour,
         progression=progression,
     )
+
+
+# --- one demand at once ----------------------------------------------------------------------------
+
+
+def cotations_actualiser(
+    *, demandes: Iterable[Demande | int], jour: date | None = None, auteur: Any = None
+) -> list[calcul.DemandeEcartee]:
+    """Score the demands now, in the caller's transaction (a registration or a modification: the
+    demand page shows its new score at once, not after the nightly run), and rank again the groups they
+    joined or left. A demand no grid scores any more (struck off, moved out of every territory) loses
+    its cotation. A demand that cannot be scored loses it too, and its journal says why (returned).
+    Waits for a re-scoring run writing the same EPCI, then scores the demand's current data."""
+    ids = [d if isinstance(d, int) else d.pk for d in demandes]
+    with transaction.atomic():
+        ecartees = calcul.actualiser(ids, jour=jour or timezone.localdate())
+        for ecartee in ecartees:
+            evenement_enregistrer(
+                objet=Demande(pk=ecartee.demande_id),
+                action="cotation_impossible",
+                resume=f"Cotation impossible : {ecartee.motif}"[:300],
+                auteur=auteur,
+                details={"motif": ecartee.motif},
+            )
+    return ecartees
+
+
+def cotation_actualiser(*, demande: Demande | int, jour: date | None = None, auteur: Any = None) -> None:
+    """:func:`cotations_actualiser` for one demand."""
+    cotations_actualiser(demandes=[demande], jour=jour, auteur=auteur)
 
 
 # --- demo ------------------------------------------------------------------------------------------

@@ -184,6 +184,14 @@ def _ecrire_liens(
         )
 
 
+def _coter(demandes: Sequence[Demande | int]) -> None:
+    """The score of the demands, recomputed at once in the caller's transaction (or cleared when they
+    are struck off). Imported here: the cotation reads the demands."""
+    from attrib.cotation.services import cotations_actualiser
+
+    cotations_actualiser(demandes=demandes)
+
+
 def _lever_si_erreurs(erreurs: dict[str, list[str]]) -> None:
     if erreurs:
         raise ValidationError(erreurs)
@@ -246,6 +254,7 @@ def demande_enregistrer(
     )
     pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=guichet, aujourd_hui=jour)
     doublons_detecter(demandes=[demande], aujourd_hui=jour)
+    _coter([demande])
     return demande
 
 
@@ -321,6 +330,7 @@ def demande_modifier(
     pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=organisation)
     if personnes is not None:
         doublons_detecter(demandes=[demande])
+    _coter([demande])
     return demande
 
 
@@ -403,6 +413,7 @@ def demande_radier(
         resume=f"Demande radiée le {demande.date_radiation:%d/%m/%Y} : {enums.MotifRadiation(motif).label}.",
         details={"motif": motif, "commentaire": commentaire},
     )
+    _coter([demande])
     return demande
 
 
@@ -521,6 +532,7 @@ def demandes_radier_non_renouvelees(*, aujourd_hui: date | None = None) -> int:
                 ),
                 action="radiation",
             )
+            _coter(ids)
         n += len(ids)
     return n
 
