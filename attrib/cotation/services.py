@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -541,6 +543,8 @@ def cotations_recalculer(
 
 # --- one demand at once ----------------------------------------------------------------------------
 
+_differees: ContextVar[set[int] | None] = ContextVar("cotations_differees", default=None)
+
 
 def cotations_actualiser(
     *, demandes: Iterable[Demande | int], jour: date | None = None, auteur: Any = None
@@ -551,6 +555,10 @@ def cotations_actualiser(
     its cotation. A demand that cannot be scored loses it too, and its journal says why (returned).
     Waits for a re-scoring run writing the same EPCI, then scores the demand's current data."""
     ids = [d if isinstance(d, int) else d.pk for d in demandes]
+    differees = _differees.get()
+    if differees is not None:
+        differees.update(ids)
+        return []
     with transaction.atomic():
         ecartees = calcul.actualiser(ids, jour=jour or timezone.localdate())
         for ecartee in ecartees:
@@ -562,6 +570,24 @@ def cotations_actualiser(
                 details={"motif": ecartee.motif},
             )
     return ecartees
+
+
+@contextmanager
+def cotations_differees(*, jour: date | None = None, auteur: Any = None) -> Iterator[None]:
+    """Inside, the demands to score (:func:`cotations_actualiser`) are collected, then scored together
+    when the block ends normally: a file import ranks each group once, not once per line. Nested
+    blocks join the outer one."""
+    if _differees.get() is not None:
+        yield
+        return
+    jeton = _differees.set(set())
+    try:
+        yield
+        ids = sorted(_differees.get() or ())
+    finally:
+        _differees.reset(jeton)
+    if ids:
+        cotations_actualiser(demandes=ids, jour=jour, auteur=auteur)
 
 
 def cotation_actualiser(*, demande: Demande | int, jour: date | None = None, auteur: Any = None) -> None:

@@ -3,6 +3,8 @@ same transaction (issue 10, rules 2 and 3): no waiting for the nightly run."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 
@@ -11,9 +13,11 @@ from django.test import Client
 from django.urls import reverse
 
 from attrib.common.models import Evenement
-from attrib.cotation import selectors, services
+from attrib.cotation import calcul, selectors, services
 from attrib.cotation.models import Cotation
 from attrib.demandes import enums
+from attrib.demandes.importexport import exporter_demandes_csv, importer_demandes
+from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_modifier, demande_radier, demandes_radier_non_renouvelees
 from tests.cotation.conftest import GRILLE, Territoire, importer, un_adulte
 from tests.factories import COURSAN, NARBONNE
@@ -131,3 +135,37 @@ def test_une_demande_hors_de_tout_territoire_n_est_pas_cotee(territoire: Territo
     demande_modifier(demande=demande, auteur=territoire.agent_guichet, communes=["11069"])  # Carcassonne
     assert not Cotation.objects.filter(demande=demande).exists()
     assert not Evenement.objects.filter(action="cotation_impossible").exists()
+
+
+def test_un_import_cote_toutes_ses_demandes_en_une_fois(
+    territoire: Territoire, publiee: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    modele = territoire.demande(mois=10)
+    flux = io.StringIO()
+    exporter_demandes_csv(demandes=Demande.objects.filter(pk=modele.pk), flux=flux, user=territoire.agent_guichet)
+    [ligne] = list(csv.DictReader(io.StringIO(flux.getvalue().removeprefix("\ufeff")), delimiter=";"))
+    ligne["numero_unique"] = ""
+    sortie = io.StringIO()
+    ecrivain = csv.DictWriter(sortie, fieldnames=list(ligne), delimiter=";")
+    ecrivain.writeheader()
+    ecrivain.writerows([ligne] * 4)
+
+    groupes_classes: list[tuple[int, int]] = []
+    reclasser = calcul.reclasser_groupe
+
+    def compter(version: object, typologie: int) -> int:
+        groupes_classes.append((version.pk, typologie))  # type: ignore[attr-defined]
+        return reclasser(version, typologie)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(calcul, "reclasser_groupe", compter)
+    rapport = importer_demandes(
+        fichier=sortie.getvalue().encode("utf-8"),
+        guichet=territoire.guichet,
+        auteur=territoire.agent_guichet,
+        tout_ou_rien=False,
+    )
+    assert rapport.nb_creees == 4, rapport.erreurs
+    assert len(groupes_classes) == 1  # one ranking for the whole file, not one per line
+    cotations = Cotation.objects.order_by("rang")
+    assert cotations.count() == 5 and [c.rang for c in cotations] == [1, 2, 3, 4, 5]
+    assert {c.effectif for c in cotations} == {5} and cotations[0].demande_id == modele.pk
