@@ -400,7 +400,7 @@ def rattraper(
     versions' locks, :func:`verrouiller`): the demands that left a population (struck off, moved, now
     scored by the other grid) are dropped, those that entered it or whose watermark changed since they
     were read (modified, or scored alone meanwhile) are read and scored again, and the ranks computed
-    again. Returns the results and the number of demands caught up."""
+    again. Returns the results and the number of demands caught up (scored again or dropped)."""
     versions = {c.version.grille.type: c.version for c in calculs}
     actuelles = {v.pk: qs for v, qs in populations(organisation, versions)}
     resultats = []
@@ -410,6 +410,7 @@ def rattraper(
         maintenant = filigranes(ids)
         a_relire = [pk for pk in ids if calcul.lues.get(pk) != maintenant.get(pk)]
         gardees = set(ids) - set(a_relire)
+        sorties = [pk for pk in calcul.lues if pk not in maintenant]
         lignes = calcul.lignes.filter(pl.col(DEMANDE_ID).is_in(list(gardees)))
         ecartees = [e for e in calcul.ecartees if e.demande_id in gardees]
         if not a_relire and lignes.height == calcul.lignes.height and len(ecartees) == len(calcul.ecartees):
@@ -425,7 +426,7 @@ def rattraper(
             restreintes.update(relu.restreintes)
             ecartees += relu.ecartees
             lues.update(relu.lues)
-        rattrapees += len(a_relire)
+        rattrapees += len(a_relire) + len(sorties)
         lignes = lignes.sort(DEMANDE_ID)
         resultats.append(
             reclasser(
@@ -437,9 +438,14 @@ def rattraper(
 
 def verrouiller(versions: Iterable[VersionGrille | int]) -> None:
     """Lock the rows of ``versions`` until the end of the transaction: the writes of cotations of an EPCI
-    (a whole run, one demand) take their turns (PostgreSQL; SQLite serialises every write anyway)."""
+    (a whole run, one demand) take their turns (PostgreSQL; SQLite serialises every write anyway).
+
+    ``FOR NO KEY UPDATE``, like the demand services' lock on a demand: neither blocks the key-share locks
+    that the foreign keys of the rows written take at commit, so a run writing the cotation of a demand
+    being modified (whose scoring waits for the run) does not deadlock with it."""
     pks = sorted({v if isinstance(v, int) else v.pk for v in versions})
-    list(VersionGrille.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
+    verrouillees = VersionGrille.objects.select_for_update(no_key=True).filter(pk__in=pks).order_by("pk")
+    list(verrouillees.values_list("pk", flat=True))
 
 
 # --- writing ---------------------------------------------------------------------------------------

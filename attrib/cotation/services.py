@@ -23,7 +23,7 @@ from typing import Any, TextIO
 import yaml
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -39,6 +39,8 @@ from attrib.organisations.models import Organisation, TypeOrganisation
 DOSSIER_GRILLES = Path(settings.BASE_DIR) / "data" / "grilles"
 GRILLES_DEMO = ((TypeGrille.GENERALE, "socle.yaml"), (TypeGrille.MUTATION, "mutation.yaml"))
 TAILLE_MAX_DOCUMENT = 500_000
+#: Attempts of a run's write when PostgreSQL breaks a deadlock by cancelling it.
+ESSAIS_ECRITURE = 3
 
 #: ``progression(etape, libelle, faites, total)``, as in ``attrib.cotation.calcul``.
 Progression = Callable[[int, str, int, int], None]
@@ -452,13 +454,22 @@ def _executer(
         versions[version.grille.type] = version
     try:
         calculs = calcul.calculer(organisation, versions, jour=jour, progression=suivre)
-        with transaction.atomic():
-            # Scorings of one demand wait for this run's write (they lock the same rows); then the
-            # demands modified, struck off or registered since they were read are caught up.
-            calcul.verrouiller([*calcul.versions_publiees(organisation).values(), *publier])
-            _publier(publier, auteur, timezone.now())
-            calculs, rattrapees = calcul.rattraper(calculs, organisation, jour=jour)
-            calcul.ecrire(calculs, organisation=organisation, jour=jour, progression=suivre)
+        for essai in range(1, ESSAIS_ECRITURE + 1):
+            try:
+                with transaction.atomic():
+                    # Scorings of one demand wait for this run's write (they lock the same rows); then
+                    # the demands modified, struck off or registered since they were read are caught up.
+                    calcul.verrouiller([*calcul.versions_publiees(organisation).values(), *publier])
+                    _publier(publier, auteur, timezone.now())
+                    a_ecrire, rattrapees = calcul.rattraper(calculs, organisation, jour=jour)
+                    calcul.ecrire(a_ecrire, organisation=organisation, jour=jour, progression=suivre)
+                calculs = a_ecrire
+                break
+            except OperationalError as exc:
+                # A deadlock with a transaction that locked a demand its own way: nothing was written;
+                # once it is through, the catch-up of the next attempt reads what it changed.
+                if getattr(exc.__cause__, "sqlstate", None) != "40P01" or essai == ESSAIS_ECRITURE:
+                    raise
     except (ErreurMoteur, ValidationError) as exc:
         texte = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         tache.statut = StatutTache.ECHEC

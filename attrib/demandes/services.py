@@ -294,7 +294,7 @@ def demande_modifier(
     resume: str | None = None,
 ) -> Demande:
     """Update a demand; the audit trail records every field that changed (before/after)."""
-    demande = Demande.objects.select_for_update().get(pk=demande.pk)
+    demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     _verifier_active(demande)
     avant = _snapshot(demande)
     erreurs: dict[str, list[str]] = {}
@@ -357,7 +357,7 @@ def demande_renouveler(
 ) -> Demande:
     """Renew for one more year from today; seniority (first filing date) is kept. Updates may come with it."""
     jour = _today(aujourd_hui)
-    demande = Demande.objects.select_for_update().get(pk=demande.pk)
+    demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     _verifier_active(demande)
     if demande.date_echeance < jour:
         raise ValidationError(
@@ -395,7 +395,7 @@ def demande_radier(
     commentaire: str = "",
 ) -> Demande:
     """Strike a demand off with one of the R441-2-8 reasons."""
-    demande = Demande.objects.select_for_update().get(pk=demande.pk)
+    demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     if motif not in enums.MotifRadiation.values:
         raise ValidationError({"motif_radiation": [f"Motif de radiation inconnu : « {motif} »."]})
     _verifier_active(demande)
@@ -466,7 +466,7 @@ def demandes_envoyer_avis_renouvellement(*, aujourd_hui: date | None = None) -> 
         echeances = dict(lot)
         with transaction.atomic():
             ids = list(
-                Demande.objects.select_for_update()
+                Demande.objects.select_for_update(no_key=True)
                 .filter(pk__in=echeances, statut=enums.StatutDemande.ACTIVE, date_avis_renouvellement__isnull=True)
                 .values_list("pk", flat=True)
             )
@@ -505,7 +505,7 @@ def demandes_radier_non_renouvelees(*, aujourd_hui: date | None = None) -> int:
         infos = {pk: (echeance, avis) for pk, echeance, avis in lot}
         with transaction.atomic():
             ids = list(
-                Demande.objects.select_for_update()
+                Demande.objects.select_for_update(no_key=True)
                 .filter(pk__in=infos, statut=enums.StatutDemande.ACTIVE, date_echeance__lt=jour)
                 .values_list("pk", flat=True)
             )
