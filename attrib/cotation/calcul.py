@@ -643,7 +643,14 @@ def actualiser(ids: Sequence[int], *, jour: date) -> list[DemandeEcartee]:
             a_coter = list(qs.filter(pk__in=ids_org).order_by("pk").values_list("pk", flat=True))
             if not a_coter:
                 continue
-            resultat = coter_demandes(version, a_coter, jour=jour)
+            try:
+                resultat = coter_demandes(version, a_coter, jour=jour)
+            except ErreurMoteur as exc:
+                # The grid cannot be computed at all today (a parameter missing): the demands lose
+                # their cotation, named with the reason; the modification that called is kept.
+                numeros = numeros_uniques(a_coter)
+                ecartees += [DemandeEcartee(pk, numeros.get(pk, str(pk)), str(exc)) for pk in a_coter]
+                continue
             ecrire_lignes(resultat, resultat.lignes.to_dicts(), jour=jour, maintenant=maintenant)
             cotees.update(resultat.lignes[DEMANDE_ID].to_list())
             groupes.update((version.pk, int(t)) for t in resultat.lignes[TYPOLOGIE].unique().to_list())

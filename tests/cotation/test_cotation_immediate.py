@@ -169,3 +169,22 @@ def test_un_import_cote_toutes_ses_demandes_en_une_fois(
     cotations = Cotation.objects.order_by("rang")
     assert cotations.count() == 5 and [c.rang for c in cotations] == [1, 2, 3, 4, 5]
     assert {c.effectif for c in cotations} == {5} and cotations[0].demande_id == modele.pk
+
+
+def test_une_grille_incalculable_n_empeche_pas_d_enregistrer(territoire: Territoire) -> None:
+    # A grid reading the PLAI ceiling, computed on a day of 2016 (no ceiling sourced for that year).
+    plafond = GRILLE.replace(
+        "        condition: {champ: priorites, contient: l441_k}\n        points: 300",
+        "        condition: {tous: [{champ: priorites, contient: l441_k}, {champ: eligible_plai, egal: true}]}\n"
+        "        points: 300",
+    )
+    services.version_publier(version=importer(territoire, plafond))
+    ancienne = territoire.demande(mois=140)  # filed in 2015
+    assert services.cotations_actualiser(demandes=[ancienne], jour=date(2025, 6, 1)) == []
+    assert Cotation.objects.filter(demande=ancienne).exists()
+    ecartees = services.cotations_actualiser(demandes=[ancienne], jour=date(2016, 6, 1))
+    assert [e.numero_unique for e in ecartees] == [ancienne.numero_unique]
+    assert "Plafond PLAI non renseigné pour 2016" in ecartees[0].motif
+    assert not Cotation.objects.filter(demande=ancienne).exists()  # cleared, not stale
+    evenement = Evenement.objects.filter(action="cotation_impossible").latest("pk")
+    assert evenement.cible_id == str(ancienne.pk) and "Plafond PLAI" in evenement.resume
