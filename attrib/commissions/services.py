@@ -38,6 +38,7 @@ from attrib.commissions.models import (
     Seance,
     Vote,
 )
+from attrib.common.lots import Bilan, traiter
 from attrib.common.services import evenement_enregistrer
 from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.demandes.models import Demande
@@ -867,30 +868,47 @@ def offre_repondre(
 
 
 @transaction.atomic
-def offres_expirer(*, aujourd_hui: date | None = None) -> int:
-    """Offers still waiting after their deadline are refused for lack of answer (R441-10). Returns how many."""
+def offres_expirer(*, aujourd_hui: date | None = None, bilan: Bilan | None = None) -> int:
+    """Offers still waiting after their deadline are refused for lack of answer (R441-10). Returns how many.
+    With ``bilan``, an offer that cannot be handled is noted there (which, why) and the others are
+    handled; without, its error is raised. The demands concerned are re-scored (an unanswered offer
+    counts as a refusal)."""
     jour = _aujourd_hui(aujourd_hui)
     echues = list(
-        Offre.objects.select_for_update()
+        Offre.objects.select_for_update(of=("self",))
         .filter(statut=StatutOffre.EN_ATTENTE, date_limite__lt=jour)
         .select_related("logement__residence", "demande")
     )
-    for offre in echues:
-        offre.statut = StatutOffre.EXPIREE
-        offre.repondue_le = jour
-        offre.motif_refus = MotifRefus.SANS_REPONSE
-        offre.save(update_fields=["statut", "repondue_le", "motif_refus"])
-        evenement_enregistrer(
-            objet=offre.demande,
-            action="offre_expiree",
-            resume=f"Sans réponse de votre part au {offre.date_limite:%d/%m/%Y}, l'offre du logement "
-            f"{offre.logement.identifiant} est considérée comme refusée (article R441-10 du code de la construction "
-            "et de l'habitation).",
-            organisation=offre.logement.residence.bailleur,
-            visible_demandeur=True,
-            details={"offre": offre.pk},
+    faites = [
+        offre
+        for offre in echues
+        if traiter(
+            bilan,
+            f"offre du logement {offre.logement.identifiant} à la demande {offre.demande.numero_unique}",
+            lambda offre=offre: _offre_expirer(offre, jour),
         )
-    return len(echues)
+    ]
+    from attrib.cotation.services import cotations_actualiser  # the cotation reads the offers
+
+    cotations_actualiser(demandes=[offre.demande_id for offre in faites], jour=jour)
+    return len(faites)
+
+
+def _offre_expirer(offre: Offre, jour: date) -> None:
+    offre.statut = StatutOffre.EXPIREE
+    offre.repondue_le = jour
+    offre.motif_refus = MotifRefus.SANS_REPONSE
+    offre.save(update_fields=["statut", "repondue_le", "motif_refus"])
+    evenement_enregistrer(
+        objet=offre.demande,
+        action="offre_expiree",
+        resume=f"Sans réponse de votre part au {offre.date_limite:%d/%m/%Y}, l'offre du logement "
+        f"{offre.logement.identifiant} est considérée comme refusée (article R441-10 du code de la construction "
+        "et de l'habitation).",
+        organisation=offre.logement.residence.bailleur,
+        visible_demandeur=True,
+        details={"offre": offre.pk},
+    )
 
 
 # --- lease -------------------------------------------------------------------------------------

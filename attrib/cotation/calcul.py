@@ -19,23 +19,24 @@ transaction). ``progression(etape, libelle, faites, total)`` reports the three s
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from attrib.cotation.colonnes import DEMANDE_ID, SECTEUR, colonnes_cotation, preparer_pour
+from attrib.cotation.colonnes import DEMANDE_ID, SECTEUR, colonnes_cotation_isolees, preparer_pour
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.models import Cotation, CotationHistorique, VersionGrille
 from attrib.cotation.permissions import communes_du_territoire
 from attrib.demandes import enums
 from attrib.demandes.models import CommuneSouhaitee, Demande, PrioriteLegale
-from attrib.engine import EntreeInvalide
+from attrib.engine import EntreeInvalide, ErreurMoteur
 from attrib.engine.cotation import (
     Grille,
     ResultatCotation,
@@ -46,8 +47,11 @@ from attrib.engine.cotation import (
     evaluer_un,
     expliquer,
     grille_vers_donnees,
+    lignes_refusees,
 )
 from attrib.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
 
 Progression = Callable[[int, str, int, int], None]
 ETAPE_LECTURE, ETAPE_CALCUL, ETAPE_ECRITURE = 1, 2, 3
@@ -166,17 +170,38 @@ def masquer(resultat: ResultatCotation, sensibles: frozenset[str]) -> ResultatCo
 
 # --- computing -------------------------------------------------------------------------------------
 
+#: Prefix of the tie-break columns kept in :attr:`CotationsCalculees.lignes` (to rank again after a catch-up).
+PREFIXE_CLE = "\u00a7cle:"
+#: What was read of a demand before its data: its last modification and the date of its stored cotation.
+#: A run compares it with the database before writing (``docs/decisions/0004-recotation-sans-resultat-perime.md``).
+Filigrane = tuple[Any, Any]
+
+
+@dataclass(frozen=True)
+class DemandeEcartee:
+    """A demand a batch left out (not scored) and why, in French."""
+
+    demande_id: int
+    numero_unique: str
+    motif: str
+
+    def __str__(self) -> str:
+        return f"demande {self.numero_unique} : {self.motif}"
+
 
 @dataclass
 class CotationsCalculees:
     """The scores of one version's population: one row per demand of ``lignes`` (``demande_id``,
-    ``secteur``, ``typologie_min``, scores, ranks, detail columns) and its two explanations."""
+    ``secteur``, ``typologie_min``, scores, ranks, detail columns, tie-break keys), its two explanations
+    by demand, the demands left out (:class:`DemandeEcartee`) and the watermark of each demand read."""
 
     version: VersionGrille
     grille: Grille
     lignes: pl.DataFrame
-    explications: list[list[str]]
-    restreintes: list[list[str]]
+    explications: dict[int, list[str]]
+    restreintes: dict[int, list[str]]
+    ecartees: list[DemandeEcartee] = field(default_factory=list)
+    lues: dict[int, Filigrane] = field(default_factory=dict)
 
     @property
     def effectif(self) -> int:
@@ -196,16 +221,31 @@ def classer_population(demandes: pl.DataFrame, scores: pl.DataFrame, grille: Gri
             "effectif": secteur.select(pl.len().over(TYPOLOGIE, SECTEUR)).to_series(),
             "rang_territoire": territoire["rang"],
             "effectif_territoire": territoire.select(pl.len().over(TYPOLOGIE)).to_series(),
-        }
+        },
+        schema={c: pl.Int64 for c in ("rang", "effectif", "rang_territoire", "effectif_territoire")},
     )
 
 
 _LIGNE = re.compile(r"^Ligne (\d+) : ")
 
 
+def ecarter_refusees(
+    frame: pl.DataFrame, grilles: Sequence[Grille], *, jour: date
+) -> tuple[pl.DataFrame, list[DemandeEcartee]]:
+    """``frame`` without the demands the engine would refuse for ``grilles`` (checked up front, in one
+    vectorised pass: ``attrib.engine.cotation.lignes_refusees``), and those demands with the reason."""
+    refus = lignes_refusees(frame, grilles, date_reference=jour)
+    if not refus:
+        return frame, []
+    ecartees = [DemandeEcartee(int(frame[DEMANDE_ID][i]), str(frame["numero_unique"][i]), motif) for i, motif in refus]
+    indices = [i for i, _ in refus]
+    return frame.filter(~pl.int_range(pl.len()).is_in(indices)), ecartees
+
+
 def coter_frame(frame: pl.DataFrame, grille: Grille, *, jour: date) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Prepared demands, the engine's scores with detail, and the ranks (:func:`classer_population`).
-    An invalid row named by the engine (« Ligne 3 : … ») is named by its demand's numéro unique."""
+    An invalid row named by the engine (« Ligne 3 : … ») is named by its demand's numéro unique (call
+    :func:`ecarter_refusees` first to leave such rows out instead)."""
     try:
         prepare = preparer_pour(frame, grille, jour=jour)
     except EntreeInvalide as exc:
@@ -219,6 +259,102 @@ def coter_frame(frame: pl.DataFrame, grille: Grille, *, jour: date) -> tuple[pl.
     return prepare, scores, classer_population(prepare, scores, grille)
 
 
+def _champs_cles(grille: Grille) -> list[str]:
+    return [c for c in dict.fromkeys(c.champ for c in grille.departage) if c not in (DEMANDE_ID, TYPOLOGIE, SECTEUR)]
+
+
+def reclasser(calcul: CotationsCalculees) -> CotationsCalculees:
+    """``calcul`` with the ranks computed again on its rows (after rows were added or removed)."""
+    champs = _champs_cles(calcul.grille)
+    lignes = calcul.lignes.drop([c for c in RANGS if c in calcul.lignes.columns])
+    base = lignes.select(DEMANDE_ID, TYPOLOGIE, SECTEUR, *(pl.col(PREFIXE_CLE + c).alias(c) for c in champs))
+    rangs = classer_population(base, lignes.select("score"), calcul.grille)
+    return dataclasses.replace(calcul, lignes=pl.concat([lignes, rangs], how="horizontal"))
+
+
+RANGS = ("rang", "effectif", "rang_territoire", "effectif_territoire")
+
+
+def filigranes(ids: Sequence[int]) -> dict[int, Filigrane]:
+    """The watermark of each demand of ``ids`` (:data:`Filigrane`), read now."""
+    resultat: dict[int, Filigrane] = {}
+    for debut in range(0, len(ids), TAILLE_ECRITURE):
+        lot = ids[debut : debut + TAILLE_ECRITURE]
+        for pk, modifie_le, calculee_le in Demande.objects.filter(pk__in=lot).values_list(
+            "pk", "modifie_le", "cotation__calculee_le"
+        ):
+            resultat[pk] = (modifie_le, calculee_le)
+    return resultat
+
+
+def coter_demandes(
+    version: VersionGrille,
+    ids: Sequence[int],
+    *,
+    jour: date,
+    sensibles: frozenset[str] | None = None,
+    lecture: Callable[[int, int], None] | None = None,
+    calcul_fait: Callable[[int], None] | None = None,
+) -> CotationsCalculees:
+    """Read and score the demands ``ids`` with ``version`` (no write), ranked among themselves.
+
+    The watermark of each demand is read before its data. A demand whose data cannot be read, that the
+    engine refuses (checked up front for all rows at once) or whose explanation fails is left out and
+    reported (:attr:`CotationsCalculees.ecartees`); the others are scored."""
+    ids = sorted(ids)
+    grille = version.charger()
+    lues = filigranes(ids)
+    frame, illisibles = colonnes_cotation_isolees(ids, jour=jour, progression=lecture)
+    ecartees = [DemandeEcartee(pk, numeros_uniques([pk]).get(pk, str(pk)), motif) for pk, motif in illisibles]
+    frame, refusees = ecarter_refusees(frame, [grille], jour=jour)
+    ecartees += refusees
+    prepare, scores, _ = coter_frame(frame, grille, jour=jour)
+    champs = _champs_cles(grille)
+    lignes = pl.concat(
+        [
+            prepare.select(DEMANDE_ID, SECTEUR, TYPOLOGIE, *(pl.col(c).alias(PREFIXE_CLE + c) for c in champs)),
+            scores,
+        ],
+        how="horizontal",
+    ).with_columns(pl.col(TYPOLOGIE).cast(pl.Int64))
+    sensibles = codes_sensibles() if sensibles is None else sensibles
+    masques = criteres_sensibles(grille, sensibles)
+    explications: dict[int, list[str]] = {}
+    restreintes: dict[int, list[str]] = {}
+    echecs: list[int] = []
+    colonnes = sorted(colonnes_lues(grille))
+    for i, (pk, numero, demande) in enumerate(
+        zip(
+            prepare[DEMANDE_ID].to_list(),
+            prepare["numero_unique"].to_list(),
+            prepare.select(colonnes).iter_rows(named=True),
+            strict=True,
+        )
+    ):
+        try:
+            resultat = evaluer_un(grille, demande, date_reference=jour)
+            explications[pk] = expliquer(resultat)
+            touche = any(ligne.applique and ligne.critere.id in masques for ligne in resultat.lignes)
+            restreintes[pk] = expliquer(masquer(resultat, masques)) if touche else []
+        except Exception as exc:  # one demand never stops the batch: reported, the others are scored
+            logger.exception("Explication de la cotation impossible pour la demande %s", pk)
+            motif = str(exc) if isinstance(exc, ErreurMoteur) else "l'explication du score n'a pas pu être calculée"
+            ecartees.append(DemandeEcartee(pk, numero, motif))
+            echecs.append(pk)
+        if calcul_fait is not None and (i + 1) % 500 == 0:
+            calcul_fait(i + 1)
+    if echecs:
+        lignes = lignes.filter(~pl.col(DEMANDE_ID).is_in(echecs))
+    if calcul_fait is not None:
+        calcul_fait(prepare.height)
+    ecartees.sort(key=lambda e: e.numero_unique)
+    return reclasser(CotationsCalculees(version, grille, lignes, explications, restreintes, ecartees, lues))
+
+
+def numeros_uniques(ids: Sequence[int]) -> dict[int, str]:
+    return dict(Demande.objects.filter(pk__in=ids).values_list("pk", "numero_unique"))
+
+
 def calculer(
     organisation: Organisation,
     versions: Mapping[str, VersionGrille],
@@ -226,44 +362,90 @@ def calculer(
     jour: date,
     progression: Progression = _rien,
 ) -> list[CotationsCalculees]:
-    """Read and score the populations of ``versions`` (no write)."""
-    parts = populations(organisation, versions)
-    total = sum(qs.count() for _, qs in parts)
-    lues = 0
-    cadres: list[tuple[VersionGrille, pl.DataFrame]] = []
-    progression(ETAPE_LECTURE, LIBELLES_ETAPES[ETAPE_LECTURE], 0, total)
-    for version, qs in parts:
-
-        def lire(faites: int, _: int, avant: int = lues) -> None:
-            progression(ETAPE_LECTURE, LIBELLES_ETAPES[ETAPE_LECTURE], avant + faites, total)
-
-        frame = colonnes_cotation(qs, jour=jour, progression=lire)
-        lues += frame.height
-        cadres.append((version, frame))
+    """Read and score the populations of ``versions`` (no write); the demands that cannot be scored are
+    left out and reported in each result's ``ecartees``."""
+    parts = [
+        (version, list(qs.order_by("pk").values_list("pk", flat=True)))
+        for version, qs in populations(organisation, versions)
+    ]
+    total = sum(len(ids) for _, ids in parts)
     sensibles = codes_sensibles()
     resultats: list[CotationsCalculees] = []
-    expliquees = 0
-    progression(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], 0, total)
-    for version, frame in cadres:
-        grille = version.charger()
-        prepare, scores, rangs = coter_frame(frame, grille, jour=jour)
-        lignes = pl.concat(
-            [prepare.select(DEMANDE_ID, SECTEUR, TYPOLOGIE), scores, rangs], how="horizontal"
-        ).with_columns(pl.col(TYPOLOGIE).cast(pl.Int64))
-        masques = criteres_sensibles(grille, sensibles)
-        explications: list[list[str]] = []
-        restreintes: list[list[str]] = []
-        for i, demande in enumerate(prepare.select(sorted(colonnes_lues(grille))).iter_rows(named=True)):
-            resultat = evaluer_un(grille, demande, date_reference=jour)
-            explications.append(expliquer(resultat))
-            touche = any(ligne.applique and ligne.critere.id in masques for ligne in resultat.lignes)
-            restreintes.append(expliquer(masquer(resultat, masques)) if touche else [])
-            if (i + 1) % 500 == 0:
-                progression(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], expliquees + i + 1, total)
-        expliquees += prepare.height
-        progression(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], expliquees, total)
-        resultats.append(CotationsCalculees(version, grille, lignes, explications, restreintes))
+    progression(ETAPE_LECTURE, LIBELLES_ETAPES[ETAPE_LECTURE], 0, total)
+    faites = 0
+    for version, ids in parts:
+
+        def lire(n: int, _: int, avant: int = faites) -> None:
+            progression(ETAPE_LECTURE, LIBELLES_ETAPES[ETAPE_LECTURE], avant + n, total)
+
+        def calculees(n: int, avant: int = faites) -> None:
+            progression(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], avant + n, total)
+
+        resultats.append(
+            coter_demandes(version, ids, jour=jour, sensibles=sensibles, lecture=lire, calcul_fait=calculees)
+        )
+        faites += len(ids)
+    if not parts:
+        progression(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], 0, 0)
     return resultats
+
+
+def rattraper(
+    calculs: Sequence[CotationsCalculees],
+    organisation: Organisation,
+    *,
+    jour: date,
+) -> tuple[list[CotationsCalculees], int]:
+    """The results of a run brought up to date just before they are written (call it holding the
+    versions' locks, :func:`verrouiller`): the demands that left a population (struck off, moved, now
+    scored by the other grid) are dropped, those that entered it or whose watermark changed since they
+    were read (modified, or scored alone meanwhile) are read and scored again, and the ranks computed
+    again. Returns the results and the number of demands caught up (scored again or dropped)."""
+    versions = {c.version.grille.type: c.version for c in calculs}
+    actuelles = {v.pk: qs for v, qs in populations(organisation, versions)}
+    resultats = []
+    rattrapees = 0
+    for calcul in calculs:
+        ids = list(actuelles[calcul.version.pk].order_by("pk").values_list("pk", flat=True))
+        maintenant = filigranes(ids)
+        a_relire = [pk for pk in ids if calcul.lues.get(pk) != maintenant.get(pk)]
+        gardees = set(ids) - set(a_relire)
+        sorties = [pk for pk in calcul.lues if pk not in maintenant]
+        lignes = calcul.lignes.filter(pl.col(DEMANDE_ID).is_in(list(gardees)))
+        ecartees = [e for e in calcul.ecartees if e.demande_id in gardees]
+        if not a_relire and lignes.height == calcul.lignes.height and len(ecartees) == len(calcul.ecartees):
+            resultats.append(calcul)
+            continue
+        lues = {pk: f for pk, f in calcul.lues.items() if pk in gardees}
+        explications = {pk: e for pk, e in calcul.explications.items() if pk in gardees}
+        restreintes = {pk: e for pk, e in calcul.restreintes.items() if pk in gardees}
+        if a_relire:
+            relu = coter_demandes(calcul.version, a_relire, jour=jour)
+            lignes = pl.concat([lignes, relu.lignes.select(lignes.columns)], how="vertical_relaxed")
+            explications.update(relu.explications)
+            restreintes.update(relu.restreintes)
+            ecartees += relu.ecartees
+            lues.update(relu.lues)
+        rattrapees += len(a_relire) + len(sorties)
+        lignes = lignes.sort(DEMANDE_ID)
+        resultats.append(
+            reclasser(
+                CotationsCalculees(calcul.version, calcul.grille, lignes, explications, restreintes, ecartees, lues)
+            )
+        )
+    return resultats, rattrapees
+
+
+def verrouiller(versions: Iterable[VersionGrille | int]) -> None:
+    """Lock the rows of ``versions`` until the end of the transaction: the writes of cotations of an EPCI
+    (a whole run, one demand) take their turns (PostgreSQL; SQLite serialises every write anyway).
+
+    ``FOR NO KEY UPDATE``, like the demand services' lock on a demand: neither blocks the key-share locks
+    that the foreign keys of the rows written take at commit, so a run writing the cotation of a demand
+    being modified (whose scoring waits for the run) does not deadlock with it."""
+    pks = sorted({v if isinstance(v, int) else v.pk for v in versions})
+    verrouillees = VersionGrille.objects.select_for_update(no_key=True).filter(pk__in=pks).order_by("pk")
+    list(verrouillees.values_list("pk", flat=True))
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -281,6 +463,74 @@ def detail_stocke(ligne: Mapping[str, Any], colonnes: Sequence[str]) -> dict[str
     return {"provisoire": provisoire, "valide": valide}
 
 
+def _valeur_json(valeur: Any) -> Any:
+    if isinstance(valeur, (date, datetime)):
+        return valeur.isoformat()
+    if valeur is None or isinstance(valeur, (bool, int, float, str)):
+        return valeur
+    return str(valeur)
+
+
+def cles_stockees(ligne: Mapping[str, Any], grille: Grille) -> dict[str, Any]:
+    """The tie-break values of one row, as stored with its cotation (to rank a demand scored alone)."""
+    return {c: _valeur_json(ligne.get(PREFIXE_CLE + c)) for c in _champs_cles(grille)}
+
+
+def ecrire_lignes(
+    calcul: CotationsCalculees, lignes: Sequence[Mapping[str, Any]], *, jour: date, maintenant: Any
+) -> int:
+    """Replace the cotations of the demands of ``lignes`` (rows of ``calcul.lignes``) and write the
+    history of the changed scores. Call inside a transaction."""
+    colonnes = colonnes_detail(calcul.grille)
+    lot_ids = [ligne[DEMANDE_ID] for ligne in lignes]
+    avant = {
+        pk: (version_id, provisoire, valide)
+        for pk, version_id, provisoire, valide in Cotation.objects.filter(demande_id__in=lot_ids).values_list(
+            "demande_id", "version_id", "score_provisoire", "score_valide"
+        )
+    }
+    Cotation.objects.filter(demande_id__in=lot_ids).delete()
+    nouvelles = []
+    historique = []
+    for ligne in lignes:
+        pk = ligne[DEMANDE_ID]
+        cotation = Cotation(
+            demande_id=pk,
+            version=calcul.version,
+            score=ligne["score"],
+            score_provisoire=ligne["score_provisoire"],
+            score_valide=ligne["score_valide"],
+            typologie=ligne[TYPOLOGIE],
+            secteur_id=ligne[SECTEUR],
+            rang=ligne["rang"],
+            effectif=ligne["effectif"],
+            rang_territoire=ligne["rang_territoire"],
+            effectif_territoire=ligne["effectif_territoire"],
+            detail=detail_stocke(ligne, colonnes),
+            explication=calcul.explications[pk],
+            explication_restreinte=calcul.restreintes[pk],
+            cles_classement=cles_stockees(ligne, calcul.grille),
+            date_reference=jour,
+            calculee_le=maintenant,
+        )
+        nouvelles.append(cotation)
+        if avant.get(pk) != (calcul.version.pk, cotation.score_provisoire, cotation.score_valide):
+            historique.append(
+                CotationHistorique(
+                    demande_id=pk,
+                    version=calcul.version,
+                    score=cotation.score,
+                    score_provisoire=cotation.score_provisoire,
+                    score_valide=cotation.score_valide,
+                    date_reference=jour,
+                    calculee_le=maintenant,
+                )
+            )
+    Cotation.objects.bulk_create(nouvelles)
+    CotationHistorique.objects.bulk_create(historique)
+    return len(nouvelles)
+
+
 def ecrire(
     calculs: Sequence[CotationsCalculees],
     *,
@@ -289,8 +539,8 @@ def ecrire(
     progression: Progression = _rien,
 ) -> int:
     """Replace the cotations of the scored demands (and drop those of the EPCI's demands no longer
-    scored: radiated, moved out of the territory); write the history of changed scores. Call inside
-    a transaction. Returns the number of cotations written."""
+    scored: radiated, moved out of the territory, left out of this run); write the history of changed
+    scores. Call inside a transaction. Returns the number of cotations written."""
     maintenant = timezone.now()
     total = sum(c.effectif for c in calculs)
     ids = {pk for c in calculs for pk in c.lignes[DEMANDE_ID].to_list()}
@@ -301,58 +551,112 @@ def ecrire(
     ecrites = 0
     progression(ETAPE_ECRITURE, LIBELLES_ETAPES[ETAPE_ECRITURE], 0, total)
     for calcul in calculs:
-        colonnes = colonnes_detail(calcul.grille)
         lignes = calcul.lignes.to_dicts()
         for debut in range(0, len(lignes), TAILLE_ECRITURE):
-            lot = lignes[debut : debut + TAILLE_ECRITURE]
-            lot_ids = [ligne[DEMANDE_ID] for ligne in lot]
-            avant = {
-                pk: (version_id, provisoire, valide)
-                for pk, version_id, provisoire, valide in Cotation.objects.filter(demande_id__in=lot_ids).values_list(
-                    "demande_id", "version_id", "score_provisoire", "score_valide"
-                )
-            }
-            Cotation.objects.filter(demande_id__in=lot_ids).delete()
-            nouvelles = []
-            historique = []
-            for i, ligne in enumerate(lot, start=debut):
-                cotation = Cotation(
-                    demande_id=ligne[DEMANDE_ID],
-                    version=calcul.version,
-                    score=ligne["score"],
-                    score_provisoire=ligne["score_provisoire"],
-                    score_valide=ligne["score_valide"],
-                    typologie=ligne[TYPOLOGIE],
-                    secteur_id=ligne[SECTEUR],
-                    rang=ligne["rang"],
-                    effectif=ligne["effectif"],
-                    rang_territoire=ligne["rang_territoire"],
-                    effectif_territoire=ligne["effectif_territoire"],
-                    detail=detail_stocke(ligne, colonnes),
-                    explication=calcul.explications[i],
-                    explication_restreinte=calcul.restreintes[i],
-                    date_reference=jour,
-                    calculee_le=maintenant,
-                )
-                nouvelles.append(cotation)
-                if avant.get(cotation.demande_id) != (
-                    calcul.version.pk,
-                    cotation.score_provisoire,
-                    cotation.score_valide,
-                ):
-                    historique.append(
-                        CotationHistorique(
-                            demande_id=cotation.demande_id,
-                            version=calcul.version,
-                            score=cotation.score,
-                            score_provisoire=cotation.score_provisoire,
-                            score_valide=cotation.score_valide,
-                            date_reference=jour,
-                            calculee_le=maintenant,
-                        )
-                    )
-            Cotation.objects.bulk_create(nouvelles)
-            CotationHistorique.objects.bulk_create(historique)
-            ecrites += len(nouvelles)
+            ecrites += ecrire_lignes(calcul, lignes[debut : debut + TAILLE_ECRITURE], jour=jour, maintenant=maintenant)
             progression(ETAPE_ECRITURE, LIBELLES_ETAPES[ETAPE_ECRITURE], ecrites, total)
     return ecrites
+
+
+# --- one demand, or a few, scored at once ----------------------------------------------------------
+
+
+def reclasser_groupe(version: VersionGrille, typologie: int) -> int:
+    """Rank again the stored cotations of ``version`` and ``typologie`` (after a demand of the group was
+    scored alone, or left it), from their scores and stored tie-break values; active demands only.
+    Returns the number of cotations whose rank changed."""
+    grille = version.charger()
+    champs = _champs_cles(grille)
+    lignes = list(
+        Cotation.objects.filter(
+            version=version, typologie=typologie, demande__statut=enums.StatutDemande.ACTIVE
+        ).order_by("demande_id")
+    )
+    if not lignes:
+        return 0
+    base = pl.DataFrame(
+        [
+            {
+                DEMANDE_ID: c.demande_id,
+                TYPOLOGIE: c.typologie,
+                SECTEUR: c.secteur_id,
+                "score": c.score,
+                **{champ: (c.cles_classement or {}).get(champ) for champ in champs},
+            }
+            for c in lignes
+        ],
+        infer_schema_length=None,
+    )
+    rangs = classer_population(base, base.select("score"), grille).to_dicts()
+    changees = []
+    for cotation, rang in zip(lignes, rangs, strict=True):
+        if any(getattr(cotation, cle) != rang[cle] for cle in RANGS):
+            for cle in RANGS:
+                setattr(cotation, cle, rang[cle])
+            changees.append(cotation)
+    Cotation.objects.bulk_update(changees, list(RANGS), batch_size=TAILLE_ECRITURE)
+    return len(changees)
+
+
+def organisations_des_demandes(ids: Sequence[int]) -> dict[Organisation, list[int]]:
+    """The EPCI with a published grid that scores each demand of ``ids`` (by its first wished commune)."""
+    premieres = dict(
+        CommuneSouhaitee.objects.filter(demande_id__in=ids, rang=1).values_list("demande_id", "commune_id")
+    )
+    communes = set(premieres.values())
+    publiees = VersionGrille.objects.filter(statut=StatutVersion.PUBLIEE).values("grille__organisation_id")
+    resultat: dict[Organisation, list[int]] = {}
+    placees: set[int] = set()
+    for organisation in Organisation.objects.filter(pk__in=publiees).order_by("nom", "pk"):
+        siennes = set(communes_du_territoire(organisation).filter(pk__in=communes).values_list("pk", flat=True))
+        ids_org = [pk for pk, commune in premieres.items() if commune in siennes and pk not in placees]
+        if ids_org:
+            resultat[organisation] = sorted(ids_org)
+            placees.update(ids_org)
+    return resultat
+
+
+def actualiser(ids: Sequence[int], *, jour: date) -> list[DemandeEcartee]:
+    """Score the demands ``ids`` now with the published grids of their EPCI, or clear their cotation when
+    no grid scores them (struck off, out of every territory) or when they cannot be scored (returned,
+    with the reason); then rank again the groups they joined or left. Call inside a transaction: the
+    writes wait for a re-scoring run writing the same EPCI (:func:`verrouiller`)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    par_organisation = organisations_des_demandes(ids)
+    anciennes = Cotation.objects.filter(demande_id__in=ids)
+    verrouiller(
+        [
+            *(v for organisation in par_organisation for v in versions_publiees(organisation).values()),
+            *anciennes.values_list("version_id", flat=True),
+        ]
+    )
+    groupes = set(anciennes.values_list("version_id", "typologie"))
+    maintenant = timezone.now()
+    cotees: set[int] = set()
+    ecartees: list[DemandeEcartee] = []
+    for organisation, ids_org in par_organisation.items():
+        versions = versions_publiees(organisation)
+        verrouiller(versions.values())  # a publication committed meanwhile
+        for version, qs in populations(organisation, versions):
+            a_coter = list(qs.filter(pk__in=ids_org).order_by("pk").values_list("pk", flat=True))
+            if not a_coter:
+                continue
+            try:
+                resultat = coter_demandes(version, a_coter, jour=jour)
+            except ErreurMoteur as exc:
+                # The grid cannot be computed at all today (a parameter missing): the demands lose
+                # their cotation, named with the reason; the modification that called is kept.
+                numeros = numeros_uniques(a_coter)
+                ecartees += [DemandeEcartee(pk, numeros.get(pk, str(pk)), str(exc)) for pk in a_coter]
+                continue
+            ecrire_lignes(resultat, resultat.lignes.to_dicts(), jour=jour, maintenant=maintenant)
+            cotees.update(resultat.lignes[DEMANDE_ID].to_list())
+            groupes.update((version.pk, int(t)) for t in resultat.lignes[TYPOLOGIE].unique().to_list())
+            ecartees += resultat.ecartees
+    Cotation.objects.filter(demande_id__in=ids).exclude(demande_id__in=cotees).delete()
+    versions_par_pk = VersionGrille.objects.in_bulk({v for v, _ in groupes})
+    for version_id, typologie in sorted(groupes):
+        reclasser_groupe(versions_par_pk[version_id], typologie)
+    return ecartees

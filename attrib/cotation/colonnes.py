@@ -38,8 +38,9 @@ grid reads (``attrib.engine.cotation.preparer``).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -49,6 +50,7 @@ from typing import Any
 import polars as pl
 import yaml
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from attrib.commissions.enums import DECISIONS_POSITIVES, StatutOffre
@@ -60,6 +62,8 @@ from attrib.demandes.moteur import menages_colonnes
 from attrib.engine.cotation import Grille, colonnes_lues, preparer
 from attrib.engine.erreurs import PlafondNonRenseigne
 from attrib.engine.formats.demandes_csv import COLONNES, DTYPES
+
+logger = logging.getLogger(__name__)
 
 FICHIER_VALIDATION = Path(settings.BASE_DIR) / "data" / "grilles" / "validation_criteres.yaml"
 TAILLE_BLOC = 2000
@@ -203,6 +207,49 @@ def colonnes_cotation(
         blocs.append(_bloc([], jour))
     frame = pl.concat(blocs, how="vertical")
     return frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("ligne"))
+
+
+MOTIF_ILLISIBLE = (
+    "ses données enregistrées n'ont pas pu être lues (valeur hors des bornes ou incohérente) : "
+    "corrigez-les depuis la fiche de la demande"
+)
+
+
+def _blocs_isoles(ids: list[int], jour: date, ecartees: list[tuple[int, str]]) -> list[pl.DataFrame]:
+    """The block of ``ids``; when reading it fails, its halves, down to the demands that fail alone."""
+    try:
+        with transaction.atomic():
+            return [_bloc(ids, jour)]
+    except Exception:  # one demand never stops a batch: isolated below, reported by the caller
+        if len(ids) == 1:
+            logger.exception("Lecture impossible de la demande %s pour la cotation", ids[0])
+            ecartees.append((ids[0], MOTIF_ILLISIBLE))
+            return []
+    milieu = len(ids) // 2
+    return _blocs_isoles(ids[:milieu], jour, ecartees) + _blocs_isoles(ids[milieu:], jour, ecartees)
+
+
+def colonnes_cotation_isolees(
+    ids: Sequence[int],
+    *,
+    jour: date,
+    progression: Progression | None = None,
+    taille_bloc: int = TAILLE_BLOC,
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """:func:`colonnes_cotation` of the demands ``ids`` for a batch: a block that cannot be read is split
+    until the demands that cannot be read alone are found; they are left out and returned with the
+    reason (``(demande_id, motif)``), the others are read."""
+    ids = sorted(ids)
+    blocs: list[pl.DataFrame] = []
+    ecartees: list[tuple[int, str]] = []
+    for debut in range(0, len(ids), taille_bloc):
+        blocs += _blocs_isoles(ids[debut : debut + taille_bloc], jour, ecartees)
+        if progression is not None:
+            progression(min(debut + taille_bloc, len(ids)), len(ids))
+    if not blocs:
+        blocs.append(_bloc([], jour))
+    frame = pl.concat(blocs, how="vertical")
+    return frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("ligne")), ecartees
 
 
 def criteres_valides(grille: Grille, correspondances: Mapping[str, Iterable[str]] | None = None) -> pl.Expr:

@@ -151,6 +151,12 @@ class Cotation(models.Model):
     explication_restreinte: models.JSONField[Any] = models.JSONField(
         "explication sans les situations sensibles", default=list
     )
+    cles_classement: models.JSONField[Any] = models.JSONField(
+        "valeurs de départage",
+        default=dict,
+        blank=True,
+        help_text="{champ: valeur} des règles de départage de la grille",
+    )
     date_reference = models.DateField("date de calcul")
     calculee_le = models.DateTimeField("calculée le")
 
@@ -203,6 +209,9 @@ class TacheCotation(models.Model):
     faites = models.PositiveIntegerField("demandes traitées dans l'étape", default=0)
     total = models.PositiveIntegerField("demandes à traiter", default=0)
     message = models.TextField("bilan", blank=True)
+    ecartees: models.JSONField[Any] = models.JSONField(
+        "demandes écartées", default=list, blank=True, help_text="[{demande_id, numero_unique, motif}, …]"
+    )
     lancee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -17,6 +17,7 @@ from django.http import Http404
 from attrib.cotation import calcul, lisible, permissions
 from attrib.cotation.enums import StatutVersion
 from attrib.cotation.models import Cotation, CotationHistorique, GrilleCotation, TacheCotation, VersionGrille
+from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
 from attrib.engine.cotation import grille_vers_donnees
 from attrib.engine.cotation.grille import LIBELLES_VALIDATION
@@ -148,8 +149,9 @@ def versions_classables() -> QuerySet[VersionGrille]:
 def classement(user: Any, *, version: VersionGrille, typologie: int, secteur: str | None) -> QuerySet[Cotation]:
     """Demands scored by ``version`` asking ``typologie`` (minimal typology), in rank order: within the
     sector (first wished commune ``secteur``) or on the whole territory (``secteur=None``). Only the
-    demands the user may see; ranks are those of the whole group."""
-    qs = Cotation.objects.filter(version=version, typologie=typologie).filter(
+    demands the user may see, active only (a struck-off demand loses its cotation when it is struck
+    off; the filter holds even for one struck off outside the services); ranks are those of the whole group."""
+    qs = Cotation.objects.filter(version=version, typologie=typologie, demande__statut=StatutDemande.ACTIVE).filter(
         demande__in=Demande.objects.filter(filtre_demandes_visibles(user)).values("pk")
     )
     qs = qs.filter(secteur_id=secteur).order_by("rang") if secteur else qs.order_by("rang_territoire")

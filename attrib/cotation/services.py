@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,7 +23,7 @@ from typing import Any, TextIO
 import yaml
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -29,6 +31,7 @@ from attrib.common.services import evenement_enregistrer
 from attrib.cotation import calcul, permissions
 from attrib.cotation.enums import NatureTache, StatutTache, StatutVersion, TypeGrille
 from attrib.cotation.models import GrilleCotation, TacheCotation, VersionGrille
+from attrib.demandes.models import Demande
 from attrib.engine.cotation import Grille, GrilleInvalide, MessageGrille, charger_grille, grille_vers_yaml, valider
 from attrib.engine.erreurs import ErreurMoteur
 from attrib.organisations.models import Organisation, TypeOrganisation
@@ -36,6 +39,8 @@ from attrib.organisations.models import Organisation, TypeOrganisation
 DOSSIER_GRILLES = Path(settings.BASE_DIR) / "data" / "grilles"
 GRILLES_DEMO = ((TypeGrille.GENERALE, "socle.yaml"), (TypeGrille.MUTATION, "mutation.yaml"))
 TAILLE_MAX_DOCUMENT = 500_000
+#: Attempts of a run's write when PostgreSQL breaks a deadlock by cancelling it.
+ESSAIS_ECRITURE = 3
 
 #: ``progression(etape, libelle, faites, total)``, as in ``attrib.cotation.calcul``.
 Progression = Callable[[int, str, int, int], None]
@@ -362,14 +367,39 @@ def _suivi(tache: TacheCotation, progression: Progression | None) -> Progression
     return suivre
 
 
-def _bilan(calculs: Sequence[calcul.CotationsCalculees], jour: date) -> str:
+def _pluriel(n: int, mot: str) -> str:
+    return f"{n} {mot}{'s' if n > 1 else ''}"
+
+
+def _bilan(calculs: Sequence[calcul.CotationsCalculees], jour: date, rattrapees: int = 0) -> str:
     total = sum(c.effectif for c in calculs)
     parties = [
         f"{c.effectif} avec la {c.version.grille.get_type_display().lower()} (version {c.version.numero})"
         for c in calculs
     ]
     detail = f" : {', '.join(parties)}" if parties else ""
-    return f"{total} demande{'s' if total > 1 else ''} cotée{'s' if total > 1 else ''} au {jour:%d/%m/%Y}{detail}."
+    texte = f"{total} demande{'s' if total > 1 else ''} cotée{'s' if total > 1 else ''} au {jour:%d/%m/%Y}{detail}."
+    if rattrapees:
+        texte += (
+            f" {_pluriel(rattrapees, 'demande')} modifiée{'s' if rattrapees > 1 else ''}, radiée"
+            f"{'s' if rattrapees > 1 else ''} ou enregistrée{'s' if rattrapees > 1 else ''} pendant le calcul "
+            f"{'ont' if rattrapees > 1 else 'a'} été reprise{'s' if rattrapees > 1 else ''} avant l'enregistrement."
+        )
+    n = sum(len(c.ecartees) for c in calculs)
+    if n:
+        texte += (
+            f" {_pluriel(n, 'demande')} non cotée{'s' if n > 1 else ''} : "
+            f"{'leurs données sont' if n > 1 else 'ses données sont'} à corriger (détail ci-dessous)."
+        )
+    return texte
+
+
+def _ecartees(calculs: Sequence[calcul.CotationsCalculees]) -> list[dict[str, Any]]:
+    return [
+        {"demande_id": e.demande_id, "numero_unique": e.numero_unique, "motif": e.motif}
+        for c in calculs
+        for e in c.ecartees
+    ]
 
 
 def _publier(versions: Sequence[VersionGrille], auteur: Any, maintenant: Any) -> None:
@@ -424,9 +454,22 @@ def _executer(
         versions[version.grille.type] = version
     try:
         calculs = calcul.calculer(organisation, versions, jour=jour, progression=suivre)
-        with transaction.atomic():
-            _publier(publier, auteur, timezone.now())
-            calcul.ecrire(calculs, organisation=organisation, jour=jour, progression=suivre)
+        for essai in range(1, ESSAIS_ECRITURE + 1):
+            try:
+                with transaction.atomic():
+                    # Scorings of one demand wait for this run's write (they lock the same rows); then
+                    # the demands modified, struck off or registered since they were read are caught up.
+                    calcul.verrouiller([*calcul.versions_publiees(organisation).values(), *publier])
+                    _publier(publier, auteur, timezone.now())
+                    a_ecrire, rattrapees = calcul.rattraper(calculs, organisation, jour=jour)
+                    calcul.ecrire(a_ecrire, organisation=organisation, jour=jour, progression=suivre)
+                calculs = a_ecrire
+                break
+            except OperationalError as exc:
+                # A deadlock with a transaction that locked a demand its own way: nothing was written;
+                # once it is through, the catch-up of the next attempt reads what it changed.
+                if getattr(exc.__cause__, "sqlstate", None) != "40P01" or essai == ESSAIS_ECRITURE:
+                    raise
     except (ErreurMoteur, ValidationError) as exc:
         texte = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         tache.statut = StatutTache.ECHEC
@@ -439,10 +482,11 @@ def _executer(
         raise
     else:
         tache.statut = StatutTache.TERMINEE
-        tache.message = _bilan(calculs, jour)
+        tache.message = _bilan(calculs, jour, rattrapees)
+        tache.ecartees = _ecartees(calculs)
     tache.refresh_from_db(fields=["etape", "libelle_etape", "faites", "total"])
     tache.terminee_le = timezone.now()
-    tache.save(update_fields=["statut", "message", "terminee_le"])
+    tache.save(update_fields=["statut", "message", "ecartees", "terminee_le"])
     return tache
 
 
@@ -506,6 +550,60 @@ def cotations_recalculer(
         jour=jour,
         progression=progression,
     )
+
+
+# --- one demand at once ----------------------------------------------------------------------------
+
+_differees: ContextVar[set[int] | None] = ContextVar("cotations_differees", default=None)
+
+
+def cotations_actualiser(
+    *, demandes: Iterable[Demande | int], jour: date | None = None, auteur: Any = None
+) -> list[calcul.DemandeEcartee]:
+    """Score the demands now, in the caller's transaction (a registration or a modification: the
+    demand page shows its new score at once, not after the nightly run), and rank again the groups they
+    joined or left. A demand no grid scores any more (struck off, moved out of every territory) loses
+    its cotation. A demand that cannot be scored loses it too, and its journal says why (returned).
+    Waits for a re-scoring run writing the same EPCI, then scores the demand's current data."""
+    ids = [d if isinstance(d, int) else d.pk for d in demandes]
+    differees = _differees.get()
+    if differees is not None:
+        differees.update(ids)
+        return []
+    with transaction.atomic():
+        ecartees = calcul.actualiser(ids, jour=jour or timezone.localdate())
+        for ecartee in ecartees:
+            evenement_enregistrer(
+                objet=Demande(pk=ecartee.demande_id),
+                action="cotation_impossible",
+                resume=f"Cotation impossible : {ecartee.motif}"[:300],
+                auteur=auteur,
+                details={"motif": ecartee.motif},
+            )
+    return ecartees
+
+
+@contextmanager
+def cotations_differees(*, jour: date | None = None, auteur: Any = None) -> Iterator[None]:
+    """Inside, the demands to score (:func:`cotations_actualiser`) are collected, then scored together
+    when the block ends normally: a file import ranks each group once, not once per line. Nested
+    blocks join the outer one."""
+    if _differees.get() is not None:
+        yield
+        return
+    jeton = _differees.set(set())
+    try:
+        yield
+        ids = sorted(_differees.get() or ())
+    finally:
+        _differees.reset(jeton)
+    if ids:
+        cotations_actualiser(demandes=ids, jour=jour, auteur=auteur)
+
+
+def cotation_actualiser(*, demande: Demande | int, jour: date | None = None, auteur: Any = None) -> None:
+    """:func:`cotations_actualiser` for one demand."""
+    cotations_actualiser(demandes=[demande], jour=jour, auteur=auteur)
 
 
 # --- demo ------------------------------------------------------------------------------------------

@@ -26,11 +26,12 @@ from typing import Any
 import polars as pl
 
 from attrib.cotation import calcul
-from attrib.cotation.colonnes import DEMANDE_ID, colonnes_cotation
+from attrib.cotation.colonnes import DEMANDE_ID, colonnes_cotation_isolees
 from attrib.cotation.models import VersionGrille
 from attrib.demandes.models import PrioriteLegale
 from attrib.engine import deriver
 from attrib.engine.cotation import Grille, classer, colonnes_detail
+from attrib.engine.derivations import lignes_invalides
 from attrib.engine.erreurs import ErreurMoteur, PlafondNonRenseigne
 
 PART_TETE = 0.10
@@ -160,6 +161,8 @@ class Simulation:
     par_typologie: tuple[PartTypologie, ...]
     seuil_q1: float | None
     moteurs: tuple[Moteur, ...]
+    #: Demands of the population left out because their data cannot be scored (named, with the reason).
+    ecartees: tuple[calcul.DemandeEcartee, ...] = ()
 
 
 # --- scoring both grids ----------------------------------------------------------------------------
@@ -187,15 +190,26 @@ def _revenu_par_uc(frame: pl.DataFrame, jour: date) -> pl.Series | None:
     if "revenu_annuel_par_uc" in frame.columns:
         return frame["revenu_annuel_par_uc"]
     # Resources per consumption unit do not depend on the ceilings the engine derives with them: the
-    # previous year's ceilings do when the year's are not published yet.
+    # previous year's ceilings do when the year's are not published yet. A row the engine refuses has
+    # no value (it does not stop the others).
+    try:
+        refusees = [i for i, _ in lignes_invalides(frame, date_reference=jour)]
+    except ErreurMoteur:
+        return None
+    valides = frame.with_row_index("\u00a7i").filter(~pl.col("\u00a7i").is_in(refusees))
     for annee in (jour.year, jour.year - 1):
         try:
-            derivees = deriver(frame, date_reference=jour, annee_plafonds=annee, financements=("PLUS",))
+            derivees = deriver(valides, date_reference=jour, annee_plafonds=annee, financements=("PLUS",))
         except PlafondNonRenseigne:
             continue
         except ErreurMoteur:
             return None
-        return derivees["revenu_annuel_par_uc"]
+        par_ligne = (
+            frame.with_row_index("\u00a7i")
+            .select("\u00a7i")
+            .join(derivees.select("\u00a7i", "revenu_annuel_par_uc"), on="\u00a7i", how="left", maintain_order="left")
+        )
+        return par_ligne["revenu_annuel_par_uc"]
     return None
 
 
@@ -314,7 +328,13 @@ def simuler(version: VersionGrille, *, jour: date, top_n: int = 10) -> Simulatio
     reference = publiee if publiee is not None and publiee.pk != version.pk else None
     versions[version.grille.type] = version
     qs = next(q for v, q in calcul.populations(organisation, versions) if v.pk == version.pk)
-    frame = colonnes_cotation(qs, jour=jour)
+    # A demand that cannot be read or scored by either grid is left out of both, and named.
+    frame, illisibles = colonnes_cotation_isolees(list(qs.values_list("pk", flat=True)), jour=jour)
+    numeros = calcul.numeros_uniques([pk for pk, _ in illisibles])
+    ecartees = [calcul.DemandeEcartee(pk, numeros.get(pk, str(pk)), motif) for pk, motif in illisibles]
+    grilles = [g.charger() for g in (version, reference) if g is not None]
+    frame, refusees = calcul.ecarter_refusees(frame, grilles, jour=jour)
+    ecartees = sorted(ecartees + refusees, key=lambda e: e.numero_unique)
     projet = _scores(frame, version.charger(), jour)
     ref = _scores(frame, reference.charger(), jour) if reference is not None else None
     n = frame.height
@@ -447,6 +467,7 @@ def simuler(version: VersionGrille, *, jour: date, top_n: int = 10) -> Simulatio
         par_typologie=tuple(par_typologie),
         seuil_q1=seuil_q1,
         moteurs=tuple(_moteurs(version, reference, projet, ref, entrants)),
+        ecartees=tuple(ecartees),
     )
 
 

@@ -399,13 +399,16 @@ def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Any, to
             else:
                 etat.importer(ligne)
 
-    if not tout_ou_rien:
-        tout_lire()
-    else:
-        with transaction.atomic():
+    from attrib.cotation.services import cotations_differees
+
+    with cotations_differees(auteur=auteur):  # the demands written are scored together at the end
+        if not tout_ou_rien:
             tout_lire()
-            if rapport.erreurs:
-                transaction.set_rollback(True)
+        else:
+            with transaction.atomic():
+                tout_lire()
+                if rapport.erreurs:
+                    transaction.set_rollback(True)
     rapport.lignes_valides = rapport.nb_creees + rapport.nb_mises_a_jour + len(rapport.inchangees)
     if tout_ou_rien and rapport.erreurs:
         rapport.annule = True

@@ -210,6 +210,14 @@ def _verrouiller(piece: PieceJustificative) -> PieceJustificative:
     return piece
 
 
+def _coter(demande_id: int) -> None:
+    """A validated or refused document changes the validated points: the score is recomputed at once.
+    Imported here: the cotation reads the demands."""
+    from attrib.cotation.services import cotation_actualiser
+
+    cotation_actualiser(demande=demande_id)
+
+
 def _exiger_auteur(auteur: Any) -> None:
     if not getattr(auteur, "is_authenticated", False):
         raise ValidationError({"auteur": ["Cette décision doit être prise par un utilisateur identifié."]})
@@ -303,6 +311,7 @@ def piece_valider(*, piece: PieceJustificative, auteur: Any, organisation: Any =
             resume=f"Situation prioritaire validée : {situation.priorite}."[:300],
             details={"priorite": situation.priorite_id, "sensible": situation.priorite.sensible},
         )
+    _coter(piece.demande_id)
     return piece
 
 
@@ -360,4 +369,5 @@ def piece_refuser(
                 resume=f"Situation prioritaire à nouveau à justifier : {situation.priorite}."[:300],
                 details={"priorite": situation.priorite_id, "sensible": situation.priorite.sensible},
             )
+    _coter(piece.demande_id)
     return piece

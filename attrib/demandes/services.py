@@ -221,6 +221,14 @@ def _ecrire_liens(
         )
 
 
+def _coter(demandes: Sequence[Demande | int]) -> None:
+    """The score of the demands, recomputed at once in the caller's transaction (or cleared when they
+    are struck off). Imported here: the cotation reads the demands."""
+    from attrib.cotation.services import cotations_actualiser
+
+    cotations_actualiser(demandes=demandes)
+
+
 def _lever_si_erreurs(erreurs: dict[str, list[str]]) -> None:
     if erreurs:
         raise ValidationError(erreurs)
@@ -283,6 +291,7 @@ def demande_enregistrer(
     )
     pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=guichet, aujourd_hui=jour)
     doublons_detecter(demandes=[demande], aujourd_hui=jour)
+    _coter([demande])
     return demande
 
 
@@ -334,7 +343,7 @@ def demande_modifier(
     resume: str | None = None,
 ) -> Demande:
     """Update a demand; the audit trail records every field that changed (before/after)."""
-    demande = Demande.objects.select_for_update().get(pk=demande.pk)
+    demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     _verifier_active(demande)
     avant = _snapshot(demande)
     erreurs: dict[str, list[str]] = {}
@@ -376,6 +385,7 @@ def demande_modifier(
     pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=organisation)
     if personnes is not None:
         doublons_detecter(demandes=[demande])
+    _coter([demande])
     return demande
 
 
@@ -436,7 +446,7 @@ def demande_renouveler(
 ) -> Demande:
     """Renew for one more year from today; seniority (first filing date) is kept. Updates may come with it."""
     jour = _today(aujourd_hui)
-    demande = Demande.objects.select_for_update().get(pk=demande.pk)
+    demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     _verifier_active(demande)
     if demande.date_echeance < jour:
         raise ValidationError(
@@ -474,7 +484,7 @@ def demande_radier(
     commentaire: str = "",
 ) -> Demande:
     """Strike a demand off with one of the R441-2-8 reasons."""
-    demande = Demande.objects.select_for_update().get(pk=demande.pk)
+    demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     if motif not in enums.MotifRadiation.values:
         raise ValidationError({"motif_radiation": [f"Motif de radiation inconnu : « {motif} »."]})
     _verifier_active(demande)
@@ -492,6 +502,7 @@ def demande_radier(
         resume=f"Demande radiée le {demande.date_radiation:%d/%m/%Y} : {enums.MotifRadiation(motif).label}.",
         details={"motif": motif, "commentaire": commentaire},
     )
+    _coter([demande])
     return demande
 
 
@@ -544,7 +555,7 @@ def demandes_envoyer_avis_renouvellement(*, aujourd_hui: date | None = None) -> 
         echeances = dict(lot)
         with transaction.atomic():
             ids = list(
-                Demande.objects.select_for_update()
+                Demande.objects.select_for_update(no_key=True)
                 .filter(pk__in=echeances, statut=enums.StatutDemande.ACTIVE, date_avis_renouvellement__isnull=True)
                 .values_list("pk", flat=True)
             )
@@ -583,7 +594,7 @@ def demandes_radier_non_renouvelees(*, aujourd_hui: date | None = None) -> int:
         infos = {pk: (echeance, avis) for pk, echeance, avis in lot}
         with transaction.atomic():
             ids = list(
-                Demande.objects.select_for_update()
+                Demande.objects.select_for_update(no_key=True)
                 .filter(pk__in=infos, statut=enums.StatutDemande.ACTIVE, date_echeance__lt=jour)
                 .values_list("pk", flat=True)
             )
@@ -610,6 +621,7 @@ def demandes_radier_non_renouvelees(*, aujourd_hui: date | None = None) -> int:
                 ),
                 action="radiation",
             )
+            _coter(ids)
         n += len(ids)
     return n
 

@@ -179,22 +179,39 @@ def valeurs_distinctes(df: pl.DataFrame, colonne: str) -> list[str]:
     return [str(v) for v in df.get_column(colonne).drop_nulls().unique().to_list()]
 
 
-def _verifier_lignes(df: pl.DataFrame, date_reference: date) -> None:
-    """Find the first invalid row; the per-household checks then word the message (same text both ways)."""
-    valide = pl.all_horizontal(
+def _ligne_valide(df: pl.DataFrame, date_reference: date) -> pl.Expr:
+    return pl.all_horizontal(
         *(_expression_regle(df, regle) for regle in REGLES_ENTREE),
         pl.col("date_depot_initiale").is_null() | (pl.col("date_depot_initiale") <= date_reference),
     )
-    premiere = df.select((~valide).arg_true().first()).item()
-    if premiere is None:
-        return
-    ligne = df.row(int(premiere), named=True)
+
+
+def _motif(df: pl.DataFrame, index: int, date_reference: date) -> str:
+    """The per-household checks' message for a row the polars expressions refused (same text both ways)."""
     try:
-        menage = Menage.depuis_ligne(ligne)
+        menage = Menage.depuis_ligne(df.row(index, named=True))
         verifier_date_depot(menage.date_depot_initiale, date_reference)
     except EntreeInvalide as exc:
-        raise EntreeInvalide(f"Ligne {int(premiere) + 1} : {exc}") from None
-    raise RuntimeError(f"Incohérence interne : ligne {int(premiere) + 1} rejetée par les expressions polars seulement.")
+        return str(exc)
+    raise RuntimeError(f"Incohérence interne : ligne {index + 1} rejetée par les expressions polars seulement.")
+
+
+def _verifier_lignes(df: pl.DataFrame, date_reference: date) -> None:
+    """Find the first invalid row; the per-household checks then word the message (same text both ways)."""
+    premiere = df.select((~_ligne_valide(df, date_reference)).arg_true().first()).item()
+    if premiere is None:
+        return
+    raise EntreeInvalide(f"Ligne {int(premiere) + 1} : {_motif(df, int(premiere), date_reference)}")
+
+
+def lignes_invalides(df: pl.DataFrame, *, date_reference: date) -> list[tuple[int, str]]:
+    """Every row :func:`deriver` would refuse, as ``(index from 0, message)``, checked in one vectorised
+    pass (the message is worded by the per-household checks, for the refused rows only). A batch
+    removes these rows and reports them instead of stopping at the first one. A frame lacking a column
+    or of a wrong type is refused as a whole (``EntreeInvalide``)."""
+    entree = _verifier_colonnes(df)
+    indices = entree.select((~_ligne_valide(entree, date_reference)).arg_true()).to_series().to_list()
+    return [(int(i), _motif(entree, int(i), date_reference)) for i in indices]
 
 
 # --- parameters as expressions -------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attrib.common import tableurs
+from attrib.common.lots import Bilan, traiter
 from attrib.common.services import evenement_enregistrer
 from attrib.engine import flux as moteur
 from attrib.engine.erreurs import EntreeInvalide
@@ -691,17 +692,23 @@ def orientation_constater_echeance(
     return orientation
 
 
-def orientations_constater_echeances(*, aujourd_hui: date | None = None) -> int:
+def orientations_constater_echeances(*, aujourd_hui: date | None = None, bilan: Bilan | None = None) -> int:
     """Every orientation whose deadline has passed without a proposal comes back to its bailleur (one
-    transaction per dwelling). Returns how many."""
+    transaction per dwelling). Returns how many. With ``bilan``, a dwelling that cannot be handled is
+    noted there (which, why) and the others are handled; without, its error is raised."""
     jour = _aujourd_hui(aujourd_hui)
     echues = Orientation.objects.filter(
         actuelle=True, statut=StatutOrientation.A_PROPOSER, date_limite_proposition__lt=jour
     ).order_by("date_limite_proposition", "pk")
     nombre = 0
-    for orientation in echues:
-        orientation_constater_echeance(orientation=orientation, auteur=None, aujourd_hui=jour)
-        nombre += 1
+    for orientation in echues.select_related("logement_libere__logement"):
+        objet = f"logement {orientation.logement_libere.logement.identifiant}"
+        if traiter(
+            bilan,
+            objet,
+            lambda o=orientation: orientation_constater_echeance(orientation=o, auteur=None, aujourd_hui=jour),
+        ):
+            nombre += 1
     return nombre
 
 

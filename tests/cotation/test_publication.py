@@ -169,13 +169,20 @@ def test_un_echec_de_calcul_ne_publie_rien(territoire: Territoire) -> None:
     assert not Evenement.objects.pour(v2).filter(action="grille_publiee").exists()
 
 
-def test_une_demande_incoherente_est_nommee(territoire: Territoire) -> None:
-    # Computed on a date before its filing: the engine refuses the row, the task names the demand.
+def test_une_demande_incoherente_est_nommee_et_n_arrete_pas_la_publication(territoire: Territoire) -> None:
+    # Computed on a date before its filing: the engine refuses the row; the task names the demand and
+    # scores the others.
     jour = timezone.localdate()
+    ancienne = creer_demande(
+        guichet_org=territoire.guichet, communes=(NARBONNE,), date_depot=jour - timedelta(days=800)
+    )
     demande = creer_demande(guichet_org=territoire.guichet, communes=(NARBONNE,), date_depot=jour - timedelta(days=10))
     tache = services.version_publier(version=importer(territoire), jour=jour - timedelta(days=400))
-    assert tache.statut == StatutTache.ECHEC
-    assert f"Demande {demande.numero_unique} : " in tache.message, tache.message
+    assert tache.statut == StatutTache.TERMINEE, tache.message
+    assert "1 demande cotée" in tache.message and "1 demande non cotée" in tache.message, tache.message
+    assert [e["numero_unique"] for e in tache.ecartees] == [demande.numero_unique]
+    assert "postérieure à la date de référence" in tache.ecartees[0]["motif"]
+    assert list(Cotation.objects.values_list("demande_id", flat=True)) == [ancienne.pk]
 
 
 def test_recalcul_sans_grille_publiee_refuse(territoire: Territoire) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attrib.engine.derivations import colonnes_sortie, deriver
+from attrib.engine.derivations import colonnes_sortie, deriver, lignes_invalides
 from attrib.engine.erreurs import EntreeInvalide, PlafondNonRenseigne
 from attrib.engine.menage import COLONNES_ENTREE, TYPES_ENTREE, Menage, derivations_menage, verifier_date_depot
 from attrib.engine.parametres import FINANCEMENTS, ZONES
@@ -208,6 +208,22 @@ def test_memes_lignes_rejetees_avec_le_meme_message(lignes) -> None:
         with pytest.raises(EntreeInvalide) as erreur:
             deriver(df, date_reference=REFERENCE, annee_plafonds=2024)
         assert str(erreur.value) == premiere_erreur
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(menages_douteux(), min_size=1, max_size=8))
+def test_toutes_les_lignes_rejetees_trouvees_d_un_coup(lignes) -> None:
+    """A batch leaves out every refused row at once: the same rows and messages as the per-household path."""
+    attendues = []
+    for index, une in enumerate(lignes):
+        try:
+            verifier_date_depot(Menage.depuis_ligne(une).date_depot_initiale, REFERENCE)
+        except EntreeInvalide as exc:
+            attendues.append((index, str(exc)))
+    df = pl.DataFrame(lignes, schema=dict(TYPES_ENTREE), orient="row")
+    assert lignes_invalides(df, date_reference=REFERENCE) == attendues
+    gardees = df.filter(~pl.int_range(pl.len()).is_in([i for i, _ in attendues]))
+    assert deriver(gardees, date_reference=REFERENCE, annee_plafonds=2024).height == len(lignes) - len(attendues)
 
 
 @settings(max_examples=100, deadline=None)

@@ -280,3 +280,30 @@ def test_la_commande_quotidienne_constate_les_delais_depasses(monde: Monde) -> N
     assert "1 délai(s) de proposition dépassé(s) constaté(s)." in sortie.getvalue()
     o.refresh_from_db()
     assert o.statut == "echue"
+
+
+def test_la_commande_des_delais_depasses_continue_apres_un_logement_en_erreur(monde: Monde) -> None:
+    """Issue 10, rule 3: a legacy row the service refuses (a dwelling freed in 2011, before any agreement,
+    written past the services) is named with its reason; the other dwellings are handled; exit 0."""
+    import io
+
+    from django.core.management import call_command
+
+    monde.conventions_standard()
+    orientations = [monde.declarer(monde.logement("centre", i)).orientation for i in range(1, 7)]
+    a, b = [o for o in orientations if o is not None and o.date_limite_proposition is not None][:2]
+    assert a.date_limite_proposition is not None
+    LogementLibere.objects.filter(pk=b.logement_libere_id).update(date_liberation=date(2011, 3, 31))
+    sortie = io.StringIO()
+    jour = max(a.date_limite_proposition, b.date_limite_proposition) + timedelta(days=1)
+    call_command("flux_constater_echeances", "--date", jour.isoformat(), stdout=sortie)
+    texte = sortie.getvalue()
+    a.refresh_from_db()
+    assert a.statut == "echue", texte
+    assert "2 délai(s) de proposition dépassé(s) constaté(s)." in texte
+    b.refresh_from_db()
+    assert b.statut == "a_proposer"
+    identifiant = b.logement_libere.logement.identifiant
+    assert f"logement {identifiant} : " in texte and "non renseigné au 31/03/2011" in texte, texte
+    assert "1 délai(s) non constaté(s)" in texte
+    assert "Traceback" not in texte

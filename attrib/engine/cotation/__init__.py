@@ -32,7 +32,7 @@ from attrib.engine.cotation.grille import (
     lire_grille,
     valider,
 )
-from attrib.engine.cotation.preparation import est_mutation, preparer
+from attrib.engine.cotation.preparation import est_mutation, lignes_refusees, preparer
 from attrib.engine.cotation.reference import LigneCritere, ResultatCotation, evaluer_un
 from attrib.engine.cotation.vectorise import colonnes_detail, evaluer
 
@@ -63,6 +63,7 @@ __all__ = [
     "grille_vers_donnees",
     "grille_vers_yaml",
     "lire_grille",
+    "lignes_refusees",
     "preparer",
     "valider",
 ]

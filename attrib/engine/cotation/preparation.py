@@ -9,7 +9,7 @@ import polars as pl
 
 from attrib.engine.cotation.catalogue import COLONNES_APPLICATION, COLONNES_DERIVEES
 from attrib.engine.cotation.grille import Grille, colonnes_departage, colonnes_lues
-from attrib.engine.derivations import deriver
+from attrib.engine.derivations import deriver, lignes_invalides
 from attrib.engine.formats.demandes_csv import STATUT_LOCATAIRE_SOCIAL
 from attrib.engine.parametres import FINANCEMENTS, Parametres
 
@@ -50,6 +50,19 @@ def preparer(
         financements=financements or ("PLUS",),
     )
     return demandes.with_columns(derivees.select(sorted(manquantes)))
+
+
+def lignes_refusees(
+    demandes: pl.DataFrame, grilles: Grille | Iterable[Grille], *, date_reference: date
+) -> list[tuple[int, str]]:
+    """The rows :func:`preparer` would refuse for ``grilles``, as ``(index from 0, message)``: none when the
+    grids read no derivation (nothing is derived, so nothing is checked), else every row breaking the
+    engine's input contract (:func:`attrib.engine.derivations.lignes_invalides`), found in one pass."""
+    liste = [grilles] if isinstance(grilles, Grille) else list(grilles)
+    lues = set().union(*(colonnes_lues(g) | set(colonnes_departage(g)) for g in liste))
+    if not {c for c in lues & COLONNES_DERIVEES if c not in demandes.columns}:
+        return []
+    return lignes_invalides(demandes, date_reference=date_reference)
 
 
 def ajouter_colonnes_application(demandes: pl.DataFrame, colonnes: Iterable[str]) -> tuple[pl.DataFrame, list[str]]:

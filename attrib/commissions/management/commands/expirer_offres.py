@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from attrib.commissions.services import offres_expirer
+from attrib.common.lots import Bilan
 
 
 class Command(BaseCommand):
@@ -27,7 +28,8 @@ class Command(BaseCommand):
                 jour = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(f"Date « {options['date']} » invalide : format AAAA-MM-JJ attendu.") from None
-        nombre = offres_expirer(aujourd_hui=jour)
+        bilan = Bilan()
+        nombre = offres_expirer(aujourd_hui=jour, bilan=bilan)
         constat = jour or timezone.localdate()
         if nombre == 0:
             self.stdout.write(f"Au {constat:%d/%m/%Y} : aucune offre échue sans réponse.")
@@ -36,3 +38,9 @@ class Command(BaseCommand):
                 f"Au {constat:%d/%m/%Y} : {nombre} offre(s) sans réponse dans le délai, réputée(s) refusée(s) ; "
                 "les logements peuvent être offerts au candidat suivant."
             )
+        if bilan.echecs:
+            self.stdout.write(
+                self.style.WARNING(f"{len(bilan.echecs)} offre(s) non traitée(s), à reprendre à la main :")
+            )
+            for ligne in bilan.lignes():
+                self.stdout.write(self.style.WARNING(f"  {ligne}"))

@@ -5,6 +5,11 @@ each EPCI with a published grid has all its active demands re-scored. By default
 cotations were all computed on the date of calculation is skipped (the command can run again in the
 same night); ``--toutes`` re-scores them anyway (after an import of demands, for instance). A progress
 line is printed for each step.
+
+One demand never stops the run: a demand whose data cannot be scored is left out (its former cotation
+removed) and named with the reason, the others are scored, and the command ends normally. The command
+fails (exit status 1) only when an EPCI could not be scored at all (its task says why); the other EPCIs
+are scored anyway.
 """
 
 from __future__ import annotations
@@ -65,6 +70,12 @@ class Command(BaseCommand):
             tache = cotations_recalculer(organisation=organisation, jour=jour, progression=afficher)
             if tache.statut == StatutTache.TERMINEE:
                 self.stdout.write(self.style.SUCCESS(f"{organisation} : {tache.message}"))
+                for ecartee in tache.ecartees:
+                    self.stdout.write(
+                        self.style.WARNING(
+                            f"{organisation} : demande {ecartee['numero_unique']} non cotée : {ecartee['motif']}"
+                        )
+                    )
             else:
                 echecs += 1
                 self.stderr.write(f"{organisation} : {tache.message}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from attrib.common.lots import Bilan
 from attrib.flux.services import orientations_constater_echeances
 
 
@@ -23,5 +24,12 @@ class Command(BaseCommand):
                 jour = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(f"Date « {options['date']} » invalide : format AAAA-MM-JJ attendu.") from None
-        nombre = orientations_constater_echeances(aujourd_hui=jour)
+        bilan = Bilan()
+        nombre = orientations_constater_echeances(aujourd_hui=jour, bilan=bilan)
         self.stdout.write(f"{nombre} délai(s) de proposition dépassé(s) constaté(s).")
+        if bilan.echecs:
+            self.stdout.write(
+                self.style.WARNING(f"{len(bilan.echecs)} délai(s) non constaté(s), à reprendre à la main :")
+            )
+            for ligne in bilan.lignes():
+                self.stdout.write(self.style.WARNING(f"  {ligne}"))
