@@ -532,7 +532,11 @@ def explication(
     )
     lieu = f"département {departement}, T{menage.typologie_min}"
     if delai is None:
-        phrases.append(f"Délai anormalement long non renseigné ({lieu}) : dépassement non évalué.")
+        etat = p.etat_dal(departement)
+        nom = f"département {etat.libelle}" if etat is not None else f"département {departement}"
+        phrases.append(
+            f"Délai anormalement long non publié à ce jour ({nom}, T{menage.typologie_min}) : dépassement non évalué."
+        )
     else:
         etat = "délai dépassé" if anciennete >= delai else "délai non atteint"
         phrases.append(f"Délai anormalement long ({lieu}) : {delai} mois ; ancienneté {anciennete} mois : {etat}.")

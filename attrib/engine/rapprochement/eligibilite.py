@@ -304,7 +304,7 @@ def _message_plafond(ch: _Chiffres, ctx: ContexteLogement, montant: int | None) 
     if ch.personnes_supplementaires:
         lieu += f" + {pluriel(ch.personnes_supplementaires, 'personne supplémentaire', 'personnes supplémentaires')}"
     if montant is None:
-        return f"Plafond {lg.financement} {ctx.annee_plafonds} non renseigné ({lieu}) : éligibilité non établie."
+        return f"Plafond {lg.financement} {ctx.annee_plafonds} non publié à ce jour ({lieu}) : éligibilité non établie."
     signe = "≤" if ch.revenu_fiscal_reference <= montant else ">"
     return (
         f"Revenu fiscal de référence {euros(ch.revenu_fiscal_reference)} {signe} plafond {lg.financement} "
