@@ -532,8 +532,8 @@ def explication(
     )
     lieu = f"département {departement}, T{menage.typologie_min}"
     if delai is None:
-        etat = p.etat_dal(departement)
-        nom = f"département {etat.libelle}" if etat is not None else f"département {departement}"
+        publication = p.etat_dal(departement)
+        nom = f"département {publication.libelle}" if publication is not None else f"département {departement}"
         phrases.append(
             f"Délai anormalement long non publié à ce jour ({nom}, T{menage.typologie_min}) : dépassement non évalué."
         )
