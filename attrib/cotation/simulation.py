@@ -27,6 +27,7 @@ import polars as pl
 
 from attrib.cotation import calcul
 from attrib.cotation.colonnes import DEMANDE_ID, colonnes_cotation
+from attrib.cotation.controle import Controle, controler_cadre
 from attrib.cotation.models import VersionGrille
 from attrib.demandes.models import PrioriteLegale
 from attrib.engine import deriver
@@ -160,6 +161,8 @@ class Simulation:
     par_typologie: tuple[PartTypologie, ...]
     seuil_q1: float | None
     moteurs: tuple[Moteur, ...]
+    #: Grid lint on the simulated demands (values unknown for every demand, criteria no demand meets).
+    controle: Controle | None = None
 
 
 # --- scoring both grids ----------------------------------------------------------------------------
@@ -447,6 +450,14 @@ def simuler(version: VersionGrille, *, jour: date, top_n: int = 10) -> Simulatio
         par_typologie=tuple(par_typologie),
         seuil_q1=seuil_q1,
         moteurs=tuple(_moteurs(version, reference, projet, ref, entrants)),
+        controle=Controle(
+            jour=jour,
+            effectif=n,
+            avertissements=tuple(
+                {"ligne": m.ligne, "chemin": m.chemin, "message": m.message}
+                for m in controler_cadre(version.charger(), frame, jour=jour)
+            ),
+        ),
     )
 
 
