@@ -535,7 +535,8 @@ def explication(
         publication = p.etat_dal(departement)
         nom = f"département {publication.libelle}" if publication is not None else f"département {departement}"
         phrases.append(
-            f"Délai anormalement long non publié à ce jour ({nom}, T{menage.typologie_min}) : dépassement non évalué."
+            f"Délai anormalement long non publié à ce jour pour le {nom}, typologie T{menage.typologie_min} : "
+            "dépassement non évalué."
         )
     else:
         etat = "délai dépassé" if anciennete >= delai else "délai non atteint"

@@ -41,7 +41,7 @@ def test_couple_age_non_eligible_plai_manquant_dal_non_renseigne() -> None:
     assert phrases[4] == "Ancienneté : 21 mois depuis le dépôt initial du 02/05/2024 (au 01/03/2026)."
     assert (
         phrases[5]
-        == "Délai anormalement long non publié à ce jour (département 11 (Aude), T2) : dépassement non évalué."
+        == "Délai anormalement long non publié à ce jour pour le département 11 (Aude), typologie T2 : dépassement non évalué."
     )
 
 
