@@ -115,7 +115,11 @@ def controler_sur_demandes(
                         _ligne(grille.lignes, ici),
                         ici,
                         f"{lieu} : aucune des {n} demandes du territoire ne remplit « {critere.libelle} ». "
-                        "Vérifiez sa condition (seuils, codes) ou retirez-le",
+                        + (
+                            "Priorité légale : le critère reste obligatoire même sans demande concernée"
+                            if critere.priorites_legales
+                            else "Vérifiez sa condition (seuils, codes) ou retirez-le"
+                        ),
                         "avertissement",
                     )
                 )

@@ -209,3 +209,14 @@ def test_territoire_sans_demande() -> None:
     g = grille()
     (message,) = controler_sur_demandes(g, _demandes(x=[1]).clear(), date_reference=JOUR)
     assert "aucune demande sur le territoire" in message.message
+
+
+def test_priorite_legale_que_personne_ne_remplit_reste_obligatoire() -> None:
+    g = grille(section("locale", critere("ancien", 50, _anciennete("sup", 24))))
+    demandes = _demandes(anciennete_mois=[3, 30, 120]).with_columns(pl.Series("prioritaire", [False] * 3))
+    (message,) = controler_sur_demandes(g, demandes, date_reference=JOUR)
+    assert message.chemin == "sections[0].criteres[1].condition"
+    assert message.message.endswith(
+        "aucune des 3 demandes du territoire ne remplit « Critère prioritaire ». Priorité légale : le critère reste "
+        "obligatoire même sans demande concernée"
+    )
