@@ -27,6 +27,7 @@ import polars as pl
 
 from attrib.cotation import calcul
 from attrib.cotation.colonnes import DEMANDE_ID, colonnes_cotation_isolees
+from attrib.cotation.controle import Controle, controler_cadre
 from attrib.cotation.models import VersionGrille
 from attrib.demandes.models import PrioriteLegale
 from attrib.engine import deriver
@@ -163,6 +164,8 @@ class Simulation:
     moteurs: tuple[Moteur, ...]
     #: Demands of the population left out because their data cannot be scored (named, with the reason).
     ecartees: tuple[calcul.DemandeEcartee, ...] = ()
+    #: Grid lint on the simulated demands (values unknown for every demand, criteria no demand meets).
+    controle: Controle | None = None
 
 
 # --- scoring both grids ----------------------------------------------------------------------------
@@ -468,6 +471,14 @@ def simuler(version: VersionGrille, *, jour: date, top_n: int = 10) -> Simulatio
         seuil_q1=seuil_q1,
         moteurs=tuple(_moteurs(version, reference, projet, ref, entrants)),
         ecartees=tuple(ecartees),
+        controle=Controle(
+            jour=jour,
+            effectif=n,
+            avertissements=tuple(
+                {"ligne": m.ligne, "chemin": m.chemin, "message": m.message}
+                for m in controler_cadre(version.charger(), frame, jour=jour)
+            ),
+        ),
     )
 
 

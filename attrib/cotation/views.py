@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attrib.cotation import permissions, rapport, selectors, services, simulation
+from attrib.cotation import controle, permissions, rapport, selectors, services, simulation
 from attrib.cotation.calcul import demandes_du_territoire
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.forms import (
@@ -224,6 +224,7 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
             "nb_demandes": demandes_du_territoire(v.grille.organisation).count(),
             "derniere_tache": derniere.pk if derniere else 0,
             "future": v.date_effet > timezone.localdate(),
+            "controle": controle.controler(v, jour=timezone.localdate()),
         },
     )
 
@@ -285,7 +286,13 @@ def editeur(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "En-tête de la grille enregistré.")
             return redirect("cotation:editeur", pk=v.pk)
-    return render(request, "cotation/editeur.html", _contexte_editeur(v, form=form, erreurs=resume_erreurs([form])))
+    return render(
+        request,
+        "cotation/editeur.html",
+        _contexte_editeur(
+            v, form=form, erreurs=resume_erreurs([form]), controle=controle.controler(v, jour=timezone.localdate())
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -308,6 +308,17 @@ def _tenir_seance(
     return inscrits
 
 
+def _reste_un_candidat(logement: Logement, seance: Seance) -> bool:
+    """Whether a candidate ranked by ``seance`` for ``logement`` is still active and has had no offer of it."""
+    return (
+        Examen.objects.filter(
+            logement=logement, seance=seance, decision__rang__isnull=False, demande__statut=StatutDemande.ACTIVE
+        )
+        .exclude(demande__offres__logement=logement)
+        .exists()
+    )
+
+
 def _suite_des_offres(
     logement: Logement, seance: Seance, jour: date, rng: random.Random, h: HypothesesCaleol, r: ResumeCaleolDemo
 ) -> tuple[bool, int | None]:
@@ -316,6 +327,9 @@ def _suite_des_offres(
     envoi = seance.date + timedelta(days=rng.randint(*h.delai_envoi_offre))
     if envoi > jour:
         return True, None
+    if not _reste_un_candidat(logement, seance):
+        # Every ranked candidate was housed elsewhere between the session and the offer.
+        return False, None
     offre: Offre | None = offre_emettre(logement=logement, envoyee_le=envoi)
     while offre is not None:
         r.offres += 1
@@ -360,13 +374,7 @@ def _suite_des_offres(
             offres_expirer(aujourd_hui=constat)
             r.expirees += 1
             suivante = constat
-        if (
-            not Examen.objects.filter(
-                logement=logement, seance=seance, decision__rang__isnull=False, demande__statut=StatutDemande.ACTIVE
-            )
-            .exclude(demande__offres__logement=logement)
-            .exists()
-        ):
+        if not _reste_un_candidat(logement, seance):
             return False, None
         offre = offre_suivante(offre=offre, envoyee_le=suivante)
     return False, None

@@ -15,6 +15,14 @@ class ParametreNonRenseigne(ErreurMoteur, LookupError):
     """A dated parameter has no value in force at the requested date."""
 
 
+#: Ceiling zones as the arrêté du 29 juillet 1987 names them (annexe I).
+_ZONES = {
+    "paris_communes_limitrophes": "Paris et communes limitrophes",
+    "ile_de_france": "Île-de-France hors Paris et communes limitrophes",
+    "autres_regions": "autres régions",
+}
+
+
 class PlafondNonRenseigne(ParametreNonRenseigne):
     """No sourced resource ceiling for this financing, year and zone (never guessed from another year)."""
 
@@ -23,12 +31,12 @@ class PlafondNonRenseigne(ParametreNonRenseigne):
         self.annee = annee
         self.zone = zone
         self.categorie = categorie
-        lieu = f"zone {zone}"
+        lieu = _ZONES.get(zone, zone)
         if categorie == "personne_supplementaire":
             lieu += ", personne supplémentaire"
         elif categorie is not None:
             lieu += f", catégorie {categorie}"
-        super().__init__(f"Plafond {financement} non renseigné pour {annee} ({lieu})")
+        super().__init__(f"Plafond {financement} {annee} non publié à ce jour ({lieu})")
 
 
 class EntreeInvalide(ErreurMoteur, ValueError):

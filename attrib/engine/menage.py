@@ -532,7 +532,12 @@ def explication(
     )
     lieu = f"département {departement}, T{menage.typologie_min}"
     if delai is None:
-        phrases.append(f"Délai anormalement long non renseigné ({lieu}) : dépassement non évalué.")
+        publication = p.etat_dal(departement)
+        nom = f"département {publication.libelle}" if publication is not None else f"département {departement}"
+        phrases.append(
+            f"Délai anormalement long non publié à ce jour pour le {nom}, typologie T{menage.typologie_min} : "
+            "dépassement non évalué."
+        )
     else:
         etat = "délai dépassé" if anciennete >= delai else "délai non atteint"
         phrases.append(f"Délai anormalement long ({lieu}) : {delai} mois ; ancienneté {anciennete} mois : {etat}.")

@@ -6,7 +6,9 @@ Files (each value carries its source and a reliability tag V/S/K, see ``data/par
 - ``majoration_pls.yaml``: PLS = PLUS × coefficient, rounded to the nearest euro;
 - ``categories_menage.yaml``: "jeune ménage" age threshold, disability uplift, number of categories;
 - ``unites_consommation.yaml``: modified OECD scale;
-- ``delai_anormalement_long.csv``: délai anormalement long by département and typology, with validity dates.
+- ``delai_anormalement_long.csv``: délai anormalement long by département and typology, with validity dates;
+- ``delai_anormalement_long_departements.csv``: every département, whether its délai is published (as of a
+  date, with the source or the searches made), so that a missing délai is said « non publié à ce jour ».
 
 ``charger_parametres()`` reads them once (cached) and returns a frozen :class:`Parametres`.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -43,6 +45,20 @@ FICHIER_PLS = "majoration_pls.yaml"
 FICHIER_CATEGORIES = "categories_menage.yaml"
 FICHIER_UC = "unites_consommation.yaml"
 FICHIER_DAL = "delai_anormalement_long.csv"
+FICHIER_DAL_DEPARTEMENTS = "delai_anormalement_long_departements.csv"
+#: The 101 départements (COG): a délai anormalement long is set by the préfet of each one (L441-1-4 CCH).
+DEPARTEMENTS: tuple[str, ...] = (
+    *(f"{n:02d}" for n in range(1, 20)),
+    "2A",
+    "2B",
+    *(f"{n:02d}" for n in range(21, 96)),
+    "971",
+    "972",
+    "973",
+    "974",
+    "976",
+)
+ETATS_DAL: tuple[str, ...] = ("publie", "non_publie")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +115,22 @@ class RegleDAL:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class EtatDAL:
+    """Whether the délai anormalement long of a département is published, as of ``etat_au``."""
+
+    departement: str
+    nom: str
+    publie: bool
+    etat_au: date
+    source: str
+    fiabilite: str
+
+    @property
+    def libelle(self) -> str:
+        return f"{self.departement} ({self.nom})"
+
+
 @dataclass(frozen=True)
 class Parametres:
     """All dated parameters of the derivations. Build it with :func:`charger_parametres`."""
@@ -111,6 +143,7 @@ class Parametres:
     categorie_max: tuple[ValeurDatee, ...]
     echelles_uc: tuple[EchelleUC, ...]
     regles_dal: tuple[RegleDAL, ...]
+    etats_dal: Mapping[str, EtatDAL] = field(default_factory=lambda: MappingProxyType({}))
 
     # --- dated scalars -------------------------------------------------------------------------
     def seuil_jeune_menage(self, jour: date) -> int:
@@ -166,6 +199,20 @@ class Parametres:
                 return regle
         return None
 
+    def etat_dal(self, departement: str) -> EtatDAL | None:
+        """Publication state of a département's délai (None for a code that is not a département)."""
+        return self.etats_dal.get(normaliser_departement(departement))
+
+    def dal_manquant(self, departement: str, jour: date) -> str | None:
+        """« délai anormalement long non publié à ce jour pour le département 11 (Aude) » when no délai of
+        the département is in force on ``jour`` (any typology), else None."""
+        code = normaliser_departement(departement)
+        if any(r.departement == code for r in self.regles_dal_au(jour)):
+            return None
+        etat = self.etats_dal.get(code)
+        nom = etat.libelle if etat is not None else code
+        return f"délai anormalement long non publié à ce jour pour le département {nom}"
+
 
 def arrondi_euro(montant: Fraction) -> int:
     """Nearest euro, half up (39 885 × 1,3 = 51 850,5 → 51 851, as in the published PLS tables)."""
@@ -190,7 +237,8 @@ def _charger(dossier: Path) -> Parametres:
         ),
         categorie_max=_lire_valeurs_datees(dossier / FICHIER_CATEGORIES, "categorie_max"),
         echelles_uc=_lire_echelles_uc(dossier / FICHIER_UC),
-        regles_dal=_lire_dal(dossier / FICHIER_DAL),
+        regles_dal=(regles := _lire_dal(dossier / FICHIER_DAL)),
+        etats_dal=MappingProxyType(_lire_etats_dal(dossier / FICHIER_DAL_DEPARTEMENTS, regles)),
     )
 
 
@@ -451,3 +499,37 @@ def _chevauchent(a: RegleDAL, b: RegleDAL) -> bool:
     )
     periodes = (a.date_fin is None or b.date_debut <= a.date_fin) and (b.date_fin is None or a.date_debut <= b.date_fin)
     return typologies and periodes
+
+
+def _lire_etats_dal(chemin: Path, regles: Sequence[RegleDAL]) -> dict[str, EtatDAL]:
+    """Every département exactly once; « publie » iff a délai of the file above is in force on ``etat_au``."""
+    colonnes = ("departement", "nom", "etat", "etat_au", "source", "fiabilite")
+    etats: dict[str, EtatDAL] = {}
+    for numero, ligne in _lire_csv(chemin, colonnes):
+        ou = f"{chemin.name}, ligne {numero}"
+        code = normaliser_departement(ligne["departement"])
+        if code not in DEPARTEMENTS:
+            raise ParametresInvalides(f"{ou} : « {ligne['departement']} » n'est pas un code de département.")
+        if code in etats:
+            raise ParametresInvalides(f"{ou} : département {code} en double.")
+        if ligne["etat"] not in ETATS_DAL:
+            raise ParametresInvalides(f"{ou} : état « {ligne['etat']} » inconnu (attendu : {', '.join(ETATS_DAL)}).")
+        if not ligne["nom"]:
+            raise ParametresInvalides(f"{ou} : nom du département vide.")
+        etat_au = _date(ligne["etat_au"], f"{ou}, etat_au")
+        source, fiabilite = _source_fiabilite(ligne, ou)
+        publie = ligne["etat"] == "publie"
+        en_vigueur = any(
+            r.departement == code and r.date_debut <= etat_au and (r.date_fin is None or etat_au <= r.date_fin)
+            for r in regles
+        )
+        if publie != en_vigueur:
+            raise ParametresInvalides(
+                f"{ou} : département {code} déclaré « {ligne['etat']} » au {etat_au:%d/%m/%Y} alors que "
+                f"{FICHIER_DAL} {'a' if en_vigueur else 'n’a'} pas de délai en vigueur à cette date."
+            )
+        etats[code] = EtatDAL(code, ligne["nom"], publie, etat_au, source, fiabilite)
+    manquants = [d for d in DEPARTEMENTS if d not in etats]
+    if manquants:
+        raise ParametresInvalides(f"{chemin.name} : départements absents : {', '.join(manquants)}.")
+    return etats

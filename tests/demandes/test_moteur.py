@@ -91,4 +91,4 @@ def test_plafond_non_renseigne_dit_sans_deviner(demandes):
     situation = situation_plafonds(demandes[0], JOUR)
     assert situation.eligible["PLAI"] is None  # PLAI 2026 : aucune source officielle chargée
     assert situation.eligible["PLUS"] is True
-    assert any("PLAI" in phrase and "non renseigné" in phrase for phrase in situation.phrases)
+    assert any("PLAI" in phrase and "non publié à ce jour" in phrase for phrase in situation.phrases)

@@ -153,12 +153,24 @@ def test_les_plafonds_s_emboitent_plai_plus_pls() -> None:
 @pytest.mark.parametrize(
     ("financement", "annee", "zone", "categorie", "message"),
     [
-        ("PLAI", 2026, "autres_regions", 1, "Plafond PLAI non renseigné pour 2026 (zone autres_regions)"),
-        ("PLUS", 2027, "autres_regions", 1, "Plafond PLUS non renseigné pour 2027 (zone autres_regions)"),
-        ("PLS", 2027, "ile_de_france", 2, "Plafond PLS non renseigné pour 2027 (zone ile_de_france)"),
-        ("PLAI", 2025, "ile_de_france", 1, "Plafond PLAI non renseigné pour 2025 (zone ile_de_france)"),
-        ("PLAI", 2025, "autres_regions", 2, "Plafond PLAI non renseigné pour 2025 (zone autres_regions, catégorie 2)"),
-        ("PLAI", 2023, "autres_regions", 6, "Plafond PLAI non renseigné pour 2023 (zone autres_regions, catégorie 6)"),
+        ("PLAI", 2026, "autres_regions", 1, "Plafond PLAI 2026 non publié à ce jour (autres régions)"),
+        ("PLUS", 2027, "autres_regions", 1, "Plafond PLUS 2027 non publié à ce jour (autres régions)"),
+        (
+            "PLS",
+            2027,
+            "ile_de_france",
+            2,
+            "Plafond PLS 2027 non publié à ce jour (Île-de-France hors Paris et communes limitrophes)",
+        ),
+        (
+            "PLAI",
+            2025,
+            "ile_de_france",
+            1,
+            "Plafond PLAI 2025 non publié à ce jour (Île-de-France hors Paris et communes limitrophes)",
+        ),
+        ("PLAI", 2025, "autres_regions", 2, "Plafond PLAI 2025 non publié à ce jour (autres régions, catégorie 2)"),
+        ("PLAI", 2023, "autres_regions", 6, "Plafond PLAI 2023 non publié à ce jour (autres régions, catégorie 6)"),
     ],
 )
 def test_annee_non_renseignee_leve_une_erreur_sans_reprendre_une_autre_annee(
@@ -182,9 +194,9 @@ def test_personne_supplementaire_non_renseignee(parametres: Parametres) -> None:
     )
     with pytest.raises(PlafondNonRenseigne) as erreur:
         parametres.plafond_cellule("PLAI", "autres_regions", 2023, "personne_supplementaire")
-    assert str(erreur.value) == "Plafond PLAI non renseigné pour 2023 (zone autres_regions, personne supplémentaire)"
+    assert str(erreur.value) == "Plafond PLAI 2023 non publié à ce jour (autres régions, personne supplémentaire)"
 
 
 def test_derivations_menage_leve_si_le_plafond_manque() -> None:
-    with pytest.raises(PlafondNonRenseigne, match=r"Plafond PLAI non renseigné pour 2026 \(zone autres_regions\)"):
+    with pytest.raises(PlafondNonRenseigne, match=r"Plafond PLAI 2026 non publié à ce jour \(autres régions\)"):
         _derive(menage(), annee=2026, financements=("PLUS", "PLAI"))

@@ -97,7 +97,7 @@ def test_plafond_manquant_leve_la_meme_erreur_que_le_chemin_unitaire() -> None:
     )
     with pytest.raises(PlafondNonRenseigne) as erreur:
         deriver(df, date_reference=REFERENCE, annee_plafonds=2025, financements=("PLUS", "PLAI"))
-    assert str(erreur.value) == "Plafond PLAI non renseigné pour 2025 (zone autres_regions, catégorie 2)"
+    assert str(erreur.value) == "Plafond PLAI 2025 non publié à ce jour (autres régions, catégorie 2)"
 
 
 # --- properties: vectorised == per household --------------------------------------------------------

@@ -37,9 +37,12 @@ def test_couple_age_non_eligible_plai_manquant_dal_non_renseigne() -> None:
         == "Catégorie 2 : 2 personnes sans personne à charge (couple, âges cumulés 61 > 55 ans : pas « jeune ménage »)."
     )
     assert phrases[2] == f"Revenu fiscal 18{E}000{E}€ ≤ plafond PLUS 2026 de 31{E}254{E}€ : éligible."
-    assert phrases[3] == "Plafond PLAI non renseigné pour 2026 (zone autres_regions) : éligibilité non évaluée."
+    assert phrases[3] == "Plafond PLAI 2026 non publié à ce jour (autres régions) : éligibilité non évaluée."
     assert phrases[4] == "Ancienneté : 21 mois depuis le dépôt initial du 02/05/2024 (au 01/03/2026)."
-    assert phrases[5] == "Délai anormalement long non renseigné (département 11, T2) : dépassement non évalué."
+    assert (
+        phrases[5]
+        == "Délai anormalement long non publié à ce jour pour le département 11 (Aude), typologie T2 : dépassement non évalué."
+    )
 
 
 def test_famille_nombreuse_handicap_et_dal() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides
 from attrib.engine.menage import derivations_menage
-from attrib.engine.parametres import DOSSIER_PAR_DEFAUT, FIABILITES, charger_parametres
+from attrib.engine.parametres import DEPARTEMENTS, DOSSIER_PAR_DEFAUT, FIABILITES, charger_parametres
 from tests.engine.fabriques import menage
 
 FICHIERS = (
@@ -20,6 +20,7 @@ FICHIERS = (
     "categories_menage.yaml",
     "unites_consommation.yaml",
     "delai_anormalement_long.csv",
+    "delai_anormalement_long_departements.csv",
 )
 
 
@@ -28,6 +29,18 @@ def dossier(tmp_path: Path) -> Path:
     for nom in FICHIERS:
         shutil.copy(DOSSIER_PAR_DEFAUT / nom, tmp_path / nom)
     return tmp_path
+
+
+def _publier_aude(dossier: Path) -> None:
+    chemin = dossier / "delai_anormalement_long_departements.csv"
+    lignes = chemin.read_text(encoding="utf-8").splitlines()
+    chemin.write_text(
+        "\n".join(
+            ligne.replace(",non_publie,", ",publie,", 1) if ligne.startswith("11,") else ligne for ligne in lignes
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 def _ajouter_ligne(chemin: Path, ligne: str) -> None:
@@ -58,6 +71,7 @@ def test_un_autre_dossier_de_parametres_est_utilisable(dossier: Path) -> None:
         dossier / "delai_anormalement_long.csv",
         '11,1,,36,2026-01-01,,"Valeur d\'essai pour ce test, pas une donnée réelle.",K',
     )
+    _publier_aude(dossier)
     autres = charger_parametres(dossier)
     assert autres is not charger_parametres()
     d = derivations_menage(
@@ -124,3 +138,38 @@ def test_fichier_absent(dossier: Path) -> None:
 def test_parametre_date_avant_sa_premiere_valeur() -> None:
     with pytest.raises(ParametreNonRenseigne, match=r"Échelle des unités de consommation non renseignée au 01/01/1990"):
         charger_parametres().echelle_uc(date(1990, 1, 1))
+
+
+# --- délai anormalement long: every département, published or said missing -------------------------
+
+
+def test_chaque_departement_a_un_etat_du_delai_anormalement_long() -> None:
+    p = charger_parametres()
+    assert len(DEPARTEMENTS) == 101
+    assert set(p.etats_dal) == set(DEPARTEMENTS)
+    aude = p.etat_dal("011")
+    assert aude is not None and (aude.nom, aude.publie) == ("Aude", False)
+    assert all(e.source and e.fiabilite in FIABILITES for e in p.etats_dal.values())
+    assert p.dal_manquant("11", date(2026, 12, 6)) == (
+        "délai anormalement long non publié à ce jour pour le département 11 (Aude)"
+    )
+    # Rennes Métropole 2013: sourced for 2013 only.
+    assert p.dal_manquant("35", date(2013, 6, 1)) is None
+    assert p.dal_manquant("35", date(2026, 6, 1)) is not None
+
+
+def test_etat_incoherent_avec_les_delais_refuse(dossier: Path) -> None:
+    _ajouter_ligne(dossier / "delai_anormalement_long.csv", "11,1,,36,2026-01-01,,source,K")
+    with pytest.raises(
+        ParametresInvalides,
+        match=r"delai_anormalement_long_departements\.csv, ligne 12 : département 11 déclaré « non_publie »",
+    ):
+        charger_parametres(dossier)
+
+
+def test_departement_absent_refuse(dossier: Path) -> None:
+    chemin = dossier / "delai_anormalement_long_departements.csv"
+    lignes = chemin.read_text(encoding="utf-8").splitlines()
+    chemin.write_text("\n".join(ligne for ligne in lignes if not ligne.startswith("976,")) + "\n", encoding="utf-8")
+    with pytest.raises(ParametresInvalides, match=r"départements absents : 976"):
+        charger_parametres(dossier)

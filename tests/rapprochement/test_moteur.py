@@ -95,3 +95,20 @@ def test_un_logement_sans_financement_est_signale_en_francais(monde: Monde) -> N
     monde.ll_etat.save()
     with pytest.raises(moteur.LogementNonEvaluable, match="financement non renseigné"):
         moteur.logement_moteur(monde.ll_etat)
+
+
+def test_charges_inconnues_le_taux_d_effort_est_evalue_avec_le_forfait(monde: Monde) -> None:
+    # Rule 11: no candidate shows « non évalué » for lack of the dwelling's charges alone.
+    logement = monde.ll_etat.logement
+    logement.charges = None
+    logement.save()
+    lg = moteur.logement_moteur(monde.ll_etat)
+    assert lg.charges is None and lg.loyer is not None
+    it = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
+    ev, _ = it.index.evaluer(lg)
+    for position in range(len(ev)):
+        detail = ev.detail(position)
+        effort = next(r for r in detail.regles if r.code == "taux_effort")
+        assert "non évalué" not in effort.message
+        assert "charges forfaitaires" in effort.message or "Ressources mensuelles nulles" in effort.message
+        assert "forfait de charges de l'aide au logement" in effort.message

@@ -3,7 +3,10 @@
 Public API (pure: no Django, no database):
 
 - :func:`charger_grille` (YAML text or file → :class:`Grille`, raises :class:`GrilleInvalide`),
-  :func:`valider` (errors raised, warnings returned), :func:`grille_vers_yaml` (round trip);
+  :func:`valider` (errors raised, warnings returned: legal risks, overlapping bands, legal blocks the
+  grid predates), :func:`grille_vers_yaml` (round trip);
+- :func:`controler_sur_demandes` (warnings on the territory's demands: values unknown for every demand,
+  criteria no demand meets);
 - :func:`evaluer` (vectorised, polars) and :func:`evaluer_un` (one demand, reference), one meaning;
 - :func:`expliquer` (French sentences), :func:`classer` (rank with the grid's tie-break);
 - :func:`preparer` (add the engine's derivations a grid reads) and :data:`COLONNES_COTATION` (what a
@@ -32,6 +35,7 @@ from attrib.engine.cotation.grille import (
     lire_grille,
     valider,
 )
+from attrib.engine.cotation.lint import controler_sur_demandes
 from attrib.engine.cotation.preparation import est_mutation, lignes_refusees, preparer
 from attrib.engine.cotation.reference import LigneCritere, ResultatCotation, evaluer_un
 from attrib.engine.cotation.vectorise import colonnes_detail, evaluer
@@ -56,6 +60,7 @@ __all__ = [
     "colonnes_departage",
     "colonnes_detail",
     "colonnes_lues",
+    "controler_sur_demandes",
     "est_mutation",
     "evaluer",
     "evaluer_un",

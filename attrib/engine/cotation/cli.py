@@ -9,6 +9,8 @@ UTF-8 with BOM, written atomically) has one row per demand, in the file's order:
 one column per criterion (and per cap), which add up to ``score_provisoire``. With
 ``--grille-mutation``, demands of current social tenants are scored and ranked by that grid (column
 ``grille``). Errors of the grid or the file are printed with their location; the exit code is then 1.
+Warnings (legal risks, overlapping bands, criteria whose value is unknown for every demand of the file or
+that no demand meets) are printed too; they never stop the scoring.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from attrib.engine.cotation.grille import (
     colonnes_lues,
     valider,
 )
+from attrib.engine.cotation.lint import controler_sur_demandes
 from attrib.engine.cotation.preparation import ajouter_colonnes_application, est_mutation, preparer
 from attrib.engine.cotation.vectorise import evaluer
 from attrib.engine.erreurs import EntreeInvalide, ErreurMoteur
@@ -161,6 +164,17 @@ def _ecrire(resultat: pl.DataFrame, sortie: Path) -> None:
         raise
 
 
+def _controler(grilles: list[Grille], demandes: pl.DataFrame, jour: date, erreur: TextIO) -> None:
+    """Grid lint on the demands each grid scores (values unknown for every demand, criteria met by none)."""
+    parties = [demandes]
+    if len(grilles) == 2:
+        mutation = demandes.select(est_mutation()).to_series()
+        parties = [demandes.filter(~mutation), demandes.filter(mutation)]
+    for grille, partie in zip(grilles, parties, strict=True):
+        for message in controler_sur_demandes(grille, partie, date_reference=jour):
+            print(f"Avertissement : {message}", file=erreur)
+
+
 def executer(arguments: argparse.Namespace, sortie: TextIO | None = None, erreur: TextIO | None = None) -> int:
     """Run the command; returns the exit code (0, or 1 when the grid or the file has errors)."""
     sortie = sortie or sys.stdout
@@ -179,6 +193,7 @@ def executer(arguments: argparse.Namespace, sortie: TextIO | None = None, erreur
                 f"Note : colonnes que le fichier ne porte pas, considérées vides : {', '.join(ajoutees)}.",
                 file=erreur,
             )
+        _controler(grilles, demandes, jour, erreur)
         if len(grilles) == 1:
             resultat = _coter(demandes, grilles[0], jour, arguments.detail)
             partie_mutation = None

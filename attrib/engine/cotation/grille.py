@@ -59,8 +59,9 @@ from attrib.engine.cotation.conditions import (
     sous_chemin,
     sous_operandes,
 )
-from attrib.engine.cotation.priorites import CODE_DALO, charger_priorites, priorites_en_vigueur
+from attrib.engine.cotation.priorites import CODE_DALO, PrioriteLegale, charger_priorites, priorites_en_vigueur
 from attrib.engine.cotation.schema import IDENTIFIANT, SCHEMA
+from attrib.engine.cotation.tranches import chevauchements
 from attrib.engine.erreurs import ErreurMoteur
 
 Nature = Literal["critere", "bonus", "malus"]
@@ -938,10 +939,12 @@ class _Validation:
 
     def bloc_legal(self) -> None:
         g = self.grille
-        connues = {p.code: p for p in charger_priorites()}
+        priorites = charger_priorites()
+        connues = {p.code: p for p in priorites}
         couvertes: set[str] = set()
         dalo: Critere | None = None
         for chemin, _, c in _chemins(g):
+            debut_critere = max(g.date_effet, c.date_debut or g.date_effet)
             for k, code in enumerate(c.priorites_legales):
                 if code not in connues:
                     proches = difflib.get_close_matches(code, list(connues), n=1)
@@ -952,20 +955,43 @@ class _Validation:
                             f"priorité légale « {code} » inconnue{suggestion} ; codes : {', '.join(connues)}",
                         )
                     )
+                elif connues[code].date_debut > debut_critere:
+                    p = connues[code]
+                    self.avertissements.append(
+                        Probleme(
+                            f"{chemin}.priorites_legales[{k}]",
+                            f"la priorité légale {_nom_priorite(p)} n'existe qu'à partir du {p.date_debut:%d/%m/%Y} "
+                            f"({p.base_legale}) : le critère « {c.id} » s'applique dès le {debut_critere:%d/%m/%Y} "
+                            "et ne met en œuvre aucune priorité légale avant cette date",
+                        )
+                    )
                 couvertes.add(code)
             if CODE_DALO in c.priorites_legales and dalo is None:
                 dalo = c
+        bloc_dalo = connues.get(CODE_DALO)
         if CODE_DALO not in couvertes:
-            self.erreurs.append(
-                Probleme(
-                    "sections",
-                    "la grille n'a pas de bloc « priorités légales » : aucun critère ne met en œuvre le DALO "
-                    "(« priorites_legales: [dalo] »). La cotation doit mettre en œuvre les priorités de l'article "
-                    "L441-1 CCH, en particulier les ménages reconnus DALO (L441-2-8 et R441-2-10 CCH)",
+            if bloc_dalo is not None and bloc_dalo.date_debut > g.date_effet:
+                self.avertissements.append(
+                    Probleme(
+                        "sections",
+                        f"la grille prend effet le {g.date_effet:%d/%m/%Y}, avant l'existence du bloc légal DALO "
+                        f"({bloc_dalo.base_legale}, en vigueur à partir du {bloc_dalo.date_debut:%d/%m/%Y}) : il "
+                        "n'est pas exigé à cette date, il le sera pour toute version prenant effet après",
+                    )
                 )
-            )
+            else:
+                self.erreurs.append(
+                    Probleme(
+                        "sections",
+                        "la grille n'a pas de bloc « priorités légales » : aucun critère ne met en œuvre le DALO "
+                        "(« priorites_legales: [dalo] »). La cotation doit mettre en œuvre les priorités de l'article "
+                        "L441-1 CCH, en particulier les ménages reconnus DALO (L441-2-8 et R441-2-10 CCH)",
+                    )
+                )
         en_vigueur = [p for p in priorites_en_vigueur(g.date_effet) if p.code != CODE_DALO]
-        if not couvertes & {p.code for p in en_vigueur}:
+        if not en_vigueur:
+            self.avertissements.append(Probleme("sections", _bloc_l441_pas_encore(g.date_effet, priorites)))
+        elif not couvertes & {p.code for p in en_vigueur}:
             self.erreurs.append(
                 Probleme(
                     "sections",
@@ -1038,6 +1064,26 @@ class _Validation:
                     )
                 )
 
+    def tranches(self) -> None:
+        """Overlapping bands on the same value in an additive section (the overlap scores twice)."""
+        for i, section in enumerate(self.grille.sections):
+            if section.exclusive:
+                continue
+            for ch in chevauchements([c.condition for c in section.criteres]):
+                a, b = section.criteres[ch.premier], section.criteres[ch.second]
+                if not _periodes_communes(a, b):
+                    continue
+                self.avertissements.append(
+                    Probleme(
+                        f"sections[{i}].criteres[{ch.second}].condition",
+                        f"section « {section.libelle} » (points cumulés) : les tranches des critères « {a.id} » "
+                        f"({ch.valeur} {ch.intervalle_premier.texte()}) et « {b.id} » ({ch.valeur} "
+                        f"{ch.intervalle_second.texte()}) se chevauchent ({ch.valeur} {ch.commun.texte()}) : une "
+                        "demande dans cet intervalle reçoit les points des deux. Rendez les tranches disjointes "
+                        "ou déclarez la section « exclusive »",
+                    )
+                )
+
     def valeurs_residence(self) -> frozenset[str]:
         """Residence columns, and the named values computed from residence columns only."""
         residence = set(catalogue.COLONNES_RESIDENCE)
@@ -1053,6 +1099,33 @@ class _Validation:
             if v.id in noms:
                 resultat |= set(colonnes_operande(v.calcul))
         return resultat
+
+
+def _nom_priorite(p: PrioriteLegale) -> str:
+    return f"{p.lettre}) ({p.code})" if p.lettre else f"« {p.code} »"
+
+
+def _bloc_l441_pas_encore(jour: date, priorites: Sequence[PrioriteLegale]) -> str:
+    """Why no L441-1 priority can be required of a grid taking effect on ``jour``: which block, from when."""
+    futures = sorted((p for p in priorites if p.code != CODE_DALO and p.date_debut > jour), key=lambda p: p.date_debut)
+    par_date: dict[date, list[PrioriteLegale]] = {}
+    for p in futures:
+        par_date.setdefault(p.date_debut, []).append(p)
+    etapes = " ; ".join(
+        f"à partir du {d:%d/%m/%Y} : " + ", ".join(f"{p.lettre})" if p.lettre else p.code for p in groupe)
+        for d, groupe in par_date.items()
+    )
+    return (
+        f"la grille prend effet le {jour:%d/%m/%Y}, avant l'existence du bloc légal « priorités de l'article L441-1 "
+        f"CCH » dans sa rédaction actuelle ({etapes}) : aucune de ces priorités ne peut être exigée à cette date. "
+        "Vérifiez les priorités en vigueur à la date de la grille avant de la publier"
+    )
+
+
+def _periodes_communes(a: Critere, b: Critere) -> bool:
+    debut = max((d for d in (a.date_debut, b.date_debut) if d is not None), default=None)
+    fin = min((d for d in (a.date_fin, b.date_fin) if d is not None), default=None)
+    return debut is None or fin is None or debut <= fin
 
 
 def _residence_suffit(condition: Condition, residence: frozenset[str]) -> bool:
@@ -1075,6 +1148,7 @@ def valider(grille: Grille) -> list[MessageGrille]:
     v.types()
     v.bloc_legal()
     v.risques()
+    v.tranches()
     if v.erreurs:
         raise GrilleInvalide(_localiser(grille.nom, grille.lignes, v.erreurs, "erreur"))
     return _localiser(grille.nom, grille.lignes, v.avertissements, "avertissement")

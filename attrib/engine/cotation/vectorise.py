@@ -375,6 +375,21 @@ def _agregats(grille: Grille, colonnes: Mapping[str, _Colonnes], *, valide: bool
     return total, detail
 
 
+def applications(grille: Grille, demandes: pl.DataFrame, *, date_reference: date) -> dict[str, int]:
+    """Number of demands each criterion applies to (its condition holds and its value is known), whether or
+    not its points are kept (an exclusive section keeps only the best one)."""
+    verifier_colonnes(grille, demandes.schema)
+    demandes = _typer_colonnes_vides(grille, demandes)
+    compilateur = _Compilateur(grille, demandes.schema, date_reference)
+    plan = demandes.lazy()
+    for valeur in grille.valeurs:
+        plan = plan.with_columns(compilateur.operande(valeur.calcul).alias(compilateur.colonne_valeur(valeur.id)))
+    comptes = plan.select(
+        compilateur.critere(c)[0].cast(pl.Int64).sum().alias(c.id) for _, c in grille.criteres()
+    ).collect()
+    return {nom: int(comptes[nom][0] or 0) for nom in comptes.columns}
+
+
 def evaluer(grille: Grille, demandes: pl.DataFrame, *, date_reference: date, detail: bool = True) -> pl.DataFrame:
     """Score every demand (one output row per input row, same order). See the module docstring."""
     verifier_colonnes(grille, demandes.schema)

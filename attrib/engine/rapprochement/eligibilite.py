@@ -10,7 +10,9 @@ Rules (codes are stable, :data:`REGLES`):
   capped at 70 m² (L822-10 CCH);
 - ``typologie``: the typology lies in the local table for the household size (``adequation_typologie.yaml``);
 - ``accessibilite``: declared needs (wheelchair, adapted dwelling, ground floor or lift) met by the dwelling;
-- ``taux_effort``: (rent + charges − declared housing allowance) / monthly resources ≤ local maximum;
+- ``taux_effort``: (rent + charges − declared housing allowance) / monthly resources ≤ local maximum; when the
+  dwelling's charges are unknown, the housing benefit's flat-rate charges of the household's composition
+  (forfait « C », D823-16 CCH, dated in ``taux_effort.yaml``) stand in for them, and the message says so;
 - ``reste_a_vivre``: (monthly resources − net housing cost) / consumption units ≥ local minimum.
 
 Each rule is ``respectee``, ``non_respectee`` or ``non_evaluee`` (a value is missing: an unsourced ceiling, an
@@ -227,6 +229,7 @@ class _Chiffres:
     besoin_fauteuil: bool
     besoin_logement_adapte: bool
     besoin_rdc_ou_ascenseur: bool
+    nb_personnes_a_charge: int = 0
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,7 @@ def _message_plafond(ch: _Chiffres, ctx: ContexteLogement, montant: int | None) 
     if ch.personnes_supplementaires:
         lieu += f" + {pluriel(ch.personnes_supplementaires, 'personne supplémentaire', 'personnes supplémentaires')}"
     if montant is None:
-        return f"Plafond {lg.financement} {ctx.annee_plafonds} non renseigné ({lieu}) : éligibilité non établie."
+        return f"Plafond {lg.financement} {ctx.annee_plafonds} non publié à ce jour ({lieu}) : éligibilité non établie."
     signe = "≤" if ch.revenu_fiscal_reference <= montant else ">"
     return (
         f"Revenu fiscal de référence {euros(ch.revenu_fiscal_reference)} {signe} plafond {lg.financement} "
@@ -370,33 +373,72 @@ def _message_accessibilite(ch: _Chiffres, ctx: ContexteLogement, statut: Statut)
     return f"Besoins déclarés : {besoins} ; logement {logement} : {verdict}."
 
 
-def _depense_nette(ch: _Chiffres, lg: Logement) -> float | None:
-    if lg.loyer is None or lg.charges is None:
+def _charges(ch: _Chiffres, ctx: ContexteLogement) -> float | None:
+    """The dwelling's charges when known, else the housing benefit's flat rate for the household, else None."""
+    if ctx.logement.charges is not None:
+        return ctx.logement.charges
+    forfait = ctx.regles.effort.forfait_charges
+    return None if forfait is None else forfait.montant(ch.nb_personnes_a_charge)
+
+
+def _depense_nette(ch: _Chiffres, ctx: ContexteLogement) -> float | None:
+    charges = _charges(ch, ctx)
+    if ctx.logement.loyer is None or charges is None:
         return None
-    return max(0.0, lg.loyer + lg.charges - ch.allocation_logement)
+    return max(0.0, ctx.logement.loyer + charges - ch.allocation_logement)
+
+
+def _non_evalue(ctx: ContexteLogement, quoi: str) -> str:
+    if ctx.logement.loyer is None:
+        return f"Loyer du logement non renseigné : {quoi} non évalué."
+    return (
+        f"Charges du logement non renseignées et aucun forfait de charges de l'aide au logement en vigueur au "
+        f"{ctx.regles.jour:%d/%m/%Y} : {quoi} non évalué."
+    )
+
+
+def _libelle_charges(ch: _Chiffres, ctx: ContexteLogement) -> str:
+    """« charges 60,00 € » or « charges forfaitaires 75,19 € » (when the dwelling's charges are unknown)."""
+    charges = _charges(ch, ctx)
+    assert charges is not None
+    if ctx.logement.charges is not None:
+        return f"charges {euros_centimes(charges)}"
+    return f"charges forfaitaires {euros_centimes(charges)}"
+
+
+def _note_forfait(ch: _Chiffres, ctx: ContexteLogement) -> str:
+    forfait = ctx.regles.effort.forfait_charges
+    if ctx.logement.charges is not None or forfait is None:
+        return ""
+    return (
+        f" Charges du logement non renseignées : forfait de charges de l'aide au logement ({forfait.acte}, en "
+        f"vigueur au {forfait.provenance.date_effet:%d/%m/%Y}) de {euros_centimes(float(forfait.base))} + "
+        f"{euros_centimes(float(forfait.par_personne_a_charge))} par personne à charge, soit "
+        f"{pluriel(ch.nb_personnes_a_charge, 'personne à charge', 'personnes à charge')}."
+    )
 
 
 def _message_effort(ch: _Chiffres, ctx: ContexteLogement, taux: float | None, statut: Statut) -> str:
     lg = ctx.logement
-    if lg.loyer is None or lg.charges is None:
-        return "Loyer ou charges du logement non renseignés : taux d'effort non évalué."
-    depense = _depense_nette(ch, lg)
-    assert depense is not None
+    depense = _depense_nette(ch, ctx)
+    if depense is None or lg.loyer is None:
+        return _non_evalue(ctx, "taux d'effort")
     if taux is None:
-        return "Ressources mensuelles nulles : taux d'effort non calculable."
+        return "Ressources mensuelles nulles : taux d'effort non calculable." + _note_forfait(ch, ctx)
     maximum = ctx.regles.effort.taux_effort_maximum.valeur
     signe = "≤" if statut == Statut.RESPECTEE else ">"
     return (
-        f"Taux d'effort {pourcentage(taux)} {signe} {pourcentage(maximum)} (loyer {euros_centimes(lg.loyer)} + charges "
-        f"{euros_centimes(lg.charges)} − aide au logement {euros_centimes(ch.allocation_logement)} = "
+        f"Taux d'effort {pourcentage(taux)} {signe} {pourcentage(maximum)} (loyer {euros_centimes(lg.loyer)} + "
+        f"{_libelle_charges(ch, ctx)} − aide au logement {euros_centimes(ch.allocation_logement)} = "
         f"{euros_centimes(depense)} pour {euros_centimes(ch.revenus_mensuels)} de ressources mensuelles)."
+        + _note_forfait(ch, ctx)
     )
 
 
 def _message_reste_a_vivre(ch: _Chiffres, ctx: ContexteLogement, reste: float | None, statut: Statut) -> str:
     if reste is None:
-        return "Loyer ou charges du logement non renseignés : reste à vivre non évalué."
-    depense = _depense_nette(ch, ctx.logement)
+        return _non_evalue(ctx, "reste à vivre")
+    depense = _depense_nette(ch, ctx)
     assert depense is not None
     minimum = ctx.regles.effort.reste_a_vivre_minimum.valeur
     signe = "≥" if statut == Statut.RESPECTEE else "<"
@@ -435,7 +477,7 @@ def _evaluer(ch: _Chiffres, ctx: ContexteLogement, montant: int | None) -> Eligi
             acces = min(acces, ctx.acces[nom], key=_gravite)
     ajouter(ACCESSIBILITE, acces, _message_accessibilite(ch, ctx, acces))
 
-    depense = _depense_nette(ch, lg)
+    depense = _depense_nette(ch, ctx)
     taux: float | None = None
     reste: float | None = None
     if depense is None:
@@ -474,6 +516,7 @@ def _chiffres_demandeur(
         besoin_fauteuil=demandeur.besoin_fauteuil,
         besoin_logement_adapte=demandeur.besoin_logement_adapte,
         besoin_rdc_ou_ascenseur=demandeur.besoin_rdc_ou_ascenseur,
+        nb_personnes_a_charge=m.nb_personnes_a_charge,
     )
 
 
@@ -535,6 +578,7 @@ class TableDemandeurs:
     besoin_fauteuil: NDArray[np.bool_]
     besoin_logement_adapte: NDArray[np.bool_]
     besoin_rdc_ou_ascenseur: NDArray[np.bool_]
+    nb_personnes_a_charge: NDArray[np.int64]
 
     def __len__(self) -> int:
         return int(self.nb_personnes.shape[0])
@@ -551,6 +595,7 @@ class TableDemandeurs:
             besoin_fauteuil=bool(self.besoin_fauteuil[i]),
             besoin_logement_adapte=bool(self.besoin_logement_adapte[i]),
             besoin_rdc_ou_ascenseur=bool(self.besoin_rdc_ou_ascenseur[i]),
+            nb_personnes_a_charge=int(self.nb_personnes_a_charge[i]),
         )
 
     @classmethod
@@ -584,6 +629,7 @@ class TableDemandeurs:
             besoin_fauteuil=colonne("besoin_fauteuil", np.bool_),
             besoin_logement_adapte=colonne("besoin_logement_adapte", np.bool_),
             besoin_rdc_ou_ascenseur=colonne("besoin_rdc_ou_ascenseur", np.bool_),
+            nb_personnes_a_charge=colonne("nb_personnes_a_charge", np.int64),
         )
 
     @classmethod
@@ -652,6 +698,7 @@ class TableDemandeurs:
             besoin_fauteuil=col("besoin_fauteuil", np.bool_),
             besoin_logement_adapte=col("besoin_logement_adapte", np.bool_),
             besoin_rdc_ou_ascenseur=col("besoin_rdc_ou_ascenseur", np.bool_),
+            nb_personnes_a_charge=col("nb_personnes_a_charge", np.int64),
         )
 
 
@@ -780,13 +827,26 @@ def eligibilite_vectorielle(
             acces = np.where(besoin & (acces != 0), nonevalue, acces)
 
     revenus = table.revenus_mensuels[idx]
-    if lg.loyer is None or lg.charges is None:
+    forfait = regles_.effort.forfait_charges
+    charges: NDArray[np.float64] | None
+    if lg.charges is not None:
+        charges = np.full(idx.shape[0], lg.charges, dtype=np.float64)
+    elif forfait is not None:
+        # One exact amount per number of dependants (the same floats as the reference path).
+        a_charge = table.nb_personnes_a_charge[idx]
+        bareme = np.array(
+            [forfait.montant(k) for k in range(int(a_charge.max()) + 1 if a_charge.size else 1)], dtype=np.float64
+        )
+        charges = bareme[a_charge]
+    else:
+        charges = None
+    if lg.loyer is None or charges is None:
         taux = np.full(idx.shape[0], np.nan)
         reste = np.full(idx.shape[0], np.nan)
         effort = np.full(idx.shape[0], nonevalue, dtype=np.int8)
         rav = np.full(idx.shape[0], nonevalue, dtype=np.int8)
     else:
-        depense = np.maximum(0.0, (lg.loyer + lg.charges) - table.allocation_logement[idx])
+        depense = np.maximum(0.0, (lg.loyer + charges) - table.allocation_logement[idx])
         reste = (revenus - depense) / table.unites_consommation[idx]
         rav = statut(reste >= regles_.effort.reste_a_vivre_minimum.valeur)
         positif = revenus > 0

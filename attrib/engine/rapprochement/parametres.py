@@ -2,8 +2,9 @@
 
 - ``adequation_typologie.yaml``: under-occupation (L621-2 CCH), over-occupation (L822-10 CCH) and the
   local table of typologies per household size;
-- ``taux_effort.yaml``: effort-rate formula (arrêté du 10 mars 2011) and the local thresholds of the
-  effort rate and of the reste à vivre per consumption unit;
+- ``taux_effort.yaml``: effort-rate formula (arrêté du 10 mars 2011), the local thresholds of the
+  effort rate and of the reste à vivre per consumption unit, and the flat-rate charges of the housing
+  benefit (forfait « C », D823-16 CCH) used when the dwelling's charges are unknown;
 - ``objectifs_attribution.yaml``: CIA objectives (Q1 outside QPV, non-Q1 inside QPV, priority households
   per réservataire), the rating rule of the residences, and the value of a candidature in batch proposals.
 
@@ -123,10 +124,27 @@ class Seuil:
 
 
 @dataclass(frozen=True, slots=True)
+class ForfaitCharges:
+    """Flat-rate charges of the housing benefit (€/month): ``base`` for a single person or a couple without
+    dependants, plus ``par_personne_a_charge`` for each dependant (3° of D823-16 CCH, general case)."""
+
+    base: Decimal
+    par_personne_a_charge: Decimal
+    acte: str
+    provenance: Provenance
+
+    def montant(self, nb_personnes_a_charge: int) -> float:
+        """Monthly flat-rate charges of a household, exact to the cent."""
+        return float(self.base + self.par_personne_a_charge * max(nb_personnes_a_charge, 0))
+
+
+@dataclass(frozen=True, slots=True)
 class Effort:
     formule: FormuleEffort
     taux_effort_maximum: Seuil
     reste_a_vivre_minimum: Seuil
+    #: None when no flat rate is in force on the day (the effort rate then needs the dwelling's charges).
+    forfait_charges: ForfaitCharges | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +224,7 @@ class ParametresRapprochement:
     formules_effort: tuple[FormuleEffort, ...]
     taux_effort_maximum: tuple[Seuil, ...]
     reste_a_vivre_minimum: tuple[Seuil, ...]
+    forfaits_charges: tuple[ForfaitCharges, ...]
     q1_hors_qpv: tuple[Taux, ...]
     non_q1_en_qpv: tuple[Taux, ...]
     prioritaires: tuple[Taux, ...]
@@ -227,6 +246,7 @@ class ParametresRapprochement:
                 reste_a_vivre_minimum=_en_vigueur(
                     self.reste_a_vivre_minimum, jour, "reste_a_vivre_minimum_mensuel_par_uc"
                 ),
+                forfait_charges=_en_vigueur_ou_rien(self.forfaits_charges, jour),
             ),
             objectifs=ObjectifsAttribution(
                 q1_hors_qpv=_en_vigueur(self.q1_hors_qpv, jour, "q1_hors_qpv"),
@@ -259,6 +279,11 @@ def _en_vigueur(valeurs: Sequence[_D], jour: date, nom: str) -> _D:
     return max(valables, key=effet)
 
 
+def _en_vigueur_ou_rien(valeurs: Sequence[_D], jour: date) -> _D | None:
+    valables = [v for v in valeurs if v.provenance.date_effet <= jour]
+    return max(valables, key=lambda v: v.provenance.date_effet) if valables else None
+
+
 # --- readers -------------------------------------------------------------------------------------
 
 
@@ -275,6 +300,7 @@ def _charger(dossier: Path) -> ParametresRapprochement:
         formules_effort=effort.section("formule_taux_effort", _formule_effort),
         taux_effort_maximum=effort.section("taux_effort_maximum", _seuil_fraction),
         reste_a_vivre_minimum=effort.section("reste_a_vivre_minimum_mensuel_par_uc", _seuil_euros),
+        forfaits_charges=effort.section("forfait_charges_aide_logement", _forfait_charges),
         q1_hors_qpv=objectifs.section("q1_hors_qpv", _taux),
         non_q1_en_qpv=objectifs.section("non_q1_en_qpv", _taux),
         prioritaires=objectifs.section("prioritaires_par_reservataire", _taux),
@@ -416,6 +442,15 @@ def _formule_effort(e: _Entree) -> FormuleEffort:
         depense=e.texte("depense"),
         ressources=e.texte("ressources"),
         article=e.texte("article"),
+        provenance=e.provenance,
+    )
+
+
+def _forfait_charges(e: _Entree) -> ForfaitCharges:
+    return ForfaitCharges(
+        base=e.decimal("base"),
+        par_personne_a_charge=e.decimal("par_personne_a_charge"),
+        acte=e.texte("acte"),
         provenance=e.provenance,
     )
 

@@ -48,6 +48,16 @@ def test_la_commande_cote_le_fichier_demo_et_le_detail_fait_le_score(
         "400 demande(s) cotée(s) avec la grille « socle_grand_narbonne », version 2026-1 au 01/07/2026" in sorties.out
     )
     assert "considérées vides : classements_rang_2_ou_3, criteres_valides" in sorties.err
+    # Grid lint on the file: no délai anormalement long is published for the Aude.
+    assert (
+        "Avertissement : socle.yaml, ligne 402 (sections[6].criteres[1].condition) : section « Ancienneté de la "
+        "demande », critère « delai_anormalement_long » : la valeur lue (dal_depasse) est inconnue pour les 400 "
+        "demandes du territoire : délai anormalement long non publié à ce jour pour le département 11 (Aude)."
+    ) in sorties.err
+    assert (
+        "critère « l441_h_sortie_prostitution » : aucune des 400 demandes du territoire ne remplit « Personne engagée "
+        "dans le parcours de sortie de la prostitution ». Priorité légale : le critère reste obligatoire"
+    ) in sorties.err
     scores = lire_scores(sortie)
     assert scores.columns[:6] == ["ligne", "numero_unique", "score", "rang", "score_provisoire", "score_valide"]
     assert scores.columns[6:] == list(colonnes_detail(socle))

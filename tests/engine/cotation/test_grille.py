@@ -432,7 +432,9 @@ def test_motifs_proteges_du_code_penal_signales():
 
     messages = avertissements(texte)
 
-    assert len(messages) == 3
+    assert len(messages) == 4
+    # The two age criteria of this additive section also overlap (21 years and less ⊂ under 30).
+    assert "les tranches des critères « jeune_ase » (age_demandeur jusqu'à 21) et « jeune »" in messages[3]
     assert (
         "« Demandeur français » repose sur la nationalité ou l'origine : motif de discrimination de l'article 225-1 du Code pénal"
         in messages[0]

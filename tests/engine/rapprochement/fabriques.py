@@ -85,7 +85,7 @@ def logement_aleatoire(rng: np.random.Generator, i: int) -> Logement:
         nb_pieces=int(rng.integers(1, 9)),
         surface_habitable=float(np.round(rng.uniform(12, 140), 1)),
         loyer=peut_etre(float(np.round(rng.uniform(150, 1200), 2))),
-        charges=float(np.round(rng.uniform(20, 200), 2)),
+        charges=peut_etre(float(np.round(rng.uniform(20, 200), 2))),
         adapte_pmr=peut_etre(bool(rng.random() < 0.4)),
         ascenseur=peut_etre(bool(rng.random() < 0.5)),
         etage=peut_etre(int(rng.integers(0, 8))),

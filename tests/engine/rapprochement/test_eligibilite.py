@@ -131,7 +131,7 @@ def test_plafond_non_renseigne_bloque_sans_deviner() -> None:
     assert resultat.statut(PLAFOND) == Statut.NON_EVALUEE
     assert not resultat.eligible
     assert resultat.plafond is None
-    assert "Plafond PLAI 2026 non renseigné (autres régions, catégorie 1)" in resultat.motifs[0]
+    assert "Plafond PLAI 2026 non publié à ce jour (autres régions, catégorie 1)" in resultat.motifs[0]
 
 
 # --- size, accessibility, effort -------------------------------------------------------------------
