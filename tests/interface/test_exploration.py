@@ -32,7 +32,7 @@ from attrib.qualification import resultats
 
 pytestmark = pytest.mark.django_db
 
-PROFONDEUR = 3
+PROFONDEUR = 4
 PAR_FORME = 1
 #: Django's own back-office (its pages are Django's, not the product's) and the session's end.
 EXCLUS = ("/admin/", "/deconnexion/")
@@ -60,7 +60,8 @@ ANGLAIS = (
     "does not exist",
     "Method Not Allowed",
     "Internal Server",
-    "Exception",
+    "Exception Value",
+    "Exception Type",
     "urlpatterns",
     "None</",
 )
@@ -109,6 +110,20 @@ def _forme(chemin: str, requete: str) -> tuple[str, tuple[str, ...]] | None:
     except Resolver404:
         return None
     return match.route, tuple(sorted({k for k, _ in parse_qsl(requete, keep_blank_values=True)}))
+
+
+def _routes(resolver=None, prefixe: str = "") -> list[str]:
+    """Every URL pattern of the product (for the crawl's report of what it did not reach)."""
+    from django.urls import URLResolver, get_resolver
+
+    routes = []
+    for motif in (resolver or get_resolver()).url_patterns:
+        route = prefixe + str(motif.pattern)
+        if isinstance(motif, URLResolver):
+            routes += _routes(motif, route)
+        elif not route.startswith(("admin/", "api/")):
+            routes.append(route)
+    return routes
 
 
 def texte_visible(contenu: str) -> str:
@@ -206,6 +221,7 @@ def demo(grand_narbonne, settings, tmp_path):
 
 def test_chaque_compte_de_la_demo_parcourt_le_site_sans_erreur_ni_texte_interne(demo, pdf_lus):
     rapport = []
+    routes_vues: set[str] = set()
     for compte in COMPTES_DEMO:
         client = Client(raise_request_exception=False)
         client.force_login(User.objects.get(username=compte.identifiant))
@@ -213,4 +229,6 @@ def test_chaque_compte_de_la_demo_parcourt_le_site_sans_erreur_ni_texte_interne(
         assert resultat.visitees > 3, f"{compte.identifiant} : le parcours n'a rien trouvé à visiter"
         rapport += [f"[{compte.identifiant}] {p}" for p in resultat.problemes]
         print(f"{compte.identifiant} : {resultat.visitees} pages, {len(resultat.par_forme)} formes d'adresse")
+        routes_vues.update(route for route, _ in resultat.par_forme)
+    print("Routes jamais atteintes :", sorted(set(_routes()) - routes_vues))
     assert not rapport, f"{len(rapport)} problème(s) :\n" + "\n".join(dict.fromkeys(rapport))
