@@ -4,9 +4,12 @@ Zero configuration gives a working SQLite installation (demo, tests). Production
 switched by environment variables only:
 
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/attrib``; SQLite ``var/attrib.sqlite3`` when unset.
-- ``SECRET_KEY``: required when ``DEBUG`` is off; a random key is kept in ``var/secret_key`` otherwise.
-- ``DEBUG``: ``1`` (default) or ``0``.
-- ``ALLOWED_HOSTS``: comma-separated list (default ``127.0.0.1,localhost``).
+- ``DEBUG``: ``0`` (default: the demo and every installation answer like the real service, French error
+  pages without technical detail) or ``1`` (developer's opt-in: Django's debug pages).
+- ``ALLOWED_HOSTS``: comma-separated list (default ``127.0.0.1,localhost``: a local installation).
+- ``SECRET_KEY``: required as soon as ``ALLOWED_HOSTS`` is set (an installation reachable under a real host
+  name); a local installation (demo, tests, development) keeps a random key in ``var/secret_key``
+  (docs/decisions/0004-demo-sans-debug.md).
 """
 
 from __future__ import annotations
@@ -21,15 +24,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ATTRIB_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = os.environ.get("DEBUG", "1") == "1"
+DEBUG = os.environ.get("DEBUG", "0") == "1"
+#: A real deployment names its host(s); without ALLOWED_HOSTS the installation only answers on this machine.
+INSTALLATION_LOCALE = not os.environ.get("ALLOWED_HOSTS", "").strip()
 
 
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY doit être défini quand DEBUG=0.")
+    if not (DEBUG or INSTALLATION_LOCALE):
+        raise RuntimeError(
+            "SECRET_KEY doit être défini pour une installation accessible sous un nom d'hôte (ALLOWED_HOSTS)."
+        )
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -40,7 +47,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
 INSTALLED_APPS = [
-    # Django
+    # Django (whitenoise first: runserver serves the static files as in production, DEBUG on or off)
+    "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files served by the application itself (demo and small installations), DEBUG on or off.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,6 +143,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise reads it at start-up; filled by ``collectstatic`` when deployed
+# Without ``collectstatic`` (demo, development) whitenoise finds the files in the apps, like runserver would.
+WHITENOISE_USE_FINDERS = True
+CSRF_FAILURE_VIEW = "attrib.common.erreurs.csrf_refuse"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 

@@ -17,3 +17,9 @@ urlpatterns = [
     path("patrimoine/", include("attrib.patrimoine.urls")),
     path("", include("attrib.common.urls")),
 ]
+
+# French error pages in the DSFR layout, without technical detail (attrib.common.erreurs).
+handler400 = "attrib.common.erreurs.requete_invalide"
+handler403 = "attrib.common.erreurs.acces_refuse"
+handler404 = "attrib.common.erreurs.page_introuvable"
+handler500 = "attrib.common.erreurs.erreur_serveur"

@@ -38,4 +38,6 @@ def accueil(request: HttpRequest) -> HttpResponse:
         contexte["pieces"] = list(pieces.order_by("fournie_le", "pk")[:10])
     if commissions_permissions.peut_acceder(user):
         contexte["caleol"] = commissions_selectors.a_suivre(user)
+        # Members of a commission who are not a bailleur see the count, not the bailleurs' offers page.
+        contexte["peut_voir_offres"] = commissions_permissions.peut_voir_offres(user)
     return render(request, "common/accueil.html", contexte)

@@ -115,9 +115,17 @@ def _nouvelle_version(
 
 @transaction.atomic
 def grille_importer_yaml(
-    *, organisation: Organisation, type_grille: str, contenu: str | bytes, nom_fichier: str, auteur: Any = None
+    *,
+    organisation: Organisation,
+    type_grille: str,
+    contenu: str | bytes,
+    nom_fichier: str,
+    auteur: Any = None,
+    origine: str = "",
 ) -> VersionGrille:
-    """A new draft version of the EPCI's grid of ``type_grille`` (the grid is created at its first import)."""
+    """A new draft version of the EPCI's grid of ``type_grille`` (the grid is created at its first import).
+
+    ``origine`` says where the version comes from on its page (default: the name of the file imported)."""
     _verifier_gestion(auteur, organisation)
     if organisation.type != TypeOrganisation.EPCI:
         raise ValidationError({"organisation": ["Seul un EPCI adopte une grille de cotation (L441-2-8 CCH)."]})
@@ -136,7 +144,7 @@ def grille_importer_yaml(
         grille_cotation=grille_cotation,
         texte=texte,
         grille=grille,
-        origine=f"Import du fichier {nom_fichier}",
+        origine=origine or f"Import du fichier {nom_fichier}",
         auteur=auteur,
     )
     evenement_enregistrer(
@@ -627,6 +635,7 @@ def cotation_demo_installer(
                 type_grille=type_grille,
                 contenu=chemin.read_text(encoding="utf-8"),
                 nom_fichier=fichier,
+                origine="Grille de démonstration fournie avec Attrib",
             )
         )
     if a_publier:

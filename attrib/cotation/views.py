@@ -162,7 +162,9 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
             "peut_gerer": permissions.peut_gerer(request.user, organisation_id),
             "peut_suivre": permissions.peut_suivre(request.user, organisation_id),
             "autres": v.grille.versions.exclude(pk=v.pk).order_by("-numero"),
-            "tache": selectors.derniere_tache(v),
+            # The calculation's page is for those who follow the grid's organisation (a link others could
+            # not open would answer 404).
+            "tache": selectors.derniere_tache(v) if permissions.peut_suivre(request.user, organisation_id) else None,
             "nb_cotations": v.cotations.count(),
         },
     )

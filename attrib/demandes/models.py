@@ -273,7 +273,7 @@ class Personne(models.Model):
         "secteur essentiel pour la continuité de la vie de la Nation",
         max_length=40,
         blank=True,
-        help_text="Liste arrêtée par la conférence intercommunale du logement (travailleurs_essentiels.yaml).",
+        help_text="Liste arrêtée par la conférence intercommunale du logement.",
     )
     a_charge = models.BooleanField("personne à charge", default=False)
     garde_alternee = models.BooleanField("enfant en garde alternée", default=False)

@@ -18,6 +18,7 @@ import yaml
 
 from attrib.engine.erreurs import ParametresInvalides
 from attrib.engine.parametres import DOSSIER_PAR_DEFAUT
+from attrib.engine.sources import NON_PUBLIE, texte_source
 
 FICHIER = "cia.yaml"
 
@@ -34,8 +35,8 @@ class ObjectifCia:
 
     def libelle_source(self) -> str:
         if self.taux is None:
-            return f"CIA {self.nom} : taux non renseigné [{self.fiabilite}] — {self.manque or self.source}"
-        return f"CIA {self.nom}, en vigueur depuis le {self.date_effet:%d/%m/%Y} : {self.source} [{self.fiabilite}]"
+            return f"CIA {self.nom} : taux {NON_PUBLIE}"
+        return f"CIA {self.nom}, en vigueur depuis le {self.date_effet:%d/%m/%Y} : {texte_source(self.source)}"
 
 
 def _ligne(chemin: Path, i: int, brut: Any) -> ObjectifCia:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from attrib.common.tableurs import Classeur, csv_octets
+from attrib.engine.sources import texte_source
 from attrib.engine.travailleurs_essentiels import liste_en_vigueur
 from attrib.pilotage.selectors import Indicateur, LigneAttribution, Repartition, Tableau
 
@@ -82,7 +83,7 @@ def _ligne_indicateur(i: Indicateur) -> list[Any]:
         i.statut,
         i.non_evaluees,
         i.note,
-        i.source,
+        texte_source(i.source),
     ]
 
 
@@ -182,7 +183,7 @@ def classeur(t: Tableau, *, perimetre: str, liste_attributions: bool = True) -> 
             [
                 nom,
                 float(taux.taux),
-                f"{taux.article} ; {' '.join(taux.provenance.source.split())} [{taux.provenance.fiabilite}]",
+                f"{taux.article} ; {texte_source(taux.provenance.source)}",
             ]
             for nom, taux in (
                 ("Taux Q1 hors QPV", p.q1_hors_qpv),
@@ -191,29 +192,36 @@ def classeur(t: Tableau, *, perimetre: str, liste_attributions: bool = True) -> 
             )
         ),
         *(
-            [f"Seuil du 1er quartile appliqué {s.annee} (EPCI {s.epci})", s.valeur, f"{s.libelle}. {s.source}"]
+            [
+                f"Seuil du 1er quartile appliqué {s.annee} (EPCI {s.epci})",
+                s.valeur,
+                f"{s.libelle}. {texte_source(s.source)}",
+            ]
             for s in t.seuils
         ),
         *(
-            [f"Seuil officiel {annee} (EPCI {epci})", texte, "data/parametres/seuils_q1.yaml"]
+            [
+                f"Seuil officiel {annee} (EPCI {epci})",
+                texte,
+                "Arrêté annuel fixant le seuil du premier quartile (L441-1 CCH)",
+            ]
             for epci, annee, texte in t.seuils_officiels
         ),
         *(
-            [f"Objectif travailleurs essentiels ({i.libelle.split(' — ', 1)[-1]})", i.cible, i.source]
+            [f"Objectif travailleurs essentiels ({i.libelle.split(' — ', 1)[-1]})", i.cible, texte_source(i.source)]
             for i in t.travailleurs_essentiels_par_epci
         ),
         [
             "Liste des secteurs essentiels",
             ", ".join(s.code for s in liste_en_vigueur(t.periode.fin).secteurs),
-            f"travailleurs_essentiels.yaml, version du {liste_en_vigueur(t.periode.fin).date_effet:%d/%m/%Y} "
-            f"[{liste_en_vigueur(t.periode.fin).fiabilite}]",
+            f"Liste de la CIL en vigueur depuis le {liste_en_vigueur(t.periode.fin).date_effet:%d/%m/%Y} ; "
+            f"{texte_source(liste_en_vigueur(t.periode.fin).source)}",
         ],
         [
             "Règle des résidences les plus fragiles",
             float(p.residences_fragiles.part_maximale),
             f"notes {', '.join(str(n) for n in sorted(p.residences_fragiles.notes))}, ménages "
-            f"{', '.join(p.residences_fragiles.menages)} ; objectifs_attribution.yaml "
-            f"[{p.residences_fragiles.provenance.fiabilite}]",
+            f"{', '.join(p.residences_fragiles.menages)} ; {texte_source(p.residences_fragiles.provenance.source)}",
         ],
     ]
     feuille("Paramètres et sources", parametres)

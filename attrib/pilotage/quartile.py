@@ -38,6 +38,7 @@ from attrib.demandes.models import CommuneSouhaitee, Demande
 from attrib.demandes.moteur import menage_de, menages_colonnes
 from attrib.engine import EntreeInvalide, Menage
 from attrib.engine.menage import revenu_annuel_par_uc, unites_consommation
+from attrib.engine.sources import NON_PUBLIE
 
 FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "seuils_q1.yaml"
 
@@ -93,9 +94,9 @@ class EntreeSeuil:
         """ "Arrêté du 3 juin 2025 …, JO …" or what is known of it."""
         a = self.arrete
         if a is None or a.intitule is None:
-            return f"Aucun arrêté {self.annee} renseigné"
-        jo = f", {a.journal_officiel}" if a.journal_officiel else " (référence JO non renseignée)"
-        return f"{' '.join(a.intitule.split())}{jo} [{a.fiabilite}]"
+            return f"Arrêté {self.annee} {NON_PUBLIE}"
+        jo = f", {a.journal_officiel}" if a.journal_officiel else ""
+        return f"{' '.join(a.intitule.split())}{jo}"
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,6 @@ def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> Seu
         )
     reference = date(annee - 1, 12, 31)
     calcul = calcul_quartile(epci_siren=epci_siren, date_reference=reference)
-    manque = entree.manque if entree is not None and entree.manque else "EPCI et année absents de seuils_q1.yaml"
     source = (
         f"Calcul Attrib : premier quartile des ressources mensuelles × 12 / UC des {calcul.demandes} demandes "
         f"actives au {reference:%d/%m/%Y} souhaitant une commune de l'EPCI"
@@ -249,12 +249,11 @@ def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> Seu
         source += f" ({calcul.ecartees} demande(s) écartée(s) : composition du ménage invalide)"
     if calcul.valeur is None:
         libelle = (
-            f"Seuil officiel {annee} non renseigné ({manque}) ; seuil calculé impossible : aucune demande "
+            f"Seuil officiel {annee} {NON_PUBLIE} ; seuil calculé impossible : aucune demande "
             f"active au {reference:%d/%m/%Y} sur l'EPCI"
         )
     else:
         libelle = (
-            f"Seuil calculé par Attrib (le seuil officiel {annee} n'est pas renseigné : {manque}) : "
-            f"{euros(calcul.valeur)} par an et par UC"
+            f"Seuil calculé par Attrib (seuil officiel {annee} {NON_PUBLIE}) : {euros(calcul.valeur)} par an et par UC"
         )
     return SeuilQ1(epci=epci_siren, annee=annee, valeur=calcul.valeur, origine=CALCULE, source=source, libelle=libelle)

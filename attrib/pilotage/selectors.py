@@ -52,6 +52,7 @@ from attrib.engine.rapprochement.objectifs import (
 )
 from attrib.engine.rapprochement.parametres import ObjectifsAttribution, charger_regles
 from attrib.engine.rapprochement.texte import pourcentage
+from attrib.engine.sources import NON_PUBLIE
 from attrib.organisations.models import Organisation
 from attrib.pilotage import permissions
 from attrib.pilotage.cia import ObjectifCia, objectif_travailleurs_essentiels
@@ -62,7 +63,7 @@ TRAVAILLEURS_ESSENTIELS = "travailleurs_essentiels"
 CIBLE_CIA_ABSENTE = "objectif de la CIA non renseigné"
 DEFINITION_TRAVAILLEURS_ESSENTIELS = (
     "Travailleur essentiel : demandeur ou co-demandeur dont l'emploi ne peut pas être exercé en télétravail, "
-    "dans un secteur de la liste de la CIL (travailleurs_essentiels.yaml), déclaré sur la demande. "
+    "dans un secteur de la liste de la CIL, déclaré sur la demande. "
     "Ce n'est pas un public prioritaire."
 )
 JOURS_PAR_MOIS = 365.25 / 12
@@ -606,14 +607,14 @@ def indicateurs(
     for objectif in objectifs_cia(parametres, noms):
         if objectif.code == RESIDENCES_FRAGILES:
             source = (
-                f"Règle de qualification du parc (objectifs_attribution.yaml) : part maximale "
+                f"Règle de qualification du parc : part maximale "
                 f"{pourcentage(regle.part_maximale)}, notes {', '.join(str(n) for n in sorted(regle.notes))}, "
-                f"en vigueur depuis le {regle.provenance.date_effet:%d/%m/%Y} [{regle.provenance.fiabilite}] ; "
+                f"en vigueur depuis le {regle.provenance.date_effet:%d/%m/%Y} ; "
                 "note de la dernière campagne de qualification close avant le bail."
             )
         else:
             t = taux[PRIORITAIRES] if objectif.code.startswith(f"{PRIORITAIRES}:") else taux[objectif.code]
-            source = f"{t.article} ; taux {pourcentage(t.taux)} en vigueur depuis le {t.provenance.date_effet:%d/%m/%Y} [{t.provenance.fiabilite}]"
+            source = f"{t.article} ; taux {pourcentage(t.taux)} en vigueur depuis le {t.provenance.date_effet:%d/%m/%Y}"
         compte, non_evaluees = _compte(objectif, lignes)
         note = (
             f"{non_evaluees} attribution(s) non évaluée(s) (1er quartile inconnu), hors du calcul."
@@ -641,9 +642,7 @@ def _indicateur_travailleurs_essentiels(
     for ligne in lignes:
         compte = compte.plus(cible=ligne.travailleur_essentiel)
     if objectif is None:
-        source = (
-            f"Aucune ligne dans cia.yaml pour l'EPCI {epci}." if epci else "Objectif fixé par la CIA de chaque EPCI."
-        )
+        source = f"CIA de l'EPCI {epci} : taux {NON_PUBLIE}." if epci else "Objectif fixé par la CIA de chaque EPCI."
     else:
         source = objectif.libelle_source()
     return Indicateur(
@@ -782,8 +781,7 @@ def tableau(user: Any, periode: Periode, perimetre: Perimetre, *, seuils: Source
     for epci, annee in sorted(cache):
         entree = seuil_officiel(epci_siren=epci, annee=annee)
         if entree is None or entree.valeur is None:
-            manque = entree.manque if entree is not None and entree.manque else "absent de seuils_q1.yaml"
-            officiels.append((epci, annee, f"non renseigné — {manque}"))
+            officiels.append((epci, annee, f"arrêté {annee} {NON_PUBLIE}"))
         else:
             officiels.append((epci, annee, f"{euros(entree.valeur)} ({entree.reference()})"))
     return Tableau(

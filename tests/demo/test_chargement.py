@@ -153,7 +153,8 @@ def test_relancer_ne_duplique_rien_et_reinitialiser_remplace(grand_narbonne):
 
 
 def test_commande(grand_narbonne, settings):
-    settings.DEBUG = True
+    settings.DEBUG = False  # the demo runs like the real service (docs/decisions/0004-demo-sans-debug.md)
+    settings.INSTALLATION_LOCALE = True
     sortie = io.StringIO()
     call_command(
         "charger_demo", "--demandes", "30", "--seed", "3", "--date", "2026-03-15", "--sans-parc", stdout=sortie
@@ -164,9 +165,9 @@ def test_commande(grand_narbonne, settings):
         call_command("charger_demo", "--date", "15/03/2026", stdout=io.StringIO())
 
 
-def test_commande_refusee_hors_mode_debug(grand_narbonne, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG=1"):
+def test_commande_refusee_sur_une_installation_accessible(grand_narbonne, settings):
+    settings.INSTALLATION_LOCALE = False
+    with pytest.raises(CommandError, match="installation locale"):
         call_command("charger_demo", "--demandes", "5", stdout=io.StringIO())
     assert not User.objects.filter(username="admin").exists()
 

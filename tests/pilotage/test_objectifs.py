@@ -93,7 +93,7 @@ def test_objectifs_de_l_epci_calcules_a_la_main(monde: Monde, admin: object) -> 
         (
             "241100593",
             2026,
-            "9\u202f000 € (Arrêté d'essai du 2 mai 2026 fixant le seuil du premier quartile, JORF d'essai du 5 mai 2026 [V])",
+            "9\u202f000 € (Arrêté d'essai du 2 mai 2026 fixant le seuil du premier quartile, JORF d'essai du 5 mai 2026)",
         ),
     )
 
@@ -123,7 +123,7 @@ def test_annee_sans_seuil_officiel_le_seuil_calcule_est_utilise_et_dit(monde: Mo
     assert (seuil.origine, seuil.valeur) == ("calcule", 9000.0)
     assert _compte(t, Q1_HORS_QPV) == (1, 1)
     assert "seuil calculé par Attrib 2025" in t.lignes[0].explication_q1()
-    assert t.seuils_officiels == (("241100593", 2025, "non renseigné — montant d'essai absent"),)
+    assert t.seuils_officiels == (("241100593", 2025, "arrêté 2025 non publié à ce jour"),)
 
 
 def test_delais_d_attente_refus_et_evolution_mensuelle(monde: Monde, admin: object) -> None:

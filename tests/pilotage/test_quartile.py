@@ -132,7 +132,7 @@ def test_sans_valeur_officielle_le_seuil_est_calcule_sur_les_demandes_au_31_dece
     assert seuil.origine == CALCULE
     assert seuil.valeur == 6000.0
     assert "Seuil calculé par Attrib" in seuil.libelle
-    assert "n'est pas renseigné" in seuil.libelle
+    assert "seuil officiel 2025 non publié à ce jour" in seuil.libelle
     assert "8 demandes actives au 31/12/2024" in seuil.source
 
 

@@ -230,8 +230,8 @@ CHAMPS_PERSONNE: tuple[tuple[str, TypeColonne, str, str, dict[str, Any]], ...] =
     (
         "secteur_essentiel",
         T.TEXTE,
-        "Secteur essentiel de cet emploi, code de la liste de la CIL (data/parametres/travailleurs_essentiels.yaml, "
-        "voir « Travailleurs essentiels ») ; seulement si l'emploi ne peut pas être exercé en télétravail",
+        "Secteur essentiel de cet emploi, code de la liste de la CIL (voir « Travailleurs essentiels ») ; "
+        "seulement si l'emploi ne peut pas être exercé en télétravail",
         "sante_medico_social",
         {},
     ),

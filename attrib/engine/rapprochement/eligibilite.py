@@ -343,7 +343,7 @@ def _message_typologie(ch: _Chiffres, ctx: ContexteLogement, statut: Statut) -> 
     table = ctx.regles.adequation.typologies
     t = table.pour(ch.nb_personnes)
     dedans = "dans" if statut == Statut.RESPECTEE else "hors de"
-    origine = "règle locale" if table.provenance.choix_local else f"fiabilité {table.provenance.fiabilite}"
+    origine = "règle locale" if table.provenance.choix_local else "table de référence"
     return (
         f"T{ctx.logement.typologie} {dedans} la typologie adaptée à {_personnes(ch.nb_personnes)} "
         f"(T{t.minimum} à T{t.maximum}, {origine})."

@@ -42,9 +42,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
+        if not settings.INSTALLATION_LOCALE:
             raise CommandError(
-                "La démo crée des comptes aux mots de passe publics : elle ne se charge qu'avec DEBUG=1."
+                "La démo crée des comptes aux mots de passe publics : elle ne se charge que sur une installation "
+                "locale (ALLOWED_HOSTS non défini), jamais sur une installation accessible sous un nom d'hôte."
             )
         if options["demandes"] < 0:
             raise CommandError("--demandes : le nombre de demandes doit être positif ou nul.")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('demandes', '0004_travailleur_essentiel'),
+        ('demandes', '0005_aide_secteur_essentiel'),
         ('organisations', '0001_initial'),
     ]
 
