@@ -325,7 +325,7 @@ def test_erreur_du_service_ramenee_sur_son_etape_et_son_champ(narbonne, client_a
     page = html(r)
     assert r.status_code == 200 and Demande.objects.count() == 0
     assert "Étape 3 sur 6" in page
-    assert "ne peut pas dépasser" in page
+    assert "Année du revenu fiscal de référence : entre" in page
     assert 'href="#id_ressources_menage-annee_revenu_fiscal"' in page
 
 
