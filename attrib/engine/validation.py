@@ -94,6 +94,7 @@ def premiere_date_depot() -> date:
     return premiere
 
 
+@cache
 def bornes(jour: date) -> Bornes:
     donnees = _fichier(FICHIER_BORNES)
     valeurs = {
@@ -112,8 +113,12 @@ def date_fr(jour: date) -> str:
 
 
 def nombre_fr(valeur: int | Decimal) -> str:
-    texte = f"{valeur:,}".replace(",", " ").replace(".", ",")
-    return texte if len(texte) <= 24 else texte[:20] + "…"
+    """A number as a French reader writes it (``100 000``, ``12,5``); a huge one is not spelt out."""
+    trop_grand = valeur.adjusted() > 15 if isinstance(valeur, Decimal) else abs(valeur).bit_length() > 50
+    if trop_grand or (isinstance(valeur, Decimal) and valeur.adjusted() < -6 and valeur):
+        return "une valeur hors de toute échelle" if trop_grand else "une valeur trop précise"
+    texte = f"{valeur:,f}" if isinstance(valeur, Decimal) else f"{valeur:,}"
+    return texte.replace(",", " ").replace(".", ",")
 
 
 def decaler_annees(jour: date, annees: int) -> date:
@@ -161,7 +166,7 @@ def erreur_nombre(
     if isinstance(valeur, Decimal):
         exposant = valeur.normalize().as_tuple().exponent
         if isinstance(exposant, int) and -exposant > decimales:
-            return f"{libelle} : {decimales} décimales au plus (reçu {valeur})."
+            return f"{libelle} : {decimales} décimales au plus (reçu {nombre_fr(valeur)})."
     return None
 
 
