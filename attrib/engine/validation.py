@@ -117,6 +117,8 @@ def nombre_fr(valeur: int | Decimal) -> str:
     trop_grand = valeur.adjusted() > 15 if isinstance(valeur, Decimal) else abs(valeur).bit_length() > 50
     if trop_grand or (isinstance(valeur, Decimal) and valeur.adjusted() < -6 and valeur):
         return "une valeur hors de toute échelle" if trop_grand else "une valeur trop précise"
+    if isinstance(valeur, Decimal) and valeur == valeur.to_integral_value():
+        valeur = int(valeur)
     texte = f"{valeur:,f}" if isinstance(valeur, Decimal) else f"{valeur:,}"
     return texte.replace(",", " ").replace(".", ",")
 
