@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.core import validators as django_validators
+from django.db import models
 from django.forms.formsets import BaseFormSet, formset_factory
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -76,6 +77,37 @@ _BORNES_DJANGO = (
 )
 
 
+#: Digits of an integer key that every database can compare (a longer one is no choice of any list).
+_CHIFFRES_CLE = 18
+
+
+def _borner_choix_modele(champ: forms.Field) -> None:
+    """A choice among rows keyed by an integer refuses a value no key can have (``99…9`` would overflow the
+    database's integer) with the field's own « choix valide » message, instead of querying the database."""
+    if not isinstance(champ, forms.ModelChoiceField) or getattr(champ, "_borne", False):
+        return
+    modele = champ.queryset.model
+    cle = modele._meta.pk if not champ.to_field_name else modele._meta.get_field(champ.to_field_name)
+    if not isinstance(cle, models.IntegerField):
+        return
+    original = champ.clean
+
+    def clean(valeur: Any) -> Any:
+        for v in valeur if isinstance(valeur, (list, tuple)) else [valeur]:
+            if isinstance(v, (modele, int)) and not isinstance(v, bool) and abs(getattr(v, "pk", v) or 0) < 2**63:
+                continue
+            texte = str(v).strip() if v is not None else ""
+            chiffres = texte.removeprefix("-")
+            if texte and not (chiffres.isascii() and chiffres.isdigit() and len(chiffres) <= _CHIFFRES_CLE):
+                raise forms.ValidationError(
+                    champ.error_messages["invalid_choice"], code="invalid_choice", params={"value": texte[:50]}
+                )
+        return original(valeur)
+
+    champ.clean = clean  # type: ignore[method-assign]
+    champ._borne = True  # type: ignore[attr-defined]
+
+
 class FormulaireDsfr:
     """Mixin for ``forms.Form`` / ``forms.ModelForm``: DSFR fields, fieldsets, error summary."""
 
@@ -113,6 +145,8 @@ class FormulaireDsfr:
 
     def full_clean(self) -> None:
         form: Any = self
+        for champ in form.fields.values():
+            _borner_choix_modele(champ)
         objet = self._objet_regles()
         if objet:
             # The rule set gives the message of its fields (the same one as the API and the import).
