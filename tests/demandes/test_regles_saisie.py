@@ -337,3 +337,69 @@ def test_api_radiation_commentaire_avec_caractere_de_controle(org, agent):
     assert "commentaire" in champs(reponse)
     demande.refresh_from_db()
     assert demande.statut == "active"
+
+
+def test_modification_ecran_et_api_meme_message_et_rien_de_change(org, agent):
+    """The modification form and the API PATCH are wired to the same rule set as the registration."""
+    from tests.factories import creer_demande
+
+    demande = creer_demande(guichet_org=org)
+    attendu = "Revenu fiscal de référence : la valeur doit être comprise entre 0 et 10 000 000 € (reçu 99 999 999 999)."
+    client = Client()
+    client.force_login(agent)
+    page = client.get(reverse("demandes:modifier", args=[demande.pk]))
+    from tests.fuzz.formulaires import formulaires_de
+
+    [formulaire] = [
+        f for f in formulaires_de("/", page.content.decode()) if "ressources-revenu_fiscal_reference" in f.champs
+    ]
+    donnees = {nom: c.valeur for nom, c in formulaire.champs.items() if c.type not in ("checkbox", "radio")}
+    donnees["ressources-revenu_fiscal_reference"] = "99999999999"
+    reponse = client.post(reverse("demandes:modifier", args=[demande.pk]), donnees)
+    assert reponse.status_code == 200 and attendu in _page(reponse)
+
+    reponse = client_jeton(agent).patch(
+        f"/api/v1/demandes/{demande.numero_unique}/",
+        {"ressources": {"revenu_fiscal_reference": 99999999999}},
+        format="json",
+    )
+    assert reponse.status_code == 400 and champs(reponse) == {"ressources.revenu_fiscal_reference": attendu}
+    avant = demande.revenu_fiscal_reference
+    demande.refresh_from_db()
+    assert demande.revenu_fiscal_reference == avant
+    assert Evenement.objects.filter(action="modification").count() == 0
+
+
+def test_ecran_d_import_ligne_a_ligne_ligne_valide_importee_ligne_fautive_nommee(org, agent):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    client.force_login(agent)
+    contenu = fichier(ligne_exemple(), {**ligne_exemple(), "nom_demandeur": "Y" * 101})
+    reponse = client.post(
+        reverse("demandes:import"),
+        {"guichet": str(org.pk), "fichier": SimpleUploadedFile("demandes.csv", contenu, content_type="text/csv")},
+    )
+    page = _page(reponse)
+    assert reponse.status_code == 200
+    assert "1 demande créée" in page
+    assert "Nom d'usage : 100 caractères au plus (101 saisis)." in page
+    assert "<td>3</td><td>nom_demandeur</td>" in page
+    assert Demande.objects.count() == 1
+
+
+def test_les_longueurs_des_regles_sont_celles_des_colonnes():
+    """A text the rule set accepts always fits its database column (no overflow on PostgreSQL)."""
+    for modele, textes in ((Demande, validation.TEXTES_DEMANDE), (Personne, validation.TEXTES_PERSONNE)):
+        for nom, texte in textes.items():
+            colonne = modele._meta.get_field(nom)
+            assert texte.longueur_max == colonne.max_length, f"{modele.__name__}.{nom}"
+
+
+def test_la_demo_refuse_une_valeur_que_les_regles_refusent():
+    from attrib.demo.chargement import DemoInvalide, _verifier_regles
+
+    jour = timezone.localdate()
+    with pytest.raises(DemoInvalide, match="Date de naissance : le 31/12/9999 est dans le futur"):
+        _verifier_regles([Personne(nom="Martin", prenoms="Léa", date_naissance=date(9999, 12, 31))], jour)
+    _verifier_regles([Personne(nom="Martin", prenoms="Léa", date_naissance=date(1990, 5, 17))], jour)
