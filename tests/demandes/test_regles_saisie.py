@@ -403,3 +403,25 @@ def test_la_demo_refuse_une_valeur_que_les_regles_refusent():
     with pytest.raises(DemoInvalide, match="Date de naissance : le 31/12/9999 est dans le futur"):
         _verifier_regles([Personne(nom="Martin", prenoms="Léa", date_naissance=date(9999, 12, 31))], jour)
     _verifier_regles([Personne(nom="Martin", prenoms="Léa", date_naissance=date(1990, 5, 17))], jour)
+
+
+def test_lecteur_hors_ligne_du_format_applique_les_memes_regles():
+    """The engine's reader (offline cotation of a CSV file) refuses what the import refuses, with the same
+    located messages, instead of computing ages from a birth date in year 9999."""
+    from attrib.engine.formats.demandes_csv import FichierInvalide, lire_demandes_polars
+
+    cas_ = {c.colonne: c for c in CAS if c.colonne != "date_depot_initiale"}
+    mauvaise = {**ligne_exemple(), **{col: c.valeur_csv for col, c in cas_.items() if col != "nom_demandeur"}}
+    mauvaise["nom_demandeur"] = "N" * 101
+    with pytest.raises(FichierInvalide) as exc:
+        lire_demandes_polars(fichier(ligne_exemple(), mauvaise))
+    par_colonne = {e.colonne: e.message for e in exc.value.erreurs}
+    assert {e.ligne for e in exc.value.erreurs} == {3}
+    assert par_colonne["nom_demandeur"] == "Nom d'usage : 100 caractères au plus (101 saisis)."
+    assert par_colonne["salaires_demandeur"] == cas_["salaires_demandeur"].message
+    assert par_colonne["revenu_fiscal_reference"] == cas_["revenu_fiscal_reference"].message
+    assert par_colonne["prenoms_demandeur"] == cas_["prenoms_demandeur"].message
+    assert par_colonne["date_naissance_demandeur"] in {
+        c.message for c in CAS if c.colonne == "date_naissance_demandeur"
+    }
+    assert len(lire_demandes_polars(fichier(ligne_exemple()))) == 1
