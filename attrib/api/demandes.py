@@ -306,7 +306,7 @@ class DemandeRadierApi(ApiView):
             raise _introuvable(numero_unique)
         entree = RadiationEntreeSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
-        with erreurs_localisees(renommer={"motif_radiation": "motif"}):
+        with erreurs_localisees(renommer={"motif_radiation": "motif", "commentaire_radiation": "commentaire"}):
             demande = demande_radier(
                 demande=demande,
                 auteur=request.user,

@@ -9,14 +9,18 @@ computed for the user of the request in the serializer context; no request means
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from attrib.common.models import Evenement
 from attrib.demandes import enums
 from attrib.demandes.models import CommuneSouhaitee, Demande, Personne, PieceJustificative, SituationPrioritaire
 from attrib.demandes.selectors import situations_visibles
+from attrib.engine import validation
 from attrib.engine.travailleurs_essentiels import tous_les_secteurs
 
 MESSAGE_CHAMP_INCONNU = "Champ inconnu ou non modifiable : retirez-le de la requête."
@@ -119,7 +123,63 @@ class ChampsConnusMixin:
         return valeur
 
 
-class LogementActuelSerializer(ChampsConnusMixin, serializers.ModelSerializer):
+def _valeur_brute(champ: serializers.Field, brute: Any) -> Any:
+    """The value the rule set reads, taken leniently from the request (its type is checked by the field)."""
+    if isinstance(champ, serializers.CharField):
+        return brute if isinstance(brute, str) else None
+    if isinstance(brute, bool):
+        return None
+    if isinstance(champ, serializers.IntegerField):
+        if isinstance(brute, int):
+            return brute
+        return int(brute) if isinstance(brute, str) and brute.strip().isdigit() and len(brute) < 30 else None
+    if isinstance(champ, serializers.DecimalField) and isinstance(brute, (int, float, str)) and len(str(brute)) < 100:
+        try:
+            return Decimal(str(brute).strip())
+        except InvalidOperation:
+            return None
+    if isinstance(champ, serializers.DateField) and isinstance(brute, str):
+        try:
+            return date.fromisoformat(brute)
+        except ValueError:
+            return None
+    return None
+
+
+class ReglesMoteurMixin:
+    """The rule set of the object (``attrib.engine.validation``) gives the message of its fields, the same
+    one as the screens and the CSV import, in place of the field's own range or length message."""
+
+    fields: Any
+    objet_regles = "demande"
+
+    def to_internal_value(self, data: Any) -> Any:
+        erreurs: dict[str, list[str]] = {}
+        if isinstance(data, Mapping):
+            regis = validation.champs_regles(self.objet_regles)
+            valeurs = {
+                nom: v
+                for nom in regis & set(self.fields) & set(data)
+                if (v := _valeur_brute(self.fields[nom], data[nom])) is not None
+            }
+            jour = timezone.localdate()
+            if self.objet_regles == "personne":
+                valeurs["enfant_a_naitre"] = data.get("enfant_a_naitre") is True
+                erreurs = validation.erreurs_personne(valeurs, jour=jour)
+            else:
+                erreurs = validation.erreurs_demande(valeurs, jour=jour)
+        try:
+            valeur = super().to_internal_value(data)  # type: ignore[misc]
+        except serializers.ValidationError as exc:
+            if erreurs and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **erreurs}) from exc
+            raise
+        if erreurs:
+            raise serializers.ValidationError(erreurs)
+        return valeur
+
+
+class LogementActuelSerializer(ReglesMoteurMixin, ChampsConnusMixin, serializers.ModelSerializer):
     """Logement actuel du ménage (CERFA 14069, rubrique « Votre logement actuel »)."""
 
     class Meta:
@@ -127,7 +187,7 @@ class LogementActuelSerializer(ChampsConnusMixin, serializers.ModelSerializer):
         fields = SECTIONS["logement_actuel"]
 
 
-class LogementRechercheSerializer(ChampsConnusMixin, serializers.ModelSerializer):
+class LogementRechercheSerializer(ReglesMoteurMixin, ChampsConnusMixin, serializers.ModelSerializer):
     """Logement recherché : typologies (nombre de pièces, 6 = T6 et plus), type, loyer maximum, besoins."""
 
     class Meta:
@@ -135,7 +195,7 @@ class LogementRechercheSerializer(ChampsConnusMixin, serializers.ModelSerializer
         fields = SECTIONS["logement_recherche"]
 
 
-class RessourcesSerializer(ChampsConnusMixin, serializers.ModelSerializer):
+class RessourcesSerializer(ReglesMoteurMixin, ChampsConnusMixin, serializers.ModelSerializer):
     """Ressources du ménage retenues pour l'éligibilité (revenu fiscal de référence N-2)."""
 
     class Meta:
@@ -143,7 +203,7 @@ class RessourcesSerializer(ChampsConnusMixin, serializers.ModelSerializer):
         fields = SECTIONS["ressources"]
 
 
-class SituationSerializer(ChampsConnusMixin, serializers.ModelSerializer):
+class SituationSerializer(ReglesMoteurMixin, ChampsConnusMixin, serializers.ModelSerializer):
     """Motif principal de la demande et reconnaissance DALO."""
 
     class Meta:
@@ -166,12 +226,14 @@ class SituationSortieSerializer(serializers.ModelSerializer):
         fields = SECTIONS["situation"]
 
 
-class PersonneEntreeSerializer(ChampsConnusMixin, serializers.ModelSerializer):
+class PersonneEntreeSerializer(ReglesMoteurMixin, ChampsConnusMixin, serializers.ModelSerializer):
     """Une personne à loger : le demandeur, le co-demandeur ou une autre personne du ménage.
 
     Ressources : montants mensuels en euros. Travailleur essentiel (L441-1 CCH, 35e alinéa ; pas une
     priorité) : ``emploi_non_teletravaillable`` (personne en emploi seulement) et ``secteur_essentiel``
     (liste arrêtée par la CIL, ``travailleurs_essentiels.yaml``)."""
+
+    objet_regles = "personne"
 
     secteur_essentiel = serializers.ChoiceField(
         choices=[(s.code, s.libelle) for s in tous_les_secteurs()],
@@ -391,7 +453,9 @@ class RadiationEntreeSerializer(ChampsConnusMixin, serializers.Serializer):
     """Radiation : un motif de l'article R441-2-8 du CCH et un commentaire facultatif."""
 
     motif = serializers.ChoiceField(choices=enums.MotifRadiation.choices)
-    commentaire = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    commentaire = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="2 000 caractères au plus."
+    )
 
 
 # --- Audit trail -------------------------------------------------------------------------------

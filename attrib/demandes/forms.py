@@ -14,12 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core import validators as django_validators
+from django.db import models
 from django.forms.formsets import BaseFormSet, formset_factory
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from attrib.demandes import enums
 from attrib.demandes.models import MESSAGE_DATE_EXPULSION, Demande, Personne
+from attrib.engine import validation
 from attrib.organisations.models import Organisation
 
 # --- DSFR rendering -------------------------------------------------------------------------
@@ -66,6 +69,45 @@ class ChampDsfr(forms.BoundField):
         return attrs
 
 
+_BORNES_DJANGO = (
+    django_validators.MaxLengthValidator,
+    django_validators.MinValueValidator,
+    django_validators.MaxValueValidator,
+    django_validators.DecimalValidator,
+)
+
+
+#: Digits of an integer key that every database can compare (a longer one is no choice of any list).
+_CHIFFRES_CLE = 18
+
+
+def _borner_choix_modele(champ: forms.Field) -> None:
+    """A choice among rows keyed by an integer refuses a value no key can have (``99…9`` would overflow the
+    database's integer) with the field's own « choix valide » message, instead of querying the database."""
+    if not isinstance(champ, forms.ModelChoiceField) or getattr(champ, "_borne", False):
+        return
+    modele = champ.queryset.model
+    cle = modele._meta.pk if not champ.to_field_name else modele._meta.get_field(champ.to_field_name)
+    if not isinstance(cle, models.IntegerField):
+        return
+    original = champ.clean
+
+    def clean(valeur: Any) -> Any:
+        for v in valeur if isinstance(valeur, (list, tuple)) else [valeur]:
+            if isinstance(v, (modele, int)) and not isinstance(v, bool) and abs(getattr(v, "pk", v) or 0) < 2**63:
+                continue
+            texte = str(v).strip() if v is not None else ""
+            chiffres = texte.removeprefix("-")
+            if texte and not (chiffres.isascii() and chiffres.isdigit() and len(chiffres) <= _CHIFFRES_CLE):
+                raise forms.ValidationError(
+                    champ.error_messages["invalid_choice"], code="invalid_choice", params={"value": texte[:50]}
+                )
+        return original(valeur)
+
+    champ.clean = clean  # type: ignore[method-assign]
+    champ._borne = True  # type: ignore[attr-defined]
+
+
 class FormulaireDsfr:
     """Mixin for ``forms.Form`` / ``forms.ModelForm``: DSFR fields, fieldsets, error summary."""
 
@@ -95,6 +137,59 @@ class FormulaireDsfr:
                 champ.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)
             ):
                 champ.choices = [(v, vide if v == "" and lib == "---------" else lib) for v, lib in champ.choices]
+
+    def _objet_regles(self) -> str | None:
+        """The rule set of ``attrib.engine.validation`` this form's model follows, if any."""
+        modele = getattr(getattr(self, "_meta", None), "model", None)
+        return {Demande: "demande", Personne: "personne"}.get(modele)  # type: ignore[call-overload]
+
+    def full_clean(self) -> None:
+        form: Any = self
+        for champ in form.fields.values():
+            _borner_choix_modele(champ)
+        objet = self._objet_regles()
+        if objet:
+            # The rule set gives the message of its fields (the same one as the API and the import).
+            for nom in validation.champs_regles(objet) & set(form.fields):
+                form.fields[nom].validators = [
+                    v for v in form.fields[nom].validators if not isinstance(v, _BORNES_DJANGO)
+                ]
+                if isinstance(form.fields[nom], forms.DecimalField):
+                    form.fields[nom].max_digits = form.fields[nom].decimal_places = None
+                    form.fields[nom].min_value = form.fields[nom].max_value = None
+        super().full_clean()  # type: ignore[misc]
+
+    def clean(self) -> dict[str, Any]:
+        """Every text refuses control characters and bidirectional overrides; the fields of a demand or
+        a person follow their rule set (``attrib.engine.validation``)."""
+        form: Any = self
+        cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        jour = timezone.localdate()
+        objet = self._objet_regles()
+        erreurs: dict[str, list[str]] = {}
+        if objet:
+            regis = {k: v for k, v in cleaned.items() if k in validation.champs_regles(objet)}
+            if objet == "demande":
+                depot = form.instance.date_depot_initiale if form.instance.pk else None
+                erreurs = validation.erreurs_demande(regis, jour=jour, depot=depot)
+            else:
+                regis["enfant_a_naitre"] = cleaned.get("enfant_a_naitre")
+                erreurs = validation.erreurs_personne(regis, jour=jour)
+        for nom, champ in form.fields.items():
+            valeur = cleaned.get(nom)
+            if nom not in erreurs and isinstance(champ, forms.CharField) and isinstance(valeur, str) and valeur:
+                message = validation.erreur_texte(
+                    valeur,
+                    libelle=capfirst(str(champ.label or nom)),
+                    longueur_max=champ.max_length or len(valeur),
+                    multiligne=isinstance(champ.widget, forms.Textarea),
+                )
+                if message:
+                    erreurs[nom] = [message]
+        for nom, messages in erreurs.items():
+            if nom in form.fields and nom in cleaned:
+                form.add_error(nom, messages)
+        return cleaned
 
     def sections(self) -> list[tuple[str, list[ChampDsfr]]]:
         """``(légende, champs)`` for each fieldset; an empty legend for the fields outside any group."""
@@ -214,8 +309,9 @@ class EnregistrementForm(FormulaireDsfr, forms.Form):
 
     def clean_date_depot(self) -> date:
         jour: date = self.cleaned_data["date_depot"]
-        if jour > timezone.localdate():
-            raise forms.ValidationError("La date de dépôt ne peut pas être dans le futur.")
+        message = validation.erreur_date_depot(jour, jour=timezone.localdate())
+        if message:
+            raise forms.ValidationError(message)
         return jour
 
 
@@ -238,9 +334,6 @@ class _PersonneForm(FormulaireDsfr, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        naissance = cleaned.get("date_naissance")
-        if naissance and naissance > timezone.localdate() and not cleaned.get("enfant_a_naitre"):
-            self.add_error("date_naissance", "La date de naissance ne peut pas être dans le futur.")
         if cleaned.get("nationalite") == enums.Nationalite.HORS_UE and not cleaned.get("titre_sejour_type"):
             self.add_error(
                 "titre_sejour_type", "Indiquez le titre de séjour : il est exigé d'une personne hors Union européenne."
@@ -670,8 +763,9 @@ class RadiationForm(FormulaireDsfr, forms.Form):
 
     def clean_date_radiation(self) -> date:
         jour: date = self.cleaned_data["date_radiation"]
-        if jour > timezone.localdate():
-            raise forms.ValidationError("La date de radiation ne peut pas être dans le futur.")
+        message = validation.erreur_date_passee(jour, libelle="Date de radiation", jour=timezone.localdate())
+        if message:
+            raise forms.ValidationError(message)
         return jour
 
 

@@ -15,6 +15,8 @@ are the choices of ``attrib.demandes.enums``.
 
 from __future__ import annotations
 
+import csv
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -57,6 +59,8 @@ from attrib.engine.formats.demandes_csv import (
     lire_demandes,
     lire_demandes_polars,
 )
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -370,6 +374,12 @@ class _Import:
             self.erreur(ligne, None, "enregistrement refusé par la base de données (données incohérentes)")
 
 
+MESSAGE_LIGNE_NON_IMPORTEE = (
+    "ligne non importée : son enregistrement a échoué de façon inattendue (incident journalisé) ; "
+    "les autres lignes sont traitées normalement"
+)
+
+
 def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Any, tout_ou_rien: bool) -> RapportImport:
     """Import a file of the format on behalf of ``guichet``.
 
@@ -396,8 +406,14 @@ def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Any, to
             rapport.lignes_lues += 1
             if ligne.erreurs:
                 rapport.erreurs += ligne.erreurs
-            else:
-                etat.importer(ligne)
+                continue
+            try:
+                # A savepoint per line: whatever happens to one line, the others are kept or checked.
+                with transaction.atomic():
+                    etat.importer(ligne)
+            except Exception:
+                logger.exception("Import de demandes : ligne %s non importée", ligne.numero)
+                etat.erreur(ligne, None, MESSAGE_LIGNE_NON_IMPORTEE)
 
     from attrib.cotation.services import cotations_differees
 

@@ -36,6 +36,7 @@ from attrib.demandes.models import (
 )
 from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.pieces import pieces_attendues_synchroniser
+from attrib.engine import validation
 from attrib.organisations.models import Organisation
 from attrib.territoires.models import Commune
 
@@ -142,15 +143,26 @@ def _verifier_menage(personnes: list[Personne], erreurs: dict[str, list[str]]) -
         erreurs.setdefault("personnes", []).append("Le ménage ne peut comporter qu'un seul co-demandeur.")
 
 
+def _sans_prefixe(cles: Iterable[str], prefixe: str) -> list[str]:
+    return [c.removeprefix(prefixe) for c in cles if c.startswith(prefixe)]
+
+
 def _preparer_personnes(
-    demande: Demande, personnes: Iterable[dict[str, Any]], erreurs: dict[str, list[str]]
+    demande: Demande, personnes: Iterable[dict[str, Any]], erreurs: dict[str, list[str]], *, jour: date
 ) -> list[Personne]:
+    """The persons as unsaved objects; the rule set of a person (``attrib.engine.validation``) first, then
+    the model's own checks on the fields the rule set left clean (one message per field)."""
+    personnes = list(personnes)
+    regles_menage = validation.erreurs_menage(personnes, jour=max(jour, timezone.localdate()))
+    erreurs.update(regles_menage)
     objets = []
     for i, donnees in enumerate(personnes):
+        prefixe = f"personnes[{i}]."
         p = Personne(demande=demande, **donnees)
-        p.nom_normalise = normaliser_nom(f"{p.nom} {p.prenoms}")
+        p.nom_normalise = normaliser_nom(f"{p.nom} {p.prenoms}")[:260]
         p.nom_naissance_normalise = normaliser_nom(p.nom_naissance or "")[:100]
-        erreurs.update(_valider(p, f"personnes[{i}].", exclude=["demande", "nom_normalise", "nom_naissance_normalise"]))
+        exclus = ["demande", "nom_normalise", "nom_naissance_normalise", *_sans_prefixe(regles_menage, prefixe)]
+        erreurs.update(_valider(p, prefixe, exclude=exclus))
         objets.append(p)
     _verifier_menage(objets, erreurs)
     return objets
@@ -253,24 +265,30 @@ def demande_enregistrer(
     erreurs: dict[str, list[str]] = {}
     if not guichet.code_guichet:
         erreurs["guichet"] = [f"« {guichet} » n'est pas un guichet enregistreur."]
-    if depot > jour:
-        erreurs["date_depot_initiale"] = ["La date de dépôt ne peut pas être dans le futur."]
     inconnus = set(donnees) & CHAMPS_NON_MODIFIABLES
     if inconnus:
         erreurs["__all__"] = [f"Champ(s) non modifiable(s) : {', '.join(sorted(inconnus))}."]
+    modifiables = {k: v for k, v in donnees.items() if k not in CHAMPS_NON_MODIFIABLES}
+    # The rule set bounds values by the real today (``aujourd_hui`` replays a registration of the past).
+    regles_demande = validation.erreurs_demande(
+        {**modifiables, "date_depot_initiale": depot}, jour=max(jour, timezone.localdate())
+    )
+    if depot > jour:
+        regles_demande["date_depot_initiale"] = [validation.erreur_date_depot(depot, jour=jour) or ""]
+    erreurs.update(regles_demande)
     departement = guichet.commune.departement if guichet.commune_id else (communes[0][:2] if communes else "")
     demande = Demande(
         guichet=guichet,
         departement=departement.zfill(3) if departement else "",
         date_depot_initiale=depot,
         date_enregistrement=jour,
-        date_echeance=regles.echeance(depot),
+        date_echeance=_echeance(depot, erreurs),
         numero_unique="provisoire",
-        **{k: v for k, v in donnees.items() if k not in CHAMPS_NON_MODIFIABLES},
+        **modifiables,
     )
-    erreurs.update(_valider(demande, "", exclude=["guichet", "numero_unique"]))
+    erreurs.update(_valider(demande, "", exclude=["guichet", "numero_unique", *regles_demande]))
     _controle_metier(demande, erreurs)
-    objets = _preparer_personnes(demande, personnes, erreurs)
+    objets = _preparer_personnes(demande, personnes, erreurs, jour=jour)
     codes = _verifier_communes(communes, erreurs)
     motifs = _verifier_motifs(demande.motif_principal, motifs_secondaires, erreurs)
     prios = _verifier_priorites(priorites, jour, erreurs)
@@ -295,15 +313,31 @@ def demande_enregistrer(
     return demande
 
 
+def _echeance(depot: date, erreurs: dict[str, list[str]]) -> date:
+    """End of validity of a demand filed on ``depot``; a date without lifecycle rules is a located error
+    (the rule set refuses it first), never a crash."""
+    try:
+        return regles.echeance(depot)
+    except (regles.ParametreManquant, ValueError, OverflowError):
+        message = validation.erreur_date_depot(depot, jour=max(depot, timezone.localdate()))
+        erreurs.setdefault("date_depot_initiale", [message or f"Date de dépôt : le {depot:%d/%m/%Y} est invalide."])
+        return depot
+
+
 def _controle_metier(demande: Demande, erreurs: dict[str, list[str]]) -> None:
-    if demande.typologie_min and demande.typologie_max and demande.typologie_min > demande.typologie_max:
+    if (
+        demande.typologie_min
+        and demande.typologie_max
+        and demande.typologie_min > demande.typologie_max
+        and "typologie_max" not in erreurs
+    ):
         erreurs["typologie_max"] = ["La typologie maximale doit être supérieure ou égale à la typologie minimale."]
     aujourd_hui = timezone.localdate()
     if demande.dalo_reconnu and not demande.dalo_date_decision:
         erreurs["dalo_date_decision"] = ["Indiquez la date de la décision de la commission de médiation DALO."]
     elif demande.dalo_commission and not demande.dalo_date_decision:
         erreurs["dalo_date_decision"] = ["Indiquez la date de la décision de la commission de médiation nommée."]
-    if demande.dalo_date_decision and demande.dalo_date_decision > aujourd_hui:
+    if demande.dalo_date_decision and demande.dalo_date_decision > aujourd_hui and "dalo_date_decision" not in erreurs:
         erreurs["dalo_date_decision"] = ["La date de la décision DALO ne peut pas être dans le futur."]
     if demande.expulsion_date_etape:
         if demande.procedure_expulsion == enums.ProcedureExpulsion.AUCUNE:
@@ -312,13 +346,6 @@ def _controle_metier(demande: Demande, erreurs: dict[str, list[str]]) -> None:
             erreurs["expulsion_date_etape"] = [
                 "La date de l'étape de la procédure d'expulsion ne peut pas être dans le futur."
             ]
-    # A revenu fiscal de référence of year Y is known from the tax notice of year Y + 1 at the earliest.
-    derniere_annee_connue = timezone.localdate().year - 1
-    if demande.annee_revenu_fiscal and demande.annee_revenu_fiscal > derniere_annee_connue:
-        erreurs["annee_revenu_fiscal"] = [
-            f"L'année du revenu fiscal de référence ne peut pas dépasser {derniere_annee_connue} "
-            "(l'avis d'imposition d'une année paraît l'année suivante)."
-        ]
 
 
 def _verifier_active(demande: Demande) -> None:
@@ -346,6 +373,7 @@ def demande_modifier(
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     _verifier_active(demande)
     avant = _snapshot(demande)
+    jour = timezone.localdate()
     erreurs: dict[str, list[str]] = {}
     for champ, valeur in (donnees or {}).items():
         if champ in CHAMPS_NON_MODIFIABLES:
@@ -358,16 +386,20 @@ def demande_modifier(
         and demande.procedure_expulsion == enums.ProcedureExpulsion.AUCUNE
     ):
         demande.expulsion_date_etape = None  # the procedure ended: its stage has no date any more
-    erreurs.update(_valider(demande, "", exclude=["guichet"]))
+    # The rule set checks what is changed: a stored value is not refused again for an unrelated edit.
+    modifies = {k: v for k, v in (donnees or {}).items() if k not in CHAMPS_NON_MODIFIABLES}
+    regles_demande = validation.erreurs_demande(modifies, jour=jour, depot=demande.date_depot_initiale)
+    erreurs.update(regles_demande)
+    erreurs.update(_valider(demande, "", exclude=["guichet", *regles_demande]))
     _controle_metier(demande, erreurs)
-    objets = _preparer_personnes(demande, personnes, erreurs) if personnes is not None else None
+    objets = _preparer_personnes(demande, personnes, erreurs, jour=jour) if personnes is not None else None
     codes = _verifier_communes(communes, erreurs) if communes is not None else None
     motifs = (
         _verifier_motifs(demande.motif_principal, motifs_secondaires, erreurs)
         if motifs_secondaires is not None
         else None
     )
-    prios = _verifier_priorites(priorites, timezone.localdate(), erreurs) if priorites is not None else None
+    prios = _verifier_priorites(priorites, jour, erreurs) if priorites is not None else None
     _lever_si_erreurs(erreurs)
     demande.save()
     _ecrire_liens(demande, communes=codes, motifs=motifs, priorites=prios, personnes=objets)
@@ -456,6 +488,13 @@ def demande_renouveler(
                 ]
             }
         )
+    _lever_si_erreurs(
+        validation.erreurs_demande(
+            {"date_dernier_renouvellement": jour},
+            jour=max(jour, timezone.localdate()),
+            depot=demande.date_depot_initiale,
+        )
+    )
     ancienne = demande.date_echeance
     demande.date_dernier_renouvellement = jour
     demande.date_echeance = regles.echeance(jour)
@@ -488,9 +527,17 @@ def demande_radier(
     if motif not in enums.MotifRadiation.values:
         raise ValidationError({"motif_radiation": [f"Motif de radiation inconnu : « {motif} »."]})
     _verifier_active(demande)
+    jour = date_radiation or timezone.localdate()
+    _lever_si_erreurs(
+        validation.erreurs_demande(
+            {"date_radiation": jour, "commentaire_radiation": commentaire},
+            jour=timezone.localdate(),
+            depot=demande.date_depot_initiale,
+        )
+    )
     demande.statut = enums.StatutDemande.RADIEE
     demande.motif_radiation = motif
-    demande.date_radiation = date_radiation or timezone.localdate()
+    demande.date_radiation = jour
     demande.commentaire_radiation = commentaire
     demande.save(update_fields=["statut", "motif_radiation", "date_radiation", "commentaire_radiation", "modifie_le"])
     evenement_enregistrer(

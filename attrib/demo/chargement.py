@@ -12,7 +12,7 @@ sequence of ``CompteurNumero`` is advanced so that later registrations continue 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -55,6 +55,7 @@ from attrib.demo.generateur import (
     generer_personnes,
     poids_communes_demo,
 )
+from attrib.engine import validation
 from attrib.flux.demo import flux_demo_creer
 from attrib.organisations.models import CategorieReservataire, Membership, Organisation, Role, TypeOrganisation, User
 from attrib.patrimoine.models import Logement, Residence
@@ -432,6 +433,32 @@ def _ordre_de_depot(menages: pl.DataFrame, personnes: pl.DataFrame) -> tuple[pl.
     return menages, personnes
 
 
+class DemoInvalide(ValueError):
+    """The generator produced a value the demand's rule set refuses (a bug of the generator)."""
+
+
+def _verifier_regles(objets: Sequence[Demande] | Sequence[Personne], jour: date) -> None:
+    """The generated demands and persons pass the same rule set as the screens, the API and the import
+    (``attrib.engine.validation``): a bulk insert skips the services, not the rules."""
+    erreurs: list[str] = []
+    for objet in objets:
+        if isinstance(objet, Demande):
+            valeurs = {c: getattr(objet, c) for c in validation.champs_regles("demande")}
+            trouvees = validation.erreurs_demande(valeurs, jour=jour)
+            qui = f"demande {objet.numero_unique}"
+        else:
+            valeurs = {c: getattr(objet, c) for c in validation.champs_regles("personne")}
+            valeurs["enfant_a_naitre"] = objet.enfant_a_naitre
+            trouvees = validation.erreurs_personne(valeurs, jour=jour)
+            qui = f"personne {objet.prenoms} {objet.nom}"
+        erreurs += [f"{qui}, {champ} : {m}" for champ, messages in trouvees.items() for m in messages]
+    if erreurs:
+        raise DemoInvalide(
+            f"Données de démonstration refusées par les règles de saisie ({len(erreurs)} erreur(s)) ; "
+            f"premières : {' | '.join(erreurs[:5])}"
+        )
+
+
 def _inserer_demandes(
     *,
     menages: pl.DataFrame,
@@ -506,6 +533,7 @@ def _inserer_demandes(
                     cree_le=_horodatage(m["date_enregistrement"], int(minutes[i])),
                 )
             )
+        _verifier_regles(demandes, jour)
         Demande.objects.bulk_create(demandes)
 
         objets_personnes = []
@@ -545,6 +573,7 @@ def _inserer_demandes(
                     **{r: _decimal(p[r]) for r in RESSOURCES},
                 )
             )
+        _verifier_regles(objets_personnes, jour)
         Personne.objects.bulk_create(objets_personnes)
 
         CommuneSouhaitee.objects.bulk_create(

@@ -50,7 +50,7 @@ def _annee(request: HttpRequest, annees: list[int] | None = None) -> int:
     """The year asked for; by default the current one, or the latest with freed dwellings when the
     current year has none yet (``annees``: years with data, latest first)."""
     brut = request.GET.get("annee", "")
-    if brut.isdigit() and 2000 <= int(brut) <= 2100:
+    if brut.isascii() and brut.isdigit() and len(brut) == 4 and 2000 <= int(brut) <= 2100:
         return int(brut)
     courante = timezone.localdate().year
     if annees and courante not in annees:

@@ -305,27 +305,25 @@ def test_date_de_naissance_invalide_signalee_sur_le_champ(narbonne, client_agent
     assert "Saisissez une date valide" in page
     assert 'href="#id_demandeur-date_naissance"' in page  # error summary links to the field
     assert 'aria-describedby="id_demandeur-date_naissance_error"' in page
-    futur = (timezone.localdate() + timedelta(days=3)).isoformat()
-    page = html(client_agent.post(_etape(1), {**donnees, "demandeur-date_naissance": futur}))
-    assert "La date de naissance ne peut pas être dans le futur." in page
+    futur = timezone.localdate() + timedelta(days=3)
+    page = html(client_agent.post(_etape(1), {**donnees, "demandeur-date_naissance": futur.isoformat()}))
+    assert f"Date de naissance : le {futur:%d/%m/%Y} est dans le futur." in page
     # Nothing lets the user skip the step.
     assert client_agent.get(_etape(3)).url == _etape(1)
 
 
-def test_erreur_du_service_ramenee_sur_son_etape_et_son_champ(narbonne, client_agent):
-    """A tax-income year not yet assessed passes the step but not the service."""
+def test_erreur_des_regles_de_saisie_sur_son_etape_et_son_champ(narbonne, client_agent):
+    """A tax-income year not yet assessed is refused on its own step, by the rule set the service applies."""
     c = client_agent
     c.post(_etape(1), {**_avec_enregistrement(narbonne, ETAPE_1), "action": "suivant"})
     c.post(_etape(2), {**ETAPE_2_UNE_PERSONNE, "action": "suivant"})
     annee = str(timezone.localdate().year + 1)
-    c.post(_etape(3), {**ETAPE_3, "ressources_menage-annee_revenu_fiscal": annee, "action": "suivant"})
-    c.post(_etape(4), {**ETAPE_4, "action": "suivant"})
-    assert c.post(_etape(5), {**ETAPE_5, "action": "suivant"}).url == _etape(6)
-    r = c.post(_etape(6), {"action": "enregistrer"})
+    r = c.post(_etape(3), {**ETAPE_3, "ressources_menage-annee_revenu_fiscal": annee, "action": "suivant"})
     page = html(r)
     assert r.status_code == 200 and Demande.objects.count() == 0
     assert "Étape 3 sur 6" in page
-    assert "ne peut pas dépasser" in page
+    assert c.get(_etape(4)).url == _etape(3)
+    assert "Année du revenu fiscal de référence : entre" in page
     assert 'href="#id_ressources_menage-annee_revenu_fiscal"' in page
 
 

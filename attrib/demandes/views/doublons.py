@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -77,8 +77,8 @@ def doublon_decider(request: HttpRequest, doublon_pk: int) -> HttpResponse:
     else:
         messages.error(request, "Choisissez « Même personne » ou « Personnes différentes ».")
     retour = request.POST.get("retour", "")
-    if retour and url_has_allowed_host_and_scheme(retour, allowed_hosts={request.get_host()}):
-        return redirect(retour)
+    if retour.startswith("/") and url_has_allowed_host_and_scheme(retour, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(retour)
     return redirect("demandes:doublons")
 
 

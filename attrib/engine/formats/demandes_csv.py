@@ -36,6 +36,7 @@ from typing import IO, Any
 import polars as pl
 import yaml
 
+from attrib.engine import validation
 from attrib.engine.formats.cellules import DEBUTS_FORMULE, retirer_neutralisation
 from attrib.engine.parametres import ZONES, Parametres, charger_parametres
 
@@ -811,7 +812,7 @@ MESSAGE_LIGNE_MASQUEE = (
 
 
 def _lire_ligne(
-    numero: int, entete: tuple[str, ...], cellules: list[str], *, masquees_admises: bool = False
+    numero: int, entete: tuple[str, ...], cellules: list[str], *, masquees_admises: bool = False, regles: bool = False
 ) -> LigneLue:
     valeurs = {c.nom: c.vide() for c in COLONNES}
     erreurs: list[ErreurImport] = []
@@ -848,11 +849,40 @@ def _lire_ligne(
             nom = f"{champ}_codemandeur"
             if nom in bruts and not bruts[nom].strip():
                 erreurs.append(ErreurImport(numero, nom, "valeur obligatoire quand un co-demandeur est décrit"))
+    if regles:
+        en_erreur = {e.colonne for e in erreurs}
+        erreurs += [e for e in _regles(numero, valeurs, frozenset(bruts), codemandeur) if e.colonne not in en_erreur]
     return LigneLue(numero, valeurs, erreurs, codemandeur)
 
 
+def _regles(numero: int, valeurs: dict[str, Any], presentes: frozenset[str], codemandeur: bool) -> list[ErreurImport]:
+    """The rule set of the demand file (:mod:`attrib.engine.validation`) on one line, located by column,
+    with the very messages the screens and the API give. The filing date of an update is not checked
+    (it cannot change)."""
+    jour = date.today()
+    erreurs: list[ErreurImport] = []
+    demande = {c.champ: valeurs[c.nom] for c in COLONNES if c.cible == Cible.DEMANDE and c.nom in presentes}
+    if "date_depot_initiale" in presentes and not valeurs["numero_unique"]:
+        demande["date_depot_initiale"] = valeurs["date_depot_initiale"]
+    colonne_de = {c.champ: c.nom for c in COLONNES if c.cible in (Cible.DEMANDE, Cible.IDENTIFICATION)}
+    for champ, messages in validation.erreurs_demande(demande, jour=jour).items():
+        erreurs += [ErreurImport(numero, colonne_de.get(champ, champ), m) for m in messages]
+    for cible in (Cible.DEMANDEUR, Cible.CODEMANDEUR) if codemandeur else (Cible.DEMANDEUR,):
+        personne = {c.champ: valeurs[c.nom] for c in COLONNES if c.cible == cible and c.nom in presentes}
+        for champ, messages in validation.erreurs_personne(personne, jour=jour).items():
+            erreurs += [ErreurImport(numero, f"{champ}_{cible.value}", m) for m in messages]
+    for n, autre in enumerate(valeurs["personnes"] if "personnes" in presentes else [], start=1):
+        for champ, messages in validation.erreurs_personne(autre, jour=jour).items():
+            erreurs += [ErreurImport(numero, "personnes", f"personne n° {n} ({champ}) : {m}") for m in messages]
+    return erreurs
+
+
 def _lignes(
-    lecteur: Iterator[list[str]], entete: tuple[str, ...], position: Callable[[], int], masquees_admises: bool
+    lecteur: Iterator[list[str]],
+    entete: tuple[str, ...],
+    position: Callable[[], int],
+    masquees_admises: bool,
+    regles: bool = False,
 ) -> Iterator[LigneLue]:
     while True:
         debut = position() + 1
@@ -864,15 +894,17 @@ def _lignes(
             yield LigneLue(debut, {}, [ErreurImport(debut, None, f"ligne CSV illisible ({exc})")], codemandeur=False)
             return
         if any(c.strip() for c in cellules):
-            yield _lire_ligne(debut, entete, cellules, masquees_admises=masquees_admises)
+            yield _lire_ligne(debut, entete, cellules, masquees_admises=masquees_admises, regles=regles)
 
 
-def lire_demandes(source: Source, *, masquees_admises: bool = False) -> Lecture:
+def lire_demandes(source: Source, *, masquees_admises: bool = False, regles: bool = False) -> Lecture:
     """Open a file of the format (path, bytes or file object; UTF-8 with or without BOM).
 
     Lines are read lazily: iterate ``Lecture.lignes``. Nothing here touches a database. A line of an
     export whose sensitive situations were masked cannot update a demand: it is an error, unless
-    ``masquees_admises`` (reading for cotation, which then cannot see those situations).
+    ``masquees_admises`` (reading for cotation, which then cannot see those situations). ``regles``: also
+    apply the rule set of the demand file (:mod:`attrib.engine.validation`) to each line, with the messages
+    of the screens and the API (the application's import applies it through the demand services).
     """
     try:
         texte = _texte(source)
@@ -893,7 +925,7 @@ def lire_demandes(source: Source, *, masquees_admises: bool = False) -> Lecture:
     erreurs = _verifier_entete(list(entete))
     if erreurs:
         return Lecture(entete, erreurs, iter(()))
-    return Lecture(entete, [], _lignes(lecteur, entete, lambda: lecteur.line_num, masquees_admises))
+    return Lecture(entete, [], _lignes(lecteur, entete, lambda: lecteur.line_num, masquees_admises, regles))
 
 
 DTYPES: dict[TypeColonne, Any] = {
@@ -988,7 +1020,7 @@ def lire_demandes_polars(
     ``masquees_admises``: see :func:`lire_demandes`.
     """
     jour = jour or date.today()
-    lecture = lire_demandes(source, masquees_admises=masquees_admises)
+    lecture = lire_demandes(source, masquees_admises=masquees_admises, regles=True)
     erreurs = list(lecture.erreurs)
     blocs: list[pl.DataFrame] = []
     tampon: list[dict[str, Any]] = []
