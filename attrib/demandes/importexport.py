@@ -15,7 +15,6 @@ are the choices of ``attrib.demandes.enums``.
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 from collections.abc import Iterator
