@@ -176,7 +176,7 @@ def test_decision_dalo_erreurs_et_refus_en_francais(demande, api_ville, api_cons
         format="json",
     )
     assert r.status_code == 400
-    assert champs(r) == {"date_decision": "La date de la décision DALO ne peut pas être dans le futur."}
+    assert champs(r) == {"date_decision": f"Date de la décision DALO : le {demain:%d/%m/%Y} est dans le futur."}
     r = etat.post(_url(demande, "api-demande-decision-dalo"), {"reconnu": True}, format="json")
     assert r.status_code == 400 and "date_decision" in champs(r)
     for client in (api_ville, api_consultation, _prefecture(role=Role.CONSULTATION)):

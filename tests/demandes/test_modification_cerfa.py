@@ -294,7 +294,7 @@ def test_date_dalo_dans_le_futur_refusee(demande, client_agent):
             ),
         )
     )
-    assert "La date de la décision DALO ne peut pas être dans le futur." in page
+    assert f"Date de la décision DALO : le {demain:%d/%m/%Y} est dans le futur." in page
     demande.refresh_from_db()
     assert not demande.dalo_reconnu
 
