@@ -90,6 +90,5 @@ def connexion_creee(sender: Any, connection: Any, **kwargs: Any) -> None:
     """Give the journal's triggers access to the context on every new database connection."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("attrib_contexte", 0, contexte_json, deterministic=False)
-    elif connection.vendor == "postgresql":
-        if _envoyer_contexte_postgresql not in connection.execute_wrappers:
-            connection.execute_wrappers.append(_envoyer_contexte_postgresql)
+    elif connection.vendor == "postgresql" and _envoyer_contexte_postgresql not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_envoyer_contexte_postgresql)
