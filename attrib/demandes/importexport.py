@@ -56,6 +56,7 @@ from attrib.engine.formats.demandes_csv import (
     lire_demandes,
     lire_demandes_polars,
 )
+from attrib.journal.contexte import journal_origine
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -370,6 +371,7 @@ class _Import:
             self.erreur(ligne, None, "enregistrement refusé par la base de données (données incohérentes)")
 
 
+@journal_origine("import CSV de demandes")
 def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Any, tout_ou_rien: bool) -> RapportImport:
     """Import a file of the format on behalf of ``guichet``.
 

@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import wraps
 from typing import Any
 
 _CONTEXTE: ContextVar[dict[str, Any] | None] = ContextVar("attrib_journal_contexte", default=None)
@@ -92,3 +93,28 @@ def connexion_creee(sender: Any, connection: Any, **kwargs: Any) -> None:
         connection.connection.create_function("attrib_contexte", 0, contexte_json, deterministic=False)
     elif connection.vendor == "postgresql" and _envoyer_contexte_postgresql not in connection.execute_wrappers:
         connection.execute_wrappers.append(_envoyer_contexte_postgresql)
+
+
+def journal_origine(origine: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator of a service run outside a request (import, demo, command): its changes are journalled with
+    ``origine`` and its ``auteur`` keyword argument (or the request's user when called from a view)."""
+
+    def decorateur(fonction: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(fonction)
+        def enveloppe(*args: Any, **kwargs: Any) -> Any:
+            auteur = kwargs.get("auteur")
+            precedent = _CONTEXTE.get() or {}
+            if not getattr(auteur, "is_authenticated", False) and precedent.get("auteur"):
+                contexte = {**precedent, "origine": f"{origine} ({precedent.get('origine', '')})"[:300]}
+                jeton = _CONTEXTE.set(contexte)
+                try:
+                    return fonction(*args, **kwargs)
+                finally:
+                    _CONTEXTE.reset(jeton)
+            organisation = kwargs.get("guichet") or kwargs.get("organisation")
+            with contexte_journal(origine=origine, auteur=auteur, organisation=organisation):
+                return fonction(*args, **kwargs)
+
+        return enveloppe
+
+    return decorateur

@@ -30,6 +30,8 @@ class Suivi:
     champs_sensibles: tuple[str, ...] = ()
     #: Field → predicate on its value: when the object ever held such a value, the whole entry is confidential.
     ligne_sensible_si: tuple[tuple[str, str], ...] = field(default=())
+    #: Field → predicate on its value: such a value is shown as confidential (the rest of the entry stays).
+    valeurs_sensibles: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def etiquette(self) -> str:
@@ -71,7 +73,7 @@ DEMANDE = "demandes.Demande"
 
 SUIVIS: tuple[Suivi, ...] = (
     # Personal data of the demand (CERFA): the demand, its persons, wishes, motives, priorities, documents.
-    Suivi(DEMANDE, exclus=("cree_le", "modifie_le"), ligne_sensible_si=()),
+    Suivi(DEMANDE, exclus=("cree_le", "modifie_le"), valeurs_sensibles=(("motif_principal", "motif_sensible"),)),
     Suivi(
         "demandes.Personne",
         racine=DEMANDE,
