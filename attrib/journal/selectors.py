@@ -65,13 +65,25 @@ def est_delegue_protection_donnees(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False) or user.has_perm("journal.exporter_journal"))
 
 
+def _personnel_epci(user: Any) -> bool:
+    return any(m.organisation.type == TypeOrganisation.EPCI and m.role != Role.CONSULTATION for m in memberships(user))
+
+
 def peut_exporter_journal(user: Any) -> bool:
     """The data-protection officer (permission « exporter_journal ») and the staff of an EPCI (not read-only)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if est_delegue_protection_donnees(user):
+    return _personnel_epci(user) or est_delegue_protection_donnees(user)
+
+
+def dans_le_menu(user: Any) -> bool:
+    """Whether the menu offers the export: without reading the user's permissions for a member of an
+    organisation (every page builds the menu); the data-protection officer belongs to none."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if _personnel_epci(user) or getattr(user, "is_superuser", False):
         return True
-    return any(m.organisation.type == TypeOrganisation.EPCI and m.role != Role.CONSULTATION for m in memberships(user))
+    return not memberships(user) and est_delegue_protection_donnees(user)
 
 
 def _racines_visibles(user: Any) -> Q:
