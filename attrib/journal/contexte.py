@@ -14,17 +14,18 @@ It reaches the database as follows. SQLite: a function ``attrib_contexte()`` reg
 execute wrapper that, before each ``INSERT``/``UPDATE``/``DELETE``, sends
 ``set_config('attrib.contexte', …, false)``; the trigger reads ``current_setting('attrib.contexte', true)``.
 Sending it before every write (rather than once) keeps it right across savepoint rollbacks, which undo
-``set_config``.
+``set_config``; only writes to a tracked table pay that extra statement.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 _CONTEXTE: ContextVar[dict[str, Any] | None] = ContextVar("attrib_journal_contexte", default=None)
@@ -79,10 +80,28 @@ def contexte_json() -> str:
     return json.dumps(courant(), ensure_ascii=False)
 
 
+_TABLE_ECRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
+
+
+@cache
+def _tables_suivies() -> frozenset[str]:
+    from attrib.journal import registre
+
+    return frozenset(registre.modele(s)._meta.db_table for s in registre.SUIVIS)
+
+
+def _ecrit_une_table_suivie(sql: str) -> bool:
+    """A write whose table is tracked; a write Django did not generate (table not found) counts as one."""
+    if sql.lstrip()[:6].upper() not in _ECRITURES:
+        return False
+    trouvee = _TABLE_ECRITE.match(sql)
+    return trouvee is None or trouvee.group(1) in _tables_suivies()
+
+
 def _envoyer_contexte_postgresql(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    if sql.lstrip()[:6].upper() in _ECRITURES:
+    if _ecrit_une_table_suivie(sql):
         context["cursor"].cursor.execute("SELECT set_config('attrib.contexte', %s, false)", [contexte_json()])
     return execute(sql, params, many, context)
 
