@@ -44,10 +44,10 @@ def test_les_declencheurs_reviennent_apres_migrate():
     demande = creer_demande(guichet_org=guichet())
     declencheurs.supprimer(connection, apps)  # what a SQLite table rebuild does to a table's triggers
     Personne.objects.filter(demande=demande).update(ville="Gruissan")
-    assert not EntreeJournal.objects.filter(operation=Operation.MODIFICATION).exists()
+    assert not EntreeJournal.objects.filter(racine_id=str(demande.pk), operation=Operation.MODIFICATION).exists()
     declencheurs.apres_migration(sender=None, using="default")
     Personne.objects.filter(demande=demande).update(ville="Narbonne")
-    entree = EntreeJournal.objects.get(operation=Operation.MODIFICATION)
+    entree = EntreeJournal.objects.get(racine_id=str(demande.pk), operation=Operation.MODIFICATION)
     assert entree.avant == {"ville": "Gruissan"} and entree.apres == {"ville": "Narbonne"}
 
 
@@ -66,7 +66,9 @@ def test_un_import_csv_nomme_son_origine_et_son_auteur(tmp_path):
     chemin.write_text(texte, encoding="utf-8")
     rapport = importer_demandes(fichier=str(chemin), guichet=g, auteur=agent, tout_ou_rien=True)
     assert not rapport.erreurs, rapport.erreurs
-    entree = EntreeJournal.objects.get(table_objet="demandes.demande", operation=Operation.MODIFICATION)
+    entree = EntreeJournal.objects.get(
+        table_objet="demandes.demande", objet_id=str(demande.pk), operation=Operation.MODIFICATION
+    )
     assert entree.avant["revenu_fiscal_reference"] == 18000 and entree.apres["revenu_fiscal_reference"] == 19500
     assert entree.auteur == agent and entree.origine == "import CSV de demandes"
 
@@ -116,3 +118,49 @@ def test_journal_d_une_convention():
     page = _client(agent).get(reverse("journal:convention", args=[c.pk])).content.decode()
     assert "Par Paul Bailleur" in page
     assert "<tr><td>part du flux (%)</td><td>30</td><td>25</td></tr>" in page
+
+
+def test_journal_d_une_seance_decision_et_votes():
+    from attrib.commissions.enums import QualiteMembre, Voix
+    from attrib.commissions.services import (
+        commission_creer,
+        decision_enregistrer,
+        examen_inscrire,
+        presences_enregistrer,
+        seance_creer,
+        seance_ouvrir,
+    )
+    from attrib.patrimoine.models import Logement
+
+    territoire_minimal()
+    g = guichet(communes=(GRUISSAN,))
+    bailleur = Organisation.objects.create(nom="Bailleur", type=TypeOrganisation.BAILLEUR, code_guichet="BAI01")
+    bailleur.perimetre.set([GRUISSAN])
+    agent = membre(bailleur, username="caleol", first_name="Anne", last_name="Caleol")
+    commission = commission_creer(
+        bailleur=bailleur,
+        nom="CALEOL Gruissan",
+        membres=[
+            {"nom": "Mme Blanc", "qualite": QualiteMembre.ADMINISTRATEUR, "voix": Voix.DELIBERATIVE, "president": True}
+        ],
+    )
+    jour = timezone.localdate()
+    seance = seance_creer(commission=commission, date_seance=jour, a_distance=True)
+    blanc = commission.membres.get(president=True)
+    presences_enregistrer(seance=seance, presences={blanc.pk: "seance"})
+    seance_ouvrir(seance=seance)
+    residence = Residence.objects.create(
+        identifiant="R-CALEOL", commune_id=GRUISSAN, bailleur=bailleur, type_construction="collectif", source="rpls"
+    )
+    logement = Logement.objects.create(residence=residence, identifiant="L1", nb_pieces=3, surface_habitable=60)
+    candidats = [creer_demande(guichet_org=g, communes=(GRUISSAN,)) for _ in range(3)]
+    examens = examen_inscrire(seance=seance, logement=logement, candidats=candidats)
+    from attrib.journal.contexte import contexte_journal
+
+    with contexte_journal(origine="test", auteur=agent):
+        decision_enregistrer(examen=examens[0], type_decision="attribution", votes={blanc.pk: "pour"}, auteur=agent)
+    page = _client(agent).get(reverse("journal:seance", args=[seance.pk])).content.decode()
+    assert "Création : décision n°" in page
+    assert "Création : vote n°" in page
+    assert "Par Anne Caleol" in page
+    assert "Attribution" in page
