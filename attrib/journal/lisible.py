@@ -264,8 +264,9 @@ def _objet(entree: EntreeJournal, suivi: registre.Suivi | None, modele: type[mod
     nature = str(modele._meta.verbose_name)
     valeurs = entree.apres if entree.operation == Operation.CREATION else entree.avant
     if suivi.etiquette == "demandes.personne":
-        courantes = modele._default_manager.filter(pk=entree.objet_id).values("prenoms", "nom").first()
-        source = courantes or valeurs or {}
+        source = valeurs if valeurs and valeurs.get("nom") else None
+        if source is None:
+            source = modele._default_manager.filter(pk=entree.objet_id).values("prenoms", "nom").first() or {}
         if source.get("nom"):
             return f"{nature} : {source.get('prenoms', '')} {source.get('nom', '')}".strip()
     return f"{nature} n° {entree.objet_id}"
