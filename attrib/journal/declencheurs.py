@@ -6,9 +6,10 @@ arguments are the object's label, its racine's label, the racine column and the 
 SQLite: three triggers per table with the column list written out (``json_group_object``), reading the
 context from the connection's ``attrib_contexte()`` function.
 
-Installed by migration ``journal.0002`` and refreshed after every ``migrate`` (``post_migrate``): SQLite
-rebuilds a table to alter it, which drops its triggers, and a new column must enter the SQLite column
-lists. Installing is idempotent (drop if exists, create).
+Installed by migration ``journal.0002``, dropped on SQLite before every ``migrate`` (``pre_migrate``: SQLite refuses
+to drop a column a trigger names) and installed again after it (``post_migrate``: SQLite rebuilds a table to
+alter it, which drops its triggers, and a new column must enter the SQLite column lists). Installing is
+idempotent (drop if exists, create). Writes made by the migrations themselves are not journalled.
 """
 
 from __future__ import annotations
@@ -172,6 +173,22 @@ def supprimer(connection: Any, apps: Any) -> None:
                     curseur.execute(f"DROP TRIGGER IF EXISTS {qn(f'{NOM}_{db_table}_{suffixe}')}")
         if connection.vendor == "postgresql":
             curseur.execute("DROP FUNCTION IF EXISTS attrib_journaliser()")
+
+
+def avant_migration(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Drop the SQLite triggers before a ``migrate``: SQLite refuses to drop a column a trigger names, and
+    the column lists must follow the new schema. ``apres_migration`` puts them back. (PostgreSQL's triggers
+    name no column: they stay.)"""
+    from django.apps import apps as global_apps
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as curseur:
+        if _table_journal(global_apps) not in connection.introspection.table_names(curseur):
+            return
+    supprimer(connection, global_apps)
 
 
 def apres_migration(sender: Any, using: str = "default", apps: Any = None, plan: Any = None, **kwargs: Any) -> None:
