@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from attrib.common.services import evenement_enregistrer
 from attrib.common.view_helpers import exiger
 from attrib.journal import export as export_journal
 from attrib.journal import selectors
@@ -129,15 +130,23 @@ def export(request: HttpRequest) -> HttpResponse:
         voit = _voit_sensible(request.user)
         nom = f"journal-modifications-{debut:%Y%m%d}-{fin:%Y%m%d}"
         if form.cleaned_data["format"] == "csv":
-            contenu, _ = export_journal.ecrire_csv(entrees.iterator(chunk_size=2000), voit_sensible=voit)
+            contenu, n = export_journal.ecrire_csv(entrees.iterator(chunk_size=2000), voit_sensible=voit)
             reponse = HttpResponse(contenu, content_type="text/csv; charset=utf-8")
             reponse["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
         else:
-            contenu, _ = export_journal.ecrire_xlsx(entrees.iterator(chunk_size=2000), voit_sensible=voit)
+            contenu, n = export_journal.ecrire_xlsx(entrees.iterator(chunk_size=2000), voit_sensible=voit)
             reponse = HttpResponse(
                 contenu, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             )
             reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
+        perimetre = "toute l'instance" if selectors.est_delegue_protection_donnees(request.user) else "son périmètre"
+        evenement_enregistrer(
+            objet=request.user,
+            action="export_journal",
+            resume=f"Export du journal des modifications du {debut:%d/%m/%Y} au {fin:%d/%m/%Y} ({perimetre}, {n} lignes)",
+            auteur=request.user,
+            details={"debut": debut.isoformat(), "fin": fin.isoformat(), "perimetre": perimetre, "lignes": n},
+        )
         return reponse
     return render(
         request,
