@@ -6,38 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EntreeJournal',
+            name="EntreeJournal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('horodatage', models.DateTimeField(db_index=True, verbose_name='date')),
-                ('table_objet', models.CharField(help_text='Étiquette du modèle (app.modele).', max_length=100, verbose_name='objet')),
-                ('objet_id', models.CharField(max_length=64, verbose_name="identifiant de l'objet")),
-                ('operation', models.CharField(choices=[('creation', 'Création'), ('modification', 'Modification'), ('suppression', 'Suppression')], max_length=12, verbose_name='opération')),
-                ('racine_table', models.CharField(max_length=100, verbose_name='rattaché à')),
-                ('racine_id', models.CharField(blank=True, max_length=64, null=True, verbose_name='identifiant du rattachement')),
-                ('avant', models.JSONField(blank=True, null=True, verbose_name='valeurs avant')),
-                ('apres', models.JSONField(blank=True, null=True, verbose_name='valeurs après')),
-                ('auteur_libelle', models.CharField(blank=True, default='', max_length=300, verbose_name='auteur (nom à la date)')),
-                ('origine', models.CharField(blank=True, default='', max_length=300, verbose_name='origine')),
-                ('auteur', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("horodatage", models.DateTimeField(db_index=True, verbose_name="date")),
+                (
+                    "table_objet",
+                    models.CharField(
+                        help_text="Étiquette du modèle (app.modele).", max_length=100, verbose_name="objet"
+                    ),
+                ),
+                ("objet_id", models.CharField(max_length=64, verbose_name="identifiant de l'objet")),
+                (
+                    "operation",
+                    models.CharField(
+                        choices=[
+                            ("creation", "Création"),
+                            ("modification", "Modification"),
+                            ("suppression", "Suppression"),
+                        ],
+                        max_length=12,
+                        verbose_name="opération",
+                    ),
+                ),
+                ("racine_table", models.CharField(max_length=100, verbose_name="rattaché à")),
+                (
+                    "racine_id",
+                    models.CharField(blank=True, max_length=64, null=True, verbose_name="identifiant du rattachement"),
+                ),
+                ("avant", models.JSONField(blank=True, null=True, verbose_name="valeurs avant")),
+                ("apres", models.JSONField(blank=True, null=True, verbose_name="valeurs après")),
+                (
+                    "auteur_libelle",
+                    models.CharField(blank=True, default="", max_length=300, verbose_name="auteur (nom à la date)"),
+                ),
+                ("origine", models.CharField(blank=True, default="", max_length=300, verbose_name="origine")),
+                (
+                    "auteur",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entrée du journal des modifications',
-                'verbose_name_plural': 'entrées du journal des modifications',
-                'ordering': ['-horodatage', '-id'],
-                'permissions': [('exporter_journal', "Exporter le journal des modifications d'une période (délégué à la protection des données)")],
-                'indexes': [models.Index(fields=['racine_table', 'racine_id'], name='journal_racine_idx'), models.Index(fields=['table_objet', 'objet_id'], name='journal_objet_idx')],
+                "verbose_name": "entrée du journal des modifications",
+                "verbose_name_plural": "entrées du journal des modifications",
+                "ordering": ["-horodatage", "-id"],
+                "permissions": [
+                    (
+                        "exporter_journal",
+                        "Exporter le journal des modifications d'une période (délégué à la protection des données)",
+                    )
+                ],
+                "indexes": [
+                    models.Index(fields=["racine_table", "racine_id"], name="journal_racine_idx"),
+                    models.Index(fields=["table_objet", "objet_id"], name="journal_objet_idx"),
+                ],
             },
         ),
     ]
