@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "attrib.commissions",
     "attrib.rapprochement",
     "attrib.pilotage",
+    "attrib.journal",
     # Interfaces
     "attrib.api",
 ]
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "attrib.journal.middleware.JournalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("commissions/", include("attrib.commissions.urls")),
     path("rapprochement/", include("attrib.rapprochement.urls")),
     path("pilotage/", include("attrib.pilotage.urls")),
+    path("journal/", include("attrib.journal.urls")),
     path("patrimoine/", include("attrib.patrimoine.urls")),
     path("", include("attrib.common.urls")),
 ]

@@ -12,6 +12,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from attrib.api.parsers import JSONParserFr
+from attrib.journal.contexte import contexte_pour, definir
 
 
 class Pagination(LimitOffsetPagination):
@@ -24,6 +25,11 @@ class Pagination(LimitOffsetPagination):
 class ApiView(APIView):
     parser_classes = [JSONParserFr]
     pagination_class = Pagination
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # The token is read here, after the middleware: the change journal learns the API user now.
+        definir(contexte_pour(request.user, origine=f"API {request.method} {request.path}"))
 
 
 def reponse_paginee(

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from attrib.commissions import permissions as commissions_permissions
 from attrib.flux import permissions as flux_permissions
+from attrib.journal.selectors import dans_le_menu as journal_dans_le_menu
 from attrib.organisations import permissions
 from attrib.pilotage import permissions as pilotage_permissions
 from attrib.rapprochement import permissions as rapprochement_permissions
@@ -77,6 +78,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             _groupe("Parc social", parc),
             _groupe("Attributions", [e for e, visible in attributions if visible]),
             _section("Pilotage", "pilotage:tableau", vue) if pilotage_permissions.peut_acceder(user) else None,
+            _section("Journal des modifications", "journal:export", vue) if journal_dans_le_menu(user) else None,
         ]
         entrees = [g for g in groupes if g is not None]
     return {

@@ -34,6 +34,7 @@ from attrib.cotation.models import GrilleCotation, TacheCotation, VersionGrille
 from attrib.demandes.models import Demande
 from attrib.engine.cotation import Grille, GrilleInvalide, MessageGrille, charger_grille, grille_vers_yaml, valider
 from attrib.engine.erreurs import ErreurMoteur
+from attrib.journal.lisible import diff_document_grille
 from attrib.organisations.models import Organisation, TypeOrganisation
 
 DOSSIER_GRILLES = Path(settings.BASE_DIR) / "data" / "grilles"
@@ -241,6 +242,7 @@ def _modifier(
     _verifier_gestion(auteur, version.grille.organisation_id)
     version = VersionGrille.objects.select_for_update().get(pk=version.pk)
     _exiger_brouillon(version)
+    ancien_document = version.document
     donnees = document(version)
     modification(donnees)
     texte = yaml.safe_dump(donnees, allow_unicode=True, sort_keys=False, width=110)
@@ -264,6 +266,12 @@ def _modifier(
         resume=f"Brouillon {version.numero} : {resume}",
         auteur=auteur,
         organisation=version.grille.organisation,
+        details={
+            "modifications": [
+                {"champ": c.champ, "avant": c.avant, "apres": c.apres}
+                for c in diff_document_grille(ancien_document, version.document)
+            ]
+        },
     )
     return version
 

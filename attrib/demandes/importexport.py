@@ -58,6 +58,7 @@ from attrib.engine.formats.demandes_csv import (
     lire_demandes,
     lire_demandes_polars,
 )
+from attrib.journal.contexte import journal_origine
 
 logger = logging.getLogger(__name__)
 
@@ -379,6 +380,7 @@ MESSAGE_LIGNE_NON_IMPORTEE = (
 )
 
 
+@journal_origine("import CSV de demandes")
 def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Any, tout_ou_rien: bool) -> RapportImport:
     """Import a file of the format on behalf of ``guichet``.
 

@@ -57,6 +57,7 @@ from attrib.demo.generateur import (
 )
 from attrib.engine import validation
 from attrib.flux.demo import flux_demo_creer
+from attrib.journal.contexte import journal_origine
 from attrib.organisations.models import CategorieReservataire, Membership, Organisation, Role, TypeOrganisation, User
 from attrib.patrimoine.models import Logement, Residence
 from attrib.patrimoine.services import bailleurs_estimer, patrimoine_reconstituer, rpls_importer
@@ -673,6 +674,7 @@ def _charger_parc(
     _ecrire(stdout, caleol.texte())
 
 
+@journal_origine("démonstration (charger_demo)")
 def charger_demo(
     *,
     nb_demandes: int = 5000,

@@ -1,0 +1,149 @@
+"""The declarative list of what the change journal follows (rule 6 of issue 10).
+
+One ``Suivi`` per tracked model: the database triggers of both backends are generated from it
+(``attrib.journal.declencheurs``), and the journal pages read it to say which object an entry belongs to
+(its *racine*: the demand of a person, the session of a decision) and which values are sensitive.
+Columns left out (``exclus``) are technical: timestamps refreshed at every save, normalised copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.db import models
+
+#: Values that reveal a situation of violence or health (``peut_voir_situations_sensibles``).
+SensibleSi = Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class Suivi:
+    modele: str  # "app_label.Model"
+    racine: str | None = None  # "app_label.Model" of the object whose page shows the entry; None: itself
+    colonne_racine: str = "id"  # column holding the racine's id
+    exclus: tuple[str, ...] = ()
+    #: Fields never shown to a user without the sensitive-situations right.
+    champs_sensibles: tuple[str, ...] = ()
+    #: Field → predicate on its value: when the object ever held such a value, the whole entry is confidential.
+    ligne_sensible_si: tuple[tuple[str, str], ...] = field(default=())
+    #: Field → predicate on its value: such a value is shown as confidential (the rest of the entry stays).
+    valeurs_sensibles: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def etiquette(self) -> str:
+        return self.modele.lower()
+
+    @property
+    def etiquette_racine(self) -> str:
+        return (self.racine or self.modele).lower()
+
+
+def _motif_sensible(valeur: Any) -> bool:
+    from attrib.demandes.enums import MOTIFS_SENSIBLES
+
+    return valeur in MOTIFS_SENSIBLES
+
+
+def _priorite_sensible(valeur: Any) -> bool:
+    return valeur in _priorites_sensibles()
+
+
+def _vrai(valeur: Any) -> bool:
+    return valeur in (True, 1, "1", "true")
+
+
+def _priorites_sensibles() -> set[str]:
+    from attrib.demandes.models import PrioriteLegale
+
+    return set(PrioriteLegale.objects.filter(sensible=True).values_list("code", flat=True))
+
+
+#: Names of the predicates usable in ``ligne_sensible_si`` (kept as names so that ``Suivi`` stays hashable).
+PREDICATS: dict[str, SensibleSi] = {
+    "motif_sensible": _motif_sensible,
+    "priorite_sensible": _priorite_sensible,
+    "vrai": _vrai,
+}
+
+DEMANDE = "demandes.Demande"
+
+SUIVIS: tuple[Suivi, ...] = (
+    # Personal data of the demand (CERFA): the demand, its persons, wishes, motives, priorities, documents.
+    Suivi(DEMANDE, exclus=("cree_le", "modifie_le"), valeurs_sensibles=(("motif_principal", "motif_sensible"),)),
+    Suivi(
+        "demandes.Personne",
+        racine=DEMANDE,
+        colonne_racine="demande_id",
+        exclus=("nom_normalise", "nom_naissance_normalise"),
+        champs_sensibles=("handicap",),
+    ),
+    Suivi("demandes.CommuneSouhaitee", racine=DEMANDE, colonne_racine="demande_id"),
+    Suivi(
+        "demandes.MotifSecondaire",
+        racine=DEMANDE,
+        colonne_racine="demande_id",
+        ligne_sensible_si=(("motif", "motif_sensible"),),
+    ),
+    Suivi(
+        "demandes.SituationPrioritaire",
+        racine=DEMANDE,
+        colonne_racine="demande_id",
+        ligne_sensible_si=(("priorite_id", "priorite_sensible"),),
+    ),
+    Suivi(
+        "demandes.PieceJustificative",
+        racine=DEMANDE,
+        colonne_racine="demande_id",
+        ligne_sensible_si=(("sensible", "vrai"),),
+    ),
+    # Cotation grids: a version holds the grid's document (criteria before/after are read from it).
+    Suivi("cotation.GrilleCotation"),
+    Suivi("cotation.VersionGrille", exclus=("modifiee_le", "avertissements")),
+    # Qualification of the stock: the campaign, the notes, the harmonised notes, the mixity stakes.
+    Suivi("qualification.Campagne"),
+    Suivi("qualification.Notation", racine="qualification.Campagne", colonne_racine="campagne_id"),
+    Suivi("qualification.NoteHarmonisee", racine="qualification.Campagne", colonne_racine="campagne_id"),
+    Suivi("qualification.EnjeuMixite", racine="qualification.Campagne", colonne_racine="campagne_id"),
+    # Gestion en flux: the reservation agreements and their territory.
+    Suivi("flux.ConventionReservation", exclus=("cree_le", "modifie_le")),
+    Suivi(
+        "flux.ConventionReservation_territoire",
+        racine="flux.ConventionReservation",
+        colonne_racine="conventionreservation_id",
+    ),
+    # CALEOL: the commission and its members, the sessions, examinations, decisions, attendance, votes;
+    # the offers and leases on the household's demand.
+    Suivi("commissions.Commission"),
+    Suivi("commissions.MembreCommission", racine="commissions.Commission", colonne_racine="commission_id"),
+    Suivi("commissions.Seance"),
+    Suivi("commissions.Examen", racine="commissions.Seance", colonne_racine="seance_id"),
+    Suivi("commissions.Decision", racine="commissions.Seance", colonne_racine="seance_id"),
+    Suivi("commissions.Presence", racine="commissions.Seance", colonne_racine="seance_id"),
+    Suivi("commissions.Vote", racine="commissions.Examen", colonne_racine="examen_id"),
+    Suivi("commissions.Offre", racine=DEMANDE, colonne_racine="demande_id"),
+    Suivi("commissions.Bail", racine=DEMANDE, colonne_racine="demande_id"),
+)
+
+
+@cache
+def par_etiquette() -> dict[str, Suivi]:
+    return {s.etiquette: s for s in SUIVIS}
+
+
+def modele(suivi: Suivi, apps: Any = None) -> type[models.Model]:
+    app_label, nom = suivi.modele.split(".")
+    return (apps or django_apps).get_model(app_label, nom)
+
+
+def colonnes(modele_: type[models.Model], suivi: Suivi) -> list[str]:
+    """The columns the triggers record, in the model's order."""
+    return [f.column for f in modele_._meta.concrete_fields if f.column not in suivi.exclus]
+
+
+def suivis_de_racine(etiquettes: Iterable[str]) -> list[Suivi]:
+    voulues = {e.lower() for e in etiquettes}
+    return [s for s in SUIVIS if s.etiquette_racine in voulues]
