@@ -1,19 +1,14 @@
-"""Export of the journal of a period (CSV or XLSX), one row per changed field.
-
-TODO at merge: this module's small writer must move to the shared safe writer ``attrib/common/tableurs.py``
-(rule 7), built in parallel; it neutralises formulas and control characters the same way meanwhile.
-"""
+"""Export of the journal of a period (CSV or XLSX), one row per changed field, through the product's one
+safe writer (``attrib.common.tableurs``: no live formula, no control character)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils import timezone
 
+from attrib.common import tableurs
 from attrib.journal import registre
 from attrib.journal.lisible import LigneJournal, _Noms, ligne_lisible
 from attrib.journal.models import EntreeJournal
@@ -32,16 +27,6 @@ ENTETES = (
     "Avant",
     "Après",
 )
-_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
-def cellule(valeur: Any) -> str:
-    """A cell that no spreadsheet evaluates: control characters removed, a leading = + - @ tab or CR
-    quoted with an apostrophe."""
-    texte = _CONTROLE.sub("", "" if valeur is None else str(valeur))
-    if texte[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        texte = "'" + texte
-    return texte
 
 
 def _racine(etiquette: str) -> str:
@@ -70,27 +55,30 @@ def _lignes(entrees: Iterable[EntreeJournal], voit_sensible: bool) -> Iterator[l
             yield [*debut, c.champ, c.avant, c.apres]
 
 
+class _Compteur:
+    """The rows of an export, counted as the writer consumes them."""
+
+    def __init__(self, lignes: Iterable[list[Any]]) -> None:
+        self._lignes = lignes
+        self.n = 0
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        for ligne in self._lignes:
+            self.n += 1
+            yield ligne
+
+
 def ecrire_csv(entrees: Iterable[EntreeJournal], *, voit_sensible: bool) -> tuple[bytes, int]:
-    flux = io.StringIO()
-    ecrivain = csv.writer(flux, delimiter=";")
-    ecrivain.writerow(ENTETES)
-    n = 0
-    for ligne in _lignes(entrees, voit_sensible):
-        ecrivain.writerow([cellule(v) for v in ligne])
-        n += 1
-    return ("\ufeff" + flux.getvalue()).encode("utf-8"), n
+    lignes = _Compteur(_lignes(entrees, voit_sensible))
+    return tableurs.csv_octets(ENTETES, lignes), lignes.n
 
 
 def ecrire_xlsx(entrees: Iterable[EntreeJournal], *, voit_sensible: bool) -> tuple[bytes, int]:
-    from openpyxl import Workbook
-
-    classeur = Workbook(write_only=True)
-    feuille = classeur.create_sheet("Journal")
-    feuille.append(list(ENTETES))
+    classeur = tableurs.Classeur(flux_continu=True)
+    feuille = classeur.feuille("Journal")
+    feuille.ajouter(ENTETES, gras=True)
     n = 0
     for ligne in _lignes(entrees, voit_sensible):
-        feuille.append([cellule(v) for v in ligne])
+        feuille.ajouter(ligne)
         n += 1
-    sortie = io.BytesIO()
-    classeur.save(sortie)
-    return sortie.getvalue(), n
+    return classeur.octets(), n

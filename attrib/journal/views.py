@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from attrib.common.services import evenement_enregistrer
+from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import exiger
 from attrib.journal import export as export_journal
 from attrib.journal import selectors
@@ -140,12 +140,15 @@ def export(request: HttpRequest) -> HttpResponse:
             )
             reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
         perimetre = "toute l'instance" if selectors.est_delegue_protection_donnees(request.user) else "son périmètre"
-        evenement_enregistrer(
-            objet=request.user,
-            action="export_journal",
-            resume=f"Export du journal des modifications du {debut:%d/%m/%Y} au {fin:%d/%m/%Y} ({perimetre}, {n} lignes)",
+        export_journaliser(
+            objet=EntreeJournal,
+            export=f"journal des modifications du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}",
+            format_fichier=form.cleaned_data["format"],
+            lignes=n,
             auteur=request.user,
-            details={"debut": debut.isoformat(), "fin": fin.isoformat(), "perimetre": perimetre, "lignes": n},
+            perimetre=perimetre,
+            donnees_personnelles=True,
+            details={"debut": debut.isoformat(), "fin": fin.isoformat()},
         )
         return reponse
     return render(

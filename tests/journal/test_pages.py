@@ -214,7 +214,7 @@ def test_export_de_la_periode_epci_et_delegue(monde):
     assert ("demande", str(demande.pk)) in identifiants
     assert ("demande", str(hors.pk)) not in identifiants  # outside the EPCI's perimeter
     assert any(ligne[9] == "téléphone" and ligne[11] == "'=HYPERLINK(1)" for ligne in lignes)
-    trace = Evenement.objects.pour(monde["agent_epci"]).get(action="export_journal")
+    trace = Evenement.objects.get(action="export", auteur=monde["agent_epci"])
     assert trace.details["lignes"] == len(lignes) - 1 and trace.details["perimetre"] == "son périmètre"
 
     dpo = UserFactory(username="dpo")
