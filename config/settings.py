@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Attrib domain apps, in the order of the data flow
     "attrib.common",
+    "attrib.documents",
     "attrib.territoires",
     "attrib.organisations",
     "attrib.demandes",

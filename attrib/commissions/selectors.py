@@ -231,9 +231,15 @@ def ordre_du_jour(seance: Seance, *, voit_sensible: bool) -> list[PointOrdreDuJo
             )
         personnes = list(e.demande.personnes.all())
         demandeur = next((p for p in personnes if p.role == "demandeur"), None)
-        cotation = cotations.get(e.demande_id)
+        decision = decisions.get(e.pk)
         raisons: list[str] = []
-        if cotation is not None:
+        score: int | None = None
+        if decision is not None and decision.cotation_figee:
+            # The score the commission saw when it decided, kept on the decision.
+            score = decision.score
+            raisons = list(decision.raisons if voit_sensible else (decision.raisons_restreintes or decision.raisons))
+        elif (cotation := cotations.get(e.demande_id)) is not None:
+            score = cotation.score
             raisons = list(
                 cotation.explication if voit_sensible else (cotation.explication_restreinte or cotation.explication)
             )
@@ -244,9 +250,9 @@ def ordre_du_jour(seance: Seance, *, voit_sensible: bool) -> list[PointOrdreDuJo
                 demande=e.demande,
                 nom=str(demandeur) if demandeur else e.demande.numero_unique,
                 personnes=len(personnes),
-                score=cotation.score if cotation else None,
+                score=score,
                 raisons=raisons,
-                decision=decisions.get(e.pk),
+                decision=decision,
                 votes=votes,
                 decompte=decompte(e, votes),
                 offres=[o for o in e.demande.offres.all() if o.logement_id == e.logement_id],

@@ -6,14 +6,14 @@ keyed by field."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attrib.commissions import parametres, selectors
+from attrib.commissions import parametres, proces_verbal, selectors
 from attrib.commissions.enums import (
     DECISIONS_POSITIVES,
     Contingent,
@@ -39,9 +39,11 @@ from attrib.commissions.models import (
     Vote,
 )
 from attrib.common.services import evenement_enregistrer
+from attrib.cotation.models import Cotation
 from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_radier
+from attrib.documents.models import Document
 from attrib.flux import permissions as permissions_flux
 from attrib.flux.enums import CategorieConvention, StatutOrientation
 from attrib.flux.models import Orientation
@@ -60,8 +62,38 @@ CONTINGENT_PAR_CATEGORIE = {
 }
 
 
+#: A time given by a screen (to the minute) may run a little ahead of the server's clock.
+_TOLERANCE_HORLOGE = timedelta(minutes=2)
+
+
 def _aujourd_hui(aujourd_hui: date | None) -> date:
     return aujourd_hui or timezone.localdate()
+
+
+def _horodatage(quand: datetime | None) -> datetime:
+    return quand or timezone.now()
+
+
+def _le(quand: datetime) -> str:
+    return f"{timezone.localtime(quand):%d/%m/%Y à %H:%M}"
+
+
+def _pas_dans_le_futur(quand: date | datetime, cle: str, quoi: str, erreurs: dict[str, list[str]]) -> None:
+    """An event is recorded once it has happened: never later than now (today for a date)."""
+    if isinstance(quand, datetime):
+        if quand > timezone.now() + _TOLERANCE_HORLOGE:
+            erreurs.setdefault(cle, []).append(f"{quoi} ({_le(quand)}) est dans le futur.")
+    elif quand > timezone.localdate():
+        erreurs.setdefault(cle, []).append(f"{quoi} ({quand:%d/%m/%Y}) est dans le futur.")
+
+
+def _heure_de_seance(seance: Seance, *apres: datetime | None) -> datetime:
+    """The time of an event of the session left unsaid: the clock when it is recorded on the session's day;
+    recorded later, the session's own time (its opening, or the latest of ``apres``), never the day of the
+    recording: a decision belongs to the session that took it."""
+    if seance.date == timezone.localdate() or seance.ouverte_le is None:
+        return timezone.now()
+    return max([seance.ouverte_le, *(a for a in apres if a is not None)])
 
 
 def _utilisateur(auteur: Any) -> Any:
@@ -312,34 +344,49 @@ def presences_enregistrer(*, seance: Seance, presences: Mapping[int, str], auteu
 
 
 @transaction.atomic
-def seance_ouvrir(*, seance: Seance, auteur: Any = None) -> Seance:
-    """Open the session: the quorum must hold (members present in the room, and remotely in a remote session)."""
+def seance_ouvrir(*, seance: Seance, ouverte_le: datetime | None = None, auteur: Any = None) -> Seance:
+    """Open the session: the quorum must hold (members present in the room, and remotely in a remote session).
+    ``ouverte_le`` is the time of the opening (now by default): on the day of the session, never in the future."""
     seance = _seance_verrouillee(seance)
+    quand = _horodatage(ouverte_le)
     _exiger_gestion(auteur, seance.commission.bailleur_id)
     if seance.statut != StatutSeance.PREVUE:
         raise ValidationError(
             {"seance": [f"La séance du {seance.date:%d/%m/%Y} est {seance.get_statut_display().lower()}."]}
         )
+    erreurs: dict[str, list[str]] = {}
+    _pas_dans_le_futur(quand, "ouverte_le", "L'ouverture de la séance", erreurs)
+    if not erreurs and timezone.localtime(quand).date() != seance.date:
+        erreurs["ouverte_le"] = [
+            f"La séance est prévue le {seance.date:%d/%m/%Y} : elle s'ouvre ce jour-là (ouverture indiquée : "
+            f"{_le(quand)}). Indiquez l'heure d'ouverture de la séance tenue ce jour."
+        ]
     etat = selectors.quorum(seance)
     if not etat.atteint:
-        raise ValidationError({"presences": [f"{etat.phrase} La séance ne peut pas s'ouvrir."]})
+        erreurs["presences"] = [f"{etat.phrase} La séance ne peut pas s'ouvrir."]
+    if erreurs:
+        raise ValidationError(erreurs)
     seance.statut = StatutSeance.OUVERTE
-    seance.ouverte_le = timezone.now()
+    seance.ouverte_le = quand
     seance.save(update_fields=["statut", "ouverte_le"])
     evenement_enregistrer(
         objet=seance,
         action="seance_ouverte",
-        resume=f"Séance ouverte. {etat.phrase}",
+        resume=f"Séance ouverte le {_le(quand)}. {etat.phrase}",
         auteur=auteur,
         organisation=seance.commission.bailleur,
+        details={"ouverte_le": quand.isoformat()},
     )
     return seance
 
 
 @transaction.atomic
-def seance_cloturer(*, seance: Seance, auteur: Any = None) -> Seance:
-    """Close the session (statut « tenue »): every candidate on the agenda has its decision."""
+def seance_cloturer(*, seance: Seance, close_le: datetime | None = None, auteur: Any = None) -> Seance:
+    """Close the session (statut « tenue »): every candidate on the agenda has its decision. ``close_le`` is the
+    time of the closing (now by default): after the opening and every decision, never in the future."""
     seance = _seance_verrouillee(seance)
+    derniere = seance.decisions.order_by("-decide_le").first()
+    quand = close_le or _heure_de_seance(seance, derniere.decide_le if derniere is not None else None)
     _exiger_gestion(auteur, seance.commission.bailleur_id)
     if seance.statut != StatutSeance.OUVERTE:
         raise ValidationError(
@@ -355,17 +402,43 @@ def seance_cloturer(*, seance: Seance, auteur: Any = None) -> Seance:
         raise ValidationError(
             {"seance": [f"La commission n'a pas encore statué sur {len(sans)} candidature(s) : {liste}."]}
         )
+    erreurs: dict[str, list[str]] = {}
+    _pas_dans_le_futur(quand, "close_le", "La clôture de la séance", erreurs)
+    if seance.ouverte_le is not None and quand < seance.ouverte_le:
+        erreurs.setdefault("close_le", []).append(
+            f"La clôture ({_le(quand)}) précède l'ouverture de la séance ({_le(seance.ouverte_le)})."
+        )
+    if derniere is not None and quand < derniere.decide_le:
+        erreurs.setdefault("close_le", []).append(
+            f"La clôture ({_le(quand)}) précède la dernière décision de la séance ({_le(derniere.decide_le)})."
+        )
+    if erreurs:
+        raise ValidationError(erreurs)
     seance.statut = StatutSeance.TENUE
-    seance.close_le = timezone.now()
+    seance.close_le = quand
     seance.save(update_fields=["statut", "close_le"])
     evenement_enregistrer(
         objet=seance,
         action="seance_close",
-        resume=f"Séance du {seance.date:%d/%m/%Y} close : {seance.decisions.count()} décision(s).",
+        resume=f"Séance du {seance.date:%d/%m/%Y} close le {_le(quand)} : {seance.decisions.count()} décision(s).",
         auteur=auteur,
         organisation=seance.commission.bailleur,
+        details={"close_le": quand.isoformat()},
     )
+    proces_verbal.figer(seance, auteur=auteur)
     return seance
+
+
+@transaction.atomic
+def proces_verbal_corriger(*, seance: Seance, motif: str, auteur: Any = None) -> Document:
+    """A corrected version of the minutes of a closed session, beside the first one (``motif`` required)."""
+    seance = _seance_verrouillee(seance)
+    _exiger_gestion(auteur, seance.commission.bailleur_id)
+    if seance.statut != StatutSeance.TENUE:
+        raise ValidationError({"seance": ["Seul le procès-verbal d'une séance close se corrige."]})
+    if not (motif or "").strip():
+        raise ValidationError({"motif": ["Indiquez le motif de la correction du procès-verbal."]})
+    return proces_verbal.figer(seance, motif=motif, auteur=auteur)
 
 
 @transaction.atomic
@@ -527,6 +600,8 @@ def decision_enregistrer(
     piece_manquante: str = "",
     date_limite_piece: date | None = None,
     votes: Mapping[int, str] | None = None,
+    decide_le: datetime | None = None,
+    derogation_attribution: str = "",
     auteur: Any = None,
 ) -> Decision:
     """Record the commission's decision for one candidate (R441-3 a–e). An attribution (a) is rank 1; an
@@ -537,7 +612,12 @@ def decision_enregistrer(
     ``abstention``) records the votes cast in the room by deliberative members present, beside the remote
     votes already cast; the tally must agree with the decision: an attribution (a, b, c) needs the
     attribution adopted (majority of the votes cast, casting vote on a tie), a non-attribution or a
-    rejection needs it not adopted. The tally is kept on the decision for the minutes."""
+    rejection needs it not adopted. The tally is kept on the decision for the minutes, and so is the candidate's
+    score of that moment (the minutes show the score the commission saw, not today's).
+
+    ``decide_le`` is the time of the decision (now by default): within the session (after its opening), never
+    in the future. A household holding an offer waiting for its answer or accepted (for another dwelling) is
+    attributed only with ``derogation_attribution``, the reason of that explicit choice, journalled."""
     examen = (
         Examen.objects.select_for_update().select_related("seance__commission", "logement", "demande").get(pk=examen.pk)
     )
@@ -548,6 +628,12 @@ def decision_enregistrer(
     if Decision.objects.filter(examen=examen).exists():
         erreurs["examen"] = [f"La commission a déjà statué sur la demande {examen.demande.numero_unique}."]
     seance = examen.seance
+    quand = decide_le or _heure_de_seance(seance)
+    _pas_dans_le_futur(quand, "decide_le", "La décision", erreurs)
+    if seance.ouverte_le is not None and quand < seance.ouverte_le:
+        erreurs.setdefault("decide_le", []).append(
+            f"La décision ({_le(quand)}) précède l'ouverture de la séance ({_le(seance.ouverte_le)})."
+        )
     etat_quorum = selectors.quorum(seance)
     if seance.statut != StatutSeance.OUVERTE:
         erreurs["examen"] = [
@@ -623,6 +709,7 @@ def decision_enregistrer(
         raise ValidationError(
             {"type_decision": [f"Vote : {tally.phrase} La décision ne peut pas être une non-attribution ni un rejet."]}
         )
+    cotation = Cotation.objects.filter(demande_id=examen.demande_id).first()
     decision = Decision.objects.create(
         examen=examen,
         seance=examen.seance,
@@ -640,6 +727,11 @@ def decision_enregistrer(
         presents_deliberatifs=etat_quorum.presents,
         quorum_requis=etat_quorum.requis,
         voix_preponderante=tally.voix_preponderante,
+        decide_le=quand,
+        cotation_figee=True,
+        score=None if cotation is None else cotation.score,
+        raisons=[] if cotation is None else list(cotation.explication or []),
+        raisons_restreintes=[] if cotation is None else list(cotation.explication_restreinte or []),
     )
     message = _message_decision(decision, examen)
     evenement_enregistrer(
@@ -720,7 +812,7 @@ def _prochaine_decision(logement: Logement) -> Decision | None:
     )
 
 
-def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any) -> Offre:
+def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any, apres: Offre | None = None) -> Offre:
     if (bail := _bail_en_cours(logement)) is not None:
         raise _erreur_deja_attribue(logement, bail)
     attente = Offre.objects.filter(logement=logement, statut=StatutOffre.EN_ATTENTE).select_related("demande").first()
@@ -747,6 +839,20 @@ def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any) -> Offre:
                 ]
             }
         )
+    erreurs: dict[str, list[str]] = {}
+    _pas_dans_le_futur(envoyee_le, "envoyee_le", "L'envoi de l'offre", erreurs)
+    decidee = timezone.localtime(decision.decide_le).date()
+    if envoyee_le < decidee:
+        erreurs.setdefault("envoyee_le", []).append(
+            f"L'offre ({envoyee_le:%d/%m/%Y}) ne peut précéder la décision de la commission du {decidee:%d/%m/%Y}."
+        )
+    if apres is not None and apres.repondue_le is not None and envoyee_le < apres.repondue_le:
+        erreurs.setdefault("envoyee_le", []).append(
+            f"L'offre au candidat suivant ({envoyee_le:%d/%m/%Y}) ne peut précéder la réponse à l'offre précédente "
+            f"({apres.repondue_le:%d/%m/%Y})."
+        )
+    if erreurs:
+        raise ValidationError(erreurs)
     offre = Offre.objects.create(
         decision=decision,
         logement=logement,
@@ -797,7 +903,7 @@ def offre_suivante(*, offre: Offre, envoyee_le: date | None = None, auteur: Any 
         raise ValidationError(
             {"offre": [f"L'offre est {offre.get_statut_display().lower()} : le candidat suivant attend un refus."]}
         )
-    return _emettre(logement=logement, envoyee_le=_aujourd_hui(envoyee_le), auteur=auteur)
+    return _emettre(logement=logement, envoyee_le=_aujourd_hui(envoyee_le), auteur=auteur, apres=offre)
 
 
 @transaction.atomic
@@ -820,6 +926,7 @@ def offre_repondre(
     detail = _texte(motif_refus_detail, "motif_refus_detail", erreurs)
     if offre.statut != StatutOffre.EN_ATTENTE:
         raise ValidationError({"offre": [f"L'offre a déjà une réponse : {offre.get_statut_display().lower()}."]})
+    _pas_dans_le_futur(jour, "repondue_le", "La réponse", erreurs)
     if jour < offre.envoyee_le:
         erreurs["repondue_le"] = [f"La réponse précède l'envoi de l'offre ({offre.envoyee_le:%d/%m/%Y})."]
     elif jour > offre.date_limite:
@@ -870,6 +977,10 @@ def offre_repondre(
 def offres_expirer(*, aujourd_hui: date | None = None) -> int:
     """Offers still waiting after their deadline are refused for lack of answer (R441-10). Returns how many."""
     jour = _aujourd_hui(aujourd_hui)
+    erreurs: dict[str, list[str]] = {}
+    _pas_dans_le_futur(jour, "aujourd_hui", "Le constat des offres sans réponse", erreurs)
+    if erreurs:
+        raise ValidationError(erreurs)
     echues = list(
         Offre.objects.select_for_update()
         .filter(statut=StatutOffre.EN_ATTENTE, date_limite__lt=jour)
@@ -944,8 +1055,15 @@ def bail_signer(
         erreurs["offre"] = [f"L'offre est {offre.get_statut_display().lower()} : le bail suit une offre acceptée."]
     if demande.statut != StatutDemande.ACTIVE:
         erreurs["demande"] = [f"La demande {demande.numero_unique} est radiée."]
+    _pas_dans_le_futur(date_signature, "date_signature", "La signature du bail", erreurs)
     if date_signature < offre.envoyee_le:
-        erreurs["date_signature"] = [f"Le bail ne peut précéder l'offre du {offre.envoyee_le:%d/%m/%Y}."]
+        erreurs.setdefault("date_signature", []).append(
+            f"Le bail ne peut précéder l'offre du {offre.envoyee_le:%d/%m/%Y}."
+        )
+    elif offre.repondue_le is not None and date_signature < offre.repondue_le:
+        erreurs.setdefault("date_signature", []).append(
+            f"Le bail ne peut précéder l'acceptation de l'offre le {offre.repondue_le:%d/%m/%Y}."
+        )
     decision = offre.decision
     if (
         decision.type == TypeDecision.ATTRIBUTION_CONDITION

@@ -7,6 +7,7 @@ the user's rights answers 404, like a missing page."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +34,8 @@ from attrib.commissions.forms import (
 from attrib.commissions.models import Examen, Offre, Seance
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
 from attrib.demandes.forms import resume_erreurs
+from attrib.documents import selectors as documents
+from attrib.documents.models import NatureDocument
 from attrib.flux.permissions import bailleurs_geres
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 
@@ -246,6 +249,8 @@ def _page_seance(
             "erreur_seance": erreur_seance,
             "erreurs": resume_erreurs(formulaires),
             "peut_pv": seance.examens.exists(),
+            "versions_pv": documents.versions(seance, NatureDocument.PROCES_VERBAL),
+            "heure_courante": f"{timezone.localtime():%H:%M}" if seance.date == timezone.localdate() else "",
         },
         status=200,
     )
@@ -278,12 +283,25 @@ def presences(request: HttpRequest, pk: int) -> HttpResponse:
     return _page_seance(request, s, presences_form=form)
 
 
+def _heure(request: HttpRequest, jour: date | None, quoi: str) -> datetime | None:
+    """The time typed in « heure » (HH:MM) on the day ``jour``; empty: ``None`` (the service decides)."""
+    brut = (request.POST.get("heure") or "").strip()
+    if not brut or jour is None:
+        return None
+    try:
+        heure = time.fromisoformat(brut)
+    except ValueError:
+        raise ValidationError({"heure": [f"{quoi} : « {brut[:20]} » n'est pas une heure (format HH:MM)."]}) from None
+    return timezone.make_aware(datetime.combine(jour, heure.replace(second=0, microsecond=0)))
+
+
 @require_POST
 def ouvrir(request: HttpRequest, pk: int) -> HttpResponse:
     s = selectors.seance_visible(request.user, pk)
     exiger(permissions.gere_commission(request.user, s.commission))
     try:
-        services.seance_ouvrir(seance=s, auteur=request.user)
+        ouverte_le = _heure(request, s.date, "Heure d'ouverture")
+        services.seance_ouvrir(seance=s, ouverte_le=ouverte_le, auteur=request.user)
     except ValidationError as exc:
         return _page_seance(request, s, erreur_seance=" ".join(exc.messages))
     messages.success(request, "Séance ouverte : la commission peut délibérer.")
@@ -295,7 +313,9 @@ def cloturer(request: HttpRequest, pk: int) -> HttpResponse:
     s = selectors.seance_visible(request.user, pk)
     exiger(permissions.gere_commission(request.user, s.commission))
     try:
-        services.seance_cloturer(seance=s, auteur=request.user)
+        jour = timezone.localtime(s.ouverte_le).date() if s.ouverte_le else None
+        close_le = _heure(request, jour, "Heure de clôture")
+        services.seance_cloturer(seance=s, close_le=close_le, auteur=request.user)
     except ValidationError as exc:
         return _page_seance(request, s, erreur_seance=" ".join(exc.messages))
     messages.success(request, "Séance close : le procès-verbal est disponible.")
@@ -368,12 +388,33 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     return _page_seance(request, s, vote_lie=(examen.pk, form))
 
 
+def _version_demandee(request: HttpRequest) -> int | None:
+    brut = request.GET.get("version", "")
+    if not brut:
+        return None
+    exiger(brut.isdigit() and 0 < int(brut) < 10_000)
+    return int(brut)
+
+
 @require_GET
 def proces_verbal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes as stored at the closing (``?version=N`` for an earlier version); a draft before."""
     s = selectors.seance_visible(request.user, pk)
     exiger(s.examens.exists())
-    contenu = proces_verbal.pdf(s, voit_sensible=peut_voir_situations_sensibles(request.user))
-    return reponse_fichier(contenu, proces_verbal.nom_fichier(s), "application/pdf")
+    contenu, nom = proces_verbal.a_servir(s, _version_demandee(request))
+    return reponse_fichier(contenu, nom, "application/pdf")
+
+
+@require_POST
+def proces_verbal_corriger(request: HttpRequest, pk: int) -> HttpResponse:
+    s = selectors.seance_visible(request.user, pk)
+    exiger(permissions.gere_commission(request.user, s.commission))
+    try:
+        document = services.proces_verbal_corriger(seance=s, motif=request.POST.get("motif", ""), auteur=request.user)
+    except ValidationError as exc:
+        return _page_seance(request, s, erreur_seance=" ".join(exc.messages))
+    messages.success(request, f"Version {document.version} du procès-verbal enregistrée à côté des précédentes.")
+    return redirect("commissions:seance", s.pk)
 
 
 # --- offers ------------------------------------------------------------------------------------------

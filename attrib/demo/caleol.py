@@ -21,12 +21,13 @@ import heapq
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TextIO
 
 import polars as pl
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from attrib.commissions.enums import ModePresence, MotifRefus, QualiteMembre, SensVote, TypeDecision, Voix
 from attrib.commissions.models import Bail, Commission, Examen, MembreCommission, Offre, Seance
@@ -283,11 +284,14 @@ def _tenir_seance(
     presences_enregistrer(
         seance=seance, presences={m.pk: "" if m.pk in absents else ModePresence.SEANCE for m in membres}
     )
-    seance_ouvrir(seance=seance)
+    # The replayed session's own times: opened at 14:00 on its day, a decision every three minutes, closed after.
+    heure = timezone.make_aware(datetime.combine(seance.date, time(14, 0)))
+    seance_ouvrir(seance=seance, ouverte_le=heure)
     votants = [m.pk for m in membres if m.voix == Voix.DELIBERATIVE and m.pk not in absents]
     for _logement, examens in inscrits:
         rang = 0
         for i, examen in enumerate(examens):
+            heure += timedelta(minutes=3)
             if i == len(examens) - 1 and rng.random() < h.part_non_attribution:
                 votes = {pk: SensVote.CONTRE if j else SensVote.POUR for j, pk in enumerate(votants)}
                 decision_enregistrer(
@@ -295,6 +299,7 @@ def _tenir_seance(
                     type_decision=TypeDecision.NON_ATTRIBUTION,
                     motif=f"{rng.choice(MOTIFS_NON_ATTRIBUTION)} ({MENTION})",
                     votes=votes,
+                    decide_le=heure,
                 )
                 continue
             rang += 1
@@ -303,8 +308,9 @@ def _tenir_seance(
                 type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT,
                 rang=rang,
                 votes=dict.fromkeys(votants, SensVote.POUR),
+                decide_le=heure,
             )
-    seance_cloturer(seance=seance)
+    seance_cloturer(seance=seance, close_le=heure + timedelta(minutes=10))
     return inscrits
 
 
