@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attrib.commissions import parametres, proces_verbal, selectors
+from attrib.commissions import courrier, parametres, proces_verbal, selectors
 from attrib.commissions.enums import (
     DECISIONS_POSITIVES,
     Contingent,
@@ -867,6 +867,7 @@ def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any, apres: Offre 
         f"{envoyee_le:%d/%m/%Y}. Répondez au plus tard le {offre.date_limite:%d/%m/%Y} : sans réponse à cette "
         "date, l'offre est considérée comme refusée."
     )
+    courrier.figer(offre, auteur=auteur)
     evenement_enregistrer(
         objet=decision.demande,
         action="offre_emise",

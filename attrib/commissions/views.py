@@ -478,7 +478,8 @@ def offre_courrier(request: HttpRequest, pk: int) -> HttpResponse:
     """The offer letter to the household (PDF), for the bailleur's staff who send it."""
     o = _offre(request, pk)
     exiger(permissions.gere_bailleur(request.user, o.logement.residence.bailleur_id))
-    return reponse_fichier(courrier.pdf(o), courrier.nom_fichier(o), "application/pdf")
+    document = courrier.a_servir(o)
+    return reponse_fichier(document.octets, document.nom_fichier, "application/pdf")
 
 
 @require_http_methods(["GET", "POST"])

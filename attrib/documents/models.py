@@ -29,7 +29,9 @@ class DocumentFige(Exception):
     """A stored document is never changed nor deleted: a correction is a new version."""
 
 
-class DocumentQuerySet(models.QuerySet["Document"]):
+class DocumentQuerySet(models.QuerySet[Any]):
+    """Frozen rows (documents and their HTML): read by object and nature, never updated nor deleted."""
+
     def pour(self, objet: models.Model, nature: str) -> DocumentQuerySet:
         return self.filter(cible_type=ContentType.objects.get_for_model(objet), cible_id=objet.pk, nature=nature)
 
@@ -38,6 +40,47 @@ class DocumentQuerySet(models.QuerySet["Document"]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise DocumentFige("Un document figé ne se supprime pas.")
+
+
+class Instantane(models.Model):
+    """A document rendered as HTML at its event, for documents made in great numbers (an attestation for each
+    registration or renewal, imports of thousands of demands included): the HTML is fixed at the event, cheaply;
+    its PDF is made once from that HTML at the first download and stored as a ``Document``. Never changed."""
+
+    nature = models.CharField("nature", max_length=30, choices=NatureDocument.choices)
+    cible_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    cible_id = models.PositiveBigIntegerField("objet")
+    version = models.PositiveSmallIntegerField("version")
+    html = models.TextField("contenu HTML")
+    sha256 = models.CharField("empreinte SHA-256 du HTML", max_length=64)
+    date_evenement = models.DateTimeField("date de l'événement")
+    motif = models.TextField("motif de la nouvelle version", blank=True)
+    cree_le = models.DateTimeField("enregistré le", default=timezone.now)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "document établi à son événement"
+        verbose_name_plural = "documents établis à leur événement"
+        ordering = ["cible_type_id", "cible_id", "nature", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nature", "cible_type", "cible_id", "version"],
+                name="instantane_version_unique",
+                violation_error_message="Cette version du document existe déjà.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} — version {self.version} (HTML)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise DocumentFige("Un document établi ne se modifie pas : enregistrez une nouvelle version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise DocumentFige("Un document établi ne se supprime pas.")
 
 
 class Document(models.Model):
@@ -58,6 +101,14 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cree_le = models.DateTimeField("enregistré le", default=timezone.now)
+    instantane = models.OneToOneField(
+        Instantane,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="document",
+        help_text="Le HTML établi à l'événement dont ce PDF est tiré.",
+    )
 
     objects = DocumentQuerySet.as_manager()
 

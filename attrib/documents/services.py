@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from attrib.common.services import evenement_enregistrer
-from attrib.documents.models import Document, NatureDocument
+from attrib.documents.models import Document, Instantane, NatureDocument
 
 MOTIF_MAX = 2000
 
@@ -28,6 +28,7 @@ def document_figer(
     type_mime: str = "application/pdf",
     auteur: Any = None,
     organisation: Any = None,
+    instantane: Instantane | None = None,
 ) -> Document:
     """Store ``contenu`` as the next version of the document ``nature`` of ``objet``. The first version needs
     no reason; a later one (a correction) needs ``motif``, and the earlier versions stay as they were."""
@@ -43,7 +44,9 @@ def document_figer(
         .filter(cible_type=cible_type, cible_id=objet.pk, nature=nature)
         .values_list("version", flat=True)
     )
-    version = max(existantes, default=0) + 1
+    version = instantane.version if instantane is not None else max(existantes, default=0) + 1
+    if version in existantes:
+        raise ValidationError({"version": [f"La version {version} de ce document est déjà enregistrée."]})
     if version > 1 and not motif:
         raise ValidationError({"motif": ["Indiquez le motif de la correction : il accompagne la nouvelle version."]})
     if len(motif) > MOTIF_MAX:
@@ -61,6 +64,7 @@ def document_figer(
         date_evenement=date_evenement,
         motif=motif,
         cree_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+        instantane=instantane,
     )
     libelle = NatureDocument(nature).label
     evenement_enregistrer(
@@ -73,3 +77,27 @@ def document_figer(
         details={"document": document.pk, "nature": nature, "version": version, "sha256": document.sha256},
     )
     return document
+
+
+@transaction.atomic
+def instantane_etablir(
+    *, objet: models.Model, nature: str, html: str, date_evenement: datetime, motif: str = ""
+) -> Instantane:
+    """Fix the HTML of a document at its event (the next version of ``nature`` for ``objet``)."""
+    cible_type = ContentType.objects.get_for_model(objet)
+    existantes = list(
+        Instantane.objects.select_for_update()
+        .filter(cible_type=cible_type, cible_id=objet.pk, nature=nature)
+        .values_list("version", flat=True)
+    )
+    version = max(existantes, default=0) + 1
+    return Instantane.objects.create(
+        nature=nature,
+        cible_type=cible_type,
+        cible_id=objet.pk,
+        version=version,
+        html=html,
+        sha256=hashlib.sha256(html.encode()).hexdigest(),
+        date_evenement=date_evenement,
+        motif=(motif or "").strip()[:MOTIF_MAX],
+    )
