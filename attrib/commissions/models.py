@@ -370,6 +370,11 @@ class Vote(models.Model):
         return f"{self.presence.membre.nom} : {self.get_sens_display().lower()}"
 
 
+#: An offer that holds the household (one household, one attribution at a time): waiting for its answer or
+#: accepted (until the lease strikes the demand off).
+STATUTS_OFFRE_EN_COURS = (StatutOffre.EN_ATTENTE, StatutOffre.ACCEPTEE)
+
+
 class Offre(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="offres")
     logement = models.ForeignKey("patrimoine.Logement", on_delete=models.PROTECT, related_name="offres")

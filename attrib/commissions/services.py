@@ -507,12 +507,17 @@ def examen_inscrire(
     logement: Logement,
     candidats: Sequence[Demande],
     exception: str = "",
+    derogation_offre: str = "",
     auteur: Any = None,
 ) -> list[Examen]:
     """Put a dwelling on the session's agenda with its candidates, in the order proposed (rank 1 first).
     At least ``candidats_minimum`` candidates (R441-3), unless ``exception`` names a case of
     ``exceptions_candidats_minimum``: a DALO designation (every candidate recognised DALO) or a PLAI adapté
-    dwelling (financed in PLAI)."""
+    dwelling (financed in PLAI).
+
+    One household, one attribution at a time: a candidate holding an offer waiting for its answer or accepted
+    (for another dwelling) is put on the agenda only with ``derogation_offre``, the reason of that explicit
+    decision, journalled on the demand; otherwise refused with a French message naming the offer."""
     seance = Seance.objects.select_for_update().select_related("commission__bailleur").get(pk=seance.pk)
     logement = _logement_verrouille(logement)
     _exiger_inscription(auteur, logement, seance.commission.bailleur_id)
@@ -538,6 +543,17 @@ def examen_inscrire(
             erreurs.setdefault(f"candidats[{i}]", []).append(
                 f"Candidat {i} : la demande {par_pk[d.pk].numero_unique} est radiée."
             )
+    derogation_offre = _texte(derogation_offre, "derogation_offre", erreurs)
+    tenus = selectors.offres_en_cours([d.pk for d in candidats], sauf_logement=logement.pk)
+    if not derogation_offre:
+        for i, d in enumerate(candidats, start=1):
+            if d.pk in tenus:
+                erreurs.setdefault(f"candidats[{i}]", []).append(
+                    f"Candidat {i} : la demande {d.numero_unique} a déjà une offre en cours "
+                    f"({selectors.phrase_offre_en_cours(tenus[d.pk]).removeprefix('Offre en cours : ').rstrip('.')}) :"
+                    " un ménage n'a qu'une attribution à la fois. Pour l'inscrire malgré tout, indiquez le motif "
+                    "de cette décision."
+                )
     minimum = parametres.candidats_minimum(seance.date)
     exceptions = parametres.exceptions_candidats(seance.date)
     exception = (exception or "").strip()
@@ -574,6 +590,17 @@ def examen_inscrire(
         for rang, d in enumerate(candidats, start=1)
     ]
     for e in examens:
+        if e.demande_id in tenus:
+            _journaliser_derogation(
+                demande=e.demande,
+                offre=tenus[e.demande_id],
+                action="designation_malgre_offre",
+                quoi=f"Inscription à la séance du {seance.date:%d/%m/%Y} pour le logement {logement.identifiant}",
+                motif=derogation_offre,
+                auteur=auteur,
+                organisation=seance.commission.bailleur,
+                details={"examen": e.pk, "seance": seance.pk},
+            )
         evenement_enregistrer(
             objet=e.demande,
             action="caleol_inscription",
@@ -681,6 +708,19 @@ def decision_enregistrer(
             erreurs["date_limite_piece"] = ["Le délai pour produire la pièce précède la séance."]
     elif piece_manquante or date_limite_piece:
         erreurs["piece_manquante"] = ["Seule une attribution sous condition suspensive porte une pièce manquante."]
+    derogation_attribution = _texte(derogation_attribution, "derogation_attribution", erreurs)
+    tenue = None
+    if type_decision in DECISIONS_POSITIVES:
+        tenue = selectors.offres_en_cours([examen.demande_id], sauf_logement=examen.logement_id).get(examen.demande_id)
+        if tenue is not None and not derogation_attribution:
+            erreurs["derogation_attribution"] = [
+                f"La demande {examen.demande.numero_unique} a déjà une offre en cours "
+                f"({selectors.phrase_offre_en_cours(tenue).removeprefix('Offre en cours : ').rstrip('.')}) : un "
+                "ménage n'a qu'une attribution à la fois. Pour lui attribuer aussi ce logement, indiquez le motif "
+                "de cette décision."
+            ]
+    elif derogation_attribution:
+        derogation_attribution = ""
     if (
         rang is not None
         and "rang" not in erreurs
@@ -732,7 +772,20 @@ def decision_enregistrer(
         score=None if cotation is None else cotation.score,
         raisons=[] if cotation is None else list(cotation.explication or []),
         raisons_restreintes=[] if cotation is None else list(cotation.explication_restreinte or []),
+        derogation_attribution=derogation_attribution if tenue is not None else "",
     )
+    if tenue is not None:
+        _journaliser_derogation(
+            demande=examen.demande,
+            offre=tenue,
+            action="attribution_malgre_offre",
+            quoi=f"Décision « {decision.get_type_display()} » pour le logement {examen.logement.identifiant} "
+            f"(séance du {seance.date:%d/%m/%Y})",
+            motif=derogation_attribution,
+            auteur=auteur,
+            organisation=seance.commission.bailleur,
+            details={"decision": decision.pk, "seance": seance.pk},
+        )
     message = _message_decision(decision, examen)
     evenement_enregistrer(
         objet=examen.demande,
@@ -751,6 +804,28 @@ def decision_enregistrer(
         },
     )
     return decision
+
+
+def _journaliser_derogation(
+    *,
+    demande: Demande,
+    offre: Offre,
+    action: str,
+    quoi: str,
+    motif: str,
+    auteur: Any,
+    organisation: Organisation | None,
+    details: dict[str, Any],
+) -> None:
+    """The explicit decision to go past « one household, one attribution at a time », with its reason."""
+    evenement_enregistrer(
+        objet=demande,
+        action=action,
+        resume=f"{quoi} malgré l'offre en cours (logement {offre.logement.identifiant}). Motif : {motif}",
+        auteur=auteur,
+        organisation=organisation,
+        details={**details, "offre_en_cours": offre.pk, "statut_offre": offre.statut, "motif": motif},
+    )
 
 
 def _logement_en_clair(logement: Logement) -> str:

@@ -216,7 +216,12 @@ def _page_seance(
                     cand.form = decision_lie  # type: ignore[attr-defined]
                 else:
                     cand.form = DecisionForm(  # type: ignore[attr-defined]
-                        votants=votants, examen_pk=cand.examen.pk, rang_propose=cand.examen.rang_propose
+                        votants=votants,
+                        examen_pk=cand.examen.pk,
+                        rang_propose=cand.examen.rang_propose,
+                        offre_en_cours=selectors.phrase_offre_en_cours(cand.offre_en_cours)
+                        if cand.offre_en_cours
+                        else "",
                     )
                 cand.form.titre = f"Décision pour {cand.nom} ({point.logement.identifiant})"  # type: ignore[attr-defined]
                 formulaires.append(cand.form)  # type: ignore[attr-defined]
@@ -336,7 +341,14 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     votants = [
         p for p in s.presences.select_related("membre").filter(voix=Voix.DELIBERATIVE) if p.membre_id not in deja
     ]
-    form = DecisionForm(request.POST, votants=votants, examen_pk=examen.pk, rang_propose=examen.rang_propose)
+    tenue = selectors.offres_en_cours([examen.demande_id], sauf_logement=examen.logement_id).get(examen.demande_id)
+    form = DecisionForm(
+        request.POST,
+        votants=votants,
+        examen_pk=examen.pk,
+        rang_propose=examen.rang_propose,
+        offre_en_cours=selectors.phrase_offre_en_cours(tenue) if tenue else "",
+    )
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -349,6 +361,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 piece_manquante=d.get("piece_manquante") or "",
                 date_limite_piece=d.get("date_limite_piece"),
                 votes=form.votes(),
+                derogation_attribution=d.get("derogation_attribution") or "",
                 auteur=request.user,
             )
         except ValidationError as exc:

@@ -30,7 +30,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from attrib.commissions.enums import ModePresence, MotifRefus, QualiteMembre, SensVote, TypeDecision, Voix
-from attrib.commissions.models import Bail, Commission, Examen, MembreCommission, Offre, Seance
+from attrib.commissions.models import (
+    STATUTS_OFFRE_EN_COURS,
+    Bail,
+    Commission,
+    Examen,
+    MembreCommission,
+    Offre,
+    Seance,
+)
 from attrib.commissions.services import (
     bail_signer,
     commission_creer,
@@ -512,6 +520,9 @@ def caleol_demo_creer(
         if quand > limite:
             continue
         ordre_du_jour = []
+        # One household, one attribution at a time: households holding an offer (waiting or accepted) are not
+        # candidates elsewhere.
+        tenus = set(Offre.objects.filter(statut__in=STATUTS_OFFRE_EN_COURS).values_list("demande_id", flat=True))
         for ll, essai in lot:
             logement = Logement.objects.select_related("residence__commune", "residence__bailleur").get(
                 pk=ll.logement_id
@@ -520,10 +531,11 @@ def caleol_demo_creer(
                 # Freed twice in the demo year while its lease is in progress: no service ends a lease yet.
                 continue
             deja = set(Examen.objects.filter(logement=logement).values_list("demande_id", flat=True))
-            candidats = vivier.candidats(logement, seance=quand, prioritaires=_pour_l_etat(ll), exclues=deja)
+            candidats = vivier.candidats(logement, seance=quand, prioritaires=_pour_l_etat(ll), exclues=deja | tenus)
             if len(candidats) < 3:
                 r.sans_candidats += 1
                 continue
+            tenus.update(candidats)  # examined for one dwelling of the session at a time
             ordre_du_jour.append((ll, logement, essai, candidats))
         if not ordre_du_jour:
             continue
