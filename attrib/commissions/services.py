@@ -408,7 +408,8 @@ def seance_cloturer(*, seance: Seance, close_le: datetime | None = None, auteur:
         erreurs.setdefault("close_le", []).append(
             f"La clôture ({_le(quand)}) précède l'ouverture de la séance ({_le(seance.ouverte_le)})."
         )
-    if derniere is not None and quand < derniere.decide_le:
+    # A time typed on a screen is to the minute: a closing in the minute of the last decision follows it.
+    if derniere is not None and quand < derniere.decide_le.replace(second=0, microsecond=0):
         erreurs.setdefault("close_le", []).append(
             f"La clôture ({_le(quand)}) précède la dernière décision de la séance ({_le(derniere.decide_le)})."
         )
