@@ -169,3 +169,36 @@ def test_l_attribuer_ailleurs_demande_une_decision_motivee(monde: Monde) -> None
         motif="Typologie inadaptée.",
         votes={k: SensVote.CONTRE for k in _pour(monde)},
     )
+
+
+def test_la_seance_signale_l_offre_en_cours_et_demande_le_motif_a_l_ecran(monde: Monde) -> None:
+    _offre_acceptee(monde)
+    d = monde.demandes
+    seance = _seance_du_jour(monde)
+    examens = examen_inscrire(
+        seance=seance,
+        logement=monde.ll_etat.logement,
+        candidats=[d["dalo"], d["recent"], d["modeste"]],
+        derogation_offre="Désistement annoncé pour PINS-1.",
+    )
+    seance_ouvrir(seance=seance)
+    client = _client(monde.gestionnaire_bailleur)
+    page = client.get(reverse("commissions:seance", args=[seance.pk])).content.decode()
+    assert "Offre en cours : logement PINS-1</p>" in page
+    assert "Motif de l&#x27;attribution malgré l&#x27;offre en cours" in page
+    prefixe = f"examen-{examens[0].pk}"
+    votes = {f"{prefixe}-vote_{pk}": "pour" for pk in _pour(monde)}
+    url = reverse("commissions:decision", args=[examens[0].pk])
+    page = client.post(url, {f"{prefixe}-type_decision": "attribution", **votes}).content.decode()
+    assert "un ménage n&#x27;a qu&#x27;une attribution à la fois" in page
+    assert f'href="#id_{prefixe}-derogation_attribution"' in page
+    reponse = client.post(
+        url,
+        {
+            f"{prefixe}-type_decision": "attribution",
+            f"{prefixe}-derogation_attribution": "Renonce à PINS-1 (courrier du jour).",
+            **votes,
+        },
+    )
+    assert reponse.status_code == 302
+    assert Evenement.objects.filter(action="attribution_malgre_offre", auteur=monde.gestionnaire_bailleur).exists()
