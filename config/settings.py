@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Attrib domain apps, in the order of the data flow
     "attrib.common",
+    "attrib.documents",
     "attrib.territoires",
     "attrib.organisations",
     "attrib.demandes",

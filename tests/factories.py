@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from attrib.demandes import enums
 from attrib.demandes.models import Demande
@@ -150,3 +151,9 @@ def membres_caleol(*, reservataire_consultatif: bool = False) -> list[dict[str, 
     if reservataire_consultatif:
         membres.append({"nom": "Action Logement", "qualite": QualiteMembre.RESERVATAIRE, "voix": Voix.CONSULTATIVE})
     return membres
+
+
+def a_l_heure(jour: date, heure: int = 9, minute: int = 0) -> datetime:
+    """An aware time of the day ``jour`` in the project's time zone (the opening of a CALEOL session held that
+    day: services refuse an opening on another day than the session's)."""
+    return timezone.make_aware(datetime.combine(jour, time(heure, minute)))

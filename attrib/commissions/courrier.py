@@ -2,10 +2,14 @@
 typology, surface, rent and charges, financing), the commission's decision and rank, the deadline to answer and
 what happens without an answer (R441-10, from ``caleol.yaml``), and whom to answer.
 
+The letter is frozen when the offer is made (``figer``, called by ``offre_emettre`` and ``offre_suivante``):
+rendered once, dated by the day of sending, stored with its SHA-256 (``attrib.documents``) and served as stored.
+
 Rendering never fetches a network resource (same font-only fetcher as the minutes)."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -17,6 +21,9 @@ from attrib.commissions import parametres, selectors
 from attrib.commissions.models import Offre
 from attrib.commissions.proces_verbal import _PolicesSeulement
 from attrib.demandes.attestation import POLICES
+from attrib.documents import selectors as documents
+from attrib.documents.models import Document, NatureDocument
+from attrib.documents.services import document_figer
 
 GABARIT = "commissions/pdf/offre.html"
 
@@ -45,7 +52,9 @@ def contexte(offre: Offre) -> dict[str, Any]:
         "delai_jours": int(parametres.valeur("delai_reponse_offre_jours", offre.envoyee_le)),
         "source_delai": _source_delai(offre),
         "total_mensuel": (loyer + charges) if loyer is not None and charges is not None else None,
-        "edite_le": timezone.localtime(),
+        # The letter is dated by the sending of the offer, whatever the day it is printed.
+        "edite_le": offre.envoyee_le,
+        "cree_le_iso": _date_evenement(offre).isoformat(),
         "polices": POLICES.as_uri(),
     }
 
@@ -57,3 +66,26 @@ def pdf(offre: Offre) -> bytes:
     )
     resultat: bytes = document.write_pdf(font_config=FontConfiguration())
     return resultat
+
+
+def _date_evenement(offre: Offre) -> datetime:
+    """The sending day of the offer, at midnight in the project's time zone (an offer is dated by its day)."""
+    return timezone.make_aware(datetime.combine(offre.envoyee_le, time()))
+
+
+def figer(offre: Offre, *, auteur: Any = None) -> Document:
+    """Render the letter of the offer just made and store it (in the transaction of the offer)."""
+    return document_figer(
+        objet=offre,
+        nature=NatureDocument.COURRIER_OFFRE,
+        contenu=pdf(offre),
+        nom_fichier=nom_fichier(offre),
+        date_evenement=_date_evenement(offre),
+        auteur=auteur,
+        organisation=offre.logement.residence.bailleur,
+    )
+
+
+def a_servir(offre: Offre) -> Document:
+    """The stored letter; an offer made before letters were stored gets it frozen at the first download."""
+    return documents.derniere(offre, NatureDocument.COURRIER_OFFRE) or figer(offre)

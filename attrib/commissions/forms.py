@@ -159,10 +159,28 @@ class DecisionForm(FormulaireDsfr, forms.Form):
     )
     date_limite_piece = forms.DateField(label="Date limite pour produire la pièce", required=False, widget=ChampDate())
 
-    def __init__(self, *args: Any, votants: Sequence[Presence], examen_pk: int, rang_propose: int, **kw: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        votants: Sequence[Presence],
+        examen_pk: int,
+        rang_propose: int,
+        offre_en_cours: str = "",
+        **kw: Any,
+    ) -> None:
         kw.setdefault("prefix", f"examen-{examen_pk}")
         kw.setdefault("initial", {"rang": rang_propose})
         super().__init__(*args, **kw)
+        if offre_en_cours:
+            # One household, one attribution at a time: attributing it elsewhere is an explicit, reasoned choice.
+            self.fields["derogation_attribution"] = forms.CharField(
+                label="Motif de l'attribution malgré l'offre en cours",
+                required=False,
+                max_length=MOTIF_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=f"{offre_en_cours} Obligatoire pour une attribution ; inscrit au journal de la demande.",
+            )
+            self.groupes = ((type(self).groupes[0][0], (*type(self).groupes[0][1], "derogation_attribution")),)
         noms = []
         for p in votants:
             nom = f"vote_{p.membre_id}"
@@ -170,7 +188,7 @@ class DecisionForm(FormulaireDsfr, forms.Form):
             self.fields[nom] = forms.ChoiceField(
                 label=f"Vote de {p.membre.nom}", choices=SensVote.choices, initial=SensVote.POUR
             )
-        self.groupes = (*type(self).groupes, ("Votes des membres présents en séance", tuple(noms)))
+        self.groupes = (*self.groupes, ("Votes des membres présents en séance", tuple(noms)))
 
     def votes(self) -> dict[int, str]:
         return {int(n.removeprefix("vote_")): v for n, v in self.cleaned_data.items() if n.startswith("vote_")}

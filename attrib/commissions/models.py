@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from attrib.commissions.enums import (
     DECISIONS_MOTIVEES,
@@ -222,7 +223,7 @@ class Decision(models.Model):
     decide_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decide_le = models.DateTimeField("décidée le", auto_now_add=True)
+    decide_le = models.DateTimeField("décidée le", default=timezone.now)
     votes_pour = models.PositiveSmallIntegerField("voix pour", default=0)
     votes_contre = models.PositiveSmallIntegerField("voix contre", default=0)
     abstentions = models.PositiveSmallIntegerField("abstentions", default=0)
@@ -232,6 +233,22 @@ class Decision(models.Model):
     quorum_requis = models.PositiveSmallIntegerField("quorum requis", null=True, blank=True)
     voix_preponderante = models.CharField(
         "voix prépondérante exercée par", max_length=300, blank=True, help_text="Renseigné en cas d'égalité des voix."
+    )
+    # The candidate's score when the commission decided (the minutes show it, not today's score).
+    cotation_figee = models.BooleanField(
+        "cotation relevée à la décision",
+        default=False,
+        help_text="Faux pour les décisions antérieures au relevé : la cotation affichée est alors l'actuelle.",
+    )
+    score = models.IntegerField("cotation à la décision", null=True, blank=True)
+    raisons: models.JSONField[Any] = models.JSONField("explication de la cotation à la décision", default=list)
+    raisons_restreintes: models.JSONField[Any] = models.JSONField(
+        "explication sans les situations sensibles, à la décision", default=list
+    )
+    derogation_attribution = models.TextField(
+        "motif de l'attribution malgré une offre en cours",
+        blank=True,
+        help_text="Le ménage avait une offre en attente de réponse ou acceptée pour un autre logement.",
     )
 
     class Meta:
@@ -351,6 +368,11 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.presence.membre.nom} : {self.get_sens_display().lower()}"
+
+
+#: An offer that holds the household (one household, one attribution at a time): waiting for its answer or
+#: accepted (until the lease strikes the demand off).
+STATUTS_OFFRE_EN_COURS = (StatutOffre.EN_ATTENTE, StatutOffre.ACCEPTEE)
 
 
 class Offre(models.Model):

@@ -16,7 +16,17 @@ from django.utils import timezone
 from attrib.commissions import parametres
 from attrib.commissions.deliberation import Decompte, EtatQuorum, VoteCompte, decompter, etat_quorum
 from attrib.commissions.enums import ModePresence, QualiteMembre, StatutOffre, StatutSeance, Voix
-from attrib.commissions.models import Commission, Decision, Examen, MembreCommission, Offre, Presence, Seance, Vote
+from attrib.commissions.models import (
+    STATUTS_OFFRE_EN_COURS,
+    Commission,
+    Decision,
+    Examen,
+    MembreCommission,
+    Offre,
+    Presence,
+    Seance,
+    Vote,
+)
 from attrib.common.models import Evenement
 from attrib.demandes.models import Demande
 from attrib.flux.models import Orientation
@@ -156,6 +166,7 @@ class Candidat:
     votes: list[Vote]
     decompte: Decompte
     offres: list[Offre] = field(default_factory=list)
+    offre_en_cours: Offre | None = None  # an offer of another dwelling holding the household
 
 
 @dataclass
@@ -217,6 +228,12 @@ def ordre_du_jour(seance: Seance, *, voit_sensible: bool) -> list[PointOrdreDuJo
     minimum = parametres.candidats_minimum(seance.date)
     exceptions = parametres.exceptions_candidats(seance.date)
     orientations = _orientations([e.logement for e in examens])
+    en_cours = {
+        (o.demande_id, o.logement_id): o
+        for o in Offre.objects.filter(
+            demande_id__in=[e.demande_id for e in examens], statut__in=STATUTS_OFFRE_EN_COURS
+        ).select_related("logement")
+    }
     points: dict[int, PointOrdreDuJour] = {}
     for e in examens:
         point = points.get(e.logement_id)
@@ -231,9 +248,15 @@ def ordre_du_jour(seance: Seance, *, voit_sensible: bool) -> list[PointOrdreDuJo
             )
         personnes = list(e.demande.personnes.all())
         demandeur = next((p for p in personnes if p.role == "demandeur"), None)
-        cotation = cotations.get(e.demande_id)
+        decision = decisions.get(e.pk)
         raisons: list[str] = []
-        if cotation is not None:
+        score: int | None = None
+        if decision is not None and decision.cotation_figee:
+            # The score the commission saw when it decided, kept on the decision.
+            score = decision.score
+            raisons = list(decision.raisons if voit_sensible else (decision.raisons_restreintes or decision.raisons))
+        elif (cotation := cotations.get(e.demande_id)) is not None:
+            score = cotation.score
             raisons = list(
                 cotation.explication if voit_sensible else (cotation.explication_restreinte or cotation.explication)
             )
@@ -244,12 +267,15 @@ def ordre_du_jour(seance: Seance, *, voit_sensible: bool) -> list[PointOrdreDuJo
                 demande=e.demande,
                 nom=str(demandeur) if demandeur else e.demande.numero_unique,
                 personnes=len(personnes),
-                score=cotation.score if cotation else None,
+                score=score,
                 raisons=raisons,
-                decision=decisions.get(e.pk),
+                decision=decision,
                 votes=votes,
                 decompte=decompte(e, votes),
                 offres=[o for o in e.demande.offres.all() if o.logement_id == e.logement_id],
+                offre_en_cours=next(
+                    (o for (d, lg), o in en_cours.items() if d == e.demande_id and lg != e.logement_id), None
+                ),
             )
         )
     return list(points.values())
@@ -292,6 +318,27 @@ def a_suivre(user: Any) -> ASuivre:
         offres_en_attente=offres_visibles(user).filter(statut=StatutOffre.EN_ATTENTE).count(),
         seances_prevues=seances.count(),
     )
+
+
+def offres_en_cours(demande_ids: Sequence[int], *, sauf_logement: int | None = None) -> dict[int, Offre]:
+    """The offer that holds each household (waiting for its answer or accepted), by demand id; an offer of
+    ``sauf_logement`` does not count (the same dwelling examined again). One household, one attribution at a
+    time: such a household is flagged on every shortlist and needs a reasoned decision to go elsewhere."""
+    offres = Offre.objects.filter(demande_id__in=list(demande_ids), statut__in=STATUTS_OFFRE_EN_COURS).select_related(
+        "logement"
+    )
+    if sauf_logement is not None:
+        offres = offres.exclude(logement_id=sauf_logement)
+    return {o.demande_id: o for o in offres.order_by("envoyee_le", "pk")}
+
+
+def phrase_offre_en_cours(offre: Offre) -> str:
+    """« Offre en cours : logement PINS-2, acceptée le 18/11/2026. » (or waiting since its sending)."""
+    if offre.statut == StatutOffre.ACCEPTEE and offre.repondue_le is not None:
+        etat = f"acceptée le {offre.repondue_le:%d/%m/%Y}"
+    else:
+        etat = f"envoyée le {offre.envoyee_le:%d/%m/%Y}, en attente de réponse jusqu'au {offre.date_limite:%d/%m/%Y}"
+    return f"Offre en cours : logement {offre.logement.identifiant}, {etat}."
 
 
 def offre_suivante_possible(offre: Offre) -> bool:

@@ -6,14 +6,14 @@ keyed by field."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attrib.commissions import parametres, selectors
+from attrib.commissions import courrier, parametres, proces_verbal, selectors
 from attrib.commissions.enums import (
     DECISIONS_POSITIVES,
     Contingent,
@@ -40,9 +40,11 @@ from attrib.commissions.models import (
 )
 from attrib.common.lots import Bilan, traiter
 from attrib.common.services import evenement_enregistrer
+from attrib.cotation.models import Cotation
 from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_radier
+from attrib.documents.models import Document
 from attrib.flux import permissions as permissions_flux
 from attrib.flux.enums import CategorieConvention, StatutOrientation
 from attrib.flux.models import Orientation
@@ -61,8 +63,38 @@ CONTINGENT_PAR_CATEGORIE = {
 }
 
 
+#: A time given by a screen (to the minute) may run a little ahead of the server's clock.
+_TOLERANCE_HORLOGE = timedelta(minutes=2)
+
+
 def _aujourd_hui(aujourd_hui: date | None) -> date:
     return aujourd_hui or timezone.localdate()
+
+
+def _horodatage(quand: datetime | None) -> datetime:
+    return quand or timezone.now()
+
+
+def _le(quand: datetime) -> str:
+    return f"{timezone.localtime(quand):%d/%m/%Y à %H:%M}"
+
+
+def _pas_dans_le_futur(quand: date | datetime, cle: str, quoi: str, erreurs: dict[str, list[str]]) -> None:
+    """An event is recorded once it has happened: never later than now (today for a date)."""
+    if isinstance(quand, datetime):
+        if quand > timezone.now() + _TOLERANCE_HORLOGE:
+            erreurs.setdefault(cle, []).append(f"{quoi} ({_le(quand)}) est dans le futur.")
+    elif quand > timezone.localdate():
+        erreurs.setdefault(cle, []).append(f"{quoi} ({quand:%d/%m/%Y}) est dans le futur.")
+
+
+def _heure_de_seance(seance: Seance, *apres: datetime | None) -> datetime:
+    """The time of an event of the session left unsaid: the clock when it is recorded on the session's day;
+    recorded later, the session's own time (its opening, or the latest of ``apres``), never the day of the
+    recording: a decision belongs to the session that took it."""
+    if seance.date == timezone.localdate() or seance.ouverte_le is None:
+        return timezone.now()
+    return max([seance.ouverte_le, *(a for a in apres if a is not None)])
 
 
 def _utilisateur(auteur: Any) -> Any:
@@ -313,34 +345,49 @@ def presences_enregistrer(*, seance: Seance, presences: Mapping[int, str], auteu
 
 
 @transaction.atomic
-def seance_ouvrir(*, seance: Seance, auteur: Any = None) -> Seance:
-    """Open the session: the quorum must hold (members present in the room, and remotely in a remote session)."""
+def seance_ouvrir(*, seance: Seance, ouverte_le: datetime | None = None, auteur: Any = None) -> Seance:
+    """Open the session: the quorum must hold (members present in the room, and remotely in a remote session).
+    ``ouverte_le`` is the time of the opening (now by default): on the day of the session, never in the future."""
     seance = _seance_verrouillee(seance)
+    quand = _horodatage(ouverte_le)
     _exiger_gestion(auteur, seance.commission.bailleur_id)
     if seance.statut != StatutSeance.PREVUE:
         raise ValidationError(
             {"seance": [f"La séance du {seance.date:%d/%m/%Y} est {seance.get_statut_display().lower()}."]}
         )
+    erreurs: dict[str, list[str]] = {}
+    _pas_dans_le_futur(quand, "ouverte_le", "L'ouverture de la séance", erreurs)
+    if not erreurs and timezone.localtime(quand).date() != seance.date:
+        erreurs["ouverte_le"] = [
+            f"La séance est prévue le {seance.date:%d/%m/%Y} : elle s'ouvre ce jour-là (ouverture indiquée : "
+            f"{_le(quand)}). Indiquez l'heure d'ouverture de la séance tenue ce jour."
+        ]
     etat = selectors.quorum(seance)
     if not etat.atteint:
-        raise ValidationError({"presences": [f"{etat.phrase} La séance ne peut pas s'ouvrir."]})
+        erreurs["presences"] = [f"{etat.phrase} La séance ne peut pas s'ouvrir."]
+    if erreurs:
+        raise ValidationError(erreurs)
     seance.statut = StatutSeance.OUVERTE
-    seance.ouverte_le = timezone.now()
+    seance.ouverte_le = quand
     seance.save(update_fields=["statut", "ouverte_le"])
     evenement_enregistrer(
         objet=seance,
         action="seance_ouverte",
-        resume=f"Séance ouverte. {etat.phrase}",
+        resume=f"Séance ouverte le {_le(quand)}. {etat.phrase}",
         auteur=auteur,
         organisation=seance.commission.bailleur,
+        details={"ouverte_le": quand.isoformat()},
     )
     return seance
 
 
 @transaction.atomic
-def seance_cloturer(*, seance: Seance, auteur: Any = None) -> Seance:
-    """Close the session (statut « tenue »): every candidate on the agenda has its decision."""
+def seance_cloturer(*, seance: Seance, close_le: datetime | None = None, auteur: Any = None) -> Seance:
+    """Close the session (statut « tenue »): every candidate on the agenda has its decision. ``close_le`` is the
+    time of the closing (now by default): after the opening and every decision, never in the future."""
     seance = _seance_verrouillee(seance)
+    derniere = seance.decisions.order_by("-decide_le").first()
+    quand = close_le or _heure_de_seance(seance, derniere.decide_le if derniere is not None else None)
     _exiger_gestion(auteur, seance.commission.bailleur_id)
     if seance.statut != StatutSeance.OUVERTE:
         raise ValidationError(
@@ -356,17 +403,44 @@ def seance_cloturer(*, seance: Seance, auteur: Any = None) -> Seance:
         raise ValidationError(
             {"seance": [f"La commission n'a pas encore statué sur {len(sans)} candidature(s) : {liste}."]}
         )
+    erreurs: dict[str, list[str]] = {}
+    _pas_dans_le_futur(quand, "close_le", "La clôture de la séance", erreurs)
+    if seance.ouverte_le is not None and quand < seance.ouverte_le:
+        erreurs.setdefault("close_le", []).append(
+            f"La clôture ({_le(quand)}) précède l'ouverture de la séance ({_le(seance.ouverte_le)})."
+        )
+    # A time typed on a screen is to the minute: a closing in the minute of the last decision follows it.
+    if derniere is not None and quand < derniere.decide_le.replace(second=0, microsecond=0):
+        erreurs.setdefault("close_le", []).append(
+            f"La clôture ({_le(quand)}) précède la dernière décision de la séance ({_le(derniere.decide_le)})."
+        )
+    if erreurs:
+        raise ValidationError(erreurs)
     seance.statut = StatutSeance.TENUE
-    seance.close_le = timezone.now()
+    seance.close_le = quand
     seance.save(update_fields=["statut", "close_le"])
     evenement_enregistrer(
         objet=seance,
         action="seance_close",
-        resume=f"Séance du {seance.date:%d/%m/%Y} close : {seance.decisions.count()} décision(s).",
+        resume=f"Séance du {seance.date:%d/%m/%Y} close le {_le(quand)} : {seance.decisions.count()} décision(s).",
         auteur=auteur,
         organisation=seance.commission.bailleur,
+        details={"close_le": quand.isoformat()},
     )
+    proces_verbal.figer(seance, auteur=auteur)
     return seance
+
+
+@transaction.atomic
+def proces_verbal_corriger(*, seance: Seance, motif: str, auteur: Any = None) -> Document:
+    """A corrected version of the minutes of a closed session, beside the first one (``motif`` required)."""
+    seance = _seance_verrouillee(seance)
+    _exiger_gestion(auteur, seance.commission.bailleur_id)
+    if seance.statut != StatutSeance.TENUE:
+        raise ValidationError({"seance": ["Seul le procès-verbal d'une séance close se corrige."]})
+    if not (motif or "").strip():
+        raise ValidationError({"motif": ["Indiquez le motif de la correction du procès-verbal."]})
+    return proces_verbal.figer(seance, motif=motif, auteur=auteur)
 
 
 @transaction.atomic
@@ -435,12 +509,17 @@ def examen_inscrire(
     logement: Logement,
     candidats: Sequence[Demande],
     exception: str = "",
+    derogation_offre: str = "",
     auteur: Any = None,
 ) -> list[Examen]:
     """Put a dwelling on the session's agenda with its candidates, in the order proposed (rank 1 first).
     At least ``candidats_minimum`` candidates (R441-3), unless ``exception`` names a case of
     ``exceptions_candidats_minimum``: a DALO designation (every candidate recognised DALO) or a PLAI adapté
-    dwelling (financed in PLAI)."""
+    dwelling (financed in PLAI).
+
+    One household, one attribution at a time: a candidate holding an offer waiting for its answer or accepted
+    (for another dwelling) is put on the agenda only with ``derogation_offre``, the reason of that explicit
+    decision, journalled on the demand; otherwise refused with a French message naming the offer."""
     seance = Seance.objects.select_for_update().select_related("commission__bailleur").get(pk=seance.pk)
     logement = _logement_verrouille(logement)
     _exiger_inscription(auteur, logement, seance.commission.bailleur_id)
@@ -466,6 +545,17 @@ def examen_inscrire(
             erreurs.setdefault(f"candidats[{i}]", []).append(
                 f"Candidat {i} : la demande {par_pk[d.pk].numero_unique} est radiée."
             )
+    derogation_offre = _texte(derogation_offre, "derogation_offre", erreurs)
+    tenus = selectors.offres_en_cours([d.pk for d in candidats], sauf_logement=logement.pk)
+    if not derogation_offre:
+        for i, d in enumerate(candidats, start=1):
+            if d.pk in tenus:
+                erreurs.setdefault(f"candidats[{i}]", []).append(
+                    f"Candidat {i} : la demande {d.numero_unique} a déjà une offre en cours "
+                    f"({selectors.phrase_offre_en_cours(tenus[d.pk]).removeprefix('Offre en cours : ').rstrip('.')}) :"
+                    " un ménage n'a qu'une attribution à la fois. Pour l'inscrire malgré tout, indiquez le motif "
+                    "de cette décision."
+                )
     minimum = parametres.candidats_minimum(seance.date)
     exceptions = parametres.exceptions_candidats(seance.date)
     exception = (exception or "").strip()
@@ -502,6 +592,17 @@ def examen_inscrire(
         for rang, d in enumerate(candidats, start=1)
     ]
     for e in examens:
+        if e.demande_id in tenus:
+            _journaliser_derogation(
+                demande=e.demande,
+                offre=tenus[e.demande_id],
+                action="designation_malgre_offre",
+                quoi=f"Inscription à la séance du {seance.date:%d/%m/%Y} pour le logement {logement.identifiant}",
+                motif=derogation_offre,
+                auteur=auteur,
+                organisation=seance.commission.bailleur,
+                details={"examen": e.pk, "seance": seance.pk},
+            )
         evenement_enregistrer(
             objet=e.demande,
             action="caleol_inscription",
@@ -528,6 +629,8 @@ def decision_enregistrer(
     piece_manquante: str = "",
     date_limite_piece: date | None = None,
     votes: Mapping[int, str] | None = None,
+    decide_le: datetime | None = None,
+    derogation_attribution: str = "",
     auteur: Any = None,
 ) -> Decision:
     """Record the commission's decision for one candidate (R441-3 a–e). An attribution (a) is rank 1; an
@@ -538,7 +641,12 @@ def decision_enregistrer(
     ``abstention``) records the votes cast in the room by deliberative members present, beside the remote
     votes already cast; the tally must agree with the decision: an attribution (a, b, c) needs the
     attribution adopted (majority of the votes cast, casting vote on a tie), a non-attribution or a
-    rejection needs it not adopted. The tally is kept on the decision for the minutes."""
+    rejection needs it not adopted. The tally is kept on the decision for the minutes, and so is the candidate's
+    score of that moment (the minutes show the score the commission saw, not today's).
+
+    ``decide_le`` is the time of the decision (now by default): within the session (after its opening), never
+    in the future. A household holding an offer waiting for its answer or accepted (for another dwelling) is
+    attributed only with ``derogation_attribution``, the reason of that explicit choice, journalled."""
     examen = (
         Examen.objects.select_for_update().select_related("seance__commission", "logement", "demande").get(pk=examen.pk)
     )
@@ -549,6 +657,12 @@ def decision_enregistrer(
     if Decision.objects.filter(examen=examen).exists():
         erreurs["examen"] = [f"La commission a déjà statué sur la demande {examen.demande.numero_unique}."]
     seance = examen.seance
+    quand = decide_le or _heure_de_seance(seance)
+    _pas_dans_le_futur(quand, "decide_le", "La décision", erreurs)
+    if seance.ouverte_le is not None and quand < seance.ouverte_le:
+        erreurs.setdefault("decide_le", []).append(
+            f"La décision ({_le(quand)}) précède l'ouverture de la séance ({_le(seance.ouverte_le)})."
+        )
     etat_quorum = selectors.quorum(seance)
     if seance.statut != StatutSeance.OUVERTE:
         erreurs["examen"] = [
@@ -596,6 +710,19 @@ def decision_enregistrer(
             erreurs["date_limite_piece"] = ["Le délai pour produire la pièce précède la séance."]
     elif piece_manquante or date_limite_piece:
         erreurs["piece_manquante"] = ["Seule une attribution sous condition suspensive porte une pièce manquante."]
+    derogation_attribution = _texte(derogation_attribution, "derogation_attribution", erreurs)
+    tenue = None
+    if type_decision in DECISIONS_POSITIVES:
+        tenue = selectors.offres_en_cours([examen.demande_id], sauf_logement=examen.logement_id).get(examen.demande_id)
+        if tenue is not None and not derogation_attribution:
+            erreurs["derogation_attribution"] = [
+                f"La demande {examen.demande.numero_unique} a déjà une offre en cours "
+                f"({selectors.phrase_offre_en_cours(tenue).removeprefix('Offre en cours : ').rstrip('.')}) : un "
+                "ménage n'a qu'une attribution à la fois. Pour lui attribuer aussi ce logement, indiquez le motif "
+                "de cette décision."
+            ]
+    elif derogation_attribution:
+        derogation_attribution = ""
     if (
         rang is not None
         and "rang" not in erreurs
@@ -624,6 +751,7 @@ def decision_enregistrer(
         raise ValidationError(
             {"type_decision": [f"Vote : {tally.phrase} La décision ne peut pas être une non-attribution ni un rejet."]}
         )
+    cotation = Cotation.objects.filter(demande_id=examen.demande_id).first()
     decision = Decision.objects.create(
         examen=examen,
         seance=examen.seance,
@@ -641,7 +769,25 @@ def decision_enregistrer(
         presents_deliberatifs=etat_quorum.presents,
         quorum_requis=etat_quorum.requis,
         voix_preponderante=tally.voix_preponderante,
+        decide_le=quand,
+        cotation_figee=True,
+        score=None if cotation is None else cotation.score,
+        raisons=[] if cotation is None else list(cotation.explication or []),
+        raisons_restreintes=[] if cotation is None else list(cotation.explication_restreinte or []),
+        derogation_attribution=derogation_attribution if tenue is not None else "",
     )
+    if tenue is not None:
+        _journaliser_derogation(
+            demande=examen.demande,
+            offre=tenue,
+            action="attribution_malgre_offre",
+            quoi=f"Décision « {decision.get_type_display()} » pour le logement {examen.logement.identifiant} "
+            f"(séance du {seance.date:%d/%m/%Y})",
+            motif=derogation_attribution,
+            auteur=auteur,
+            organisation=seance.commission.bailleur,
+            details={"decision": decision.pk, "seance": seance.pk},
+        )
     message = _message_decision(decision, examen)
     evenement_enregistrer(
         objet=examen.demande,
@@ -660,6 +806,28 @@ def decision_enregistrer(
         },
     )
     return decision
+
+
+def _journaliser_derogation(
+    *,
+    demande: Demande,
+    offre: Offre,
+    action: str,
+    quoi: str,
+    motif: str,
+    auteur: Any,
+    organisation: Organisation | None,
+    details: dict[str, Any],
+) -> None:
+    """The explicit decision to go past « one household, one attribution at a time », with its reason."""
+    evenement_enregistrer(
+        objet=demande,
+        action=action,
+        resume=f"{quoi} malgré l'offre en cours (logement {offre.logement.identifiant}). Motif : {motif}",
+        auteur=auteur,
+        organisation=organisation,
+        details={**details, "offre_en_cours": offre.pk, "statut_offre": offre.statut, "motif": motif},
+    )
 
 
 def _logement_en_clair(logement: Logement) -> str:
@@ -721,7 +889,7 @@ def _prochaine_decision(logement: Logement) -> Decision | None:
     )
 
 
-def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any) -> Offre:
+def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any, apres: Offre | None = None) -> Offre:
     if (bail := _bail_en_cours(logement)) is not None:
         raise _erreur_deja_attribue(logement, bail)
     attente = Offre.objects.filter(logement=logement, statut=StatutOffre.EN_ATTENTE).select_related("demande").first()
@@ -748,6 +916,20 @@ def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any) -> Offre:
                 ]
             }
         )
+    erreurs: dict[str, list[str]] = {}
+    _pas_dans_le_futur(envoyee_le, "envoyee_le", "L'envoi de l'offre", erreurs)
+    decidee = timezone.localtime(decision.decide_le).date()
+    if envoyee_le < decidee:
+        erreurs.setdefault("envoyee_le", []).append(
+            f"L'offre ({envoyee_le:%d/%m/%Y}) ne peut précéder la décision de la commission du {decidee:%d/%m/%Y}."
+        )
+    if apres is not None and apres.repondue_le is not None and envoyee_le < apres.repondue_le:
+        erreurs.setdefault("envoyee_le", []).append(
+            f"L'offre au candidat suivant ({envoyee_le:%d/%m/%Y}) ne peut précéder la réponse à l'offre précédente "
+            f"({apres.repondue_le:%d/%m/%Y})."
+        )
+    if erreurs:
+        raise ValidationError(erreurs)
     offre = Offre.objects.create(
         decision=decision,
         logement=logement,
@@ -762,6 +944,7 @@ def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any) -> Offre:
         f"{envoyee_le:%d/%m/%Y}. Répondez au plus tard le {offre.date_limite:%d/%m/%Y} : sans réponse à cette "
         "date, l'offre est considérée comme refusée."
     )
+    courrier.figer(offre, auteur=auteur)
     evenement_enregistrer(
         objet=decision.demande,
         action="offre_emise",
@@ -798,7 +981,7 @@ def offre_suivante(*, offre: Offre, envoyee_le: date | None = None, auteur: Any 
         raise ValidationError(
             {"offre": [f"L'offre est {offre.get_statut_display().lower()} : le candidat suivant attend un refus."]}
         )
-    return _emettre(logement=logement, envoyee_le=_aujourd_hui(envoyee_le), auteur=auteur)
+    return _emettre(logement=logement, envoyee_le=_aujourd_hui(envoyee_le), auteur=auteur, apres=offre)
 
 
 @transaction.atomic
@@ -821,6 +1004,7 @@ def offre_repondre(
     detail = _texte(motif_refus_detail, "motif_refus_detail", erreurs)
     if offre.statut != StatutOffre.EN_ATTENTE:
         raise ValidationError({"offre": [f"L'offre a déjà une réponse : {offre.get_statut_display().lower()}."]})
+    _pas_dans_le_futur(jour, "repondue_le", "La réponse", erreurs)
     if jour < offre.envoyee_le:
         erreurs["repondue_le"] = [f"La réponse précède l'envoi de l'offre ({offre.envoyee_le:%d/%m/%Y})."]
     elif jour > offre.date_limite:
@@ -874,6 +1058,10 @@ def offres_expirer(*, aujourd_hui: date | None = None, bilan: Bilan | None = Non
     handled; without, its error is raised. The demands concerned are re-scored (an unanswered offer
     counts as a refusal)."""
     jour = _aujourd_hui(aujourd_hui)
+    erreurs: dict[str, list[str]] = {}
+    _pas_dans_le_futur(jour, "aujourd_hui", "Le constat des offres sans réponse", erreurs)
+    if erreurs:
+        raise ValidationError(erreurs)
     echues = list(
         Offre.objects.select_for_update(of=("self",))
         .filter(statut=StatutOffre.EN_ATTENTE, date_limite__lt=jour)
@@ -962,8 +1150,15 @@ def bail_signer(
         erreurs["offre"] = [f"L'offre est {offre.get_statut_display().lower()} : le bail suit une offre acceptée."]
     if demande.statut != StatutDemande.ACTIVE:
         erreurs["demande"] = [f"La demande {demande.numero_unique} est radiée."]
+    _pas_dans_le_futur(date_signature, "date_signature", "La signature du bail", erreurs)
     if date_signature < offre.envoyee_le:
-        erreurs["date_signature"] = [f"Le bail ne peut précéder l'offre du {offre.envoyee_le:%d/%m/%Y}."]
+        erreurs.setdefault("date_signature", []).append(
+            f"Le bail ne peut précéder l'offre du {offre.envoyee_le:%d/%m/%Y}."
+        )
+    elif offre.repondue_le is not None and date_signature < offre.repondue_le:
+        erreurs.setdefault("date_signature", []).append(
+            f"Le bail ne peut précéder l'acceptation de l'offre le {offre.repondue_le:%d/%m/%Y}."
+        )
     decision = offre.decision
     if (
         decision.type == TypeDecision.ATTRIBUTION_CONDITION

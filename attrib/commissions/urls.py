@@ -12,6 +12,7 @@ urlpatterns = [
     path("seances/<int:pk>/ouvrir/", views.ouvrir, name="ouvrir"),
     path("seances/<int:pk>/cloturer/", views.cloturer, name="cloturer"),
     path("seances/<int:pk>/proces-verbal.pdf", views.proces_verbal_pdf, name="proces_verbal"),
+    path("seances/<int:pk>/proces-verbal/corriger/", views.proces_verbal_corriger, name="proces_verbal_corriger"),
     path("examens/<int:pk>/decision/", views.decision, name="decision"),
     path("examens/<int:pk>/vote/", views.vote, name="vote"),
     path("logements/<int:logement_pk>/offre/", views.offre_emettre, name="offre_emettre"),

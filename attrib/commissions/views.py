@@ -7,6 +7,7 @@ the user's rights answers 404, like a missing page."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +34,8 @@ from attrib.commissions.forms import (
 from attrib.commissions.models import Examen, Offre, Seance
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
 from attrib.demandes.forms import resume_erreurs
+from attrib.documents import selectors as documents
+from attrib.documents.models import NatureDocument
 from attrib.flux.permissions import bailleurs_geres
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 
@@ -213,7 +216,12 @@ def _page_seance(
                     cand.form = decision_lie  # type: ignore[attr-defined]
                 else:
                     cand.form = DecisionForm(  # type: ignore[attr-defined]
-                        votants=votants, examen_pk=cand.examen.pk, rang_propose=cand.examen.rang_propose
+                        votants=votants,
+                        examen_pk=cand.examen.pk,
+                        rang_propose=cand.examen.rang_propose,
+                        offre_en_cours=selectors.phrase_offre_en_cours(cand.offre_en_cours)
+                        if cand.offre_en_cours
+                        else "",
                     )
                 cand.form.titre = f"Décision pour {cand.nom} ({point.logement.identifiant})"  # type: ignore[attr-defined]
                 formulaires.append(cand.form)  # type: ignore[attr-defined]
@@ -246,6 +254,8 @@ def _page_seance(
             "erreur_seance": erreur_seance,
             "erreurs": resume_erreurs(formulaires),
             "peut_pv": seance.examens.exists(),
+            "versions_pv": documents.versions(seance, NatureDocument.PROCES_VERBAL),
+            "heure_courante": f"{timezone.localtime():%H:%M}" if seance.date == timezone.localdate() else "",
         },
         status=200,
     )
@@ -278,12 +288,25 @@ def presences(request: HttpRequest, pk: int) -> HttpResponse:
     return _page_seance(request, s, presences_form=form)
 
 
+def _heure(request: HttpRequest, jour: date | None, quoi: str) -> datetime | None:
+    """The time typed in « heure » (HH:MM) on the day ``jour``; empty: ``None`` (the service decides)."""
+    brut = (request.POST.get("heure") or "").strip()
+    if not brut or jour is None:
+        return None
+    try:
+        heure = time.fromisoformat(brut)
+    except ValueError:
+        raise ValidationError({"heure": [f"{quoi} : « {brut[:20]} » n'est pas une heure (format HH:MM)."]}) from None
+    return timezone.make_aware(datetime.combine(jour, heure.replace(second=0, microsecond=0)))
+
+
 @require_POST
 def ouvrir(request: HttpRequest, pk: int) -> HttpResponse:
     s = selectors.seance_visible(request.user, pk)
     exiger(permissions.gere_commission(request.user, s.commission))
     try:
-        services.seance_ouvrir(seance=s, auteur=request.user)
+        ouverte_le = _heure(request, s.date, "Heure d'ouverture")
+        services.seance_ouvrir(seance=s, ouverte_le=ouverte_le, auteur=request.user)
     except ValidationError as exc:
         return _page_seance(request, s, erreur_seance=" ".join(exc.messages))
     messages.success(request, "Séance ouverte : la commission peut délibérer.")
@@ -295,7 +318,9 @@ def cloturer(request: HttpRequest, pk: int) -> HttpResponse:
     s = selectors.seance_visible(request.user, pk)
     exiger(permissions.gere_commission(request.user, s.commission))
     try:
-        services.seance_cloturer(seance=s, auteur=request.user)
+        jour = timezone.localtime(s.ouverte_le).date() if s.ouverte_le else None
+        close_le = _heure(request, jour, "Heure de clôture")
+        services.seance_cloturer(seance=s, close_le=close_le, auteur=request.user)
     except ValidationError as exc:
         return _page_seance(request, s, erreur_seance=" ".join(exc.messages))
     messages.success(request, "Séance close : le procès-verbal est disponible.")
@@ -316,7 +341,14 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     votants = [
         p for p in s.presences.select_related("membre").filter(voix=Voix.DELIBERATIVE) if p.membre_id not in deja
     ]
-    form = DecisionForm(request.POST, votants=votants, examen_pk=examen.pk, rang_propose=examen.rang_propose)
+    tenue = selectors.offres_en_cours([examen.demande_id], sauf_logement=examen.logement_id).get(examen.demande_id)
+    form = DecisionForm(
+        request.POST,
+        votants=votants,
+        examen_pk=examen.pk,
+        rang_propose=examen.rang_propose,
+        offre_en_cours=selectors.phrase_offre_en_cours(tenue) if tenue else "",
+    )
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -329,6 +361,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 piece_manquante=d.get("piece_manquante") or "",
                 date_limite_piece=d.get("date_limite_piece"),
                 votes=form.votes(),
+                derogation_attribution=d.get("derogation_attribution") or "",
                 auteur=request.user,
             )
         except ValidationError as exc:
@@ -368,12 +401,33 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     return _page_seance(request, s, vote_lie=(examen.pk, form))
 
 
+def _version_demandee(request: HttpRequest) -> int | None:
+    brut = request.GET.get("version", "")
+    if not brut:
+        return None
+    exiger(brut.isdigit() and 0 < int(brut) < 10_000)
+    return int(brut)
+
+
 @require_GET
 def proces_verbal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes as stored at the closing (``?version=N`` for an earlier version); a draft before."""
     s = selectors.seance_visible(request.user, pk)
     exiger(s.examens.exists())
-    contenu = proces_verbal.pdf(s, voit_sensible=peut_voir_situations_sensibles(request.user))
-    return reponse_fichier(contenu, proces_verbal.nom_fichier(s), "application/pdf")
+    contenu, nom = proces_verbal.a_servir(s, _version_demandee(request))
+    return reponse_fichier(contenu, nom, "application/pdf")
+
+
+@require_POST
+def proces_verbal_corriger(request: HttpRequest, pk: int) -> HttpResponse:
+    s = selectors.seance_visible(request.user, pk)
+    exiger(permissions.gere_commission(request.user, s.commission))
+    try:
+        document = services.proces_verbal_corriger(seance=s, motif=request.POST.get("motif", ""), auteur=request.user)
+    except ValidationError as exc:
+        return _page_seance(request, s, erreur_seance=" ".join(exc.messages))
+    messages.success(request, f"Version {document.version} du procès-verbal enregistrée à côté des précédentes.")
+    return redirect("commissions:seance", s.pk)
 
 
 # --- offers ------------------------------------------------------------------------------------------
@@ -437,7 +491,8 @@ def offre_courrier(request: HttpRequest, pk: int) -> HttpResponse:
     """The offer letter to the household (PDF), for the bailleur's staff who send it."""
     o = _offre(request, pk)
     exiger(permissions.gere_bailleur(request.user, o.logement.residence.bailleur_id))
-    return reponse_fichier(courrier.pdf(o), courrier.nom_fichier(o), "application/pdf")
+    document = courrier.a_servir(o)
+    return reponse_fichier(document.octets, document.nom_fichier, "application/pdf")
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,17 +4,23 @@ The attestation gives the numéro unique, the date of first filing (or of the la
 end of validity, the registering desk, the household, the wished communes and the *délai
 anormalement long* after which the applicant may go to the DALO mediation commission.
 
+The attestation is established at its event (registration, renewal): ``attestation_etablir`` fixes its HTML,
+dated by that day, in the transaction of the event (cheap: an import of thousands of demands is not slowed by
+PDF rendering); its PDF is made once from that HTML at the first download and stored with its SHA-256
+(``attestation_a_servir``, ``attrib.documents``): the same bytes on every later download.
+
 PDF rendering never fetches a network resource: the only URLs WeasyPrint may open are the
 Marianne font files shipped with django-dsfr.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import dsfr
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
@@ -23,6 +29,9 @@ from weasyprint.urls import URLFetcher
 
 from attrib.demandes import enums, regles
 from attrib.demandes.models import CommuneSouhaitee, Demande, Personne
+from attrib.documents import selectors as documents
+from attrib.documents.models import Document, Instantane, NatureDocument
+from attrib.documents.services import document_figer, instantane_etablir
 from attrib.engine.parametres import charger_parametres, normaliser_departement
 
 GABARIT = "demandes/pdf/attestation.html"
@@ -95,6 +104,7 @@ def attestation_contexte(demande: Demande, *, aujourd_hui: date | None = None) -
         "preavis_mois": preavis,
         "dal_texte": delai_anormalement_long_texte(demande, jour),
         "edite_le": jour,
+        "cree_le_iso": _a_minuit(jour).isoformat() if aujourd_hui is not None else "",
         "polices": POLICES.as_uri(),
     }
 
@@ -106,9 +116,71 @@ def attestation_html(demande: Demande, *, aujourd_hui: date | None = None) -> st
 
 def attestation_pdf(demande: Demande, *, aujourd_hui: date | None = None) -> bytes:
     """The attestation as PDF bytes (A4), rendered offline by WeasyPrint."""
+    return _pdf(attestation_html(demande, aujourd_hui=aujourd_hui))
+
+
+def _a_minuit(jour: date) -> datetime:
+    return timezone.make_aware(datetime.combine(jour, time()))
+
+
+def nom_fichier(demande: Demande, version: int = 1) -> str:
+    return f"attestation-{demande.numero_unique}{f'-v{version}' if version > 1 else ''}.pdf"
+
+
+def jour_de_l_attestation(demande: Demande) -> date:
+    """The event the attestation states: the last renewal, else the registration."""
+    return demande.date_dernier_renouvellement or demande.date_enregistrement
+
+
+def attestation_etablir(*, demande: Demande, jour: date | None = None, motif: str = "") -> Instantane:
+    """Fix the attestation of ``demande`` as it is at its event (registration or renewal, on ``jour``)."""
+    jour = jour or jour_de_l_attestation(demande)
+    return instantane_etablir(
+        objet=demande,
+        nature=NatureDocument.ATTESTATION,
+        html=attestation_html(demande, aujourd_hui=jour),
+        date_evenement=_a_minuit(jour),
+        motif=motif,
+    )
+
+
+@transaction.atomic
+def attestation_a_servir(demande: Demande, *, auteur: Any = None, version: int | None = None) -> Document:
+    """The stored PDF of the attestation (the latest by default), made from the HTML fixed at its event the
+    first time it is asked for. A demand registered before attestations were fixed gets its attestation
+    established at the first download, dated by its registration or last renewal."""
+    if version is not None:
+        instantane = Instantane.objects.pour(demande, NatureDocument.ATTESTATION).filter(version=version).first()
+        if instantane is None:
+            from django.http import Http404
+
+            raise Http404("Version introuvable.")
+    else:
+        instantane = documents.dernier_instantane(demande, NatureDocument.ATTESTATION) or attestation_etablir(
+            demande=demande
+        )
+    # One PDF per fixed HTML, even when two first downloads cross.
+    Instantane.objects.select_for_update().filter(pk=instantane.pk).first()
+    deja = Document.objects.filter(instantane=instantane).first()
+    if deja is not None:
+        return deja
+    return document_figer(
+        objet=demande,
+        nature=NatureDocument.ATTESTATION,
+        contenu=_pdf(instantane.html),
+        nom_fichier=nom_fichier(demande, instantane.version),
+        date_evenement=instantane.date_evenement,
+        motif=instantane.motif,
+        auteur=auteur,
+        organisation=demande.guichet,
+        instantane=instantane,
+    )
+
+
+def _pdf(html: str) -> bytes:
     polices = FontConfiguration()
     document = HTML(
-        string=attestation_html(demande, aujourd_hui=aujourd_hui),
+        string=html,
         base_url=POLICES.as_uri() + "/",
         url_fetcher=_FontsOnlyFetcher(allowed_protocols=("file",)),
     )

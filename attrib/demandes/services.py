@@ -23,6 +23,7 @@ from django.utils import timezone
 from attrib.common.models import Evenement
 from attrib.common.services import diff_champs, evenement_enregistrer
 from attrib.demandes import enums, regles
+from attrib.demandes.attestation import attestation_etablir
 from attrib.demandes.doublons import doublons_detecter
 from attrib.demandes.models import (
     MESSAGE_DATE_EXPULSION,
@@ -310,6 +311,7 @@ def demande_enregistrer(
     pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=guichet, aujourd_hui=jour)
     doublons_detecter(demandes=[demande], aujourd_hui=jour)
     _coter([demande])
+    attestation_etablir(demande=demande, jour=jour)  # issue 10 rule 4: fixed at the registration
     return demande
 
 
@@ -502,7 +504,7 @@ def demande_renouveler(
     demande.save(
         update_fields=["date_dernier_renouvellement", "date_echeance", "date_avis_renouvellement", "modifie_le"]
     )
-    return demande_modifier(
+    demande = demande_modifier(
         demande=demande,
         auteur=auteur,
         organisation=organisation,
@@ -510,6 +512,8 @@ def demande_renouveler(
         resume=f"Demande renouvelée jusqu'au {demande.date_echeance:%d/%m/%Y} (échéance précédente : {ancienne:%d/%m/%Y}).",
         **modifications,
     )
+    attestation_etablir(demande=demande, jour=jour, motif=f"Renouvellement du {jour:%d/%m/%Y}.")  # issue 10 rule 4
+    return demande
 
 
 @transaction.atomic

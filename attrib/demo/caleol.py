@@ -21,15 +21,24 @@ import heapq
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TextIO
 
 import polars as pl
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from attrib.commissions.enums import ModePresence, MotifRefus, QualiteMembre, SensVote, TypeDecision, Voix
-from attrib.commissions.models import Bail, Commission, Examen, MembreCommission, Offre, Seance
+from attrib.commissions.models import (
+    STATUTS_OFFRE_EN_COURS,
+    Bail,
+    Commission,
+    Examen,
+    MembreCommission,
+    Offre,
+    Seance,
+)
 from attrib.commissions.services import (
     bail_signer,
     commission_creer,
@@ -283,11 +292,14 @@ def _tenir_seance(
     presences_enregistrer(
         seance=seance, presences={m.pk: "" if m.pk in absents else ModePresence.SEANCE for m in membres}
     )
-    seance_ouvrir(seance=seance)
+    # The replayed session's own times: opened at 14:00 on its day, a decision every three minutes, closed after.
+    heure = timezone.make_aware(datetime.combine(seance.date, time(14, 0)))
+    seance_ouvrir(seance=seance, ouverte_le=heure)
     votants = [m.pk for m in membres if m.voix == Voix.DELIBERATIVE and m.pk not in absents]
     for _logement, examens in inscrits:
         rang = 0
         for i, examen in enumerate(examens):
+            heure += timedelta(minutes=3)
             if i == len(examens) - 1 and rng.random() < h.part_non_attribution:
                 votes = {pk: SensVote.CONTRE if j else SensVote.POUR for j, pk in enumerate(votants)}
                 decision_enregistrer(
@@ -295,6 +307,7 @@ def _tenir_seance(
                     type_decision=TypeDecision.NON_ATTRIBUTION,
                     motif=f"{rng.choice(MOTIFS_NON_ATTRIBUTION)} ({MENTION})",
                     votes=votes,
+                    decide_le=heure,
                 )
                 continue
             rang += 1
@@ -303,8 +316,9 @@ def _tenir_seance(
                 type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT,
                 rang=rang,
                 votes=dict.fromkeys(votants, SensVote.POUR),
+                decide_le=heure,
             )
-    seance_cloturer(seance=seance)
+    seance_cloturer(seance=seance, close_le=heure + timedelta(minutes=10))
     return inscrits
 
 
@@ -514,6 +528,9 @@ def caleol_demo_creer(
         if quand > limite:
             continue
         ordre_du_jour = []
+        # One household, one attribution at a time: households holding an offer (waiting or accepted) are not
+        # candidates elsewhere.
+        tenus = set(Offre.objects.filter(statut__in=STATUTS_OFFRE_EN_COURS).values_list("demande_id", flat=True))
         for ll, essai in lot:
             logement = Logement.objects.select_related("residence__commune", "residence__bailleur").get(
                 pk=ll.logement_id
@@ -522,10 +539,11 @@ def caleol_demo_creer(
                 # Freed twice in the demo year while its lease is in progress: no service ends a lease yet.
                 continue
             deja = set(Examen.objects.filter(logement=logement).values_list("demande_id", flat=True))
-            candidats = vivier.candidats(logement, seance=quand, prioritaires=_pour_l_etat(ll), exclues=deja)
+            candidats = vivier.candidats(logement, seance=quand, prioritaires=_pour_l_etat(ll), exclues=deja | tenus)
             if len(candidats) < 3:
                 r.sans_candidats += 1
                 continue
+            tenus.update(candidats)  # examined for one dwelling of the session at a time
             ordre_du_jour.append((ll, logement, essai, candidats))
         if not ordre_du_jour:
             continue

@@ -41,6 +41,14 @@ class DesignationForm(FormulaireDsfr, forms.Form):
         required=False,
         help_text="Seulement si vous désignez moins de candidats que le minimum (R441-3 CCH).",
     )
+    derogation_offre = forms.CharField(
+        label="Motif de la désignation d'un ménage ayant une offre en cours",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Un ménage n'a qu'une attribution à la fois : ne le désignez ailleurs que par une décision "
+        "motivée, inscrite au journal de sa demande.",
+    )
 
     def __init__(self, *args: Any, seances: Any, jour: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,7 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
-from attrib.commissions.models import Bail
+from attrib.commissions.models import STATUTS_OFFRE_EN_COURS, Bail, Offre
 from attrib.common.models import Evenement
 from attrib.cotation.colonnes import DEMANDE_ID, PRIORITES_VALIDEES, colonnes_cotation
 from attrib.cotation.enums import StatutVersion, TypeGrille
@@ -43,6 +43,7 @@ from attrib.engine.rapprochement import (
     charger_regles,
     objectifs_cia,
 )
+from attrib.engine.rapprochement.preselection import COLONNE_OFFRE_EN_COURS
 from attrib.flux.models import LogementLibere, Orientation
 from attrib.qualification.selectors import note_retenue
 from attrib.territoires.models import EPCI, Commune
@@ -123,6 +124,11 @@ def cadre_demandes(epci: EPCI, *, jour: date, demandes: QuerySet[Demande] | None
         orient="row",
     )
     cote = brut.join(scores, on=DEMANDE_ID, how="inner", maintain_order="left")
+    en_cours = set(
+        Offre.objects.filter(demande_id__in=qs.values("pk"), statut__in=STATUTS_OFFRE_EN_COURS).values_list(
+            "demande_id", flat=True
+        )
+    )
     priorites = pl.col(PRIORITES_VALIDEES).list.eval(pl.element().filter(~pl.element().is_in(CODES_HORS_PRIORITES)))
     cadre = cote.with_columns(
         pl.col("numero_unique").alias("demande"),
@@ -134,6 +140,7 @@ def cadre_demandes(epci: EPCI, *, jour: date, demandes: QuerySet[Demande] | None
         pl.col("typologie_max").cast(pl.Int64),
         pl.col("allocation_logement").fill_null(0).cast(pl.Float64),
         *(pl.col(c).fill_null(False).cast(pl.Boolean) for c in _BESOINS),
+        pl.col(DEMANDE_ID).is_in(list(en_cours)).alias(COLONNE_OFFRE_EN_COURS),
     )
     grille = _grille_du_territoire(epci)
     departage = "date de dépôt initiale la plus ancienne, puis numéro unique"

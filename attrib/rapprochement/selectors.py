@@ -13,7 +13,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from attrib.commissions.enums import StatutSeance
-from attrib.commissions.models import Bail, Examen, Seance
+from attrib.commissions.models import Bail, Examen, Offre, Seance
+from attrib.commissions.selectors import offres_en_cours, phrase_offre_en_cours
 from attrib.cotation.permissions import communes_du_territoire
 from attrib.demandes.models import PrioriteLegale
 from attrib.engine.rapprochement import CandidatPreselection, Logement, Preselection, ResultatRegle
@@ -98,6 +99,7 @@ class CandidatAffiche:
     signaux: tuple[str, ...]
     effets: tuple[str, ...]
     regles: tuple[RegleAffichee, ...]
+    offre_en_cours: str = ""  # « Offre en cours : logement …, acceptée le … » (one attribution at a time)
 
     @property
     def numero(self) -> str:
@@ -167,12 +169,25 @@ def signal_q1(it: moteur.IndexTerritoire, ligne: int) -> tuple[bool | None, str]
 
 
 def _afficher(
-    it: moteur.IndexTerritoire, c: CandidatPreselection, libelles: dict[str, str], residence: str
+    it: moteur.IndexTerritoire,
+    c: CandidatPreselection,
+    libelles: dict[str, str],
+    residence: str,
+    offre: Offre | None = None,
 ) -> CandidatAffiche:
     ligne = it.lignes[c.demande]
     q1, phrase_q1 = signal_q1(it, ligne)
+    en_cours = ""
+    if offre is not None:
+        en_cours = (
+            f"{phrase_offre_en_cours(offre)} Un ménage n'a qu'une attribution à la fois : le désigner ici "
+            "demande une décision motivée."
+        )
+    elif c.offre_en_cours:
+        en_cours = "Offre de logement en cours : le désigner ici demande une décision motivée."
     signaux = [
-        f"Score de cotation {c.score:g} (rang {c.rang_global} sur {pluriel(it.nb_indexees, 'demande cotée', 'demandes cotées')} du territoire)."
+        *([en_cours] if en_cours else []),
+        f"Score de cotation {c.score:g} (rang {c.rang_global} sur {pluriel(it.nb_indexees, 'demande cotée', 'demandes cotées')} du territoire).",
     ]
     signaux.append(phrase_q1)
     signaux.append(f"Commune souhaitée n° {c.rang_commune}.")
@@ -192,6 +207,7 @@ def _afficher(
         signaux=tuple(signaux),
         effets=tuple(e.phrase() for e in c.effets),
         regles=tuple(_regle(r) for r in c.eligibilite.regles),
+        offre_en_cours=en_cours,
     )
 
 
@@ -228,7 +244,10 @@ def preselection_logement(
     pre = it.index.preselection(lg, nombre=lecture, objectifs=objectifs, etat=etat)
     libelles, _ = _libelles_priorites(user)
     residence = texte_residence(ll)
-    affiches = [_afficher(it, c, libelles, residence) for c in pre.candidats]
+    tenues = offres_en_cours(
+        [it.demande_pk[c.demande] for c in pre.candidats if c.offre_en_cours], sauf_logement=ll.logement_id
+    )
+    affiches = [_afficher(it, c, libelles, residence, tenues.get(it.demande_pk[c.demande])) for c in pre.candidats]
     candidats = [c for c in affiches if _garder(c, public)][:nombre]
     ev, _ = it.index.evaluer(lg)
     ecartees = []

@@ -55,6 +55,7 @@ def candidats_designer(
     demandes: Sequence[Demande],
     exception: str = "",
     garder_ordre: bool = False,
+    derogation_offre: str = "",
     auteur: Any = None,
     aujourd_hui: date | None = None,
 ) -> list[Examen]:
@@ -121,6 +122,7 @@ def candidats_designer(
         logement=ll.logement,
         candidats=ordonnees,
         exception=exception,
+        derogation_offre=derogation_offre,
         auteur=auteur,
     )
     evenement_enregistrer(
@@ -226,7 +228,9 @@ def calculer_lot(
             "logements": [],
             "pourvus": 0,
         }
+    # One household, one attribution at a time: households holding an offer are left out of the batch.
     instance = instance_depuis_index(it.index, logements)
+    commun["offres_en_cours"] = int(np.count_nonzero(it.index.offre_en_cours))
     contraintes = contraintes_objectifs(instance, objectifs, etat)
     solution = proposer(instance, contraintes, nb_suppleants=nb_suppleants)
     violations = solution.verify()

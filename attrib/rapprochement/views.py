@@ -57,6 +57,7 @@ def preselection(request: HttpRequest, pk: int) -> HttpResponse:
                     seance=form.cleaned_data["seance"],
                     demandes=[demandes[n] for n in coches if n in demandes],
                     exception=form.cleaned_data.get("exception") or "",
+                    derogation_offre=form.cleaned_data.get("derogation_offre") or "",
                     auteur=request.user,
                 )
             except ValidationError as exc:
@@ -88,7 +89,8 @@ def preselection(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         contexte["vue"] = vue
         if not coches and request.method != "POST":
-            contexte["coches"] = [c.numero for c in vue.candidats[:3]]
+            # Households holding an offer are flagged, not ticked: designating them is an explicit choice.
+            contexte["coches"] = [c.numero for c in vue.candidats if not c.offre_en_cours][:3]
     return render(request, "rapprochement/preselection.html", contexte)
 
 

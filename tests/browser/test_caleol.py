@@ -1,11 +1,12 @@
 """Journey: a bailleur's CALEOL secretary holds a session (three candidates for one dwelling, with their
 scores), records attendance and opens it on quorum, records the decisions by rank with the votes, closes it
-and downloads the minutes; emits the offer, the first candidate refuses (reason), the offer goes to the
+and downloads the minutes frozen at the closing (twice: the same bytes); emits the offer, the first candidate refuses (reason), the offer goes to the
 second, who accepts; the lease is signed and the demand struck off. Axe checks on the session and offers
 pages."""
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -124,12 +125,21 @@ def test_une_seance_de_caleol_jusqu_au_bail(page: Page, live_server) -> None:
     expect(page.locator("#statut-seance")).to_have_text("Tenue")
     _sans_violation(page)
 
+    # The minutes are frozen at the closing: listed as version 1 with their SHA-256, the same bytes each time.
+    seance.refresh_from_db()
+    lien = page.get_by_role("link", name=f"Version 1 du {timezone.localtime(seance.close_le):%d/%m/%Y} à")
     with page.expect_download() as telechargement:
-        page.get_by_role("link", name="Procès-verbal de la séance (PDF)").click()
+        lien.click()
     chemin = telechargement.value.path()
     with open(chemin, "rb") as f:
-        assert f.read(5) == b"%PDF-"
+        premier = f.read()
+    assert premier.startswith(b"%PDF-")
     assert telechargement.value.suggested_filename == f"proces-verbal-caleol-{commission.pk}-{seance.date:%Y-%m-%d}.pdf"
+    expect(page.get_by_text(f"SHA-256 {hashlib.sha256(premier).hexdigest()}")).to_be_visible()
+    with page.expect_download() as encore:
+        lien.click()
+    with open(encore.value.path(), "rb") as f:
+        assert f.read() == premier
 
     # The offer goes to the first ranked; she refuses (reason, adapted dwelling).
     page.get_by_role("link", name="Offres du logement FLORALIES-003").click()

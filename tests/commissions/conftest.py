@@ -18,7 +18,16 @@ from attrib.demandes.models import Demande
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
-from tests.factories import NARBONNE, creer_demande, guichet, membre, membres_caleol, personne, territoire_minimal
+from tests.factories import (
+    NARBONNE,
+    a_l_heure,
+    creer_demande,
+    guichet,
+    membre,
+    membres_caleol,
+    personne,
+    territoire_minimal,
+)
 
 JOUR_SEANCE = date(2026, 3, 10)
 
@@ -62,7 +71,7 @@ def seance_ouverte(commission: Commission, jour: date = JOUR_SEANCE, *, a_distan
     """A session with every member present in the room, opened (quorum held)."""
     seance = seance_creer(commission=commission, date_seance=jour, a_distance=a_distance)
     presences_enregistrer(seance=seance, presences={m.pk: ModePresence.SEANCE for m in commission.membres.all()})
-    return seance_ouvrir(seance=seance)
+    return seance_ouvrir(seance=seance, ouverte_le=a_l_heure(jour, 9))
 
 
 def monde_caleol(nombre_demandes: int = 4) -> Caleol:

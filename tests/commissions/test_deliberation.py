@@ -28,7 +28,7 @@ from attrib.commissions.services import (
     vote_enregistrer,
 )
 from tests.commissions.conftest import JOUR_SEANCE, Caleol
-from tests.factories import membre
+from tests.factories import a_l_heure, membre
 
 pytestmark = pytest.mark.django_db
 
@@ -90,13 +90,13 @@ def test_la_seance_ne_s_ouvre_pas_sans_quorum(caleol: Caleol) -> None:
         seance=seance, presences={m["Mme Durand"].pk: ModePresence.SEANCE, m["Action Logement"].pk: "seance"}
     )
     with pytest.raises(ValidationError) as exc:
-        seance_ouvrir(seance=seance)
+        seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date))
     assert exc.value.message_dict["presences"] == [
         "Quorum non atteint : 1 membre à voix délibérative présent sur 3 ; 2 requis (la moitié au moins des "
         "membres à voix délibérative, règle par défaut). La séance ne peut pas s'ouvrir."
     ]
     presences_enregistrer(seance=seance, presences={m["M. Roux"].pk: ModePresence.SEANCE})
-    assert seance_ouvrir(seance=seance).statut == StatutSeance.OUVERTE
+    assert seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date)).statut == StatutSeance.OUVERTE
 
 
 def test_le_quorum_du_reglement_interieur_remplace_la_regle_par_defaut(caleol: Caleol) -> None:
@@ -201,7 +201,7 @@ def test_vote_a_distance_par_le_compte_du_membre_pendant_une_seance_numerique_ou
     examen = examen_inscrire(seance=seance, logement=caleol.logement, candidats=caleol.demandes[:3])[0]
     with pytest.raises(ValidationError):
         vote_enregistrer(examen=examen, membre=m["Maire de Narbonne"], sens="pour", a_distance=True, auteur=maire)
-    seance_ouvrir(seance=seance)
+    seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date))
     with pytest.raises(PermissionDenied):
         vote_enregistrer(
             examen=examen, membre=m["Maire de Narbonne"], sens="pour", a_distance=True, auteur=caleol.gestionnaire

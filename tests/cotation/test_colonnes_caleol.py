@@ -36,7 +36,7 @@ from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from tests.cotation.conftest import Territoire, un_adulte
-from tests.factories import NARBONNE
+from tests.factories import NARBONNE, a_l_heure
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ class Caleol:
         examens = [examen_inscrire(seance=seance, logement=lg, candidats=candidats) for lg, candidats in ordres_du_jour]
         membres = list(self.commission.membres.all())
         presences_enregistrer(seance=seance, presences={m.pk: ModePresence.SEANCE for m in membres})
-        seance_ouvrir(seance=seance)
+        seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date))
         votes = {m.pk: SensVote.POUR for m in membres if m.voix == Voix.DELIBERATIVE}
         for liste in examens:
             for rang, examen in enumerate(liste, start=1):

@@ -8,11 +8,13 @@ import io
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from attrib.commissions.enums import QualiteMembre, StatutOffre, StatutSeance, Voix
 from attrib.commissions.models import Bail, Commission, Decision, MembreCommission, Offre, Presence, Seance
 from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.demo.chargement import charger_demo
+from attrib.documents.models import Document, NatureDocument
 from attrib.flux.models import LogementLibere
 from attrib.organisations.models import TypeOrganisation
 
@@ -48,6 +50,18 @@ def test_une_annee_de_caleol(grand_narbonne):
 
     tenues = Seance.objects.filter(statut=StatutSeance.TENUE)
     assert tenues.exists() and Presence.objects.filter(seance__in=tenues).exists()
+    # The replayed year records its own dates (issue 10): each session opened and closed on its day, each
+    # decision within it; its minutes frozen at the closing, each offer's letter on the day it was sent.
+    for seance in tenues.prefetch_related("decisions"):
+        ouverte, close = timezone.localtime(seance.ouverte_le), timezone.localtime(seance.close_le)
+        assert ouverte.date() == close.date() == seance.date and ouverte < close
+        assert all(ouverte <= d.decide_le <= close for d in seance.decisions.all())
+    pv = Document.objects.filter(nature=NatureDocument.PROCES_VERBAL)
+    assert pv.count() == tenues.count() and all(timezone.localtime(d.date_evenement).date() < REFERENCE for d in pv)
+    assert Document.objects.filter(nature=NatureDocument.COURRIER_OFFRE).count() == Offre.objects.count()
+    # One household, one attribution at a time: no household holds two offers waiting or accepted.
+    en_cours = Offre.objects.filter(statut__in=(StatutOffre.EN_ATTENTE, StatutOffre.ACCEPTEE))
+    assert en_cours.values("demande").distinct().count() == en_cours.count()
     assert all(d.votes_pour + d.votes_contre > 0 for d in Decision.objects.all())
     baux = Bail.objects.select_related("demande", "offre")
     assert baux.count() >= 20

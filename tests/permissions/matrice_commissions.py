@@ -41,6 +41,7 @@ LIGNES: list[Route] = [
     R("commissions:ouvrir", BAILLEUR, methode="post", args=("caleol_seance",), donnees={}),
     R("commissions:cloturer", BAILLEUR, methode="post", args=("caleol_seance",), donnees={}),
     R("commissions:proces_verbal", SIEGENT, args=("caleol_seance",)),
+    R("commissions:proces_verbal_corriger", BAILLEUR, methode="post", args=("caleol_seance",), donnees={}),
     R("commissions:decision", BAILLEUR, methode="post", args=("caleol_examen",), donnees={}),
     # Remote vote: the mayor's own account only (the commune's other members see, they do not vote).
     R("commissions:vote", {"commune"}, methode="post", args=("caleol_examen",), donnees={}),

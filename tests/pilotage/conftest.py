@@ -60,7 +60,7 @@ from attrib.organisations.models import CategorieReservataire, Organisation, Typ
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from attrib.pilotage import quartile
-from tests.factories import GRUISSAN, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
+from tests.factories import GRUISSAN, NARBONNE, a_l_heure, creer_demande, guichet, membre, personne, territoire_minimal
 
 FICHIER_SEUILS = """
 arretes:
@@ -158,7 +158,7 @@ def statuer(seance: Seance, examens: list[Examen], type_decision: str, auteur: A
     (rank = rank proposed)."""
     membres = list(seance.commission.membres.all())
     presences_enregistrer(seance=seance, presences={m.pk: "seance" for m in membres}, auteur=auteur)
-    seance_ouvrir(seance=seance, auteur=auteur)
+    seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date), auteur=auteur)
     votes = {m.pk: "pour" for m in membres if m.voix == Voix.DELIBERATIVE}
     for e in examens:
         rang = 1 if type_decision == TypeDecision.ATTRIBUTION else e.rang_propose

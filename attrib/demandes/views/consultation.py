@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,7 +23,7 @@ from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import reponse_fichier
 from attrib.cotation.selectors import cotation_affichee
 from attrib.demandes import enums, importexport, regles, selectors
-from attrib.demandes.attestation import attestation_pdf
+from attrib.demandes.attestation import attestation_a_servir
 from attrib.demandes.forms import (
     RESSOURCES_PERSONNE,
     RechercheForm,
@@ -32,6 +32,8 @@ from attrib.demandes.forms import (
 from attrib.demandes.models import Demande, DoublonPotentiel, Personne, PrioriteLegale
 from attrib.demandes.moteur import situation_plafonds
 from attrib.demandes.views.commun import PAR_PAGE, _anciennete, _communes_filtre, _demande_visible
+from attrib.documents import selectors as documents
+from attrib.documents.models import NatureDocument
 from attrib.organisations import permissions
 from attrib.territoires.models import Commune
 
@@ -124,6 +126,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cotation": cotation_affichee(demande, user),
             "voit_sensible": voit_sensible,
             "anciennete": _anciennete(demande.date_depot_initiale, timezone.localdate()),
+            "attestations": documents.instantanes(demande, NatureDocument.ATTESTATION),
             "peut_modifier": peut_modifier,
             "peut_renouveler": peut_modifier,
             "peut_decision_dalo": active and permissions.peut_enregistrer_decision_dalo(user, demande),
@@ -310,9 +313,15 @@ def historique_lisible(evenements: Iterable[Any], *, voit_sensible: bool) -> lis
 
 
 def attestation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attestation as established at the registration or the last renewal (``?version=N``: an earlier
+    one), served as stored: the same bytes on every download."""
     demande = _demande_visible(request, pk)
-    response = HttpResponse(attestation_pdf(demande), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="attestation-{demande.numero_unique}.pdf"'
+    brut = request.GET.get("version", "")
+    if brut and not (brut.isdigit() and 0 < int(brut) < 10_000):
+        raise Http404("Version introuvable.")
+    document = attestation_a_servir(demande, auteur=request.user, version=int(brut) if brut else None)
+    response = HttpResponse(document.octets, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.nom_fichier}"'
     return response
 
 

@@ -15,11 +15,17 @@ from attrib.engine.rapprochement.preselection import IndexDemandes
 
 
 def instance_depuis_index(
-    index: IndexDemandes, logements: Sequence[Logement], *, nb_max_candidats: int | None = None
+    index: IndexDemandes,
+    logements: Sequence[Logement],
+    *,
+    nb_max_candidats: int | None = None,
+    inclure_offres_en_cours: bool = False,
 ) -> InstanceAppariement:
     """Candidatures of ``logements`` (identified by ``Logement.identifiant``, unique) among the indexed demands.
 
     ``nb_max_candidats``: keep only the best-valued eligible candidates of each dwelling (None: all).
+    A household holding an offer waiting or accepted is left out (one household, one attribution at a time)
+    unless ``inclure_offres_en_cours``.
     """
     vus: set[str] = set()
     for i, lg in enumerate(logements, start=1):
@@ -33,6 +39,8 @@ def instance_depuis_index(
     for lo, lg in enumerate(logements):
         ev, rangs_commune = index.evaluer(lg)
         garde = np.flatnonzero(ev.eligible)
+        if not inclure_offres_en_cours:
+            garde = garde[~index.offre_en_cours[ev.lignes[garde]]]
         v = index.valeurs(lg, ev, rangs_commune, garde)
         if nb_max_candidats is not None and garde.shape[0] > nb_max_candidats:
             meilleurs = np.argsort(-v, kind="stable")[:nb_max_candidats]

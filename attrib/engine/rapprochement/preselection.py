@@ -49,6 +49,13 @@ from attrib.engine.rapprochement.valeur import detail_valeur, valeurs_candidatur
 COLONNES_DEMANDES: tuple[str, ...] = ("demande", "score", "typologie_max", "communes", "dalo", "priorites")
 #: Optional column: global rank from the cotation (1 = first), used instead of score and tie-break.
 COLONNE_RANG = "rang"
+#: Optional Boolean column: the household holds an offer waiting for its answer or accepted (one household,
+#: one attribution at a time): flagged on every shortlist, left out of batch proposals by default.
+COLONNE_OFFRE_EN_COURS = "offre_en_cours"
+SIGNAL_OFFRE_EN_COURS = (
+    "offre de logement en cours (en attente de réponse ou acceptée) : une autre désignation ou attribution "
+    "demande une décision motivée"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +72,7 @@ class CandidatPreselection:
     effets: tuple[EffetObjectif, ...]
     valeur: float
     detail_valeur: str
+    offre_en_cours: bool = False
 
     @property
     def prioritaire(self) -> bool:
@@ -76,6 +84,8 @@ class CandidatPreselection:
             "ménage du 1er quartile" if self.q1 else "ménage hors 1er quartile",
             f"commune souhaitée n° {self.rang_commune}",
         ]
+        if self.offre_en_cours:
+            lignes.insert(0, SIGNAL_OFFRE_EN_COURS)
         if self.dalo:
             lignes.append("reconnu prioritaire DALO")
         if self.priorites:
@@ -104,6 +114,11 @@ class Preselection:
         for code, nombre in self.exclusions.items():
             if nombre:
                 lignes.append(f"{libelles[code]} : {pluriel(nombre, 'demande écartée', 'demandes écartées')}.")
+        en_cours = sum(1 for c in self.candidats if c.offre_en_cours)
+        if en_cours:
+            lignes.append(
+                f"{pluriel(en_cours, 'candidat a', 'candidats ont')} déjà une offre de logement en cours (signalée)."
+            )
         note = "non notée" if lg.note_residence is None else f"note convenue {lg.note_residence}"
         lignes.append(f"Résidence : {note} ; {'en QPV' if lg.en_qpv else 'hors QPV'}.")
         return tuple(lignes)
@@ -123,6 +138,7 @@ class IndexDemandes:
     dalo: NDArray[np.bool_]
     prioritaire: NDArray[np.bool_]
     priorites: list[tuple[str, ...]]
+    offre_en_cours: NDArray[np.bool_]  # the household holds an offer waiting or accepted
     lignes: NDArray[np.int64]  # rows, partition by partition, in rank order
     rangs_commune: NDArray[np.int8]
     partitions: dict[tuple[str, int], tuple[int, int]]
@@ -201,6 +217,11 @@ class IndexDemandes:
             dalo=demandes.get_column("dalo").to_numpy().astype(np.bool_),
             prioritaire=np.array([bool(x) for x in priorites], dtype=np.bool_),
             priorites=priorites,
+            offre_en_cours=(
+                demandes.get_column(COLONNE_OFFRE_EN_COURS).fill_null(False).to_numpy().astype(np.bool_)
+                if COLONNE_OFFRE_EN_COURS in demandes.columns
+                else np.zeros(demandes.height, dtype=np.bool_)
+            ),
             lignes=souhaits.get_column("_ligne").to_numpy().astype(np.int64),
             rangs_commune=souhaits.get_column("rang_commune").to_numpy().astype(np.int8),
             partitions=partitions,
@@ -302,6 +323,7 @@ class IndexDemandes:
                         prioritaire=bool(self.prioritaire[ligne]),
                     ),
                     valeur=float(valeur),
+                    offre_en_cours=bool(self.offre_en_cours[ligne]),
                     detail_valeur=detail_valeur(
                         score=float(self.score[ligne]),
                         rang_commune=int(rangs[pos]),
