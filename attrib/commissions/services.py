@@ -648,7 +648,9 @@ def decision_enregistrer(
     in the future. A household holding an offer waiting for its answer or accepted (for another dwelling) is
     attributed only with ``derogation_attribution``, the reason of that explicit choice, journalled."""
     examen = (
-        Examen.objects.select_for_update().select_related("seance__commission", "logement", "demande").get(pk=examen.pk)
+        Examen.objects.select_for_update(of=("self", "seance", "seance__commission", "logement"))
+        .select_related("seance__commission", "logement", "demande")
+        .get(pk=examen.pk)
     )
     _exiger_gestion(auteur, examen.seance.commission.bailleur_id)
     erreurs: dict[str, list[str]] = {}
@@ -997,7 +999,11 @@ def offre_repondre(
 ) -> Offre:
     """Record the applicant's answer. A refusal carries a structured reason (``MotifRefus``) and whether the
     dwelling was adapted to the household's needs and means (R441-2-10 11°, for the cotation)."""
-    offre = Offre.objects.select_for_update().select_related("logement__residence", "demande").get(pk=offre.pk)
+    offre = (
+        Offre.objects.select_for_update(of=("self", "logement", "logement__residence"))
+        .select_related("logement__residence", "demande")
+        .get(pk=offre.pk)
+    )
     _exiger_gestion(auteur, offre.logement.residence.bailleur_id)
     jour = _aujourd_hui(repondue_le)
     erreurs: dict[str, list[str]] = {}
@@ -1141,7 +1147,9 @@ def bail_signer(
     twice, even by concurrent calls (the losers get a French error and write nothing)."""
     logement = _logement_verrouille(offre.logement)
     _exiger_gestion(auteur, logement.residence.bailleur_id)
-    offre = Offre.objects.select_for_update().select_related("decision", "demande").get(pk=offre.pk)
+    offre = (
+        Offre.objects.select_for_update(of=("self", "decision")).select_related("decision", "demande").get(pk=offre.pk)
+    )
     if (bail := _bail_en_cours(logement)) is not None:
         raise _erreur_deja_attribue(logement, bail)
     erreurs: dict[str, list[str]] = {}

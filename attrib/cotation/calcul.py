@@ -173,7 +173,7 @@ def masquer(resultat: ResultatCotation, sensibles: frozenset[str]) -> ResultatCo
 #: Prefix of the tie-break columns kept in :attr:`CotationsCalculees.lignes` (to rank again after a catch-up).
 PREFIXE_CLE = "\u00a7cle:"
 #: What was read of a demand before its data: its last modification and the date of its stored cotation.
-#: A run compares it with the database before writing (``docs/decisions/0004-recotation-sans-resultat-perime.md``).
+#: A run compares it with the database before writing (``docs/decisions/0006-recotation-sans-resultat-perime.md``).
 Filigrane = tuple[Any, Any]
 
 
