@@ -43,7 +43,7 @@ def test_un_guichet_ajoute_une_personne_et_change_les_ressources(page: Page, liv
     # A date of birth in the future is refused on its field, in French; nothing is written.
     nouvelle.get_by_label("Date de naissance").fill("2999-01-01")
     page.get_by_role("button", name="Enregistrer le ménage").click()
-    expect(page.get_by_text("La date de naissance ne peut pas être dans le futur.").first).to_be_visible()
+    expect(page.get_by_text("Date de naissance : le 01/01/2999 est dans le futur.").first).to_be_visible()
     assert violations_axe(page) == [], resume_violations(violations_axe(page))
     assert Demande.objects.get().personnes.count() == 1
     page.locator("#personne-2").get_by_label("Date de naissance").fill("2016-06-01")

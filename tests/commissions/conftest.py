@@ -30,6 +30,7 @@ from tests.factories import (
 )
 
 JOUR_SEANCE = date(2026, 3, 10)
+DEPOT_DEMANDES = date(2025, 6, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +51,8 @@ class Caleol:
     demandes: list[Demande] = field(default_factory=list)
 
     def demande(self, nom: str, **kw: Any) -> Demande:
+        # Filed before the session and its leases: an event never precedes the facts it follows.
+        kw.setdefault("date_depot", DEPOT_DEMANDES)
         d = creer_demande(guichet_org=self.desk, personnes=[personne(nom=nom)], **kw)
         self.demandes.append(d)
         return d

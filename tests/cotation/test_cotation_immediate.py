@@ -184,7 +184,7 @@ def test_une_grille_incalculable_n_empeche_pas_d_enregistrer(territoire: Territo
     assert Cotation.objects.filter(demande=ancienne).exists()
     ecartees = services.cotations_actualiser(demandes=[ancienne], jour=date(2016, 6, 1))
     assert [e.numero_unique for e in ecartees] == [ancienne.numero_unique]
-    assert "Plafond PLAI non renseigné pour 2016" in ecartees[0].motif
+    assert "Plafond PLAI 2016 non publié à ce jour" in ecartees[0].motif
     assert not Cotation.objects.filter(demande=ancienne).exists()  # cleared, not stale
     evenement = Evenement.objects.filter(action="cotation_impossible").latest("pk")
     assert evenement.cible_id == str(ancienne.pk) and "Plafond PLAI" in evenement.resume

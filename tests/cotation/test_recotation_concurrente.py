@@ -1,5 +1,5 @@
 """A re-scoring run that overlaps edits leaves nothing stale (issue 10, rule 3;
-``docs/decisions/0004-recotation-sans-resultat-perime.md``).
+``docs/decisions/0006-recotation-sans-resultat-perime.md``).
 
 While a run computes, 5 demands are struck off, 5 marked DALO and 3 registered. Then every stored
 cotation must be what a fresh computation gives now: struck-off demands have none (and are in no ranked

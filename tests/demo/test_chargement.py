@@ -153,7 +153,7 @@ def test_relancer_ne_duplique_rien_et_reinitialiser_remplace(grand_narbonne):
 
 
 def test_commande(grand_narbonne, settings):
-    settings.DEBUG = False  # the demo runs like the real service (docs/decisions/0004-demo-sans-debug.md)
+    settings.DEBUG = False  # the demo runs like the real service (docs/decisions/0005-demo-sans-debug.md)
     settings.INSTALLATION_LOCALE = True
     sortie = io.StringIO()
     call_command(

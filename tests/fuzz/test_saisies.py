@@ -287,6 +287,7 @@ CORPS_API: dict[tuple[str, str], Any] = {
     ("api-demande", "patch"): corps_demande(),
     ("api-demande-renouveler", "post"): corps_demande(),
     ("api-demande-radier", "post"): {"motif": "renonciation", "commentaire": "Courrier du 3 mars"},
+    ("api-demande-decision-dalo", "post"): {"reconnu": True, "date_decision": "2026-11-04", "commission": "Aude"},
 }
 
 

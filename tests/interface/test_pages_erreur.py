@@ -1,6 +1,6 @@
 """Rule 8 of issue 10: error pages in French, in the DSFR layout, without technical detail.
 
-DEBUG is off by default (docs/decisions/0004-demo-sans-debug.md): a refused, missing or failing page never
+DEBUG is off by default (docs/decisions/0005-demo-sans-debug.md): a refused, missing or failing page never
 shows Django's English debug page, its URL list or the exception's message."""
 
 from __future__ import annotations
