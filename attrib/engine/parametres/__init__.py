@@ -31,7 +31,7 @@ import yaml
 
 from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides, PlafondNonRenseigne
 
-DOSSIER_PAR_DEFAUT = Path(__file__).resolve().parents[2] / "data" / "parametres"
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT
 
 ZONES: tuple[str, ...] = ("paris_communes_limitrophes", "ile_de_france", "autres_regions")
 FINANCEMENTS: tuple[str, ...] = ("PLAI", "PLUS", "PLS")
