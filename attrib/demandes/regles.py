@@ -1,48 +1,42 @@
-"""Dated lifecycle parameters of a demand, read from ``data/parametres/cycle_demande.yaml``."""
+"""Dated lifecycle parameters of a demand: a view over the parameter tree (``attrib.engine.parametres.arbre``,
+file ``data/parametres/cycle_demande.yaml``)."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from attrib.engine.erreurs import ParametreNonRenseigne
+from attrib.engine.parametres.arbre import Valeur, charger_arbre
 
-FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "cycle_demande.yaml"
+BRANCHE = "cycle_demande"
 
 
-class ParametreManquant(LookupError):
+class ParametreManquant(ParametreNonRenseigne):
     pass
 
 
-@cache
-def _donnees() -> dict[str, list[dict[str, Any]]]:
-    with FICHIER.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)  # type: ignore[no-any-return]
-
-
-def _en_vigueur(nom: str, jour: date) -> dict[str, Any]:
-    valeurs = [v for v in _donnees().get(nom, []) if v["date_effet"] <= jour]
-    if not valeurs:
-        raise ParametreManquant(f"Paramètre « {nom} » non renseigné au {jour:%d/%m/%Y}.")
-    return max(valeurs, key=lambda v: v["date_effet"])
+def _en_vigueur(nom: str, jour: date) -> Valeur:
+    try:
+        return charger_arbre().valeur(f"{BRANCHE}.{nom}", jour)
+    except ParametreNonRenseigne as exc:
+        raise ParametreManquant(str(exc)) from None
 
 
 def parametre(nom: str, jour: date) -> int:
     """The duration in months in force on ``jour`` (the latest ``date_effet`` not after it)."""
-    return int(_en_vigueur(nom, jour)["mois"])
+    return int(_en_vigueur(nom, jour).valeur)
 
 
 def valeur(nom: str, jour: date) -> Any:
-    """A non-duration parameter (key ``valeur``) in force on ``jour``."""
-    return _en_vigueur(nom, jour)["valeur"]
+    """A non-duration parameter in force on ``jour``."""
+    return _en_vigueur(nom, jour).valeur
 
 
 def parametre_max(nom: str) -> int:
     """The largest duration in months the parameter ever had (bounds a batch search window)."""
-    return max(int(v["mois"]) for v in _donnees()[nom])
+    return max(int(v.valeur) for v in charger_arbre().serie(f"{BRANCHE}.{nom}"))
 
 
 def ajouter_mois(jour: date, mois: int) -> date:

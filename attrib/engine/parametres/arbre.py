@@ -161,11 +161,11 @@ class Arbre:
         return resultat
 
     def brut(self, fichier: str) -> Any:
-        """The parsed content of a file (``"caleol"``), as the typed readers validate it."""
+        """The parsed content of a file (``"caleol.yaml"``), as the typed readers validate it."""
         try:
             return self.fichiers[fichier]
         except KeyError:
-            raise ParametreNonRenseigne(f"Fichier de paramètres « {fichier} » inconnu.") from None
+            raise ParametresInvalides(f"{fichier} : fichier absent de {self.dossier}.") from None
 
 
 # --- schemas -----------------------------------------------------------------------------------------
@@ -184,14 +184,15 @@ def entier(minimum: int = 0) -> Verificateur:
 def decimal_texte(*, part: bool = False) -> Verificateur:
     def verifier(valeur: Any, ou: str) -> None:
         if not isinstance(valeur, str):
-            raise ParametresInvalides(f'{ou} : nombre décimal attendu entre guillemets (ex. "0.30"), reçu {valeur!r}.')
+            attendu = "part décimale attendue" if part else "nombre décimal attendu"
+            raise ParametresInvalides(f'{ou} : {attendu} entre guillemets (ex. "0.30"), reçu {valeur!r}.')
         try:
             nombre = Decimal(valeur)
         except InvalidOperation:
             raise ParametresInvalides(f"{ou} : nombre décimal invalide « {valeur} ».") from None
         if not nombre.is_finite() or nombre < 0 or (part and nombre > 1):
-            attendu = "une part entre 0 et 1" if part else "un nombre décimal positif"
-            raise ParametresInvalides(f"{ou} : {attendu} attendu, reçu « {valeur} ».")
+            attendu = "part entre 0 et 1 attendue" if part else "nombre décimal positif attendu"
+            raise ParametresInvalides(f"{ou} : {attendu}, reçu « {valeur} ».")
 
     return verifier
 
@@ -461,9 +462,9 @@ def _charger(dossier: Path) -> Arbre:
         schema = SCHEMAS[nom]
         racine = nom.rsplit(".", 1)[0]
         if isinstance(schema, SchemaCsv):
-            fichiers[racine], lues = _lire_csv(dossier / nom, racine, schema)
+            fichiers[nom], lues = _lire_csv(dossier / nom, racine, schema)
         else:
-            fichiers[racine], lues = _lire_yaml(dossier / nom, racine, schema)
+            fichiers[nom], lues = _lire_yaml(dossier / nom, racine, schema)
         feuilles.update(lues)
     return Arbre(dossier=dossier, feuilles=MappingProxyType(feuilles), fichiers=MappingProxyType(fichiers))
 
@@ -482,11 +483,10 @@ def _lire_yaml(chemin: Path, racine: str, schema: SchemaYaml) -> tuple[Any, dict
     inconnues = sorted(str(c) for c in set(contenu) - schema.cles)
     if inconnues:
         raise ParametresInvalides(f"{chemin.name} : clé « {inconnues[0]} » inconnue du schéma.")
-    lecteur = _LecteurYaml(chemin.name, racine, contenu)
+    lecteur = _LecteurYaml(chemin.name, racine, contenu, schema.types)
     lecteur.parcourir(contenu, (), _Heritage())
     if not lecteur.feuilles and not schema.non_date:
         raise ParametresInvalides(f"{chemin.name} : aucune valeur datée.")
-    _verifier_types(chemin.name, racine, lecteur.feuilles, schema.types)
     return contenu, lecteur.feuilles
 
 
@@ -497,8 +497,9 @@ class _Heritage:
 
 
 class _LecteurYaml:
-    def __init__(self, fichier: str, racine: str, contenu: dict[str, Any]) -> None:
+    def __init__(self, fichier: str, racine: str, contenu: dict[str, Any], types: Mapping[str, Verificateur]) -> None:
         self.fichier = fichier
+        self.types = types
         self.racine = racine
         self.feuilles: dict[str, tuple[Valeur, ...]] = {}
         self.references: dict[str, str] = {}
@@ -521,7 +522,9 @@ class _LecteurYaml:
                 self.ajouter(cles, [(noeud, self.ou(cles))], heritage, toujours=True)
                 return
             heritage = _Heritage(
-                source=str(noeud.get("source") or heritage.source) if isinstance(noeud.get("source"), str) else heritage.source,
+                source=str(noeud.get("source") or heritage.source)
+                if isinstance(noeud.get("source"), str)
+                else heritage.source,
                 fiabilite=str(noeud.get("fiabilite") or heritage.fiabilite),
             )
             for cle, enfant in noeud.items():
@@ -546,6 +549,9 @@ class _LecteurYaml:
                     raise ParametresInvalides(f"{self.ou(cles)}[{i}] : {cle_liste} « {code} » invalide.")
                 groupes.setdefault(code, []).append((e, f"{self.ou(cles)}[{i}]"))
             for code, entrees in groupes.items():
+                dates = [_date_de(e) and _periode(e, ou)[0] for e, ou in entrees]
+                if len(set(dates)) != len(dates):
+                    raise ParametresInvalides(f"{entrees[-1][1]} : {cle_liste} « {code} » en double à la même date.")
                 self.ajouter((*cles, code), entrees, heritage)
 
     def ajouter(
@@ -574,16 +580,17 @@ class _LecteurYaml:
         fiabilite = str(entree.get("fiabilite") or heritage.fiabilite)
         if fiabilite not in FIABILITES:
             raise ParametresInvalides(f"{ou} : fiabilité « {fiabilite} » inconnue (attendu : {', '.join(FIABILITES)}).")
-        if "valeur" in entree:
-            brute = entree["valeur"]
-        else:
-            brute = {k: v for k, v in entree.items() if k not in METADONNEES}
+        brute = entree["valeur"] if "valeur" in entree else {k: v for k, v in entree.items() if k not in METADONNEES}
         manque = " ".join(str(entree.get("manque") or "").split())
         source = self.source(entree, ou, heritage)
         if not source and not (brute is None and manque):
             raise ParametresInvalides(f"{ou} : « source » vide ; toute valeur doit citer sa source.")
         if brute is None and not manque:
             raise ParametresInvalides(f"{ou} : valeur absente sans « manque » qui dise ce qui manque.")
+        relatif = ".".join(cles)
+        verif = next((v for motif, v in self.types.items() if fnmatch.fnmatchcase(relatif, motif)), None)
+        if verif is not None and brute is not None:
+            verif(brute, f"{ou}, valeur")
         unite = str(entree.get("unite") or next((u for u in UNITES if cles[-1].endswith("_" + u)), ""))
         if unite and unite not in UNITES:
             raise ParametresInvalides(f"{ou} : unité « {unite} » inconnue (attendu : {', '.join(UNITES)}).")
@@ -673,19 +680,6 @@ def _avec_fin(v: Valeur, fin: date) -> Valeur:
     )
 
 
-def _verifier_types(
-    fichier: str, racine: str, feuilles: Mapping[str, tuple[Valeur, ...]], types: Mapping[str, Verificateur]
-) -> None:
-    for chemin, serie in feuilles.items():
-        relatif = chemin[len(racine) + 1 :]
-        verif = next((v for motif, v in types.items() if fnmatch.fnmatchcase(relatif, motif)), None)
-        if verif is None:
-            continue
-        for v in serie:
-            if v.valeur is not None:
-                verif(v.valeur, f"{fichier}, {relatif} ({v.debut:%d/%m/%Y})")
-
-
 def _lire_csv(chemin: Path, racine: str, schema: SchemaCsv) -> tuple[Any, dict[str, tuple[Valeur, ...]]]:
     with chemin.open(encoding="utf-8", newline="") as f:
         lecteur = csv.DictReader(f)
@@ -698,6 +692,7 @@ def _lire_csv(chemin: Path, racine: str, schema: SchemaCsv) -> tuple[Any, dict[s
         lignes = list(enumerate(lecteur, start=2))
     groupes: dict[str, list[Valeur]] = {}
     brutes: list[dict[str, str]] = []
+    vues: dict[tuple[str, date], int] = {}
     for numero, ligne in lignes:
         ou = f"{chemin.name}, ligne {numero}"
         if None in ligne or any(v is None for v in ligne.values()):
@@ -725,10 +720,17 @@ def _lire_csv(chemin: Path, racine: str, schema: SchemaCsv) -> tuple[Any, dict[s
             brut: Any = propre[colonne]
             verif = schema.types.get(colonne)
             if verif is not None:
-                brut = _entier_csv(brut, f"{ou}, {colonne}")
+                brut = _entier_csv(brut, ou)
                 verif(brut, f"{ou}, {colonne}")
             valeurs[colonne] = brut
         chemin_feuille = ".".join((racine, *(propre[c] or "plus" for c in schema.cles)))
+        cle_ligne = (chemin_feuille, debut)
+        if cle_ligne in vues:
+            raise ParametresInvalides(
+                f"{ou} : en double avec la ligne {vues[cle_ligne]} "
+                f"({', '.join(propre[c] for c in schema.cles)}, {debut.year if schema.annuel else debut})."
+            )
+        vues[cle_ligne] = numero
         groupes.setdefault(chemin_feuille, []).append(
             Valeur(
                 chemin=chemin_feuille,
