@@ -9,6 +9,7 @@ from typing import Any
 from attrib.engine.erreurs import ParametreNonRenseigne
 from attrib.engine.parametres.arbre import Valeur
 from attrib.engine.parametres.arbre import valeur as valeur_arbre
+from attrib.engine.parametres.nombres import valeur_en_lettres
 
 BRANCHE = "caleol"
 
@@ -51,6 +52,11 @@ def exceptions_candidats(jour: date) -> dict[str, str]:
 
 def types_decision(jour: date) -> dict[str, str]:
     return {e["code"]: e["libelle"] for e in valeur("types_decision", jour)}
+
+
+def delai_reponse_en_lettres(jour: date) -> str:
+    """« dix jours »: the time to answer an offer (R441-10) in force on ``jour``, in words."""
+    return valeur_en_lettres(entree("delai_reponse_offre_jours", jour))
 
 
 def date_limite_reponse(envoyee_le: date) -> date:

@@ -21,7 +21,7 @@ from django import template
 from django.utils import timezone
 
 from attrib.engine.parametres.arbre import Valeur, valeur
-from attrib.engine.parametres.nombres import duree_en_lettres, en_lettres, pourcentage
+from attrib.engine.parametres.nombres import pourcentage, valeur_en_lettres
 
 register = template.Library()
 
@@ -37,14 +37,9 @@ def parametre(chemin: str, jour: date | None = None) -> Any:
     return _valeur(chemin, jour).valeur
 
 
-def lettres(v: Valeur) -> str:
-    nombre = int(v.valeur)
-    return duree_en_lettres(nombre, v.unite) if v.unite else en_lettres(nombre)
-
-
 @register.simple_tag(name="parametre_lettres")
 def parametre_lettres(chemin: str, jour: date | None = None) -> str:
-    return lettres(_valeur(chemin, jour))
+    return valeur_en_lettres(_valeur(chemin, jour))
 
 
 @register.simple_tag(name="parametre_pourcent")

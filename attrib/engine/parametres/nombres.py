@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Protocol
 
 _UNITES = (
     "zéro",
@@ -97,4 +98,19 @@ def pourcentage(part: str | Decimal | Fraction | float) -> str:
     return f"{texte} %"
 
 
-__all__ = ["duree_en_lettres", "en_lettres", "pourcentage"]
+class _Nombre(Protocol):
+    @property
+    def valeur(self) -> object: ...
+    @property
+    def unite(self) -> str: ...
+
+
+def valeur_en_lettres(v: _Nombre) -> str:
+    """A value of the tree in words: a duration with its unit (« dix jours », « un an »), else the number
+    (« trois »)."""
+    if isinstance(v.valeur, bool) or not isinstance(v.valeur, int):
+        raise ValueError(f"Nombre entier attendu pour l'écrire en lettres, reçu {v.valeur!r}.")
+    return duree_en_lettres(v.valeur, v.unite) if v.unite else en_lettres(v.valeur)
+
+
+__all__ = ["duree_en_lettres", "en_lettres", "pourcentage", "valeur_en_lettres"]
