@@ -40,6 +40,11 @@ def candidats_minimum(jour: date) -> int:
     return int(valeur("candidats_minimum", jour))
 
 
+def candidats_minimum_en_lettres(jour: date) -> str:
+    """« trois »: the minimum of candidates per dwelling (R441-3) in force on ``jour``, in words."""
+    return valeur_en_lettres(entree("candidats_minimum", jour))
+
+
 def suppleants_par_logement(jour: date) -> int:
     """Ranked alternates proposed after the first candidate of a dwelling (a setting of Attrib)."""
     return int(valeur("suppleants_par_logement", jour))

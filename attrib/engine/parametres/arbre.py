@@ -473,7 +473,7 @@ def _lire_yaml(chemin: Path, racine: str, schema: SchemaYaml) -> tuple[Any, dict
     try:
         with chemin.open(encoding="utf-8") as f:
             contenu = yaml.safe_load(f)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2015-13-01
         raise ParametresInvalides(f"{chemin.name} : YAML illisible ({exc}).") from None
     if not isinstance(contenu, dict):
         raise ParametresInvalides(f"{chemin.name} : un dictionnaire de paramètres est attendu.")
@@ -487,6 +487,9 @@ def _lire_yaml(chemin: Path, racine: str, schema: SchemaYaml) -> tuple[Any, dict
     lecteur.parcourir(contenu, (), _Heritage())
     if not lecteur.feuilles and not schema.non_date:
         raise ParametresInvalides(f"{chemin.name} : aucune valeur datée.")
+    for motif in schema.types:
+        if "*" not in motif and f"{racine}.{motif}" not in lecteur.feuilles:
+            raise ParametresInvalides(f"{chemin.name}, {motif} : liste de valeurs datées attendue.")
     return contenu, lecteur.feuilles
 
 
@@ -532,7 +535,7 @@ class _LecteurYaml:
                     continue
                 self.parcourir(enfant, (*cles, str(cle)), heritage)
         elif isinstance(noeud, list) and noeud and all(isinstance(e, dict) for e in noeud):
-            datees = [_date_de(e) for e in noeud]
+            datees = [any(k in e for k in ("date_effet", "date_debut", "annee")) for e in noeud]
             if not any(datees):
                 return  # a reference list (codes, sources): raw data, served by Arbre.brut
             if not all(datees):
