@@ -9,6 +9,7 @@ from typing import Any
 
 from attrib.engine.erreurs import ParametreNonRenseigne
 from attrib.engine.parametres.arbre import Valeur, charger_arbre
+from attrib.engine.parametres.nombres import pourcentage
 
 BRANCHE = "cycle_demande"
 
@@ -37,6 +38,16 @@ def valeur(nom: str, jour: date) -> Any:
 def parametre_max(nom: str) -> int:
     """The largest duration in months the parameter ever had (bounds a batch search window)."""
     return max(int(v.valeur) for v in charger_arbre().serie(f"{BRANCHE}.{nom}"))
+
+
+def baisse_revenus_minimum(jour: date) -> str:
+    """« 10 % »: the fall of revenues from which year N-1 or the last twelve months are taken into account."""
+    return pourcentage(charger_arbre().valeur("categories_menage.baisse_revenus_minimum", jour).valeur)
+
+
+def libelle_revenus_en_baisse(jour: date) -> str:
+    """Label of the field of the revenues after a fall, with the share in force on ``jour``."""
+    return f"Revenus N-1 ou 12 derniers mois en cas de baisse d'au moins {baisse_revenus_minimum(jour)} (€)"
 
 
 def ajouter_mois(jour: date, mois: int) -> date:

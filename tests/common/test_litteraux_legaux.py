@@ -48,6 +48,7 @@ PARTS = (
     ("objectifs_attribution.q1_hors_qpv", "taux"),
     ("objectifs_attribution.non_q1_en_qpv", "taux"),
     ("objectifs_attribution.prioritaires_par_reservataire", "taux"),
+    ("categories_menage.baisse_revenus_minimum", None),
 )
 _NOMS_UNITE = {"jours": ("jour", "jours"), "mois": ("mois", "mois"), "ans": ("an", "ans")}
 _ESPACE = r"[ \u00a0\u202f]"
@@ -189,6 +190,7 @@ def motifs_arbre() -> list[re.Pattern[str]]:
         "<p>La part de l'État ne dépasse pas 30 % du flux annuel.</p>",
         "<p>Objectif : au moins 25 % des attributions hors QPV.</p>",
         "<p>Plafond PLUS : 24 316 € pour une personne seule.</p>",
+        "<dt>Revenus N-1 (baisse d'au moins 10 %)</dt>",
     ],
 )
 def test_le_detecteur_voit_une_valeur_legale_ecrite_a_la_main(

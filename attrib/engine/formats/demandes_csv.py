@@ -40,6 +40,7 @@ from attrib.engine.erreurs import ParametreNonRenseigne
 from attrib.engine.formats.cellules import DEBUTS_FORMULE, retirer_neutralisation
 from attrib.engine.parametres import ZONES, Parametres, charger_parametres
 from attrib.engine.parametres.arbre import charger_arbre
+from attrib.engine.parametres.nombres import pourcentage
 
 SEPARATEUR = ";"
 SEPARATEUR_LISTE = "|"
@@ -441,7 +442,8 @@ COLONNES: tuple[Colonne, ...] = (
     _c(
         "revenu_n1_si_baisse",
         T.ENTIER,
-        "Revenus N-1 ou des 12 derniers mois en cas de baisse d'au moins 10 % (€)",
+        "Revenus N-1 ou des 12 derniers mois en cas de baisse d'au moins "
+        f"{pourcentage(charger_arbre().serie('categories_menage.baisse_revenus_minimum')[-1].valeur)} (€)",
         "",
     ),
     # Motifs et priorités

@@ -329,7 +329,13 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
             },
         ),
         "categories_menage.yaml": SchemaYaml(
-            _cles("jeune_menage_somme_ages_max", "majoration_handicap_categories", "categorie_max"), {"*": entier(0)}
+            _cles(
+                "jeune_menage_somme_ages_max",
+                "majoration_handicap_categories",
+                "categorie_max",
+                "baisse_revenus_minimum",
+            ),
+            {"baisse_revenus_minimum": decimal_texte(part=True), "*": entier(0)},
         ),
         "cia.yaml": SchemaYaml(_cles("travailleurs_essentiels")),
         "cycle_demande.yaml": SchemaYaml(
