@@ -45,6 +45,9 @@ import yaml
 from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides
 from attrib.engine.sources import texte_source
 
+#: libyaml's safe loader when the C extension is there (ten times faster), else the pure Python one.
+_CHARGEUR: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DOSSIER_PAR_DEFAUT = Path(__file__).resolve().parents[3] / "data" / "parametres"
 
 #: Reliability tags: legal values (V verified in a primary text, S secondary source, K to check) and the
@@ -478,7 +481,7 @@ def _charger(dossier: Path) -> Arbre:
 def _lire_yaml(chemin: Path, racine: str, schema: SchemaYaml) -> tuple[Any, dict[str, tuple[Valeur, ...]]]:
     try:
         with chemin.open(encoding="utf-8") as f:
-            contenu = yaml.safe_load(f)
+            contenu = yaml.load(f, Loader=_CHARGEUR)  # noqa: S506 (a safe loader: C or pure Python)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2015-13-01
         raise ParametresInvalides(f"{chemin.name} : YAML illisible ({exc}).") from None
     if not isinstance(contenu, dict):
@@ -589,7 +592,9 @@ class _LecteurYaml:
         fiabilite = str(entree.get("fiabilite") or heritage.fiabilite)
         if fiabilite not in FIABILITES:
             raise ParametresInvalides(f"{ou} : fiabilité « {fiabilite} » inconnue (attendu : {', '.join(FIABILITES)}).")
-        brute = entree["valeur"] if "valeur" in entree else {k: v for k, v in entree.items() if k not in METADONNEES}
+        # An entry dated by ``annee`` keeps its own ``date_effet`` (that of an arrêté) in its value.
+        meta = METADONNEES - {"date_effet", "date_fin"} if "annee" in entree else METADONNEES
+        brute = entree["valeur"] if "valeur" in entree else {k: v for k, v in entree.items() if k not in meta}
         manque = " ".join(str(entree.get("manque") or "").split())
         source = self.source(entree, ou, heritage)
         if not source and not (brute is None and manque):
