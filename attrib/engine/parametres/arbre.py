@@ -515,7 +515,9 @@ class _LecteurYaml:
         self.racine = racine
         self.feuilles: dict[str, tuple[Valeur, ...]] = {}
         self.references: dict[str, str] = {}
-        for ref in contenu.get("sources") or [] if isinstance(contenu.get("sources"), list) else []:
+        # A file may list its sources once (``sources: [{id, titre, url}]``) and cite them by id.
+        references = contenu.get("sources")
+        for ref in references if isinstance(references, list) else []:
             if isinstance(ref, dict) and isinstance(ref.get("id"), str):
                 titre = " ".join(str(ref.get("titre") or "").split())
                 url = str(ref.get("url") or "")
@@ -533,10 +535,9 @@ class _LecteurYaml:
                 # A leaf in force at every date (estimation, labels): its value is the mapping itself.
                 self.ajouter(cles, [(noeud, self.ou(cles))], heritage, toujours=True)
                 return
+            source = noeud.get("source")
             heritage = _Heritage(
-                source=str(noeud.get("source") or heritage.source)
-                if isinstance(noeud.get("source"), str)
-                else heritage.source,
+                source=" ".join(source.split()) if isinstance(source, str) and source.strip() else heritage.source,
                 fiabilite=str(noeud.get("fiabilite") or heritage.fiabilite),
             )
             for cle, enfant in noeud.items():
