@@ -243,6 +243,12 @@ def champs(**attendus: Verificateur) -> Verificateur:
     return verifier
 
 
+def chaine(valeur: Any, ou: str) -> None:
+    """A text, possibly empty (the letter of the DALO priority)."""
+    if not isinstance(valeur, str):
+        raise ParametresInvalides(f"{ou} : texte attendu, reçu {valeur!r}.")
+
+
 def libelles(valeur: Any, ou: str) -> None:
     """A list of ``{code, libelle}``."""
     liste(champs(code=texte, libelle=texte))(valeur, ou)
@@ -378,7 +384,10 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
             )
         ),
         "pieces_justificatives.yaml": SchemaYaml(_cles("versions")),
-        "priorites_l441_1.yaml": SchemaYaml(_cles("version", "source", "priorites")),
+        "priorites_l441_1.yaml": SchemaYaml(
+            _cles("version", "source", "priorites"),
+            {"priorites.*": champs(code=texte, lettre=chaine, libelle=texte, sensible=booleen, ordre=entier(0))},
+        ),
         "qualification_parc.yaml": SchemaYaml(_cles("libelles_notes", "demo")),
         "rpls_financements.yaml": SchemaYaml(
             _cles("texte", "date_texte", "fiabilite_libelles", "fiabilite_regroupement", "codes"), non_date=True
