@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commissions', '0003_decision_date_evenement_cotation_figee'),
+        ("commissions", "0003_decision_date_evenement_cotation_figee"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='examen',
-            name='exception_candidats',
-            field=models.CharField(blank=True, help_text="Code de l'exception (désignation DALO, PLAI adapté) quand moins de candidats que le minimum de l'article R441-3 sont examinés.", max_length=30, verbose_name='exception au minimum de candidats'),
+            model_name="examen",
+            name="exception_candidats",
+            field=models.CharField(
+                blank=True,
+                help_text="Code de l'exception (désignation DALO, PLAI adapté) quand moins de candidats que le minimum de l'article R441-3 sont examinés.",
+                max_length=30,
+                verbose_name="exception au minimum de candidats",
+            ),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('demandes', '0006_procedure_expulsion_et_decision_dalo'),
+        ("demandes", "0006_procedure_expulsion_et_decision_dalo"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='demande',
-            name='revenu_n1_si_baisse',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='revenus N-1 ou 12 derniers mois en cas de baisse (€)'),
+            model_name="demande",
+            name="revenu_n1_si_baisse",
+            field=models.PositiveIntegerField(
+                blank=True, null=True, verbose_name="revenus N-1 ou 12 derniers mois en cas de baisse (€)"
+            ),
         ),
     ]
