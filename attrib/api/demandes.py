@@ -43,6 +43,8 @@ from attrib.demandes.services import (
     demande_radier,
     demande_renouveler,
 )
+from attrib.engine.parametres.arbre import charger_arbre
+from attrib.engine.parametres.nombres import valeur_en_lettres
 from attrib.organisations.models import Organisation
 from attrib.organisations.permissions import (
     guichets_de,
@@ -276,7 +278,7 @@ class DemandeRenouvelerApi(ApiView):
     @extend_schema(
         operation_id="demandes_renouveler",
         parameters=[NUMERO],
-        summary="Renouveler une demande pour un an",
+        summary=f"Renouveler une demande pour {valeur_en_lettres(charger_arbre().serie('cycle_demande.validite')[-1])}",
         description=(
             "L'ancienneté (date de dépôt initiale) est conservée. Le corps est facultatif : il peut porter les "
             "mises à jour faites à l'occasion du renouvellement, comme pour PATCH."

@@ -34,8 +34,7 @@ def nom_fichier(offre: Offre) -> str:
 
 def _source_delai(offre: Offre) -> str:
     """The legal text of the answer delay in force on the day the offer was sent (``caleol.yaml``)."""
-    entrees = [e for e in parametres._donnees()["delai_reponse_offre_jours"] if e["date_effet"] <= offre.envoyee_le]
-    return str(max(entrees, key=lambda e: e["date_effet"])["source"])
+    return parametres.source("delai_reponse_offre_jours", offre.envoyee_le)
 
 
 def contexte(offre: Offre) -> dict[str, Any]:

@@ -172,10 +172,11 @@ class Examen(models.Model):
     demande = models.ForeignKey("demandes.Demande", on_delete=models.PROTECT, related_name="examens")
     rang_propose = models.PositiveSmallIntegerField("rang proposé")
     exception_candidats = models.CharField(
-        "exception à la règle des trois candidats",
+        "exception au minimum de candidats",
         max_length=30,
         blank=True,
-        help_text="Code de caleol.yaml (désignation DALO, PLAI adapté) quand moins de trois candidats sont examinés.",
+        help_text="Code de l'exception (désignation DALO, PLAI adapté) quand moins de candidats que le minimum "
+        "de l'article R441-3 sont examinés.",
     )
     inscrit_le = models.DateTimeField("inscrit le", auto_now_add=True)
 

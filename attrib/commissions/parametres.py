@@ -1,37 +1,53 @@
-"""Dated legal values of the CALEOL, read from ``data/parametres/caleol.yaml`` (R441-3, R441-10 CCH)."""
+"""Dated legal values of the CALEOL (R441-3, R441-10 CCH): a view over the parameter tree
+(``attrib.engine.parametres.arbre``, file ``data/parametres/caleol.yaml``)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from attrib.engine.erreurs import ParametreNonRenseigne
+from attrib.engine.parametres.arbre import Valeur
+from attrib.engine.parametres.arbre import valeur as valeur_arbre
+from attrib.engine.parametres.nombres import valeur_en_lettres
 
-FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "caleol.yaml"
+BRANCHE = "caleol"
 
 
-class ParametreCaleolManquant(LookupError):
+class ParametreCaleolManquant(ParametreNonRenseigne):
     """No value of the parameter applies on the requested day."""
 
 
-@cache
-def _donnees() -> dict[str, list[dict[str, Any]]]:
-    with FICHIER.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)  # type: ignore[no-any-return]
+def entree(nom: str, jour: date) -> Valeur:
+    """The value of ``nom`` in force on ``jour`` with its period, source and reliability."""
+    try:
+        return valeur_arbre(f"{BRANCHE}.{nom}", jour)
+    except ParametreNonRenseigne as exc:
+        raise ParametreCaleolManquant(f"caleol.yaml : {exc}") from None
 
 
 def valeur(nom: str, jour: date) -> Any:
     """The value of ``nom`` in force on ``jour`` (the latest ``date_effet`` not after it)."""
-    valeurs = [v for v in _donnees().get(nom, []) if v["date_effet"] <= jour]
-    if not valeurs:
-        raise ParametreCaleolManquant(f"caleol.yaml : paramètre « {nom} » non renseigné au {jour:%d/%m/%Y}.")
-    return max(valeurs, key=lambda v: v["date_effet"])["valeur"]
+    return entree(nom, jour).valeur
+
+
+def source(nom: str, jour: date) -> str:
+    """The stored source text of the value in force on ``jour`` (shown through ``texte_source``)."""
+    return entree(nom, jour).source
 
 
 def candidats_minimum(jour: date) -> int:
     return int(valeur("candidats_minimum", jour))
+
+
+def candidats_minimum_en_lettres(jour: date) -> str:
+    """« trois »: the minimum of candidates per dwelling (R441-3) in force on ``jour``, in words."""
+    return valeur_en_lettres(entree("candidats_minimum", jour))
+
+
+def suppleants_par_logement(jour: date) -> int:
+    """Ranked alternates proposed after the first candidate of a dwelling (a setting of Attrib)."""
+    return int(valeur("suppleants_par_logement", jour))
 
 
 def exceptions_candidats(jour: date) -> dict[str, str]:
@@ -41,6 +57,11 @@ def exceptions_candidats(jour: date) -> dict[str, str]:
 
 def types_decision(jour: date) -> dict[str, str]:
     return {e["code"]: e["libelle"] for e in valeur("types_decision", jour)}
+
+
+def delai_reponse_en_lettres(jour: date) -> str:
+    """« dix jours »: the time to answer an offer (R441-10) in force on ``jour``, in words."""
+    return valeur_en_lettres(entree("delai_reponse_offre_jours", jour))
 
 
 def date_limite_reponse(envoyee_le: date) -> date:

@@ -843,7 +843,7 @@ def _message_decision(decision: Decision, examen: Examen) -> str:
     if decision.type == TypeDecision.ATTRIBUTION:
         return (
             f"La commission d'attribution du {jour} vous a attribué {logement}. Le bailleur va vous adresser "
-            "une offre écrite ; vous aurez dix jours pour y répondre."
+            f"une offre écrite ; vous aurez {parametres.delai_reponse_en_lettres(examen.seance.date)} pour y répondre."
         )
     if decision.type == TypeDecision.ATTRIBUTION_CLASSEMENT:
         if decision.rang == 1:

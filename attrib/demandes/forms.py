@@ -20,7 +20,7 @@ from django.forms.formsets import BaseFormSet, formset_factory
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from attrib.demandes import enums
+from attrib.demandes import enums, regles
 from attrib.demandes.models import MESSAGE_DATE_EXPULSION, Demande, Personne
 from attrib.engine import validation
 from attrib.organisations.models import Organisation
@@ -517,7 +517,11 @@ class RessourcesMenageForm(FormulaireDsfr, forms.ModelForm):
             "Somme des revenus fiscaux de référence des personnes du ménage, en euros par an (avis d'imposition N-2)."
         )
         self.fields["annee_revenu_fiscal"].help_text = "Année des revenus (par exemple 2024 pour l'avis reçu en 2025)."
-        self.fields["revenu_n1_si_baisse"].help_text = "Seulement si les revenus ont baissé d'au moins 10 %."
+        jour = timezone.localdate()
+        self.fields["revenu_n1_si_baisse"].label = regles.libelle_revenus_en_baisse(jour)
+        self.fields[
+            "revenu_n1_si_baisse"
+        ].help_text = f"Seulement si les revenus ont baissé d'au moins {regles.baisse_revenus_minimum(jour)}."
         if self.instance.pk is None:
             # A new demand: the amount must be typed (0 included), the year defaults to the usual N-2.
             if "revenu_fiscal_reference" not in (kwargs.get("initial") or {}):
@@ -724,6 +728,7 @@ class RenouvellementForm(FormulaireDsfr, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["loyer_actuel"] = _montant("Loyer mensuel actuel")
+        self.fields["revenu_n1_si_baisse"].label = regles.libelle_revenus_en_baisse(timezone.localdate())
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

@@ -157,7 +157,10 @@ class Demande(models.Model):
     revenu_fiscal_reference = models.PositiveIntegerField("revenu fiscal de référence N-2 (€)", default=0)
     annee_revenu_fiscal = models.PositiveSmallIntegerField("année du revenu fiscal de référence")
     revenu_n1_si_baisse = models.PositiveIntegerField(
-        "revenus N-1 ou 12 derniers mois en cas de baisse d'au moins 10 % (€)", null=True, blank=True
+        # The share of the fall is a legal value: the forms say it from the parameter tree (regles.py).
+        "revenus N-1 ou 12 derniers mois en cas de baisse (€)",
+        null=True,
+        blank=True,
     )
 
     # Situations prioritaires

@@ -21,7 +21,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -30,8 +29,10 @@ from django.utils import timezone
 from attrib.common.services import evenement_enregistrer
 from attrib.demandes import enums
 from attrib.demandes.models import Demande, Personne, PieceJustificative, PrioriteLegale, SituationPrioritaire
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, Valeur, charger_arbre
 
-FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "pieces_justificatives.yaml"
+FICHIER = DOSSIER_PAR_DEFAUT / "pieces_justificatives.yaml"
+FEUILLE = "pieces_justificatives.versions"
 
 #: File types accepted for a document (a scan or a photo).
 EXTENSIONS_ACCEPTEES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -95,36 +96,37 @@ def _verifier_condition(bloc: dict[str, Any], ou: str) -> None:
             raise ReferentielInvalide(f"{FICHIER.name}, {ou} : valeur inconnue « {valeur} ».")
 
 
+def _verifier(critere_s: list[dict[str, Any]], i: int) -> None:
+    codes: set[str] = set()
+    for j, critere in enumerate(critere_s):
+        ou = f"versions[{i}].criteres[{j}]"
+        code = critere.get("code") or ""
+        if not code or len(code) > 40 or code in codes:
+            raise ReferentielInvalide(f"{FICHIER.name}, {ou} : code absent, trop long ou en double.")
+        codes.add(code)
+        _verifier_condition(critere, ou)
+        for k, piece in enumerate(critere.get("pieces") or []):
+            libelle = piece.get("libelle") or ""
+            if not libelle or len(libelle) > 200:
+                raise ReferentielInvalide(f"{FICHIER.name}, {ou}.pieces[{k}] : libellé absent ou trop long.")
+            _verifier_condition(piece, f"{ou}.pieces[{k}]")
+
+
 @cache
-def _versions() -> list[dict[str, Any]]:
-    with FICHIER.open(encoding="utf-8") as f:
-        donnees = yaml.safe_load(f)
-    versions = donnees.get("versions") or []
+def _versions() -> tuple[Valeur, ...]:
+    """The dated versions of the list (parameter tree, ``pieces_justificatives.versions``), checked once."""
+    versions = charger_arbre().serie(FEUILLE)
     for i, version in enumerate(versions):
-        if not isinstance(version.get("date_effet"), date):
-            raise ReferentielInvalide(f"{FICHIER.name}, versions[{i}] : date_effet manquante ou invalide.")
-        codes: set[str] = set()
-        for j, critere in enumerate(version.get("criteres") or []):
-            ou = f"versions[{i}].criteres[{j}]"
-            code = critere.get("code") or ""
-            if not code or len(code) > 40 or code in codes:
-                raise ReferentielInvalide(f"{FICHIER.name}, {ou} : code absent, trop long ou en double.")
-            codes.add(code)
-            _verifier_condition(critere, ou)
-            for k, piece in enumerate(critere.get("pieces") or []):
-                libelle = piece.get("libelle") or ""
-                if not libelle or len(libelle) > 200:
-                    raise ReferentielInvalide(f"{FICHIER.name}, {ou}.pieces[{k}] : libellé absent ou trop long.")
-                _verifier_condition(piece, f"{ou}.pieces[{k}]")
-    return sorted(versions, key=lambda v: v["date_effet"])
+        _verifier(list(version.valeur.get("criteres") or []), i)
+    return versions
 
 
 def referentiel(jour: date) -> list[dict[str, Any]]:
     """The criteria of the version in force on ``jour``."""
-    en_vigueur = [v for v in _versions() if v["date_effet"] <= jour]
-    if not en_vigueur:
+    version = next((v for v in _versions() if v.en_vigueur(jour)), None)
+    if version is None:
         raise ReferentielInvalide(f"Aucune liste de pièces justificatives en vigueur au {jour:%d/%m/%Y}.")
-    return list(en_vigueur[-1]["criteres"])
+    return list(version.valeur["criteres"])
 
 
 def _condition_remplie(bloc: dict[str, Any], code: str, situation: _Situation) -> bool:

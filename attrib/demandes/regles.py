@@ -1,48 +1,53 @@
-"""Dated lifecycle parameters of a demand, read from ``data/parametres/cycle_demande.yaml``."""
+"""Dated lifecycle parameters of a demand: a view over the parameter tree (``attrib.engine.parametres.arbre``,
+file ``data/parametres/cycle_demande.yaml``)."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from attrib.engine.erreurs import ParametreNonRenseigne
+from attrib.engine.parametres.arbre import Valeur, charger_arbre
+from attrib.engine.parametres.nombres import pourcentage
 
-FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "cycle_demande.yaml"
+BRANCHE = "cycle_demande"
 
 
-class ParametreManquant(LookupError):
+class ParametreManquant(ParametreNonRenseigne):
     pass
 
 
-@cache
-def _donnees() -> dict[str, list[dict[str, Any]]]:
-    with FICHIER.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)  # type: ignore[no-any-return]
-
-
-def _en_vigueur(nom: str, jour: date) -> dict[str, Any]:
-    valeurs = [v for v in _donnees().get(nom, []) if v["date_effet"] <= jour]
-    if not valeurs:
-        raise ParametreManquant(f"Paramètre « {nom} » non renseigné au {jour:%d/%m/%Y}.")
-    return max(valeurs, key=lambda v: v["date_effet"])
+def _en_vigueur(nom: str, jour: date) -> Valeur:
+    try:
+        return charger_arbre().valeur(f"{BRANCHE}.{nom}", jour)
+    except ParametreNonRenseigne as exc:
+        raise ParametreManquant(str(exc)) from None
 
 
 def parametre(nom: str, jour: date) -> int:
     """The duration in months in force on ``jour`` (the latest ``date_effet`` not after it)."""
-    return int(_en_vigueur(nom, jour)["mois"])
+    return int(_en_vigueur(nom, jour).valeur)
 
 
 def valeur(nom: str, jour: date) -> Any:
-    """A non-duration parameter (key ``valeur``) in force on ``jour``."""
-    return _en_vigueur(nom, jour)["valeur"]
+    """A non-duration parameter in force on ``jour``."""
+    return _en_vigueur(nom, jour).valeur
 
 
 def parametre_max(nom: str) -> int:
     """The largest duration in months the parameter ever had (bounds a batch search window)."""
-    return max(int(v["mois"]) for v in _donnees()[nom])
+    return max(int(v.valeur) for v in charger_arbre().serie(f"{BRANCHE}.{nom}"))
+
+
+def baisse_revenus_minimum(jour: date) -> str:
+    """« 10 % »: the fall of revenues from which year N-1 or the last twelve months are taken into account."""
+    return pourcentage(charger_arbre().valeur("categories_menage.baisse_revenus_minimum", jour).valeur)
+
+
+def libelle_revenus_en_baisse(jour: date) -> str:
+    """Label of the field of the revenues after a fall, with the share in force on ``jour``."""
+    return f"Revenus N-1 ou 12 derniers mois en cas de baisse d'au moins {baisse_revenus_minimum(jour)} (€)"
 
 
 def ajouter_mois(jour: date, mois: int) -> date:

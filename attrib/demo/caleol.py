@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from attrib.commissions import parametres as parametres_caleol
 from attrib.commissions.enums import ModePresence, MotifRefus, QualiteMembre, SensVote, TypeDecision, Voix
 from attrib.commissions.models import (
     STATUTS_OFFRE_EN_COURS,
@@ -127,6 +128,8 @@ class ResumeCaleolDemo:
     expirees: int = 0
     baux: int = 0
     sans_candidats: int = 0
+    #: The minimum of candidates per dwelling (R441-3) in words, from the parameter tree.
+    minimum: str = ""
     en_attente: int = 0
     seances_prevues: int = 0
     deja_present: bool = False
@@ -137,7 +140,7 @@ class ResumeCaleolDemo:
         return (
             f"CALEOL : {self.commissions} commissions, {self.seances} séances tenues, {self.logements} logements "
             f"examinés ({self.examens} candidatures), {self.offres} offres ({self.refus} refus, {self.expirees} sans "
-            f"réponse), {self.baux} baux signés ; {self.sans_candidats} logement(s) sans trois candidats éligibles ; "
+            f"réponse), {self.baux} baux signés ; {self.sans_candidats} logement(s) sans {self.minimum} candidats éligibles ; "
             f"{self.seances_prevues} séances prévues le mois prochain, {self.en_attente} logements libérés en attente "
             "de candidats."
         )
@@ -474,7 +477,7 @@ def caleol_demo_creer(
     """Create the commissions of ``bailleurs`` and, with ``avec_historique`` (the stock and the flux year are
     loaded), the past year of attributions and next month's sessions. Nothing is written when the demo
     commissions already exist."""
-    r = ResumeCaleolDemo()
+    r = ResumeCaleolDemo(minimum=parametres_caleol.candidats_minimum_en_lettres(timezone.localdate()))
     h = HYPOTHESES
     for b in bailleurs:
         if b.type != TypeOrganisation.BAILLEUR:
@@ -540,7 +543,7 @@ def caleol_demo_creer(
                 continue
             deja = set(Examen.objects.filter(logement=logement).values_list("demande_id", flat=True))
             candidats = vivier.candidats(logement, seance=quand, prioritaires=_pour_l_etat(ll), exclues=deja | tenus)
-            if len(candidats) < 3:
+            if len(candidats) < parametres_caleol.candidats_minimum(quand):
                 r.sans_candidats += 1
                 continue
             tenus.update(candidats)  # examined for one dwelling of the session at a time

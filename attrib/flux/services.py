@@ -32,6 +32,7 @@ from attrib.common.services import evenement_enregistrer
 from attrib.engine import flux as moteur
 from attrib.engine.erreurs import EntreeInvalide
 from attrib.engine.formats.cellules import retirer_neutralisation
+from attrib.engine.parametres.arbre import valeur as valeur_arbre
 from attrib.flux import permissions
 from attrib.flux.enums import Arbitrage, CategorieConvention, CritereMixite, NatureLiberation, StatutOrientation
 from attrib.flux.models import CENT, ConventionReservation, LogementLibere, Orientation, ReglageFlux
@@ -1117,7 +1118,8 @@ def conventions_exporter_excel(*, conventions: Iterable[ConventionReservation]) 
         f"(ou son code : {', '.join(str(v) for v, _ in CategorieConvention.choices)}).",
         "Part du flux en % (par exemple 25 ou 12,5) OU nombre de logements par an, pas les deux.",
         "Territoire : codes INSEE séparés par « ; » ; vide = tout le patrimoine du bailleur.",
-        "Mixité : typologie ; qpv ; commune (facultatif). Délai vide : délai par défaut (30 jours).",
+        "Mixité : typologie ; qpv ; commune (facultatif). Délai vide : délai par défaut "
+        f"({valeur_arbre('flux.delai_proposition_defaut', timezone.localdate()).valeur} jours).",
         "Délai dépassé décompté : oui (par défaut) ou non. Dates au format JJ/MM/AAAA ; fin vide = sans terme.",
         "Une ligne de même réservataire, contingent et début qu'une convention existante la met à jour.",
     ):

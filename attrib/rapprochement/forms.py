@@ -37,7 +37,7 @@ class DesignationForm(FormulaireDsfr, forms.Form):
         help_text="Séances prévues de la commission du bailleur.",
     )
     exception = forms.ChoiceField(
-        label="Exception à la règle des trois candidats",
+        label="Exception au minimum de candidats",
         required=False,
         help_text="Seulement si vous désignez moins de candidats que le minimum (R441-3 CCH).",
     )
@@ -57,6 +57,9 @@ class DesignationForm(FormulaireDsfr, forms.Form):
         champ.queryset = seances
         champ.label_from_instance = lambda s: f"{s.commission.nom} — {s.date:%d/%m/%Y}"
         exceptions = parametres_caleol.exceptions_candidats(jour)
+        self.fields[
+            "exception"
+        ].label = f"Exception à la règle des {parametres_caleol.candidats_minimum_en_lettres(jour)} candidats"
         self.fields["exception"].choices = [("", "— Aucune —"), *exceptions.items()]  # type: ignore[attr-defined]
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from attrib.commissions import parametres as parametres_caleol
 from attrib.commissions.models import Examen, Seance
 from attrib.commissions.services import examen_inscrire
 from attrib.common.services import evenement_enregistrer
@@ -40,7 +41,6 @@ LIBELLES_ETAPES = {
     ETAPE_CALCUL: "Calcul des propositions",
     ETAPE_EXPLICATION: "Explication des propositions",
 }
-NB_SUPPLEANTS = 2
 SANS_SEUIL = "1er quartile non établi (seuil non renseigné)"
 
 
@@ -182,7 +182,7 @@ def calculer_lot(
     fin: date,
     jour: date,
     suivre: Progression,
-    nb_suppleants: int = NB_SUPPLEANTS,
+    nb_suppleants: int | None = None,
 ) -> dict[str, Any]:
     """The batch proposals of the period, as a JSON-ready result (see ``docs/rapprochement.md`` §4)."""
     suivre(ETAPE_LECTURE, LIBELLES_ETAPES[ETAPE_LECTURE], 0, 2)
@@ -232,6 +232,8 @@ def calculer_lot(
     instance = instance_depuis_index(it.index, logements)
     commun["offres_en_cours"] = int(np.count_nonzero(it.index.offre_en_cours))
     contraintes = contraintes_objectifs(instance, objectifs, etat)
+    if nb_suppleants is None:
+        nb_suppleants = parametres_caleol.suppleants_par_logement(jour)
     solution = proposer(instance, contraintes, nb_suppleants=nb_suppleants)
     violations = solution.verify()
     suivre(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], len(logements), len(logements))

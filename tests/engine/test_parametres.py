@@ -102,7 +102,7 @@ def test_un_autre_dossier_de_parametres_est_utilisable(dossier: Path) -> None:
         ("PLUS,autres_regions,1,2030-01-01,30000,source,X", r"ligne {n} : fiabilité « X » inconnue"),
         (
             "PLUS,autres_regions,1,2026-01-01,30000,source,V",
-            r"ligne {n} : plafond en double \(PLUS, autres_regions, 2026\)",
+            r"ligne {n} : en double avec la ligne 512 \(PLUS, autres_regions, 1, 2026\)",
         ),
     ],
 )

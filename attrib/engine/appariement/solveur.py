@@ -41,6 +41,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bip
 from attrib.engine.appariement.contraintes import ContraintePart
 from attrib.engine.appariement.instance import InstanceAppariement
 from attrib.engine.appariement.solution import Certificat, Solution, suppleants
+from attrib.engine.parametres.arbre import charger_arbre
 
 ECART_CIBLE = 1e-5
 ITERATIONS_MAX = 30
@@ -364,13 +365,17 @@ def proposer(
     instance: InstanceAppariement,
     contraintes: Sequence[ContraintePart] = (),
     *,
-    nb_suppleants: int = 2,
+    nb_suppleants: int | None = None,
     ecart_cible: float = ECART_CIBLE,
     iterations_max: int = ITERATIONS_MAX,
     duree_max_s: float = DUREE_MAX_S,
 ) -> Solution:
     """First candidate and ranked alternates for every dwelling of ``instance``, meeting ``contraintes``
     (see the module docstring), with a certificate (value, upper bound, gap, multipliers)."""
+    if nb_suppleants is None:
+        # The latest setting of the parameter tree (``caleol.suppleants_par_logement``); callers that know the
+        # day pass the value in force on it.
+        nb_suppleants = int(charger_arbre().serie("caleol.suppleants_par_logement")[-1].valeur)
     if nb_suppleants < 0:
         raise ValueError(f"nb_suppleants : entier positif attendu, reçu {nb_suppleants}.")
     depart = time.perf_counter()

@@ -1,5 +1,5 @@
-"""Legal priorities a grid must implement (L441-1 CCH letters and DALO), read from
-``data/parametres/priorites_l441_1.yaml`` (dated, with sources and reliability)."""
+"""Legal priorities a grid must implement (L441-1 CCH letters and DALO): a view over the parameter tree
+(``data/parametres/priorites_l441_1.yaml``, dated, with sources and reliability)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from attrib.engine.erreurs import ParametresInvalides
-from attrib.engine.parametres import DOSSIER_PAR_DEFAUT
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 
 FICHIER_PRIORITES = "priorites_l441_1.yaml"
+BRANCHE = "priorites_l441_1.priorites"
 CODE_DALO = "dalo"
 
 
@@ -31,34 +29,25 @@ class PrioriteLegale:
 
 
 def charger_priorites(dossier: Path | None = None) -> tuple[PrioriteLegale, ...]:
-    return _charger((dossier or DOSSIER_PAR_DEFAUT).resolve() / FICHIER_PRIORITES)
+    return _charger((dossier or DOSSIER_PAR_DEFAUT).resolve())
 
 
 @lru_cache(maxsize=4)
-def _charger(chemin: Path) -> tuple[PrioriteLegale, ...]:
-    try:
-        with chemin.open(encoding="utf-8") as f:
-            contenu = yaml.safe_load(f)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ParametresInvalides(f"{chemin.name} : fichier illisible ({exc}).") from None
-    entrees = contenu.get("priorites") if isinstance(contenu, dict) else None
-    if not isinstance(entrees, list):
-        raise ParametresInvalides(f"{chemin.name} : liste « priorites » attendue.")
-    priorites = []
-    for i, e in enumerate(entrees, start=1):
-        if not isinstance(e, dict) or not isinstance(e.get("date_debut"), date):
-            raise ParametresInvalides(f"{chemin.name}, priorites[{i}] : code et date_debut (AAAA-MM-JJ) attendus.")
-        priorites.append(
-            PrioriteLegale(
-                code=str(e["code"]),
-                lettre=str(e.get("lettre") or ""),
-                libelle=str(e.get("libelle") or ""),
-                base_legale=str(e.get("base_legale") or ""),
-                date_debut=e["date_debut"],
-                date_fin=e.get("date_fin"),
-            )
+def _charger(dossier: Path) -> tuple[PrioriteLegale, ...]:
+    """One priority per leaf ``priorites_l441_1.priorites.<code>`` of the parameter tree, in the file's order."""
+    arbre = charger_arbre(dossier)
+    return tuple(
+        PrioriteLegale(
+            code=str(v.valeur["code"]),
+            lettre=str(v.valeur.get("lettre") or ""),
+            libelle=str(v.valeur.get("libelle") or ""),
+            base_legale=v.article,
+            date_debut=v.debut,
+            date_fin=v.fin,
         )
-    return tuple(priorites)
+        for chemin in arbre.enfants(BRANCHE)
+        for v in arbre.serie(chemin)
+    )
 
 
 def priorites_en_vigueur(jour: date, dossier: Path | None = None) -> tuple[PrioriteLegale, ...]:

@@ -1,4 +1,5 @@
-"""Dated parameters of the gestion en flux, read from ``data/parametres/flux.yaml``.
+"""Dated parameters of the gestion en flux: a typed view over the parameter tree (``data/parametres/flux.yaml``,
+loaded and cached by :mod:`attrib.engine.parametres.arbre`).
 
 Each value carries its date of effect, its source and a reliability tag (V/S/K for legal values,
 ``parametrage`` for Attrib's own settings). ``charger_parametres_flux()`` reads the file once per folder
@@ -17,10 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides
-from attrib.engine.parametres import DOSSIER_PAR_DEFAUT
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 
 FICHIER_FLUX = "flux.yaml"
 FIABILITES_FLUX: tuple[str, ...] = ("V", "S", "K", "parametrage")
@@ -137,7 +136,7 @@ def charger_parametres_flux(dossier: Path | str | None = None) -> ParametresFlux
 @lru_cache(maxsize=8)
 def _charger(dossier: Path) -> ParametresFlux:
     chemin = dossier / FICHIER_FLUX
-    contenu = _lire_yaml(chemin)
+    contenu: dict[str, Any] = charger_arbre(dossier).brut(FICHIER_FLUX)
     return ParametresFlux(
         dossier=dossier,
         plafonds_part_etat=tuple(_valeur_legale(e, ou) for e, ou in _entrees(contenu, chemin, "plafond_part_etat")),
@@ -149,7 +148,7 @@ def _charger(dossier: Path) -> ParametresFlux:
         delais_proposition=tuple(
             DelaiProposition(
                 date_effet=e["date_effet"],
-                jours=_entier(e.get("jours"), f"{ou}, jours", minimum=1),
+                jours=_entier(e.get("valeur"), f"{ou}, valeur", minimum=1),
                 source=str(e["source"]),
                 fiabilite=str(e["fiabilite"]),
             )
@@ -165,19 +164,6 @@ def _en_vigueur(valeurs: Sequence[_D], jour: date, nom: str) -> _D:
     if not valables:
         raise ParametreNonRenseigne(f"Paramètre « {nom} » (flux.yaml) non renseigné au {jour:%d/%m/%Y}.")
     return max(valables, key=lambda v: v.date_effet)
-
-
-def _lire_yaml(chemin: Path) -> dict[str, Any]:
-    if not chemin.exists():
-        raise ParametresInvalides(f"{chemin.name} : fichier absent de {chemin.parent}.")
-    try:
-        with chemin.open(encoding="utf-8") as f:
-            contenu = yaml.safe_load(f)
-    except yaml.YAMLError as exc:
-        raise ParametresInvalides(f"{chemin.name} : YAML illisible ({exc}).") from None
-    if not isinstance(contenu, dict):
-        raise ParametresInvalides(f"{chemin.name} : un dictionnaire de paramètres est attendu.")
-    return contenu
 
 
 def _entrees(
@@ -265,12 +251,12 @@ def _motifs(contenu: dict[str, Any], chemin: Path, nom: str) -> tuple[Motif, ...
 
 
 def _groupes(entree: dict[str, Any], ou: str) -> GroupesTypologie:
-    bruts = entree.get("groupes")
+    bruts = entree.get("valeur")
     if not isinstance(bruts, list) or not bruts:
-        raise ParametresInvalides(f"{ou} : « groupes » doit être une liste non vide.")
+        raise ParametresInvalides(f"{ou} : « valeur » doit être une liste non vide de groupes.")
     groupes: list[GroupeTypologie] = []
     for j, brut in enumerate(bruts, start=1):
-        ici = f"{ou}, groupes[{j}]"
+        ici = f"{ou}, valeur[{j}]"
         if not isinstance(brut, dict) or not isinstance(brut.get("libelle"), str):
             raise ParametresInvalides(f"{ici} : dictionnaire avec « libelle », « min » (et « max ») attendu.")
         minimum = _entier(brut.get("min"), f"{ici}, min", minimum=1)
@@ -303,8 +289,11 @@ def verifier_groupes(groupes: Sequence[GroupeTypologie], ou: str) -> None:
 
 
 def _bilan(entree: dict[str, Any], ou: str) -> DateLimiteBilan:
-    mois = _entier(entree.get("mois"), f"{ou}, mois", minimum=1)
-    jour = _entier(entree.get("jour"), f"{ou}, jour", minimum=1)
+    brute = entree.get("valeur")
+    if not isinstance(brute, dict):
+        raise ParametresInvalides(f"{ou} : « valeur » doit donner « mois » et « jour ».")
+    mois = _entier(brute.get("mois"), f"{ou}, mois", minimum=1)
+    jour = _entier(brute.get("jour"), f"{ou}, jour", minimum=1)
     try:
         date(2001, mois, jour)
     except ValueError:

@@ -34,11 +34,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
-import yaml
 
 from attrib.engine import validation
+from attrib.engine.erreurs import ParametreNonRenseigne
 from attrib.engine.formats.cellules import DEBUTS_FORMULE, retirer_neutralisation
 from attrib.engine.parametres import ZONES, Parametres, charger_parametres
+from attrib.engine.parametres.arbre import charger_arbre
+from attrib.engine.parametres.nombres import pourcentage
 
 SEPARATEUR = ";"
 SEPARATEUR_LISTE = "|"
@@ -440,7 +442,8 @@ COLONNES: tuple[Colonne, ...] = (
     _c(
         "revenu_n1_si_baisse",
         T.ENTIER,
-        "Revenus N-1 ou des 12 derniers mois en cas de baisse d'au moins 10 % (€)",
+        "Revenus N-1 ou des 12 derniers mois en cas de baisse d'au moins "
+        f"{pourcentage(charger_arbre().serie('categories_menage.baisse_revenus_minimum')[-1].valeur)} (€)",
         "",
     ),
     # Motifs et priorités
@@ -1053,20 +1056,12 @@ def _regions_des_communes(fichier: Path) -> dict[str, str]:
     return dict(zip(table["code_commune"].to_list(), table["region"].cast(pl.String).to_list(), strict=True))
 
 
-@lru_cache(maxsize=4)
-def _zones_yaml(fichier: Path) -> dict[str, Any]:
-    with fichier.open(encoding="utf-8") as f:
-        contenu = yaml.safe_load(f)
-    if not isinstance(contenu, dict):
-        raise ValueError(f"{fichier.name} : un dictionnaire de zones est attendu.")
-    return contenu
-
-
-def _version_zone(contenu: Mapping[str, Any], zone: str, jour: date, fichier: Path) -> Mapping[str, Any]:
-    versions = [v for v in contenu.get(zone) or [] if v["date_effet"] <= jour]
-    if not versions:
-        raise ValueError(f"{fichier.name} : zone « {zone} » non renseignée au {jour:%d/%m/%Y}.")
-    version: Mapping[str, Any] = max(versions, key=lambda v: v["date_effet"])
+def _version_zone(zone: str, jour: date, fichier: Path) -> Mapping[str, Any]:
+    """The version of ``zone`` in force on ``jour`` (parameter tree, ``zones_plafonds.<zone>``)."""
+    try:
+        version: Mapping[str, Any] = charger_arbre(fichier.parent).valeur(f"zones_plafonds.{zone}", jour).valeur
+    except ParametreNonRenseigne:
+        raise ValueError(f"{fichier.name} : zone « {zone} » non renseignée au {jour:%d/%m/%Y}.") from None
     return version
 
 
@@ -1078,11 +1073,10 @@ def zones_des_communes(
     Same rule as ``data/parametres/zones_plafonds.yaml`` states: listed as Paris or a neighbouring
     commune, else in an Île-de-France région, else "autres régions".
     """
-    contenu = _zones_yaml(fichier_zones)
     limitrophes = {
-        c["code_insee"] for c in _version_zone(contenu, "paris_communes_limitrophes", jour, fichier_zones)["communes"]
+        c["code_insee"] for c in _version_zone("paris_communes_limitrophes", jour, fichier_zones)["communes"]
     }
-    idf = set(_version_zone(contenu, "ile_de_france", jour, fichier_zones)["regions"])
+    idf = set(_version_zone("ile_de_france", jour, fichier_zones)["regions"])
     regions = _regions_des_communes(fichier_communes)
     zones: dict[str, str | None] = {}
     for code in codes:

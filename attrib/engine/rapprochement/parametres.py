@@ -1,4 +1,5 @@
-"""Dated parameters of the rapprochement offre-demande, read from ``data/parametres/``.
+"""Dated parameters of the rapprochement offre-demande: typed views over the parameter tree
+(:mod:`attrib.engine.parametres.arbre`, files of ``data/parametres/``).
 
 - ``adequation_typologie.yaml``: under-occupation (L621-2 CCH), over-occupation (L822-10 CCH) and the
   local table of typologies per household size;
@@ -26,10 +27,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
 
-import yaml
-
 from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides
-from attrib.engine.parametres import DOSSIER_PAR_DEFAUT
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 
 FICHIER_ADEQUATION = "adequation_typologie.yaml"
 FICHIER_EFFORT = "taux_effort.yaml"
@@ -312,16 +311,8 @@ def _charger(dossier: Path) -> ParametresRapprochement:
 class _Fichier:
     def __init__(self, chemin: Path) -> None:
         self.chemin = chemin
-        if not chemin.exists():
-            raise ParametresInvalides(f"{chemin.name} : fichier absent de {chemin.parent}.")
-        try:
-            with chemin.open(encoding="utf-8") as f:
-                contenu = yaml.safe_load(f)
-        except yaml.YAMLError as exc:
-            raise ParametresInvalides(f"{chemin.name} : YAML illisible ({exc}).") from None
-        if not isinstance(contenu, dict):
-            raise ParametresInvalides(f"{chemin.name} : un dictionnaire de paramètres est attendu.")
-        self.contenu: dict[str, Any] = contenu
+        # Loaded, checked (dates, sources, reliability) and cached once by the parameter tree.
+        self.contenu: dict[str, Any] = charger_arbre(chemin.parent).brut(chemin.name)
 
     def section(self, nom: str, lire: Callable[[_Entree], _L]) -> tuple[_L, ...]:
         entrees = self.contenu.get(nom)

@@ -90,10 +90,10 @@ def test_un_autre_plafond_date_s_applique_a_sa_periode(dossier: Path) -> None:
         ('valeur: "0.30"', "valeur: 0.30", r"part décimale attendue entre guillemets"),
         ('article: "R441-5 CCH"', 'article: ""', r"plafond_part_etat\[1\] : « article » vide"),
         ("fiabilite: V", "fiabilite: X", r"fiabilité « X » inconnue"),
-        ("jours: 30", "jours: 0", r"delai_proposition_defaut\[1\], jours : entier supérieur ou égal à 1"),
+        ("valeur: 30", "valeur: 0", r"delai_proposition_defaut\[1\], valeur : entier supérieur ou égal à 1"),
         ('{libelle: "T3", min: 3, max: 3}', '{libelle: "T3", min: 4, max: 4}', r"commence à T4, attendu T3"),
         ("code: relogement_orcod", "code: mutation_interne", r"code « mutation_interne » en double"),
-        ("mois: 2\n    jour: 28", "mois: 2\n    jour: 30", r"jour 30 / mois 2 invalide"),
+        ("mois: 2\n      jour: 28", "mois: 2\n      jour: 30", r"jour 30 / mois 2 invalide"),
     ],
 )
 def test_fichier_mal_forme_refuse(dossier: Path, avant: str, apres: str, attendu: str) -> None:

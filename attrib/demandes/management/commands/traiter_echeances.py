@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement, demandes_radier_non_renouvelees
+from attrib.engine.parametres.arbre import charger_arbre
+from attrib.engine.parametres.nombres import valeur_en_lettres
 
 
 def _date(texte: str) -> date:
@@ -21,7 +23,8 @@ def _date(texte: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Traite les échéances des demandes : enregistre les avis de renouvellement dus (un mois avant "
+        "Traite les échéances des demandes : enregistre les avis de renouvellement dus "
+        f"({valeur_en_lettres(charger_arbre().serie('cycle_demande.preavis_renouvellement')[-1])} avant "
         "l'échéance), puis radie pour non-renouvellement les demandes expirées. À lancer chaque jour ; "
         "relancer le même jour ne change rien."
     )

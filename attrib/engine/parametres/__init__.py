@@ -15,7 +15,6 @@ Files (each value carries its source and a reliability tag V/S/K, see ``data/par
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,11 +26,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides, PlafondNonRenseigne
-
-DOSSIER_PAR_DEFAUT = Path(__file__).resolve().parents[2] / "data" / "parametres"
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT as DOSSIER_PAR_DEFAUT
+from attrib.engine.parametres.arbre import charger_arbre
 
 ZONES: tuple[str, ...] = ("paris_communes_limitrophes", "ile_de_france", "autres_regions")
 FINANCEMENTS: tuple[str, ...] = ("PLAI", "PLUS", "PLS")
@@ -262,21 +259,9 @@ def _entier(valeur: ValeurDatee) -> int:
 
 
 def _lire_csv(chemin: Path, colonnes: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    if not chemin.exists():
-        raise ParametresInvalides(f"{chemin.name} : fichier absent de {chemin.parent}.")
-    with chemin.open(encoding="utf-8", newline="") as f:
-        lecteur = csv.DictReader(f)
-        entete = tuple(lecteur.fieldnames or ())
-        if entete != colonnes:
-            raise ParametresInvalides(
-                f"{chemin.name}, ligne 1 : colonnes {', '.join(entete) or '(aucune)'} ; attendu : {', '.join(colonnes)}."
-            )
-        lignes: list[tuple[int, dict[str, str]]] = []
-        for numero, ligne in enumerate(lecteur, start=2):
-            if None in ligne or any(v is None for v in ligne.values()):
-                raise ParametresInvalides(f"{chemin.name}, ligne {numero} : nombre de colonnes incorrect.")
-            lignes.append((numero, {k: v.strip() for k, v in ligne.items()}))
-        return lignes
+    """The rows of a table of the parameter tree (header, dates, sources and reliability checked there)."""
+    lignes: list[dict[str, str]] = charger_arbre(chemin.parent).brut(chemin.name)
+    return [(numero, ligne) for numero, ligne in enumerate(lignes, start=2)]
 
 
 def _date(texte: str, ou: str) -> date:
@@ -336,15 +321,8 @@ def _lire_plafonds(chemin: Path) -> dict[tuple[str, str, int, str], CellulePlafo
 
 
 def _lire_yaml(chemin: Path) -> dict[str, Any]:
-    if not chemin.exists():
-        raise ParametresInvalides(f"{chemin.name} : fichier absent de {chemin.parent}.")
-    try:
-        with chemin.open(encoding="utf-8") as f:
-            contenu = yaml.safe_load(f)
-    except yaml.YAMLError as exc:
-        raise ParametresInvalides(f"{chemin.name} : YAML illisible ({exc}).") from None
-    if not isinstance(contenu, dict):
-        raise ParametresInvalides(f"{chemin.name} : un dictionnaire de paramètres est attendu.")
+    """A file of the parameter tree (read, checked and cached once by :mod:`attrib.engine.parametres.arbre`)."""
+    contenu: dict[str, Any] = charger_arbre(chemin.parent).brut(chemin.name)
     return contenu
 
 
