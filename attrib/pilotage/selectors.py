@@ -14,8 +14,9 @@ why it counts, and the indicators computed over them.
   before the lease date that settled one (agreed note recorded before the lease date, else the
   concordant note) — :func:`notes_des_residences`. Computed at read time.
 * **Q1 status** of a household: resources per UC of the demand (SNE monthly income × 12 / UC, household
-  as composed on the lease date) ≤ the threshold of the lease's year and EPCI (:func:`quartile.seuil_q1`,
-  official or computed — said on every line). Computed at read time: the demand is struck off when the
+  as composed on the lease date) ≤ the threshold of the lease's year and EPCI
+  (:func:`attrib.demandes.quartile.seuil_q1`, rule of :mod:`attrib.engine.q1`, official or computed — said
+  on every line). Computed at read time: the demand is struck off when the
   lease is signed and a struck-off demand is no longer modified (docs/decisions/0003).
 * **Réservataire** of an attribution: the organisation of the flux orientation charged (contingent); the
   bailleur itself for its non-reserved dwellings (contingent « non réservé »).
@@ -40,7 +41,9 @@ from attrib.commissions.enums import Contingent, MotifRefus, StatutOffre
 from attrib.commissions.models import Bail, Offre
 from attrib.demandes.enums import StatutValidation
 from attrib.demandes.moteur import menage_de
+from attrib.demandes.quartile import SeuilQ1, euros, ressources_par_uc, seuil_officiel, seuil_q1
 from attrib.engine import EntreeInvalide
+from attrib.engine.q1 import appartient as appartient_q1
 from attrib.engine.rapprochement.objectifs import (
     NON_Q1_EN_QPV,
     PRIORITAIRES,
@@ -56,7 +59,6 @@ from attrib.engine.sources import NON_PUBLIE
 from attrib.organisations.models import Organisation
 from attrib.pilotage import permissions
 from attrib.pilotage.cia import ObjectifCia, objectif_travailleurs_essentiels
-from attrib.pilotage.quartile import SeuilQ1, euros, ressources_par_uc, seuil_officiel, seuil_q1
 from attrib.territoires.models import Commune
 
 TRAVAILLEURS_ESSENTIELS = "travailleurs_essentiels"
@@ -531,7 +533,7 @@ def lignes_attributions(
             if seuil.valeur is None:
                 motif = f"aucun seuil {b.date_signature.year} (officiel ou calculé) pour l'EPCI {epci}"
             elif ressources is not None:
-                q1 = ressources <= seuil.valeur
+                q1 = appartient_q1(ressources, seuil.valeur)
         reservataire_id, reservataire = _reservataire(b)
         # The demand is struck off when the lease is signed and no longer changes: its declarations are
         # those it had then.
