@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from attrib.engine.caleol import quorum_par_defaut
+
 FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "caleol.yaml"
 
 
@@ -52,8 +54,9 @@ def quorum_defaut(nombre_deliberatifs: int, jour: date) -> int:
     """Deliberative members required when the commission's internal rules set no number: at least the
     fraction ``quorum_defaut`` of its deliberative members (rounded up), and at least one."""
     fraction = valeur("quorum_defaut", jour)
-    numerateur, denominateur = int(fraction["numerateur"]), int(fraction["denominateur"])
-    return max(1, -(-nombre_deliberatifs * numerateur // denominateur))
+    return quorum_par_defaut(
+        nombre_deliberatifs, numerateur=int(fraction["numerateur"]), denominateur=int(fraction["denominateur"])
+    )
 
 
 def quorum_defaut_libelle(jour: date) -> str:
