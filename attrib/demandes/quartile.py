@@ -230,7 +230,7 @@ def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> Seu
     (:func:`attrib.engine.q1.seuil_retenu`)."""
     entree = seuil_officiel(epci_siren=epci_siren, annee=annee, fichier=fichier)
     reference = date(annee - 1, 12, 31)
-    calculs: list[QuartileCalcule] = []
+    calculs: list[tuple[QuartileCalcule, list[float]]] = []
 
     def revenus() -> list[float]:
         calculs.append(calcul := calcul_quartile_valeurs(epci_siren=epci_siren, date_reference=reference))
