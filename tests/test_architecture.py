@@ -72,3 +72,53 @@ def test_la_regle_d_architecture_des_exports_voit_un_ecrivain_direct(tmp_path: P
         encoding="utf-8",
     )
     assert _ecritures_de_tableur(module) == ["from openpyxl import Workbook", "csv.writer"]
+
+
+#: App-to-app imports that must not exist: the matching does not read the dashboard (the Q1 threshold it needs
+#: lives in ``demandes.quartile``, rule in ``engine.q1``), and the demand file and the scoring, which both
+#: serve the dashboard and the matching, import neither (docs/decisions/0011-une-regle-une-maison.md).
+IMPORTS_INTERDITS: dict[str, frozenset[str]] = {
+    "rapprochement": frozenset({"pilotage"}),
+    "demandes": frozenset({"pilotage", "rapprochement"}),
+    "cotation": frozenset({"pilotage", "rapprochement"}),
+}
+
+
+def _apps_importees(path: Path) -> set[str]:
+    """The ``attrib`` apps a module imports, wherever the import stands (a function body included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    apps: set[str] = set()
+    for node in ast.walk(tree):
+        modules: list[str] = []
+        if isinstance(node, ast.Import):
+            modules = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules = [node.module]
+            if node.module == "attrib":
+                modules = [f"attrib.{a.name}" for a in node.names]
+        for module in modules:
+            parties = module.split(".")
+            if parties[0] == "attrib" and len(parties) > 1:
+                apps.add(parties[1])
+    return apps
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for app in IMPORTS_INTERDITS for p in (ATTRIB / app).rglob("*.py") if "migrations" not in p.parts),
+    ids=lambda p: str(p.relative_to(ATTRIB)),
+)
+def test_imports_interdits_entre_applications(path: Path) -> None:
+    app = path.relative_to(ATTRIB).parts[0]
+    interdits = _apps_importees(path) & IMPORTS_INTERDITS[app]
+    assert not interdits, f"{path} importe {', '.join(sorted(interdits))}"
+
+
+def test_la_regle_des_imports_entre_applications_voit_un_import_local(tmp_path: Path) -> None:
+    module = tmp_path / "moteur.py"
+    module.write_text(
+        "from attrib import pilotage\n\ndef f():\n    from attrib.pilotage.selectors import tableau\n"
+        "    import attrib.demandes.quartile\n",
+        encoding="utf-8",
+    )
+    assert _apps_importees(module) == {"pilotage", "demandes"}

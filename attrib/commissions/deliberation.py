@@ -1,130 +1,63 @@
-"""The counting rules of a CALEOL session, without Django: the quorum (deliberative members present, in the
-room or remotely) and the outcome of the vote on one candidate (majority of the votes cast, casting vote on
-a tie). The rules' values come from ``caleol.yaml`` and from the commission's internal rules; these
-functions only count and explain, in French."""
+"""A session's quorum and the tally of the votes on a candidate: the stored presences and votes, and the
+rules' values in force on the session day (``caleol.yaml``, the commission's internal rules), handed to the
+engine's counting rules (:mod:`attrib.engine.caleol`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import date
 
-POUR, CONTRE, ABSTENTION = "pour", "contre", "abstention"
-MAJORITE_SUFFRAGES_EXPRIMES = "suffrages_exprimes"
-
-
-class RegleInconnue(ValueError):
-    """A rule of ``caleol.yaml`` this code does not know how to apply."""
+from attrib.commissions import parametres
+from attrib.commissions.enums import ModePresence, QualiteMembre, Voix
+from attrib.commissions.models import Commission, Examen, Seance, Vote
+from attrib.engine.caleol import Decompte, EtatQuorum, VoteCompte, decompter, etat_quorum
 
 
-def _pluriel(n: int, mot: str, pluriel: str | None = None) -> str:
-    return f"{n} {mot if n <= 1 else (pluriel or mot + 's')}"
+def quorum_requis(commission: Commission, jour: date) -> tuple[int, str]:
+    """The number of deliberative members required and where it comes from."""
+    if commission.quorum is not None:
+        return commission.quorum, "fixé par le règlement intérieur de la commission"
+    n = commission.membres.filter(voix=Voix.DELIBERATIVE).count()
+    return parametres.quorum_defaut(n, jour), f"{parametres.quorum_defaut_libelle(jour)}, règle par défaut"
 
 
-@dataclass(frozen=True)
-class EtatQuorum:
-    deliberatifs: int
-    presents: int
-    dont_distance: int
-    requis: int
-    regle: str
-
-    @property
-    def atteint(self) -> bool:
-        return self.presents >= self.requis
-
-    @property
-    def phrase(self) -> str:
-        debut = "Quorum atteint" if self.atteint else "Quorum non atteint"
-        distance = f", dont {self.dont_distance} à distance" if self.dont_distance else ""
-        return (
-            f"{debut} : {_pluriel(self.presents, 'membre')} à voix délibérative "
-            f"présent{'s' if self.presents > 1 else ''} sur {self.deliberatifs}{distance} ; "
-            f"{self.requis} requis ({self.regle})."
-        )
-
-
-def etat_quorum(
-    *, deliberatifs: int, presents_seance: int, presents_distance: int, requis: int, regle: str, distance_compte: bool
-) -> EtatQuorum:
-    presents = presents_seance + (presents_distance if distance_compte else 0)
-    return EtatQuorum(
-        deliberatifs=deliberatifs,
-        presents=presents,
-        dont_distance=presents_distance if distance_compte else 0,
+def quorum(seance: Seance) -> EtatQuorum:
+    presences = list(seance.presences.filter(voix=Voix.DELIBERATIVE).values_list("mode", flat=True))
+    requis, regle = quorum_requis(seance.commission, seance.date)
+    return etat_quorum(
+        deliberatifs=seance.commission.membres.filter(voix=Voix.DELIBERATIVE).count(),
+        presents_seance=sum(1 for m in presences if m == ModePresence.SEANCE),
+        presents_distance=sum(1 for m in presences if m == ModePresence.DISTANCE),
         requis=requis,
         regle=regle,
+        distance_compte=parametres.distance_compte_quorum(seance.date),
     )
 
 
-@dataclass(frozen=True)
-class VoteCompte:
-    membre: str
-    qualite: str
-    qualite_libelle: str
-    president: bool
-    sens: str
+def _qualite_courte(qualite: str) -> str:
+    return QualiteMembre(qualite).label.split(" (")[0].lower()
 
 
-@dataclass(frozen=True)
-class Decompte:
-    pour: int
-    contre: int
-    abstentions: int
-    adopte: bool
-    #: Who broke a tie, e.g. « Maire de Narbonne (maire) » ; empty without a tie.
-    voix_preponderante: str
-    phrase: str
-
-    @property
-    def exprimes(self) -> int:
-        return self.pour + self.contre
-
-    @property
-    def votants(self) -> int:
-        return self.pour + self.contre + self.abstentions
-
-
-def decompter(
-    votes: Sequence[VoteCompte], *, qualites_preponderantes: Sequence[str], a_defaut_president: bool, majorite: str
-) -> Decompte:
-    """Count the votes on the attribution to one candidate. Adopted when « pour » outnumbers « contre »
-    (abstentions not counted); on a tie, the vote of the casting member decides (the mayor, L441-2 CCH; the
-    president when the mayor did not vote, if the internal rules say so); a tie nobody breaks, or no vote
-    cast, does not adopt the attribution."""
-    if majorite != MAJORITE_SUFFRAGES_EXPRIMES:
-        raise RegleInconnue(f"caleol.yaml : règle de majorité « {majorite} » inconnue (attendu : suffrages_exprimes).")
-    pour = sum(1 for v in votes if v.sens == POUR)
-    contre = sum(1 for v in votes if v.sens == CONTRE)
-    abstentions = sum(1 for v in votes if v.sens == ABSTENTION)
-    compte = f"{_pluriel(pour, 'voix', 'voix')} pour, {contre} contre, {_pluriel(abstentions, 'abstention')}"
-    preponderante = ""
-    if pour > contre:
-        adopte, conclusion = True, "attribution adoptée"
-    elif contre > pour:
-        adopte, conclusion = False, "attribution rejetée"
-    elif pour == 0:
-        adopte, conclusion = False, "aucun suffrage exprimé, attribution non adoptée"
-    else:
-        decisif = next(
-            (v for q in qualites_preponderantes for v in votes if v.qualite == q and v.sens in (POUR, CONTRE)), None
+def votes_comptes(votes: Sequence[Vote]) -> list[VoteCompte]:
+    return [
+        VoteCompte(
+            membre=v.presence.membre.nom,
+            qualite=v.presence.membre.qualite,
+            qualite_libelle=_qualite_courte(v.presence.membre.qualite),
+            president=v.presence.membre.president,
+            sens=v.sens,
         )
-        if decisif is None and a_defaut_president:
-            decisif = next((v for v in votes if v.president and v.sens in (POUR, CONTRE)), None)
-        if decisif is None:
-            adopte, conclusion = False, "égalité des voix sans voix prépondérante exprimée, attribution non adoptée"
-        else:
-            adopte = decisif.sens == POUR
-            role = decisif.qualite_libelle if decisif.qualite in qualites_preponderantes else "président"
-            preponderante = f"{decisif.membre} ({role})"
-            conclusion = (
-                f"égalité des voix, voix prépondérante de {preponderante}, {decisif.sens} : "
-                f"attribution {'adoptée' if adopte else 'rejetée'}"
-            )
-    return Decompte(
-        pour=pour,
-        contre=contre,
-        abstentions=abstentions,
-        adopte=adopte,
-        voix_preponderante=preponderante,
-        phrase=f"{compte} : {conclusion}.",
+        for v in votes
+    ]
+
+
+def decompte(examen: Examen, votes: Sequence[Vote] | None = None) -> Decompte:
+    if votes is None:
+        votes = list(examen.votes.select_related("presence__membre"))
+    qualites, a_defaut_president = parametres.voix_preponderante(examen.seance.date)
+    return decompter(
+        votes_comptes(votes),
+        qualites_preponderantes=qualites,
+        a_defaut_president=a_defaut_president,
+        majorite=parametres.majorite(examen.seance.date),
     )

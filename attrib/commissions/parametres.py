@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from attrib.engine.caleol import quorum_par_defaut
 from attrib.engine.erreurs import ParametreNonRenseigne
 from attrib.engine.parametres.arbre import Valeur
 from attrib.engine.parametres.arbre import valeur as valeur_arbre
@@ -73,8 +74,9 @@ def quorum_defaut(nombre_deliberatifs: int, jour: date) -> int:
     """Deliberative members required when the commission's internal rules set no number: at least the
     fraction ``quorum_defaut`` of its deliberative members (rounded up), and at least one."""
     fraction = valeur("quorum_defaut", jour)
-    numerateur, denominateur = int(fraction["numerateur"]), int(fraction["denominateur"])
-    return max(1, -(-nombre_deliberatifs * numerateur // denominateur))
+    return quorum_par_defaut(
+        nombre_deliberatifs, numerateur=int(fraction["numerateur"]), denominateur=int(fraction["denominateur"])
+    )
 
 
 def quorum_defaut_libelle(jour: date) -> str:

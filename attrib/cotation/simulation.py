@@ -11,9 +11,10 @@ published version of the same grid, and compares:
 * the **criteria that drive the differences** (mean points per demand with each grid, and among the
   demands entering the top 10 %).
 
-First quartile: the official threshold of the EPCI and year (arrêté) is not available in the
-application. The simulation uses the first quartile of the annual resources per consumption unit
-(``revenu_annuel_par_uc`` of the engine) of the demands simulated, and says so.
+First quartile: the engine's rule (:mod:`attrib.engine.q1`): the official threshold of the grid's EPCI for
+the year when the dated data holds it; otherwise the first quartile, by the arrêté's rank rule (the
+⌈n/4⌉-th smallest), of the annual resources per consumption unit of the demands simulated, said as such.
+A household is Q1 when its resources per UC are at most the threshold.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from attrib.cotation import calcul
 from attrib.cotation.colonnes import DEMANDE_ID, colonnes_cotation_isolees
 from attrib.cotation.controle import Controle, controler_cadre
 from attrib.cotation.models import VersionGrille
+from attrib.demandes import quartile
 from attrib.demandes.models import PrioriteLegale
-from attrib.engine import deriver
+from attrib.engine import deriver, q1
 from attrib.engine.cotation import Grille, classer, colonnes_detail
 from attrib.engine.derivations import lignes_invalides
 from attrib.engine.erreurs import ErreurMoteur, PlafondNonRenseigne
@@ -162,6 +164,9 @@ class Simulation:
     par_typologie: tuple[PartTypologie, ...]
     seuil_q1: float | None
     moteurs: tuple[Moteur, ...]
+    #: Where the threshold comes from: ``officiel`` (the arrêté, ``seuil_q1_source``) or ``calcule``.
+    seuil_q1_origine: str = q1.CALCULE
+    seuil_q1_source: str = ""
     #: Demands of the population left out because their data cannot be scored (named, with the reason).
     ecartees: tuple[calcul.DemandeEcartee, ...] = ()
     #: Grid lint on the simulated demands (values unknown for every demand, criteria no demand meets).
@@ -349,17 +354,30 @@ def simuler(version: VersionGrille, *, jour: date, top_n: int = 10) -> Simulatio
     top_r = ref["rang_territoire"] <= top_n if ref is not None else None
 
     revenus = _revenu_par_uc(frame, jour)
-    quartile = revenus.drop_nulls().quantile(0.25, "linear") if revenus is not None and n else None
-    seuil_q1 = float(quartile) if quartile is not None else None
+    officiel = (
+        quartile.seuil_officiel(epci_siren=organisation.epci_id, annee=jour.year)
+        if organisation.epci_id is not None
+        else None
+    )
+    retenu = q1.seuil_retenu(
+        officiel=officiel.valeur if officiel is not None else None,
+        revenus_par_uc=lambda: revenus.to_list() if revenus is not None else [],
+    )
+    seuil_q1 = retenu.valeur
     groupes: list[tuple[str, pl.Series]] = [("Ménages reconnus DALO", frame["dalo_reconnu"].fill_null(False))]
     priorites = frame["priorites"]
     for p in _priorites_en_vigueur(jour):
         libelle = f"Priorité {p.lettre}) L441-1" if p.lettre else p.libelle
         groupes.append((f"{libelle} — {p.libelle[:80]}", priorites.list.contains(p.code).fill_null(False)))
     une_priorite = priorites.list.len().fill_null(0) > 0
-    q1 = (revenus < seuil_q1).fill_null(False) if revenus is not None and seuil_q1 is not None else None
-    if q1 is not None:
-        groupes.append(("Ménages du premier quartile (revenu par UC sous le seuil calculé)", q1))
+    masque_q1 = (
+        q1.appartient_colonne(revenus, seuil_q1).fill_null(False)
+        if revenus is not None and seuil_q1 is not None
+        else None
+    )
+    if masque_q1 is not None:
+        sous = "le seuil officiel" if retenu.officiel else "le seuil calculé"
+        groupes.append((f"Ménages du premier quartile (revenu par UC inférieur ou égal à {sous})", masque_q1))
 
     parts = tuple(
         Part(
@@ -393,8 +411,8 @@ def simuler(version: VersionGrille, *, jour: date, top_n: int = 10) -> Simulatio
                 dalo_projet=compte(dalo, top_p) or 0,
                 priorites_reference=compte(une_priorite, top_r),
                 priorites_projet=compte(une_priorite, top_p) or 0,
-                q1_reference=compte(q1, top_r) if q1 is not None else None,
-                q1_projet=compte(q1, top_p) or 0 if q1 is not None else 0,
+                q1_reference=compte(masque_q1, top_r) if masque_q1 is not None else None,
+                q1_projet=compte(masque_q1, top_p) or 0 if masque_q1 is not None else 0,
             )
         )
 
@@ -469,6 +487,8 @@ def simuler(version: VersionGrille, *, jour: date, top_n: int = 10) -> Simulatio
         parts=parts,
         par_typologie=tuple(par_typologie),
         seuil_q1=seuil_q1,
+        seuil_q1_origine=retenu.origine,
+        seuil_q1_source=officiel.reference() if officiel is not None and retenu.officiel else "",
         moteurs=tuple(_moteurs(version, reference, projet, ref, entrants)),
         ecartees=tuple(ecartees),
         controle=Controle(

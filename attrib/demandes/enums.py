@@ -6,10 +6,14 @@ The L441-1 priority letters are *not* here: they are dated reference data
 
 from django.db import models
 
+from attrib.engine.cycle_demande import Statut
+
 
 class StatutDemande(models.TextChoices):
-    ACTIVE = "active", "Active"
-    RADIEE = "radiee", "Radiée"
+    """The statuses of the engine's life cycle (``attrib.engine.cycle_demande``), with their labels."""
+
+    ACTIVE = Statut.ACTIVE.value, "Active"
+    RADIEE = Statut.RADIEE.value, "Radiée"
 
 
 class Canal(models.TextChoices):

@@ -37,7 +37,7 @@ from attrib.demandes.models import (
 )
 from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.pieces import pieces_attendues_synchroniser
-from attrib.engine import validation
+from attrib.engine import cycle_demande, validation
 from attrib.organisations.models import Organisation
 from attrib.territoires.models import Commune
 
@@ -350,11 +350,12 @@ def _controle_metier(demande: Demande, erreurs: dict[str, list[str]]) -> None:
             ]
 
 
-def _verifier_active(demande: Demande) -> None:
-    if demande.statut != enums.StatutDemande.ACTIVE:
-        raise ValidationError(
-            {"statut": [f"La demande {demande.numero_unique} est radiée : elle ne peut plus être modifiée."]}
-        )
+def _verifier_transition(demande: Demande, action: cycle_demande.Action, **conditions: Any) -> None:
+    """The engine's life cycle allows ``action`` on the demand as stored, or a located French refusal."""
+    try:
+        cycle_demande.transition(demande.statut, action, numero=demande.numero_unique, **conditions)
+    except cycle_demande.TransitionRefusee as refus:
+        raise ValidationError({refus.champ: [refus.message]}) from None
 
 
 @transaction.atomic
@@ -373,7 +374,7 @@ def demande_modifier(
 ) -> Demande:
     """Update a demand; the audit trail records every field that changed (before/after)."""
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
-    _verifier_active(demande)
+    _verifier_transition(demande, cycle_demande.Action.MODIFIER)
     avant = _snapshot(demande)
     jour = timezone.localdate()
     erreurs: dict[str, list[str]] = {}
@@ -481,15 +482,7 @@ def demande_renouveler(
     """Renew for one more year from today; seniority (first filing date) is kept. Updates may come with it."""
     jour = _today(aujourd_hui)
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
-    _verifier_active(demande)
-    if demande.date_echeance < jour:
-        raise ValidationError(
-            {
-                "date_echeance": [
-                    f"La demande a expiré le {demande.date_echeance:%d/%m/%Y} : elle ne peut plus être renouvelée."
-                ]
-            }
-        )
+    _verifier_transition(demande, cycle_demande.Action.RENOUVELER, echeance=demande.date_echeance, jour=jour)
     _lever_si_erreurs(
         validation.erreurs_demande(
             {"date_dernier_renouvellement": jour},
@@ -530,7 +523,7 @@ def demande_radier(
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     if motif not in enums.MotifRadiation.values:
         raise ValidationError({"motif_radiation": [f"Motif de radiation inconnu : « {motif} »."]})
-    _verifier_active(demande)
+    _verifier_transition(demande, cycle_demande.Action.RADIER)
     jour = date_radiation or timezone.localdate()
     _lever_si_erreurs(
         validation.erreurs_demande(
@@ -539,7 +532,7 @@ def demande_radier(
             depot=demande.date_depot_initiale,
         )
     )
-    demande.statut = enums.StatutDemande.RADIEE
+    demande.statut = cycle_demande.transition(demande.statut, cycle_demande.Action.RADIER)
     demande.motif_radiation = motif
     demande.date_radiation = jour
     demande.commentaire_radiation = commentaire
@@ -607,7 +600,11 @@ def demandes_envoyer_avis_renouvellement(*, aujourd_hui: date | None = None) -> 
         with transaction.atomic():
             ids = list(
                 Demande.objects.select_for_update(no_key=True)
-                .filter(pk__in=echeances, statut=enums.StatutDemande.ACTIVE, date_avis_renouvellement__isnull=True)
+                .filter(
+                    pk__in=echeances,
+                    statut__in=cycle_demande.statuts_de_depart(cycle_demande.Action.RENOUVELER),
+                    date_avis_renouvellement__isnull=True,
+                )
                 .values_list("pk", flat=True)
             )
             Demande.objects.filter(pk__in=ids).update(date_avis_renouvellement=jour, modifie_le=timezone.now())
@@ -646,11 +643,15 @@ def demandes_radier_non_renouvelees(*, aujourd_hui: date | None = None) -> int:
         with transaction.atomic():
             ids = list(
                 Demande.objects.select_for_update(no_key=True)
-                .filter(pk__in=infos, statut=enums.StatutDemande.ACTIVE, date_echeance__lt=jour)
+                .filter(
+                    pk__in=infos,
+                    statut__in=cycle_demande.statuts_de_depart(cycle_demande.Action.RADIER),
+                    date_echeance__lt=jour,
+                )
                 .values_list("pk", flat=True)
             )
             Demande.objects.filter(pk__in=ids).update(
-                statut=enums.StatutDemande.RADIEE,
+                statut=cycle_demande.transition(enums.StatutDemande.ACTIVE, cycle_demande.Action.RADIER),
                 motif_radiation=enums.MotifRadiation.NON_RENOUVELLEMENT,
                 date_radiation=jour,
                 commentaire_radiation=commentaire,

@@ -59,6 +59,7 @@ from attrib.cotation.colonnes import PRIORITES_VALIDEES, colonnes_cotation, prep
 from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
 from attrib.engine.cotation import charger_grille, evaluer
+from attrib.engine.q1 import premier_quartile
 from attrib.engine.rapprochement import IndexDemandes
 from attrib.engine.rapprochement import Logement as LogementMoteur
 from attrib.flux.enums import CategorieConvention, NatureLiberation, StatutOrientation
@@ -66,7 +67,6 @@ from attrib.flux.models import LogementLibere
 from attrib.flux.services import logement_declarer_libere, orientation_candidats_proposer
 from attrib.organisations.models import Organisation, TypeOrganisation, User
 from attrib.patrimoine.models import Logement
-from attrib.pilotage.quartile import premier_quartile
 
 MENTION = "Données de démonstration (fictives)"
 GRILLE_DEMO = settings.BASE_DIR / "data" / "grilles" / "socle.yaml"

@@ -14,8 +14,9 @@ why it counts, and the indicators computed over them.
   before the lease date that settled one (agreed note recorded before the lease date, else the
   concordant note) — :func:`notes_des_residences`. Computed at read time.
 * **Q1 status** of a household: resources per UC of the demand (SNE monthly income × 12 / UC, household
-  as composed on the lease date) ≤ the threshold of the lease's year and EPCI (:func:`quartile.seuil_q1`,
-  official or computed — said on every line). Computed at read time: the demand is struck off when the
+  as composed on the lease date) ≤ the threshold of the lease's year and EPCI
+  (:func:`attrib.demandes.quartile.seuil_q1`, rule of :mod:`attrib.engine.q1`, official or computed — said
+  on every line). Computed at read time: the demand is struck off when the
   lease is signed and a struck-off demand is no longer modified (docs/decisions/0003).
 * **Réservataire** of an attribution: the organisation of the flux orientation charged (contingent); the
   bailleur itself for its non-reserved dwellings (contingent « non réservé »).
@@ -40,12 +41,16 @@ from attrib.commissions.enums import Contingent, MotifRefus, StatutOffre
 from attrib.commissions.models import Bail, Offre
 from attrib.demandes.enums import StatutValidation
 from attrib.demandes.moteur import menage_de
+from attrib.demandes.quartile import SeuilQ1, euros, ressources_par_uc, seuil_officiel, seuil_q1
 from attrib.engine import EntreeInvalide
+from attrib.engine.q1 import appartient as appartient_q1
+from attrib.engine.rapprochement import objectifs as objectifs_moteur
 from attrib.engine.rapprochement.objectifs import (
     NON_Q1_EN_QPV,
     PRIORITAIRES,
     Q1_HORS_QPV,
     RESIDENCES_FRAGILES,
+    TRAVAILLEURS_ESSENTIELS,
     Compte,
     Objectif,
     objectifs_cia,
@@ -56,10 +61,8 @@ from attrib.engine.sources import NON_PUBLIE
 from attrib.organisations.models import Organisation
 from attrib.pilotage import permissions
 from attrib.pilotage.cia import ObjectifCia, objectif_travailleurs_essentiels
-from attrib.pilotage.quartile import SeuilQ1, euros, ressources_par_uc, seuil_officiel, seuil_q1
 from attrib.territoires.models import Commune
 
-TRAVAILLEURS_ESSENTIELS = "travailleurs_essentiels"
 CIBLE_CIA_ABSENTE = "objectif de la CIA non renseigné"
 DEFINITION_TRAVAILLEURS_ESSENTIELS = (
     "Travailleur essentiel : demandeur ou co-demandeur dont l'emploi ne peut pas être exercé en télétravail, "
@@ -227,8 +230,6 @@ class Indicateur:
     note: str = ""
     source: str = ""
     reservataire_id: int | None = None
-    #: A target the CIA sets outside the engine's objectives (essential workers): minimum share.
-    taux_cia: Fraction | None = None
     #: What the card says when there is no target at all.
     cible_absente: str = "non renseignée"
     #: Plain-French field and target of the objective (drill-down page).
@@ -238,7 +239,7 @@ class Indicateur:
     @property
     def renseigne(self) -> bool:
         """A target and a measure."""
-        return self.compte is not None and (self.objectif is not None or self.taux_cia is not None)
+        return self.compte is not None and self.objectif is not None
 
     @property
     def mesure(self) -> bool:
@@ -257,14 +258,11 @@ class Indicateur:
 
     @property
     def atteint(self) -> bool | None:
-        """``None`` when not measurable (no data, or no attribution in scope)."""
-        if self.compte is None or self.compte.attributions == 0:
+        """The engine's :meth:`Objectif.atteint`; ``None`` when not measurable (no data, no target, or no
+        attribution in scope)."""
+        if self.compte is None or self.compte.attributions == 0 or self.objectif is None:
             return None
-        if self.objectif is not None:
-            return self.objectif.atteint(self.compte)
-        if self.taux_cia is not None:
-            return Fraction(self.compte.cibles) >= self.taux_cia * self.compte.attributions
-        return None
+        return self.objectif.atteint(self.compte)
 
     @property
     def etat(self) -> str:
@@ -275,16 +273,12 @@ class Indicateur:
         part = self.compte.part()
         if part is None:
             return "aucune attribution"
-        if self.taux_cia is None:
-            return f"{pourcentage(part)} ({self.cible_absente})"
-        return f"{pourcentage(part)} {'≥' if self.atteint else '<'} {pourcentage(self.taux_cia)}"
+        return f"{pourcentage(part)} ({self.cible_absente})"
 
     @property
     def cible(self) -> str:
         if self.objectif is not None:
             return f"{self.objectif.comparaison()} {pourcentage(self.objectif.taux)}"
-        if self.taux_cia is not None:
-            return f"≥ {pourcentage(self.taux_cia)}"
         return self.cible_absente
 
     @property
@@ -531,7 +525,7 @@ def lignes_attributions(
             if seuil.valeur is None:
                 motif = f"aucun seuil {b.date_signature.year} (officiel ou calculé) pour l'EPCI {epci}"
             elif ressources is not None:
-                q1 = ressources <= seuil.valeur
+                q1 = appartient_q1(ressources, seuil.valeur)
         reservataire_id, reservataire = _reservataire(b)
         # The demand is struck off when the lease is signed and no longer changes: its declarations are
         # those it had then.
@@ -568,6 +562,15 @@ def lignes_attributions(
     return lignes, cache
 
 
+def _dans_la_cible(objectif: Objectif, ligne: LigneAttribution) -> bool:
+    return objectif.cible.contient(
+        q1=bool(ligne.q1),
+        dalo=ligne.dalo,
+        prioritaire=ligne.prioritaire,
+        travailleur_essentiel=ligne.travailleur_essentiel,
+    )
+
+
 def _compte(objectif: Objectif, lignes: Iterable[LigneAttribution]) -> tuple[Compte, int]:
     """Count with the engine's scope and target; lines whose Q1 status is unknown are set aside from the
     objectives that read it."""
@@ -582,8 +585,7 @@ def _compte(objectif: Objectif, lignes: Iterable[LigneAttribution]) -> tuple[Com
         if lit_q1 and ligne.q1 is None:
             non_evaluees += 1
             continue
-        cible = objectif.cible.contient(q1=bool(ligne.q1), dalo=ligne.dalo, prioritaire=ligne.prioritaire)
-        compte = compte.plus(cible=cible)
+        compte = compte.plus(cible=_dans_la_cible(objectif, ligne))
     return compte, non_evaluees
 
 
@@ -638,21 +640,30 @@ def indicateurs(
 def _indicateur_travailleurs_essentiels(
     lignes: list[LigneAttribution], objectif: ObjectifCia | None, *, libelle: str, epci: str | None, note: str = ""
 ) -> Indicateur:
-    compte = Compte()
-    for ligne in lignes:
-        compte = compte.plus(cible=ligne.travailleur_essentiel)
+    """The engine's essential-workers objective at the CIA's rate; without a rate, the share measured alone."""
+    code = TRAVAILLEURS_ESSENTIELS if epci is None else f"{TRAVAILLEURS_ESSENTIELS}:{epci}"
+    engine = (
+        objectifs_moteur.objectif_travailleurs_essentiels(objectif.taux, epci=epci)
+        if objectif is not None and objectif.taux is not None
+        else None
+    )
+    if engine is not None:
+        compte = _compte(engine, lignes)[0]
+    else:
+        compte = Compte()
+        for ligne in lignes:
+            compte = compte.plus(cible=ligne.travailleur_essentiel)
     if objectif is None:
         source = f"CIA de l'EPCI {epci} : taux {NON_PUBLIE}." if epci else "Objectif fixé par la CIA de chaque EPCI."
     else:
         source = objectif.libelle_source()
     return Indicateur(
-        code=TRAVAILLEURS_ESSENTIELS if epci is None else f"{TRAVAILLEURS_ESSENTIELS}:{epci}",
+        code=code,
         libelle=libelle,
-        objectif=None,
+        objectif=engine,
         compte=compte,
         note=" ".join(x for x in (note, DEFINITION_TRAVAILLEURS_ESSENTIELS) if x),
         source=f"L441-1 CCH, 35e alinéa (loi 3DS, art. 78). {source}",
-        taux_cia=objectif.taux if objectif is not None else None,
         cible_absente=CIBLE_CIA_ABSENTE,
         champ_texte="toutes les attributions du périmètre",
         cible_texte="ménage dont le demandeur ou le co-demandeur est travailleur essentiel",
@@ -705,7 +716,7 @@ def detail_indicateur(t: Tableau, code: str) -> tuple[Indicateur, list[tuple[Lig
     indicateur = indicateurs.get(code)
     if indicateur is None:
         return None
-    if indicateur.objectif is None:
+    if indicateur.objectif is None:  # essential workers without the CIA's rate: the share measured alone
         return indicateur, [(ligne, ligne.travailleur_essentiel) for ligne in t.lignes]
     objectif = indicateur.objectif
     lignes: list[tuple[LigneAttribution, bool | None]] = []
@@ -714,11 +725,7 @@ def detail_indicateur(t: Tableau, code: str) -> tuple[Indicateur, list[tuple[Lig
             en_qpv=ligne.en_qpv, reservataire=ligne.reservataire, note=ligne.note_residence
         ):
             continue
-        compte = (
-            None
-            if "q1" in objectif.cible.drapeaux and ligne.q1 is None
-            else objectif.cible.contient(q1=bool(ligne.q1), dalo=ligne.dalo, prioritaire=ligne.prioritaire)
-        )
+        compte = None if "q1" in objectif.cible.drapeaux and ligne.q1 is None else _dans_la_cible(objectif, ligne)
         lignes.append((ligne, compte))
     return indicateur, lignes
 

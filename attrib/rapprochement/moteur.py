@@ -30,10 +30,12 @@ from attrib.common.models import Evenement
 from attrib.cotation.colonnes import DEMANDE_ID, PRIORITES_VALIDEES, colonnes_cotation
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.models import Cotation, VersionGrille
+from attrib.demandes import quartile
 from attrib.demandes.models import CommuneSouhaitee, Demande
 from attrib.engine.cotation import classer
 from attrib.engine.cotation.catalogue import COLONNES_COTATION
 from attrib.engine.erreurs import EntreeInvalide, ErreurMoteur
+from attrib.engine.q1 import appartient_tableau, revenus_par_uc_tableau
 from attrib.engine.rapprochement import (
     Compte,
     IndexDemandes,
@@ -61,7 +63,7 @@ class LogementNonEvaluable(Exception):
 
 @dataclass(frozen=True)
 class Seuil:
-    """The Q1 threshold of a territory and year, as the pilotage gives it (``valeur`` None: not known)."""
+    """The Q1 threshold of a territory and year (``attrib.demandes.quartile``; ``valeur`` None: not known)."""
 
     valeur: float | None
     origine: str
@@ -74,9 +76,7 @@ class Seuil:
 
 
 def seuil_territoire(epci: EPCI, annee: int) -> Seuil:
-    from attrib.pilotage.quartile import seuil_q1
-
-    s = seuil_q1(epci_siren=epci.siren, annee=annee)
+    s = quartile.seuil_q1(epci_siren=epci.siren, annee=annee)
     return Seuil(valeur=s.valeur, origine=s.origine, source=s.source, libelle=s.libelle)
 
 
@@ -341,7 +341,7 @@ def attributions_de_l_annee(epci: EPCI, annee: int, seuil: Seuil) -> list[Attrib
             *(pl.col(c).fill_null(False).cast(pl.Boolean) for c in _BESOINS),
         )
         table = TableDemandeurs.depuis_cadre(cadre, annee_plafonds=jour.year, date_reference=jour)
-        q1 = table.revenus_mensuels * 12 / table.unites_consommation <= seuil.valeur
+        q1 = appartient_tableau(revenus_par_uc_tableau(table.revenus_mensuels, table.unites_consommation), seuil.valeur)
         q1_par_demande = dict(zip(brut.get_column(DEMANDE_ID).to_list(), np.asarray(q1).tolist(), strict=True))
     notes: dict[int, int | None] = {}
     resultat = []

@@ -1,7 +1,6 @@
-"""Zones of the income ceilings, read from ``data/parametres/zones_plafonds.yaml``.
-
-A commune is in "Paris et communes limitrophes" when its INSEE code is in the list in force,
-otherwise in "Île-de-France" when its région is listed, otherwise in "autres régions".
+"""Zones of the income ceilings: the zoning data read from ``data/parametres/zones_plafonds.yaml``; the rule
+(Paris and neighbouring communes, else Île-de-France, else other régions) is the engine's
+(:func:`attrib.engine.zones.zone_plafond`).
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from attrib.engine.zones import Zonage
+from attrib.engine.zones import zone_plafond as zone_du_moteur
 from attrib.territoires.models import ZonePlafond
 
 FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "zones_plafonds.yaml"
@@ -49,15 +50,13 @@ class AffectationZones:
 
     def __init__(self, jour: date, *, fichier: Path = FICHIER) -> None:
         self.jour = jour
-        self._limitrophes = communes_paris_limitrophes(jour, fichier=fichier)
-        self._idf = regions_ile_de_france(jour, fichier=fichier)
+        self.zonage = Zonage(
+            communes_paris_limitrophes=communes_paris_limitrophes(jour, fichier=fichier),
+            regions_ile_de_france=regions_ile_de_france(jour, fichier=fichier),
+        )
 
     def zone(self, *, code_insee: str, region: str) -> ZonePlafond:
-        if code_insee in self._limitrophes:
-            return ZonePlafond.PARIS_LIMITROPHES
-        if region in self._idf:
-            return ZonePlafond.ILE_DE_FRANCE
-        return ZonePlafond.AUTRES_REGIONS
+        return ZonePlafond(zone_du_moteur(self.zonage, code_insee=code_insee, region=region))
 
 
 def zone_plafond(*, code_insee: str, region: str, jour: date) -> ZonePlafond:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from attrib.demandes import quartile
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
-from attrib.pilotage import quartile
 from tests.browser.conftest import connecter, resume_violations, violations_axe
 from tests.factories import COURSAN, GRUISSAN, NARBONNE, membre
 from tests.pilotage.conftest import FICHIER_SEUILS, construire_monde

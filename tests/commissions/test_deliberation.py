@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from attrib.commissions import parametres, selectors
-from attrib.commissions.deliberation import VoteCompte, decompter
 from attrib.commissions.enums import ModePresence, QualiteMembre, SensVote, StatutSeance, TypeDecision, Voix
 from attrib.commissions.models import Presence, Vote
 from attrib.commissions.services import (
@@ -27,6 +26,7 @@ from attrib.commissions.services import (
     seance_ouvrir,
     vote_enregistrer,
 )
+from attrib.engine.caleol import VoteCompte, decompter
 from tests.commissions.conftest import JOUR_SEANCE, Caleol
 from tests.factories import a_l_heure, membre
 

@@ -70,8 +70,9 @@ def test_simulation_calculee_a_la_main(fichier: dict) -> None:
     assert (r.taille_tete, r.entrants_tete) == (1, 0)
     deplacements = {d.numero_unique: (d.rang_reference, d.rang_projet, d.ecart) for d in s.deplacements}
     assert deplacements == {fichier["B"].numero_unique: (2, 3, -1), fichier["C"].numero_unique: (3, 2, 1)}
-    # First quartile of 12 000, 18 000, 24 000, 30 000 € per UC (linear): 16 500; only A is below.
-    assert s.seuil_q1 == 16500.0
+    # First quartile of 12 000, 18 000, 24 000, 30 000 € per UC by the arrêté's rank rule (the ⌈4/4⌉ = 1st
+    # smallest): 12 000; only A is at most the threshold (no official value for the territory).
+    assert (s.seuil_q1, s.seuil_q1_origine) == (12000.0, "calcule")
     parts = {p.libelle.split(" — ")[0]: p for p in s.parts}
     dalo = parts["Ménages reconnus DALO"]
     # Top 10 % = the first demand (A); top 1 per typology = A (T2) and D (T3).

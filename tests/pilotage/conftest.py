@@ -52,6 +52,7 @@ from attrib.commissions.services import (
     seance_creer,
     seance_ouvrir,
 )
+from attrib.demandes import quartile
 from attrib.demandes.models import Demande, PieceJustificative
 from attrib.demandes.pieces import piece_deposer, piece_valider
 from attrib.flux.models import ConventionReservation
@@ -59,7 +60,6 @@ from attrib.flux.services import convention_enregistrer, logement_declarer_liber
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
-from attrib.pilotage import quartile
 from tests.factories import GRUISSAN, NARBONNE, a_l_heure, creer_demande, guichet, membre, personne, territoire_minimal
 
 FICHIER_SEUILS = """

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from attrib.demandes import enums
+from attrib.demandes import enums, quartile
+from attrib.demandes.quartile import CALCULE, OFFICIEL, SeuilsQ1Invalides, seuil_q1
 from attrib.demandes.services import demande_radier
-from attrib.pilotage import quartile
-from attrib.pilotage.quartile import CALCULE, OFFICIEL, SeuilsQ1Invalides, premier_quartile, seuil_q1
+from attrib.engine.q1 import premier_quartile
 from tests.factories import CARCASSONNE, GRUISSAN, NARBONNE, creer_demande, guichet, personne, territoire_minimal
 
 GRAND_NARBONNE = "241100593"

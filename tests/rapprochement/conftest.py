@@ -17,14 +17,13 @@ from attrib.commissions.models import Commission, Seance
 from attrib.commissions.services import commission_creer, seance_creer
 from attrib.cotation.enums import TypeGrille
 from attrib.cotation.services import grille_importer_yaml, version_publier
-from attrib.demandes import enums
+from attrib.demandes import enums, quartile
 from attrib.demandes.models import Demande
 from attrib.flux.models import LogementLibere
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation, User
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
-from attrib.pilotage import quartile
 from attrib.rapprochement.moteur import vider_cache
 from tests.cotation.outils import GRILLE, mois_avant
 from tests.factories import COURSAN, GRUISSAN, NARBONNE, guichet, membre, membres_caleol, personne, territoire_minimal

@@ -7,7 +7,11 @@ inside QPV, one réservataire, residences with given ratings), the share going t
 - ``q1_hors_qpv``: outside QPV, ≥ 25 % to first-quartile households;
 - ``non_q1_en_qpv``: inside QPV, ≥ 50 % to other households;
 - ``prioritaires:<réservataire>``: for each réservataire, ≥ 25 % to DALO then L441-1 priority households;
-- ``residences_fragiles``: in the residences rated most fragile, ≤ X % to the most fragile households.
+- ``residences_fragiles``: in the residences rated most fragile, ≤ X % to the most fragile households;
+- ``travailleurs_essentiels``: over all attributions, ≥ the CIA's rate to households whose applicant or
+  co-applicant is an essential worker (L441-1 CCH 35th paragraph, loi 3DS art. 78;
+  :func:`objectif_travailleurs_essentiels`). The CIA sets the rate (``cia.yaml``); the matching does not
+  steer toward it, the dashboard measures it.
 
 Rates come from ``objectifs_attribution.yaml`` (:class:`~attrib.engine.rapprochement.parametres.ObjectifsAttribution`).
 Shares are checked exactly (fractions). :class:`Compte` holds attributions already made in the period, so
@@ -32,6 +36,12 @@ Q1_HORS_QPV = "q1_hors_qpv"
 NON_Q1_EN_QPV = "non_q1_en_qpv"
 PRIORITAIRES = "prioritaires"
 RESIDENCES_FRAGILES = "residences_fragiles"
+TRAVAILLEURS_ESSENTIELS = "travailleurs_essentiels"
+
+#: The essential-worker flag: a household flag of the dashboard's objectives, not of the matching's
+#: (which never holds this objective, and whose rules' ``menages`` lists stay among :data:`DRAPEAUX_MENAGE`).
+TRAVAILLEUR_ESSENTIEL = "travailleur_essentiel"
+DRAPEAUX_CIBLE: tuple[str, ...] = (*DRAPEAUX_MENAGE, TRAVAILLEUR_ESSENTIEL)
 
 
 class Sens(StrEnum):
@@ -76,19 +86,40 @@ class Cible:
     exclus: bool = False
 
     def __post_init__(self) -> None:
-        inconnus = [d for d in self.drapeaux if d not in DRAPEAUX_MENAGE]
+        inconnus = [d for d in self.drapeaux if d not in DRAPEAUX_CIBLE]
         if inconnus or not self.drapeaux:
-            raise ValueError(f"Drapeaux de ménage inconnus : {inconnus} (attendu : {', '.join(DRAPEAUX_MENAGE)}).")
+            raise ValueError(f"Drapeaux de ménage inconnus : {inconnus} (attendu : {', '.join(DRAPEAUX_CIBLE)}).")
 
-    def contient(self, *, q1: bool, dalo: bool, prioritaire: bool) -> bool:
-        valeurs = {"q1": q1, "dalo": dalo, "prioritaire": prioritaire}
+    def _sans_travailleur_essentiel(self) -> None:
+        if TRAVAILLEUR_ESSENTIEL in self.drapeaux:
+            raise ValueError("Cette cible compte les travailleurs essentiels : le drapeau du ménage est requis.")
+
+    def contient(self, *, q1: bool, dalo: bool, prioritaire: bool, travailleur_essentiel: bool | None = None) -> bool:
+        """Whether the household counts. ``travailleur_essentiel`` is only required by a target that reads it."""
+        if travailleur_essentiel is None:
+            self._sans_travailleur_essentiel()
+        valeurs = {
+            "q1": q1,
+            "dalo": dalo,
+            "prioritaire": prioritaire,
+            TRAVAILLEUR_ESSENTIEL: bool(travailleur_essentiel),
+        }
         porte = any(valeurs[d] for d in self.drapeaux)
         return not porte if self.exclus else porte
 
     def masque(
-        self, *, q1: NDArray[np.bool_], dalo: NDArray[np.bool_], prioritaire: NDArray[np.bool_]
+        self,
+        *,
+        q1: NDArray[np.bool_],
+        dalo: NDArray[np.bool_],
+        prioritaire: NDArray[np.bool_],
+        travailleur_essentiel: NDArray[np.bool_] | None = None,
     ) -> NDArray[np.bool_]:
-        valeurs = {"q1": q1, "dalo": dalo, "prioritaire": prioritaire}
+        """Vectorised :meth:`contient`."""
+        if travailleur_essentiel is None:
+            self._sans_travailleur_essentiel()
+            travailleur_essentiel = np.zeros(q1.shape[0], dtype=np.bool_)
+        valeurs = {"q1": q1, "dalo": dalo, "prioritaire": prioritaire, TRAVAILLEUR_ESSENTIEL: travailleur_essentiel}
         porte = np.zeros(q1.shape[0], dtype=np.bool_)
         for d in self.drapeaux:
             porte |= valeurs[d]
@@ -201,6 +232,22 @@ def objectifs_cia(objectifs: ObjectifsAttribution, reservataires: Iterable[str])
         )
     )
     return tuple(liste)
+
+
+def objectif_travailleurs_essentiels(taux: Fraction, *, epci: str | None = None) -> Objectif:
+    """The CIA's objective of attributions to essential workers: over every attribution of the scope, at least
+    ``taux`` to households whose applicant or co-applicant declared a job that cannot be done remotely in a
+    sector of the list in force. ``epci``: the objective of one EPCI's CIA (code ``travailleurs_essentiels:<epci>``)."""
+    return Objectif(
+        code=TRAVAILLEURS_ESSENTIELS if epci is None else f"{TRAVAILLEURS_ESSENTIELS}:{epci}",
+        libelle="Attributions aux travailleurs essentiels (loi 3DS, L441-1 CCH 35e alinéa)",
+        nom_court="l'objectif des travailleurs essentiels",
+        portee=Portee(),
+        cible=Cible((TRAVAILLEUR_ESSENTIEL,)),
+        taux=taux,
+        sens=Sens.MINIMUM,
+        description_cible="ménage dont le demandeur ou le co-demandeur est travailleur essentiel",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from attrib.engine.erreurs import EntreeInvalide
 from attrib.engine.menage import COLONNES_ENTREE
 from attrib.engine.parametres import Parametres, charger_parametres
+from attrib.engine.q1 import appartient_tableau, revenus_par_uc_tableau
 from attrib.engine.rapprochement.eligibilite import (
     COLONNES_BESOINS,
     REGLES,
@@ -159,8 +160,8 @@ class IndexDemandes:
         parametres: Parametres | None = None,
     ) -> IndexDemandes:
         """Index the active demands. ``seuil_q1``: first-quartile threshold of the EPCI and year (€ per year
-        and per consumption unit, official reference data); a household is Q1 when its SNE monthly income × 12
-        / UC is at most this threshold."""
+        and per consumption unit, NaN when unknown); a household is Q1 when its SNE monthly income × 12 / UC is
+        at most this threshold (:mod:`attrib.engine.q1`)."""
         p = parametres or charger_parametres()
         r = regles or charger_regles(date_reference)
         _verifier(demandes)
@@ -204,7 +205,7 @@ class IndexDemandes:
             (str(c), int(t)): (int(a), int(b))
             for c, t, a, b in zip(cles.get_column("commune"), cles.get_column("typologie"), debuts, fins, strict=True)
         }
-        revenu_uc = table.revenus_mensuels * 12 / table.unites_consommation
+        revenu_uc = revenus_par_uc_tableau(table.revenus_mensuels, table.unites_consommation)
         priorites = [tuple(str(x) for x in (v or ())) for v in demandes.get_column("priorites").to_list()]
         return cls(
             table=table,
@@ -213,7 +214,7 @@ class IndexDemandes:
             demandes=np.array(demandes.get_column("demande").cast(pl.String).to_list(), dtype=object),
             score=demandes.get_column("score").cast(pl.Float64).to_numpy(),
             rang_global=rang,
-            q1=revenu_uc <= seuil_q1,
+            q1=appartient_tableau(revenu_uc, seuil_q1),
             dalo=demandes.get_column("dalo").to_numpy().astype(np.bool_),
             prioritaire=np.array([bool(x) for x in priorites], dtype=np.bool_),
             priorites=priorites,

@@ -7,10 +7,12 @@
 * otherwise the system's **own computation** (:func:`quartile_calcule`), said as such in ``libelle``
   (``origine="calcule"``). It is never presented as the official value.
 
-The computation follows the arrêté's definition (DOMAIN.md §1.2): among the demands active on
-31 December of the previous year that wish at least one commune of the EPCI, the *total des revenus et
-pensions de la rubrique « revenus mensuels »* × 12 / number of consumption units of the household, and
-the highest value of the quarter of demands with the lowest resources (the ⌈n/4⌉-th smallest value).
+The rule (the choice official / computed, the rank rule, membership) is the engine's
+(:mod:`attrib.engine.q1`); this module reads the data file and the demand file for it. The demands ranked:
+those active on 31 December of the previous year that wish at least one commune of the EPCI.
+
+The module lives in ``demandes`` (the threshold is a fact of the demand file) so that the dashboard and the
+matching both read it without one importing the other.
 
 * Income: the household's monthly resources as the single bridge defines them
   (``attrib.demandes.moteur.revenus_mensuels_menage``, also read by the cotation and the ceilings: resources of
@@ -24,7 +26,6 @@ the highest value of the quarter of demands with the lowest resources (the ⌈n/
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -36,14 +37,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from attrib.demandes.models import CommuneSouhaitee, Demande
 from attrib.demandes.moteur import menage_de, menages_colonnes
-from attrib.engine import EntreeInvalide, Menage
-from attrib.engine.menage import revenu_annuel_par_uc, unites_consommation
+from attrib.engine import EntreeInvalide, Menage, q1
 from attrib.engine.sources import NON_PUBLIE
 
 FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "seuils_q1.yaml"
 
-OFFICIEL = "officiel"
-CALCULE = "calcule"
+OFFICIEL = q1.OFFICIEL
+CALCULE = q1.CALCULE
 
 
 class SeuilsQ1Invalides(ValueError):
@@ -187,7 +187,7 @@ def demandes_de_reference(*, epci_siren: str, date_reference: date) -> QuerySet[
 
 def ressources_par_uc(menage: Menage, *, jour: date) -> float:
     """SNE monthly income × 12 / consumption units of one household (the first-quartile measure)."""
-    return revenu_annuel_par_uc(menage.revenus_mensuels, unites_consommation(menage, date_reference=jour))
+    return q1.revenu_par_uc(menage, jour=jour)
 
 
 def ressources_par_uc_demande(demande: Demande, *, jour: date) -> float:
@@ -195,15 +195,13 @@ def ressources_par_uc_demande(demande: Demande, *, jour: date) -> float:
     return ressources_par_uc(menage_de(demande, jour), jour=jour)
 
 
-def premier_quartile(valeurs: list[float]) -> float | None:
-    """Highest value of the quarter of lowest values (the ⌈n/4⌉-th smallest); ``None`` when empty."""
-    if not valeurs:
-        return None
-    return sorted(valeurs)[math.ceil(len(valeurs) / 4) - 1]
-
-
 def calcul_quartile(*, epci_siren: str, date_reference: date) -> QuartileCalcule:
     """:func:`quartile_calcule` with the number of demands used and set aside (invalid household)."""
+    return calcul_quartile_valeurs(epci_siren=epci_siren, date_reference=date_reference)[0]
+
+
+def calcul_quartile_valeurs(*, epci_siren: str, date_reference: date) -> tuple[QuartileCalcule, list[float]]:
+    """:func:`calcul_quartile` and the resources per UC it ranked."""
     frame = menages_colonnes(
         demandes_de_reference(epci_siren=epci_siren, date_reference=date_reference), date_reference
     )
@@ -214,7 +212,7 @@ def calcul_quartile(*, epci_siren: str, date_reference: date) -> QuartileCalcule
             valeurs.append(ressources_par_uc(Menage.depuis_ligne(ligne), jour=date_reference))
         except EntreeInvalide:
             ecartees += 1
-    return QuartileCalcule(premier_quartile(valeurs), len(valeurs), ecartees, date_reference)
+    return QuartileCalcule(q1.premier_quartile(valeurs), len(valeurs), ecartees, date_reference), valeurs
 
 
 def quartile_calcule(*, epci_siren: str, date_reference: date) -> float | None:
@@ -228,32 +226,41 @@ def euros(valeur: float) -> str:
 
 
 def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> SeuilQ1:
-    """The threshold of ``annee`` for the EPCI: official when the data file holds it, else computed."""
+    """The threshold of ``annee`` for the EPCI: official when the data file holds it, else computed
+    (:func:`attrib.engine.q1.seuil_retenu`)."""
     entree = seuil_officiel(epci_siren=epci_siren, annee=annee, fichier=fichier)
-    if entree is not None and entree.valeur is not None:
+    reference = date(annee - 1, 12, 31)
+    calculs: list[tuple[QuartileCalcule, list[float]]] = []
+
+    def revenus() -> list[float]:
+        calculs.append(calcul := calcul_quartile_valeurs(epci_siren=epci_siren, date_reference=reference))
+        return calcul[1]
+
+    retenu = q1.seuil_retenu(officiel=entree.valeur if entree is not None else None, revenus_par_uc=revenus)
+    if retenu.officiel:
+        assert entree is not None and retenu.valeur is not None
         return SeuilQ1(
             epci=epci_siren,
             annee=annee,
-            valeur=entree.valeur,
+            valeur=retenu.valeur,
             origine=OFFICIEL,
             source=entree.reference(),
-            libelle=f"Seuil officiel {annee} : {euros(entree.valeur)} par an et par UC ({entree.reference()})",
+            libelle=f"Seuil officiel {annee} : {euros(retenu.valeur)} par an et par UC ({entree.reference()})",
         )
-    reference = date(annee - 1, 12, 31)
-    calcul = calcul_quartile(epci_siren=epci_siren, date_reference=reference)
+    calcul = calculs[0][0]
     source = (
         f"Calcul Attrib : premier quartile des ressources mensuelles × 12 / UC des {calcul.demandes} demandes "
         f"actives au {reference:%d/%m/%Y} souhaitant une commune de l'EPCI"
     )
     if calcul.ecartees:
         source += f" ({calcul.ecartees} demande(s) écartée(s) : composition du ménage invalide)"
-    if calcul.valeur is None:
+    if retenu.valeur is None:
         libelle = (
             f"Seuil officiel {annee} {NON_PUBLIE} ; seuil calculé impossible : aucune demande "
             f"active au {reference:%d/%m/%Y} sur l'EPCI"
         )
     else:
         libelle = (
-            f"Seuil calculé par Attrib (seuil officiel {annee} {NON_PUBLIE}) : {euros(calcul.valeur)} par an et par UC"
+            f"Seuil calculé par Attrib (seuil officiel {annee} {NON_PUBLIE}) : {euros(retenu.valeur)} par an et par UC"
         )
-    return SeuilQ1(epci=epci_siren, annee=annee, valeur=calcul.valeur, origine=CALCULE, source=source, libelle=libelle)
+    return SeuilQ1(epci=epci_siren, annee=annee, valeur=retenu.valeur, origine=CALCULE, source=source, libelle=libelle)
