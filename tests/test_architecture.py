@@ -181,7 +181,6 @@ def test_la_regle_des_modeles_voit_une_couche_au_dessus(tmp_path: Path) -> None:
         assert _couches_importees(module) == {
             "attrib.flux.permissions",
             "attrib.common.selectors",
-            "attrib.common.selectors.x",
         }
     finally:
         module.unlink()
