@@ -161,4 +161,5 @@ def a_l_heure(jour: date, heure: int = 9, minute: int = 0) -> datetime:
 
 # One factory per concrete model of ``attrib/*`` (tests/test_fabriques.py checks it) and the shared CALEOL world.
 from tests.factories.modeles import *  # noqa: E402, F403
-from tests.factories.monde import MondeCaleol, construire_monde_caleol  # noqa: E402
+from tests.factories.monde import MondeCaleol as MondeCaleol  # noqa: E402
+from tests.factories.monde import construire_monde_caleol as construire_monde_caleol  # noqa: E402

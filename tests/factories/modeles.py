@@ -77,14 +77,13 @@ from attrib.organisations.models import (
 )
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import IndicateursOccupation, Logement, Residence
-from attrib.qualification.enums import Partie
-from attrib.qualification.models import Campagne, EnjeuMixite, NoteHarmonisee, Notation, ResultatResidence
+from attrib.qualification.models import Campagne, EnjeuMixite, Notation, NoteHarmonisee, ResultatResidence
 from attrib.qualification.services import (
     campagne_cloturer,
     campagne_ouvrir,
     enjeu_mixite_marquer,
-    note_harmonisee_enregistrer,
     notation_enregistrer,
+    note_harmonisee_enregistrer,
 )
 from attrib.rapprochement.models import LotPropositions
 from attrib.territoires.models import EPCI, QPV, Commune
