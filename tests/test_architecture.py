@@ -74,11 +74,11 @@ def test_la_regle_d_architecture_des_exports_voit_un_ecrivain_direct(tmp_path: P
     assert _ecritures_de_tableur(module) == ["from openpyxl import Workbook", "csv.writer"]
 
 
-def _modules_importes(path: Path) -> set[str]:
+def _modules_importes(path: Path, paquet: str | None = None) -> set[str]:
     """Every module a file imports, at any depth (function-level imports included): ``from a import b`` gives
-    ``a`` and ``a.b`` (``b`` may be a module); relative imports are resolved against the file's package."""
-    paquet = ".".join(path.relative_to(ATTRIB.parent).with_suffix("").parts[:-1])
-    if path.name == "__init__.py":
+    ``a`` and ``a.b`` (``b`` may be a module); relative imports are resolved against the file's package
+    (``paquet``, by default the one its place under ``attrib/`` gives)."""
+    if paquet is None:
         paquet = ".".join(path.relative_to(ATTRIB.parent).parts[:-1])
     modules: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -94,11 +94,11 @@ def _modules_importes(path: Path) -> set[str]:
     return modules
 
 
-def _hors_socle(path: Path) -> set[str]:
+def _hors_socle(path: Path, paquet: str | None = None) -> set[str]:
     """The ``attrib.*`` modules a module of ``common`` imports that are neither ``common`` nor the engine."""
     return {
         m
-        for m in _modules_importes(path)
+        for m in _modules_importes(path, paquet)
         if m.split(".")[0] == "attrib" and m != "attrib" and m.split(".")[1] not in {"common", "engine"}
     }
 
@@ -113,16 +113,16 @@ def test_common_n_importe_aucune_app_du_domaine(path: Path) -> None:
 
 
 def test_la_regle_du_socle_voit_les_imports_relatifs_et_differes(tmp_path: Path) -> None:
-    paquet = ATTRIB / "common"
-    module = paquet / "_essai_architecture.py"
+    module = tmp_path / "essai.py"
     module.write_text(
         "from . import services\n\ndef f():\n    from ..demandes import selectors\n    import attrib.flux.models\n",
         encoding="utf-8",
     )
-    try:
-        assert _hors_socle(module) == {"attrib.demandes", "attrib.demandes.selectors", "attrib.flux.models"}
-    finally:
-        module.unlink()
+    assert _hors_socle(module, "attrib.common") == {
+        "attrib.demandes",
+        "attrib.demandes.selectors",
+        "attrib.flux.models",
+    }
 
 
 def _fichiers_de_modeles() -> list[Path]:
@@ -136,10 +136,10 @@ def _fichiers_de_modeles() -> list[Path]:
 _COUCHES_AU_DESSUS = {"permissions", "selectors", "services"}
 
 
-def _couches_importees(path: Path) -> set[str]:
+def _couches_importees(path: Path, paquet: str | None = None) -> set[str]:
     """The permissions, selectors or services modules (of any app) a models module imports."""
     couches = set()
-    for m in _modules_importes(path):
+    for m in _modules_importes(path, paquet):
         parties = m.split(".")
         if parties[0] == "attrib":
             for i, partie in enumerate(parties[1:], start=2):
@@ -172,15 +172,12 @@ def test_les_modeles_n_importent_ni_permissions_ni_selecteurs_ni_services() -> N
 
 
 def test_la_regle_des_modeles_voit_une_couche_au_dessus(tmp_path: Path) -> None:
-    module = ATTRIB / "common" / "_essai_modeles.py"
+    module = tmp_path / "models.py"
     module.write_text(
         "from attrib.flux import permissions\nfrom .selectors import x\nfrom attrib.common.models import Evenement\n",
         encoding="utf-8",
     )
-    try:
-        assert _couches_importees(module) == {
-            "attrib.flux.permissions",
-            "attrib.common.selectors",
-        }
-    finally:
-        module.unlink()
+    assert _couches_importees(module, "attrib.qualification") == {
+        "attrib.flux.permissions",
+        "attrib.qualification.selectors",
+    }
