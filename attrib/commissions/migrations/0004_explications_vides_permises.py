@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commissions', '0003_decision_date_evenement_cotation_figee'),
+        ("commissions", "0003_decision_date_evenement_cotation_figee"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='decision',
-            name='raisons',
-            field=models.JSONField(blank=True, default=list, verbose_name='explication de la cotation à la décision'),
+            model_name="decision",
+            name="raisons",
+            field=models.JSONField(blank=True, default=list, verbose_name="explication de la cotation à la décision"),
         ),
         migrations.AlterField(
-            model_name='decision',
-            name='raisons_restreintes',
-            field=models.JSONField(blank=True, default=list, verbose_name='explication sans les situations sensibles, à la décision'),
+            model_name="decision",
+            name="raisons_restreintes",
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="explication sans les situations sensibles, à la décision"
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cotation', '0002_cles_classement_et_demandes_ecartees'),
+        ("cotation", "0002_cles_classement_et_demandes_ecartees"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='cotation',
-            name='explication',
-            field=models.JSONField(blank=True, default=list, verbose_name='explication'),
+            model_name="cotation",
+            name="explication",
+            field=models.JSONField(blank=True, default=list, verbose_name="explication"),
         ),
         migrations.AlterField(
-            model_name='cotation',
-            name='explication_restreinte',
-            field=models.JSONField(blank=True, default=list, verbose_name='explication sans les situations sensibles'),
+            model_name="cotation",
+            name="explication_restreinte",
+            field=models.JSONField(blank=True, default=list, verbose_name="explication sans les situations sensibles"),
         ),
     ]
