@@ -37,7 +37,7 @@ test: venv chromium
 quality: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy attrib/engine
+	$(VENV)/bin/mypy attrib/
 	$(PY) manage.py makemigrations --check --dry-run
 
 fix: venv

@@ -76,7 +76,8 @@ INSTALLED_APPS = [
     "attrib.rapprochement",
     "attrib.pilotage",
     "attrib.journal",
-    # Interfaces
+    # Interfaces: the home page and navigation (they know every domain app), the API
+    "attrib.accueil",
     "attrib.api",
 ]
 
@@ -110,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dsfr.context_processors.site_config",
-                "attrib.common.context_processors.navigation",
+                "attrib.accueil.context_processors.navigation",
             ],
         },
     },

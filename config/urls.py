@@ -16,7 +16,7 @@ urlpatterns = [
     path("pilotage/", include("attrib.pilotage.urls")),
     path("journal/", include("attrib.journal.urls")),
     path("patrimoine/", include("attrib.patrimoine.urls")),
-    path("", include("attrib.common.urls")),
+    path("", include("attrib.accueil.urls")),
 ]
 
 # French error pages in the DSFR layout, without technical detail (attrib.common.erreurs).

@@ -122,3 +122,112 @@ def test_la_regle_des_imports_entre_applications_voit_un_import_local(tmp_path: 
         encoding="utf-8",
     )
     assert _apps_importees(module) == {"pilotage", "demandes"}
+
+
+def _modules_importes(path: Path, paquet: str | None = None) -> set[str]:
+    """Every module a file imports, at any depth (function-level imports included): ``from a import b`` gives
+    ``a`` and ``a.b`` (``b`` may be a module); relative imports are resolved against the file's package
+    (``paquet``, by default the one its place under ``attrib/`` gives)."""
+    if paquet is None:
+        paquet = ".".join(path.relative_to(ATTRIB.parent).parts[:-1])
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            modules.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parents = paquet.split(".")[: len(paquet.split(".")) - node.level + 1]
+                base = ".".join([*parents, *([base] if base else [])])
+            modules.add(base)
+            modules.update(f"{base}.{a.name}" for a in node.names)
+    return modules
+
+
+def _hors_socle(path: Path, paquet: str | None = None) -> set[str]:
+    """The ``attrib.*`` modules a module of ``common`` imports that are neither ``common`` nor the engine."""
+    return {
+        m
+        for m in _modules_importes(path, paquet)
+        if m.split(".")[0] == "attrib" and m != "attrib" and m.split(".")[1] not in {"common", "engine"}
+    }
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ATTRIB / "common").rglob("*.py")), ids=lambda p: str(p.relative_to(ATTRIB / "common"))
+)
+def test_common_n_importe_aucune_app_du_domaine(path: Path) -> None:
+    """``common`` is the base every domain app imports: it imports none of them (the home page and the
+    navigation live in ``attrib.accueil``; domain apps register into ``common`` in their ``ready()``)."""
+    assert _hors_socle(path) == set(), f"{path} importe une app du domaine"
+
+
+def test_la_regle_du_socle_voit_les_imports_relatifs_et_differes(tmp_path: Path) -> None:
+    module = tmp_path / "essai.py"
+    module.write_text(
+        "from . import services\n\ndef f():\n    from ..demandes import selectors\n    import attrib.flux.models\n",
+        encoding="utf-8",
+    )
+    assert _hors_socle(module, "attrib.common") == {
+        "attrib.demandes",
+        "attrib.demandes.selectors",
+        "attrib.flux.models",
+    }
+
+
+def _fichiers_de_modeles() -> list[Path]:
+    return sorted(
+        p
+        for p in ATTRIB.rglob("*.py")
+        if "migrations" not in p.parts and (p.name == "models.py" or p.parent.name == "models")
+    )
+
+
+_COUCHES_AU_DESSUS = {"permissions", "selectors", "services"}
+
+
+def _couches_importees(path: Path, paquet: str | None = None) -> set[str]:
+    """The permissions, selectors or services modules (of any app) a models module imports."""
+    couches = set()
+    for m in _modules_importes(path, paquet):
+        parties = m.split(".")
+        if parties[0] == "attrib":
+            for i, partie in enumerate(parties[1:], start=2):
+                if partie in _COUCHES_AU_DESSUS:
+                    couches.add(".".join(parties[:i]))
+                    break
+    return couches
+
+
+#: Models modules that still import a layer above them (models ↔ permissions circles, issue 11 point 2).
+#: This list may only shrink: the test fails on a new offender and on an entry that no longer offends, so
+#: whoever resolves a circle removes its line here.
+EXCEPTIONS_A_RESORBER: dict[str, set[str]] = {
+    "commissions/models.py": {"attrib.commissions.permissions"},
+    "demandes/models.py": {"attrib.organisations.permissions"},
+    "flux/models.py": {"attrib.flux.permissions"},
+    "patrimoine/models.py": {"attrib.patrimoine.permissions"},
+    "qualification/models.py": {"attrib.qualification.permissions"},
+}
+
+
+def test_les_modeles_n_importent_ni_permissions_ni_selecteurs_ni_services() -> None:
+    trouves = {
+        str(p.relative_to(ATTRIB)): couches for p in _fichiers_de_modeles() if (couches := _couches_importees(p))
+    }
+    nouveaux = {f: c for f, c in trouves.items() if not c <= EXCEPTIONS_A_RESORBER.get(f, set())}
+    assert nouveaux == {}, "des modèles importent une couche au-dessus d'eux"
+    resorbes = {f: c - trouves.get(f, set()) for f, c in EXCEPTIONS_A_RESORBER.items() if c - trouves.get(f, set())}
+    assert resorbes == {}, "exceptions résorbées : retirez-les de EXCEPTIONS_A_RESORBER"
+
+
+def test_la_regle_des_modeles_voit_une_couche_au_dessus(tmp_path: Path) -> None:
+    module = tmp_path / "models.py"
+    module.write_text(
+        "from attrib.flux import permissions\nfrom .selectors import x\nfrom attrib.common.models import Evenement\n",
+        encoding="utf-8",
+    )
+    assert _couches_importees(module, "attrib.qualification") == {
+        "attrib.flux.permissions",
+        "attrib.qualification.selectors",
+    }

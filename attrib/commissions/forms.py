@@ -135,7 +135,9 @@ class PresencesForm(FormulaireDsfr, forms.Form):
 class DecisionForm(FormulaireDsfr, forms.Form):
     """The commission's decision for one candidate and the votes cast in the room."""
 
-    groupes = (("Décision (R441-3 CCH)", ("type_decision", "rang", "motif", "piece_manquante", "date_limite_piece")),)
+    groupes: Sequence[tuple[str, Sequence[str]]] = (
+        ("Décision (R441-3 CCH)", ("type_decision", "rang", "motif", "piece_manquante", "date_limite_piece")),
+    )
     type_decision = forms.ChoiceField(label="Décision", choices=[("", "— Choisir —"), *TypeDecision.choices])
     rang = forms.IntegerField(
         label="Rang d'attribution",

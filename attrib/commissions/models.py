@@ -242,9 +242,11 @@ class Decision(models.Model):
         help_text="Faux pour les décisions antérieures au relevé : la cotation affichée est alors l'actuelle.",
     )
     score = models.IntegerField("cotation à la décision", null=True, blank=True)
-    raisons: models.JSONField[Any] = models.JSONField("explication de la cotation à la décision", default=list)
+    raisons: models.JSONField[Any] = models.JSONField(
+        "explication de la cotation à la décision", default=list, blank=True
+    )
     raisons_restreintes: models.JSONField[Any] = models.JSONField(
-        "explication sans les situations sensibles, à la décision", default=list
+        "explication sans les situations sensibles, à la décision", default=list, blank=True
     )
     derogation_attribution = models.TextField(
         "motif de l'attribution malgré une offre en cours",

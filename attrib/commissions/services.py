@@ -339,7 +339,7 @@ def presences_enregistrer(*, seance: Seance, presences: Mapping[int, str], auteu
         resume=f"Présences enregistrées. {etat.phrase}",
         auteur=auteur,
         organisation=seance.commission.bailleur,
-        details={m: mode for m, mode in presences.items()},
+        details={str(m): mode for m, mode in presences.items()},  # JSON keys are strings
     )
     return list(seance.presences.select_related("membre"))
 
@@ -1079,7 +1079,7 @@ def offres_expirer(*, aujourd_hui: date | None = None, bilan: Bilan | None = Non
         if traiter(
             bilan,
             f"offre du logement {offre.logement.identifiant} à la demande {offre.demande.numero_unique}",
-            lambda offre=offre: _offre_expirer(offre, jour),
+            lambda offre=offre: _offre_expirer(offre, jour),  # type: ignore[misc]
         )
     ]
     from attrib.cotation.services import cotations_actualiser  # the cotation reads the offers

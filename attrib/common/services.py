@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -50,6 +51,17 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+#: The organisation an export is journalled under when the caller names none. ``common`` knows no domain
+#: app: the organisations app registers its rule here in its ``AppConfig.ready()``.
+_organisation_par_defaut: Callable[[Any], Any | None] | None = None
+
+
+def enregistrer_organisation_par_defaut(regle: Callable[[Any], Any | None]) -> None:
+    """Register how to find a user's organisation (called once, by the organisations app)."""
+    global _organisation_par_defaut
+    _organisation_par_defaut = regle
+
+
 def export_journaliser(
     *,
     objet: models.Model | type[models.Model],
@@ -69,10 +81,8 @@ def export_journaliser(
     first organisation."""
     if isinstance(objet, type):
         objet = ContentType.objects.get_for_model(objet)
-    if organisation is None and getattr(auteur, "is_authenticated", False):
-        from attrib.organisations.permissions import memberships
-
-        organisation = next((m.organisation for m in memberships(auteur)), None)
+    if organisation is None and getattr(auteur, "is_authenticated", False) and _organisation_par_defaut:
+        organisation = _organisation_par_defaut(auteur)
     personnelles = " (données personnelles)" if donnees_personnelles else ""
     return evenement_enregistrer(
         objet=objet,

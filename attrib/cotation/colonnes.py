@@ -138,7 +138,9 @@ def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
         | (Q(statut=StatutOffre.EXPIREE) & (Q(logement_adapte__isnull=True) | Q(logement_adapte=True)))
     )
     for pk, statut, repondue_le, date_limite in refus.values_list("demande_id", "statut", "repondue_le", "date_limite"):
-        resultat[pk][REFUS].append(date_limite if statut == StatutOffre.EXPIREE else repondue_le)
+        quand = date_limite if statut == StatutOffre.EXPIREE else repondue_le
+        if quand is not None:  # a refusal is always dated; never compare a missing date
+            resultat[pk][REFUS].append(quand)
     attribue_a_un_autre = Bail.objects.filter(
         logement_id=OuterRef("logement_id"), date_signature__gte=OuterRef("seance__date")
     ).exclude(demande_id=OuterRef("demande_id"))

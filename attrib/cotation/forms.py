@@ -288,7 +288,7 @@ class CritereForm(FormulaireDsfr, forms.Form):
         self.existant = dict(existant or {})
         kwargs.setdefault("initial", self.initial_de(self.existant))
         super().__init__(*args, **kwargs)
-        self.fields["priorites_legales"].choices = [
+        self.fields["priorites_legales"].choices = [  # type: ignore[attr-defined]
             (p.code, f"{p.lettre}) {p.libelle}" if p.lettre else p.libelle)
             for p in PrioriteLegale.objects.order_by("ordre", "code")
         ]
@@ -299,8 +299,8 @@ class CritereForm(FormulaireDsfr, forms.Form):
         actuelle = self.initial.get("valeur")
         if actuelle and actuelle not in dict(choix_valeur):
             choix_valeur.append((actuelle, f"{actuelle} — valeur écrite dans le document"))
-        self.fields["valeur"].choices = choix_valeur
-        self.fields["champ"].choices = [
+        self.fields["valeur"].choices = choix_valeur  # type: ignore[attr-defined]
+        self.fields["champ"].choices = [  # type: ignore[attr-defined]
             ("", "— Choisir —"),
             *((v, f"{v} — valeur calculée par la grille") for v in valeurs_nommees),
             *((c.nom, libelle_colonne(c.nom)) for c in COLONNES_COTATION),

@@ -147,9 +147,9 @@ class Cotation(models.Model):
     rang_territoire = models.PositiveIntegerField("rang (même typologie, tout le territoire)")
     effectif_territoire = models.PositiveIntegerField("demandes de même typologie sur le territoire")
     detail: models.JSONField[Any] = models.JSONField("détail des points", default=dict)
-    explication: models.JSONField[Any] = models.JSONField("explication", default=list)
+    explication: models.JSONField[Any] = models.JSONField("explication", default=list, blank=True)
     explication_restreinte: models.JSONField[Any] = models.JSONField(
-        "explication sans les situations sensibles", default=list
+        "explication sans les situations sensibles", default=list, blank=True
     )
     cles_classement: models.JSONField[Any] = models.JSONField(
         "valeurs de départage",

@@ -62,10 +62,9 @@ class ChampDsfr(forms.BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         classe = _CLASSES.get(self.widget_type, "fr-input")
         if self.widget_type not in _SANS_CLASSE:
-            existantes = attrs.get("class", "")
-            attrs["class"] = f"{existantes} {classe}".strip() if classe not in existantes else existantes
-            if self.errors:
-                attrs["class"] += f" {classe}--error"
+            existantes = str(attrs.get("class", ""))
+            classes = f"{existantes} {classe}".strip() if classe not in existantes else existantes
+            attrs["class"] = f"{classes} {classe}--error" if self.errors else classes
         return attrs
 
 
@@ -86,7 +85,7 @@ def _borner_choix_modele(champ: forms.Field) -> None:
     database's integer) with the field's own « choix valide » message, instead of querying the database."""
     if not isinstance(champ, forms.ModelChoiceField) or getattr(champ, "_borne", False):
         return
-    modele = champ.queryset.model
+    modele = champ.queryset.model  # type: ignore[union-attr]
     cle = modele._meta.pk if not champ.to_field_name else modele._meta.get_field(champ.to_field_name)
     if not isinstance(cle, models.IntegerField):
         return
@@ -104,14 +103,14 @@ def _borner_choix_modele(champ: forms.Field) -> None:
                 )
         return original(valeur)
 
-    champ.clean = clean  # type: ignore[method-assign]
+    champ.clean = clean  # type: ignore[method-assign, assignment]
     champ._borne = True  # type: ignore[attr-defined]
 
 
 class FormulaireDsfr:
     """Mixin for ``forms.Form`` / ``forms.ModelForm``: DSFR fields, fieldsets, error summary."""
 
-    bound_field_class = ChampDsfr
+    bound_field_class: type[forms.BoundField] | None = ChampDsfr
     template_name = "common/formulaire.html"
     #: ``((légende, (champ, …)), …)``; fields left out are shown after the groups.
     groupes: Sequence[tuple[str, Sequence[str]]] = ()
@@ -136,12 +135,12 @@ class FormulaireDsfr:
             elif isinstance(champ, forms.ChoiceField) and not isinstance(
                 champ.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)
             ):
-                champ.choices = [(v, vide if v == "" and lib == "---------" else lib) for v, lib in champ.choices]
+                champ.choices = [(v, vide if v == "" and lib == "---------" else lib) for v, lib in champ.choices]  # type: ignore[misc,union-attr]
 
     def _objet_regles(self) -> str | None:
         """The rule set of ``attrib.engine.validation`` this form's model follows, if any."""
         modele = getattr(getattr(self, "_meta", None), "model", None)
-        return {Demande: "demande", Personne: "personne"}.get(modele)  # type: ignore[call-overload]
+        return {Demande: "demande", Personne: "personne"}.get(modele)  # type: ignore[call-overload, arg-type]
 
     def full_clean(self) -> None:
         form: Any = self
@@ -233,9 +232,9 @@ def resume_erreurs(formulaires: Iterable[Any]) -> list[dict[str, str]]:
             if not f.is_bound:
                 continue
             for message in f.non_form_errors():
-                erreurs.append({"ancre": f"formset-{f.prefix}", "libelle": getattr(f, "titre", ""), "message": message})
+                erreurs.append({"ancre": f"formset-{f.prefix}", "libelle": getattr(f, "titre", ""), "message": message})  # type: ignore[dict-item]
             for i, form in enumerate(f.forms):
-                _un(form, f"{f.libelle_ligne} {i + 1}")
+                _un(form, f"{f.libelle_ligne} {i + 1}")  # type: ignore[attr-defined]
         else:
             _un(f, f.titre if plusieurs else "")
     return erreurs
@@ -459,7 +458,7 @@ class _PersonnesFormSet(BaseFormSet):  # type: ignore[type-arg]
     def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
         # A row left blank is ignored, whether it was shown first or added later.
         kwargs["empty_permitted"] = True
-        return super()._construct_form(i, **kwargs)  # type: ignore[no-any-return]
+        return super()._construct_form(i, **kwargs)  # type: ignore[no-any-return, misc]
 
     def lignes_remplies(self) -> list[tuple[int, dict[str, Any]]]:
         """``(row index, cleaned data)`` of the rows that were filled in (after ``is_valid``)."""
@@ -487,7 +486,7 @@ class RessourcesPersonneForm(FormulaireDsfr, forms.ModelForm):
             self.titre = titre
         for nom in RESSOURCES_PERSONNE:
             modele = Personne._meta.get_field(nom)
-            self.fields[nom] = _montant(capfirst(str(modele.verbose_name)))
+            self.fields[nom] = _montant(capfirst(str(modele.verbose_name)))  # type: ignore[union-attr]
         self.groupes = ((self.titre, RESSOURCES_PERSONNE),)
 
     def clean(self) -> dict[str, Any]:
@@ -588,7 +587,7 @@ class LogementActuelForm(FormulaireDsfr, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for nom in self.MONTANTS:
-            self.fields[nom] = _montant(capfirst(str(Demande._meta.get_field(nom).verbose_name)))
+            self.fields[nom] = _montant(capfirst(str(Demande._meta.get_field(nom).verbose_name)))  # type: ignore[union-attr]
         self.fields["bailleur_actuel"].help_text = "Pour un locataire HLM (demande de mutation)."
 
     def clean(self) -> dict[str, Any]:
@@ -974,7 +973,7 @@ class PersonneMenageForm(_PersonneForm):
         super().__init__(*args, **kwargs)
         self.fields["role"].help_text = "Un seul demandeur et au plus un co-demandeur par ménage."
         for nom in RESSOURCES_PERSONNE:
-            self.fields[nom] = _montant(capfirst(str(Personne._meta.get_field(nom).verbose_name)))
+            self.fields[nom] = _montant(capfirst(str(Personne._meta.get_field(nom).verbose_name)))  # type: ignore[union-attr]
         self.fields["date_naissance"].help_text = "Pour un enfant à naître : la date prévue de naissance."
 
     clean_code_postal = DemandeurForm.clean_code_postal
@@ -994,7 +993,7 @@ class _MenageFormSet(BaseFormSet):  # type: ignore[type-arg]
     def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
         # A row added and left blank is ignored; the rows of the persons already recorded are always checked.
         kwargs["empty_permitted"] = i >= self.initial_form_count()
-        return super()._construct_form(i, **kwargs)  # type: ignore[no-any-return]
+        return super()._construct_form(i, **kwargs)  # type: ignore[no-any-return, misc]
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
@@ -1010,7 +1009,7 @@ class _MenageFormSet(BaseFormSet):  # type: ignore[type-arg]
         """``(row index, cleaned data)`` of the rows kept (not removed, not a blank added row), after ``is_valid``."""
         gardees = []
         for i, f in enumerate(self.forms):
-            if self.can_delete and self._should_delete_form(f):
+            if self.can_delete and self._should_delete_form(f):  # type: ignore[attr-defined]
                 continue
             if i >= self.initial_form_count() and not f.has_changed():
                 continue

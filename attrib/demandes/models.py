@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from attrib.demandes import enums
 
-MONTANT = {"max_digits": 10, "decimal_places": 2, "default": Decimal("0")}
+MONTANT: dict[str, Any] = {"max_digits": 10, "decimal_places": 2, "default": Decimal("0")}
 MESSAGE_NON_TELETRAVAILLABLE = (
     "Un emploi non télétravaillable ne peut être déclaré que pour une personne en emploi "
     "(CDI ou fonctionnaire, CDD, apprenti, indépendant)."
@@ -64,7 +65,7 @@ class DemandeQuerySet(models.QuerySet["Demande"]):
     def actives(self) -> DemandeQuerySet:
         return self.filter(statut=enums.StatutDemande.ACTIVE)
 
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> DemandeQuerySet:  # type: ignore[valid-type]
+    def visible_to(self, user: Any) -> DemandeQuerySet:
         """Demands in the user's perimeter (see ``attrib.organisations.permissions``)."""
         from attrib.organisations.permissions import filtre_demandes_visibles
 

@@ -364,7 +364,7 @@ def _suite_des_offres(
                 offre=offre,
                 date_signature=signature,
                 accord_collectif=False,
-                deja_locataire=demande.bailleur_actuel == logement.residence.bailleur.nom,
+                deja_locataire=demande.bailleur_actuel == getattr(logement.residence.bailleur, "nom", None),
             )
             r.baux += 1
             return True, demande.pk

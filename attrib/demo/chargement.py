@@ -273,7 +273,7 @@ def _organisations(epci: EPCI) -> dict[str, Organisation]:
     sirens = {c["code_insee"]: c["siren_commune"] for c in communes_demo()}
     organisations = {}
     for spec in ORGANISATIONS_DEMO:
-        siren = spec.siren or (sirens.get(spec.siege, "") if spec.type == TypeOrganisation.COMMUNE else "")
+        siren = spec.siren or (sirens.get(spec.siege or "", "") if spec.type == TypeOrganisation.COMMUNE else "")
         org, _ = Organisation.objects.update_or_create(
             nom=spec.nom,
             defaults={
@@ -286,7 +286,7 @@ def _organisations(epci: EPCI) -> dict[str, Organisation]:
             },
         )
         perimetre = communes_epci if spec.perimetre is None else [c for c in spec.perimetre if c in existantes]
-        org.perimetre.set(perimetre)
+        org.perimetre.set(perimetre)  # type: ignore[arg-type]
         organisations[spec.cle] = org
     return organisations
 

@@ -119,7 +119,7 @@ class ConventionForm(FormulaireDsfr, forms.Form):
         self.fields["reservataire"].queryset = Organisation.objects.exclude(categorie_reservataire="").exclude(  # type: ignore[attr-defined]
             pk__in=[b.pk for b in bailleurs]
         )
-        self.fields["communes"].choices = [(c.code_insee, f"{c.nom} ({c.code_insee})") for c in communes]
+        self.fields["communes"].choices = [(c.code_insee, f"{c.nom} ({c.code_insee})") for c in communes]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         donnees = super().clean() or {}
@@ -169,7 +169,7 @@ class RechercheLogementForm(FormulaireDsfr, forms.Form):
 
     def __init__(self, *args: Any, communes: Sequence[Commune], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = [("", "Toutes"), *((c.code_insee, c.nom) for c in communes)]
+        self.fields["commune"].choices = [("", "Toutes"), *((c.code_insee, c.nom) for c in communes)]  # type: ignore[attr-defined]
 
 
 class DeclarationForm(FormulaireDsfr, forms.Form):
@@ -197,7 +197,7 @@ class DeclarationForm(FormulaireDsfr, forms.Form):
     def __init__(self, *args: Any, jour: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         exclusions = parametres_flux().exclusions(jour)
-        self.fields["motif_exclusion"].choices = [
+        self.fields["motif_exclusion"].choices = [  # type: ignore[attr-defined]
             ("", "Aucune : le logement entre dans le flux"),
             *((m.code, m.libelle) for m in exclusions),
         ]
@@ -215,7 +215,7 @@ class DerogationForm(FormulaireDsfr, forms.Form):
 
     def __init__(self, *args: Any, choix: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reservataire"].choices = [("", "— Choisir —"), *choix]
+        self.fields["reservataire"].choices = [("", "— Choisir —"), *choix]  # type: ignore[attr-defined]
 
 
 class CandidatsForm(FormulaireDsfr, forms.Form):

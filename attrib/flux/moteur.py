@@ -387,7 +387,7 @@ def contexte_orientation(bailleur: Organisation, *, commune: str, jour: date, ex
     comptes = list(
         Orientation.objects.decomptees()
         .filter(bailleur=bailleur, zone=zone, periode_debut=etat.periode.debut)
-        .exclude(pk=exclure)
+        .exclude(pk=exclure)  # type: ignore[misc]
         .values("reservataire_cle", "strate")
         .annotate(n=Count("pk"))
         .order_by("reservataire_cle", "strate")

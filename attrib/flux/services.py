@@ -203,7 +203,7 @@ def convention_enregistrer(
             f"« {reservataire} » n'est pas titulaire de droits de réservation (catégorie de réservataire non renseignée).",
         )
     elif (
-        categorie in CATEGORIE_ORGANISATION and reservataire.categorie_reservataire != CATEGORIE_ORGANISATION[categorie]
+        categorie in CATEGORIE_ORGANISATION and reservataire.categorie_reservataire != CATEGORIE_ORGANISATION[categorie]  # type: ignore[index]
     ):
         attendu = CATEGORIE_ORGANISATION[CategorieConvention(categorie)]
         erreur(
@@ -266,7 +266,7 @@ def convention_enregistrer(
     if convention is None:
         cible.cree_par = _utilisateur(auteur)
     cible.save()
-    cible.territoire.set(codes)
+    cible.territoire.set(codes)  # type: ignore[arg-type]
     apres = _description(cible, frozenset(codes))
     evenement_enregistrer(
         objet=cible,
@@ -707,7 +707,7 @@ def orientations_constater_echeances(*, aujourd_hui: date | None = None, bilan: 
         if traiter(
             bilan,
             objet,
-            lambda o=orientation: orientation_constater_echeance(orientation=o, auteur=None, aujourd_hui=jour),
+            lambda o=orientation: orientation_constater_echeance(orientation=o, auteur=None, aujourd_hui=jour),  # type: ignore[misc]
         ):
             nombre += 1
     return nombre
@@ -1055,7 +1055,7 @@ def conventions_importer(
         if avant is None:
             cible.cree_par = _utilisateur(auteur)
         cible.save()
-        cible.territoire.set(communes)
+        cible.territoire.set(communes)  # type: ignore[arg-type]
         evenement_enregistrer(
             objet=cible,
             action="convention_importee",

@@ -59,7 +59,7 @@ class LigneJournal:
 def _champs(modele: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
     champs: dict[str, models.Field[Any, Any]] = {}
     for f in modele._meta.concrete_fields:
-        champs[f.column] = f
+        champs[f.column] = f  # type: ignore[index]
         champs[f.attname] = f
     return champs
 

@@ -141,7 +141,7 @@ def modele(suivi: Suivi, apps: Any = None) -> type[models.Model]:
 
 def colonnes(modele_: type[models.Model], suivi: Suivi) -> list[str]:
     """The columns the triggers record, in the model's order."""
-    return [f.column for f in modele_._meta.concrete_fields if f.column not in suivi.exclus]
+    return [f.column for f in modele_._meta.concrete_fields if f.column not in suivi.exclus]  # type: ignore[misc]
 
 
 def suivis_de_racine(etiquettes: Iterable[str]) -> list[Suivi]:

@@ -46,7 +46,7 @@ def filtre_demandes_visibles(user: Any) -> Q:
         return Q(pk__in=[])
     perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=org_ids).values("commune_id")
     souhaite_perimetre = Exists(CommuneSouhaitee.objects.filter(demande=OuterRef("pk"), commune_id__in=perimetre))
-    return Q(guichet_id__in=org_ids) | souhaite_perimetre
+    return Q(guichet_id__in=org_ids) | souhaite_perimetre  # type: ignore[return-value]
 
 
 def peut_enregistrer_demande(user: Any) -> bool:

@@ -129,7 +129,7 @@ def parc_par_commune(user: Any) -> list[ParcCommune]:
     """Residences, dwellings, dwellings in QPV and retained notes per commune, for the residences the
     user sees (communes by name)."""
     positions = positions_communes()
-    lignes = annoter_note_retenue(residences_visibles(user), user).values_list(
+    lignes = annoter_note_retenue(residences_visibles(user), user).values_list(  # type: ignore[misc]
         "commune_id", "commune__nom", "nb_logements", "en_qpv", "note_retenue"
     )
     parcs: dict[str, ParcCommune] = {}

@@ -103,7 +103,7 @@ def residences_liste(user: Any, filtres: Mapping[str, Any], recherche: str = "")
         if (valeur := filtres.get(cle)) in ("oui", "non"):
             qs = qs.filter(**{champ: valeur == "oui"})
     if note := filtres.get("note"):
-        qs = qs.filter(note_retenue__isnull=True) if note == SANS_NOTE else qs.filter(note_retenue=int(note))
+        qs = qs.filter(note_retenue__isnull=True) if note == SANS_NOTE else qs.filter(note_retenue=int(note))  # type: ignore[misc]
     for mot in recherche.split():
         qs = qs.filter(
             Q(nom__icontains=mot)

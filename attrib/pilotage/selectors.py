@@ -462,10 +462,10 @@ def notes_des_residences(baux: Iterable[Bail]) -> dict[int, tuple[int | None, st
     liste = list(baux)
     residences = {b.logement.residence_id for b in liste}
     resultats: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in ResultatResidence.objects.filter(
+    for resultat in ResultatResidence.objects.filter(
         residence_id__in=residences, campagne__statut=StatutCampagne.CLOSE
     ).values("residence_id", "campagne_id", "campagne__annee", "campagne__close_le", "statut", "note_commune"):
-        resultats[r["residence_id"]].append(r)
+        resultats[resultat["residence_id"]].append(dict(resultat))
     harmonisees = {
         (h["residence_id"], h["campagne_id"]): (h["note"], h["enregistree_le"])
         for h in NoteHarmonisee.objects.filter(residence_id__in=residences).values(

@@ -49,7 +49,7 @@ class CampagneForm(FormulaireDsfr, forms.Form):
             self.fields["organisation"].widget = forms.HiddenInput()
             if epcis:
                 self.fields["organisation"].initial = epcis[0].pk
-        self.fields["communes"].choices = [(c.code_insee, f"{c.nom} ({c.code_insee})") for c in communes]
+        self.fields["communes"].choices = [(c.code_insee, f"{c.nom} ({c.code_insee})") for c in communes]  # type: ignore[attr-defined]
 
 
 class NotationsForm(FormulaireDsfr, forms.Form):
@@ -143,7 +143,7 @@ class HarmonisationForm(FormulaireDsfr, forms.Form):
 
     def __init__(self, *args: Any, organisations: Sequence[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["note"].choices = _choix_notes("— Choisir —")
+        self.fields["note"].choices = _choix_notes("— Choisir —")  # type: ignore[attr-defined]
         self.fields["organisations"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])  # type: ignore[attr-defined]
 
 
@@ -160,12 +160,12 @@ class EnjeuMixiteForm(FormulaireDsfr, forms.Form):
     def __init__(self, *args: Any, marquee: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if marquee:
-            self.fields["decision"].choices = [
+            self.fields["decision"].choices = [  # type: ignore[attr-defined]
                 ("marquer", "Garder le marquage et mettre à jour son motif"),
                 ("retirer", "Retirer le marquage"),
             ]
         else:
-            self.fields["decision"].choices = [
+            self.fields["decision"].choices = [  # type: ignore[attr-defined]
                 ("marquer", "Marquer la résidence à enjeux prioritaires de mixité sociale")
             ]
             self.fields["decision"].initial = "marquer"

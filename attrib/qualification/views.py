@@ -192,7 +192,7 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
             )
         )
     total = toutes.count()
-    notees = toutes.filter(ma_note__isnull=False).count()
+    notees = toutes.filter(ma_note__isnull=False).count()  # type: ignore[misc]
     return render(
         request,
         "qualification/notation.html",

@@ -16,7 +16,8 @@ from attrib.organisations.models import CategorieReservataire, Organisation, Rol
 from tests.api.aide import champs, client_jeton
 from tests.factories import CARCASSONNE, NARBONNE, creer_demande, membre, personne
 
-pytestmark = pytest.mark.django_db
+# Frozen clock (tests/conftest.py): expectations computed from today hold on any day the suite runs.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("horloge")]
 
 
 @pytest.fixture

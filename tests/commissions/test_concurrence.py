@@ -19,13 +19,14 @@ from attrib.commissions.services import bail_signer, decision_enregistrer, exame
 from attrib.common.models import Evenement
 from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
-from tests.commissions.conftest import JOUR_SEANCE, Caleol, monde_caleol
+from tests.factories import MondeCaleol
+from tests.factories.modeles import JOUR_SEANCE
 
 TENTATIVES = 4
 ENVOI = JOUR_SEANCE + timedelta(days=1)
 
 
-def _offres_acceptees(c: Caleol) -> list[Offre]:
+def _offres_acceptees(c: MondeCaleol) -> list[Offre]:
     """Every candidate ranked by the commission holds an accepted offer for the same dwelling: the state two
     desks acting at once would leave (the services emit one offer at a time; here the race is at the lease)."""
     examens = examen_inscrire(seance=c.seance, logement=c.logement, candidats=c.demandes)
@@ -62,8 +63,9 @@ def _tenter(offre: Offre, depart: threading.Barrier | None, resultats: dict[int,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_tentatives_simultanees_un_seul_bail() -> None:
-    c = monde_caleol(nombre_demandes=TENTATIVES)
+def test_tentatives_simultanees_un_seul_bail(monde_caleol: MondeCaleol) -> None:
+    c = monde_caleol
+    assert len(c.demandes) == TENTATIVES
     offres = _offres_acceptees(c)
     evenements_avant = Evenement.objects.count()
     resultats: dict[int, str] = {}
@@ -96,8 +98,8 @@ def test_tentatives_simultanees_un_seul_bail() -> None:
 
 
 @pytest.mark.django_db
-def test_la_base_refuse_un_second_bail_en_cours_pour_le_meme_logement() -> None:
-    c = monde_caleol(nombre_demandes=3)
+def test_la_base_refuse_un_second_bail_en_cours_pour_le_meme_logement(monde_caleol: MondeCaleol) -> None:
+    c = monde_caleol
     offres = _offres_acceptees(c)
     bail = bail_signer(offre=offres[0], date_signature=ENVOI, accord_collectif=False, deja_locataire=False)
     with pytest.raises(IntegrityError), transaction.atomic():

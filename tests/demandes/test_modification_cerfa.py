@@ -21,7 +21,8 @@ from attrib.demandes.services import demande_decision_dalo_enregistrer, demande_
 from attrib.organisations.models import CategorieReservataire, Organisation, Role, TypeOrganisation
 from tests.factories import CARCASSONNE, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
 
-pytestmark = pytest.mark.django_db
+# Frozen clock (tests/conftest.py): expectations computed from today hold on any day the suite runs.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("horloge")]
 
 
 @pytest.fixture

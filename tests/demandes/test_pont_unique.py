@@ -18,7 +18,8 @@ from attrib.demandes.moteur import menage_de, menages_colonnes, situation_plafon
 from attrib.engine import deriver
 from tests.factories import creer_demande, guichet, membre, personne, territoire_minimal
 
-pytestmark = pytest.mark.django_db
+# Frozen clock (tests/conftest.py): expectations computed from today hold on any day the suite runs.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("horloge")]
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ from tests.demandes.test_importexport import EXEMPLE
 from tests.demandes.test_views import ETAPE_1, ETAPE_2_UNE_PERSONNE, ETAPE_3
 from tests.factories import COURSAN, GRUISSAN, NARBONNE, guichet, membre, territoire_minimal
 
-pytestmark = pytest.mark.django_db
+# Frozen clock (tests/conftest.py): expectations computed from today hold on any day the suite runs.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("horloge")]
 
 
 @dataclass(frozen=True)

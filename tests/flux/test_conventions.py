@@ -16,6 +16,9 @@ from attrib.flux.services import reglage_flux_enregistrer
 from tests.factories import GRUISSAN, NARBONNE
 from tests.flux.conftest import Monde
 
+# Frozen clock (tests/conftest.py): agreements start on 1 January of "this year".
+pytestmark = pytest.mark.usefixtures("horloge")
+
 
 def test_une_part_de_l_etat_de_35_pourcent_est_refusee_avec_la_regle(monde: Monde) -> None:
     monde.convention(monde.etat, "etat", "30")

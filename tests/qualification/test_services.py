@@ -23,7 +23,8 @@ from attrib.qualification.services import (
 from tests.factories import CARCASSONNE, COURSAN, GRUISSAN, NARBONNE
 from tests.qualification.conftest import Territoire, hier
 
-pytestmark = pytest.mark.django_db
+# Frozen clock (tests/conftest.py): expectations computed from today hold on any day the suite runs.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("horloge")]
 
 
 # --- opening ------------------------------------------------------------------------------------

@@ -58,8 +58,8 @@ def liste(request: HttpRequest) -> HttpResponse:
     lignes = [
         {
             "demande": d,
-            "demandeur": f"{d.demandeur_prenoms or ''} {d.demandeur_nom or ''}".strip() or "—",
-            "composition": f"{d.nb_personnes} personne{'s' if d.nb_personnes > 1 else ''}",
+            "demandeur": f"{d.demandeur_prenoms or ''} {d.demandeur_nom or ''}".strip() or "—",  # type: ignore[attr-defined]
+            "composition": f"{d.nb_personnes} personne{'s' if d.nb_personnes > 1 else ''}",  # type: ignore[attr-defined]
             "anciennete": _anciennete(d.date_depot_initiale, jour),
             "echeance_proche": d.statut == enums.StatutDemande.ACTIVE and d.date_echeance <= limite,
         }
@@ -143,7 +143,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-_ORDRE_ROLES = {
+_ORDRE_ROLES: dict[str, int] = {
     enums.RolePersonne.DEMANDEUR: 0,
     enums.RolePersonne.CODEMANDEUR: 1,
     enums.RolePersonne.PERSONNE_A_LOGER: 2,
@@ -193,7 +193,7 @@ def _libelle_champ(champ: str) -> str:
     if champ in _LIBELLES_LISTES:
         return _LIBELLES_LISTES[champ]
     try:
-        return capfirst(str(Demande._meta.get_field(champ).verbose_name))
+        return capfirst(str(Demande._meta.get_field(champ).verbose_name))  # type: ignore[union-attr]
     except FieldDoesNotExist:
         return champ
 
@@ -228,7 +228,7 @@ def _valeur_personne(champ: str, valeur: Any) -> str:
 
 def _libelle_champ_personne(qui: str, champ: str) -> str:
     try:
-        libelle = capfirst(str(Personne._meta.get_field(champ).verbose_name))
+        libelle = capfirst(str(Personne._meta.get_field(champ).verbose_name))  # type: ignore[union-attr]
     except FieldDoesNotExist:
         libelle = champ
     return f"{_QUI.get(qui, qui)} — {libelle}"

@@ -376,7 +376,7 @@ def _sections_recapitulatif(etapes: dict[int, dict[str, Any]]) -> list[dict[str,
         blocs = []
         for formulaire in formulaires.values():
             if isinstance(formulaire, BaseFormSet):
-                for n, (_, donnees) in enumerate(formulaire.lignes_remplies(), start=1):
+                for n, (_, donnees) in enumerate(formulaire.lignes_remplies(), start=1):  # type: ignore[attr-defined]
                     ligne_form = formulaire.forms[0]
                     lignes = [
                         (str(ligne_form.fields[k].label), t)
@@ -384,7 +384,7 @@ def _sections_recapitulatif(etapes: dict[int, dict[str, Any]]) -> list[dict[str,
                         if (t := _valeur_lisible(ligne_form.fields[k], donnees.get(k))) is not None
                     ]
                     blocs.append({"titre": f"Personne {n}", "lignes": lignes})
-                if not formulaire.lignes_remplies():
+                if not formulaire.lignes_remplies():  # type: ignore[attr-defined]
                     blocs.append({"titre": "", "lignes": [("Autres personnes à loger", "Aucune")]})
             else:
                 blocs.append({"titre": formulaire.titre, "lignes": _lignes(formulaire)})

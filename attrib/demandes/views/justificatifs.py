@@ -35,7 +35,9 @@ def piece_fichier(request: HttpRequest, pk: int, piece_pk: int) -> FileResponse:
         bool(piece.fichier)
         and (permissions.peut_valider_pieces(request.user) or permissions.peut_modifier_demande(request.user, demande))
     )
-    return FileResponse(piece.fichier.open("rb"), as_attachment=False, filename=piece.fichier.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        piece.fichier.open("rb"), as_attachment=False, filename=(piece.fichier.name or "").rsplit("/", 1)[-1]
+    )
 
 
 @require_http_methods(["GET", "POST"])

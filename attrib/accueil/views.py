@@ -40,4 +40,4 @@ def accueil(request: HttpRequest) -> HttpResponse:
         contexte["caleol"] = commissions_selectors.a_suivre(user)
         # Members of a commission who are not a bailleur see the count, not the bailleurs' offers page.
         contexte["peut_voir_offres"] = commissions_permissions.peut_voir_offres(user)
-    return render(request, "common/accueil.html", contexte)
+    return render(request, "accueil/accueil.html", contexte)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attrib.common import views
+from attrib.accueil import views
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),

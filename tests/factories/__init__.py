@@ -157,3 +157,9 @@ def a_l_heure(jour: date, heure: int = 9, minute: int = 0) -> datetime:
     """An aware time of the day ``jour`` in the project's time zone (the opening of a CALEOL session held that
     day: services refuse an opening on another day than the session's)."""
     return timezone.make_aware(datetime.combine(jour, time(heure, minute)))
+
+
+# One factory per concrete model of ``attrib/*`` (tests/test_fabriques.py checks it) and the shared CALEOL world.
+from tests.factories.modeles import *  # noqa: E402, F403
+from tests.factories.monde import MondeCaleol as MondeCaleol  # noqa: E402
+from tests.factories.monde import construire_monde_caleol as construire_monde_caleol  # noqa: E402

@@ -1,0 +1,914 @@
+"""One factory per concrete model of ``attrib/*``, each creating a valid saved row.
+
+Rows a service writes are created through that service (demands, agreements, freed dwellings and their
+orientation, grids and scores, campaigns and notes, commissions to leases, frozen documents): a factory
+never writes what the service would refuse. Reference rows with no service (territories, dwellings,
+organisations) are plain model factories. Every date is fixed, never today's.
+
+``FABRIQUES`` maps each model to its factory; ``tests/test_fabriques.py`` checks that none is missing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import factory
+from django.db import models
+from django.utils import timezone
+
+from attrib.commissions.enums import ModePresence, SensVote, TypeDecision, Voix
+from attrib.commissions.models import (
+    Bail,
+    Commission,
+    Decision,
+    Examen,
+    MembreCommission,
+    Offre,
+    Presence,
+    Seance,
+    Vote,
+)
+from attrib.commissions.services import (
+    bail_signer,
+    commission_creer,
+    decision_enregistrer,
+    examen_inscrire,
+    offre_emettre,
+    offre_repondre,
+    presences_enregistrer,
+    seance_creer,
+    seance_ouvrir,
+    vote_enregistrer,
+)
+from attrib.common.models import Evenement
+from attrib.common.services import evenement_enregistrer
+from attrib.cotation import calcul
+from attrib.cotation.enums import TypeGrille
+from attrib.cotation.models import Cotation, CotationHistorique, GrilleCotation, TacheCotation, VersionGrille
+from attrib.cotation.services import cotations_recalculer, grille_importer_yaml, version_publier
+from attrib.demandes import enums
+from attrib.demandes.doublons import doublons_detecter
+from attrib.demandes.models import (
+    CommuneSouhaitee,
+    CompteurNumero,
+    Demande,
+    DoublonPotentiel,
+    MotifSecondaire,
+    Personne,
+    PieceJustificative,
+    PrioriteLegale,
+    SituationPrioritaire,
+)
+from attrib.documents.models import Document, Instantane
+from attrib.documents.services import document_figer, instantane_etablir
+from attrib.flux.enums import Arbitrage
+from attrib.flux.models import ConventionReservation, LogementLibere, Orientation, ReglageFlux
+from attrib.flux.services import convention_enregistrer, logement_declarer_libere, reglage_flux_enregistrer
+from attrib.journal.models import EntreeJournal
+from attrib.organisations.models import (
+    CategorieReservataire,
+    Membership,
+    Organisation,
+    Role,
+    TypeOrganisation,
+    User,
+)
+from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
+from attrib.patrimoine.models import IndicateursOccupation, Logement, Residence
+from attrib.qualification.models import Campagne, EnjeuMixite, Notation, NoteHarmonisee, ResultatResidence
+from attrib.qualification.services import (
+    campagne_cloturer,
+    campagne_ouvrir,
+    enjeu_mixite_marquer,
+    notation_enregistrer,
+    note_harmonisee_enregistrer,
+)
+from attrib.rapprochement.models import LotPropositions
+from attrib.territoires.models import EPCI, QPV, Commune
+from tests.factories import (
+    NARBONNE,
+    OrganisationFactory,
+    UserFactory,
+    a_l_heure,
+    creer_demande,
+    membres_caleol,
+    personne,
+    territoire_minimal,
+)
+
+__all__ = [
+    "FABRIQUES",
+    "DEPOT",
+    "JOUR_SEANCE",
+    "GRILLE_SIMPLE",
+    "guichet_narbonne",
+    "organisation_epci",
+    "seance_ouverte",
+    "coter_les_demandes",
+]
+
+#: Demands are filed before the session, the session is held before its offers and leases.
+DEPOT = date(2025, 6, 2)
+JOUR_SEANCE = date(2026, 3, 10)
+
+#: DALO 1000 (to validate), sans logement (l441_k) 300, violences (l441_g) 500, 10 points per month of
+#: seniority capped at 600: the legal block every grid must hold, and one local criterion.
+GRILLE_SIMPLE = """\
+identifiant: grille_fabrique
+libelle: Grille des fabriques
+version: "F1"
+date_effet: 2020-01-01
+sections:
+  - id: dalo
+    libelle: Ménages reconnus DALO
+    criteres:
+      - id: dalo
+        libelle: Ménage reconnu prioritaire DALO
+        base_legale: L441-2-3 CCH
+        priorites_legales: [dalo]
+        validation: justificatif
+        condition: {champ: dalo_reconnu, egal: true}
+        points: 1000
+  - id: priorites
+    libelle: Priorités L441-1
+    criteres:
+      - id: sans_logement
+        libelle: Personne dépourvue de logement
+        base_legale: L441-1 k) CCH
+        priorites_legales: [l441_k]
+        condition: {champ: priorites, contient: l441_k}
+        points: 300
+      - id: violences
+        libelle: Victime de violences au sein du couple
+        base_legale: L441-1 g) CCH
+        priorites_legales: [l441_g]
+        validation: travailleur_social
+        condition: {champ: priorites, contient: l441_g}
+        points: 500
+  - id: anciennete
+    libelle: Ancienneté
+    criteres:
+      - id: anciennete
+        libelle: Ancienneté de la demande
+        base_legale: PPGD (critère local)
+        points: {par_unite: 10, valeur: anciennete_mois, plafond: 600, unite: mois}
+"""
+
+
+def _narbonne() -> Commune:
+    territoire_minimal()
+    return Commune.objects.get(pk=NARBONNE)
+
+
+def guichet_narbonne() -> Organisation:
+    """The registration desk of Narbonne (one per database)."""
+    territoire_minimal()
+    org, cree = Organisation.objects.get_or_create(
+        code_guichet="NAR01",
+        defaults={"nom": "Guichet Narbonne", "type": TypeOrganisation.GUICHET, "commune_id": NARBONNE},
+    )
+    if cree:
+        org.perimetre.set([NARBONNE])
+    return org
+
+
+def organisation_epci() -> Organisation:
+    """The Grand Narbonne as an organisation (its grids, campaigns and batches; one per database)."""
+    gn = territoire_minimal()
+    org, cree = Organisation.objects.get_or_create(
+        type=TypeOrganisation.EPCI, epci=gn, defaults={"nom": "CA Le Grand Narbonne"}
+    )
+    if cree:
+        org.perimetre.set(gn.communes.all())
+    return org
+
+
+def seance_ouverte(commission: Commission, jour: date = JOUR_SEANCE) -> Seance:
+    """A session with every member present in the room, opened (quorum held)."""
+    seance = seance_creer(commission=commission, date_seance=jour)
+    presences_enregistrer(seance=seance, presences={m.pk: ModePresence.SEANCE for m in commission.membres.all()})
+    return seance_ouvrir(seance=seance, ouverte_le=a_l_heure(jour, 9))
+
+
+def coter_les_demandes(jour: date = JOUR_SEANCE) -> None:
+    """Score every active demand of the Grand Narbonne: publish its grid the first time, re-score after."""
+    org = organisation_epci()
+    if calcul.versions_publiees(org):
+        cotations_recalculer(organisation=org, jour=jour)
+    else:
+        version_publier(version=VersionGrilleFactory(organisation=org), jour=jour)
+
+
+def _votes_pour(commission: Commission) -> dict[int, str]:
+    return {m.pk: SensVote.POUR for m in commission.membres.filter(voix=Voix.DELIBERATIVE)}
+
+
+class _ParService(factory.Factory):
+    """A factory whose ``_create`` goes through the product's service (``creer``)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: type[models.Model], *args: Any, **kwargs: Any) -> Any:
+        return cls.creer(**kwargs)
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Any:  # pragma: no cover - every concrete factory defines it
+        raise NotImplementedError
+
+
+# --- territories and organisations -------------------------------------------------------------------------
+
+
+class EPCIFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EPCI
+        django_get_or_create = ("siren",)
+
+    siren = factory.Sequence(lambda n: f"2000{n:05d}")
+    nom = factory.Sequence(lambda n: f"CC Essai {n}")
+    nature = "CC"
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ("code_insee",)
+
+    code_insee = factory.Sequence(lambda n: f"11{500 + n % 500:03d}")
+    nom = factory.Sequence(lambda n: f"Commune {n}")
+    departement = "11"
+    region = "76"
+    epci = factory.SubFactory(EPCIFactory)
+
+
+class QPVFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QPV
+
+    code = factory.Sequence(lambda n: f"QN011{n:03d}")
+    nom = factory.Sequence(lambda n: f"Quartier {n}")
+    commune = factory.LazyFunction(_narbonne)
+
+
+class BailleurFactory(OrganisationFactory):
+    nom = factory.Sequence(lambda n: f"Bailleur {n}")
+    type = TypeOrganisation.BAILLEUR
+    siren = factory.Sequence(lambda n: f"27250{n:04d}")
+    epci = factory.LazyFunction(territoire_minimal)
+
+
+class ReservataireFactory(OrganisationFactory):
+    nom = factory.Sequence(lambda n: f"Réservataire {n}")
+    type = TypeOrganisation.RESERVATAIRE
+    categorie_reservataire = CategorieReservataire.ETAT
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.GESTIONNAIRE
+
+
+# --- demands -------------------------------------------------------------------------------------------------
+
+
+class PrioriteLegaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrioriteLegale
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"essai_{n}")
+    libelle = factory.Sequence(lambda n: f"Priorité d'essai {n}")
+    base_legale = "L441-1 CCH"
+    date_debut = date(2024, 1, 1)
+
+
+class CompteurNumeroFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompteurNumero
+
+    departement = "11"
+    annee = factory.Sequence(lambda n: 1990 + n % 30)
+
+
+class DemandeFactory(_ParService):
+    """A demand registered through ``demande_enregistrer`` at the Narbonne desk, filed on ``DEPOT``."""
+
+    class Meta:
+        model = Demande
+
+    guichet_org = factory.LazyFunction(guichet_narbonne)
+    date_depot = DEPOT
+    personnes = factory.LazyFunction(lambda: [personne()])
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Demande:
+        return creer_demande(**kwargs)
+
+
+class PersonneFactory(_ParService):
+    """The applicant of a new demand (persons are written by the demand's service); keyword arguments
+    describe the person."""
+
+    class Meta:
+        model = Personne
+
+    nom = factory.Sequence(lambda n: f"Personne{n}")
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Personne:
+        demande = DemandeFactory(personnes=[personne(**kwargs)])
+        return demande.personnes.get()
+
+
+class CommuneSouhaiteeFactory(_ParService):
+    class Meta:
+        model = CommuneSouhaitee
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> CommuneSouhaitee:
+        return DemandeFactory(**kwargs).communes_souhaitees.order_by("rang").first()
+
+
+class MotifSecondaireFactory(_ParService):
+    class Meta:
+        model = MotifSecondaire
+
+    motifs_secondaires = (enums.Motif.HEBERGE,)
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> MotifSecondaire:
+        return DemandeFactory(**kwargs).motifs_secondaires.get()
+
+
+class SituationPrioritaireFactory(_ParService):
+    """A demand with the L441-1 k) priority (no housing)."""
+
+    class Meta:
+        model = SituationPrioritaire
+
+    priorites = ("l441_k",)
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> SituationPrioritaire:
+        return DemandeFactory(**kwargs).situations_prioritaires.get()
+
+
+class PieceJustificativeFactory(_ParService):
+    """The documents a priority calls for, listed by the demand's service."""
+
+    class Meta:
+        model = PieceJustificative
+
+    priorites = ("l441_k",)
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> PieceJustificative:
+        return DemandeFactory(**kwargs).pieces.order_by("pk").first()
+
+
+class DoublonPotentielFactory(_ParService):
+    """Two demands of the same person, then the duplicate detection."""
+
+    class Meta:
+        model = DoublonPotentiel
+
+    nom = factory.Sequence(lambda n: f"Homonyme{n}")
+
+    @classmethod
+    def creer(cls, *, nom: str) -> DoublonPotentiel:
+        a = DemandeFactory(personnes=[personne(nom=nom)])
+        b = DemandeFactory(personnes=[personne(nom=nom)])
+        doublons_detecter(demandes=[a, b], aujourd_hui=DEPOT)
+        return DoublonPotentiel.objects.get(demande_a__in=(a, b), demande_b__in=(a, b))
+
+
+# --- cotation --------------------------------------------------------------------------------------------------
+
+
+class VersionGrilleFactory(_ParService):
+    """A draft version of the Grand Narbonne's general grid, imported from YAML."""
+
+    class Meta:
+        model = VersionGrille
+
+    organisation = factory.LazyFunction(organisation_epci)
+    type_grille = TypeGrille.GENERALE
+    contenu = GRILLE_SIMPLE
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> VersionGrille:
+        return grille_importer_yaml(nom_fichier="grille.yaml", **kwargs)
+
+
+class EpciOrganisationFactory(OrganisationFactory):
+    """The organisation of a new EPCI (one grid of each type per EPCI)."""
+
+    nom = factory.Sequence(lambda n: f"EPCI {n}")
+    type = TypeOrganisation.EPCI
+    epci = factory.SubFactory(EPCIFactory)
+
+
+class GrilleCotationFactory(_ParService):
+    """The general grid of a new EPCI, with its first (draft) version."""
+
+    class Meta:
+        model = GrilleCotation
+
+    organisation = factory.SubFactory(EpciOrganisationFactory)
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> GrilleCotation:
+        return VersionGrilleFactory(**kwargs).grille
+
+
+class TacheCotationFactory(_ParService):
+    """The task of a grid's publication (which scores every active demand)."""
+
+    class Meta:
+        model = TacheCotation
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> TacheCotation:
+        return version_publier(version=VersionGrilleFactory(**kwargs), jour=JOUR_SEANCE)
+
+
+class CotationFactory(_ParService):
+    """The score of a demand, computed by publishing a grid."""
+
+    class Meta:
+        model = Cotation
+
+    demande = factory.SubFactory(DemandeFactory)
+
+    @classmethod
+    def creer(cls, *, demande: Demande) -> Cotation:
+        TacheCotationFactory()
+        return Cotation.objects.get(demande=demande)
+
+
+class CotationHistoriqueFactory(_ParService):
+    """A superseded score: the demand scored, then re-scored a month later."""
+
+    class Meta:
+        model = CotationHistorique
+
+    demande = factory.SubFactory(DemandeFactory)
+
+    @classmethod
+    def creer(cls, *, demande: Demande) -> CotationHistorique:
+        cotation = CotationFactory(demande=demande)
+        cotations_recalculer(organisation=cotation.version.grille.organisation, jour=date(2026, 4, 10))
+        return CotationHistorique.objects.filter(demande=demande).latest("pk")
+
+
+# --- housing stock --------------------------------------------------------------------------------------------
+
+
+class ResidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Residence
+
+    identifiant = factory.Sequence(lambda n: f"RES{n:03d}")
+    nom = factory.Sequence(lambda n: f"Résidence {n}")
+    commune = factory.LazyFunction(_narbonne)
+    bailleur = factory.SubFactory(BailleurFactory)
+    numero_voie = "3"
+    type_voie = "rue"
+    nom_voie = "des Peupliers"
+    code_postal = "11100"
+    type_construction = TypeConstruction.COLLECTIF
+    source = SourceResidence.RPLS_ADRESSES
+
+
+class LogementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Logement
+
+    residence = factory.SubFactory(ResidenceFactory)
+    identifiant = factory.Sequence(lambda n: f"LGT-{n:04d}")
+    identifiant_rpls = factory.Sequence(lambda n: f"{1000000 + n:010d}")
+    nb_pieces = 3
+    surface_habitable = Decimal("65")
+    financement = Financement.PLUS
+    loyer_principal = Decimal("412.50")
+
+
+class IndicateursOccupationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicateursOccupation
+
+    residence = factory.SubFactory(ResidenceFactory)
+    annee = 2025
+    source = "Enquête OPS 2024"
+    part_menages_q1 = Decimal("18.50")
+
+
+# --- rating campaigns -----------------------------------------------------------------------------------------
+
+
+class CampagneFactory(_ParService):
+    """A campaign of the Grand Narbonne, opened on 15 January of its year (one per year)."""
+
+    class Meta:
+        model = Campagne
+
+    annee = factory.Sequence(lambda n: 2000 + n % 60)
+
+    @classmethod
+    def creer(cls, *, annee: int) -> Campagne:
+        return campagne_ouvrir(
+            organisation=organisation_epci(),
+            annee=annee,
+            date_limite=date(annee, 3, 31),
+            aujourd_hui=date(annee, 1, 15),
+        )
+
+
+def _ville_de_narbonne() -> Organisation:
+    org, _ = Organisation.objects.get_or_create(
+        type=TypeOrganisation.COMMUNE, commune_id=NARBONNE, defaults={"nom": "Ville de Narbonne"}
+    )
+    return org
+
+
+class NotationFactory(_ParService):
+    """The bailleur's note of its residence in a campaign."""
+
+    class Meta:
+        model = Notation
+
+    note = 2
+
+    @classmethod
+    def creer(cls, *, note: int, campagne: Campagne | None = None, residence: Residence | None = None) -> Notation:
+        residence = residence or ResidenceFactory()
+        campagne = campagne or CampagneFactory()
+        notation = notation_enregistrer(
+            campagne=campagne, organisation=residence.bailleur, residence=residence, note=note
+        )
+        assert notation is not None
+        return notation
+
+
+def _campagne_divergente() -> tuple[Campagne, Residence]:
+    """A closed campaign where the commune (1) and the bailleur (4) disagree on one residence."""
+    _ville_de_narbonne()
+    residence = ResidenceFactory()
+    campagne = CampagneFactory()
+    notation_enregistrer(campagne=campagne, organisation=_ville_de_narbonne(), residence=residence, note=1)
+    NotationFactory(campagne=campagne, residence=residence, note=4)
+    campagne_cloturer(campagne=campagne)
+    return campagne, residence
+
+
+class ResultatResidenceFactory(_ParService):
+    class Meta:
+        model = ResultatResidence
+
+    @classmethod
+    def creer(cls) -> ResultatResidence:
+        campagne, residence = _campagne_divergente()
+        return ResultatResidence.objects.get(campagne=campagne, residence=residence)
+
+
+class NoteHarmoniseeFactory(_ParService):
+    class Meta:
+        model = NoteHarmonisee
+
+    note = 3
+
+    @classmethod
+    def creer(cls, *, note: int) -> NoteHarmonisee:
+        campagne, residence = _campagne_divergente()
+        return note_harmonisee_enregistrer(
+            campagne=campagne,
+            residence=residence,
+            note=note,
+            participants="Mme Durand (Ville de Narbonne), M. Roux (bailleur)",
+            motif="Note retenue après visite commune.",
+        )
+
+
+class EnjeuMixiteFactory(_ParService):
+    class Meta:
+        model = EnjeuMixite
+
+    residence = factory.SubFactory(ResidenceFactory)
+    motif = "Concentration de ménages du premier quartile."
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> EnjeuMixite:
+        return enjeu_mixite_marquer(**kwargs)
+
+
+# --- flux -----------------------------------------------------------------------------------------------------
+
+
+class ReglageFluxFactory(_ParService):
+    class Meta:
+        model = ReglageFlux
+
+    bailleur = factory.SubFactory(BailleurFactory)
+    arbitrage = Arbitrage.STRATES
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> ReglageFlux:
+        return reglage_flux_enregistrer(**kwargs)
+
+
+class ConventionReservationFactory(_ParService):
+    """The State's 25 % of a bailleur's flux from 1 January 2026."""
+
+    class Meta:
+        model = ConventionReservation
+
+    bailleur = factory.SubFactory(BailleurFactory)
+    reservataire = factory.SubFactory(ReservataireFactory)
+    categorie = "etat"
+    part = Decimal("25")
+    debut = date(2026, 1, 1)
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> ConventionReservation:
+        return convention_enregistrer(**kwargs)
+
+
+class LogementLibereFactory(_ParService):
+    """A dwelling freed on 2 February 2026 (relocation), declared by its bailleur; with an agreement in force
+    it is oriented to a réservataire."""
+
+    class Meta:
+        model = LogementLibere
+
+    logement = factory.SubFactory(LogementFactory)
+    date_liberation = date(2026, 2, 2)
+    nature = "relocation"
+    aujourd_hui = date(2026, 2, 3)
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> LogementLibere:
+        return logement_declarer_libere(**kwargs)
+
+
+class OrientationFactory(_ParService):
+    class Meta:
+        model = Orientation
+
+    logement = factory.SubFactory(LogementFactory)
+
+    @classmethod
+    def creer(cls, *, logement: Logement) -> Orientation:
+        ConventionReservationFactory(bailleur=logement.residence.bailleur, debut=date(2026, 1, 1))
+        libere = LogementLibereFactory(logement=logement)
+        return libere.orientations.get(actuelle=True)
+
+
+# --- CALEOL ---------------------------------------------------------------------------------------------------
+
+
+class CommissionFactory(_ParService):
+    class Meta:
+        model = Commission
+
+    bailleur = factory.SubFactory(BailleurFactory)
+    nom = factory.Sequence(lambda n: f"CALEOL {n}")
+    membres = factory.LazyFunction(lambda: membres_caleol(reservataire_consultatif=True))
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Commission:
+        return commission_creer(**kwargs)
+
+
+class MembreCommissionFactory(_ParService):
+    """The president of a new commission (members are written with their commission)."""
+
+    class Meta:
+        model = MembreCommission
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> MembreCommission:
+        return CommissionFactory(**kwargs).membres.get(president=True)
+
+
+class SeanceFactory(_ParService):
+    class Meta:
+        model = Seance
+
+    commission = factory.SubFactory(CommissionFactory)
+    date_seance = JOUR_SEANCE
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Seance:
+        return seance_creer(**kwargs)
+
+
+class PresenceFactory(_ParService):
+    class Meta:
+        model = Presence
+
+    @classmethod
+    def creer(cls) -> Presence:
+        return seance_ouverte(CommissionFactory()).presences.order_by("pk").first()
+
+
+class ExamenFactory(_ParService):
+    """A dwelling of the commission's bailleur on the agenda of an open session with three candidates; the
+    factory returns the first (rank 1)."""
+
+    class Meta:
+        model = Examen
+
+    @classmethod
+    def creer(cls) -> Examen:
+        commission = CommissionFactory()
+        seance = seance_ouverte(commission)
+        logement = LogementFactory(residence__bailleur=commission.bailleur)
+        candidats = [DemandeFactory(personnes=[personne(nom=nom)]) for nom in ("Martin", "Bernard", "Petit")]
+        return examen_inscrire(seance=seance, logement=logement, candidats=candidats)[0]
+
+
+class VoteFactory(_ParService):
+    class Meta:
+        model = Vote
+
+    sens = SensVote.POUR
+
+    @classmethod
+    def creer(cls, *, sens: str) -> Vote:
+        examen = ExamenFactory()
+        membre = examen.seance.commission.membres.filter(voix=Voix.DELIBERATIVE).order_by("pk").first()
+        assert membre is not None
+        return vote_enregistrer(examen=examen, membre=membre, sens=sens)
+
+
+class DecisionFactory(_ParService):
+    """The attribution of the dwelling to the rank-1 candidate, every deliberative member for."""
+
+    class Meta:
+        model = Decision
+
+    @classmethod
+    def creer(cls) -> Decision:
+        examen = ExamenFactory()
+        coter_les_demandes()  # a decision keeps the score's explanation it was taken on
+        return decision_enregistrer(
+            examen=examen,
+            type_decision=TypeDecision.ATTRIBUTION,
+            votes=_votes_pour(examen.seance.commission),
+            decide_le=a_l_heure(JOUR_SEANCE, 10),
+        )
+
+
+class OffreFactory(_ParService):
+    class Meta:
+        model = Offre
+
+    @classmethod
+    def creer(cls) -> Offre:
+        decision = DecisionFactory()
+        return offre_emettre(logement=decision.logement, envoyee_le=date(2026, 3, 11))
+
+
+class BailFactory(_ParService):
+    """The lease signed after the accepted offer."""
+
+    class Meta:
+        model = Bail
+
+    @classmethod
+    def creer(cls) -> Bail:
+        offre = offre_repondre(offre=OffreFactory(), accepte=True, repondue_le=date(2026, 3, 13))
+        return bail_signer(offre=offre, date_signature=date(2026, 3, 20), accord_collectif=False, deja_locataire=False)
+
+
+# --- matching, documents, audit -------------------------------------------------------------------------------
+
+
+class LotPropositionsFactory(factory.django.DjangoModelFactory):
+    """The progress record of a batch of proposals (written by the batch's launcher)."""
+
+    class Meta:
+        model = LotPropositions
+
+    organisation = factory.LazyFunction(organisation_epci)
+    epci = factory.LazyFunction(territoire_minimal)
+    debut = date(2026, 3, 1)
+    fin = date(2026, 3, 31)
+
+
+class InstantaneFactory(_ParService):
+    class Meta:
+        model = Instantane
+
+    objet = factory.SubFactory(DemandeFactory)
+    nature = "attestation"
+    html = "<h1>Attestation d'enregistrement</h1>"
+    date_evenement = factory.LazyFunction(lambda: a_l_heure(DEPOT, 10))
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Instantane:
+        return instantane_etablir(**kwargs)
+
+
+class DocumentFactory(_ParService):
+    class Meta:
+        model = Document
+
+    objet = factory.SubFactory(DemandeFactory)
+    nature = "attestation"
+    contenu = b"%PDF-1.4\n%%EOF\n"
+    nom_fichier = "attestation.pdf"
+    date_evenement = factory.LazyFunction(lambda: a_l_heure(DEPOT, 10))
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Document:
+        return document_figer(**kwargs)
+
+
+class EvenementFactory(_ParService):
+    class Meta:
+        model = Evenement
+
+    objet = factory.SubFactory(DemandeFactory)
+    action = "note"
+    resume = "Appel du demandeur."
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Evenement:
+        return evenement_enregistrer(**kwargs)
+
+
+class EntreeJournalFactory(factory.django.DjangoModelFactory):
+    """A journal line as the change journal writes it (creation of an organisation)."""
+
+    class Meta:
+        model = EntreeJournal
+
+    horodatage = factory.LazyFunction(lambda: timezone.make_aware(datetime(2026, 3, 10, 9, 0)))
+    table_objet = "organisations.organisation"
+    objet_id = factory.Sequence(str)
+    operation = "creation"
+    racine_table = "organisations.organisation"
+    racine_id = factory.SelfAttribute("objet_id")
+    apres = factory.LazyAttribute(lambda o: {"nom": f"Organisation {o.objet_id}"})
+
+
+FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
+    Evenement: EvenementFactory,
+    Instantane: InstantaneFactory,
+    Document: DocumentFactory,
+    EPCI: EPCIFactory,
+    Commune: CommuneFactory,
+    QPV: QPVFactory,
+    User: UserFactory,
+    Organisation: OrganisationFactory,
+    Membership: MembershipFactory,
+    PrioriteLegale: PrioriteLegaleFactory,
+    CompteurNumero: CompteurNumeroFactory,
+    Demande: DemandeFactory,
+    Personne: PersonneFactory,
+    CommuneSouhaitee: CommuneSouhaiteeFactory,
+    MotifSecondaire: MotifSecondaireFactory,
+    SituationPrioritaire: SituationPrioritaireFactory,
+    PieceJustificative: PieceJustificativeFactory,
+    DoublonPotentiel: DoublonPotentielFactory,
+    GrilleCotation: GrilleCotationFactory,
+    VersionGrille: VersionGrilleFactory,
+    Cotation: CotationFactory,
+    CotationHistorique: CotationHistoriqueFactory,
+    TacheCotation: TacheCotationFactory,
+    Residence: ResidenceFactory,
+    Logement: LogementFactory,
+    IndicateursOccupation: IndicateursOccupationFactory,
+    Campagne: CampagneFactory,
+    Notation: NotationFactory,
+    ResultatResidence: ResultatResidenceFactory,
+    NoteHarmonisee: NoteHarmoniseeFactory,
+    EnjeuMixite: EnjeuMixiteFactory,
+    ReglageFlux: ReglageFluxFactory,
+    ConventionReservation: ConventionReservationFactory,
+    LogementLibere: LogementLibereFactory,
+    Orientation: OrientationFactory,
+    Commission: CommissionFactory,
+    MembreCommission: MembreCommissionFactory,
+    Seance: SeanceFactory,
+    Examen: ExamenFactory,
+    Decision: DecisionFactory,
+    Presence: PresenceFactory,
+    Vote: VoteFactory,
+    Offre: OffreFactory,
+    Bail: BailFactory,
+    LotPropositions: LotPropositionsFactory,
+    EntreeJournal: EntreeJournalFactory,
+}
+
+__all__ += [f.__name__ for f in FABRIQUES.values() if f.__module__ == __name__]
+__all__ += ["BailleurFactory", "EpciOrganisationFactory", "ReservataireFactory"]
