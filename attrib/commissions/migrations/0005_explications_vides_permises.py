@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commissions", "0003_decision_date_evenement_cotation_figee"),
+        ("commissions", "0004_libelle_minimum_de_candidats"),
     ]
 
     operations = [
