@@ -16,12 +16,14 @@ from attrib.demandes import enums
 from attrib.demandes.models import Demande, DoublonPotentiel, PieceJustificative
 from attrib.demandes.services import demande_modifier
 from attrib.organisations.models import Membership, Role, TypeOrganisation
+from attrib.taches.models import Travail
 from tests.factories import (
     CARCASSONNE,
     COURSAN,
     GRUISSAN,
     NARBONNE,
     OrganisationFactory,
+    UserFactory,
     creer_demande,
     guichet,
     membre,
@@ -527,11 +529,21 @@ def test_export_csv_et_excel_du_perimetre(narbonne, client_agent):
     a = creer_demande(guichet_org=narbonne, personnes=[personne(nom="Durand")])
     carcassonne = guichet(nom="Guichet Carcassonne", code="CAR01", communes=(CARCASSONNE,))
     ailleurs = creer_demande(guichet_org=carcassonne, communes=(CARCASSONNE,))
+    # The export is a job: the GET answers with its page at once; the file waits there for its launcher.
     r = client_agent.get(reverse("demandes:export_csv"), {"q": "durand"})
-    contenu = b"".join(r.streaming_content).decode("utf-8")
+    travail = Travail.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("taches:travail", args=[travail.pk])
+    assert travail.statut == "termine" and travail.resume.startswith("1 demande exportée (CSV")
+    assert "Télécharger demandes-" in html(client_agent.get(r["Location"]))
+    r = client_agent.get(reverse("taches:travail_fichier", args=[travail.pk]))
+    contenu = r.content.decode("utf-8")
     assert r["Content-Type"].startswith("text/csv") and "attachment" in r["Content-Disposition"]
     assert a.numero_unique in contenu and ailleurs.numero_unique not in contenu
+    autre = Client()
+    autre.force_login(UserFactory())
+    assert autre.get(reverse("taches:travail_fichier", args=[travail.pk])).status_code == 404
     r = client_agent.get(reverse("demandes:export_xlsx"))
+    r = client_agent.get(reverse("taches:travail_fichier", args=[Travail.objects.latest("pk").pk]))
     assert r["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert r.content.startswith(b"PK")
 
