@@ -30,15 +30,20 @@ class EchecTravail(Exception):
     """A failure the user is told about: ``message`` in French, ``conserve`` what was kept (default: what the
     job said when it was launched)."""
 
-    def __init__(self, message: str, *, conserve: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, conserve: str | None = None, details: dict[str, Any] | None = None, gabarit: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.conserve = conserve
+        self.details = details or {}
+        self.gabarit = gabarit
 
 
 @dataclass(frozen=True)
 class Resultat:
-    """What a finished job gives: ``resume`` (French), optionally a file and a link to a page."""
+    """What a finished job gives: ``resume`` (French), optionally a file, a link to a page, and a detailed report
+    (``details``, shown on the job's page by the domain's template ``gabarit``, which receives it as ``details``)."""
 
     resume: str
     fichier: bytes | None = None
@@ -47,6 +52,8 @@ class Resultat:
     lien_vue: str = ""
     lien_args: Sequence[Any] = field(default_factory=tuple)
     lien_libelle: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    gabarit: str = ""
 
 
 @dataclass
@@ -105,7 +112,14 @@ def executer(travail_id: int, travail: Callable[[Contexte], Resultat]) -> str:
     except EchecTravail as exc:
         suivi.vider()
         conserve = job.conserve if exc.conserve is None else exc.conserve
-        _terminer(travail_id, statut=StatutTravail.ECHEC, resume=exc.message, conserve=conserve)
+        _terminer(
+            travail_id,
+            statut=StatutTravail.ECHEC,
+            resume=exc.message,
+            conserve=conserve,
+            details=exc.details,
+            gabarit=exc.gabarit[:200],
+        )
         return StatutTravail.ECHEC
     except BaseException:
         logger.exception("Travail %s (%s) en échec", travail_id, job.nature)
@@ -123,5 +137,7 @@ def executer(travail_id: int, travail: Callable[[Contexte], Resultat]) -> str:
         lien_vue=resultat.lien_vue[:120],
         lien_args=list(resultat.lien_args),
         lien_libelle=resultat.lien_libelle[:200],
+        details=resultat.details,
+        gabarit=resultat.gabarit[:200],
     )
     return StatutTravail.TERMINE

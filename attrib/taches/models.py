@@ -44,6 +44,12 @@ class Travail(models.Model):
     lien_vue = models.CharField("page du résultat (nom d'URL)", max_length=120, blank=True)
     lien_args: models.JSONField[Any] = models.JSONField("arguments de la page du résultat", default=list, blank=True)
     lien_libelle = models.CharField("libellé du lien vers le résultat", max_length=200, blank=True)
+    details: models.JSONField[Any] = models.JSONField(
+        "compte rendu détaillé", default=dict, blank=True, help_text="Données du gabarit du compte rendu."
+    )
+    gabarit = models.CharField(
+        "gabarit du compte rendu", max_length=200, blank=True, help_text="Gabarit du domaine inclus dans la page."
+    )
     tache_id = models.CharField("identifiant dans la file", max_length=64, blank=True)
     cree_le = models.DateTimeField("lancé le", auto_now_add=True)
     commence_le = models.DateTimeField("commencé le", null=True, blank=True)

@@ -509,12 +509,18 @@ def test_import_rapport_ligne_par_ligne(narbonne, client_agent):
     valide = f";Roux;Nina;12/03/1991;heberge_famille;1;2;{NARBONNE};9000;2024;heberge"
     invalide = f";Petit;Marc;31/02/1980;heberge_famille;1;2;{NARBONNE};9000;2024;heberge"
     url = reverse("demandes:import")
+    # The POST answers at once with the job's page; the import ran there (at once in the tests).
     r = client_agent.post(url, {"guichet": narbonne.pk, "fichier": _csv(valide, invalide), "tout_ou_rien": "on"})
-    page = html(r)
+    travail = Travail.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("taches:travail", args=[travail.pk])
+    assert travail.statut == "echec" and travail.conserve == "Aucune demande n'a été importée."
+    page = html(client_agent.get(r["Location"]))
+    assert "Le travail n'a pas abouti" in page and "Import de demandes.csv annulé : 1 erreur" in page
     assert "Aucune demande n'a été importée" in page and Demande.objects.count() == 0
     assert "<td>3</td><td>date_naissance_demandeur</td>" in page
-    r = client_agent.post(url, {"guichet": narbonne.pk, "fichier": _csv(valide, invalide)})
+    r = client_agent.post(url, {"guichet": narbonne.pk, "fichier": _csv(valide, invalide)}, follow=True)
     page = html(r)
+    assert "demandes.csv : 1 ligne importée (1 créée, 0 mise à jour), 1 écartée." in page
     assert Demande.objects.count() == 1
     assert "1 demande créée" in page and "<td>3</td><td>date_naissance_demandeur</td>" in page
     assert Demande.objects.get().numero_unique in page
