@@ -1,15 +1,17 @@
 """Long work of the cotation, run by the worker (``attrib.taches``): publishing grid versions and re-scoring
-an EPCI's demands. The views launch them and redirect to the job's page; each run keeps its detailed report
-(``TacheCotation``), linked from the job."""
+an EPCI's demands (each run keeps its detailed report, ``TacheCotation``, linked from the job), and the
+simulation report of a version for the CIL (a PDF, downloaded from the job's page). The views launch them and
+redirect to the job's page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django_tasks import task
 
-from attrib.cotation import services
+from attrib.cotation import rapport, services, simulation
 from attrib.cotation.enums import StatutTache
 from attrib.cotation.models import TacheCotation, VersionGrille
 from attrib.journal.contexte import contexte_journal
@@ -113,4 +115,49 @@ def recotation_lancer(*, organisation: Organisation, user: Any) -> Travail:
         unite="demandes",
         conserve="Aucune cotation n'a été modifiée.",
         arguments={"organisation_id": organisation.pk},
+    )
+
+
+# --- simulation report --------------------------------------------------------------------------------------
+
+
+def _simulation_pdf(contexte: Contexte, version_id: int, top_n: int) -> Resultat:
+    version = VersionGrille.objects.select_related("grille__organisation").filter(pk=version_id).first()
+    if version is None:
+        raise EchecTravail("La version simulée a été supprimée entre-temps.", conserve="Aucun fichier n'a été produit.")
+    contexte.progression(1, "Calcul des scores avec les deux grilles", 0, 0)
+    s = simulation.simuler(version, jour=timezone.localdate(), top_n=top_n)
+    contexte.progression(2, "Mise en page du rapport", 0, 0)
+    return Resultat(
+        resume=(
+            f"Rapport de simulation de la version {version.numero} ({version.grille.get_type_display().lower()}) "
+            f"sur {s.effectif} demande{'s' if s.effectif > 1 else ''} : prêt à télécharger. Rien n'a été enregistré."
+        ),
+        fichier=rapport.simulation_pdf(s),
+        nom_fichier=f"simulation-{version.grille.type}-v{version.numero}.pdf",
+        type_fichier="application/pdf",
+        lien_vue="cotation:simulation",
+        lien_args=[version.pk],
+        lien_libelle="Voir la simulation à l'écran",
+    )
+
+
+@task()
+def rapport_simulation(*, travail_id: int, version_id: int, top_n: int) -> str:
+    return executer(travail_id, lambda contexte: _simulation_pdf(contexte, version_id, top_n))
+
+
+def simulation_pdf_lancer(*, version: VersionGrille, top_n: int, user: Any) -> Travail:
+    """Launch the simulation report (PDF) of ``version`` for the CIL."""
+    return travail_lancer(
+        lance_par_id=user.pk,
+        nature="cotation.simulation_pdf",
+        libelle=(
+            f"Rapport de simulation de la version {version.numero} de la "
+            f"{version.grille.get_type_display().lower()} — {version.grille.organisation}"
+        ),
+        tache=rapport_simulation,
+        etapes=2,
+        conserve="Aucun fichier n'a été produit ; rien n'a été enregistré.",
+        arguments={"version_id": version.pk, "top_n": top_n},
     )

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attrib.cotation import controle, permissions, rapport, selectors, services, simulation, travaux
+from attrib.cotation import controle, permissions, selectors, services, simulation, travaux
 from attrib.cotation.calcul import demandes_du_territoire
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.forms import (
@@ -424,9 +424,8 @@ def simuler(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def simulation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    s = _simulation(request, pk)
-    reponse = HttpResponse(rapport.simulation_pdf(s), content_type="application/pdf")
-    reponse["Content-Disposition"] = (
-        f'attachment; filename="simulation-{s.version.grille.type}-v{s.version.numero}.pdf"'
-    )
-    return reponse
+    """The report for the CIL is written by the worker; its page offers the PDF when it is ready."""
+    v = selectors.version_suivie(request.user, pk)
+    top_n = _entier(request.GET.get("top"), TOP_N_DEFAUT, 1, TOP_N_MAX)
+    travail = travaux.simulation_pdf_lancer(version=v, top_n=top_n, user=request.user)
+    return redirect("taches:travail", pk=travail.pk)

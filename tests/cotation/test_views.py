@@ -17,6 +17,7 @@ from attrib.organisations.models import User
 from attrib.taches.models import Travail
 from tests.cotation.conftest import GRILLE, Territoire, importer
 from tests.factories import CARCASSONNE, creer_demande, membre
+from tests.taches.outils import fichier_du_travail
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +175,7 @@ def test_simulation_et_rapport(territoire: Territoire) -> None:
     texte = _texte(page)
     assert "premier quartile des ressources annuelles par unité de consommation des demandes simulées" in texte
     assert '<svg class="cotation-graphique"' in texte and "3 premiers par typologie" in texte
-    pdf = client.get(reverse("cotation:simulation_pdf", args=[brouillon.pk]))
+    pdf = fichier_du_travail(client.get(reverse("cotation:simulation_pdf", args=[brouillon.pk])))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     # Consultation members follow the EPCI's work but do not manage it.
     assert client.post(reverse("cotation:publier", args=[brouillon.pk])).status_code == 404
