@@ -30,10 +30,16 @@ def dans_une_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
 def _ecrire_connexion_separee(modele: type[models.Model], pk: Any, valeurs: dict[str, Any], using: str) -> bool:
     connection = connections[using]
     qn = connection.ops.quote_name
-    champs = [modele._meta.get_field(nom) for nom in valeurs]
-    affectations = ", ".join(f"{qn(champ.column)} = %s" for champ in champs)
+    champs: list[models.Field[Any, Any]] = []
+    for nom in valeurs:
+        champ = modele._meta.get_field(nom)
+        assert isinstance(champ, models.Field)
+        champs.append(champ)
+    affectations = ", ".join(f"{qn(str(champ.column))} = %s" for champ in champs)
     parametres = [champ.get_db_prep_save(valeurs[champ.name], connection=connection) for champ in champs]
-    sql = f"UPDATE {qn(modele._meta.db_table)} SET {affectations} WHERE {qn(modele._meta.pk.column)} = %s"
+    cle = modele._meta.pk
+    assert cle is not None
+    sql = f"UPDATE {qn(modele._meta.db_table)} SET {affectations} WHERE {qn(str(cle.column))} = %s"
     brute = connection.get_new_connection(connection.get_connection_params())
     try:
         brute.autocommit = True
