@@ -83,6 +83,12 @@ class Travail(models.Model):
         return bool(self.nom_fichier) and self.statut == StatutTravail.TERMINE
 
     @property
+    def format_fichier(self) -> str:
+        """The file's format as a user names it (« Excel », « CSV », « PDF »)."""
+        extension = self.nom_fichier.rsplit(".", 1)[-1].lower() if "." in self.nom_fichier else ""
+        return {"xlsx": "Excel", "csv": "CSV", "pdf": "PDF"}.get(extension, extension.upper())
+
+    @property
     def url_resultat(self) -> str:
         if not self.lien_vue:
             return ""

@@ -540,7 +540,7 @@ def test_export_csv_et_excel_du_perimetre(narbonne, client_agent):
     travail = Travail.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("taches:travail", args=[travail.pk])
     assert travail.statut == "termine" and travail.resume.startswith("1 demande exportée (CSV")
-    assert "Télécharger demandes-" in html(client_agent.get(r["Location"]))
+    assert "Télécharger le fichier (CSV)" in html(client_agent.get(r["Location"]))
     r = client_agent.get(reverse("taches:travail_fichier", args=[travail.pk]))
     contenu = r.content.decode("utf-8")
     assert r["Content-Type"].startswith("text/csv") and "attachment" in r["Content-Disposition"]

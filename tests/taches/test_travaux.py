@@ -89,7 +89,7 @@ def test_un_travail_termine_donne_son_bilan_son_fichier_et_son_lien() -> None:
     client = _client(user)
     page = _texte(client.get(reverse("taches:travail", args=[travail.pk])))
     assert "Travail terminé" in page and "5 lignes exportées." in page
-    assert "Télécharger export.csv" in page and "Retour à mes travaux" in page
+    assert "Télécharger le fichier (CSV)" in page and "Retour à mes travaux" in page
     fichier = client.get(reverse("taches:travail_fichier", args=[travail.pk]))
     assert fichier.content == b"a;b\n" * 5 and fichier["Content-Disposition"] == 'attachment; filename="export.csv"'
     liste = _texte(client.get(reverse("taches:mes_travaux")))
