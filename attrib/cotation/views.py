@@ -195,7 +195,6 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         # The worker publishes and re-scores; the job's page shows the progress, then the result.
         return redirect("taches:travail", pk=travaux.publication_lancer(version=v, user=request.user).pk)
-    derniere = _derniere_tache(v.grille.organisation_id)
     return render(
         request,
         "cotation/publier.html",
@@ -203,7 +202,6 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
             "version": v,
             "publiee": v.grille.version_publiee,
             "nb_demandes": demandes_du_territoire(v.grille.organisation).count(),
-            "derniere_tache": derniere.pk if derniere else 0,
             "future": v.date_effet > timezone.localdate(),
             "controle": controle.controler(v, jour=timezone.localdate()),
         },

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from attrib.taches.models import StatutTravail, Travail
@@ -24,6 +25,7 @@ from attrib.taches.progression import Suivi
 logger = logging.getLogger(__name__)
 
 MESSAGE_ERREUR_INATTENDUE = "Le travail s'est arrêté sur une erreur inattendue. L'équipe technique est prévenue."
+MESSAGE_REFUS = "Ce travail ne vous est plus permis : vos droits ont changé depuis son lancement."
 
 
 class EchecTravail(Exception):
@@ -120,6 +122,10 @@ def executer(travail_id: int, travail: Callable[[Contexte], Resultat]) -> str:
             details=exc.details,
             gabarit=exc.gabarit[:200],
         )
+        return StatutTravail.ECHEC
+    except PermissionDenied:
+        suivi.vider()
+        _terminer(travail_id, statut=StatutTravail.ECHEC, resume=MESSAGE_REFUS)
         return StatutTravail.ECHEC
     except BaseException:
         logger.exception("Travail %s (%s) en échec", travail_id, job.nature)

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django_tasks import task
 from attrib.taches import progression
 from attrib.taches.execution import (
     MESSAGE_ERREUR_INATTENDUE,
+    MESSAGE_REFUS,
     Contexte,
     EchecTravail,
     Resultat,
@@ -51,7 +53,11 @@ def _erreur(contexte: Contexte, lignes: int) -> Resultat:
     raise RuntimeError("bug")
 
 
-TRAVAUX = {"export": _export, "echec": _echec, "erreur": _erreur}
+def _refus(contexte: Contexte, lignes: int) -> Resultat:
+    raise PermissionDenied("Action non autorisée.")
+
+
+TRAVAUX = {"export": _export, "echec": _echec, "erreur": _erreur, "refus": _refus}
 
 
 @task()
@@ -115,6 +121,15 @@ def test_une_erreur_inattendue_est_dite_en_francais_sans_trace_technique() -> No
     page = _texte(_client(user).get(reverse("taches:travail", args=[travail.pk])))
     assert MESSAGE_ERREUR_INATTENDUE in page and "Rien n'a été modifié." in page
     assert "RuntimeError" not in page and "bug" not in page
+
+
+def test_des_droits_retires_avant_l_execution_sont_dits_en_francais() -> None:
+    travail = _lancer(UserFactory(), "refus")
+    assert (travail.statut, travail.resume, travail.conserve) == (
+        StatutTravail.ECHEC,
+        MESSAGE_REFUS,
+        "Rien n'a été modifié.",
+    )
 
 
 def test_seul_le_lanceur_voit_son_travail_et_seul_lui_telecharge_son_fichier() -> None:
