@@ -23,10 +23,14 @@ chromium:
 	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
 
+# The worker (long work: publications, imports, exports…) runs beside the web server and stops with it.
 demo: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py charger_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  echo "Travaux longs : worker $$worker démarré (python manage.py db_worker)."; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 serve: venv
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     # Attrib domain apps, in the order of the data flow
     "attrib.common",
     "attrib.documents",
@@ -76,6 +79,8 @@ INSTALLED_APPS = [
     "attrib.rapprochement",
     "attrib.pilotage",
     "attrib.journal",
+    # Technical apps (import no domain app)
+    "attrib.taches",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",
@@ -128,6 +133,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # The worker writes while the web server reads: with the write-ahead log, readers never wait for a writer
+    # (a polling page keeps answering while a publication writes its cotations).
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # The test database is a file (not in memory), so that the real worker the tests start (a separate
+    # process: tests/taches/test_worker_reel.py) opens the same database. One per test process.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("ATTRIB_TEST_DB")
+        or str(Path(tempfile.gettempdir()) / f"attrib-test-{os.getpid()}.sqlite3")
+    }
+
+# Long work runs in a worker (``python manage.py db_worker``), queued in the database: no broker to run, on
+# SQLite as on PostgreSQL (docs/decisions/0009-taches-longues.md). Tests run the tasks at once in the
+# request (ImmediateBackend, tests/conftest.py) except those that start the real worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"

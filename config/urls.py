@@ -16,6 +16,7 @@ urlpatterns = [
     path("pilotage/", include("attrib.pilotage.urls")),
     path("journal/", include("attrib.journal.urls")),
     path("patrimoine/", include("attrib.patrimoine.urls")),
+    path("travaux/", include("attrib.taches.urls")),
     path("", include("attrib.accueil.urls")),
 ]
 

@@ -5,6 +5,8 @@
 * ``ATTRIB_VRAIE_HORLOGE`` (ISO date-time): moves the machine's clock for the whole run (it keeps ticking), to
   show that a test does not depend on the day it runs: ``ATTRIB_VRAIE_HORLOGE=2027-12-31T23:59 pytest …``.
 * ``monde_caleol``: the shared CALEOL world (``tests/factories/monde.py``).
+* Long jobs run at once, inside the request that launches them (the job's page then shows its result); the
+  tests of the worker itself (``tests/cotation/test_worker_reel.py``) put the database queue back.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import override_settings
 
 from tests.factories.monde import MondeCaleol, construire_monde_caleol
 
@@ -49,3 +52,12 @@ def monde_caleol(db: None) -> MondeCaleol:
     """The shared CALEOL world: EPCI, bailleur with residence and dwellings, réservataires with agreements,
     a freed dwelling oriented, demands scored, a commission with an opened session."""
     return construire_monde_caleol()
+
+
+TACHES_IMMEDIATES = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _taches_immediates() -> Iterator[None]:
+    with override_settings(TASKS=TACHES_IMMEDIATES):
+        yield

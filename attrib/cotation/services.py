@@ -36,6 +36,7 @@ from attrib.engine.cotation import Grille, GrilleInvalide, MessageGrille, charge
 from attrib.engine.erreurs import ErreurMoteur
 from attrib.journal.lisible import diff_document_grille
 from attrib.organisations.models import Organisation, TypeOrganisation
+from attrib.taches.progression import Suivi
 
 DOSSIER_GRILLES = Path(settings.BASE_DIR) / "data" / "grilles"
 GRILLES_DEMO = ((TypeGrille.GENERALE, "socle.yaml"), (TypeGrille.MUTATION, "mutation.yaml"))
@@ -370,17 +371,17 @@ def critere_supprimer(*, version: VersionGrille, critere_id: str, auteur: Any = 
 # --- publication and re-scoring --------------------------------------------------------------------
 
 
-def _suivi(tache: TacheCotation, progression: Progression | None) -> Progression:
-    """Progress written to the task row (its own statement, visible to the screens that poll it)."""
+def _suivi(tache: TacheCotation, progression: Progression | None) -> tuple[Suivi, Progression]:
+    """Progress written to the task row outside the run's transaction (``attrib.taches.progression``: the
+    screens that poll it see it while the run writes), and passed on to ``progression``."""
+    ligne = Suivi(TacheCotation, tache.pk)
 
     def suivre(etape: int, libelle: str, faites: int, total: int) -> None:
-        TacheCotation.objects.filter(pk=tache.pk).update(
-            etape=etape, libelle_etape=libelle[:200], faites=faites, total=total
-        )
+        ligne(etape, libelle, faites, total)
         if progression is not None:
             progression(etape, libelle, faites, total)
 
-    return suivre
+    return ligne, suivre
 
 
 def _pluriel(n: int, mot: str) -> str:
@@ -464,7 +465,7 @@ def _executer(
         lancee_par=auteur if getattr(auteur, "is_authenticated", False) else None,
         date_reference=jour,
     )
-    suivre = _suivi(tache, progression)
+    ligne, suivre = _suivi(tache, progression)
     versions = calcul.versions_publiees(organisation)
     for version in publier:
         versions[version.grille.type] = version
@@ -491,6 +492,7 @@ def _executer(
         tache.statut = StatutTache.ECHEC
         tache.message = f"Calcul impossible, rien n'a été modifié : {texte}"
     except BaseException:
+        ligne.vider()
         tache.statut = StatutTache.ECHEC
         tache.message = "Erreur inattendue pendant le calcul : rien n'a été modifié. L'équipe technique est prévenue."
         tache.terminee_le = timezone.now()
@@ -500,6 +502,7 @@ def _executer(
         tache.statut = StatutTache.TERMINEE
         tache.message = _bilan(calculs, jour, rattrapees)
         tache.ecartees = _ecartees(calculs)
+    ligne.vider()
     tache.refresh_from_db(fields=["etape", "libelle_etape", "faites", "total"])
     tache.terminee_le = timezone.now()
     tache.save(update_fields=["statut", "message", "ecartees", "terminee_le"])

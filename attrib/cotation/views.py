@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attrib.cotation import controle, permissions, rapport, selectors, services, simulation
+from attrib.cotation import controle, permissions, selectors, services, simulation, travaux
 from attrib.cotation.calcul import demandes_du_territoire
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.forms import (
@@ -47,10 +47,6 @@ def _donnees(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _veut_json(request: HttpRequest) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
-
-
 def etat_tache(tache: TacheCotation | None) -> dict[str, Any]:
     """What the progress screens show of a run (JSON)."""
     if tache is None:
@@ -72,19 +68,6 @@ def etat_tache(tache: TacheCotation | None) -> dict[str, Any]:
 
 def _derniere_tache(organisation_id: int) -> TacheCotation | None:
     return TacheCotation.objects.filter(organisation_id=organisation_id).order_by("-creee_le", "-id").first()
-
-
-def _fin_de_calcul(request: HttpRequest, tache: TacheCotation) -> HttpResponse:
-    if _veut_json(request):
-        return JsonResponse(etat_tache(tache))
-    return redirect("cotation:tache", pk=tache.pk)
-
-
-def _refus_de_calcul(request: HttpRequest, url: str) -> HttpResponse:
-    """A computation refused before it started: the page that says why (its message is queued)."""
-    if _veut_json(request):
-        return JsonResponse({"id": 0, "pourcentage": 0, "etape": 0, "url": url})
-    return redirect(url)
 
 
 # --- grids -----------------------------------------------------------------------------------------
@@ -210,13 +193,8 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
     v = _version_geree(request, pk)
     _exiger(v.est_brouillon)
     if request.method == "POST":
-        try:
-            tache = services.version_publier(version=v, auteur=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return _refus_de_calcul(request, reverse("cotation:version", args=[v.pk]))
-        return _fin_de_calcul(request, tache)
-    derniere = _derniere_tache(v.grille.organisation_id)
+        # The worker publishes and re-scores; the job's page shows the progress, then the result.
+        return redirect("taches:travail", pk=travaux.publication_lancer(version=v, user=request.user).pk)
     return render(
         request,
         "cotation/publier.html",
@@ -224,7 +202,6 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
             "version": v,
             "publiee": v.grille.version_publiee,
             "nb_demandes": demandes_du_territoire(v.grille.organisation).count(),
-            "derniere_tache": derniere.pk if derniere else 0,
             "future": v.date_effet > timezone.localdate(),
             "controle": controle.controler(v, jour=timezone.localdate()),
         },
@@ -235,12 +212,7 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
 def recalculer(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=organisation_pk, type=TypeOrganisation.EPCI)
     _exiger(permissions.peut_gerer(request.user, organisation))
-    try:
-        tache = services.cotations_recalculer(organisation=organisation, auteur=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return _refus_de_calcul(request, reverse("cotation:grilles"))
-    return _fin_de_calcul(request, tache)
+    return redirect("taches:travail", pk=travaux.recotation_lancer(organisation=organisation, user=request.user).pk)
 
 
 @require_GET
@@ -450,9 +422,8 @@ def simuler(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def simulation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    s = _simulation(request, pk)
-    reponse = HttpResponse(rapport.simulation_pdf(s), content_type="application/pdf")
-    reponse["Content-Disposition"] = (
-        f'attachment; filename="simulation-{s.version.grille.type}-v{s.version.numero}.pdf"'
-    )
-    return reponse
+    """The report for the CIL is written by the worker; its page offers the PDF when it is ready."""
+    v = selectors.version_suivie(request.user, pk)
+    top_n = _entier(request.GET.get("top"), TOP_N_DEFAUT, 1, TOP_N_MAX)
+    travail = travaux.simulation_pdf_lancer(version=v, top_n=top_n, user=request.user)
+    return redirect("taches:travail", pk=travail.pk)

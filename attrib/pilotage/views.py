@@ -9,18 +9,16 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from attrib.commissions.models import Bail
 from attrib.common import tableurs
-from attrib.common.services import export_journaliser
-from attrib.common.view_helpers import exiger, reponse_fichier
+from attrib.common.view_helpers import exiger
 from attrib.engine.rapprochement.objectifs import NON_Q1_EN_QPV, Q1_HORS_QPV
 from attrib.engine.rapprochement.texte import pourcentage
 from attrib.organisations.permissions import REFUS_DONNEES_PERSONNELLES, peut_exporter_donnees_personnelles
-from attrib.pilotage import export, graphiques, permissions, selectors
+from attrib.pilotage import graphiques, permissions, selectors, travaux
 from attrib.pilotage.forms import FiltreForm
 
 TYPE_XLSX = tableurs.TYPE_XLSX
@@ -115,53 +113,25 @@ def attributions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest) -> tuple[selectors.Tableau, str, str] | HttpResponse:
-    form, choix = _filtres(request)
+def _lancer_export(request: HttpRequest, format_fichier: str) -> HttpResponse:
+    """The export is written by the worker; its page shows the progress, then the file to download."""
+    form, _ = _filtres(request)
     if not form.is_valid():
         return render(request, "pilotage/tableau.html", {"form": form, "erreurs": resume_erreurs(form)}, status=400)
-    periode = form.periode()
-    t = selectors.tableau(request.user, periode, form.perimetre())
-    nom = f"pilotage_attributions_{periode.debut:%Y%m%d}_{periode.fin:%Y%m%d}"
-    return t, selectors.libelle_perimetre(form.perimetre(), choix), nom
-
-
-def _journaliser(
-    request: HttpRequest, t: selectors.Tableau, perimetre: str, format_fichier: str, *, personnelles: bool
-) -> None:
-    export_journaliser(
-        objet=Bail,
-        export="du tableau de bord des objectifs d'attribution (CIL)",
-        format_fichier=format_fichier,
-        lignes=len(t.lignes),
-        auteur=request.user,
-        perimetre=f"{perimetre}, {t.periode.libelle()}",
-        donnees_personnelles=personnelles,
-        details={"filtres": {cle: request.GET.getlist(cle) for cle in request.GET}},
-    )
+    if format_fichier == "csv" and not peut_exporter_donnees_personnelles(request.user):
+        raise PermissionDenied(REFUS_DONNEES_PERSONNELLES)
+    parametres = {cle: request.GET.getlist(cle) for cle in request.GET}
+    travail = travaux.export_lancer(user=request.user, format_fichier=format_fichier, parametres=parametres)
+    return redirect("taches:travail", pk=travail.pk)
 
 
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     """The workbook for the CIL; the list of the attributions only for a role allowed to export personal data."""
-    resultat = _export(request)
-    if isinstance(resultat, HttpResponse):
-        return resultat
-    t, perimetre, nom = resultat
-    liste = peut_exporter_donnees_personnelles(request.user)
-    contenu = export.classeur(t, perimetre=perimetre, liste_attributions=liste)
-    _journaliser(request, t, perimetre, "xlsx", personnelles=liste)
-    return reponse_fichier(contenu, f"{nom}.xlsx", TYPE_XLSX)
+    return _lancer_export(request, "xlsx")
 
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The attributions one by one (demand numbers, resources): personal data (French 403 otherwise)."""
-    resultat = _export(request)
-    if isinstance(resultat, HttpResponse):
-        return resultat
-    if not peut_exporter_donnees_personnelles(request.user):
-        raise PermissionDenied(REFUS_DONNEES_PERSONNELLES)
-    t, perimetre, nom = resultat
-    contenu = export.csv_attributions(t)
-    _journaliser(request, t, perimetre, "csv", personnelles=True)
-    return reponse_fichier(contenu, f"{nom}.csv", tableurs.TYPE_CSV)
+    return _lancer_export(request, "csv")

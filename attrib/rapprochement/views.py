@@ -18,7 +18,7 @@ from attrib.demandes.forms import resume_erreurs
 from attrib.demandes.models import Demande
 from attrib.engine.erreurs import ErreurMoteur
 from attrib.organisations.models import Organisation
-from attrib.rapprochement import permissions, selectors, services
+from attrib.rapprochement import permissions, selectors, services, travaux
 from attrib.rapprochement.forms import DesignationForm, FiltresForm, LotForm
 from attrib.rapprochement.models import LotPropositions
 from attrib.territoires.models import EPCI
@@ -128,22 +128,15 @@ def propositions(request: HttpRequest) -> HttpResponse:
     )
     form = LotForm(donnees_postees(request), organisations=organisations, epcis=epcis, prefix="lot")
     if request.method == "POST" and form.is_valid():
-        try:
-            lot = services.lot_proposer(
-                organisation=form.cleaned_data["organisation"],
-                epci=form.cleaned_data["epci"],
-                debut=form.cleaned_data["debut"],
-                fin=form.cleaned_data["fin"],
-                auteur=request.user,
-            )
-        except ValidationError as exc:
-            placer_erreurs(exc, form)
-        else:
-            if _veut_json(request):
-                return JsonResponse(etat_lot(lot))
-            return redirect("rapprochement:lot", pk=lot.pk)
-    if request.method == "POST" and _veut_json(request):
-        return JsonResponse({"id": 0, "pourcentage": 0, "etape": 0, "erreurs": resume_erreurs([form])}, status=400)
+        # The worker computes; the job's page shows the progress, then links to the batch.
+        travail = travaux.lot_lancer(
+            organisation=form.cleaned_data["organisation"],
+            epci=form.cleaned_data["epci"],
+            debut=form.cleaned_data["debut"],
+            fin=form.cleaned_data["fin"],
+            user=request.user,
+        )
+        return redirect("taches:travail", pk=travail.pk)
     lots = selectors.lots_visibles(request.user)[:10]
     dernier = lots[0].pk if lots else 0
     return render(

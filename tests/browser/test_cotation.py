@@ -1,5 +1,5 @@
 """Journey: the EPCI drafts a new version of its active grid (the demo's socle grid), doubles the points of
-seniority in the form-based editor, publishes it while the progress is shown, and the demand page then shows
+seniority in the form-based editor, publishes it (a job: its page, then the run's page), and the demand page then shows
 the new detail and version (axe checks on every screen)."""
 
 from __future__ import annotations
@@ -74,16 +74,19 @@ def test_publier_une_nouvelle_version_recote_et_la_demande_montre_le_nouveau_det
     _sans_violation(page)
     page.go_back()
 
-    # Publication: the progress is shown, then the page of the run.
+    # Publication: the POST answers with the job's page (the tests run the job at once; the real worker's
+    # journey is tests/cotation/test_worker_reel.py), then the run's detailed page.
     page.get_by_role("link", name="Publier cette version").click()
     expect(page.get_by_text("Toutes les demandes actives du territoire (3) seront recotées")).to_be_visible()
     _sans_violation(page)
     page.get_by_role("button", name="Publier et recalculer les cotations").click()
-    # The computation runs in the request: allow for a slow machine.
-    expect(page.get_by_role("heading", name="Calcul terminé")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Travail terminé")).to_be_visible(timeout=60_000)
     expect(
         page.get_by_text(re.compile(r"3 demandes cotées au .* avec la grille générale \(version 2\)"))
     ).to_be_visible()
+    _sans_violation(page)
+    page.get_by_role("link", name="Voir le détail du calcul").click()
+    expect(page.get_by_role("heading", name="Calcul terminé")).to_be_visible()
     _sans_violation(page)
     brouillon = VersionGrille.objects.get(numero=2, grille__type="generale")
     assert brouillon.statut == StatutVersion.PUBLIEE

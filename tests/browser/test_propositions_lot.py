@@ -1,6 +1,6 @@
-"""Journey of the batch proposals: a bailleur computes the proposals of the month for its freed dwellings, sees
-the progress, the certificate (value, bound, gap), the independent verification and the objectives before and
-after, then puts the proposals on its CALEOL's agenda. Axe checks on both pages."""
+"""Journey of the batch proposals: a bailleur computes the proposals of the month for its freed dwellings (a
+job: its page, then the batch's page), sees the certificate (value, bound, gap), the independent verification
+and the objectives before and after, then puts the proposals on its CALEOL's agenda. Axe checks on each page."""
 
 from __future__ import annotations
 
@@ -42,6 +42,10 @@ def test_un_bailleur_calcule_le_lot_du_mois_et_l_inscrit_a_l_ordre_du_jour(
     page.get_by_label("Fin de la période").fill((monde.jour + timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Calculer les propositions").click()
 
+    # The computation is a job (run at once in the tests): its page, then the batch's page.
+    expect(page.get_by_role("heading", name="Travail terminé")).to_be_visible(timeout=60_000)
+    _sans_violation(page)
+    page.get_by_role("link", name="Voir le lot de propositions").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Propositions du")
     expect(page.locator("#certificat")).to_be_visible()
     expect(page.locator("#verification")).to_contain_text("aucune anomalie")

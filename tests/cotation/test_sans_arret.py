@@ -18,6 +18,7 @@ from attrib.cotation.enums import StatutTache
 from attrib.cotation.models import Cotation, TacheCotation
 from attrib.demandes.models import Demande, Personne
 from tests.cotation.conftest import Territoire, importer
+from tests.taches.outils import fichier_du_travail
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_la_simulation_repond_et_dit_quelle_demande_est_laissee_de_cote(
     texte = _texte(page)
     assert "1 demande laissée hors de la simulation" in texte
     assert f"Demande {mauvaise.numero_unique}</a> : age_demandeur" in texte
-    pdf = client.get(reverse("cotation:simulation_pdf", args=[brouillon.pk]))
+    pdf = fichier_du_travail(client.get(reverse("cotation:simulation_pdf", args=[brouillon.pk])))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 

@@ -14,8 +14,10 @@ from attrib.cotation import services
 from attrib.cotation.enums import StatutTache, StatutVersion
 from attrib.cotation.models import Cotation, TacheCotation, VersionGrille
 from attrib.organisations.models import User
+from attrib.taches.models import Travail
 from tests.cotation.conftest import GRILLE, Territoire, importer
 from tests.factories import CARCASSONNE, creer_demande, membre
+from tests.taches.outils import fichier_du_travail
 
 pytestmark = pytest.mark.django_db
 
@@ -109,23 +111,31 @@ def test_publication_par_l_ecran_et_suivi(territoire: Territoire) -> None:
     client = _client(territoire.gestionnaire)
     page = client.get(reverse("cotation:publier", args=[brouillon.pk]))
     assert "Toutes les demandes actives du territoire (<strong>1</strong>) seront recotées" in _texte(page)
-    reponse = client.post(reverse("cotation:publier", args=[brouillon.pk]), HTTP_X_REQUESTED_WITH="fetch")
-    etat = reponse.json()
+    # The POST launches the job and answers with its page (the tests run the job at once).
+    reponse = client.post(reverse("cotation:publier", args=[brouillon.pk]))
+    travail = Travail.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("taches:travail", args=[travail.pk])
+    assert (travail.nature, travail.statut, travail.lance_par) == (
+        "cotation.publication",
+        "termine",
+        territoire.gestionnaire,
+    )
     tache = TacheCotation.objects.get()
-    assert etat["statut"] == StatutTache.TERMINEE and etat["pourcentage"] == 100
-    assert etat["url"] == reverse("cotation:tache", args=[tache.pk])
+    assert tache.statut == StatutTache.TERMINEE and travail.resume == tache.message
+    etat = client.get(reverse("taches:travail_etat", args=[travail.pk])).json()
+    assert etat["fini"] and etat["pourcentage"] == 100 and (etat["etape"], etat["faites"], etat["total"]) == (3, 1, 1)
+    page = _texte(client.get(reponse["Location"]))
+    assert "Travail terminé" in page and tache.message in page
+    assert reverse("cotation:tache", args=[tache.pk]) in page
     assert client.get(reverse("cotation:progression", args=[territoire.epci.pk])).json()["id"] == tache.pk
-    assert "Calcul terminé" in _texte(client.get(etat["url"]))
+    assert "Calcul terminé" in _texte(client.get(reverse("cotation:tache", args=[tache.pk])))
     assert Cotation.objects.get(demande=demande).score == 40
-    # Without JavaScript: the form posts, the page of the run opens.
-    copie = services.version_copier(version=brouillon)
-    reponse = client.post(reverse("cotation:publier", args=[copie.pk]))
-    assert reponse.status_code == 302 and reponse["Location"].startswith("/cotation/taches/")
-    copie.refresh_from_db()
-    assert copie.statut == StatutVersion.PUBLIEE
-    # Re-scoring on demand.
+    brouillon.refresh_from_db()
+    assert brouillon.statut == StatutVersion.PUBLIEE
+    # Re-scoring on demand, a job too.
     reponse = client.post(reverse("cotation:recalculer", args=[territoire.epci.pk]))
-    assert reponse.status_code == 302 and TacheCotation.objects.count() == 3
+    assert reponse.status_code == 302 and TacheCotation.objects.count() == 2
+    assert Travail.objects.filter(nature="cotation.recotation", statut="termine").count() == 1
 
 
 def test_classement_par_typologie_et_secteur_limite_au_perimetre(territoire: Territoire) -> None:
@@ -165,7 +175,7 @@ def test_simulation_et_rapport(territoire: Territoire) -> None:
     texte = _texte(page)
     assert "premier quartile des ressources annuelles par unité de consommation des demandes simulées" in texte
     assert '<svg class="cotation-graphique"' in texte and "3 premiers par typologie" in texte
-    pdf = client.get(reverse("cotation:simulation_pdf", args=[brouillon.pk]))
+    pdf = fichier_du_travail(client.get(reverse("cotation:simulation_pdf", args=[brouillon.pk])))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     # Consultation members follow the EPCI's work but do not manage it.
     assert client.post(reverse("cotation:publier", args=[brouillon.pk])).status_code == 404

@@ -380,6 +380,7 @@ def test_ecran_d_import_ligne_a_ligne_ligne_valide_importee_ligne_fautive_nommee
     reponse = client.post(
         reverse("demandes:import"),
         {"guichet": str(org.pk), "fichier": SimpleUploadedFile("demandes.csv", contenu, content_type="text/csv")},
+        follow=True,  # to the job's page: the import ran (at once in the tests), its report is there
     )
     page = _page(reponse)
     assert reponse.status_code == 200

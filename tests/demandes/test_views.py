@@ -16,12 +16,14 @@ from attrib.demandes import enums
 from attrib.demandes.models import Demande, DoublonPotentiel, PieceJustificative
 from attrib.demandes.services import demande_modifier
 from attrib.organisations.models import Membership, Role, TypeOrganisation
+from attrib.taches.models import Travail
 from tests.factories import (
     CARCASSONNE,
     COURSAN,
     GRUISSAN,
     NARBONNE,
     OrganisationFactory,
+    UserFactory,
     creer_demande,
     guichet,
     membre,
@@ -507,12 +509,18 @@ def test_import_rapport_ligne_par_ligne(narbonne, client_agent):
     valide = f";Roux;Nina;12/03/1991;heberge_famille;1;2;{NARBONNE};9000;2024;heberge"
     invalide = f";Petit;Marc;31/02/1980;heberge_famille;1;2;{NARBONNE};9000;2024;heberge"
     url = reverse("demandes:import")
+    # The POST answers at once with the job's page; the import ran there (at once in the tests).
     r = client_agent.post(url, {"guichet": narbonne.pk, "fichier": _csv(valide, invalide), "tout_ou_rien": "on"})
-    page = html(r)
+    travail = Travail.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("taches:travail", args=[travail.pk])
+    assert travail.statut == "echec" and travail.conserve == "Aucune demande n'a été importée."
+    page = html(client_agent.get(r["Location"]))
+    assert "Le travail n'a pas abouti" in page and "Import de demandes.csv annulé : 1 erreur" in page
     assert "Aucune demande n'a été importée" in page and Demande.objects.count() == 0
     assert "<td>3</td><td>date_naissance_demandeur</td>" in page
-    r = client_agent.post(url, {"guichet": narbonne.pk, "fichier": _csv(valide, invalide)})
+    r = client_agent.post(url, {"guichet": narbonne.pk, "fichier": _csv(valide, invalide)}, follow=True)
     page = html(r)
+    assert "demandes.csv : 1 ligne importée (1 créée, 0 mise à jour), 1 écartée." in page
     assert Demande.objects.count() == 1
     assert "1 demande créée" in page and "<td>3</td><td>date_naissance_demandeur</td>" in page
     assert Demande.objects.get().numero_unique in page
@@ -527,11 +535,21 @@ def test_export_csv_et_excel_du_perimetre(narbonne, client_agent):
     a = creer_demande(guichet_org=narbonne, personnes=[personne(nom="Durand")])
     carcassonne = guichet(nom="Guichet Carcassonne", code="CAR01", communes=(CARCASSONNE,))
     ailleurs = creer_demande(guichet_org=carcassonne, communes=(CARCASSONNE,))
+    # The export is a job: the GET answers with its page at once; the file waits there for its launcher.
     r = client_agent.get(reverse("demandes:export_csv"), {"q": "durand"})
-    contenu = b"".join(r.streaming_content).decode("utf-8")
+    travail = Travail.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("taches:travail", args=[travail.pk])
+    assert travail.statut == "termine" and travail.resume.startswith("1 demande exportée (CSV")
+    assert "Télécharger le fichier (CSV)" in html(client_agent.get(r["Location"]))
+    r = client_agent.get(reverse("taches:travail_fichier", args=[travail.pk]))
+    contenu = r.content.decode("utf-8")
     assert r["Content-Type"].startswith("text/csv") and "attachment" in r["Content-Disposition"]
     assert a.numero_unique in contenu and ailleurs.numero_unique not in contenu
+    autre = Client()
+    autre.force_login(UserFactory())
+    assert autre.get(reverse("taches:travail_fichier", args=[travail.pk])).status_code == 404
     r = client_agent.get(reverse("demandes:export_xlsx"))
+    r = client_agent.get(reverse("taches:travail_fichier", args=[Travail.objects.latest("pk").pk]))
     assert r["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert r.content.startswith(b"PK")
 

@@ -45,6 +45,7 @@ from attrib.qualification.enums import StatutCampagne, StatutResidence
 from attrib.qualification.models import Campagne, NoteHarmonisee, ResultatResidence
 from tests.factories import GRUISSAN, NARBONNE, UserFactory
 from tests.pilotage.conftest import Monde
+from tests.taches.outils import fichier_du_travail
 
 pytestmark = pytest.mark.django_db
 
@@ -278,13 +279,13 @@ def test_carte_detail_et_exports(monde: Monde, admin: Any) -> None:
 
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(c.get(reverse("pilotage:export_xlsx"), annee).content))
+    wb = load_workbook(io.BytesIO(fichier_du_travail(c.get(reverse("pilotage:export_xlsx"), annee)).content))
     fragiles = list(wb["Résidences fragiles"].iter_rows(min_row=2, values_only=True))
     assert fragiles[0][1:6] == (2, 1, 0.5, "≤ 40\u00a0%", "non atteint")
     parametres = {row[0]: row[1] for row in wb["Paramètres et sources"].iter_rows(min_row=2, values_only=True)}
     assert parametres["Règle des résidences les plus fragiles"] == 0.4
     assert "sante_medico_social" in parametres["Liste des secteurs essentiels"]
-    texte = c.get(reverse("pilotage:export_csv"), annee).content.decode("utf-8-sig")
+    texte = fichier_du_travail(c.get(reverse("pilotage:export_csv"), annee)).content.decode("utf-8-sig")
     lignes = {r["Logement"]: r for r in csv.DictReader(io.StringIO(texte), delimiter=";")}
     assert lignes["LGT-04"]["Travailleur essentiel"] == "oui"
     assert lignes["LGT-03"]["Note de la résidence au jour du bail"] == "1"

@@ -16,6 +16,7 @@ from attrib.organisations.models import CategorieReservataire, Organisation, Rol
 from attrib.pilotage.export import MENTION_SANS_LISTE
 from tests.factories import COURSAN, GRUISSAN, NARBONNE, membre
 from tests.pilotage.conftest import Monde
+from tests.taches.outils import fichier_du_travail
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_une_commune_en_consultation_obtient_les_effectifs_sans_la_liste(monde: 
     assert elu.get(reverse("pilotage:export_csv"), ANNEE_2026).status_code == 403
     page = elu.get(reverse("pilotage:tableau"), ANNEE_2026).content.decode()
     assert reverse("pilotage:export_xlsx") in page and reverse("pilotage:export_csv") not in page
-    r = elu.get(reverse("pilotage:export_xlsx"), ANNEE_2026)
+    r = fichier_du_travail(elu.get(reverse("pilotage:export_xlsx"), ANNEE_2026))
     wb = load_workbook(io.BytesIO(r.content))
     assert "Attributions" not in wb.sheetnames and "Q1 hors QPV" in wb.sheetnames
     synthese = {ligne[0]: ligne[1] for ligne in wb["Synthèse"].iter_rows(values_only=True)}
@@ -59,9 +60,9 @@ def test_un_gestionnaire_de_la_commune_exporte_la_liste_et_c_est_journalise(mond
     client = _client(gestionnaire)
 
     assert reverse("pilotage:export_csv") in client.get(reverse("pilotage:tableau"), ANNEE_2026).content.decode()
-    wb = load_workbook(io.BytesIO(client.get(reverse("pilotage:export_xlsx"), ANNEE_2026).content))
+    wb = load_workbook(io.BytesIO(fichier_du_travail(client.get(reverse("pilotage:export_xlsx"), ANNEE_2026)).content))
     attributions = wb["Attributions"].max_row - 1
-    texte = client.get(reverse("pilotage:export_csv"), ANNEE_2026).content.decode("utf-8-sig")
+    texte = fichier_du_travail(client.get(reverse("pilotage:export_csv"), ANNEE_2026)).content.decode("utf-8-sig")
 
     xlsx, csv_ = Evenement.objects.filter(action="export").order_by("pk")
     assert attributions > 0 and len(texte.strip().splitlines()) == attributions + 1

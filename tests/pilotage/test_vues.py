@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from tests.factories import COURSAN, GRUISSAN, NARBONNE, membre
 from tests.pilotage.conftest import Monde
+from tests.taches.outils import fichier_du_travail
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_le_detail_d_un_objectif_dit_pourquoi_chaque_attribution_compte(agent_ep
 
 
 def test_export_xlsx_pour_la_cil(agent_epci: Any) -> None:
-    r = _client(agent_epci).get(reverse("pilotage:export_xlsx"), ANNEE_2026)
+    r = fichier_du_travail(_client(agent_epci).get(reverse("pilotage:export_xlsx"), ANNEE_2026))
     assert r.status_code == 200
     assert r["Content-Disposition"] == 'attachment; filename="pilotage_attributions_20260101_20261231.xlsx"'
     wb = load_workbook(io.BytesIO(r.content))
@@ -130,7 +131,7 @@ def test_export_xlsx_pour_la_cil(agent_epci: Any) -> None:
 
 
 def test_export_csv(agent_epci: Any) -> None:
-    r = _client(agent_epci).get(reverse("pilotage:export_csv"), ANNEE_2026)
+    r = fichier_du_travail(_client(agent_epci).get(reverse("pilotage:export_csv"), ANNEE_2026))
     texte = r.content.decode("utf-8-sig")
     lignes = list(csv.reader(io.StringIO(texte), delimiter=";"))
     assert len(lignes) == 11

@@ -22,6 +22,7 @@ from attrib.patrimoine.models import Logement, Residence
 from attrib.rapprochement import moteur
 from attrib.rapprochement.enums import StatutLot
 from attrib.rapprochement.services import lot_proposer
+from attrib.taches.models import Travail
 from tests.factories import NARBONNE, membre
 from tests.rapprochement.conftest import Monde
 
@@ -111,13 +112,17 @@ def test_la_page_du_lot_montre_le_certificat_et_inscrit_les_propositions(monde: 
             "lot-fin": (monde.jour + timedelta(days=30)).isoformat(),
         },
     )
-    assert reponse.status_code == 302
-    page = client.get(reponse["Location"]).content.decode()
+    # The POST launches the job (run at once in the tests) and answers with its page, which links to the batch.
+    travail = Travail.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("taches:travail", args=[travail.pk])
+    assert travail.statut == "termine" and travail.lien_vue == "rapprochement:lot"
+    assert travail.url_resultat in client.get(reponse["Location"]).content.decode()
+    lot_pk = travail.lien_args[0]
+    page = client.get(travail.url_resultat).content.decode()
     assert "Certificat du calcul" in page
     assert "Borne supérieure" in page
     assert "Vérification indépendante : aucune anomalie" in page
     assert "Attributions hors QPV aux ménages du 1er quartile" in page
-    lot_pk = int(reponse["Location"].rstrip("/").split("/")[-1])
     reponse = client.post(
         reverse("rapprochement:lot_inscrire", args=[lot_pk]), {"logements": [str(ll.pk) for ll in liberes]}
     )

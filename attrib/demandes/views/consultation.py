@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -12,8 +11,8 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -22,7 +21,7 @@ from attrib.common import tableurs
 from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import reponse_fichier
 from attrib.cotation.selectors import cotation_affichee
-from attrib.demandes import enums, importexport, regles, selectors
+from attrib.demandes import enums, importexport, regles, selectors, travaux
 from attrib.demandes.attestation import attestation_a_servir
 from attrib.demandes.forms import (
     RESSOURCES_PERSONNE,
@@ -40,9 +39,18 @@ from attrib.territoires.models import Commune
 
 def _liste_filtree(request: HttpRequest) -> tuple[RechercheForm, QuerySet[Demande]]:
     """The search form of the list and the demands it selects (the same for the exports)."""
-    form = RechercheForm(request.GET or None, communes=_communes_filtre(request.user))
+    return _formulaire_et_demandes(request.user, request.GET)
+
+
+def demandes_filtrees(user: Any, donnees: Any) -> QuerySet[Demande]:
+    """The demands the list's search and filters ``donnees`` select for ``user`` (an export run by the worker)."""
+    return _formulaire_et_demandes(user, donnees)[1]
+
+
+def _formulaire_et_demandes(user: Any, donnees: Any) -> tuple[RechercheForm, QuerySet[Demande]]:
+    form = RechercheForm(donnees or None, communes=_communes_filtre(user))
     try:
-        qs = selectors.demandes_liste(user=request.user, recherche=form.recherche(), filtres=form.filtres())
+        qs = selectors.demandes_liste(user=user, recherche=form.recherche(), filtres=form.filtres())
     except ValidationError as exc:
         for champ, messages_champ in exc.message_dict.items():
             form.add_error(champ if champ in form.fields else None, messages_champ)
@@ -328,10 +336,6 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Registration wizard --------------------------------------------------------------------
 
 
-def _nom_export(extension: str) -> str:
-    return f"demandes-{timezone.localdate():%Y%m%d}.{extension}"
-
-
 def _filtres_export(request: HttpRequest) -> dict[str, Any]:
     return {cle: request.GET.getlist(cle) for cle in request.GET if cle != "page"}
 
@@ -345,32 +349,22 @@ def _exiger_donnees_personnelles(request: HttpRequest) -> None:
         raise PermissionDenied(permissions.REFUS_DONNEES_PERSONNELLES)
 
 
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The demands of the list (same search and filters) in the interchange format, streamed."""
+def _lancer_export(request: HttpRequest, format_fichier: str) -> HttpResponse:
+    """The export is written by the worker; its page shows the progress, then the file to download."""
     _exiger_donnees_personnelles(request)
-    _, qs = _liste_filtree(request)
-    morceaux = importexport.iterer_demandes_csv(
-        demandes=qs, user=request.user, perimetre=_perimetre_export(request), filtres=_filtres_export(request)
+    travail = travaux.export_lancer(
+        user=request.user, format_fichier=format_fichier, parametres=_filtres_export(request)
     )
-    response = StreamingHttpResponse(morceaux, content_type=tableurs.TYPE_CSV)
-    response["Content-Disposition"] = f'attachment; filename="{_nom_export("csv")}"'
-    return response
+    return redirect("taches:travail", pk=travail.pk)
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The demands of the list (same search and filters) in the interchange format."""
+    return _lancer_export(request, "csv")
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    _exiger_donnees_personnelles(request)
-    _, qs = _liste_filtree(request)
-    flux = io.BytesIO()
-    importexport.exporter_demandes_xlsx(
-        demandes=qs,
-        flux=flux,
-        user=request.user,
-        perimetre=_perimetre_export(request),
-        filtres=_filtres_export(request),
-    )
-    response = HttpResponse(flux.getvalue(), content_type=tableurs.TYPE_XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_nom_export("xlsx")}"'
-    return response
+    return _lancer_export(request, "xlsx")
 
 
 def _export_effectifs(request: HttpRequest, format_fichier: str) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from attrib.common.view_helpers import exiger
-from attrib.demandes import enums, importexport, selectors
+from attrib.demandes import enums, importexport, selectors, travaux
 from attrib.demandes.forms import (
     CHAMPS_COMMUNES,
     CoordonneesForm,
@@ -373,21 +373,20 @@ def importer(request: HttpRequest) -> HttpResponse:
     """Upload a CSV file of demands and show what happened to each line."""
     exiger(permissions.peut_enregistrer_demande(request.user))
     form = ImportForm(request.POST or None, request.FILES or None, guichets=permissions.guichets_de(request.user))
-    rapport = None
     if request.method == "POST" and form.is_valid():
-        rapport = importexport.importer_demandes(
-            fichier=form.cleaned_data["fichier"],
+        # The worker imports; the job's page shows the progress, then the report line by line.
+        fichier = form.cleaned_data["fichier"]
+        fichier.seek(0)
+        travail = travaux.import_lancer(
+            user=request.user,
             guichet=form.cleaned_data["guichet"],
-            auteur=request.user,
+            nom_fichier=fichier.name,
+            contenu=fichier.read(),
             tout_ou_rien=form.cleaned_data["tout_ou_rien"],
         )
+        return redirect("taches:travail", pk=travail.pk)
     return render(
         request,
         "demandes/importer.html",
-        {
-            "form": form,
-            "erreurs": resume_erreurs([form]),
-            "rapport": rapport,
-            "colonnes": importexport.COLONNES,
-        },
+        {"form": form, "erreurs": resume_erreurs([form]), "colonnes": importexport.COLONNES},
     )

@@ -1,0 +1,163 @@
+"""Long work of the cotation, run by the worker (``attrib.taches``): publishing grid versions and re-scoring
+an EPCI's demands (each run keeps its detailed report, ``TacheCotation``, linked from the job), and the
+simulation report of a version for the CIL (a PDF, downloaded from the job's page). The views launch them and
+redirect to the job's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_tasks import task
+
+from attrib.cotation import rapport, services, simulation
+from attrib.cotation.enums import StatutTache
+from attrib.cotation.models import TacheCotation, VersionGrille
+from attrib.journal.contexte import contexte_journal
+from attrib.organisations.models import Organisation
+from attrib.taches.execution import Contexte, EchecTravail, Resultat, executer, travail_lancer
+from attrib.taches.models import Travail
+
+RIEN_MODIFIE = "Aucune cotation n'a été modifiée et aucune grille n'a été publiée."
+ETAPES = TacheCotation.ETAPES
+
+
+def _resultat(tache: TacheCotation) -> Resultat:
+    if tache.statut == StatutTache.ECHEC:
+        raise EchecTravail(tache.message, conserve=RIEN_MODIFIE)
+    n = len(tache.ecartees)
+    s = "s" if n > 1 else ""
+    detail = f" ({n} demande{s} non cotée{s})" if n else ""
+    return Resultat(
+        resume=tache.message,
+        lien_vue="cotation:tache",
+        lien_args=[tache.pk],
+        lien_libelle=f"Voir le détail du calcul{detail}",
+    )
+
+
+def _refus(exc: ValidationError) -> EchecTravail:
+    return EchecTravail(f"Calcul impossible : {' '.join(exc.messages)}", conserve=RIEN_MODIFIE)
+
+
+# --- publication --------------------------------------------------------------------------------------------
+
+
+def _publier(contexte: Contexte, versions: list[int]) -> Resultat:
+    a_publier = list(VersionGrille.objects.filter(pk__in=versions).select_related("grille__organisation"))
+    if len(a_publier) != len(versions):
+        raise EchecTravail("Une version à publier a été supprimée entre-temps.", conserve=RIEN_MODIFIE)
+    with contexte_journal(
+        origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.lanceur
+    ):
+        try:
+            tache = services.versions_publier(
+                versions=a_publier, auteur=contexte.lanceur, progression=contexte.progression
+            )
+        except ValidationError as exc:
+            raise _refus(exc) from None
+    return _resultat(tache)
+
+
+@task()
+def publier_versions(*, travail_id: int, versions: list[int]) -> str:
+    return executer(travail_id, lambda contexte: _publier(contexte, versions))
+
+
+def publication_lancer(*, version: VersionGrille, user: Any) -> Travail:
+    """Launch the publication of ``version`` and the re-scoring of its EPCI's demands."""
+    return travail_lancer(
+        lance_par_id=user.pk,
+        nature="cotation.publication",
+        libelle=(
+            f"Publication de la version {version.numero} de la {version.grille.get_type_display().lower()} "
+            f"— {version.grille.organisation}"
+        ),
+        tache=publier_versions,
+        etapes=ETAPES,
+        unite="demandes",
+        conserve=RIEN_MODIFIE,
+        arguments={"versions": [version.pk]},
+    )
+
+
+# --- re-scoring ---------------------------------------------------------------------------------------------
+
+
+def _recalculer(contexte: Contexte, organisation_id: int) -> Resultat:
+    organisation = Organisation.objects.get(pk=organisation_id)
+    with contexte_journal(
+        origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.lanceur
+    ):
+        try:
+            tache = services.cotations_recalculer(
+                organisation=organisation, auteur=contexte.lanceur, progression=contexte.progression
+            )
+        except ValidationError as exc:
+            raise _refus(exc) from None
+    return _resultat(tache)
+
+
+@task()
+def recalculer_cotations(*, travail_id: int, organisation_id: int) -> str:
+    return executer(travail_id, lambda contexte: _recalculer(contexte, organisation_id))
+
+
+def recotation_lancer(*, organisation: Organisation, user: Any) -> Travail:
+    """Launch the re-scoring of the EPCI's active demands with its published grids."""
+    return travail_lancer(
+        lance_par_id=user.pk,
+        nature="cotation.recotation",
+        libelle=f"Nouveau calcul des cotations — {organisation}",
+        tache=recalculer_cotations,
+        etapes=ETAPES,
+        unite="demandes",
+        conserve="Aucune cotation n'a été modifiée.",
+        arguments={"organisation_id": organisation.pk},
+    )
+
+
+# --- simulation report --------------------------------------------------------------------------------------
+
+
+def _simulation_pdf(contexte: Contexte, version_id: int, top_n: int) -> Resultat:
+    version = VersionGrille.objects.select_related("grille__organisation").filter(pk=version_id).first()
+    if version is None:
+        raise EchecTravail("La version simulée a été supprimée entre-temps.", conserve="Aucun fichier n'a été produit.")
+    contexte.progression(1, "Calcul des scores avec les deux grilles", 0, 0)
+    s = simulation.simuler(version, jour=timezone.localdate(), top_n=top_n)
+    contexte.progression(2, "Mise en page du rapport", 0, 0)
+    return Resultat(
+        resume=(
+            f"Rapport de simulation de la version {version.numero} ({version.grille.get_type_display().lower()}) "
+            f"sur {s.effectif} demande{'s' if s.effectif > 1 else ''} : prêt à télécharger. Rien n'a été enregistré."
+        ),
+        fichier=rapport.simulation_pdf(s),
+        nom_fichier=f"simulation-{version.grille.type}-v{version.numero}.pdf",
+        type_fichier="application/pdf",
+        lien_vue="cotation:simulation",
+        lien_args=[version.pk],
+        lien_libelle="Voir la simulation à l'écran",
+    )
+
+
+@task()
+def rapport_simulation(*, travail_id: int, version_id: int, top_n: int) -> str:
+    return executer(travail_id, lambda contexte: _simulation_pdf(contexte, version_id, top_n))
+
+
+def simulation_pdf_lancer(*, version: VersionGrille, top_n: int, user: Any) -> Travail:
+    """Launch the simulation report (PDF) of ``version`` for the CIL."""
+    return travail_lancer(
+        lance_par_id=user.pk,
+        nature="cotation.simulation_pdf",
+        libelle=(
+            f"Rapport de simulation de la version {version.numero} de la "
+            f"{version.grille.get_type_display().lower()} — {version.grille.organisation}"
+        ),
+        tache=rapport_simulation,
+        etapes=2,
+        conserve="Aucun fichier n'a été produit ; rien n'a été enregistré.",
+        arguments={"version_id": version.pk, "top_n": top_n},
+    )
