@@ -86,6 +86,7 @@ from attrib.qualification.services import (
     note_harmonisee_enregistrer,
 )
 from attrib.rapprochement.models import LotPropositions
+from attrib.taches.models import StatutTravail, Travail
 from attrib.territoires.models import EPCI, QPV, Commune
 from tests.factories import (
     NARBONNE,
@@ -861,6 +862,23 @@ class EntreeJournalFactory(factory.django.DjangoModelFactory):
     apres = factory.LazyAttribute(lambda o: {"nom": f"Organisation {o.objet_id}"})
 
 
+class TravailFactory(factory.django.DjangoModelFactory):
+    """A long job as « Mes travaux » lists it, finished with its summary."""
+
+    class Meta:
+        model = Travail
+
+    lance_par = factory.SubFactory(UserFactory)
+    nature = "demandes.export"
+    libelle = "Export des demandes (CSV)"
+    statut = StatutTravail.TERMINE
+    etape = 1
+    faites = 12
+    total = 12
+    unite = "demandes"
+    resume = "12 demandes exportées."
+
+
 FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Evenement: EvenementFactory,
     Instantane: InstantaneFactory,
@@ -908,6 +926,7 @@ FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Bail: BailFactory,
     LotPropositions: LotPropositionsFactory,
     EntreeJournal: EntreeJournalFactory,
+    Travail: TravailFactory,
 }
 
 __all__ += [f.__name__ for f in FABRIQUES.values() if f.__module__ == __name__]
