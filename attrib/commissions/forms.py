@@ -1,4 +1,4 @@
-"""Forms of the CALEOL screens (DSFR rendering of ``attrib.demandes.forms``). They only check what a person
+"""Forms of the CALEOL screens (DSFR rendering of ``attrib.common.forms``). They only check what a person
 can fix on the page; the services hold the rules and their errors are placed on the fields they name."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from attrib.commissions.enums import ModePresence, MotifRefus, QualiteMembre, SensVote, TypeDecision, Voix
 from attrib.commissions.models import MOTIF_MAX, MembreCommission, Presence
-from attrib.demandes.forms import ChampDate, FormulaireDsfr
+from attrib.common.forms import ChampDate, FormulaireDsfr
 from attrib.organisations.models import Organisation, TypeOrganisation
 
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
