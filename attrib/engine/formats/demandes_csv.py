@@ -19,12 +19,10 @@ The closed lists are those of the CERFA 14069 form as the application stores the
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -37,6 +35,7 @@ import polars as pl
 import yaml
 
 from attrib.engine import validation
+from attrib.engine.formats import lecture
 from attrib.engine.formats.cellules import DEBUTS_FORMULE, retirer_neutralisation
 from attrib.engine.parametres import ZONES, Parametres, charger_parametres
 
@@ -765,12 +764,12 @@ def _texte(source: Source) -> str:
     if isinstance(donnees, str):
         return donnees.removeprefix("\ufeff")
     try:
-        return donnees.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        ligne = donnees[: exc.start].count(b"\n") + 1
+        # The format's contract is UTF-8 (with or without BOM) only: no Windows-1252 fallback.
+        return lecture.decoder(donnees, encodages=("utf-8",))[0]
+    except lecture.ErreurLecture as exc:
         raise _Illisible(
             ErreurImport(
-                ligne,
+                exc.ligne,
                 None,
                 "le fichier n'est pas encodé en UTF-8 : enregistrez-le au format « CSV UTF-8 (délimité par des points-virgules) »",
             )
@@ -878,23 +877,19 @@ def _regles(numero: int, valeurs: dict[str, Any], presentes: frozenset[str], cod
 
 
 def _lignes(
-    lecteur: Iterator[list[str]],
-    entete: tuple[str, ...],
-    position: Callable[[], int],
-    masquees_admises: bool,
-    regles: bool = False,
+    rangees: Iterator[lecture.Ligne], entete: tuple[str, ...], masquees_admises: bool, regles: bool = False
 ) -> Iterator[LigneLue]:
     while True:
-        debut = position() + 1
         try:
-            cellules = next(lecteur)
+            rangee = next(rangees)
         except StopIteration:
             return
-        except csv.Error as exc:
-            yield LigneLue(debut, {}, [ErreurImport(debut, None, f"ligne CSV illisible ({exc})")], codemandeur=False)
+        except lecture.ErreurLecture as exc:
+            yield LigneLue(exc.ligne or 0, {}, [ErreurImport(exc.ligne, None, exc.message)], codemandeur=False)
             return
-        if any(c.strip() for c in cellules):
-            yield _lire_ligne(debut, entete, cellules, masquees_admises=masquees_admises, regles=regles)
+        if not rangee.vide():
+            cellules = list(rangee.cellules)
+            yield _lire_ligne(rangee.numero, entete, cellules, masquees_admises=masquees_admises, regles=regles)
 
 
 def lire_demandes(source: Source, *, masquees_admises: bool = False, regles: bool = False) -> Lecture:
@@ -910,22 +905,23 @@ def lire_demandes(source: Source, *, masquees_admises: bool = False, regles: boo
         texte = _texte(source)
     except _Illisible as exc:
         return Lecture((), [exc.erreur], iter(()))
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=SEPARATEUR)
+    rangees = lecture.lire_csv(texte, separateurs=(SEPARATEUR,)).lignes
     try:
-        premiere = next(lecteur, None)
-    except csv.Error as exc:
-        return Lecture((), [ErreurImport(1, None, f"en-tête illisible ({exc})")], iter(()))
-    if not premiere or not any(c.strip() for c in premiere):
+        premiere = next(rangees, None)
+    except lecture.ErreurLecture as exc:
+        message = exc.message.removeprefix("ligne CSV illisible ")
+        return Lecture((), [ErreurImport(1, None, f"en-tête illisible {message}")], iter(()))
+    if premiere is None or premiere.vide():
         return Lecture(
             (),
             [ErreurImport(1, None, "le fichier est vide : la première ligne doit être l'en-tête des colonnes")],
             iter(()),
         )
-    entete = tuple(c.strip().lower() for c in premiere)
+    entete = tuple(str(c).strip().lower() for c in premiere.cellules)
     erreurs = _verifier_entete(list(entete))
     if erreurs:
         return Lecture(entete, erreurs, iter(()))
-    return Lecture(entete, [], _lignes(lecteur, entete, lambda: lecteur.line_num, masquees_admises, regles))
+    return Lecture(entete, [], _lignes(rangees, entete, masquees_admises, regles))
 
 
 DTYPES: dict[TypeColonne, Any] = {
