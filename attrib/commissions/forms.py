@@ -22,7 +22,9 @@ OUI_NON = [("oui", "Oui"), ("non", "Non")]
 class CommissionForm(FormulaireDsfr, forms.Form):
     titre = "Commission"
     bailleur = forms.ModelChoiceField(label="Bailleur", queryset=Organisation.objects.none(), empty_label=None)
-    nom = forms.CharField(label="Nom de la commission", max_length=200, help_text="Par exemple : CALEOL Narbonne.")
+    nom = forms.CharField(
+        label="Nom de la commission", max_length=200, help_text="Par exemple : CALEOL du secteur centre."
+    )
     quorum = forms.IntegerField(
         label="Quorum du règlement intérieur",
         required=False,

@@ -34,7 +34,7 @@ from typing import IO, Any
 import polars as pl
 import yaml
 
-from attrib.engine import validation
+from attrib.engine import listes_cerfa, validation
 from attrib.engine.formats import lecture
 from attrib.engine.formats.cellules import DEBUTS_FORMULE, retirer_neutralisation
 from attrib.engine.parametres import ZONES, Parametres, charger_parametres
@@ -51,94 +51,22 @@ DRAPEAUX_PERSONNE = ("a_charge", "garde_alternee", "enfant_a_naitre", "handicap"
 
 Choix = tuple[tuple[str, str], ...]
 
-# --- Closed lists (CERFA 14069, DOMAIN.md §4) ------------------------------------------------------
+# --- Closed lists (CERFA 14069, DOMAIN.md §4), declared once in attrib.engine.listes_cerfa -----------
 
-CIVILITES: Choix = (("mme", "Madame"), ("m", "Monsieur"))
-NATIONALITES: Choix = (
-    ("francaise", "Française"),
-    ("ue", "Union européenne / EEE / Suisse"),
-    ("hors_ue", "Hors Union européenne"),
-)
-SITUATIONS_FAMILIALES: Choix = (
-    ("celibataire", "Célibataire"),
-    ("marie", "Marié(e)"),
-    ("pacse", "Pacsé(e)"),
-    ("concubin", "En concubinage"),
-    ("divorce", "Divorcé(e)"),
-    ("separe", "Séparé(e)"),
-    ("veuf", "Veuf / veuve"),
-)
-SITUATIONS_PROFESSIONNELLES: Choix = (
-    ("cdi", "CDI ou fonctionnaire"),
-    ("cdd", "CDD, intérim, stage"),
-    ("apprenti", "Apprenti"),
-    ("independant", "Artisan, commerçant, profession libérale"),
-    ("etudiant", "Étudiant"),
-    ("chomeur", "Demandeur d'emploi"),
-    ("retraite", "Retraité"),
-    ("sans_activite", "Sans activité"),
-)
-LIENS_PARENTE: Choix = (
-    ("conjoint", "Conjoint, partenaire de PACS ou concubin"),
-    ("enfant", "Enfant"),
-    ("ascendant", "Ascendant"),
-    ("autre", "Autre"),
-)
-CANAUX: Choix = (
-    ("guichet", "Guichet enregistreur"),
-    ("internet_sne", "En ligne (SNE)"),
-    ("systeme_local", "Système local / fichier partagé"),
-)
-STATUTS_DEMANDE: Choix = (("active", "Active"), ("radiee", "Radiée"))
-STATUTS_LOGEMENT_ACTUEL: Choix = (
-    ("locataire_parc_social", "Locataire HLM"),
-    ("locataire_parc_prive", "Locataire du parc privé"),
-    ("proprietaire", "Propriétaire occupant"),
-    ("heberge_famille", "Hébergé chez les parents ou enfants"),
-    ("heberge_tiers", "Hébergé chez un particulier"),
-    ("structure_hebergement", "Structure d'hébergement"),
-    ("logement_foyer", "Logement-foyer, résidence sociale"),
-    ("hotel", "Hôtel"),
-    ("habitat_mobile", "Camping, habitat mobile"),
-    ("squat", "Squat"),
-    ("sans_abri", "Sans abri"),
-    ("logement_fonction", "Logement de fonction"),
-    ("sous_locataire", "Sous-locataire"),
-)
-TYPES_LOGEMENT: Choix = (("appartement", "Appartement"), ("maison", "Maison"), ("indifferent", "Indifférent"))
-PROCEDURES_EXPULSION: Choix = (
-    ("aucune", "Aucune"),
-    ("commandement", "Commandement de quitter les lieux"),
-    ("jugement", "Jugement d'expulsion"),
-    ("concours_force_publique", "Concours de la force publique accordé"),
-)
-MOTIFS: Choix = (
-    ("sans_logement", "Sans logement propre"),
-    ("heberge", "Hébergé"),
-    ("logement_temporaire", "Logement temporaire"),
-    ("expulsion", "Procédure d'expulsion ou congé"),
-    ("logement_repris", "Logement repris ou mis en vente"),
-    ("trop_cher", "Logement trop cher"),
-    ("trop_petit", "Logement trop petit"),
-    ("trop_grand", "Logement trop grand"),
-    ("non_decent", "Logement non décent, insalubre ou dangereux"),
-    ("handicap_sante", "Handicap ou raisons de santé"),
-    ("rapprochement_travail", "Rapprochement du lieu de travail"),
-    ("rapprochement_services", "Rapprochement des équipements et services"),
-    ("rapprochement_famille", "Rapprochement familial"),
-    ("violences", "Violences familiales"),
-    ("separation", "Divorce, séparation"),
-    ("decohabitation", "Décohabitation"),
-    ("futur_couple", "Futur couple"),
-    ("regroupement_familial", "Regroupement familial"),
-    ("mutation_professionnelle", "Mutation professionnelle"),
-    ("accedant_difficulte", "Propriétaire ou accédant en difficulté"),
-    ("voisinage", "Problèmes d'environnement ou de voisinage"),
-    ("autre", "Autre motif"),
-)
+CIVILITES: Choix = listes_cerfa.Civilite.codes()
+NATIONALITES: Choix = listes_cerfa.Nationalite.codes()
+SITUATIONS_FAMILIALES: Choix = listes_cerfa.SituationFamiliale.codes()
+SITUATIONS_PROFESSIONNELLES: Choix = listes_cerfa.SituationProfessionnelle.codes()
+LIENS_PARENTE: Choix = listes_cerfa.LienParente.codes()
+CANAUX: Choix = listes_cerfa.Canal.codes()
+STATUTS_DEMANDE: Choix = listes_cerfa.StatutDemande.codes()
+STATUTS_LOGEMENT_ACTUEL: Choix = listes_cerfa.StatutLogementActuel.codes()
+TYPES_LOGEMENT: Choix = listes_cerfa.TypeLogement.codes()
+PROCEDURES_EXPULSION: Choix = listes_cerfa.ProcedureExpulsion.codes()
+MOTIFS: Choix = listes_cerfa.Motif.codes()
 
 #: The social tenancy status: a demand from a current social tenant is a *mutation* (R441-2-10 11°).
-STATUT_LOCATAIRE_SOCIAL = "locataire_parc_social"
+STATUT_LOCATAIRE_SOCIAL = listes_cerfa.StatutLogementActuel.LOCATAIRE_PARC_SOCIAL.value
 
 
 class TypeColonne(StrEnum):
@@ -247,8 +175,8 @@ CHAMPS_PERSONNE: tuple[tuple[str, TypeColonne, str, str, dict[str, Any]], ...] =
 )
 CONTACT_DEMANDEUR: tuple[tuple[str, str, str], ...] = (
     ("adresse", "Adresse postale", "3 rue des Lilas"),
-    ("code_postal", "Code postal", "11100"),
-    ("ville", "Ville", "Narbonne"),
+    ("code_postal", "Code postal", "11000"),
+    ("ville", "Ville", "Carcassonne"),
     ("telephone", "Téléphone", "0612345678"),
     ("email", "Courriel", "lea.martin@example.org"),
 )
@@ -417,7 +345,7 @@ COLONNES: tuple[Colonne, ...] = (
         "communes_souhaitees",
         T.LISTE,
         "Codes INSEE des communes souhaitées, par ordre de préférence, séparés par « | »",
-        "11262|11170",
+        "11069|11076",
         obligatoire=True,
         cible=Cible.LISTE,
         champ="communes",
