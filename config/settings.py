@@ -192,12 +192,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # One name per closed list of the domain (several serializers share them).
     "ENUM_NAME_OVERRIDES": {
-        "StatutDemandeEnum": "attrib.demandes.enums.StatutDemande",
+        "StatutDemandeEnum": "attrib.demandes.enums.StatutDemande.choices",
         "StatutValidationEnum": "attrib.demandes.enums.StatutValidation",
         "StatutPieceEnum": "attrib.demandes.enums.StatutPiece",
-        "MotifEnum": "attrib.demandes.enums.Motif",
+        "MotifEnum": "attrib.demandes.enums.Motif.choices",
         "MotifRadiationEnum": "attrib.demandes.enums.MotifRadiation",
-        "TypeLogementEnum": "attrib.demandes.enums.TypeLogement",
+        "TypeLogementEnum": "attrib.demandes.enums.TypeLogement.choices",
         "RolePersonneEnum": "attrib.demandes.enums.RolePersonne",
         "RoleMembreEnum": "attrib.organisations.models.Role",
     },

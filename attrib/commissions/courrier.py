@@ -14,13 +14,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from attrib.commissions import parametres, selectors
 from attrib.commissions.models import Offre
-from attrib.commissions.proces_verbal import _PolicesSeulement
-from attrib.demandes.attestation import POLICES
+from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.documents import selectors as documents
 from attrib.documents.models import Document, NatureDocument
 from attrib.documents.services import document_figer
@@ -54,17 +51,13 @@ def contexte(offre: Offre) -> dict[str, Any]:
         # The letter is dated by the sending of the offer, whatever the day it is printed.
         "edite_le": offre.envoyee_le,
         "cree_le_iso": _date_evenement(offre).isoformat(),
-        "polices": POLICES.as_uri(),
+        "polices": uri_polices(),
     }
 
 
 def pdf(offre: Offre) -> bytes:
     html = render_to_string(GABARIT, contexte(offre))
-    document = HTML(
-        string=html, base_url=POLICES.as_uri() + "/", url_fetcher=_PolicesSeulement(allowed_protocols=("file",))
-    )
-    resultat: bytes = document.write_pdf(font_config=FontConfiguration())
-    return resultat
+    return pdf_depuis_html(html, document="du courrier")
 
 
 def _date_evenement(offre: Offre) -> datetime:

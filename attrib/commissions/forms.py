@@ -1,4 +1,4 @@
-"""Forms of the CALEOL screens (DSFR rendering of ``attrib.demandes.forms``). They only check what a person
+"""Forms of the CALEOL screens (DSFR rendering of ``attrib.common.forms``). They only check what a person
 can fix on the page; the services hold the rules and their errors are placed on the fields they name."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from attrib.commissions.enums import ModePresence, MotifRefus, QualiteMembre, SensVote, TypeDecision, Voix
 from attrib.commissions.models import MOTIF_MAX, MembreCommission, Presence
-from attrib.demandes.forms import ChampDate, FormulaireDsfr
+from attrib.common.forms import ChampDate, FormulaireDsfr
 from attrib.organisations.models import Organisation, TypeOrganisation
 
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
@@ -22,7 +22,9 @@ OUI_NON = [("oui", "Oui"), ("non", "Non")]
 class CommissionForm(FormulaireDsfr, forms.Form):
     titre = "Commission"
     bailleur = forms.ModelChoiceField(label="Bailleur", queryset=Organisation.objects.none(), empty_label=None)
-    nom = forms.CharField(label="Nom de la commission", max_length=200, help_text="Par exemple : CALEOL Narbonne.")
+    nom = forms.CharField(
+        label="Nom de la commission", max_length=200, help_text="Par exemple : CALEOL du secteur centre."
+    )
     quorum = forms.IntegerField(
         label="Quorum du règlement intérieur",
         required=False,

@@ -12,36 +12,21 @@ shipped with django-dsfr."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from attrib.commissions import parametres, selectors
 from attrib.commissions.enums import ModePresence, StatutSeance
 from attrib.commissions.models import Seance
-from attrib.demandes.attestation import POLICES
+from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.documents import selectors as documents
 from attrib.documents.models import Document, NatureDocument
 from attrib.documents.services import document_figer
 
 GABARIT = "commissions/pdf/proces_verbal.html"
-
-
-class _PolicesSeulement(URLFetcher):
-    """Opens the local font files of django-dsfr and nothing else."""
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file://"):
-            chemin = Path(url.removeprefix("file://")).resolve()
-            if chemin.is_relative_to(POLICES) and chemin.suffix == ".woff":
-                return super().fetch(url, headers)
-        raise ValueError(f"Ressource refusée lors de la génération du procès-verbal : {url}")
 
 
 def nom_fichier(seance: Seance, *, version: int = 1, projet: bool = False) -> str:
@@ -69,17 +54,13 @@ def contexte(seance: Seance, *, voit_sensible: bool = False, motif: str = "", ve
         "version": version,
         "motif_version": motif,
         "cree_le_iso": timezone.localtime(seance.close_le).isoformat() if seance.close_le else "",
-        "polices": POLICES.as_uri(),
+        "polices": uri_polices(),
     }
 
 
 def pdf(seance: Seance, *, voit_sensible: bool = False, motif: str = "", version: int = 1) -> bytes:
     html = render_to_string(GABARIT, contexte(seance, voit_sensible=voit_sensible, motif=motif, version=version))
-    document = HTML(
-        string=html, base_url=POLICES.as_uri() + "/", url_fetcher=_PolicesSeulement(allowed_protocols=("file",))
-    )
-    resultat: bytes = document.write_pdf(font_config=FontConfiguration())
-    return resultat
+    return pdf_depuis_html(html, document="du procès-verbal")
 
 
 def figer(seance: Seance, *, motif: str = "", auteur: Any = None) -> Document:

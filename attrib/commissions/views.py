@@ -32,8 +32,8 @@ from attrib.commissions.forms import (
     VoteDistanceForm,
 )
 from attrib.commissions.models import Examen, Offre, Seance
+from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
-from attrib.demandes.forms import resume_erreurs
 from attrib.documents import selectors as documents
 from attrib.documents.models import NatureDocument
 from attrib.flux.permissions import bailleurs_geres

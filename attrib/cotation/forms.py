@@ -1,4 +1,4 @@
-"""Forms of the cotation screens (DSFR rendering of ``attrib.demandes.forms``).
+"""Forms of the cotation screens (DSFR rendering of ``attrib.common.forms``).
 
 The criterion form turns what a person types into a criterion of the grid document (``docs/cotation.md``
 §3): fixed or proportional points, and a condition that is either simple (a column, a test, a value)
@@ -19,9 +19,9 @@ import yaml
 from django import forms
 from django.core.exceptions import ValidationError
 
+from attrib.common.forms import ChampDate, FormulaireDsfr
 from attrib.cotation.enums import TypeGrille
 from attrib.cotation.lisible import libelle_colonne
-from attrib.demandes.forms import ChampDate, FormulaireDsfr
 from attrib.demandes.models import PrioriteLegale
 from attrib.engine.cotation.catalogue import COLONNES_COTATION
 from attrib.organisations.models import Organisation

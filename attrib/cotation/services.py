@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import yaml
 from django.conf import settings
@@ -39,7 +39,6 @@ from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.taches.progression import Suivi
 
 DOSSIER_GRILLES = Path(settings.BASE_DIR) / "data" / "grilles"
-GRILLES_DEMO = ((TypeGrille.GENERALE, "socle.yaml"), (TypeGrille.MUTATION, "mutation.yaml"))
 TAILLE_MAX_DOCUMENT = 500_000
 #: Attempts of a run's write when PostgreSQL breaks a deadlock by cancelling it.
 ESSAIS_ECRITURE = 3
@@ -623,36 +622,3 @@ def cotations_differees(*, jour: date | None = None, auteur: Any = None) -> Iter
 def cotation_actualiser(*, demande: Demande | int, jour: date | None = None, auteur: Any = None) -> None:
     """:func:`cotations_actualiser` for one demand."""
     cotations_actualiser(demandes=[demande], jour=jour, auteur=auteur)
-
-
-# --- demo ------------------------------------------------------------------------------------------
-
-
-def cotation_demo_installer(
-    *, epci_org: Organisation, jour: date | None = None, stdout: TextIO | None = None
-) -> TacheCotation:
-    """The demo's active grids: ``data/grilles/socle.yaml`` (general) and ``mutation.yaml``, imported and
-    published when the EPCI has no published grid of that type, then every demo demand scored.
-    Idempotent: run again, it only re-scores."""
-    a_publier = []
-    for type_grille, fichier in GRILLES_DEMO:
-        existante = GrilleCotation.objects.filter(organisation=epci_org, type=type_grille).first()
-        if existante is not None and existante.version_publiee is not None:
-            continue
-        chemin = DOSSIER_GRILLES / fichier
-        a_publier.append(
-            grille_importer_yaml(
-                organisation=epci_org,
-                type_grille=type_grille,
-                contenu=chemin.read_text(encoding="utf-8"),
-                nom_fichier=fichier,
-                origine="Grille de démonstration fournie avec Attrib",
-            )
-        )
-    if a_publier:
-        tache = versions_publier(versions=a_publier, jour=jour)
-    else:
-        tache = cotations_recalculer(organisation=epci_org, jour=jour)
-    if stdout is not None:
-        stdout.write(f"Cotation : {tache.message}\n")
-    return tache

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from attrib.common.forms import resume_erreurs
 from attrib.cotation import controle, permissions, selectors, services, simulation, travaux
 from attrib.cotation.calcul import demandes_du_territoire
 from attrib.cotation.enums import StatutVersion, TypeGrille
@@ -29,7 +30,6 @@ from attrib.cotation.forms import (
     placer_erreurs_grille,
 )
 from attrib.cotation.models import TacheCotation, VersionGrille
-from attrib.demandes.forms import resume_erreurs
 from attrib.organisations.models import Organisation, TypeOrganisation
 
 PAR_PAGE = 50

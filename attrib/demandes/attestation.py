@@ -16,17 +16,13 @@ Marianne font files shipped with django-dsfr.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
-import dsfr
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
+from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.demandes import enums, regles
 from attrib.demandes.models import CommuneSouhaitee, Demande, Personne
 from attrib.documents import selectors as documents
@@ -35,21 +31,9 @@ from attrib.documents.services import document_figer, instantane_etablir
 from attrib.engine.parametres import charger_parametres, normaliser_departement
 
 GABARIT = "demandes/pdf/attestation.html"
-POLICES = Path(dsfr.__file__).resolve().parent / "static" / "dsfr" / "dist" / "fonts"
 
 #: Shown when no délai anormalement long can be computed for the demand.
 DAL_NON_CONNU = "Délai anormalement long : fixé par arrêté préfectoral"
-
-
-class _FontsOnlyFetcher(URLFetcher):
-    """Opens local font files of django-dsfr and nothing else (no network, no other file)."""
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file://"):
-            chemin = Path(url.removeprefix("file://")).resolve()
-            if chemin.is_relative_to(POLICES) and chemin.suffix == ".woff":
-                return super().fetch(url, headers)
-        raise ValueError(f"Ressource refusée lors de la génération de l'attestation : {url}")
 
 
 def _libelle_personne(p: Personne) -> str:
@@ -105,7 +89,7 @@ def attestation_contexte(demande: Demande, *, aujourd_hui: date | None = None) -
         "dal_texte": delai_anormalement_long_texte(demande, jour),
         "edite_le": jour,
         "cree_le_iso": _a_minuit(jour).isoformat() if aujourd_hui is not None else "",
-        "polices": POLICES.as_uri(),
+        "polices": uri_polices(),
     }
 
 
@@ -178,11 +162,4 @@ def attestation_a_servir(demande: Demande, *, auteur: Any = None, version: int |
 
 
 def _pdf(html: str) -> bytes:
-    polices = FontConfiguration()
-    document = HTML(
-        string=html,
-        base_url=POLICES.as_uri() + "/",
-        url_fetcher=_FontsOnlyFetcher(allowed_protocols=("file",)),
-    )
-    pdf: bytes = document.write_pdf(font_config=polices)
-    return pdf
+    return pdf_depuis_html(html, document="de l'attestation")

@@ -1,7 +1,7 @@
 """Demonstration data of the CALEOL: one commission per demo bailleur with realistic members, a past year of
 attributions replayed through the real services, and the sessions of next month.
 
-For a sample of the freed dwellings of the flux year (``attrib.flux.demo``) and of freed dwellings declared
+For a sample of the freed dwellings of the flux year (``attrib.demo.flux``) and of freed dwellings declared
 here for the current year (``logement_declarer_libere``: the flux engine orients them), in date order:
 the bailleur's next session (every ``jours_entre_seances`` days) examines three candidates chosen among the
 eligible active demands (the rapprochement engine's shortlist, ranked by the demo grid's score; the State's

@@ -30,7 +30,6 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from attrib.common.models import Evenement
-from attrib.cotation.services import cotation_demo_installer
 from attrib.demandes import enums, regles
 from attrib.demandes.doublons import doublons_detecter
 from attrib.demandes.models import (
@@ -45,6 +44,8 @@ from attrib.demandes.models import (
 from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement
 from attrib.demo.caleol import caleol_demo_creer
+from attrib.demo.cotation import cotation_demo_installer
+from attrib.demo.flux import flux_demo_creer
 from attrib.demo.generateur import (
     BAILLEURS_DEMO,
     LETTRES,
@@ -55,13 +56,13 @@ from attrib.demo.generateur import (
     generer_personnes,
     poids_communes_demo,
 )
+from attrib.demo.patrimoine import FICHIER_COMPTAGES
+from attrib.demo.qualification import campagne_demo_creer
 from attrib.engine import validation
-from attrib.flux.demo import flux_demo_creer
 from attrib.journal.contexte import journal_origine
 from attrib.organisations.models import CategorieReservataire, Membership, Organisation, Role, TypeOrganisation, User
 from attrib.patrimoine.models import Logement, Residence
 from attrib.patrimoine.services import bailleurs_estimer, patrimoine_reconstituer, rpls_importer
-from attrib.qualification.demo import campagne_demo_creer
 from attrib.territoires.models import EPCI, Commune
 
 SIREN_GRAND_NARBONNE = "241100593"
@@ -641,7 +642,7 @@ def _charger_parc(
     (``attrib.demo.caleol``). Each step is idempotent."""
     bailleurs = [o for o in organisations.values() if o.type == TypeOrganisation.BAILLEUR]
     import_rpls = rpls_importer(chemin=FICHIER_RPLS_NARBONNE)
-    reconstitution = patrimoine_reconstituer(graine=seed, bailleurs=bailleurs)
+    reconstitution = patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=seed, bailleurs=bailleurs)
     estimes = bailleurs_estimer(bailleurs=bailleurs, graine=seed)
     _ecrire(
         stdout,

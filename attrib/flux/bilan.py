@@ -7,16 +7,12 @@ font files shipped with django-dsfr.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
+from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.common.tableurs import Classeur
-from attrib.demandes.attestation import POLICES
 from attrib.flux.selectors import NON_DISPONIBLE, Bilan, Repartition
 
 GABARIT_PDF = "flux/pdf/bilan.html"
@@ -27,30 +23,15 @@ MENTION_ATTRIBUTIONS = (
 )
 
 
-class _PolicesSeulement(URLFetcher):
-    """Opens the local font files of django-dsfr and nothing else."""
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file://"):
-            chemin = Path(url.removeprefix("file://")).resolve()
-            if chemin.is_relative_to(POLICES) and chemin.suffix == ".woff":
-                return super().fetch(url, headers)
-        raise ValueError(f"Ressource refusée lors de la génération du bilan : {url}")
-
-
 def nom_fichier(b: Bilan, extension: str) -> str:
     return f"bilan-flux-{b.annee}-{b.bailleur.pk}-{b.reservataire.pk}.{extension}"
 
 
 def bilan_pdf(b: Bilan) -> bytes:
     """The report as a PDF (A4), rendered offline."""
-    contexte = {"bilan": b, "polices": POLICES.as_uri(), "mention_attributions": MENTION_ATTRIBUTIONS}
+    contexte = {"bilan": b, "polices": uri_polices(), "mention_attributions": MENTION_ATTRIBUTIONS}
     html = render_to_string(GABARIT_PDF, contexte)
-    document = HTML(
-        string=html, base_url=POLICES.as_uri() + "/", url_fetcher=_PolicesSeulement(allowed_protocols=("file",))
-    )
-    pdf: bytes = document.write_pdf(font_config=FontConfiguration())
-    return pdf
+    return pdf_depuis_html(html, document="du bilan")
 
 
 def _pourcent(part: Any) -> str:

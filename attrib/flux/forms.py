@@ -1,4 +1,4 @@
-"""Forms of the gestion en flux screens (DSFR rendering of ``attrib.demandes.forms``). They only check
+"""Forms of the gestion en flux screens (DSFR rendering of ``attrib.common.forms``). They only check
 what a person can fix on the page; the services hold the rules."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from attrib.demandes.forms import ChampDate, FormulaireDsfr
+from attrib.common.forms import ChampDate, FormulaireDsfr
 from attrib.flux.enums import Arbitrage, CategorieConvention, CritereMixite, NatureLiberation
 from attrib.flux.models import ConventionReservation
 from attrib.flux.moteur import parametres_flux

@@ -12,8 +12,6 @@ never read the same state of the engine.
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -31,6 +29,7 @@ from attrib.common.lots import Bilan, traiter
 from attrib.common.services import evenement_enregistrer
 from attrib.engine import flux as moteur
 from attrib.engine.erreurs import EntreeInvalide
+from attrib.engine.formats import lecture
 from attrib.engine.formats.cellules import retirer_neutralisation
 from attrib.engine.parametres.arbre import valeur as valeur_arbre
 from attrib.flux import permissions
@@ -832,31 +831,19 @@ def _lire_liste(brut: Any) -> list[str]:
 
 
 def _lire_fichier(fichier: Any, nom: str) -> list[tuple[int, dict[str, Any]]]:
-    """Rows of a CSV (« ; » or « , », UTF-8) or Excel file, as ``(line number, {column key: value})``."""
+    """Rows of a CSV (« ; », « , » or tab; UTF-8 or Windows-1252) or Excel file, as
+    ``(line number, {column key: value})`` (the product's reader, :mod:`attrib.engine.formats.lecture`)."""
     contenu = fichier if isinstance(fichier, bytes) else fichier.read()
     entetes = {_sans_accents(libelle): cle for cle, libelle in COLONNES_CONVENTIONS}
     entetes.update({cle: cle for cle, _ in COLONNES_CONVENTIONS})
-    lignes: list[list[Any]]
-    if contenu[:2] == b"PK" or nom.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            classeur = load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 — any unreadable workbook is reported as such
+    try:
+        lues = [(r.numero, list(r.cellules)) for r in lecture.lire_tableau(contenu, nom=nom).lignes]
+    except lecture.ErreurLecture as exc:
+        if lecture.est_classeur(contenu, nom) and exc.ligne is None:
             raise ValidationError({"fichier": ["Classeur Excel illisible : enregistrez-le au format .xlsx."]}) from None
-        try:
-            feuille = classeur.worksheets[0]
-            lignes = [list(r) for r in feuille.iter_rows(values_only=True)]
-        finally:
-            classeur.close()
-    else:
-        try:
-            texte = contenu.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"fichier": ["Fichier CSV illisible : enregistrez-le en UTF-8."]}) from None
-        premiere = texte.splitlines()[0] if texte.strip() else ""
-        separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
-        lignes = [list(r) for r in csv.reader(io.StringIO(texte), delimiter=separateur)]
+        message = str(exc)
+        raise ValidationError({"fichier": [f"{message[0].upper()}{message[1:]}."]}) from None
+    lignes: list[list[Any]] = [cellules for _, cellules in lues]
     if not lignes:
         raise ValidationError({"fichier": ["Le fichier est vide."]})
     colonnes: dict[int, str] = {}
@@ -868,7 +855,7 @@ def _lire_fichier(fichier: Any, nom: str) -> list[tuple[int, dict[str, Any]]]:
     if manquantes:
         raise ValidationError({"fichier": [f"Colonne(s) manquante(s) en ligne 1 : {', '.join(manquantes)}."]})
     resultat = []
-    for numero, ligne in enumerate(lignes[1:], start=2):
+    for numero, ligne in lues[1:]:
         valeurs = {cle: ligne[i] if i < len(ligne) else None for i, cle in colonnes.items()}
         if all(_texte(v) == "" for v in valeurs.values()):
             continue

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attrib.common import tableurs
+from attrib.common.forms import resume_erreurs
 from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
-from attrib.demandes.forms import resume_erreurs
 from attrib.engine import flux as moteur
 from attrib.flux import bilan as exports_bilan
 from attrib.flux import permissions, selectors, services

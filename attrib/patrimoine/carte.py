@@ -1,11 +1,13 @@
 """The map of the territory: QPV contours and the social housing stock, drawn server-side as SVG.
 
 No residence has coordinates and no offline geocoder is available: residences are **grouped per
-commune** and drawn as one circle at the commune's centroid (``data/referentiels/
-communes_grand_narbonne_centroides.csv``, computed once from published commune contours, see
-``data/SOURCES.md``), its area proportional to the number of dwellings, its colour giving the share of
-the rated residences whose retained note is 1 or 2. A commune without a known centroid is not drawn and
-is listed as such. Nothing is placed more precisely than its commune.
+commune** and drawn as one circle at the commune's centroid, computed from the commune's own contour
+(``data/referentiels/communes_occitanie_contours.geojson``, every commune of the COG 2026 referential in
+Occitanie, see ``data/SOURCES.md``) the first time it is asked for; its area is proportional to the number of
+dwellings, its colour gives the share of the rated residences whose retained note is 1 or 2. A commune whose
+centroid falls outside its contour is placed at a point inside it; a commune without a known contour is not
+drawn and is listed as such. Nothing is placed more precisely than its commune, and nothing here names a
+territory: the map of any EPCI is drawn from the same file.
 
 The projection is equirectangular (longitude scaled by the cosine of the mean latitude), enough at the
 scale of an EPCI. The same figures are given as a table (text alternative), built from the same data.
@@ -13,7 +15,7 @@ scale of an EPCI. The same figures are given as a table (text alternative), buil
 
 from __future__ import annotations
 
-import csv
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,8 +34,7 @@ from attrib.patrimoine.selectors import residences_visibles
 from attrib.territoires.models import QPV, Commune
 from attrib.territoires.services import DOSSIER_REFERENTIELS
 
-FICHIER_CENTROIDES = DOSSIER_REFERENTIELS / "communes_grand_narbonne_centroides.csv"
-COLONNES_CENTROIDES = ("code_insee", "nom", "longitude", "latitude", "methode")
+FICHIER_CONTOURS = DOSSIER_REFERENTIELS / "communes_occitanie_contours.geojson"
 
 #: Notes of the scale shown as « fragile » on the map: 1 « difficultés importantes » and 2 « difficultés »
 #: (labels of ``data/parametres/qualification_parc.yaml``). A display choice, not a rule.
@@ -52,8 +53,8 @@ TAILLE_LIBELLE = 12
 KM_PAR_DEGRE = 111.32
 
 
-class CentroidesInvalides(ValueError):
-    """The file of commune centroids is malformed (French message naming the line)."""
+class ContoursInvalides(ValueError):
+    """The file of commune contours is malformed (French message naming the feature)."""
 
 
 @dataclass(frozen=True)
@@ -62,31 +63,55 @@ class Position:
     nom: str
     longitude: float
     latitude: float
+    #: ``centroide``, or ``point_interieur`` when the centroid falls outside the contour.
+    methode: str = "centroide"
 
 
 @cache
-def positions_communes(chemin: Path = FICHIER_CENTROIDES) -> dict[str, Position]:
-    """Centroids of the communes, by INSEE code."""
+def contours_communes(chemin: Path = FICHIER_CONTOURS) -> dict[str, tuple[str, dict[str, Any]]]:
+    """``{code INSEE: (name, GeoJSON geometry)}`` of the communes of the file (read once per process)."""
     try:
-        texte = chemin.read_text(encoding="utf-8")
+        donnees = json.loads(chemin.read_text(encoding="utf-8"))
     except OSError:
-        raise CentroidesInvalides(f"{chemin.name} : fichier introuvable ({chemin}).") from None
-    lecteur = csv.DictReader(texte.splitlines())
-    if tuple(lecteur.fieldnames or ()) != COLONNES_CENTROIDES:
-        raise CentroidesInvalides(f"{chemin.name}, ligne 1 : colonnes attendues {', '.join(COLONNES_CENTROIDES)}.")
-    positions: dict[str, Position] = {}
-    for numero, ligne in enumerate(lecteur, start=2):
-        code = (ligne["code_insee"] or "").strip()
-        try:
-            lon, lat = float(ligne["longitude"]), float(ligne["latitude"])
-        except (TypeError, ValueError):
-            raise CentroidesInvalides(f"{chemin.name}, ligne {numero} : longitude ou latitude illisible.") from None
-        if not (len(code) == 5 and -180 <= lon <= 180 and -90 <= lat <= 90):
-            raise CentroidesInvalides(f"{chemin.name}, ligne {numero} : code INSEE ou coordonnées hors limites.")
-        if code in positions:
-            raise CentroidesInvalides(f"{chemin.name}, ligne {numero} : commune {code} en double.")
-        positions[code] = Position(code, ligne["nom"], lon, lat)
-    return positions
+        raise ContoursInvalides(f"{chemin.name} : fichier introuvable ({chemin}).") from None
+    except ValueError as exc:
+        raise ContoursInvalides(f"{chemin.name} : GeoJSON illisible ({exc}).") from None
+    if not isinstance(donnees, dict) or not isinstance(donnees.get("features"), list):
+        raise ContoursInvalides(f"{chemin.name} : une FeatureCollection GeoJSON est attendue.")
+    contours: dict[str, tuple[str, dict[str, Any]]] = {}
+    for numero, entite in enumerate(donnees["features"], start=1):
+        proprietes = entite.get("properties") or {}
+        code, geometrie = str(proprietes.get("code_insee", "")).strip(), entite.get("geometry") or {}
+        if len(code) != 5 or geometrie.get("type") not in ("Polygon", "MultiPolygon"):
+            raise ContoursInvalides(f"{chemin.name}, entité {numero} : code INSEE ou géométrie (polygone) manquant.")
+        if code in contours:
+            raise ContoursInvalides(f"{chemin.name}, entité {numero} : commune {code} en double.")
+        contours[code] = (str(proprietes.get("nom", "")), geometrie)
+    return contours
+
+
+@cache
+def _position(code: str, chemin: Path) -> Position | None:
+    contour = contours_communes(chemin).get(code)
+    if contour is None:
+        return None
+    nom, geometrie = contour
+    forme = shapely.make_valid(shape(geometrie))
+    point, methode = forme.centroid, "centroide"
+    if not forme.contains(point):
+        point, methode = forme.representative_point(), "point_interieur"
+    lon, lat = point.x, point.y
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ContoursInvalides(f"{chemin.name} : commune {code} hors des coordonnées WGS84.")
+    return Position(code, nom, round(lon, 4), round(lat, 4), methode)
+
+
+def positions_communes(codes: Iterable[str] | None = None, *, chemin: Path = FICHIER_CONTOURS) -> dict[str, Position]:
+    """Centroids of the communes by INSEE code, computed from their contours: those of ``codes`` that have
+    a contour (every commune of the file when ``codes`` is ``None``)."""
+    demandes = contours_communes(chemin) if codes is None else codes
+    positions = {code: _position(code, chemin) for code in demandes}
+    return {code: p for code, p in positions.items() if p is not None}
 
 
 # --- stock per commune --------------------------------------------------------------------------
@@ -128,7 +153,6 @@ class ParcCommune:
 def parc_par_commune(user: Any) -> list[ParcCommune]:
     """Residences, dwellings, dwellings in QPV and retained notes per commune, for the residences the
     user sees (communes by name)."""
-    positions = positions_communes()
     lignes = annoter_note_retenue(residences_visibles(user), user).values_list(  # type: ignore[misc]
         "commune_id", "commune__nom", "nb_logements", "en_qpv", "note_retenue"
     )
@@ -136,7 +160,7 @@ def parc_par_commune(user: Any) -> list[ParcCommune]:
     for code, nom, logements, en_qpv, note in lignes:
         parc = parcs.get(code)
         if parc is None:
-            parc = parcs[code] = ParcCommune(code, nom, position=positions.get(code))
+            parc = parcs[code] = ParcCommune(code, nom, position=positions_communes([code]).get(code))
         parc.residences += 1
         parc.logements += logements
         if en_qpv:
@@ -200,6 +224,11 @@ class Projection:
         x = self.decalage_x + (lon - self.lon_min) * self.cos_lat * self.echelle
         y = self.decalage_y + (self.lat_max - lat) * self.echelle
         return round(x, 1), round(y, 1)
+
+    def inverse(self, x: float, y: float) -> tuple[float, float]:
+        """The longitude and latitude drawn at ``(x, y)``."""
+        lon = self.lon_min + (x - self.decalage_x) / (self.cos_lat * self.echelle)
+        return lon, self.lat_max - (y - self.decalage_y) / self.echelle
 
     @property
     def pixels_par_km(self) -> float:
@@ -319,6 +348,7 @@ class Carte:
     echelle: Echelle | None
     zoom: ZoomQpv | None = None
     classes: Sequence[ClasseCouleur] = CLASSES
+    projection: Projection | None = None
 
     @property
     def hauteur_totale(self) -> float:
@@ -474,4 +504,5 @@ def carte_territoire(user: Any) -> Carte:
         non_placees=non_placees,
         echelle=_echelle(projection, LARGEUR),
         zoom=_zoom_qpv(qpvs),
+        projection=projection,
     )

@@ -18,7 +18,6 @@ run with another seed updates the same residences instead of creating new ones.
 
 from __future__ import annotations
 
-import csv
 import math
 import random
 import re
@@ -27,6 +26,7 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
+from attrib.engine.formats.lecture import ErreurLecture, lire_csv
 from attrib.patrimoine.enums import TypeConstruction
 from attrib.patrimoine.models import ANNEE_MIN
 from attrib.patrimoine.rpls import ErreurLigne
@@ -84,52 +84,58 @@ def lire_comptages(chemin: Path, *, annee_max: int) -> tuple[list[Comptage], lis
     comptages: list[Comptage] = []
     if not chemin.is_file():
         return [], [ErreurLigne(None, f"fichier introuvable : {chemin}.")]
-    with chemin.open(encoding="utf-8-sig", newline="") as f:
-        lecteur = csv.DictReader(f)
-        manquantes = [c for c in COLONNES if c not in (lecteur.fieldnames or [])]
-        if manquantes:
-            return [], [ErreurLigne(1, f"colonnes manquantes dans l'en-tête : {', '.join(manquantes)}.")]
-        for row in lecteur:
-            ligne = lecteur.line_num
-            v = {c: (row[c] or "").strip() for c in COLONNES}
-            avant = len(erreurs)
-            if not RE_DEPCOM.match(v["DEPCOM"]):
-                erreurs.append(ErreurLigne(ligne, f"DEPCOM « {v['DEPCOM']} » invalide (code INSEE à 5 caractères)."))
-            annee = int(v["construct"]) if v["construct"].isdigit() else 0
-            if not ANNEE_MIN <= annee <= annee_max:
-                erreurs.append(
-                    ErreurLigne(ligne, f"construct « {v['construct']} » invalide (année de {ANNEE_MIN} à {annee_max}).")
-                )
-            n = int(v["n"]) if v["n"].isdigit() else 0
-            if n <= 0:
-                erreurs.append(ErreurLigne(ligne, f"n « {v['n']} » invalide (nombre de logements, entier positif)."))
-            ok = all(
-                [
-                    _choix(ligne, "nbpiece", v["nbpiece"], PIECES, erreurs),
-                    _choix(ligne, "typeconst", v["typeconst"], TYPES, erreurs),
-                    _choix(ligne, "qpv", v["qpv"], QPV, erreurs),
-                    _choix(ligne, "dpeenergie", v["dpeenergie"], DPE, erreurs),
-                    _choix(ligne, "dpeserre", v["dpeserre"], DPE, erreurs),
-                ]
+    try:
+        rangees = list(lire_csv(chemin.read_bytes(), separateurs=(",",)).lignes)
+    except ErreurLecture as exc:
+        return [], [ErreurLigne(exc.ligne, f"{exc.message}.")]
+    en_tete = list(rangees[0].cellules) if rangees else []
+    manquantes = [c for c in COLONNES if c not in en_tete]
+    if manquantes:
+        return [], [ErreurLigne(1, f"colonnes manquantes dans l'en-tête : {', '.join(manquantes)}.")]
+    positions = {c: en_tete.index(c) for c in COLONNES}
+    for rangee in rangees[1:]:
+        if not rangee.cellules:
+            continue
+        ligne = rangee.numero
+        v = {c: (rangee.cellules[i] if i < len(rangee.cellules) else "").strip() for c, i in positions.items()}
+        avant = len(erreurs)
+        if not RE_DEPCOM.match(v["DEPCOM"]):
+            erreurs.append(ErreurLigne(ligne, f"DEPCOM « {v['DEPCOM']} » invalide (code INSEE à 5 caractères)."))
+        annee = int(v["construct"]) if v["construct"].isdigit() else 0
+        if not ANNEE_MIN <= annee <= annee_max:
+            erreurs.append(
+                ErreurLigne(ligne, f"construct « {v['construct']} » invalide (année de {ANNEE_MIN} à {annee_max}).")
             )
-            if not ok or len(erreurs) > avant:
-                continue
-            comptages.append(
-                Comptage(
-                    ligne=ligne,
-                    depcom=v["DEPCOM"],
-                    annee=annee,
-                    type_construction=TYPES[v["typeconst"]],
-                    en_qpv=QPV[v["qpv"]],
-                    logement=LogementReconstitue(
-                        nb_pieces=PIECES[v["nbpiece"]],
-                        typologie_estimee=v["nbpiece"] == "5 et plus",
-                        dpe_energie=DPE[v["dpeenergie"]],
-                        dpe_ges=DPE[v["dpeserre"]],
-                    ),
-                    n=n,
-                )
+        n = int(v["n"]) if v["n"].isdigit() else 0
+        if n <= 0:
+            erreurs.append(ErreurLigne(ligne, f"n « {v['n']} » invalide (nombre de logements, entier positif)."))
+        ok = all(
+            [
+                _choix(ligne, "nbpiece", v["nbpiece"], PIECES, erreurs),
+                _choix(ligne, "typeconst", v["typeconst"], TYPES, erreurs),
+                _choix(ligne, "qpv", v["qpv"], QPV, erreurs),
+                _choix(ligne, "dpeenergie", v["dpeenergie"], DPE, erreurs),
+                _choix(ligne, "dpeserre", v["dpeserre"], DPE, erreurs),
+            ]
+        )
+        if not ok or len(erreurs) > avant:
+            continue
+        comptages.append(
+            Comptage(
+                ligne=ligne,
+                depcom=v["DEPCOM"],
+                annee=annee,
+                type_construction=TYPES[v["typeconst"]],
+                en_qpv=QPV[v["qpv"]],
+                logement=LogementReconstitue(
+                    nb_pieces=PIECES[v["nbpiece"]],
+                    typologie_estimee=v["nbpiece"] == "5 et plus",
+                    dpe_energie=DPE[v["dpeenergie"]],
+                    dpe_ges=DPE[v["dpeserre"]],
+                ),
+                n=n,
             )
+        )
     return comptages, erreurs
 
 

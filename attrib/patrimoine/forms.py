@@ -1,4 +1,4 @@
-"""Forms of the housing stock screens (DSFR rendering of ``attrib.demandes.forms.FormulaireDsfr``)."""
+"""Forms of the housing stock screens (DSFR rendering of ``attrib.common.forms.FormulaireDsfr``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from attrib.demandes.forms import FormulaireDsfr
+from attrib.common.forms import FormulaireDsfr
 from attrib.patrimoine.consultation import BAILLEUR_INCONNU, SANS_NOTE
 
 _OUI_NON = [("", "Toutes"), ("oui", "Oui"), ("non", "Non")]

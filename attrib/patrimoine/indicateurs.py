@@ -8,8 +8,6 @@ indicator absent from the file. With ``tout_ou_rien``, one faulty line means not
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from attrib.engine.formats.lecture import ErreurLecture, decoder, lire_csv
 from attrib.patrimoine.models import ANNEE_INDICATEURS_MIN, POURCENT_MAX, IndicateursOccupation, Residence
 from attrib.patrimoine.rpls import ErreurLigne
 
@@ -89,13 +88,6 @@ class ResumeImportIndicateurs:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _texte(contenu: bytes) -> str:
-    try:
-        return contenu.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return contenu.decode("cp1252", errors="replace")
-
-
 def pourcentage(brut: str) -> Decimal | None:
     """A percentage written ``23,5``, ``23.5`` or ``23,5 %``, rounded to the hundredth; ``None`` when
     empty. Raises ``ValueError`` when it is not a number from 0 to 100."""
@@ -116,12 +108,17 @@ def pourcentage(brut: str) -> Decimal | None:
 def lire_indicateurs(contenu: bytes, *, annee_max: int | None = None) -> LectureIndicateurs:
     """Check every line of an indicators file (``;``-separated, UTF-8 or Windows-1252)."""
     lecture = LectureIndicateurs()
-    texte = _texte(contenu)
+    try:
+        texte, _ = decoder(contenu)
+    except ErreurLecture as exc:
+        lecture.erreurs.append(ErreurLigne(exc.ligne, f"{exc.message}."))
+        return lecture
     if not texte.strip():
         lecture.erreurs.append(ErreurLigne(None, "fichier vide."))
         return lecture
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=";")
-    entete = [c.strip().lower() for c in next(lecteur)]
+    # The format's contract is the semicolon (docs/formats/indicateurs_occupation.md).
+    lecteur = lire_csv(texte, separateurs=(";",)).lignes
+    entete = [c.strip().lower() for c in next(lecteur).cellules]
     if len(entete) == 1 and ("," in entete[0] or "\t" in entete[0]):
         lecture.erreurs.append(ErreurLigne(1, "séparateur de colonnes non reconnu : le point-virgule (;) est attendu."))
         return lecture
@@ -140,8 +137,14 @@ def lire_indicateurs(contenu: bytes, *, annee_max: int | None = None) -> Lecture
 
     maximum = annee_max if annee_max is not None else timezone.localdate().year
     vues: dict[tuple[str, int], int] = {}
-    for numero, cellules in enumerate(lecteur, start=2):
-        if not any(c.strip() for c in cellules):
+    try:
+        rangees = list(lecteur)
+    except ErreurLecture as exc:
+        lecture.erreurs.append(ErreurLigne(exc.ligne, f"{exc.message}."))
+        return lecture
+    for rangee in rangees:
+        numero, cellules = rangee.numero, list(rangee.cellules)
+        if rangee.vide():
             continue
         lecture.lignes_lues += 1
         if len(cellules) > len(entete):

@@ -8,16 +8,16 @@ valid rows and one French error per invalid line; nothing touches the database.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from pathlib import Path
 
+from attrib.engine.formats.lecture import ErreurLecture, lire_csv
 from attrib.patrimoine.enums import TypeConstruction
 from attrib.patrimoine.models import ANNEE_MIN, NB_PIECES_MAX
 from attrib.patrimoine.parametres import CENTIME, CodeFinancement
@@ -289,17 +289,10 @@ def _lire_ligne(ligne: _Ligne, codes: Mapping[str, CodeFinancement], annee_max: 
     )
 
 
-def _rangees(chemin: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of a ``;`` file in UTF-8 (with or without BOM) or, failing that, Windows-1252."""
-    for encodage in ("utf-8-sig", "cp1252"):
-        try:
-            with chemin.open(encoding=encodage, newline="") as f:
-                lecteur = csv.reader(f, delimiter=";")
-                rangees = [(lecteur.line_num, rangee) for rangee in lecteur]
-        except UnicodeDecodeError:
-            continue
-        yield from rangees
-        return
+def _rangees(chemin: Path) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of a ``;`` file in UTF-8 (with or without BOM) or, failing that, Windows-1252
+    (the product's reader, :mod:`attrib.engine.formats.lecture`)."""
+    return [(r.numero, list(r.cellules)) for r in lire_csv(chemin.read_bytes(), separateurs=(";",)).lignes]
 
 
 def lire_fichier(chemin: Path, *, codes: Mapping[str, CodeFinancement], annee_max: int) -> Lecture:
@@ -309,7 +302,11 @@ def lire_fichier(chemin: Path, *, codes: Mapping[str, CodeFinancement], annee_ma
     if not chemin.is_file():
         lecture.erreurs.append(ErreurLigne(None, f"fichier introuvable : {chemin}."))
         return lecture
-    rangees = _rangees(chemin)
+    try:
+        rangees = iter(_rangees(chemin))
+    except ErreurLecture as exc:
+        lecture.erreurs.append(ErreurLigne(exc.ligne, f"{exc.message}."))
+        return lecture
     premiere = next(rangees, None)
     if premiere is None:
         lecture.erreurs.append(ErreurLigne(None, "fichier vide."))

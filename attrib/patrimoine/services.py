@@ -31,9 +31,8 @@ from attrib.patrimoine.parametres import Estimations, codes_financement, estimat
 from attrib.patrimoine.permissions import peut_modifier_residence
 from attrib.patrimoine.rpls import ErreurLigne, LigneRpls, identifiant_residence, lire_fichier
 from attrib.territoires.models import Commune
-from attrib.territoires.services import DOSSIER_REFERENTIELS, ResumeImport, territoires_importer
+from attrib.territoires.services import ResumeImport, territoires_importer
 
-FICHIER_COMPTAGES = "rpls2019_comptages_grand_narbonne.csv"
 ERREURS_AFFICHEES = 100
 PAQUET = 500
 
@@ -378,13 +377,13 @@ def _supprimer_reconstitues_obsoletes(residences: Iterable[str], logements: Iter
 @transaction.atomic
 def patrimoine_reconstituer(
     *,
+    chemin: Path,
     graine: int | None = None,
     bailleurs: Sequence[Organisation] = (),
-    chemin: Path | None = None,
     aujourd_hui: date | None = None,
 ) -> ResumeReconstitution:
-    """Residences and dwellings of the communes described only by the RPLS 2019 counts (every commune
-    of the file except those of ``communes_fichier_adresses``), by the seeded rule of
+    """Residences and dwellings of the communes described only by the RPLS 2019 counts of ``chemin`` (every
+    commune of the file except those of ``communes_fichier_adresses``), by the seeded rule of
     ``desagregation.py`` (seed: ``graine``, else the one of ``estimations_patrimoine.yaml``).
 
     Surfaces come from the number of rooms and rents from the rent per m² of the zone, both flagged as
@@ -393,7 +392,7 @@ def patrimoine_reconstituer(
     """
     parametres = estimations()
     graine = parametres.graine if graine is None else graine
-    chemin = Path(chemin) if chemin is not None else DOSSIER_REFERENTIELS / FICHIER_COMPTAGES
+    chemin = Path(chemin)
     annee_max = (aujourd_hui or timezone.localdate()).year
     comptages, erreurs = lire_comptages(chemin, annee_max=annee_max)
     if erreurs:

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from attrib.demandes.forms import resume_erreurs
+from attrib.common.forms import resume_erreurs
 from attrib.engine.qualification import ECHELLE_VIVRE_ENSEMBLE
 from attrib.patrimoine import consultation, indicateurs
 from attrib.patrimoine.carte import CLASSES, NOTES_FRAGILES, carte_territoire

@@ -1,4 +1,4 @@
-"""Forms of the rating campaign screens (DSFR rendering of ``attrib.demandes.forms``). They only check
+"""Forms of the rating campaign screens (DSFR rendering of ``attrib.common.forms``). They only check
 what a person can fix on the page; the services hold the rules."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from attrib.demandes.forms import ChampDate, FormulaireDsfr
+from attrib.common.forms import ChampDate, FormulaireDsfr
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Residence
 from attrib.qualification.parametres import parametres

@@ -8,33 +8,18 @@ font files shipped with django-dsfr.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
+from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.common.tableurs import Classeur
-from attrib.demandes.attestation import POLICES
 from attrib.qualification import selectors
 from attrib.qualification.enums import StatutResidence
 from attrib.qualification.models import Campagne
 
 GABARIT_PDF = "qualification/pdf/resultats.html"
-
-
-class _PolicesSeulement(URLFetcher):
-    """Opens the local font files of django-dsfr and nothing else."""
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file://"):
-            chemin = Path(url.removeprefix("file://")).resolve()
-            if chemin.is_relative_to(POLICES) and chemin.suffix == ".woff":
-                return super().fetch(url, headers)
-        raise ValueError(f"Ressource refusée lors de la génération des résultats : {url}")
 
 
 def resultats_contexte(campagne: Campagne) -> dict[str, Any]:
@@ -50,18 +35,14 @@ def resultats_contexte(campagne: Campagne) -> dict[str, Any]:
         "harmonisees": [r for r in agenda if r.note_harmonisee is not None],  # type: ignore[attr-defined]
         "enjeux": list(selectors.residences_a_enjeux(campagne)),
         "edite_le": timezone.localdate(),
-        "polices": POLICES.as_uri(),
+        "polices": uri_polices(),
     }
 
 
 def resultats_pdf(*, campagne: Campagne) -> bytes:
     """The campaign results as a PDF (A4), rendered offline."""
     html = render_to_string(GABARIT_PDF, resultats_contexte(campagne))
-    document = HTML(
-        string=html, base_url=POLICES.as_uri() + "/", url_fetcher=_PolicesSeulement(allowed_protocols=("file",))
-    )
-    pdf: bytes = document.write_pdf(font_config=FontConfiguration())
-    return pdf
+    return pdf_depuis_html(html, document="des résultats")
 
 
 COLONNES_INDICATEURS = (

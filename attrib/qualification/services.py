@@ -9,9 +9,7 @@ name the field (``note``, ``motif``, …), in French.
 
 from __future__ import annotations
 
-import io
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +23,7 @@ from django.utils import timezone
 
 from attrib.common import tableurs
 from attrib.common.services import evenement_enregistrer, export_journaliser
+from attrib.engine.formats.lecture import ErreurLecture, lire_xlsx
 from attrib.engine.qualification import agenda_harmonisation, classer_residences
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.models import Residence
@@ -507,22 +506,15 @@ def _lire_note(valeur: Any) -> tuple[int | None, str]:
 
 def _lire_classeur(fichier: Any) -> tuple[list[tuple[int, dict[str, Any]]], str]:
     """(lines as (number, {identifiant, note, commentaire}), fatal error)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
-        source = io.BytesIO(fichier) if isinstance(fichier, bytes) else fichier
-        if hasattr(source, "seek"):
-            source.seek(0)
-        classeur = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        rangees = lire_xlsx(fichier, feuille=FEUILLE_NOTATION).lignes
+    except ErreurLecture:
         return [], "le fichier n'est pas un classeur Excel (.xlsx) lisible."
     try:
-        feuille = classeur[FEUILLE_NOTATION] if FEUILLE_NOTATION in classeur.sheetnames else classeur.worksheets[0]
-        rangees = feuille.iter_rows(values_only=True)
-        entete = next(rangees, None)
-        if entete is None:
+        premiere = next(rangees, None)
+        if premiere is None:
             return [], "le classeur est vide."
+        entete = premiere.cellules
         positions = {_normaliser(v): i for i, v in reversed(list(enumerate(entete))) if v is not None}
         manquantes = [c for c in (COLONNE_IDENTIFIANT, COLONNE_NOTE) if _normaliser(c) not in positions]
         if manquantes:
@@ -538,7 +530,7 @@ def _lire_classeur(fichier: Any) -> tuple[list[tuple[int, dict[str, Any]]], str]
             return rangee[i] if i is not None and i < len(rangee) else None
 
         lignes = []
-        for numero, rangee in enumerate(rangees, start=2):
+        for numero, rangee in ((r.numero, r.cellules) for r in rangees):
             valeurs = {
                 "identifiant": cellule(rangee, i_id),
                 "note": cellule(rangee, i_note),
@@ -549,7 +541,7 @@ def _lire_classeur(fichier: Any) -> tuple[list[tuple[int, dict[str, Any]]], str]
             lignes.append((numero, valeurs))
         return lignes, ""
     finally:
-        classeur.close()
+        rangees.close()
 
 
 @transaction.atomic

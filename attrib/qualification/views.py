@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
-from attrib.demandes.forms import resume_erreurs
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Residence
 from attrib.patrimoine.selectors import residence_visible

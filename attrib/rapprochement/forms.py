@@ -1,4 +1,4 @@
-"""Forms of the rapprochement screens (DSFR rendering of ``attrib.demandes.forms``). They only check what
+"""Forms of the rapprochement screens (DSFR rendering of ``attrib.common.forms``). They only check what
 a person can fix on the page; the services hold the rules."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from attrib.commissions import parametres as parametres_caleol
 from attrib.commissions.models import Seance
-from attrib.demandes.forms import ChampDate, FormulaireDsfr
+from attrib.common.forms import ChampDate, FormulaireDsfr
 from attrib.organisations.models import Organisation
 from attrib.rapprochement.selectors import PUBLICS
 from attrib.territoires.models import EPCI

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs
-from attrib.demandes.forms import resume_erreurs
 from attrib.demandes.models import Demande
 from attrib.engine.erreurs import ErreurMoteur
 from attrib.organisations.models import Organisation

@@ -7,7 +7,6 @@ and line, and a run over unchanged files writes nothing.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -22,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from shapely.geometry import shape
 
+from attrib.engine.formats.lecture import ErreurLecture, lire_csv
 from attrib.territoires.models import EPCI, QPV, Commune
 from attrib.territoires.zones import AffectationZones
 
@@ -98,22 +98,26 @@ class _Lecteur:
         if not self.chemin.is_file():
             self.erreur(None, f"fichier introuvable ({self.chemin}).")
             return
-        with self.chemin.open(encoding="utf-8-sig", newline="") as f:
-            lecteur = csv.reader(f)
-            en_tete = next(lecteur, [])
+        try:
+            rangees = lire_csv(self.chemin.read_bytes(), separateurs=(",",)).lignes
+            premiere = next(rangees, None)
+            en_tete = list(premiere.cellules) if premiere is not None else []
             manquantes = [c for c in colonnes if c not in en_tete]
             if manquantes:
                 self.erreur(1, f"colonnes manquantes dans l'en-tête : {', '.join(manquantes)}.")
                 return
             largeur = len(en_tete)
             positions = [(c, en_tete.index(c)) for c in colonnes]
-            for row in lecteur:
+            for rangee in rangees:
+                row = rangee.cellules
                 if not row:
                     continue
                 if len(row) != largeur:
-                    self.erreur(lecteur.line_num, "nombre de colonnes différent de l'en-tête.")
+                    self.erreur(rangee.numero, "nombre de colonnes différent de l'en-tête.")
                     continue
-                yield lecteur.line_num, {c: row[i].strip() for c, i in positions}
+                yield rangee.numero, {c: row[i].strip() for c, i in positions}
+        except ErreurLecture as exc:
+            self.erreur(exc.ligne, f"{exc.message}.")
 
     def entier(self, ligne: int, colonne: str, valeur: str) -> int | None:
         """A non-negative count; the source writes some as ``860.0``; empty means 0."""

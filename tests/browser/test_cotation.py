@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from attrib.cotation.enums import StatutVersion
 from attrib.cotation.models import Cotation, VersionGrille
-from attrib.cotation.services import cotation_demo_installer
+from attrib.demo.cotation import cotation_demo_installer
 from attrib.organisations.models import Organisation, TypeOrganisation
 from tests.browser.conftest import connecter, resume_violations, violations_axe
 from tests.cotation.outils import mois_avant

@@ -30,8 +30,8 @@ from attrib.commissions.services import (
 )
 from attrib.cotation.colonnes import colonnes_cotation, evenements_caleol
 from attrib.cotation.models import Cotation
-from attrib.cotation.services import cotation_demo_installer
 from attrib.demandes.models import Demande
+from attrib.demo.cotation import cotation_demo_installer
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence

@@ -8,8 +8,8 @@ import pytest
 
 from attrib.cotation.enums import StatutTache, StatutVersion, TypeGrille
 from attrib.cotation.models import Cotation, VersionGrille
-from attrib.cotation.services import cotation_demo_installer
 from attrib.demandes import enums
+from attrib.demo.cotation import cotation_demo_installer
 from tests.cotation.conftest import Territoire
 
 pytestmark = pytest.mark.django_db

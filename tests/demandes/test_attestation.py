@@ -4,11 +4,10 @@ from datetime import date
 
 import pytest
 
+from attrib.common.pdf import POLICES, PolicesSeulement
 from attrib.demandes import enums
 from attrib.demandes.attestation import (
     DAL_NON_CONNU,
-    POLICES,
-    _FontsOnlyFetcher,
     attestation_html,
     attestation_pdf,
     delai_anormalement_long_texte,
@@ -88,7 +87,7 @@ def test_pdf_produit(demande):
 
 
 def test_aucune_ressource_reseau_ni_fichier_arbitraire():
-    lecteur = _FontsOnlyFetcher(allowed_protocols=("file",))
+    lecteur = PolicesSeulement(allowed_protocols=("file",))
     for url in ("https://example.org/style.css", "http://127.0.0.1/logo.png", "file:///etc/passwd"):
         with pytest.raises(ValueError, match="Ressource refusée"):
             lecteur.fetch(url)

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from attrib.flux.demo import flux_demo_creer
+from attrib.demo.flux import flux_demo_creer
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation
 from attrib.flux.moteur import taux_mobilite_bailleur
 from attrib.patrimoine.models import Logement

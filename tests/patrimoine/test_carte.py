@@ -1,5 +1,6 @@
-"""The map of the territory: the real QPV contours and commune centroids of the Grand Narbonne, one circle
-per commune with stock, the notice that residences are grouped per commune, and the text alternative."""
+"""The map of the territory: the real QPV contours and commune centroids (computed from the communes' own
+contours) of the Grand Narbonne, one circle per commune with stock, the notice that residences are grouped per
+commune, and the text alternative; the map of a second EPCI (Carcassonne Agglo) from the same data."""
 
 from __future__ import annotations
 
@@ -14,16 +15,18 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from shapely.geometry import Polygon, shape
+from shapely.geometry import Point, Polygon, shape
 
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.carte import (
     CLASSES,
-    FICHIER_CENTROIDES,
-    CentroidesInvalides,
+    FICHIER_CONTOURS,
+    ContoursInvalides,
     ParcCommune,
+    carte_territoire,
     chemin_svg,
     classe_de,
+    contours_communes,
     positions_communes,
     projection_pour,
 )
@@ -31,9 +34,12 @@ from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from attrib.qualification.services import campagne_cloturer, campagne_ouvrir, notation_enregistrer
 from attrib.territoires.models import QPV, Commune
-from attrib.territoires.services import DOSSIER_REFERENTIELS
+from attrib.territoires.services import DOSSIER_REFERENTIELS, territoires_importer
 from tests.factories import CARCASSONNE, COURSAN, GRUISSAN, NARBONNE, membre
 from tests.patrimoine.conftest import GRAND_NARBONNE
+
+MARSEILLE = "13055"
+CARCASSONNE_AGGLO = "200035715"
 
 pytestmark = pytest.mark.django_db
 
@@ -213,12 +219,17 @@ def test_alternative_textuelle_avec_les_memes_chiffres(territoire: dict[str, Any
 
 
 def test_une_commune_sans_position_connue_est_listee_non_placee(territoire: dict[str, Any]) -> None:
+    # Marseille (Bouches-du-Rhône) is outside the contours shipped (Occitanie): no position, no circle, a row.
+    Commune.objects.create(code_insee=MARSEILLE, nom="Marseille", departement="13", region="93")
+    bailleur = territoire["residences"]["carcassonne"].bailleur
+    _residence("MAR", MARSEILLE, 7, bailleur)
+
     page = _page(territoire["bailleur"])
 
-    # The bailleur sees its residences of Carcassonne too: no centroid for it, no circle, a table row.
-    assert set(_cercles(_svg(page))) == {NARBONNE}
+    # The bailleur sees its residences of Carcassonne and Marseille too: Carcassonne is placed, Marseille not.
+    assert set(_cercles(_svg(page))) == {NARBONNE, CARCASSONNE}
     assert "non placée : position de la commune inconnue" in page
-    assert re.search(r"Carcassonne</a></th>\s*<td>1</td>\s*<td>5</td>", page)
+    assert re.search(r"Marseille</a></th>\s*<td>1</td>\s*<td>7</td>", page)
 
 
 def test_hors_territoire_rien_n_est_compte(territoire: dict[str, Any]) -> None:
@@ -238,23 +249,63 @@ def test_sans_organisation_carte_vide(territoire: dict[str, Any]) -> None:
     assert AVIS in page.replace("&#x27;", "'")
 
 
-# --- the centroids file -------------------------------------------------------------------------
+# --- the commune contours ------------------------------------------------------------------------
 
 
-def test_les_centroides_couvrent_les_37_communes_du_grand_narbonne() -> None:
+def _communes_du_referentiel(**filtre: str) -> dict[str, str]:
     with (DOSSIER_REFERENTIELS / "communes_epci_2026.csv").open(encoding="utf-8") as f:
-        communes = {r["code_commune"]: r["nom_commune"] for r in csv.DictReader(f) if r["epci_siren"] == GRAND_NARBONNE}
+        return {
+            r["code_commune"]: r["nom_commune"]
+            for r in csv.DictReader(f)
+            if all(r[cle] == valeur for cle, valeur in filtre.items())
+        }
 
-    positions = positions_communes()
+
+def test_chaque_commune_d_occitanie_a_un_contour_valide_a_son_nom() -> None:
+    communes = _communes_du_referentiel(region="76")
+
+    contours = contours_communes()
+
+    assert len(communes) == 4446
+    assert {code: nom for code, (nom, _g) in contours.items()} == communes
+    for code, (_nom, geometrie) in contours.items():
+        forme = shape(geometrie)
+        assert forme.is_valid and not forme.is_empty and forme.area > 0, code
+
+
+def test_les_positions_du_grand_narbonne_sont_dans_leurs_communes() -> None:
+    communes = _communes_du_referentiel(epci_siren=GRAND_NARBONNE)
+
+    positions = positions_communes(communes)
 
     assert len(communes) == 37
     assert {c: p.nom for c, p in positions.items()} == communes
-    for p in positions.values():
+    for code, p in positions.items():
         assert 2.7 < p.longitude < 3.3 and 42.8 < p.latitude < 43.4, p
+        assert shape(contours_communes()[code][1]).contains(Point(p.longitude, p.latitude)), code
+
+
+def test_un_point_interieur_quand_le_centroide_sort_du_contour(tmp_path: Any) -> None:
+    # A crescent: its centroid lies in the hollow, outside the commune.
+    croissant = Polygon([(0, 0), (4, 0), (4, 4), (0, 4), (0, 3), (3, 3), (3, 1), (0, 1)])
+    chemin = tmp_path / "contours.geojson"
+    chemin.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code_insee": "99001", '
+        f'"nom": "Croissant"}}, "geometry": {{"type": "Polygon", "coordinates": {[list(croissant.exterior.coords)]}}}}}]}}'.replace(
+            "(", "["
+        ).replace(")", "]"),
+        "utf-8",
+    )
+
+    [position] = positions_communes(["99001", "99002"], chemin=chemin).values()
+
+    assert not croissant.contains(croissant.centroid)
+    assert position.methode == "point_interieur"
+    assert croissant.contains(Point(position.longitude, position.latitude))
 
 
 def test_le_centroide_de_narbonne_est_pres_de_ses_qpv(grand_narbonne: None) -> None:
-    narbonne = positions_communes()[NARBONNE]
+    narbonne = positions_communes([NARBONNE])[NARBONNE]
     for qpv in QPV.objects.filter(commune_id=NARBONNE):
         centre = shape(qpv.contour).centroid
         km = math.hypot(
@@ -264,13 +315,43 @@ def test_le_centroide_de_narbonne_est_pres_de_ses_qpv(grand_narbonne: None) -> N
         assert km < 5, qpv.code
 
 
-def test_un_fichier_de_centroides_mal_forme_est_signale(tmp_path: Any) -> None:
-    chemin = tmp_path / "centroides.csv"
-    chemin.write_text("code_insee,nom,longitude,latitude,methode\n11262,Narbonne,est,43.1,centroide\n", "utf-8")
+def test_un_fichier_de_contours_mal_forme_est_signale(tmp_path: Any) -> None:
+    chemin = tmp_path / "contours.geojson"
+    chemin.write_text(
+        '{"type": "FeatureCollection", "features": [{"properties": {"code_insee": "11262"}, '
+        '"geometry": {"type": "Point", "coordinates": [3, 43]}}]}',
+        "utf-8",
+    )
 
-    with pytest.raises(CentroidesInvalides, match="centroides.csv, ligne 2 : longitude ou latitude illisible."):
-        positions_communes(chemin)
-    assert FICHIER_CENTROIDES.exists()
+    with pytest.raises(ContoursInvalides, match="contours.geojson, entité 1 : code INSEE ou géométrie"):
+        contours_communes(chemin)
+    assert FICHIER_CONTOURS.exists()
+
+
+def test_la_carte_d_un_autre_epci_place_ses_residences_dans_ses_communes(db: None) -> None:
+    """Carcassonne Agglo: nothing of the Grand Narbonne, the same code and data."""
+    territoires_importer(epcis=[CARCASSONNE_AGGLO])
+    communes = _communes_du_referentiel(epci_siren=CARCASSONNE_AGGLO)
+    choisies = [CARCASSONNE, *sorted(set(communes) - {CARCASSONNE})[:4]]
+    for i, code in enumerate(choisies):
+        _residence(f"CA-{i}", code, 3 + 5 * i)
+    epci = Organisation.objects.create(
+        nom="CA Carcassonne Agglo", type=TypeOrganisation.EPCI, epci_id=CARCASSONNE_AGGLO
+    )
+    utilisateur = membre(epci, username="carcassonne-agglo")
+
+    carte = carte_territoire(utilisateur)
+
+    assert carte.projection is not None and not carte.non_placees
+    assert {c.parc.code_insee for c in carte.cercles} == set(choisies)
+    for cercle in carte.cercles:
+        lon, lat = carte.projection.inverse(cercle.cx, cercle.cy)
+        contour = shape(contours_communes()[cercle.parc.code_insee][1])
+        # Drawn inside its own commune (to the 0.1 pixel of the drawing, a few metres), inside no other chosen one.
+        assert contour.buffer(0.0005).contains(Point(lon, lat)), cercle.parc.nom
+        autres = [shape(contours_communes()[c][1]) for c in choisies if c != cercle.parc.code_insee]
+        assert not any(a.contains(Point(lon, lat)) for a in autres), cercle.parc.nom
+    assert set(_cercles(_svg(_page(utilisateur)))) == set(choisies)
 
 
 # --- projection and drawing ---------------------------------------------------------------------

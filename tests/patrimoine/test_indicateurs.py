@@ -20,7 +20,7 @@ from attrib.patrimoine.indicateurs import (
 from attrib.patrimoine.models import IndicateursOccupation, Residence
 from attrib.patrimoine.services import patrimoine_reconstituer, rpls_importer
 from tests.factories import GRUISSAN, NARBONNE, territoire_minimal
-from tests.patrimoine.conftest import FICHIER_NARBONNE
+from tests.patrimoine.conftest import FICHIER_COMPTAGES, FICHIER_NARBONNE
 
 pytestmark = pytest.mark.django_db
 
@@ -217,7 +217,7 @@ def test_commande_tout_ou_rien_et_fichier_absent(residences: dict[str, Residence
 
 def test_le_fichier_d_exemple_de_la_documentation_s_importe_sur_le_parc_de_demonstration(grand_narbonne: None) -> None:
     rpls_importer(chemin=FICHIER_NARBONNE)
-    patrimoine_reconstituer(graine=2026)
+    patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026)
 
     resume = indicateurs_importer_fichier(chemin=EXEMPLE)
 

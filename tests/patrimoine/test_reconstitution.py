@@ -138,7 +138,7 @@ def test_reconstitution_en_base_puis_relance_sans_effet(grand_narbonne: None) ->
     assert parametres.surface(7) == parametres.surface(5)
     avant = list(Logement.objects.order_by("identifiant").values_list())
 
-    resume = patrimoine_reconstituer(graine=2026)
+    resume = patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026)
 
     assert str(resume.ecritures) == "créés : 0 résidences, 0 logements ; modifiés : 0 résidences, 0 logements"
     assert list(Logement.objects.order_by("identifiant").values_list()) == avant
@@ -149,7 +149,7 @@ def test_grand_narbonne_complet_et_bailleurs_estimes(grand_narbonne: None) -> No
     rpls_importer(chemin=FICHIER_NARBONNE)
     alogea, domitia = bailleur("Alogea"), bailleur("Domitia Habitat")
 
-    resume = patrimoine_reconstituer(graine=2026, bailleurs=[domitia, alogea])
+    resume = patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, bailleurs=[domitia, alogea])
 
     assert resume.bailleurs_attribues == 140
     assert Logement.objects.count() == 6043 + 1737
@@ -160,7 +160,10 @@ def test_grand_narbonne_complet_et_bailleurs_estimes(grand_narbonne: None) -> No
     tirage = dict(reconstituees.values_list("identifiant", "bailleur"))
 
     assert bailleurs_estimer(bailleurs=[alogea, domitia], graine=2026, residences=reconstituees) == 0
-    assert patrimoine_reconstituer(graine=2026, bailleurs=[alogea, domitia]).bailleurs_attribues == 0
+    assert (
+        patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, bailleurs=[alogea, domitia]).bailleurs_attribues
+        == 0
+    )
     assert dict(reconstituees.values_list("identifiant", "bailleur")) == tirage
 
 

@@ -14,14 +14,14 @@ from attrib.patrimoine.models import Logement, Residence
 from attrib.patrimoine.services import bailleurs_estimer, logement_modifier, patrimoine_reconstituer, residence_modifier
 from attrib.territoires.models import QPV
 from tests.factories import OrganisationFactory, membre
-from tests.patrimoine.conftest import bailleur
+from tests.patrimoine.conftest import FICHIER_COMPTAGES, bailleur
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def residence(grand_narbonne: None) -> Residence:
-    patrimoine_reconstituer(graine=2026, bailleurs=[bailleur("Alogea")])
+    patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, bailleurs=[bailleur("Alogea")])
     return Residence.objects.get(identifiant="RPLS2019-11266-1973-C-H-01")
 
 

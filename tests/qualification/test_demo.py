@@ -8,8 +8,8 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 
+from attrib.demo.qualification import MOTIF_DEMO, campagne_demo_creer
 from attrib.qualification import selectors
-from attrib.qualification.demo import MOTIF_DEMO, campagne_demo_creer
 from attrib.qualification.models import Campagne, Notation, NoteHarmonisee
 from attrib.qualification.parametres import parametres
 from tests.factories import COURSAN, GRUISSAN, NARBONNE

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from attrib.common import tableurs
+from attrib.common.forms import resume_erreurs
 from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import reponse_fichier
 from attrib.cotation.selectors import cotation_affichee
@@ -26,7 +27,6 @@ from attrib.demandes.attestation import attestation_a_servir
 from attrib.demandes.forms import (
     RESSOURCES_PERSONNE,
     RechercheForm,
-    resume_erreurs,
 )
 from attrib.demandes.models import Demande, DoublonPotentiel, Personne, PrioriteLegale
 from attrib.demandes.moteur import situation_plafonds

@@ -19,6 +19,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import exiger
 from attrib.demandes import enums, selectors
 from attrib.demandes.forms import (
@@ -32,7 +33,6 @@ from attrib.demandes.forms import (
     PersonnesFormSet,
     RessourcesMenageForm,
     RessourcesPersonneForm,
-    resume_erreurs,
 )
 from attrib.demandes.services import demande_enregistrer
 from attrib.demandes.views.commun import _choix_communes, communes_proposees

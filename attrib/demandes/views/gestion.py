@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
+from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import exiger
 from attrib.demandes import enums, importexport, selectors, travaux
 from attrib.demandes.forms import (
@@ -27,7 +28,6 @@ from attrib.demandes.forms import (
     ModificationSituationsForm,
     RadiationForm,
     RenouvellementForm,
-    resume_erreurs,
 )
 from attrib.demandes.models import Personne
 from attrib.demandes.services import (

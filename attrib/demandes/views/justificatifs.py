@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import exiger
 from attrib.demandes import enums, pieces
 from attrib.demandes.forms import (
     PieceDepotForm,
     PieceRefusForm,
-    resume_erreurs,
 )
 from attrib.demandes.models import Demande, PieceJustificative
 from attrib.demandes.views.commun import _demande_visible, _organisation_agissante

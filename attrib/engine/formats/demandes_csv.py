@@ -19,12 +19,10 @@ The closed lists are those of the CERFA 14069 form as the application stores the
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -35,8 +33,9 @@ from typing import IO, Any
 
 import polars as pl
 
-from attrib.engine import validation
+from attrib.engine import listes_cerfa, validation
 from attrib.engine.erreurs import ParametreNonRenseigne
+from attrib.engine.formats import lecture
 from attrib.engine.formats.cellules import DEBUTS_FORMULE, retirer_neutralisation
 from attrib.engine.parametres import ZONES, Parametres, charger_parametres
 from attrib.engine.parametres.arbre import charger_arbre
@@ -54,94 +53,22 @@ DRAPEAUX_PERSONNE = ("a_charge", "garde_alternee", "enfant_a_naitre", "handicap"
 
 Choix = tuple[tuple[str, str], ...]
 
-# --- Closed lists (CERFA 14069, DOMAIN.md §4) ------------------------------------------------------
+# --- Closed lists (CERFA 14069, DOMAIN.md §4), declared once in attrib.engine.listes_cerfa -----------
 
-CIVILITES: Choix = (("mme", "Madame"), ("m", "Monsieur"))
-NATIONALITES: Choix = (
-    ("francaise", "Française"),
-    ("ue", "Union européenne / EEE / Suisse"),
-    ("hors_ue", "Hors Union européenne"),
-)
-SITUATIONS_FAMILIALES: Choix = (
-    ("celibataire", "Célibataire"),
-    ("marie", "Marié(e)"),
-    ("pacse", "Pacsé(e)"),
-    ("concubin", "En concubinage"),
-    ("divorce", "Divorcé(e)"),
-    ("separe", "Séparé(e)"),
-    ("veuf", "Veuf / veuve"),
-)
-SITUATIONS_PROFESSIONNELLES: Choix = (
-    ("cdi", "CDI ou fonctionnaire"),
-    ("cdd", "CDD, intérim, stage"),
-    ("apprenti", "Apprenti"),
-    ("independant", "Artisan, commerçant, profession libérale"),
-    ("etudiant", "Étudiant"),
-    ("chomeur", "Demandeur d'emploi"),
-    ("retraite", "Retraité"),
-    ("sans_activite", "Sans activité"),
-)
-LIENS_PARENTE: Choix = (
-    ("conjoint", "Conjoint, partenaire de PACS ou concubin"),
-    ("enfant", "Enfant"),
-    ("ascendant", "Ascendant"),
-    ("autre", "Autre"),
-)
-CANAUX: Choix = (
-    ("guichet", "Guichet enregistreur"),
-    ("internet_sne", "En ligne (SNE)"),
-    ("systeme_local", "Système local / fichier partagé"),
-)
-STATUTS_DEMANDE: Choix = (("active", "Active"), ("radiee", "Radiée"))
-STATUTS_LOGEMENT_ACTUEL: Choix = (
-    ("locataire_parc_social", "Locataire HLM"),
-    ("locataire_parc_prive", "Locataire du parc privé"),
-    ("proprietaire", "Propriétaire occupant"),
-    ("heberge_famille", "Hébergé chez les parents ou enfants"),
-    ("heberge_tiers", "Hébergé chez un particulier"),
-    ("structure_hebergement", "Structure d'hébergement"),
-    ("logement_foyer", "Logement-foyer, résidence sociale"),
-    ("hotel", "Hôtel"),
-    ("habitat_mobile", "Camping, habitat mobile"),
-    ("squat", "Squat"),
-    ("sans_abri", "Sans abri"),
-    ("logement_fonction", "Logement de fonction"),
-    ("sous_locataire", "Sous-locataire"),
-)
-TYPES_LOGEMENT: Choix = (("appartement", "Appartement"), ("maison", "Maison"), ("indifferent", "Indifférent"))
-PROCEDURES_EXPULSION: Choix = (
-    ("aucune", "Aucune"),
-    ("commandement", "Commandement de quitter les lieux"),
-    ("jugement", "Jugement d'expulsion"),
-    ("concours_force_publique", "Concours de la force publique accordé"),
-)
-MOTIFS: Choix = (
-    ("sans_logement", "Sans logement propre"),
-    ("heberge", "Hébergé"),
-    ("logement_temporaire", "Logement temporaire"),
-    ("expulsion", "Procédure d'expulsion ou congé"),
-    ("logement_repris", "Logement repris ou mis en vente"),
-    ("trop_cher", "Logement trop cher"),
-    ("trop_petit", "Logement trop petit"),
-    ("trop_grand", "Logement trop grand"),
-    ("non_decent", "Logement non décent, insalubre ou dangereux"),
-    ("handicap_sante", "Handicap ou raisons de santé"),
-    ("rapprochement_travail", "Rapprochement du lieu de travail"),
-    ("rapprochement_services", "Rapprochement des équipements et services"),
-    ("rapprochement_famille", "Rapprochement familial"),
-    ("violences", "Violences familiales"),
-    ("separation", "Divorce, séparation"),
-    ("decohabitation", "Décohabitation"),
-    ("futur_couple", "Futur couple"),
-    ("regroupement_familial", "Regroupement familial"),
-    ("mutation_professionnelle", "Mutation professionnelle"),
-    ("accedant_difficulte", "Propriétaire ou accédant en difficulté"),
-    ("voisinage", "Problèmes d'environnement ou de voisinage"),
-    ("autre", "Autre motif"),
-)
+CIVILITES: Choix = listes_cerfa.Civilite.codes()
+NATIONALITES: Choix = listes_cerfa.Nationalite.codes()
+SITUATIONS_FAMILIALES: Choix = listes_cerfa.SituationFamiliale.codes()
+SITUATIONS_PROFESSIONNELLES: Choix = listes_cerfa.SituationProfessionnelle.codes()
+LIENS_PARENTE: Choix = listes_cerfa.LienParente.codes()
+CANAUX: Choix = listes_cerfa.Canal.codes()
+STATUTS_DEMANDE: Choix = listes_cerfa.StatutDemande.codes()
+STATUTS_LOGEMENT_ACTUEL: Choix = listes_cerfa.StatutLogementActuel.codes()
+TYPES_LOGEMENT: Choix = listes_cerfa.TypeLogement.codes()
+PROCEDURES_EXPULSION: Choix = listes_cerfa.ProcedureExpulsion.codes()
+MOTIFS: Choix = listes_cerfa.Motif.codes()
 
 #: The social tenancy status: a demand from a current social tenant is a *mutation* (R441-2-10 11°).
-STATUT_LOCATAIRE_SOCIAL = "locataire_parc_social"
+STATUT_LOCATAIRE_SOCIAL = listes_cerfa.StatutLogementActuel.LOCATAIRE_PARC_SOCIAL.value
 
 
 class TypeColonne(StrEnum):
@@ -250,8 +177,8 @@ CHAMPS_PERSONNE: tuple[tuple[str, TypeColonne, str, str, dict[str, Any]], ...] =
 )
 CONTACT_DEMANDEUR: tuple[tuple[str, str, str], ...] = (
     ("adresse", "Adresse postale", "3 rue des Lilas"),
-    ("code_postal", "Code postal", "11100"),
-    ("ville", "Ville", "Narbonne"),
+    ("code_postal", "Code postal", "11000"),
+    ("ville", "Ville", "Carcassonne"),
     ("telephone", "Téléphone", "0612345678"),
     ("email", "Courriel", "lea.martin@example.org"),
 )
@@ -420,7 +347,7 @@ COLONNES: tuple[Colonne, ...] = (
         "communes_souhaitees",
         T.LISTE,
         "Codes INSEE des communes souhaitées, par ordre de préférence, séparés par « | »",
-        "11262|11170",
+        "11069|11076",
         obligatoire=True,
         cible=Cible.LISTE,
         champ="communes",
@@ -768,12 +695,12 @@ def _texte(source: Source) -> str:
     if isinstance(donnees, str):
         return donnees.removeprefix("\ufeff")
     try:
-        return donnees.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        ligne = donnees[: exc.start].count(b"\n") + 1
+        # The format's contract is UTF-8 (with or without BOM) only: no Windows-1252 fallback.
+        return lecture.decoder(donnees, encodages=("utf-8",))[0]
+    except lecture.ErreurLecture as exc:
         raise _Illisible(
             ErreurImport(
-                ligne,
+                exc.ligne,
                 None,
                 "le fichier n'est pas encodé en UTF-8 : enregistrez-le au format « CSV UTF-8 (délimité par des points-virgules) »",
             )
@@ -881,23 +808,19 @@ def _regles(numero: int, valeurs: dict[str, Any], presentes: frozenset[str], cod
 
 
 def _lignes(
-    lecteur: Iterator[list[str]],
-    entete: tuple[str, ...],
-    position: Callable[[], int],
-    masquees_admises: bool,
-    regles: bool = False,
+    rangees: Iterator[lecture.Ligne], entete: tuple[str, ...], masquees_admises: bool, regles: bool = False
 ) -> Iterator[LigneLue]:
     while True:
-        debut = position() + 1
         try:
-            cellules = next(lecteur)
+            rangee = next(rangees)
         except StopIteration:
             return
-        except csv.Error as exc:
-            yield LigneLue(debut, {}, [ErreurImport(debut, None, f"ligne CSV illisible ({exc})")], codemandeur=False)
+        except lecture.ErreurLecture as exc:
+            yield LigneLue(exc.ligne or 0, {}, [ErreurImport(exc.ligne, None, exc.message)], codemandeur=False)
             return
-        if any(c.strip() for c in cellules):
-            yield _lire_ligne(debut, entete, cellules, masquees_admises=masquees_admises, regles=regles)
+        if not rangee.vide():
+            cellules = list(rangee.cellules)
+            yield _lire_ligne(rangee.numero, entete, cellules, masquees_admises=masquees_admises, regles=regles)
 
 
 def lire_demandes(source: Source, *, masquees_admises: bool = False, regles: bool = False) -> Lecture:
@@ -913,22 +836,23 @@ def lire_demandes(source: Source, *, masquees_admises: bool = False, regles: boo
         texte = _texte(source)
     except _Illisible as exc:
         return Lecture((), [exc.erreur], iter(()))
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=SEPARATEUR)
+    rangees = lecture.lire_csv(texte, separateurs=(SEPARATEUR,)).lignes
     try:
-        premiere = next(lecteur, None)
-    except csv.Error as exc:
-        return Lecture((), [ErreurImport(1, None, f"en-tête illisible ({exc})")], iter(()))
-    if not premiere or not any(c.strip() for c in premiere):
+        premiere = next(rangees, None)
+    except lecture.ErreurLecture as exc:
+        message = exc.message.removeprefix("ligne CSV illisible ")
+        return Lecture((), [ErreurImport(1, None, f"en-tête illisible {message}")], iter(()))
+    if premiere is None or premiere.vide():
         return Lecture(
             (),
             [ErreurImport(1, None, "le fichier est vide : la première ligne doit être l'en-tête des colonnes")],
             iter(()),
         )
-    entete = tuple(c.strip().lower() for c in premiere)
+    entete = tuple(str(c).strip().lower() for c in premiere.cellules)
     erreurs = _verifier_entete(list(entete))
     if erreurs:
         return Lecture(entete, erreurs, iter(()))
-    return Lecture(entete, [], _lignes(lecteur, entete, lambda: lecteur.line_num, masquees_admises, regles))
+    return Lecture(entete, [], _lignes(rangees, entete, masquees_admises, regles))
 
 
 DTYPES: dict[TypeColonne, Any] = {

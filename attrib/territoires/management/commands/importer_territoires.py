@@ -1,4 +1,4 @@
-"""``python manage.py importer_territoires [--departements 11 34] [--epci 241100593] [--dossier DIR]``."""
+"""``python manage.py importer_territoires [--departements 11 34] [--epci SIREN …] [--dossier DIR]``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--departements", nargs="+", metavar="CODE", help="codes de départements, ex. 11 34 2A")
-        parser.add_argument("--epci", nargs="+", dest="epcis", metavar="SIREN", help="SIREN d'EPCI, ex. 241100593")
+        parser.add_argument(
+            "--epci", nargs="+", dest="epcis", metavar="SIREN", help="SIREN d'EPCI (9 chiffres), un ou plusieurs"
+        )
         parser.add_argument("--dossier", type=Path, help="dossier des fichiers (par défaut data/referentiels/)")
 
     def handle(self, *args: Any, **options: Any) -> None:

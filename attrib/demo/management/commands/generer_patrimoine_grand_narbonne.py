@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.patrimoine.management.commands._options import bailleur_depuis_option
 from attrib.patrimoine.services import patrimoine_reconstituer
 
@@ -30,12 +31,15 @@ class Command(BaseCommand):
             dest="bailleurs",
             help="bailleur parmi lesquels tirer ceux des résidences reconstituées (répétable : nom exact ou numéro)",
         )
-        parser.add_argument("--fichier", type=Path, help="fichier des comptages (par défaut data/referentiels/)")
+        parser.add_argument(
+            "--fichier", type=Path, help="fichier des comptages (par défaut ceux du Grand Narbonne, data/referentiels/)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         bailleurs = [bailleur_depuis_option(b) for b in options["bailleurs"]]
         try:
-            resume = patrimoine_reconstituer(graine=options["graine"], bailleurs=bailleurs, chemin=options["fichier"])
+            chemin = options["fichier"] or FICHIER_COMPTAGES
+            resume = patrimoine_reconstituer(graine=options["graine"], bailleurs=bailleurs, chemin=chemin)
         except ValidationError as exc:
             raise CommandError("reconstitution annulée, rien n'a été enregistré.\n" + "\n".join(exc.messages)) from None
         if resume.territoires is not None:
