@@ -19,6 +19,7 @@ from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import exiger, reponse_fichier
 from attrib.engine.rapprochement.objectifs import NON_Q1_EN_QPV, Q1_HORS_QPV
 from attrib.engine.rapprochement.texte import pourcentage
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.permissions import REFUS_DONNEES_PERSONNELLES, peut_exporter_donnees_personnelles
 from attrib.pilotage import export, graphiques, permissions, selectors
 from attrib.pilotage.forms import FiltreForm
@@ -27,8 +28,8 @@ TYPE_XLSX = tableurs.TYPE_XLSX
 
 
 def _filtres(request: HttpRequest) -> tuple[FiltreForm, dict[str, list[tuple[Any, str]]]]:
-    exiger(permissions.peut_acceder(request.user))
-    choix = selectors.choix_perimetre(request.user)
+    exiger(permissions.peut_acceder(acteur_de(request.user)))
+    choix = selectors.choix_perimetre(acteur_de(request.user))
     form = FiltreForm(request.GET, choix=choix, aujourd_hui=timezone.localdate())
     return form, choix
 
@@ -58,7 +59,7 @@ def tableau(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         contexte["erreurs"] = resume_erreurs(form)
         return render(request, "pilotage/tableau.html", contexte)
-    t = selectors.tableau(request.user, form.periode(), form.perimetre())
+    t = selectors.tableau(acteur_de(request.user), form.periode(), form.perimetre())
     prioritaires = t.parametres.prioritaires.taux
     contexte |= {
         "t": t,
@@ -92,7 +93,7 @@ def attributions(request: HttpRequest) -> HttpResponse:
     form, choix = _filtres(request)
     if not form.is_valid():
         return render(request, "pilotage/attributions.html", {"form": form, "erreurs": resume_erreurs(form)})
-    t = selectors.tableau(request.user, form.periode(), form.perimetre())
+    t = selectors.tableau(acteur_de(request.user), form.periode(), form.perimetre())
     code = request.GET.get("objectif", "")
     indicateur = None
     lignes: list[tuple[selectors.LigneAttribution, bool | None]] = [(ligne, None) for ligne in t.lignes]
@@ -120,7 +121,7 @@ def _export(request: HttpRequest) -> tuple[selectors.Tableau, str, str] | HttpRe
     if not form.is_valid():
         return render(request, "pilotage/tableau.html", {"form": form, "erreurs": resume_erreurs(form)}, status=400)
     periode = form.periode()
-    t = selectors.tableau(request.user, periode, form.perimetre())
+    t = selectors.tableau(acteur_de(request.user), periode, form.perimetre())
     nom = f"pilotage_attributions_{periode.debut:%Y%m%d}_{periode.fin:%Y%m%d}"
     return t, selectors.libelle_perimetre(form.perimetre(), choix), nom
 

@@ -25,6 +25,7 @@ from attrib.patrimoine.models import Logement, Residence
 from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.cotation.outils import GRILLE
 from tests.factories import NARBONNE, creer_demande, guichet, membre, membres_caleol, personne, territoire_minimal
+from attrib.organisations.acteurs import acteur_systeme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,12 +74,13 @@ def test_une_seance_de_caleol_jusqu_au_bail(page: Page, live_server) -> None:
     )
     version_publier(version=version)
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=alogea,
         nom="CALEOL Narbonne",
         membres=membres_caleol(reservataire_consultatif=True),
     )
-    seance = seance_creer(commission=commission, date_seance=timezone.localdate())
-    examens = examen_inscrire(seance=seance, logement=logement, candidats=demandes)
+    seance = seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=timezone.localdate())
+    examens = examen_inscrire(auteur=acteur_systeme("test"), seance=seance, logement=logement, candidats=demandes)
     membres = {m.nom: m.pk for m in commission.membres.all()}
     base = live_server.url
 

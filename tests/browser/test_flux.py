@@ -18,6 +18,7 @@ from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.factories import NARBONNE, membre, territoire_minimal
+from attrib.organisations.acteurs import acteur_systeme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,10 +62,20 @@ def test_un_bailleur_declare_un_logement_libere_et_deroge_avec_un_motif(page: Pa
         )
     debut = date(timezone.localdate().year, 1, 1)
     etat = convention_enregistrer(
-        bailleur=alogea, reservataire=prefecture, categorie="etat", part=Decimal("25"), debut=debut
+        auteur=acteur_systeme("test"),
+        bailleur=alogea,
+        reservataire=prefecture,
+        categorie="etat",
+        part=Decimal("25"),
+        debut=debut,
     )
     convention_enregistrer(
-        bailleur=alogea, reservataire=action_logement, categorie="action_logement", part=Decimal("25"), debut=debut
+        auteur=acteur_systeme("test"),
+        bailleur=alogea,
+        reservataire=action_logement,
+        categorie="action_logement",
+        part=Decimal("25"),
+        debut=debut,
     )
     base = live_server.url
 

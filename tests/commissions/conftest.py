@@ -28,6 +28,7 @@ from tests.factories import (
     personne,
     territoire_minimal,
 )
+from attrib.organisations.acteurs import acteur_systeme
 
 JOUR_SEANCE = date(2026, 3, 10)
 DEPOT_DEMANDES = date(2025, 6, 2)
@@ -72,9 +73,13 @@ class Caleol:
 
 def seance_ouverte(commission: Commission, jour: date = JOUR_SEANCE, *, a_distance: bool = False) -> Seance:
     """A session with every member present in the room, opened (quorum held)."""
-    seance = seance_creer(commission=commission, date_seance=jour, a_distance=a_distance)
-    presences_enregistrer(seance=seance, presences={m.pk: ModePresence.SEANCE for m in commission.membres.all()})
-    return seance_ouvrir(seance=seance, ouverte_le=a_l_heure(jour, 9))
+    seance = seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=jour, a_distance=a_distance)
+    presences_enregistrer(
+        auteur=acteur_systeme("test"),
+        seance=seance,
+        presences={m.pk: ModePresence.SEANCE for m in commission.membres.all()},
+    )
+    return seance_ouvrir(auteur=acteur_systeme("test"), seance=seance, ouverte_le=a_l_heure(jour, 9))
 
 
 def monde_caleol(nombre_demandes: int = 4) -> Caleol:
@@ -111,6 +116,7 @@ def monde_caleol(nombre_demandes: int = 4) -> Caleol:
         residence=residence, identifiant="OUEST-002", nb_pieces=2, surface_habitable=Decimal("48"), financement="PLAI"
     )
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=bailleur,
         nom="CALEOL Narbonne",
         membres=membres_caleol(reservataire_consultatif=True),

@@ -21,6 +21,7 @@ from attrib.flux.selectors import (
 from attrib.flux.services import orientation_forcer
 from tests.factories import creer_demande, guichet
 from tests.flux.conftest import Monde
+from attrib.organisations.acteurs import acteur_systeme
 
 
 def test_du_et_livre_par_typologie_et_qpv(monde: Monde) -> None:
@@ -53,7 +54,9 @@ def test_une_derogation_se_voit_dans_le_du_et_le_livre(monde: Monde) -> None:
     annee = timezone.localdate().year
     avant = du_livre(c["etat"], annee).total
     assert (avant.du, avant.livre) == (Fraction(1, 5), 0)
-    orientation_forcer(orientation=o, reservataire=c["etat"], motif="Ménage DALO en urgence", auteur=None)
+    orientation_forcer(
+        orientation=o, reservataire=c["etat"], motif="Ménage DALO en urgence", auteur=acteur_systeme("test")
+    )
     apres = du_livre(c["etat"], annee).total
     assert (apres.du, apres.livre, apres.ecart) == (Fraction(1, 5), 1, Fraction(4, 5))
 
