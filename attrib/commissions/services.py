@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -343,7 +344,7 @@ def presences_enregistrer(*, seance: Seance, presences: Mapping[int, str], auteu
         resume=f"Présences enregistrées. {etat.phrase}",
         auteur=_utilisateur(auteur),
         organisation=seance.commission.bailleur,
-        details={m: mode for m, mode in presences.items()},
+        details={str(m): mode for m, mode in presences.items()},
     )
     return list(seance.presences.select_related("membre"))
 
@@ -1090,7 +1091,7 @@ def offres_expirer(*, auteur: Acteur, aujourd_hui: date | None = None, bilan: Bi
         if traiter(
             bilan,
             f"offre du logement {offre.logement.identifiant} à la demande {offre.demande.numero_unique}",
-            lambda offre=offre: _offre_expirer(offre, jour),
+            partial(_offre_expirer, offre, jour),
         )
     ]
     from attrib.cotation.services import cotations_actualiser  # the cotation reads the offers

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -205,7 +206,8 @@ def convention_enregistrer(
             f"« {reservataire} » n'est pas titulaire de droits de réservation (catégorie de réservataire non renseignée).",
         )
     elif (
-        categorie in CATEGORIE_ORGANISATION and reservataire.categorie_reservataire != CATEGORIE_ORGANISATION[categorie]
+        categorie in CATEGORIE_ORGANISATION
+        and reservataire.categorie_reservataire != CATEGORIE_ORGANISATION[CategorieConvention(categorie)]
     ):
         attendu = CATEGORIE_ORGANISATION[CategorieConvention(categorie)]
         erreur(
@@ -268,7 +270,7 @@ def convention_enregistrer(
     if convention is None:
         cible.cree_par = _utilisateur(auteur)
     cible.save()
-    cible.territoire.set(codes)
+    cible.territoire.set(codes)  # type: ignore[arg-type]  # a commune's key is its INSEE code (str)
     apres = _description(cible, frozenset(codes))
     evenement_enregistrer(
         objet=cible,
@@ -716,7 +718,7 @@ def orientations_constater_echeances(
         if traiter(
             bilan,
             objet,
-            lambda o=orientation: orientation_constater_echeance(orientation=o, auteur=auteur, aujourd_hui=jour),
+            partial(orientation_constater_echeance, orientation=orientation, auteur=auteur, aujourd_hui=jour),
         ):
             nombre += 1
     return nombre
@@ -1064,7 +1066,7 @@ def conventions_importer(
         if avant is None:
             cible.cree_par = _utilisateur(auteur)
         cible.save()
-        cible.territoire.set(communes)
+        cible.territoire.set(communes)  # type: ignore[arg-type]  # a commune's key is its INSEE code (str)
         evenement_enregistrer(
             objet=cible,
             action="convention_importee",

@@ -203,7 +203,7 @@ def calculer_lot(
     attributions = moteur.attributions_de_l_annee(epci, jour.year, it.seuil)
     etat = moteur.etat_objectifs(objectifs, attributions)
     suivre(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], 0, len(logements))
-    commun = {
+    commun: dict[str, Any] = {
         "jour": jour.isoformat(),
         "seuil": {
             "valeur": it.seuil.valeur,

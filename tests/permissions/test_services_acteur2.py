@@ -444,3 +444,35 @@ def test_le_systeme_et_le_gestionnaire_du_bailleur_passent(settings: Any) -> Non
     proposee = services_flux.orientation_candidats_proposer(orientation=orientation, nombre_candidats=2, auteur=etat)
     assert proposee.statut == StatutOrientation.CANDIDATS_PROPOSES
     assert services_commissions.offres_expirer(auteur=acteur_systeme("commande expirer_offres")) == 0
+
+
+# --- visible_to ---------------------------------------------------------------------------------------------
+
+
+def test_visible_to_nobody_and_an_applicant_see_nothing_the_system_everything(settings: Any) -> None:
+    """Every ``visible_to(acteur)`` of these apps: nothing for nobody and for an applicant's account (whose
+    own demand is not a commission, an agreement nor a lease), everything for the system, its own rows for the
+    bailleur's read-only member, none of them for another bailleur's manager."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    m = _monde()
+    _orientation_vers_l_etat(m)
+    _offre(m)
+    _lot(m)
+    querysets: dict[str, Callable[[Acteur], models.QuerySet[Any]]] = {
+        "conventions": ConventionReservation.objects.visible_to,
+        "logements libérés": LogementLibere.objects.visible_to,
+        "orientations": Orientation.objects.visible_to,
+        "commissions": Commission.objects.visible_to,
+        "séances": Seance.objects.visible_to,
+        "offres": Offre.objects.visible_to,
+        "offres du périmètre": Offre.objects.du_perimetre,
+        "lots": LotPropositions.objects.visible_to,
+    }
+    refuses = _refuses(m, "")
+    lecture = refuses.pop("membre du bailleur en consultation")
+    for nom, visibles in querysets.items():
+        tout = visibles(acteur_systeme("test")).count()
+        assert tout > 0, nom
+        assert visibles(lecture).count() == tout, f"{nom} : le bailleur voit les siens"
+        for qui, acteur in refuses.items():
+            assert not visibles(acteur).exists(), f"{nom} visibles de « {qui} »"
