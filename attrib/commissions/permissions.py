@@ -19,16 +19,9 @@ from __future__ import annotations
 from attrib.commissions.enums import StatutSeance, Voix
 from attrib.commissions.models import Commission, MembreCommission, Seance
 from attrib.organisations.acteurs import Acteur, acteur_de
-from attrib.organisations.models import Organisation, TypeOrganisation
+from attrib.organisations.models import TypeOrganisation
 
 BAILLEUR = (TypeOrganisation.BAILLEUR,)
-
-
-def refus_gestion(bailleur: Organisation | str) -> str:
-    return f"Seuls les gestionnaires de {bailleur} gèrent ses commissions, ses offres et ses baux."
-
-
-REFUS_CREER = "Seuls les gestionnaires d'un bailleur créent une commission d'attribution."
 
 
 def voit_commission(acteur: Acteur, commission: Commission) -> bool:
@@ -45,13 +38,9 @@ def gere_bailleur(acteur: Acteur, bailleur_id: int | None) -> bool:
     return acteur.voit_tout or acteur.est_membre(bailleur_id, ecriture=True)
 
 
-def peut_creer_commission(acteur: Acteur, bailleur_id: int | None = None) -> bool:
-    """A manager of a bailleur (of this one, when given)."""
-    if acteur.voit_tout:
-        return True
-    if bailleur_id is not None:
-        return acteur.est_membre(bailleur_id, ecriture=True)
-    return bool(acteur.appartenances_filtrees(types=BAILLEUR, ecriture=True))
+def peut_creer_commission(acteur: Acteur) -> bool:
+    """A manager of a bailleur (or the system, a superuser)."""
+    return acteur.voit_tout or bool(acteur.appartenances_filtrees(types=BAILLEUR, ecriture=True))
 
 
 def bailleurs_suivis_ids(acteur: Acteur) -> list[int] | None:

@@ -27,12 +27,6 @@ def refus_gestion(bailleur: Organisation | str) -> str:
     return f"Seuls les gestionnaires de {bailleur} gèrent son flux."
 
 
-REFUS_PROPOSER = (
-    "Seuls les gestionnaires du réservataire à qui le logement est orienté enregistrent ses candidats, tant que "
-    "le logement les attend."
-)
-
-
 def peut_acceder(acteur: Acteur) -> bool:
     """The flux section: bailleurs, réservataires, the system and superusers. (The menu of ``common`` still
     passes its ``User``: it is read as its actor.)"""
