@@ -19,13 +19,13 @@ from attrib.commissions.services import commission_creer, examen_inscrire, seanc
 from attrib.cotation.enums import TypeGrille
 from attrib.cotation.services import grille_importer_yaml, version_publier
 from attrib.demandes.enums import MotifRadiation, StatutDemande
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.cotation.outils import GRILLE
 from tests.factories import NARBONNE, creer_demande, guichet, membre, membres_caleol, personne, territoire_minimal
-from attrib.organisations.acteurs import acteur_systeme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,12 +13,12 @@ from playwright.sync_api import Page, expect
 
 from attrib.flux.models import ConventionReservation, Orientation
 from attrib.flux.services import convention_enregistrer
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from tests.browser.conftest import connecter, menu, resume_violations, violations_axe
 from tests.factories import NARBONNE, membre, territoire_minimal
-from attrib.organisations.acteurs import acteur_systeme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,6 +15,7 @@ from attrib.commissions.enums import ModePresence, SensVote, Voix
 from attrib.commissions.models import Commission, Seance
 from attrib.commissions.services import commission_creer, presences_enregistrer, seance_creer, seance_ouvrir
 from attrib.demandes.models import Demande
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -28,7 +29,6 @@ from tests.factories import (
     personne,
     territoire_minimal,
 )
-from attrib.organisations.acteurs import acteur_systeme
 
 JOUR_SEANCE = date(2026, 3, 10)
 DEPOT_DEMANDES = date(2025, 6, 2)

@@ -19,8 +19,8 @@ from attrib.commissions.services import bail_signer, decision_enregistrer, exame
 from attrib.common.models import Evenement
 from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
-from tests.commissions.conftest import JOUR_SEANCE, Caleol, monde_caleol
 from attrib.organisations.acteurs import acteur_systeme
+from tests.commissions.conftest import JOUR_SEANCE, Caleol, monde_caleol
 
 TENTATIVES = 4
 ENVOI = JOUR_SEANCE + timedelta(days=1)

@@ -27,9 +27,9 @@ from attrib.commissions.services import (
     seance_ouvrir,
     vote_enregistrer,
 )
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.commissions.conftest import JOUR_SEANCE, Caleol
 from tests.factories import a_l_heure, membre
-from attrib.organisations.acteurs import acteur_de, acteur_systeme
 
 pytestmark = pytest.mark.django_db
 

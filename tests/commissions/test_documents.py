@@ -33,9 +33,9 @@ from attrib.commissions.services import (
     seance_ouvrir,
 )
 from attrib.documents.models import Document, DocumentFige, NatureDocument
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.commissions.conftest import JOUR_SEANCE, Caleol
 from tests.factories import a_l_heure, membre
-from attrib.organisations.acteurs import acteur_de, acteur_systeme
 
 pytestmark = pytest.mark.django_db
 

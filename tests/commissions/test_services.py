@@ -26,9 +26,9 @@ from attrib.common.models import Evenement
 from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.flux.enums import StatutOrientation
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere, orientation_forcer
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from tests.commissions.conftest import JOUR_SEANCE, Caleol
-from attrib.organisations.acteurs import acteur_de, acteur_systeme
 
 pytestmark = pytest.mark.django_db
 

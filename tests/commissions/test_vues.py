@@ -27,9 +27,9 @@ from attrib.commissions.services import (
     seance_creer,
 )
 from attrib.demandes.enums import StatutDemande
+from attrib.organisations.acteurs import acteur_systeme
 from tests.commissions.conftest import Caleol, monde_caleol
 from tests.factories import NARBONNE, membre
-from attrib.organisations.acteurs import acteur_systeme
 
 pytestmark = pytest.mark.django_db
 

@@ -32,12 +32,12 @@ from attrib.cotation.colonnes import colonnes_cotation, evenements_caleol
 from attrib.cotation.models import Cotation
 from attrib.cotation.services import cotation_demo_installer
 from attrib.demandes.models import Demande
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from tests.cotation.conftest import Territoire, un_adulte
 from tests.factories import NARBONNE, a_l_heure
-from attrib.organisations.acteurs import acteur_systeme
 
 pytestmark = pytest.mark.django_db
 

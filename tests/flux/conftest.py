@@ -15,11 +15,11 @@ from pytest_django.fixtures import Settings
 
 from attrib.flux.models import ConventionReservation, LogementLibere
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere
+from attrib.organisations.acteurs import Acteur, acteur_de, acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, Role, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from tests.factories import CARCASSONNE, GRUISSAN, NARBONNE, membre, territoire_minimal
-from attrib.organisations.acteurs import Acteur, acteur_de, acteur_systeme
 
 
 @pytest.fixture(autouse=True)

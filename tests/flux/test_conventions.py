@@ -13,9 +13,9 @@ from django.utils import timezone
 from attrib.common.models import Evenement
 from attrib.flux.models import ConventionReservation
 from attrib.flux.services import reglage_flux_enregistrer
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.factories import GRUISSAN, NARBONNE
 from tests.flux.conftest import Monde
-from attrib.organisations.acteurs import acteur_de, acteur_systeme
 
 
 def test_une_part_de_l_etat_de_35_pourcent_est_refusee_avec_la_regle(monde: Monde) -> None:

@@ -17,8 +17,8 @@ from attrib.flux.services import (
     conventions_importer,
     orientation_candidats_proposer,
 )
-from tests.flux.conftest import Monde
 from attrib.organisations.acteurs import acteur_systeme
+from tests.flux.conftest import Monde
 
 ENTETE = (
     "Bailleur;Réservataire;Contingent;Libellé;Part du flux (%);Nombre de logements par an;"

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from attrib.common.models import Evenement
 from attrib.flux.models import ConventionReservation
 from attrib.flux.services import conventions_importer
-from tests.flux.conftest import Monde
 from attrib.organisations.acteurs import acteur_systeme
+from tests.flux.conftest import Monde
 
 SIGNES = ["=", "+", "-", "@", "\t"]
 

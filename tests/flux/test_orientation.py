@@ -21,9 +21,9 @@ from attrib.flux.services import (
     orientation_forcer,
     orientations_constater_echeances,
 )
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.factories import NARBONNE
 from tests.flux.conftest import Monde
-from attrib.organisations.acteurs import acteur_de, acteur_systeme
 
 
 def _ecarts_a_chaque_prefixe(orientations: list[Orientation]) -> dict[str, Fraction]:

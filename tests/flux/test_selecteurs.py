@@ -19,9 +19,9 @@ from attrib.flux.selectors import (
     prevision_bailleur,
 )
 from attrib.flux.services import orientation_forcer
+from attrib.organisations.acteurs import acteur_systeme
 from tests.factories import creer_demande, guichet
 from tests.flux.conftest import Monde
-from attrib.organisations.acteurs import acteur_systeme
 
 
 def test_du_et_livre_par_typologie_et_qpv(monde: Monde) -> None:

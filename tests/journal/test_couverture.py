@@ -20,11 +20,11 @@ from attrib.demandes.models import Demande, Personne
 from attrib.flux.services import convention_enregistrer
 from attrib.journal import declencheurs
 from attrib.journal.models import EntreeJournal, Operation
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.models import Residence
 from attrib.qualification.services import campagne_ouvrir, notation_enregistrer
 from tests.factories import GRUISSAN, NARBONNE, creer_demande, guichet, membre, territoire_minimal
-from attrib.organisations.acteurs import acteur_de, acteur_systeme
 
 pytestmark = pytest.mark.django_db
 

@@ -22,11 +22,11 @@ from attrib.commissions.services import (
     seance_creer,
     seance_ouvrir,
 )
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Logement, Residence
 from tests.factories import GRUISSAN, creer_demande, personne
 from tests.permissions.outils import R, Route
-from attrib.organisations.acteurs import acteur_systeme
 
 SIEGENT = {"bailleur", "commune", "etat"}
 BAILLEUR = {"bailleur"}

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation
 from attrib.territoires.models import EPCI
 from tests.permissions.outils import FLUX, R
-from attrib.organisations.acteurs import acteur_systeme
 
 LIGNES = [
     R("rapprochement:preselection", {"bailleur", "etat", "epci"}, args=("flux_libere_etat",)),

@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 
 from attrib.demandes.models import DoublonPotentiel, PieceJustificative
 from attrib.demandes.pieces import piece_deposer
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, Role, TypeOrganisation
 from attrib.patrimoine.models import Residence
 from attrib.qualification.services import campagne_cloturer, campagne_ouvrir, notation_enregistrer
@@ -50,7 +51,6 @@ from tests.permissions.outils import (
     R,
     Route,
 )
-from attrib.organisations.acteurs import acteur_systeme
 
 pytestmark = pytest.mark.django_db
 
