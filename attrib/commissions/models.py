@@ -27,31 +27,127 @@ from attrib.commissions.enums import (
     TypeDecision,
     Voix,
 )
+from attrib.flux.models import Orientation
+from attrib.organisations.acteurs import Acteur, Appartenance, acteur_de
+from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 
 MOTIF_MAX = 2000
 
 
-class CommissionQuerySet(models.QuerySet["Commission"]):
-    def visible_to(self, user: Any) -> CommissionQuerySet:
-        from attrib.commissions.permissions import filtre_commissions_visibles
+def _acteur(acteur: Acteur) -> Acteur:
+    """The actor itself; a ``User`` still passed by a caller outside commissions (journal, home page, until
+    converted) is read as its actor."""
+    return acteur_de(acteur)
 
-        return self.filter(filtre_commissions_visibles(user)).distinct()
+
+class CommissionQuerySet(models.QuerySet["Commission"]):
+    def visible_to(self, acteur: Acteur) -> CommissionQuerySet:
+        """The commissions of the actor's bailleurs, those where the actor (its user) or one of its
+        organisations sits; every commission for the system and superusers; none for an applicant or
+        anybody not logged in."""
+        acteur = _acteur(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        if not acteur.est_agent or acteur.utilisateur is None:
+            return self.none()
+        ids = acteur.organisation_ids()
+        return self.filter(
+            Q(bailleur_id__in=ids) | Q(membres__utilisateur=acteur.utilisateur) | Q(membres__organisation_id__in=ids)
+        ).distinct()
 
 
 class SeanceQuerySet(models.QuerySet["Seance"]):
-    def visible_to(self, user: Any) -> SeanceQuerySet:
-        from attrib.commissions.permissions import filtre_commissions_visibles
-
-        return self.filter(commission__in=Commission.objects.filter(filtre_commissions_visibles(user)))
+    def visible_to(self, acteur: Acteur) -> SeanceQuerySet:
+        """The sessions of the commissions the actor sees."""
+        acteur = _acteur(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        return self.filter(commission__in=Commission.objects.visible_to(acteur))
 
 
 class OffreQuerySet(models.QuerySet["Offre"]):
-    def visible_to(self, user: Any) -> OffreQuerySet:
-        """Offers are the bailleur's business: its members see them (every offer for a superuser)."""
-        from attrib.commissions.permissions import bailleurs_suivis_ids
+    def visible_to(self, acteur: Acteur) -> OffreQuerySet:
+        """Offers are the bailleur's business: its members see them (every offer for the system and
+        superusers)."""
+        acteur = _acteur(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        ids = acteur.organisation_ids(types=(TypeOrganisation.BAILLEUR,))
+        return self.filter(logement__residence__bailleur_id__in=ids)
 
-        ids = bailleurs_suivis_ids(user)
-        return self if ids is None else self.filter(logement__residence__bailleur_id__in=ids)
+    def du_perimetre(self, acteur: Acteur) -> OffreQuerySet:
+        """The offers of dwellings in the actor's perimeter of attributions (the refusal indicators of the
+        objectives dashboard); a réservataire sees the offers of the dwellings oriented to it (orientation in
+        force of the dwelling's last release)."""
+        acteur = _acteur(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        filtre = _perimetre_attributions(
+            acteur,
+            commune="logement__residence__commune_id",
+            bailleur="logement__residence__bailleur_id",
+            reservataire=None,
+        )
+        ids = [a.organisation_id for a in acteur.appartenances if voit_son_contingent(a)]
+        if ids:
+            logements = Orientation.objects.filter(actuelle=True, reservataire_id__in=ids).values(
+                "logement_libere__logement_id"
+            )
+            filtre |= Q(logement_id__in=logements)
+        return self.filter(filtre)
+
+
+class BailQuerySet(models.QuerySet["Bail"]):
+    def visible_to(self, acteur: Acteur) -> BailQuerySet:
+        """The leases (attributions) in the actor's perimeter: see :func:`_perimetre_attributions`; every
+        lease for the system and superusers."""
+        acteur = _acteur(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        return self.filter(
+            _perimetre_attributions(
+                acteur,
+                commune="logement__residence__commune_id",
+                bailleur="bailleur_id",
+                reservataire="orientation__reservataire_id",
+            )
+        )
+
+
+def voit_le_territoire(appartenance: Appartenance) -> bool:
+    """An EPCI, a commune or the State sees the attributions of its territory (objectives dashboard)."""
+    return appartenance.type in (TypeOrganisation.EPCI, TypeOrganisation.COMMUNE) or (
+        appartenance.categorie_reservataire == CategorieReservataire.ETAT
+    )
+
+
+def voit_son_contingent(appartenance: Appartenance) -> bool:
+    """A réservataire sees the attributions charged to its contingent."""
+    return bool(appartenance.categorie_reservataire)
+
+
+def _communes(organisation: Organisation) -> list[str]:
+    codes = set(organisation.perimetre.values_list("code_insee", flat=True))
+    if organisation.type == TypeOrganisation.EPCI and organisation.epci_id:
+        codes |= set(organisation.epci.communes.values_list("code_insee", flat=True))  # type: ignore[union-attr]
+    if organisation.type == TypeOrganisation.COMMUNE and organisation.commune_id:
+        codes.add(organisation.commune_id)
+    return sorted(codes)
+
+
+def _perimetre_attributions(acteur: Acteur, *, commune: str, bailleur: str, reservataire: str | None) -> Q:
+    """The attributions in the actor's perimeter (``docs/pilotage.md``): an EPCI, a commune or the State its
+    territory's communes, a bailleur its own, a réservataire the contingent charged (an orientation that lapsed
+    gave the dwelling back to the bailleur); the union over the actor's memberships."""
+    filtre = Q(pk__in=[])
+    for a in acteur.appartenances:
+        if voit_le_territoire(a):
+            filtre |= Q(**{f"{commune}__in": _communes(a.organisation)})
+        if a.type == TypeOrganisation.BAILLEUR:
+            filtre |= Q(**{bailleur: a.organisation_id})
+        if reservataire is not None and voit_son_contingent(a):
+            filtre |= Q(**{reservataire: a.organisation_id}) & ~Q(contingent=Contingent.NON_RESERVE)
+    return filtre
 
 
 class Commission(models.Model):
@@ -474,6 +570,8 @@ class Bail(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     enregistre_le = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    objects = BailQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bail"

@@ -1,4 +1,4 @@
-"""Reads of the CALEOL screens: commissions and sessions visible to a user, the quorum of a session, the
+"""Reads of the CALEOL screens: commissions and sessions visible to an actor, the quorum of a session, the
 tally of the votes on a candidate, the agenda grouped by dwelling (with the flux orientation and each
 candidate's score and its reasons), the offers of a bailleur, and the applicant's notifications."""
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -33,10 +32,12 @@ from attrib.commissions.models import (
     Seance,
     Vote,
 )
+from attrib.commissions.permissions import bailleurs_suivis_ids
 from attrib.common.models import Evenement
 from attrib.demandes.models import Demande
 from attrib.engine.caleol import Decompte
 from attrib.flux.models import Orientation
+from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.patrimoine.models import Logement
 
 #: Events of the CALEOL and the offers that the applicant is told about (in the order of the procedure).
@@ -51,27 +52,27 @@ ACTIONS_NOTIFIEES = {
 }
 
 
-def commissions_visibles(user: Any) -> QuerySet[Commission]:
-    return Commission.objects.visible_to(user).select_related("bailleur")
+def commissions_visibles(acteur: Acteur) -> QuerySet[Commission]:
+    return Commission.objects.visible_to(acteur).select_related("bailleur")
 
 
-def commission_visible(user: Any, pk: int) -> Commission:
-    commission = commissions_visibles(user).filter(pk=pk).first()
+def commission_visible(acteur: Acteur, pk: int) -> Commission:
+    commission = commissions_visibles(acteur).filter(pk=pk).first()
     if commission is None:
         raise Http404("Commission introuvable.")
     return commission
 
 
-def seance_visible(user: Any, pk: int) -> Seance:
-    seance = Seance.objects.visible_to(user).select_related("commission__bailleur").filter(pk=pk).first()
+def seance_visible(acteur: Acteur, pk: int) -> Seance:
+    seance = Seance.objects.visible_to(acteur).select_related("commission__bailleur").filter(pk=pk).first()
     if seance is None:
         raise Http404("Séance introuvable.")
     return seance
 
 
-def examen_visible(user: Any, pk: int) -> Examen:
+def examen_visible(acteur: Acteur, pk: int) -> Examen:
     examen = (
-        Examen.objects.filter(seance__in=Seance.objects.visible_to(user))
+        Examen.objects.filter(seance__in=Seance.objects.visible_to(acteur))
         .select_related("seance__commission__bailleur", "logement__residence", "demande")
         .filter(pk=pk)
         .first()
@@ -81,18 +82,16 @@ def examen_visible(user: Any, pk: int) -> Examen:
     return examen
 
 
-def offre_visible(user: Any, pk: int) -> Offre:
-    offre = offres_visibles(user).filter(pk=pk).first()
+def offre_visible(acteur: Acteur, pk: int) -> Offre:
+    offre = offres_visibles(acteur).filter(pk=pk).first()
     if offre is None:
         raise Http404("Offre introuvable.")
     return offre
 
 
-def logement_du_bailleur(user: Any, pk: int) -> Logement:
-    from attrib.commissions.permissions import bailleurs_suivis_ids
-
+def logement_du_bailleur(acteur: Acteur, pk: int) -> Logement:
     logements = Logement.objects.select_related("residence__bailleur", "residence__commune")
-    ids = bailleurs_suivis_ids(user)
+    ids = bailleurs_suivis_ids(acteur)
     if ids is not None:
         logements = logements.filter(residence__bailleur_id__in=ids)
     logement = logements.filter(pk=pk).first()
@@ -245,14 +244,14 @@ def presences(seance: Seance) -> dict[int, Presence]:
 # --- offers -------------------------------------------------------------------------------------------
 
 
-def offres_visibles(user: Any) -> QuerySet[Offre]:
-    return Offre.objects.visible_to(user).select_related(
+def offres_visibles(acteur: Acteur) -> QuerySet[Offre]:
+    return Offre.objects.visible_to(acteur).select_related(
         "logement__residence__commune", "logement__residence__bailleur", "demande", "decision__seance", "bail"
     )
 
 
-def offres_filtrees(user: Any, statut: str = "") -> QuerySet[Offre]:
-    offres = offres_visibles(user).order_by("-envoyee_le", "-pk")
+def offres_filtrees(acteur: Acteur, statut: str = "") -> QuerySet[Offre]:
+    offres = offres_visibles(acteur).order_by("-envoyee_le", "-pk")
     if statut in StatutOffre.values:
         offres = offres.filter(statut=statut)
     return offres
@@ -267,12 +266,13 @@ class ASuivre:
     seances_prevues: int
 
 
-def a_suivre(user: Any) -> ASuivre:
+def a_suivre(acteur: Acteur) -> ASuivre:
+    acteur = acteur_de(acteur)  # the home page (outside commissions) still passes its ``User``
     seances = Seance.objects.filter(
-        commission__in=commissions_visibles(user), statut=StatutSeance.PREVUE, date__gte=aujourd_hui()
+        commission__in=commissions_visibles(acteur), statut=StatutSeance.PREVUE, date__gte=aujourd_hui()
     )
     return ASuivre(
-        offres_en_attente=offres_visibles(user).filter(statut=StatutOffre.EN_ATTENTE).count(),
+        offres_en_attente=offres_visibles(acteur).filter(statut=StatutOffre.EN_ATTENTE).count(),
         seances_prevues=seances.count(),
     )
 

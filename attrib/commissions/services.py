@@ -1,19 +1,24 @@
 """Writes of the CALEOL, the offers and the leases (DOMAIN.md §1.6, §1.7). Every function is atomic; the
 events the applicant must see (submission to the commission, decision, offer, refusal, attribution) are
 recorded on the demand with ``visible_demandeur=True``. Errors are ``ValidationError`` with French messages
-keyed by field."""
+keyed by field.
+
+Every write takes its actor (``auteur: Acteur``: the user of a request, or ``acteur_systeme(…)`` for a command
+or the demonstration) and checks it with the predicates of ``attrib.commissions.permissions`` before it
+writes anything: a refusal raises ``Refus`` (a ``PermissionDenied``) saying who may act."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attrib.commissions import courrier, parametres, proces_verbal, selectors
+from attrib.commissions import courrier, parametres, permissions, proces_verbal, selectors
 from attrib.commissions.enums import (
     DECISIONS_POSITIVES,
     Contingent,
@@ -45,10 +50,10 @@ from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_radier
 from attrib.documents.models import Document
-from attrib.flux import permissions as permissions_flux
 from attrib.flux.enums import CategorieConvention, StatutOrientation
 from attrib.flux.models import Orientation
-from attrib.organisations.models import Organisation
+from attrib.organisations.acteurs import Acteur
+from attrib.organisations.models import Organisation, User
 from attrib.patrimoine.enums import Financement
 from attrib.patrimoine.models import Logement
 
@@ -97,30 +102,30 @@ def _heure_de_seance(seance: Seance, *apres: datetime | None) -> datetime:
     return max([seance.ouverte_le, *(a for a in apres if a is not None)])
 
 
-def _utilisateur(auteur: Any) -> Any:
-    return auteur if getattr(auteur, "is_authenticated", False) else None
+def _utilisateur(auteur: Acteur) -> User | None:
+    """The user recorded in the ``…_par`` fields and the audit trail (none for the system)."""
+    return auteur.utilisateur
 
 
-def _exiger_gestion(auteur: Any, bailleur_id: int | None) -> None:
-    if auteur is not None and not permissions_flux.peut_gerer(auteur, bailleur_id):
-        raise PermissionDenied("Seuls les gestionnaires du bailleur gèrent ses commissions d'attribution.")
+def _exiger_gestion(auteur: Acteur, bailleur_id: int | None) -> None:
+    auteur.exiger(
+        permissions.gere_bailleur(auteur, bailleur_id),
+        "Seuls les gestionnaires du bailleur gèrent ses commissions d'attribution, ses offres et ses baux.",
+    )
 
 
-def _exiger_inscription(auteur: Any, logement: Logement, bailleur_id: int | None) -> None:
+def _exiger_inscription(auteur: Acteur, logement: Logement, bailleur_id: int | None) -> None:
     """Putting a dwelling on the agenda: the bailleur's managers, or the managers of the réservataire to which
     the dwelling is oriented (they designate its candidates, R441-3)."""
-    if auteur is None or permissions_flux.peut_gerer(auteur, bailleur_id):
+    if permissions.gere_bailleur(auteur, bailleur_id):
         return
     orientation = _orientation_du_logement(logement)
-    if (
+    auteur.exiger(
         orientation is not None
         and orientation.reservataire_id is not None
-        and permissions_flux.est_membre(auteur, orientation.reservataire_id, ecriture=True)
-    ):
-        return
-    raise PermissionDenied(
+        and auteur.est_membre(orientation.reservataire_id, ecriture=True),
         "Seuls les gestionnaires du bailleur, ou du réservataire auquel le logement est orienté, inscrivent ses "
-        "candidats à l'ordre du jour."
+        "candidats à l'ordre du jour.",
     )
 
 
@@ -163,7 +168,7 @@ def commission_creer(
     nom: str,
     membres: Sequence[dict[str, Any]] = (),
     quorum: int | None = None,
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> Commission:
     """Create a bailleur's CALEOL with its members (``membres``: dicts with ``nom``, ``qualite``, ``voix``
     and optionally ``organisation``, ``utilisateur``, ``president``). The vote of each kind of member follows
@@ -221,7 +226,7 @@ def commission_creer(
         objet=commission,
         action="commission_creee",
         resume=f"Commission « {nom} » créée avec {len(membres)} membre(s).",
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=bailleur,
     )
     return commission
@@ -240,7 +245,7 @@ def _verifier_quorum(quorum: int | None, deliberatifs: int, erreurs: dict[str, l
 
 
 @transaction.atomic
-def commission_quorum_fixer(*, commission: Commission, quorum: int | None, auteur: Any = None) -> Commission:
+def commission_quorum_fixer(*, commission: Commission, quorum: int | None, auteur: Acteur) -> Commission:
     """Record the quorum of the commission's internal rules (``None``: back to the default rule)."""
     commission = Commission.objects.select_for_update().get(pk=commission.pk)
     _exiger_gestion(auteur, commission.bailleur_id)
@@ -256,14 +261,14 @@ def commission_quorum_fixer(*, commission: Commission, quorum: int | None, auteu
         action="commission_quorum",
         resume=f"Quorum du règlement intérieur : {quorum if quorum is not None else 'règle par défaut'} "
         f"(auparavant : {avant if avant is not None else 'règle par défaut'}).",
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=commission.bailleur,
     )
     return commission
 
 
 @transaction.atomic
-def seance_creer(*, commission: Commission, date_seance: date, a_distance: bool = False, auteur: Any = None) -> Seance:
+def seance_creer(*, commission: Commission, date_seance: date, a_distance: bool = False, auteur: Acteur) -> Seance:
     _exiger_gestion(auteur, commission.bailleur_id)
     seance = Seance.objects.create(
         commission=commission, date=date_seance, a_distance=a_distance, cree_par=_utilisateur(auteur)
@@ -272,7 +277,7 @@ def seance_creer(*, commission: Commission, date_seance: date, a_distance: bool 
         objet=seance,
         action="seance_creee",
         resume=f"Séance de « {commission.nom} » prévue le {date_seance:%d/%m/%Y}.",
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=commission.bailleur,
     )
     return seance
@@ -286,7 +291,7 @@ def _seance_verrouillee(seance: Seance) -> Seance:
 
 
 @transaction.atomic
-def presences_enregistrer(*, seance: Seance, presences: Mapping[int, str], auteur: Any = None) -> list[Presence]:
+def presences_enregistrer(*, seance: Seance, presences: Mapping[int, str], auteur: Acteur) -> list[Presence]:
     """Record who attends the session: ``presences`` maps each member's id to ``seance`` (in the room),
     ``distance`` (remotely, only in a remote session) or ``""`` (absent). Members left out keep their state.
     A member who has already voted stays present."""
@@ -337,7 +342,7 @@ def presences_enregistrer(*, seance: Seance, presences: Mapping[int, str], auteu
         objet=seance,
         action="seance_presences",
         resume=f"Présences enregistrées. {etat.phrase}",
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=seance.commission.bailleur,
         details={str(m): mode for m, mode in presences.items()},  # JSON keys are strings
     )
@@ -345,7 +350,7 @@ def presences_enregistrer(*, seance: Seance, presences: Mapping[int, str], auteu
 
 
 @transaction.atomic
-def seance_ouvrir(*, seance: Seance, ouverte_le: datetime | None = None, auteur: Any = None) -> Seance:
+def seance_ouvrir(*, seance: Seance, ouverte_le: datetime | None = None, auteur: Acteur) -> Seance:
     """Open the session: the quorum must hold (members present in the room, and remotely in a remote session).
     ``ouverte_le`` is the time of the opening (now by default): on the day of the session, never in the future."""
     seance = _seance_verrouillee(seance)
@@ -374,7 +379,7 @@ def seance_ouvrir(*, seance: Seance, ouverte_le: datetime | None = None, auteur:
         objet=seance,
         action="seance_ouverte",
         resume=f"Séance ouverte le {_le(quand)}. {etat.phrase}",
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=seance.commission.bailleur,
         details={"ouverte_le": quand.isoformat()},
     )
@@ -382,7 +387,7 @@ def seance_ouvrir(*, seance: Seance, ouverte_le: datetime | None = None, auteur:
 
 
 @transaction.atomic
-def seance_cloturer(*, seance: Seance, close_le: datetime | None = None, auteur: Any = None) -> Seance:
+def seance_cloturer(*, seance: Seance, close_le: datetime | None = None, auteur: Acteur) -> Seance:
     """Close the session (statut « tenue »): every candidate on the agenda has its decision. ``close_le`` is the
     time of the closing (now by default): after the opening and every decision, never in the future."""
     seance = _seance_verrouillee(seance)
@@ -423,16 +428,16 @@ def seance_cloturer(*, seance: Seance, close_le: datetime | None = None, auteur:
         objet=seance,
         action="seance_close",
         resume=f"Séance du {seance.date:%d/%m/%Y} close le {_le(quand)} : {seance.decisions.count()} décision(s).",
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=seance.commission.bailleur,
         details={"close_le": quand.isoformat()},
     )
-    proces_verbal.figer(seance, auteur=auteur)
+    proces_verbal.figer(seance, auteur=_utilisateur(auteur))
     return seance
 
 
 @transaction.atomic
-def proces_verbal_corriger(*, seance: Seance, motif: str, auteur: Any = None) -> Document:
+def proces_verbal_corriger(*, seance: Seance, motif: str, auteur: Acteur) -> Document:
     """A corrected version of the minutes of a closed session, beside the first one (``motif`` required)."""
     seance = _seance_verrouillee(seance)
     _exiger_gestion(auteur, seance.commission.bailleur_id)
@@ -440,12 +445,12 @@ def proces_verbal_corriger(*, seance: Seance, motif: str, auteur: Any = None) ->
         raise ValidationError({"seance": ["Seul le procès-verbal d'une séance close se corrige."]})
     if not (motif or "").strip():
         raise ValidationError({"motif": ["Indiquez le motif de la correction du procès-verbal."]})
-    return proces_verbal.figer(seance, motif=motif, auteur=auteur)
+    return proces_verbal.figer(seance, motif=motif, auteur=_utilisateur(auteur))
 
 
 @transaction.atomic
 def vote_enregistrer(
-    *, examen: Examen, membre: MembreCommission, sens: str, a_distance: bool = False, auteur: Any = None
+    *, examen: Examen, membre: MembreCommission, sens: str, a_distance: bool = False, auteur: Acteur
 ) -> Vote:
     """Record (or change, until the decision) the vote of a deliberative member on the attribution of the
     dwelling to one candidate, during an open session. In the room the bailleur's secretary records it; a
@@ -455,8 +460,10 @@ def vote_enregistrer(
     seance = examen.seance
     membre = MembreCommission.objects.get(pk=membre.pk)
     if a_distance:
-        if auteur is not None and getattr(auteur, "pk", None) != membre.utilisateur_id:
-            raise PermissionDenied("Un vote à distance s'exprime depuis le compte du membre.")
+        auteur.exiger(
+            auteur.est_systeme or (auteur.user_id is not None and auteur.user_id == membre.utilisateur_id),
+            "Un vote à distance s'exprime depuis le compte du membre.",
+        )
     else:
         _exiger_gestion(auteur, seance.commission.bailleur_id)
     erreurs: dict[str, list[str]] = {}
@@ -495,7 +502,7 @@ def vote_enregistrer(
         action="vote",
         resume=f"{membre.nom} : {SensVote(sens).label.lower()} (demande {examen.demande.numero_unique}, "
         f"logement {examen.logement.identifiant}){' à distance' if a_distance else ''}.",
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=seance.commission.bailleur,
         details={"examen": examen.pk, "membre": membre.pk, "sens": sens},
     )
@@ -510,7 +517,7 @@ def examen_inscrire(
     candidats: Sequence[Demande],
     exception: str = "",
     derogation_offre: str = "",
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> list[Examen]:
     """Put a dwelling on the session's agenda with its candidates, in the order proposed (rank 1 first).
     At least ``candidats_minimum`` candidates (R441-3), unless ``exception`` names a case of
@@ -608,7 +615,7 @@ def examen_inscrire(
             action="caleol_inscription",
             resume=f"Votre demande est présentée à la commission d'attribution du {seance.date:%d/%m/%Y} pour "
             f"{_logement_en_clair(logement)} (rang proposé : {e.rang_propose}).",
-            auteur=auteur,
+            auteur=_utilisateur(auteur),
             organisation=seance.commission.bailleur,
             visible_demandeur=True,
             details={"seance": seance.pk, "logement": logement.pk, "examen": e.pk},
@@ -631,7 +638,7 @@ def decision_enregistrer(
     votes: Mapping[int, str] | None = None,
     decide_le: datetime | None = None,
     derogation_attribution: str = "",
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> Decision:
     """Record the commission's decision for one candidate (R441-3 a–e). An attribution (a) is rank 1; an
     attribution by rank (b) or under a suspensive condition (c) carries its rank; (c) also names the missing
@@ -795,7 +802,7 @@ def decision_enregistrer(
         objet=examen.demande,
         action="caleol_decision",
         resume=message,
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=examen.seance.commission.bailleur,
         visible_demandeur=True,
         details={
@@ -817,7 +824,7 @@ def _journaliser_derogation(
     action: str,
     quoi: str,
     motif: str,
-    auteur: Any,
+    auteur: Acteur,
     organisation: Organisation | None,
     details: dict[str, Any],
 ) -> None:
@@ -826,7 +833,7 @@ def _journaliser_derogation(
         objet=demande,
         action=action,
         resume=f"{quoi} malgré l'offre en cours (logement {offre.logement.identifiant}). Motif : {motif}",
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=organisation,
         details={**details, "offre_en_cours": offre.pk, "statut_offre": offre.statut, "motif": motif},
     )
@@ -891,7 +898,7 @@ def _prochaine_decision(logement: Logement) -> Decision | None:
     )
 
 
-def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any, apres: Offre | None = None) -> Offre:
+def _emettre(*, logement: Logement, envoyee_le: date, auteur: Acteur, apres: Offre | None = None) -> Offre:
     if (bail := _bail_en_cours(logement)) is not None:
         raise _erreur_deja_attribue(logement, bail)
     attente = Offre.objects.filter(logement=logement, statut=StatutOffre.EN_ATTENTE).select_related("demande").first()
@@ -946,12 +953,12 @@ def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any, apres: Offre 
         f"{envoyee_le:%d/%m/%Y}. Répondez au plus tard le {offre.date_limite:%d/%m/%Y} : sans réponse à cette "
         "date, l'offre est considérée comme refusée."
     )
-    courrier.figer(offre, auteur=auteur)
+    courrier.figer(offre, auteur=_utilisateur(auteur))
     evenement_enregistrer(
         objet=decision.demande,
         action="offre_emise",
         resume=message,
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=logement.residence.bailleur,
         visible_demandeur=True,
         details={
@@ -965,7 +972,7 @@ def _emettre(*, logement: Logement, envoyee_le: date, auteur: Any, apres: Offre 
 
 
 @transaction.atomic
-def offre_emettre(*, logement: Logement, envoyee_le: date | None = None, auteur: Any = None) -> Offre:
+def offre_emettre(*, logement: Logement, envoyee_le: date | None = None, auteur: Acteur) -> Offre:
     """Offer the dwelling to the best-ranked candidate with an attribution decision; the answer deadline
     comes from ``caleol.yaml`` (R441-10: 10 days)."""
     logement = _logement_verrouille(logement)
@@ -974,7 +981,7 @@ def offre_emettre(*, logement: Logement, envoyee_le: date | None = None, auteur:
 
 
 @transaction.atomic
-def offre_suivante(*, offre: Offre, envoyee_le: date | None = None, auteur: Any = None) -> Offre:
+def offre_suivante(*, offre: Offre, envoyee_le: date | None = None, auteur: Acteur) -> Offre:
     """After a refusal (or no answer), offer the dwelling to the next ranked candidate."""
     logement = _logement_verrouille(offre.logement)
     _exiger_gestion(auteur, logement.residence.bailleur_id)
@@ -995,7 +1002,7 @@ def offre_repondre(
     motif_refus_detail: str = "",
     logement_adapte: bool | None = None,
     repondue_le: date | None = None,
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> Offre:
     """Record the applicant's answer. A refusal carries a structured reason (``MotifRefus``) and whether the
     dwelling was adapted to the household's needs and means (R441-2-10 11°, for the cotation)."""
@@ -1049,7 +1056,7 @@ def offre_repondre(
         objet=offre.demande,
         action="offre_acceptee" if accepte else "offre_refusee",
         resume=resume,
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=offre.logement.residence.bailleur,
         visible_demandeur=True,
         details={"offre": offre.pk, "motif": motif_refus, "logement_adapte": logement_adapte, "message": resume},
@@ -1058,11 +1065,16 @@ def offre_repondre(
 
 
 @transaction.atomic
-def offres_expirer(*, aujourd_hui: date | None = None, bilan: Bilan | None = None) -> int:
+def offres_expirer(*, auteur: Acteur, aujourd_hui: date | None = None, bilan: Bilan | None = None) -> int:
     """Offers still waiting after their deadline are refused for lack of answer (R441-10). Returns how many.
     With ``bilan``, an offer that cannot be handled is noted there (which, why) and the others are
     handled; without, its error is raised. The demands concerned are re-scored (an unanswered offer
-    counts as a refusal)."""
+    counts as a refusal). Every bailleur's offers: the system (command ``expirer_offres``) or a superuser."""
+    auteur.exiger(
+        auteur.voit_tout,
+        "Seuls Attrib (commande expirer_offres) et un superutilisateur constatent les offres sans réponse de "
+        "tous les bailleurs.",
+    )
     jour = _aujourd_hui(aujourd_hui)
     erreurs: dict[str, list[str]] = {}
     _pas_dans_le_futur(jour, "aujourd_hui", "Le constat des offres sans réponse", erreurs)
@@ -1079,7 +1091,7 @@ def offres_expirer(*, aujourd_hui: date | None = None, bilan: Bilan | None = Non
         if traiter(
             bilan,
             f"offre du logement {offre.logement.identifiant} à la demande {offre.demande.numero_unique}",
-            lambda offre=offre: _offre_expirer(offre, jour),  # type: ignore[misc]
+            partial(_offre_expirer, offre, jour),
         )
     ]
     from attrib.cotation.services import cotations_actualiser  # the cotation reads the offers
@@ -1138,7 +1150,7 @@ def bail_signer(
     date_signature: date,
     accord_collectif: bool,
     deja_locataire: bool,
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> Bail:
     """Record the lease after an accepted offer, with the SNE attribution fields (bailleur SIREN, lease date,
     RPLS id or address, QPV, contingent charged from the flux orientation, DALO, accord collectif, already a
@@ -1223,7 +1235,7 @@ def bail_signer(
         ) from None
     demande_radier(
         demande=demande,
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         motif=MotifRadiation.ATTRIBUTION,
         organisation=bailleur,
         date_radiation=date_signature,
@@ -1239,7 +1251,7 @@ def bail_signer(
         action="attribution",
         resume=f"Bail signé le {date_signature:%d/%m/%Y} pour {_logement_en_clair(logement)} : votre demande est "
         "satisfaite, elle est radiée du fichier (motif : attribution d'un logement).",
-        auteur=auteur,
+        auteur=_utilisateur(auteur),
         organisation=bailleur,
         visible_demandeur=True,
         details={"bail": bail.pk, "logement": logement.pk, "contingent": bail.contingent},

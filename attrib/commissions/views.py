@@ -37,6 +37,7 @@ from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, 
 from attrib.documents import selectors as documents
 from attrib.documents.models import NatureDocument
 from attrib.flux.permissions import bailleurs_geres
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 
 # --- commissions ------------------------------------------------------------------------------------
@@ -44,9 +45,9 @@ from attrib.organisations.permissions import peut_voir_situations_sensibles
 
 @require_GET
 def liste(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    exiger(permissions.peut_acceder(user))
-    commissions = list(selectors.commissions_visibles(user).prefetch_related("membres"))
+    acteur = acteur_de(request.user)
+    exiger(permissions.peut_acceder(acteur))
+    commissions = list(selectors.commissions_visibles(acteur).prefetch_related("membres"))
     prochaines = {
         s.commission_id: s
         for s in Seance.objects.filter(
@@ -57,9 +58,9 @@ def liste(request: HttpRequest) -> HttpResponse:
         request,
         "commissions/liste.html",
         {
-            "lignes": [(c, prochaines.get(c.pk), permissions.gere_commission(user, c)) for c in commissions],
-            "peut_creer": permissions.peut_creer_commission(user),
-            "peut_voir_offres": permissions.peut_voir_offres(user),
+            "lignes": [(c, prochaines.get(c.pk), permissions.gere_commission(acteur, c)) for c in commissions],
+            "peut_creer": permissions.peut_creer_commission(acteur),
+            "peut_voir_offres": permissions.peut_voir_offres(acteur),
         },
     )
 
@@ -98,9 +99,9 @@ def _placer_erreurs_membres(exc: ValidationError, form: CommissionForm, membres:
 
 @require_http_methods(["GET", "POST"])
 def nouvelle(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    exiger(permissions.peut_creer_commission(user))
-    bailleurs = bailleurs_geres(user)
+    acteur = acteur_de(request.user)
+    exiger(permissions.peut_creer_commission(acteur))
+    bailleurs = bailleurs_geres(acteur)
     form = CommissionForm(donnees_postees(request), bailleurs=bailleurs, prefix="commission")
     formset = MembresFormSet(donnees_postees(request), prefix="membres")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -111,7 +112,7 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
                 nom=form.cleaned_data["nom"],
                 quorum=form.cleaned_data.get("quorum"),
                 membres=[{k: v for k, v in m.items() if k != "_form"} for m in membres],
-                auteur=user,
+                auteur=acteur,
             )
         except ValidationError as exc:
             _placer_erreurs_membres(exc, form, membres)
@@ -127,9 +128,9 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def commission(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    c = selectors.commission_visible(user, pk)
-    gere = permissions.gere_commission(user, c)
+    acteur = acteur_de(request.user)
+    c = selectors.commission_visible(acteur, pk)
+    gere = permissions.gere_commission(acteur, c)
     seance_form = SeanceForm(prefix="seance")
     quorum_form = QuorumForm(prefix="quorum", initial={"quorum": c.quorum})
     if request.method == "POST":
@@ -141,7 +142,7 @@ def commission(request: HttpRequest, pk: int) -> HttpResponse:
                     commission=c,
                     date_seance=seance_form.cleaned_data["date"],
                     a_distance=seance_form.cleaned_data["a_distance"],
-                    auteur=user,
+                    auteur=acteur,
                 )
                 messages.success(request, f"Séance du {seance.date:%d/%m/%Y} programmée.")
                 return redirect("commissions:seance", seance.pk)
@@ -150,7 +151,7 @@ def commission(request: HttpRequest, pk: int) -> HttpResponse:
             if quorum_form.is_valid():
                 try:
                     services.commission_quorum_fixer(
-                        commission=c, quorum=quorum_form.cleaned_data.get("quorum"), auteur=user
+                        commission=c, quorum=quorum_form.cleaned_data.get("quorum"), auteur=acteur
                     )
                 except ValidationError as exc:
                     placer_erreurs(exc, quorum_form)
@@ -187,14 +188,14 @@ def _page_seance(
     vote_lie: tuple[int, VoteDistanceForm] | None = None,
     erreur_seance: str = "",
 ) -> HttpResponse:
-    user = request.user
+    acteur = acteur_de(request.user)
     commission = seance.commission
-    gere = permissions.gere_commission(user, commission)
+    gere = permissions.gere_commission(acteur, commission)
     membres = list(commission.membres.select_related("organisation"))
     presences = selectors.presences(seance)
-    points = selectors.ordre_du_jour(seance, voit_sensible=peut_voir_situations_sensibles(user))
+    points = selectors.ordre_du_jour(seance, voit_sensible=peut_voir_situations_sensibles(request.user))
     ouverte = seance.statut == StatutSeance.OUVERTE
-    votant = permissions.membre_votant(user, seance) if permissions.peut_voter_a_distance(user, seance) else None
+    votant = permissions.membre_votant(acteur, seance) if permissions.peut_voter_a_distance(acteur, seance) else None
     formulaires: list[Any] = []
     if gere and seance.statut in (StatutSeance.PREVUE, StatutSeance.OUVERTE) and presences_form is None:
         presences_form = PresencesForm(
@@ -263,13 +264,13 @@ def _page_seance(
 
 @require_GET
 def seance(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page_seance(request, selectors.seance_visible(request.user, pk))
+    return _page_seance(request, selectors.seance_visible(acteur_de(request.user), pk))
 
 
 @require_POST
 def presences(request: HttpRequest, pk: int) -> HttpResponse:
-    s = selectors.seance_visible(request.user, pk)
-    exiger(permissions.gere_commission(request.user, s.commission))
+    s = selectors.seance_visible(acteur_de(request.user), pk)
+    exiger(permissions.gere_commission(acteur_de(request.user), s.commission))
     form = PresencesForm(
         request.POST,
         membres=list(s.commission.membres.all()),
@@ -279,7 +280,7 @@ def presences(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            services.presences_enregistrer(seance=s, presences=form.presences(), auteur=request.user)
+            services.presences_enregistrer(seance=s, presences=form.presences(), auteur=acteur_de(request.user))
         except ValidationError as exc:
             placer_erreurs(exc, form)
         else:
@@ -302,11 +303,11 @@ def _heure(request: HttpRequest, jour: date | None, quoi: str) -> datetime | Non
 
 @require_POST
 def ouvrir(request: HttpRequest, pk: int) -> HttpResponse:
-    s = selectors.seance_visible(request.user, pk)
-    exiger(permissions.gere_commission(request.user, s.commission))
+    s = selectors.seance_visible(acteur_de(request.user), pk)
+    exiger(permissions.gere_commission(acteur_de(request.user), s.commission))
     try:
         ouverte_le = _heure(request, s.date, "Heure d'ouverture")
-        services.seance_ouvrir(seance=s, ouverte_le=ouverte_le, auteur=request.user)
+        services.seance_ouvrir(seance=s, ouverte_le=ouverte_le, auteur=acteur_de(request.user))
     except ValidationError as exc:
         return _page_seance(request, s, erreur_seance=" ".join(exc.messages))
     messages.success(request, "Séance ouverte : la commission peut délibérer.")
@@ -315,12 +316,12 @@ def ouvrir(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def cloturer(request: HttpRequest, pk: int) -> HttpResponse:
-    s = selectors.seance_visible(request.user, pk)
-    exiger(permissions.gere_commission(request.user, s.commission))
+    s = selectors.seance_visible(acteur_de(request.user), pk)
+    exiger(permissions.gere_commission(acteur_de(request.user), s.commission))
     try:
         jour = timezone.localtime(s.ouverte_le).date() if s.ouverte_le else None
         close_le = _heure(request, jour, "Heure de clôture")
-        services.seance_cloturer(seance=s, close_le=close_le, auteur=request.user)
+        services.seance_cloturer(seance=s, close_le=close_le, auteur=acteur_de(request.user))
     except ValidationError as exc:
         return _page_seance(request, s, erreur_seance=" ".join(exc.messages))
     messages.success(request, "Séance close : le procès-verbal est disponible.")
@@ -328,14 +329,14 @@ def cloturer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _examen(request: HttpRequest, pk: int) -> Examen:
-    return selectors.examen_visible(request.user, pk)
+    return selectors.examen_visible(acteur_de(request.user), pk)
 
 
 @require_POST
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     examen = _examen(request, pk)
     s = examen.seance
-    exiger(permissions.gere_commission(request.user, s.commission))
+    exiger(permissions.gere_commission(acteur_de(request.user), s.commission))
     exiger(s.statut == StatutSeance.OUVERTE and not hasattr(examen, "decision"))
     deja = set(examen.votes.values_list("presence__membre_id", flat=True))
     votants = [
@@ -362,7 +363,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 date_limite_piece=d.get("date_limite_piece"),
                 votes=form.votes(),
                 derogation_attribution=d.get("derogation_attribution") or "",
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -382,14 +383,18 @@ def _url_seance(s: Seance) -> str:
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     examen = _examen(request, pk)
     s = examen.seance
-    exiger(permissions.peut_voter_a_distance(request.user, s))
-    membre = permissions.membre_votant(request.user, s)
+    exiger(permissions.peut_voter_a_distance(acteur_de(request.user), s))
+    membre = permissions.membre_votant(acteur_de(request.user), s)
     assert membre is not None
     form = VoteDistanceForm(request.POST, prefix=f"vote-{examen.pk}")
     if form.is_valid():
         try:
             services.vote_enregistrer(
-                examen=examen, membre=membre, sens=form.cleaned_data["sens"], a_distance=True, auteur=request.user
+                examen=examen,
+                membre=membre,
+                sens=form.cleaned_data["sens"],
+                a_distance=True,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -412,7 +417,7 @@ def _version_demandee(request: HttpRequest) -> int | None:
 @require_GET
 def proces_verbal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes as stored at the closing (``?version=N`` for an earlier version); a draft before."""
-    s = selectors.seance_visible(request.user, pk)
+    s = selectors.seance_visible(acteur_de(request.user), pk)
     exiger(s.examens.exists())
     contenu, nom = proces_verbal.a_servir(s, _version_demandee(request))
     return reponse_fichier(contenu, nom, "application/pdf")
@@ -420,10 +425,12 @@ def proces_verbal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def proces_verbal_corriger(request: HttpRequest, pk: int) -> HttpResponse:
-    s = selectors.seance_visible(request.user, pk)
-    exiger(permissions.gere_commission(request.user, s.commission))
+    s = selectors.seance_visible(acteur_de(request.user), pk)
+    exiger(permissions.gere_commission(acteur_de(request.user), s.commission))
     try:
-        document = services.proces_verbal_corriger(seance=s, motif=request.POST.get("motif", ""), auteur=request.user)
+        document = services.proces_verbal_corriger(
+            seance=s, motif=request.POST.get("motif", ""), auteur=acteur_de(request.user)
+        )
     except ValidationError as exc:
         return _page_seance(request, s, erreur_seance=" ".join(exc.messages))
     messages.success(request, f"Version {document.version} du procès-verbal enregistrée à côté des précédentes.")
@@ -435,13 +442,13 @@ def proces_verbal_corriger(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def offre_emettre(request: HttpRequest, logement_pk: int) -> HttpResponse:
-    logement = selectors.logement_du_bailleur(request.user, logement_pk)
-    exiger(permissions.gere_bailleur(request.user, logement.residence.bailleur_id))
+    logement = selectors.logement_du_bailleur(acteur_de(request.user), logement_pk)
+    exiger(permissions.gere_bailleur(acteur_de(request.user), logement.residence.bailleur_id))
     form = EmettreOffreForm(donnees_postees(request), prefix="offre")
     if request.method == "POST" and form.is_valid():
         try:
             offre = services.offre_emettre(
-                logement=logement, envoyee_le=form.cleaned_data["envoyee_le"], auteur=request.user
+                logement=logement, envoyee_le=form.cleaned_data["envoyee_le"], auteur=acteur_de(request.user)
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -469,13 +476,13 @@ def offre_emettre(request: HttpRequest, logement_pk: int) -> HttpResponse:
 
 @require_GET
 def offres(request: HttpRequest) -> HttpResponse:
-    exiger(permissions.peut_voir_offres(request.user))
+    exiger(permissions.peut_voir_offres(acteur_de(request.user)))
     statut = request.GET.get("statut", "")
     return render(
         request,
         "commissions/offres.html",
         {
-            "offres": list(selectors.offres_filtrees(request.user, statut)[:500]),
+            "offres": list(selectors.offres_filtrees(acteur_de(request.user), statut)[:500]),
             "statut": statut if statut in StatutOffre.values else "",
             "statuts": StatutOffre.choices,
             "aujourd_hui": timezone.localdate(),
@@ -484,13 +491,13 @@ def offres(request: HttpRequest) -> HttpResponse:
 
 
 def _offre(request: HttpRequest, pk: int) -> Offre:
-    return selectors.offre_visible(request.user, pk)
+    return selectors.offre_visible(acteur_de(request.user), pk)
 
 
 def offre_courrier(request: HttpRequest, pk: int) -> HttpResponse:
     """The offer letter to the household (PDF), for the bailleur's staff who send it."""
     o = _offre(request, pk)
-    exiger(permissions.gere_bailleur(request.user, o.logement.residence.bailleur_id))
+    exiger(permissions.gere_bailleur(acteur_de(request.user), o.logement.residence.bailleur_id))
     document = courrier.a_servir(o)
     return reponse_fichier(document.octets, document.nom_fichier, "application/pdf")
 
@@ -498,7 +505,7 @@ def offre_courrier(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offre(request: HttpRequest, pk: int) -> HttpResponse:
     o = _offre(request, pk)
-    gere = permissions.gere_bailleur(request.user, o.logement.residence.bailleur_id)
+    gere = permissions.gere_bailleur(acteur_de(request.user), o.logement.residence.bailleur_id)
     form = None
     if o.statut == StatutOffre.EN_ATTENTE and gere:
         form = ReponseForm(donnees_postees(request), prefix="reponse")
@@ -507,7 +514,7 @@ def offre(request: HttpRequest, pk: int) -> HttpResponse:
         assert form is not None
         if form.is_valid():
             try:
-                services.offre_repondre(offre=o, auteur=request.user, **form.arguments())
+                services.offre_repondre(offre=o, auteur=acteur_de(request.user), **form.arguments())
             except ValidationError as exc:
                 placer_erreurs(exc, form)
             else:
@@ -536,9 +543,9 @@ def offre(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def offre_suivante(request: HttpRequest, pk: int) -> HttpResponse:
     o = _offre(request, pk)
-    exiger(permissions.gere_bailleur(request.user, o.logement.residence.bailleur_id))
+    exiger(permissions.gere_bailleur(acteur_de(request.user), o.logement.residence.bailleur_id))
     try:
-        nouvelle_offre = services.offre_suivante(offre=o, auteur=request.user)
+        nouvelle_offre = services.offre_suivante(offre=o, auteur=acteur_de(request.user))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -554,12 +561,12 @@ def offre_suivante(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bail(request: HttpRequest, pk: int) -> HttpResponse:
     o = _offre(request, pk)
-    exiger(permissions.gere_bailleur(request.user, o.logement.residence.bailleur_id))
+    exiger(permissions.gere_bailleur(acteur_de(request.user), o.logement.residence.bailleur_id))
     exiger(o.statut == StatutOffre.ACCEPTEE and not hasattr(o, "bail"))
     form = BailForm(donnees_postees(request), prefix="bail", initial={"date_signature": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.bail_signer(offre=o, auteur=request.user, **form.cleaned_data)
+            services.bail_signer(offre=o, auteur=acteur_de(request.user), **form.cleaned_data)
         except ValidationError as exc:
             placer_erreurs(exc, form)
         else:

@@ -65,8 +65,12 @@ from attrib.engine.rapprochement import Logement as LogementMoteur
 from attrib.flux.enums import CategorieConvention, NatureLiberation, StatutOrientation
 from attrib.flux.models import LogementLibere
 from attrib.flux.services import logement_declarer_libere, orientation_candidats_proposer
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation, User
 from attrib.patrimoine.models import Logement
+
+#: Who writes the demonstration's CALEOL: the product itself, for the demonstration (the journal says so).
+DEMONSTRATION = acteur_systeme("démonstration : CALEOL simulée")
 
 MENTION = "Données de démonstration (fictives)"
 GRILLE_DEMO = settings.BASE_DIR / "data" / "grilles" / "socle.yaml"
@@ -287,17 +291,21 @@ def _tenir_seance(
     for logement, candidats in ordre_du_jour:
         demandes = list(Demande.objects.filter(pk__in=candidats).in_bulk(candidats).values())
         demandes.sort(key=lambda d: candidats.index(d.pk))
-        inscrits.append((logement, examen_inscrire(seance=seance, logement=logement, candidats=demandes)))
+        inscrits.append(
+            (logement, examen_inscrire(auteur=DEMONSTRATION, seance=seance, logement=logement, candidats=demandes))
+        )
     membres = list(MembreCommission.objects.filter(commission_id=seance.commission_id).order_by("pk"))
     absents = set()
     if rng.random() < h.part_absence:
         absents.add(rng.choice([m.pk for m in membres if m.voix == Voix.DELIBERATIVE and not m.president]))
     presences_enregistrer(
-        seance=seance, presences={m.pk: "" if m.pk in absents else ModePresence.SEANCE for m in membres}
+        auteur=DEMONSTRATION,
+        seance=seance,
+        presences={m.pk: "" if m.pk in absents else ModePresence.SEANCE for m in membres},
     )
     # The replayed session's own times: opened at 14:00 on its day, a decision every three minutes, closed after.
     heure = timezone.make_aware(datetime.combine(seance.date, time(14, 0)))
-    seance_ouvrir(seance=seance, ouverte_le=heure)
+    seance_ouvrir(auteur=DEMONSTRATION, seance=seance, ouverte_le=heure)
     votants = [m.pk for m in membres if m.voix == Voix.DELIBERATIVE and m.pk not in absents]
     for _logement, examens in inscrits:
         rang = 0
@@ -306,6 +314,7 @@ def _tenir_seance(
             if i == len(examens) - 1 and rng.random() < h.part_non_attribution:
                 votes = {pk: SensVote.CONTRE if j else SensVote.POUR for j, pk in enumerate(votants)}
                 decision_enregistrer(
+                    auteur=DEMONSTRATION,
                     examen=examen,
                     type_decision=TypeDecision.NON_ATTRIBUTION,
                     motif=f"{rng.choice(MOTIFS_NON_ATTRIBUTION)} ({MENTION})",
@@ -315,13 +324,14 @@ def _tenir_seance(
                 continue
             rang += 1
             decision_enregistrer(
+                auteur=DEMONSTRATION,
                 examen=examen,
                 type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT,
                 rang=rang,
                 votes=dict.fromkeys(votants, SensVote.POUR),
                 decide_le=heure,
             )
-    seance_cloturer(seance=seance, close_le=heure + timedelta(minutes=10))
+    seance_cloturer(auteur=DEMONSTRATION, seance=seance, close_le=heure + timedelta(minutes=10))
     return inscrits
 
 
@@ -347,7 +357,7 @@ def _suite_des_offres(
     if not _reste_un_candidat(logement, seance):
         # Every ranked candidate was housed elsewhere between the session and the offer.
         return False, None
-    offre: Offre | None = offre_emettre(logement=logement, envoyee_le=envoi)
+    offre: Offre | None = offre_emettre(auteur=DEMONSTRATION, logement=logement, envoyee_le=envoi)
     while offre is not None:
         r.offres += 1
         tirage = rng.random()
@@ -355,12 +365,13 @@ def _suite_des_offres(
             reponse = offre.envoyee_le + timedelta(days=rng.randint(1, (offre.date_limite - offre.envoyee_le).days))
             if reponse > jour:
                 return True, None
-            offre = offre_repondre(offre=offre, accepte=True, repondue_le=reponse)
+            offre = offre_repondre(auteur=DEMONSTRATION, offre=offre, accepte=True, repondue_le=reponse)
             signature = reponse + timedelta(days=rng.randint(*h.delai_signature))
             if signature > jour:
                 return True, None
             demande = offre.demande
             bail_signer(
+                auteur=DEMONSTRATION,
                 offre=offre,
                 date_signature=signature,
                 accord_collectif=False,
@@ -375,6 +386,7 @@ def _suite_des_offres(
             motifs, poids, details = zip(*MOTIFS_REFUS, strict=True)
             k = rng.choices(range(len(motifs)), weights=poids)[0]
             offre = offre_repondre(
+                auteur=DEMONSTRATION,
                 offre=offre,
                 accepte=False,
                 motif_refus=motifs[k],
@@ -388,12 +400,12 @@ def _suite_des_offres(
             constat = offre.date_limite + timedelta(days=1)
             if constat > jour:
                 return True, None
-            offres_expirer(aujourd_hui=constat)
+            offres_expirer(auteur=DEMONSTRATION, aujourd_hui=constat)
             r.expirees += 1
             suivante = constat
         if not _reste_un_candidat(logement, seance):
             return False, None
-        offre = offre_suivante(offre=offre, envoyee_le=suivante)
+        offre = offre_suivante(auteur=DEMONSTRATION, offre=offre, envoyee_le=suivante)
     return False, None
 
 
@@ -423,7 +435,11 @@ def _liberer_annee_courante(
         for logement in rng.sample(parc, min(nombre.get(b.pk, 0), len(parc))):
             quand = debut + timedelta(days=rng.randrange(max(1, (fin - debut).days)))
             ll = logement_declarer_libere(
-                logement=logement, date_liberation=quand, nature=NatureLiberation.RELOCATION, aujourd_hui=quand
+                auteur=DEMONSTRATION,
+                logement=logement,
+                date_liberation=quand,
+                nature=NatureLiberation.RELOCATION,
+                aujourd_hui=quand,
             )
             _proposer(ll, rng)
             liberes.append(ll)
@@ -436,6 +452,7 @@ def _proposer(ll: LogementLibere, rng: random.Random) -> None:
         return
     delai = (orientation.date_limite_proposition - ll.date_liberation).days
     orientation_candidats_proposer(
+        auteur=DEMONSTRATION,
         orientation=orientation,
         nombre_candidats=3,
         commentaire=f"{MENTION} : candidats proposés par le réservataire.",
@@ -488,7 +505,9 @@ def caleol_demo_creer(
         r.commissions = existantes.count()
         return r
     commissions = {
-        b.pk: commission_creer(bailleur=b, nom=nom_commission(b), membres=_membres(b, organisations, comptes))
+        b.pk: commission_creer(
+            auteur=DEMONSTRATION, bailleur=b, nom=nom_commission(b), membres=_membres(b, organisations, comptes)
+        )
         for b in sorted(bailleurs, key=lambda o: o.pk)
     }
     r.commissions = len(commissions)
@@ -550,7 +569,7 @@ def caleol_demo_creer(
             ordre_du_jour.append((ll, logement, essai, candidats))
         if not ordre_du_jour:
             continue
-        seance = seance_creer(commission=commissions[bailleur_id], date_seance=quand)
+        seance = seance_creer(auteur=DEMONSTRATION, commission=commissions[bailleur_id], date_seance=quand)
         r.seances += 1
         inscrits = _tenir_seance(seance, [(lg, c) for _, lg, _, c in ordre_du_jour], rng, h)
         for (ll, logement, essai, _), (_, examens) in zip(ordre_du_jour, inscrits, strict=True):
@@ -589,7 +608,7 @@ def _mois_prochain(
     annee, mois = (jour.year + 1, 1) if jour.month == 12 else (jour.year, jour.month + 1)
     for b in sorted(bailleurs, key=lambda o: o.pk):
         for k in range(h.seances_mois_prochain):
-            seance_creer(commission=commissions[b.pk], date_seance=date(annee, mois, 8 + 14 * k))
+            seance_creer(auteur=DEMONSTRATION, commission=commissions[b.pk], date_seance=date(annee, mois, 8 + 14 * k))
             r.seances_prevues += 1
         parc = list(
             Logement.objects.filter(residence__bailleur=b, financement__in=FINANCEMENTS_CONNUS, reserve_stock="")
@@ -600,7 +619,11 @@ def _mois_prochain(
         for logement in rng.sample(parc, min(h.logements_en_attente, len(parc))):
             quand = jour - timedelta(days=rng.randint(1, 10))
             logement_declarer_libere(
-                logement=logement, date_liberation=quand, nature=NatureLiberation.RELOCATION, aujourd_hui=jour
+                auteur=DEMONSTRATION,
+                logement=logement,
+                date_liberation=quand,
+                nature=NatureLiberation.RELOCATION,
+                aujourd_hui=jour,
             )
             r.en_attente += 1
 

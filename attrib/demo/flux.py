@@ -38,11 +38,14 @@ from attrib.flux.services import (
     orientation_constater_echeance,
     orientation_forcer,
 )
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.models import Logement
 from attrib.territoires.models import Commune
 
 MENTION = "Données de démonstration (fictives)"
+#: Who writes the demonstration's flux: the product itself, for the demonstration.
+DEMONSTRATION = acteur_systeme("démonstration : flux simulé")
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def _conventions(
         },
     ]
     for ligne in lignes:
-        convention_enregistrer(bailleur=bailleur, debut=debut, auteur=None, **ligne)
+        convention_enregistrer(bailleur=bailleur, debut=debut, auteur=DEMONSTRATION, **ligne)
     return len(lignes)
 
 
@@ -214,13 +217,14 @@ def flux_demo_creer(
                     orientation=orientation,
                     nombre_candidats=rng.randint(1, 3),
                     commentaire=f"{MENTION} : candidats proposés par le réservataire.",
+                    auteur=DEMONSTRATION,
                     aujourd_hui=jour,
                 )
                 resume.candidats_proposes += 1
         else:
             orientation = Orientation.objects.get(pk=charge)
             if orientation.actuelle and orientation.statut == StatutOrientation.A_PROPOSER:
-                orientation_constater_echeance(orientation=orientation, aujourd_hui=jour)
+                orientation_constater_echeance(orientation=orientation, auteur=DEMONSTRATION, aujourd_hui=jour)
                 resume.echues += 1
     for b in bailleurs:
         evenement_enregistrer(
@@ -264,6 +268,7 @@ def _liberer(
         nature=NatureLiberation.RELOCATION,
         motif_exclusion=motif,
         motif_exclusion_detail=detail,
+        auteur=DEMONSTRATION,
         aujourd_hui=jour,
     )
     resume.logements_liberes += 1
@@ -285,7 +290,7 @@ def _liberer(
                 orientation=orientation,
                 reservataire=cible,
                 motif=f"{MENTION} : logement adapté à un ménage suivi par {cible.reservataire}.",
-                auteur=None,
+                auteur=DEMONSTRATION,
                 aujourd_hui=jour,
             )
             resume.derogations += 1

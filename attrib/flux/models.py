@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -31,9 +30,16 @@ from attrib.flux.enums import (
     RegleOrientation,
     StatutOrientation,
 )
+from attrib.organisations.acteurs import Acteur, acteur_de
 
 #: Largest share of the flux an agreement may hold, in percent.
 CENT = Decimal("100")
+
+
+def _acteur(acteur: Acteur) -> Acteur:
+    """The actor itself; a ``User`` still passed by a caller outside flux (journal, until converted) is read
+    as its actor."""
+    return acteur_de(acteur)
 
 
 class ReglageFlux(models.Model):
@@ -55,10 +61,15 @@ class ReglageFlux(models.Model):
 
 
 class ConventionQuerySet(models.QuerySet["ConventionReservation"]):
-    def visible_to(self, user: Any) -> ConventionQuerySet:
-        from attrib.flux.permissions import filtre_conventions_visibles
-
-        return self.filter(filtre_conventions_visibles(user))
+    def visible_to(self, acteur: Acteur) -> ConventionQuerySet:
+        """The agreements the actor's organisations signed, as bailleur or as réservataire."""
+        acteur = _acteur(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        ids = acteur.organisation_ids()
+        if not ids:
+            return self.none()
+        return self.filter(Q(bailleur_id__in=ids) | Q(reservataire_id__in=ids))
 
     def en_vigueur(self, jour: date) -> ConventionQuerySet:
         return self.filter(debut__lte=jour).filter(Q(fin__isnull=True) | Q(fin__gte=jour))
@@ -186,10 +197,16 @@ class ConventionReservation(models.Model):
 
 
 class LogementLibereQuerySet(models.QuerySet["LogementLibere"]):
-    def visible_to(self, user: Any) -> LogementLibereQuerySet:
-        from attrib.flux.permissions import filtre_logements_liberes_visibles
-
-        return self.filter(filtre_logements_liberes_visibles(user))
+    def visible_to(self, acteur: Acteur) -> LogementLibereQuerySet:
+        """The bailleur's own, and those whose orientation in force goes to one of the actor's organisations."""
+        acteur = _acteur(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        ids = acteur.organisation_ids()
+        if not ids:
+            return self.none()
+        orientes = Orientation.objects.filter(actuelle=True, reservataire_id__in=ids).values("logement_libere_id")
+        return self.filter(Q(bailleur_id__in=ids) | Q(pk__in=orientes))
 
     def de_l_annee(self, annee: int) -> LogementLibereQuerySet:
         return self.filter(date_liberation__year=annee)
@@ -270,10 +287,15 @@ class LogementLibere(models.Model):
 
 
 class OrientationQuerySet(models.QuerySet["Orientation"]):
-    def visible_to(self, user: Any) -> OrientationQuerySet:
-        from attrib.flux.permissions import filtre_orientations_visibles
-
-        return self.filter(filtre_orientations_visibles(user))
+    def visible_to(self, acteur: Acteur) -> OrientationQuerySet:
+        """The bailleur's orientations, and those in force that go to one of the actor's organisations."""
+        acteur = _acteur(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        ids = acteur.organisation_ids()
+        if not ids:
+            return self.none()
+        return self.filter(Q(bailleur_id__in=ids) | Q(reservataire_id__in=ids, actuelle=True))
 
     def actuelles(self) -> OrientationQuerySet:
         return self.filter(actuelle=True)

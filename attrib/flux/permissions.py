@@ -6,129 +6,89 @@
 - **A réservataire** (a member of an organisation that holds an agreement: State, Action Logement,
   commune, EPCI…) sees the agreements it signed, the dwellings oriented to it (its queue) and the
   yearly reports addressed to it. Its managers and administrators record that candidates were proposed.
-- A superuser sees everything. Anything else answers 404, like a missing page.
+- The system and superusers see and do everything (``acteur.voit_tout``). Anything else answers 404, like
+  a missing page.
+
+What each actor sees is ``Model.objects.visible_to(acteur)`` (``attrib.flux.models``); this module keeps the
+``peut_*`` predicates and the French message of each refusal.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from django.db.models import Q
-
+from attrib.flux.enums import StatutOrientation
+from attrib.flux.models import ConventionReservation, LogementLibere, Orientation
+from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
-from attrib.organisations.permissions import ROLES_ECRITURE, memberships, organisation_ids
 
-if TYPE_CHECKING:
-    from attrib.flux.models import ConventionReservation, LogementLibere, Orientation
+BAILLEUR = (TypeOrganisation.BAILLEUR,)
 
 
-def est_superutilisateur(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False))
+def refus_gestion(bailleur: Organisation | str) -> str:
+    return f"Seuls les gestionnaires de {bailleur} gèrent son flux."
 
 
-def bailleurs_de(user: Any, *, ecriture: bool = False) -> list[Organisation]:
-    """The bailleurs the user works for (as a manager when ``ecriture``)."""
-    return [
-        m.organisation
-        for m in memberships(user)
-        if m.organisation.type == TypeOrganisation.BAILLEUR and (not ecriture or m.role in ROLES_ECRITURE)
-    ]
-
-
-def reservataires_de(user: Any, *, ecriture: bool = False) -> list[Organisation]:
-    """The organisations holding reservation rights the user works for."""
-    return [
-        m.organisation
-        for m in memberships(user)
-        if m.organisation.categorie_reservataire and (not ecriture or m.role in ROLES_ECRITURE)
-    ]
-
-
-def peut_acceder(user: Any) -> bool:
-    """The flux section: bailleurs, réservataires and superusers."""
-    return est_superutilisateur(user) or bool(bailleurs_de(user) or reservataires_de(user))
-
-
-def est_membre(user: Any, organisation_id: int | None, *, ecriture: bool = False) -> bool:
-    if organisation_id is None:
-        return False
-    return any(
-        m.organisation_id == organisation_id and (not ecriture or m.role in ROLES_ECRITURE) for m in memberships(user)
+def peut_acceder(acteur: Acteur) -> bool:
+    """The flux section: bailleurs, réservataires, the system and superusers. (The menu of ``common`` still
+    passes its ``User``: it is read as its actor.)"""
+    acteur = acteur_de(acteur)
+    return acteur.voit_tout or bool(
+        acteur.appartenances_filtrees(types=BAILLEUR) or acteur.appartenances_filtrees(reservataire=True)
     )
 
 
-def peut_gerer(user: Any, bailleur_id: int | None) -> bool:
-    """Declare, override, record agreements, note a lapse: the bailleur's managers (or a superuser)."""
-    return est_superutilisateur(user) or est_membre(user, bailleur_id, ecriture=True)
+def est_bailleur(acteur: Acteur) -> bool:
+    """A member of a bailleur (or an actor who sees everything)."""
+    return acteur.voit_tout or bool(acteur.appartenances_filtrees(types=BAILLEUR))
 
 
-def peut_proposer(user: Any, orientation: Orientation) -> bool:
+def est_reservataire(acteur: Acteur) -> bool:
+    """A member of an organisation holding reservation rights (or an actor who sees everything)."""
+    return acteur.voit_tout or bool(acteur.appartenances_filtrees(reservataire=True))
+
+
+def peut_gerer(acteur: Acteur, bailleur_id: int | None) -> bool:
+    """Declare, override, record agreements, note a lapse: the bailleur's managers (or the system, a
+    superuser)."""
+    return acteur.voit_tout or acteur.est_membre(bailleur_id, ecriture=True)
+
+
+def peut_proposer(acteur: Acteur, orientation: Orientation) -> bool:
     """Record the candidates proposed: the réservataire's managers, while the dwelling waits for them."""
-    from attrib.flux.enums import StatutOrientation
-
     if orientation.statut != StatutOrientation.A_PROPOSER or not orientation.actuelle:
         return False
     if orientation.reservataire_id is None:
         return False
-    return est_superutilisateur(user) or est_membre(user, orientation.reservataire_id, ecriture=True)
+    return acteur.voit_tout or acteur.est_membre(orientation.reservataire_id, ecriture=True)
 
 
-def peut_voir_bilan(user: Any, bailleur_id: int, reservataire_id: int) -> bool:
-    return est_superutilisateur(user) or est_membre(user, bailleur_id) or est_membre(user, reservataire_id)
+def peut_voir_bilan(acteur: Acteur, bailleur_id: int, reservataire_id: int) -> bool:
+    return acteur.voit_tout or acteur.est_membre(bailleur_id) or acteur.est_membre(reservataire_id)
 
 
-def filtre_conventions_visibles(user: Any) -> Q:
-    if est_superutilisateur(user):
-        return Q()
-    ids = organisation_ids(user)
-    if not ids:
-        return Q(pk__in=[])
-    return Q(bailleur_id__in=ids) | Q(reservataire_id__in=ids)
+def voit_bailleur(acteur: Acteur, bailleur_id: int | None) -> bool:
+    """A member of the bailleur (any role), the system or a superuser."""
+    return acteur.voit_tout or acteur.est_membre(bailleur_id)
 
 
-def filtre_logements_liberes_visibles(user: Any) -> Q:
-    """The bailleur's own, and those whose orientation in force goes to one of the user's organisations."""
-    from attrib.flux.models import Orientation
-
-    if est_superutilisateur(user):
-        return Q()
-    ids = organisation_ids(user)
-    if not ids:
-        return Q(pk__in=[])
-    orientes = Orientation.objects.filter(actuelle=True, reservataire_id__in=ids).values("logement_libere_id")
-    return Q(bailleur_id__in=ids) | Q(pk__in=orientes)
-
-
-def filtre_orientations_visibles(user: Any) -> Q:
-    if est_superutilisateur(user):
-        return Q()
-    ids = organisation_ids(user)
-    if not ids:
-        return Q(pk__in=[])
-    return Q(bailleur_id__in=ids) | Q(reservataire_id__in=ids, actuelle=True)
-
-
-def voit_convention(user: Any, convention: ConventionReservation) -> bool:
-    return est_superutilisateur(user) or bool(
-        {convention.bailleur_id, convention.reservataire_id} & set(organisation_ids(user))
+def voit_convention(acteur: Acteur, convention: ConventionReservation) -> bool:
+    return acteur.voit_tout or bool(
+        {convention.bailleur_id, convention.reservataire_id} & set(acteur.organisation_ids())
     )
 
 
-def voit_logement_libere(user: Any, logement: LogementLibere) -> bool:
-    from attrib.flux.models import LogementLibere as Modele
-
-    return Modele.objects.filter(filtre_logements_liberes_visibles(user), pk=logement.pk).exists()
+def voit_logement_libere(acteur: Acteur, logement: LogementLibere) -> bool:
+    return LogementLibere.objects.visible_to(acteur).filter(pk=logement.pk).exists()
 
 
-def bailleurs_geres(user: Any) -> list[Organisation]:
-    """The bailleurs whose flux the user manages (every bailleur for a superuser)."""
-    if est_superutilisateur(user):
+def bailleurs_geres(acteur: Acteur) -> list[Organisation]:
+    """The bailleurs whose flux the actor manages (every bailleur for the system or a superuser)."""
+    if acteur.voit_tout:
         return list(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR).order_by("nom"))
-    return bailleurs_de(user, ecriture=True)
+    return acteur.organisations(types=BAILLEUR, ecriture=True)
 
 
-def bailleurs_visibles(user: Any) -> list[Organisation]:
-    """The bailleurs whose flux the user follows as a member (every bailleur for a superuser)."""
-    if est_superutilisateur(user):
+def bailleurs_visibles(acteur: Acteur) -> list[Organisation]:
+    """The bailleurs whose flux the actor follows as a member (every bailleur for the system or a superuser)."""
+    if acteur.voit_tout:
         return list(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR).order_by("nom"))
-    return bailleurs_de(user)
+    return acteur.organisations(types=BAILLEUR)

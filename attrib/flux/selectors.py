@@ -1,4 +1,4 @@
-"""Reads of the gestion en flux. Every selector starts from what the user may see: an agreement, a freed
+"""Reads of the gestion en flux. Every selector starts from what the actor may see: an agreement, a freed
 dwelling or an orientation outside it behaves exactly like a missing one (``Http404``).
 
 **Due vs delivered.** Each stored orientation carries the shares in force for its sequence
@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -34,6 +33,7 @@ from attrib.flux.moteur import (
     prevision_communes,
 )
 from attrib.flux.parametres import TauxMobilite, objectif_publics_prioritaires
+from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.enums import Financement
 from attrib.patrimoine.models import Logement
@@ -41,40 +41,40 @@ from attrib.patrimoine.models import Logement
 # --- visibility -----------------------------------------------------------------------------------
 
 
-def conventions_visibles(user: Any) -> QuerySet[ConventionReservation]:
+def conventions_visibles(acteur: Acteur) -> QuerySet[ConventionReservation]:
     return (
-        ConventionReservation.objects.visible_to(user)
+        ConventionReservation.objects.visible_to(acteur)
         .select_related("bailleur", "reservataire")
         .prefetch_related("territoire")
     )
 
 
-def convention_visible(user: Any, pk: int) -> ConventionReservation:
+def convention_visible(acteur: Acteur, pk: int) -> ConventionReservation:
     try:
-        return conventions_visibles(user).get(pk=pk)
+        return conventions_visibles(acteur).get(pk=pk)
     except ConventionReservation.DoesNotExist:
         raise Http404("Convention introuvable.") from None
 
 
-def logements_liberes_visibles(user: Any) -> QuerySet[LogementLibere]:
+def logements_liberes_visibles(acteur: Acteur) -> QuerySet[LogementLibere]:
     return (
-        LogementLibere.objects.visible_to(user)
+        LogementLibere.objects.visible_to(acteur)
         .select_related("logement__residence", "commune", "bailleur")
         .prefetch_related("orientations")
     )
 
 
-def logement_libere_visible(user: Any, pk: int) -> LogementLibere:
+def logement_libere_visible(acteur: Acteur, pk: int) -> LogementLibere:
     try:
-        return logements_liberes_visibles(user).get(pk=pk)
+        return logements_liberes_visibles(acteur).get(pk=pk)
     except LogementLibere.DoesNotExist:
         raise Http404("Logement libéré introuvable.") from None
 
 
-def orientation_visible(user: Any, pk: int) -> Orientation:
+def orientation_visible(acteur: Acteur, pk: int) -> Orientation:
     try:
         return (
-            Orientation.objects.visible_to(user)
+            Orientation.objects.visible_to(acteur)
             .select_related("logement_libere__logement__residence", "bailleur", "reservataire", "convention")
             .get(pk=pk)
         )
@@ -526,11 +526,11 @@ def conventions_du_couple(
     )
 
 
-def bilans_visibles(user: Any) -> list[tuple[Organisation, Organisation, list[int]]]:
-    """Every (bailleur, réservataire) pair the user sees an agreement of, with the years it covers."""
+def bilans_visibles(acteur: Acteur) -> list[tuple[Organisation, Organisation, list[int]]]:
+    """Every (bailleur, réservataire) pair the actor sees an agreement of, with the years it covers."""
     paires: dict[tuple[int, int], tuple[Organisation, Organisation, set[int]]] = {}
     aujourd_hui = timezone.localdate()
-    for c in conventions_visibles(user):
+    for c in conventions_visibles(acteur):
         debut = c.debut.year
         fin = min((c.fin or aujourd_hui).year, aujourd_hui.year)
         entree = paires.setdefault((c.bailleur_id, c.reservataire_id), (c.bailleur, c.reservataire, set()))

@@ -1,9 +1,11 @@
 """Writes of the gestion en flux: agreements (form, import), the bailleur's setting, freed dwellings and
 their orientation by the engine, overrides, proposals of candidates, lapsed deadlines.
 
-Every write is atomic and inscribed in the audit trail (``Evenement``). ``auteur=None`` is the system
-(management command, demonstration data): no permission check. With a user, a refused action raises
-``PermissionDenied``; a wrong value raises ``ValidationError`` whose keys name the field, in French.
+Every write is atomic and inscribed in the audit trail (``Evenement``). Every write takes its actor
+(``auteur: Acteur``: the user of a request, or ``acteur_systeme(…)`` for a command or the demonstration) and
+checks it with the ``peut_*`` predicates of ``attrib.flux.permissions``: a refused action raises ``Refus``
+(a ``PermissionDenied``) and writes nothing; a wrong value raises ``ValidationError`` whose keys name the
+field, in French.
 
 Writes that touch the orientations of a bailleur lock its ``Organisation`` row first: two declarations
 never read the same state of the engine.
@@ -18,9 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,7 +46,8 @@ from attrib.flux.moteur import (
     logement_moteur,
     parametres_flux,
 )
-from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
+from attrib.organisations.acteurs import Acteur
+from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation, User
 from attrib.patrimoine.models import Logement
 from attrib.territoires.models import Commune
 
@@ -72,17 +76,17 @@ def _horodatage(aujourd_hui: date | None) -> datetime:
     return timezone.make_aware(datetime.combine(aujourd_hui, timezone.localtime(maintenant).time()))
 
 
-def _utilisateur(auteur: Any) -> Any:
-    return auteur if getattr(auteur, "is_authenticated", False) else None
+def _utilisateur(auteur: Acteur) -> User | None:
+    """The user recorded in the ``…_par`` fields (none for the system)."""
+    return auteur.utilisateur
 
 
 def _verrouiller(bailleur: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=bailleur.pk)
 
 
-def _exiger_gestion(auteur: Any, bailleur: Organisation) -> None:
-    if auteur is not None and not permissions.peut_gerer(auteur, bailleur.pk):
-        raise PermissionDenied(f"Seuls les gestionnaires de {bailleur} gèrent son flux.")
+def _exiger_gestion(auteur: Acteur, bailleur: Organisation) -> None:
+    auteur.exiger(permissions.peut_gerer(auteur, bailleur.pk), permissions.refus_gestion(bailleur))
 
 
 # --- agreements -----------------------------------------------------------------------------------
@@ -173,7 +177,7 @@ def convention_enregistrer(
     echec_compte: bool = True,
     libelle: str = "",
     convention: ConventionReservation | None = None,
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> ConventionReservation:
     """Create (``convention=None``) or change an agreement of ``bailleur``, after checking the whole set of
     its agreements with the engine: shares of the bailleur at most 100 %, the State's at most its ceiling
@@ -202,7 +206,8 @@ def convention_enregistrer(
             f"« {reservataire} » n'est pas titulaire de droits de réservation (catégorie de réservataire non renseignée).",
         )
     elif (
-        categorie in CATEGORIE_ORGANISATION and reservataire.categorie_reservataire != CATEGORIE_ORGANISATION[categorie]  # type: ignore[index]
+        categorie in CATEGORIE_ORGANISATION
+        and reservataire.categorie_reservataire != CATEGORIE_ORGANISATION[CategorieConvention(categorie)]
     ):
         attendu = CATEGORIE_ORGANISATION[CategorieConvention(categorie)]
         erreur(
@@ -265,13 +270,13 @@ def convention_enregistrer(
     if convention is None:
         cible.cree_par = _utilisateur(auteur)
     cible.save()
-    cible.territoire.set(codes)  # type: ignore[arg-type]
+    cible.territoire.set(codes)  # type: ignore[arg-type]  # a commune's key is its INSEE code (str)
     apres = _description(cible, frozenset(codes))
     evenement_enregistrer(
         objet=cible,
         action="convention_creee" if convention is None else "convention_modifiee",
         resume=f"Convention {'enregistrée' if convention is None else 'modifiée'} : {cible.libelle_affiche} ({_part_texte(cible)}).",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=bailleur,
         details={"avant": avant, "apres": apres},
     )
@@ -309,7 +314,7 @@ def _description(c: ConventionReservation, territoire: frozenset[str]) -> dict[s
 
 
 @transaction.atomic
-def reglage_flux_enregistrer(*, bailleur: Organisation, arbitrage: str, auteur: Any = None) -> ReglageFlux:
+def reglage_flux_enregistrer(*, bailleur: Organisation, arbitrage: str, auteur: Acteur) -> ReglageFlux:
     """What the engine guarantees first when an agreement asks for a mix (``docs/flux-orientation.md`` §5)."""
     _exiger_gestion(auteur, bailleur)
     if arbitrage not in Arbitrage.values:
@@ -324,7 +329,7 @@ def reglage_flux_enregistrer(*, bailleur: Organisation, arbitrage: str, auteur: 
             objet=reglage,
             action="arbitrage_modifie",
             resume=f"Arbitrage du flux de {bailleur} : {Arbitrage(arbitrage).label}.",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=bailleur,
             details={"avant": avant, "apres": arbitrage},
         )
@@ -340,7 +345,7 @@ def _enregistrer_orientation(
     ctx: Contexte,
     o: moteur.Orientation,
     jour: date,
-    auteur: Any,
+    auteur: Acteur,
     remplace: Orientation | None = None,
 ) -> Orientation:
     convention = ctx.conventions.get(o.reservataire)
@@ -386,7 +391,7 @@ def logement_declarer_libere(
     nature: str,
     motif_exclusion: str = "",
     motif_exclusion_detail: str = "",
-    auteur: Any = None,
+    auteur: Acteur,
     aujourd_hui: date | None = None,
 ) -> LogementLibere:
     """Declare a dwelling of the bailleur's stock freed on ``date_liberation`` (``nature``: relocation or
@@ -460,7 +465,7 @@ def logement_declarer_libere(
             objet=ll,
             action="logement_libere_exclu",
             resume=f"Logement {logement.identifiant} libéré le {date_liberation:%d/%m/%Y}, hors assiette : {detail}",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=bailleur,
             details={"motif": motif_exclusion},
         )
@@ -475,7 +480,7 @@ def logement_declarer_libere(
         objet=ll,
         action="logement_libere_oriente",
         resume=f"Logement {logement.identifiant} libéré le {date_liberation:%d/%m/%Y} : {o.raison_fr}",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=bailleur,
         details={"orientation": orientation.pk, "reservataire": o.reservataire, "regle": o.regle, "rang": o.rang},
     )
@@ -515,7 +520,7 @@ def orientation_forcer(
     orientation: Orientation,
     reservataire: ConventionReservation | Organisation,
     motif: str,
-    auteur: Any,
+    auteur: Acteur,
     aujourd_hui: date | None = None,
 ) -> Orientation:
     """The bailleur orients the dwelling to another contingent than the engine's (``reservataire``: an
@@ -564,7 +569,7 @@ def orientation_forcer(
         action="orientation_forcee",
         resume=f"Dérogation : logement {ll.logement.identifiant} orienté vers {o.libelle} au lieu de "
         f"{orientation.libelle} — motif : {motif}",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=bailleur,
         details={
             "orientation_remplacee": orientation.pk,
@@ -585,7 +590,7 @@ def orientation_candidats_proposer(
     orientation: Orientation,
     nombre_candidats: int,
     commentaire: str = "",
-    auteur: Any = None,
+    auteur: Acteur,
     aujourd_hui: date | None = None,
 ) -> Orientation:
     """The réservataire has proposed candidates for the dwelling before its deadline."""
@@ -593,11 +598,10 @@ def orientation_candidats_proposer(
     orientation = (
         Orientation.objects.select_for_update().select_related("logement_libere__logement").get(pk=orientation.pk)
     )
-    if auteur is not None and not (
-        permissions.est_superutilisateur(auteur)
-        or permissions.est_membre(auteur, orientation.reservataire_id, ecriture=True)
-    ):
-        raise PermissionDenied("Seuls les gestionnaires du réservataire proposent des candidats.")
+    auteur.exiger(
+        auteur.voit_tout or auteur.est_membre(orientation.reservataire_id, ecriture=True),
+        "Seuls les gestionnaires du réservataire proposent des candidats.",
+    )
     if orientation.part_bailleur:
         raise ValidationError({"nombre_candidats": ["Ce logement relève de la part non réservée du bailleur."]})
     if not orientation.actuelle or orientation.statut != StatutOrientation.A_PROPOSER:
@@ -641,7 +645,7 @@ def orientation_candidats_proposer(
         action="candidats_proposes",
         resume=f"{orientation.libelle} propose {nombre_candidats} candidat{'s' if nombre_candidats > 1 else ''} pour "
         f"le logement {orientation.logement_libere.logement.identifiant}.",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=orientation.reservataire,
         details={"orientation": orientation.pk, "nombre_candidats": nombre_candidats},
     )
@@ -650,7 +654,7 @@ def orientation_candidats_proposer(
 
 @transaction.atomic
 def orientation_constater_echeance(
-    *, orientation: Orientation, auteur: Any = None, aujourd_hui: date | None = None
+    *, orientation: Orientation, auteur: Acteur, aujourd_hui: date | None = None
 ) -> Orientation:
     """The réservataire proposed nobody before the deadline: the dwelling comes back to the bailleur for
     this turn. As the agreement says (``echec_compte``), it still counts against the réservataire's share,
@@ -685,17 +689,25 @@ def orientation_constater_echeance(
         objet=ll,
         action="orientation_echue",
         resume=f"Logement {ll.logement.identifiant} : délai dépassé le {limite:%d/%m/%Y}. {echec.raison_fr}",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=bailleur,
         details={"orientation": orientation.pk, "decompte": echec.decompte},
     )
     return orientation
 
 
-def orientations_constater_echeances(*, aujourd_hui: date | None = None, bilan: Bilan | None = None) -> int:
+def orientations_constater_echeances(
+    *, auteur: Acteur, aujourd_hui: date | None = None, bilan: Bilan | None = None
+) -> int:
     """Every orientation whose deadline has passed without a proposal comes back to its bailleur (one
     transaction per dwelling). Returns how many. With ``bilan``, a dwelling that cannot be handled is
-    noted there (which, why) and the others are handled; without, its error is raised."""
+    noted there (which, why) and the others are handled; without, its error is raised. Every bailleur's
+    dwellings: the system (command ``flux_constater_echeances``) or a superuser."""
+    auteur.exiger(
+        auteur.voit_tout,
+        "Seuls Attrib (commande flux_constater_echeances) et un superutilisateur constatent les échéances de "
+        "tous les bailleurs ; un gestionnaire du bailleur constate celle d'un logement.",
+    )
     jour = _aujourd_hui(aujourd_hui)
     echues = Orientation.objects.filter(
         actuelle=True, statut=StatutOrientation.A_PROPOSER, date_limite_proposition__lt=jour
@@ -706,7 +718,7 @@ def orientations_constater_echeances(*, aujourd_hui: date | None = None, bilan: 
         if traiter(
             bilan,
             objet,
-            lambda o=orientation: orientation_constater_echeance(orientation=o, auteur=None, aujourd_hui=jour),  # type: ignore[misc]
+            partial(orientation_constater_echeance, orientation=orientation, auteur=auteur, aujourd_hui=jour),
         ):
             nombre += 1
     return nombre
@@ -880,7 +892,7 @@ def _categorie(brut: Any) -> str:
 
 @transaction.atomic
 def conventions_importer(
-    *, bailleur: Organisation, fichier: bytes | Any, nom_fichier: str = "", auteur: Any = None
+    *, bailleur: Organisation, fichier: bytes | Any, nom_fichier: str = "", auteur: Acteur
 ) -> RapportImportConventions:
     """Import the agreements of ``bailleur`` from a CSV or Excel file (the format of
     :func:`conventions_exporter_csv`). A line whose réservataire, contingent and start date match a stored
@@ -1042,13 +1054,13 @@ def conventions_importer(
         if avant is None:
             cible.cree_par = _utilisateur(auteur)
         cible.save()
-        cible.territoire.set(communes)  # type: ignore[arg-type]
+        cible.territoire.set(communes)  # type: ignore[arg-type]  # a commune's key is its INSEE code (str)
         evenement_enregistrer(
             objet=cible,
             action="convention_importee",
             resume=f"Convention {'importée' if avant is None else 'modifiée par import'} : {cible.libelle_affiche} "
             f"({_part_texte(cible)}), ligne {ligne.numero} de {nom_fichier or 'fichier'}.",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=bailleur,
             details={
                 "avant": None

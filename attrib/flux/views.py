@@ -39,6 +39,7 @@ from attrib.flux.forms import (
 )
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation, ReglageFlux
 from attrib.flux.moteur import ConventionsBailleur, contexte_orientation, parametres_flux
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.models import Logement
 from attrib.territoires.models import Commune
@@ -65,13 +66,13 @@ def _annee(request: HttpRequest, annees: list[int] | None = None) -> int:
 
 @require_GET
 def accueil(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    exiger(permissions.peut_acceder(user))
+    acteur = acteur_de(request.user)
+    exiger(permissions.peut_acceder(acteur))
     annees = selectors.annees_flux()
     annee = _annee(request, selectors.annees_avec_liberations())
     jour = timezone.localdate()
     bailleurs = []
-    for b in permissions.bailleurs_visibles(user):
+    for b in permissions.bailleurs_visibles(acteur):
         liberes = LogementLibere.objects.filter(bailleur=b, date_liberation__year=annee)
         lignes = selectors.du_livre_bailleur(b, annee)
         bailleurs.append(
@@ -90,7 +91,7 @@ def accueil(request: HttpRequest) -> HttpResponse:
                     statut=StatutOrientation.A_PROPOSER,
                     date_limite_proposition__lt=jour,
                 ).count(),
-                "peut_gerer": permissions.peut_gerer(user, b.pk),
+                "peut_gerer": permissions.peut_gerer(acteur, b.pk),
                 "indicateur": selectors.indicateur_publics_prioritaires(annee=annee, bailleur=b, part_bailleur=True),
             }
         )
@@ -100,7 +101,7 @@ def accueil(request: HttpRequest) -> HttpResponse:
             "en_attente": selectors.file_reservataire([r]).count(),
             "indicateur": selectors.indicateur_publics_prioritaires(annee=annee, reservataire=r),
         }
-        for r in permissions.reservataires_de(user)
+        for r in acteur.organisations(reservataire=True)
     ]
     return render(
         request,
@@ -110,7 +111,7 @@ def accueil(request: HttpRequest) -> HttpResponse:
             "annees": annees,
             "bailleurs": bailleurs,
             "reservataires": reservataires,
-            "peut_declarer": bool(permissions.bailleurs_geres(user)),
+            "peut_declarer": bool(permissions.bailleurs_geres(acteur)),
         },
     )
 
@@ -133,11 +134,11 @@ def _communes_du_bailleur(
 
 @require_GET
 def conventions(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    exiger(permissions.peut_acceder(user))
+    acteur = acteur_de(request.user)
+    exiger(permissions.peut_acceder(acteur))
     jour = timezone.localdate()
     par_bailleur: dict[int, dict[str, Any]] = {}
-    for c in selectors.conventions_visibles(user).order_by("bailleur__nom", "-debut", "categorie"):
+    for c in selectors.conventions_visibles(acteur).order_by("bailleur__nom", "-debut", "categorie"):
         entree = par_bailleur.setdefault(
             c.bailleur_id,
             {
@@ -145,7 +146,7 @@ def conventions(request: HttpRequest) -> HttpResponse:
                 "conventions": [],
                 "total": 0,
                 "territoriales": 0,
-                "peut_gerer": permissions.peut_gerer(user, c.bailleur_id),
+                "peut_gerer": permissions.peut_gerer(acteur, c.bailleur_id),
             },
         )
         entree["conventions"].append(c)
@@ -154,7 +155,7 @@ def conventions(request: HttpRequest) -> HttpResponse:
                 entree["territoriales"] += 1
             else:
                 entree["total"] += c.part
-    geres = permissions.bailleurs_geres(user)
+    geres = permissions.bailleurs_geres(acteur)
     arbitrages = {
         b.pk: ArbitrageForm(
             initial={"arbitrage": getattr(ReglageFlux.objects.filter(bailleur=b).first(), "arbitrage", "strates")},
@@ -195,7 +196,7 @@ def _enregistrer_convention(
             debut=d["debut"],
             fin=d.get("fin"),
             convention=convention,
-            auteur=request.user,
+            auteur=acteur_de(request.user),
         )
     except ValidationError as exc:
         placer_erreurs(exc, form)
@@ -204,7 +205,7 @@ def _enregistrer_convention(
 
 @require_http_methods(["GET", "POST"])
 def convention_nouvelle(request: HttpRequest) -> HttpResponse:
-    bailleurs = permissions.bailleurs_geres(request.user)
+    bailleurs = permissions.bailleurs_geres(acteur_de(request.user))
     exiger(bool(bailleurs))
     form = ConventionForm(
         donnees_postees(request),
@@ -227,8 +228,8 @@ def convention_nouvelle(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def convention_modifier(request: HttpRequest, pk: int) -> HttpResponse:
-    convention = selectors.convention_visible(request.user, pk)
-    exiger(permissions.peut_gerer(request.user, convention.bailleur_id))
+    convention = selectors.convention_visible(acteur_de(request.user), pk)
+    exiger(permissions.peut_gerer(acteur_de(request.user), convention.bailleur_id))
     form = ConventionForm(
         donnees_postees(request),
         bailleurs=[convention.bailleur],
@@ -250,7 +251,7 @@ def convention_modifier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def convention(request: HttpRequest, pk: int) -> HttpResponse:
-    c = selectors.convention_visible(request.user, pk)
+    c = selectors.convention_visible(acteur_de(request.user), pk)
     annee = _annee(request, selectors.annees_avec_liberations(c.bailleur_id))
     annees = [
         a for a in selectors.annees_flux(c.bailleur_id) if a >= c.debut.year and (c.fin is None or a <= c.fin.year)
@@ -266,7 +267,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
             "annees": annees,
             "du_livre": selectors.du_livre(c, annee),
             "communes": list(c.territoire.order_by("nom")),
-            "peut_gerer": permissions.peut_gerer(request.user, c.bailleur_id),
+            "peut_gerer": permissions.peut_gerer(acteur_de(request.user), c.bailleur_id),
             "orientations": list(
                 Orientation.objects.filter(
                     actuelle=True,
@@ -287,7 +288,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def conventions_import(request: HttpRequest) -> HttpResponse:
-    bailleurs = permissions.bailleurs_geres(request.user)
+    bailleurs = permissions.bailleurs_geres(acteur_de(request.user))
     exiger(bool(bailleurs))
     form = ImportConventionsForm(
         donnees_postees(request),
@@ -303,7 +304,7 @@ def conventions_import(request: HttpRequest) -> HttpResponse:
                 bailleur=form.cleaned_data["bailleur"],
                 fichier=fichier.read(),
                 nom_fichier=fichier.name,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -318,8 +319,8 @@ def conventions_import(request: HttpRequest) -> HttpResponse:
 
 
 def _conventions_exportees(request: HttpRequest) -> tuple[list[ConventionReservation], str]:
-    exiger(permissions.peut_acceder(request.user))
-    qs = selectors.conventions_visibles(request.user).order_by("bailleur__nom", "debut", "categorie")
+    exiger(permissions.peut_acceder(acteur_de(request.user)))
+    qs = selectors.conventions_visibles(acteur_de(request.user)).order_by("bailleur__nom", "debut", "categorie")
     bailleur = request.GET.get("bailleur", "")
     perimetre = "conventions visibles de l'agent"
     if bailleur.isdigit():
@@ -360,11 +361,11 @@ def conventions_export_xlsx(request: HttpRequest) -> HttpResponse:
 @require_POST
 def arbitrage(request: HttpRequest, bailleur_pk: int) -> HttpResponse:
     bailleur = get_object_or_404(Organisation, pk=bailleur_pk, type=TypeOrganisation.BAILLEUR)
-    exiger(permissions.peut_gerer(request.user, bailleur.pk))
+    exiger(permissions.peut_gerer(acteur_de(request.user), bailleur.pk))
     form = ArbitrageForm(request.POST, prefix=f"arbitrage-{bailleur.pk}")
     if form.is_valid():
         services.reglage_flux_enregistrer(
-            bailleur=bailleur, arbitrage=form.cleaned_data["arbitrage"], auteur=request.user
+            bailleur=bailleur, arbitrage=form.cleaned_data["arbitrage"], auteur=acteur_de(request.user)
         )
         messages.success(request, f"Arbitrage du flux de {bailleur} enregistré.")
     else:
@@ -377,7 +378,7 @@ def arbitrage(request: HttpRequest, bailleur_pk: int) -> HttpResponse:
 
 @require_GET
 def declarer(request: HttpRequest) -> HttpResponse:
-    bailleurs = permissions.bailleurs_geres(request.user)
+    bailleurs = permissions.bailleurs_geres(acteur_de(request.user))
     exiger(bool(bailleurs))
     communes = _communes_du_bailleur(bailleurs)
     form = RechercheLogementForm(request.GET or None, communes=communes, prefix="")
@@ -396,7 +397,7 @@ def declarer(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def declarer_logement(request: HttpRequest, logement_pk: int) -> HttpResponse:
-    bailleurs = permissions.bailleurs_geres(request.user)
+    bailleurs = permissions.bailleurs_geres(acteur_de(request.user))
     exiger(bool(bailleurs))
     logement = get_object_or_404(
         Logement.objects.select_related("residence__commune", "residence__bailleur"),
@@ -414,7 +415,7 @@ def declarer_logement(request: HttpRequest, logement_pk: int) -> HttpResponse:
                 nature=d["nature"],
                 motif_exclusion=d.get("motif_exclusion") or "",
                 motif_exclusion_detail=d.get("motif_exclusion_detail") or "",
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -441,9 +442,9 @@ def declarer_logement(request: HttpRequest, logement_pk: int) -> HttpResponse:
 
 @require_GET
 def logements_liberes(request: HttpRequest) -> HttpResponse:
-    exiger(permissions.peut_acceder(request.user))
+    exiger(permissions.peut_acceder(acteur_de(request.user)))
     annee = _annee(request, selectors.annees_avec_liberations())
-    qs = selectors.logements_liberes_visibles(request.user).filter(date_liberation__year=annee)
+    qs = selectors.logements_liberes_visibles(acteur_de(request.user)).filter(date_liberation__year=annee)
     page = Paginator(qs.order_by("-date_liberation", "-pk"), PAR_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -452,7 +453,7 @@ def logements_liberes(request: HttpRequest) -> HttpResponse:
             "page": page,
             "annee": annee,
             "annees": selectors.annees_flux(),
-            "peut_declarer": bool(permissions.bailleurs_geres(request.user)),
+            "peut_declarer": bool(permissions.bailleurs_geres(acteur_de(request.user))),
         },
     )
 
@@ -488,9 +489,9 @@ def _cible(valeur: str, orientation: Orientation) -> ConventionReservation | Org
 
 @require_http_methods(["GET", "POST"])
 def logement_libere(request: HttpRequest, pk: int) -> HttpResponse:
-    ll = selectors.logement_libere_visible(request.user, pk)
+    ll = selectors.logement_libere_visible(acteur_de(request.user), pk)
     orientation = ll.orientation
-    gere = permissions.peut_gerer(request.user, ll.bailleur_id)
+    gere = permissions.peut_gerer(acteur_de(request.user), ll.bailleur_id)
     peut_deroger = bool(gere and orientation is not None and orientation.statut == StatutOrientation.A_PROPOSER)
     if request.method == "POST":
         exiger(peut_deroger)
@@ -503,7 +504,7 @@ def logement_libere(request: HttpRequest, pk: int) -> HttpResponse:
                     orientation=orientation,
                     reservataire=_cible(form.cleaned_data["reservataire"], orientation),
                     motif=form.cleaned_data["motif"],
-                    auteur=request.user,
+                    auteur=acteur_de(request.user),
                 )
             except ValidationError as exc:
                 placer_erreurs(exc, form)
@@ -520,7 +521,8 @@ def logement_libere(request: HttpRequest, pk: int) -> HttpResponse:
             "historique": selectors.historique_orientations(ll),
             "form": form,
             "erreurs": resume_erreurs([form]) if form is not None else [],
-            "peut_proposer": orientation is not None and permissions.peut_proposer(request.user, orientation),
+            "peut_proposer": orientation is not None
+            and permissions.peut_proposer(acteur_de(request.user), orientation),
             "peut_constater": bool(
                 gere
                 and orientation is not None
@@ -531,16 +533,15 @@ def logement_libere(request: HttpRequest, pk: int) -> HttpResponse:
             "echeance_depassee": orientation is not None
             and orientation.date_limite_proposition is not None
             and orientation.date_limite_proposition < jour,
-            "voit_bailleur": permissions.est_superutilisateur(request.user)
-            or permissions.est_membre(request.user, ll.bailleur_id),
+            "voit_bailleur": permissions.voit_bailleur(acteur_de(request.user), ll.bailleur_id),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def candidats(request: HttpRequest, pk: int) -> HttpResponse:
-    orientation = selectors.orientation_visible(request.user, pk)
-    exiger(permissions.peut_proposer(request.user, orientation))
+    orientation = selectors.orientation_visible(acteur_de(request.user), pk)
+    exiger(permissions.peut_proposer(acteur_de(request.user), orientation))
     form = CandidatsForm(donnees_postees(request), prefix="candidats")
     if request.method == "POST" and form.is_valid():
         try:
@@ -548,7 +549,7 @@ def candidats(request: HttpRequest, pk: int) -> HttpResponse:
                 orientation=orientation,
                 nombre_candidats=form.cleaned_data["nombre_candidats"],
                 commentaire=form.cleaned_data.get("commentaire") or "",
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -569,10 +570,10 @@ def candidats(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def echeance(request: HttpRequest, pk: int) -> HttpResponse:
-    orientation = selectors.orientation_visible(request.user, pk)
+    orientation = selectors.orientation_visible(acteur_de(request.user), pk)
     jour = timezone.localdate()
     exiger(
-        permissions.peut_gerer(request.user, orientation.bailleur_id)
+        permissions.peut_gerer(acteur_de(request.user), orientation.bailleur_id)
         and orientation.actuelle
         and orientation.statut == StatutOrientation.A_PROPOSER
         and orientation.date_limite_proposition is not None
@@ -581,7 +582,7 @@ def echeance(request: HttpRequest, pk: int) -> HttpResponse:
     form = EcheanceForm(donnees_postees(request), prefix="echeance")
     if request.method == "POST" and form.is_valid():
         try:
-            echue = services.orientation_constater_echeance(orientation=orientation, auteur=request.user)
+            echue = services.orientation_constater_echeance(orientation=orientation, auteur=acteur_de(request.user))
         except ValidationError as exc:
             placer_erreurs(exc, form)
         else:
@@ -604,9 +605,9 @@ def echeance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def file(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    reservataires = permissions.reservataires_de(user)
-    if permissions.est_superutilisateur(user) and not reservataires:
+    acteur = acteur_de(request.user)
+    reservataires = acteur.organisations(reservataire=True)
+    if acteur.voit_tout and not reservataires:
         reservataires = list(Organisation.objects.exclude(categorie_reservataire="").order_by("nom"))
     exiger(bool(reservataires))
     jour = timezone.localdate()
@@ -615,7 +616,7 @@ def file(request: HttpRequest) -> HttpResponse:
         {
             "orientation": o,
             "jours_restants": (o.date_limite_proposition - jour).days if o.date_limite_proposition else None,
-            "peut_proposer": permissions.peut_proposer(user, o),
+            "peut_proposer": permissions.peut_proposer(acteur, o),
         }
         for o in en_attente
     ]
@@ -643,7 +644,7 @@ def file(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def previsions(request: HttpRequest) -> HttpResponse:
-    bailleurs = permissions.bailleurs_visibles(request.user)
+    bailleurs = permissions.bailleurs_visibles(acteur_de(request.user))
     exiger(bool(bailleurs))
     choisi = request.GET.get("bailleur", "")
     bailleur = next((b for b in bailleurs if str(b.pk) == choisi), bailleurs[0])
@@ -666,20 +667,20 @@ def previsions(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def bilans(request: HttpRequest) -> HttpResponse:
-    exiger(permissions.peut_acceder(request.user))
+    exiger(permissions.peut_acceder(acteur_de(request.user)))
     parametres = parametres_flux()
     return render(
         request,
         "flux/bilans.html",
         {
-            "paires": selectors.bilans_visibles(request.user),
+            "paires": selectors.bilans_visibles(acteur_de(request.user)),
             "date_limite": parametres.date_limite_bilan(timezone.localdate().year - 1),
         },
     )
 
 
 def _bilan(request: HttpRequest, bailleur_pk: int, reservataire_pk: int, annee: int) -> selectors.Bilan:
-    exiger(permissions.peut_voir_bilan(request.user, bailleur_pk, reservataire_pk))
+    exiger(permissions.peut_voir_bilan(acteur_de(request.user), bailleur_pk, reservataire_pk))
     bailleur = get_object_or_404(Organisation, pk=bailleur_pk)
     reservataire = get_object_or_404(Organisation, pk=reservataire_pk)
     exiger(2000 <= annee <= date.max.year)

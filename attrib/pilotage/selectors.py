@@ -58,8 +58,8 @@ from attrib.engine.rapprochement.objectifs import (
 from attrib.engine.rapprochement.parametres import ObjectifsAttribution, charger_regles
 from attrib.engine.rapprochement.texte import pourcentage
 from attrib.engine.sources import NON_PUBLIE
+from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation
-from attrib.pilotage import permissions
 from attrib.pilotage.cia import ObjectifCia, objectif_travailleurs_essentiels
 from attrib.territoires.models import Commune
 
@@ -410,13 +410,13 @@ class Tableau:
 # --- reads -------------------------------------------------------------------------------------
 
 
-def baux_visibles(user: Any) -> QuerySet[Bail]:
-    return Bail.objects.filter(permissions.filtre_baux_visibles(user))
+def baux_visibles(acteur: Acteur) -> QuerySet[Bail]:
+    return Bail.objects.visible_to(acteur)
 
 
-def baux(user: Any, periode: Periode, perimetre: Perimetre) -> QuerySet[Bail]:
+def baux(acteur: Acteur, periode: Periode, perimetre: Perimetre) -> QuerySet[Bail]:
     return (
-        baux_visibles(user)
+        baux_visibles(acteur)
         .filter(perimetre.filtre_baux(), date_signature__gte=periode.debut, date_signature__lte=periode.fin)
         .select_related("logement__residence__commune", "bailleur", "orientation__reservataire", "demande")
         .prefetch_related("demande__personnes", "demande__communes_souhaitees__commune")
@@ -741,13 +741,16 @@ def _typologie(ligne: LigneAttribution) -> str:
     return f"T{ligne.typologie}" if ligne.typologie < 5 else "T5 et plus"
 
 
-def offres(user: Any, periode: Periode, perimetre: Perimetre) -> QuerySet[Offre]:
-    return Offre.objects.filter(
-        permissions.filtre_offres_visibles(user),
-        perimetre.filtre_offres(),
-        repondue_le__gte=periode.debut,
-        repondue_le__lte=periode.fin,
-    ).exclude(statut=StatutOffre.EN_ATTENTE)
+def offres(acteur: Acteur, periode: Periode, perimetre: Perimetre) -> QuerySet[Offre]:
+    return (
+        Offre.objects.du_perimetre(acteur)
+        .filter(
+            perimetre.filtre_offres(),
+            repondue_le__gte=periode.debut,
+            repondue_le__lte=periode.fin,
+        )
+        .exclude(statut=StatutOffre.EN_ATTENTE)
+    )
 
 
 def refus(qs: QuerySet[Offre]) -> Refus:
@@ -777,8 +780,10 @@ def epcis_des_lignes(lignes: Iterable[LigneAttribution]) -> set[str]:
     return {ligne.epci for ligne in lignes if ligne.epci}
 
 
-def tableau(user: Any, periode: Periode, perimetre: Perimetre, *, seuils: SourceSeuils = _seuil_par_defaut) -> Tableau:
-    lignes, cache = lignes_attributions(baux(user, periode, perimetre), seuils=seuils)
+def tableau(
+    acteur: Acteur, periode: Periode, perimetre: Perimetre, *, seuils: SourceSeuils = _seuil_par_defaut
+) -> Tableau:
+    lignes, cache = lignes_attributions(baux(acteur, periode, perimetre), seuils=seuils)
     parametres = charger_regles(periode.fin).objectifs
     generaux, par_reservataire = indicateurs(lignes, parametres)
     q1_hors_qpv = next(i.objectif for i in generaux if i.code == Q1_HORS_QPV)
@@ -800,7 +805,7 @@ def tableau(user: Any, periode: Periode, perimetre: Perimetre, *, seuils: Source
         travailleurs_essentiels_par_epci=essentiels_par_epci,
         delais_typologie=_delais(lignes, _typologie),
         delais_commune=_delais(lignes, lambda ligne: ligne.commune_nom),
-        refus=refus(offres(user, periode, perimetre)),
+        refus=refus(offres(acteur, periode, perimetre)),
         mensuel=_mensuel(periode, lignes, q1_hors_qpv),
         seuils=tuple(cache[k] for k in sorted(cache)),
         seuils_officiels=tuple(officiels),
@@ -812,9 +817,9 @@ def tableau(user: Any, periode: Periode, perimetre: Perimetre, *, seuils: Source
 # --- filter choices ----------------------------------------------------------------------------
 
 
-def choix_perimetre(user: Any) -> dict[str, list[tuple[Any, str]]]:
-    """Communes, bailleurs and réservataires of the attributions the user may see (any period)."""
-    visibles = baux_visibles(user)
+def choix_perimetre(acteur: Acteur) -> dict[str, list[tuple[Any, str]]]:
+    """Communes, bailleurs and réservataires of the attributions the actor may see (any period)."""
+    visibles = baux_visibles(acteur)
     communes = Commune.objects.filter(
         code_insee__in=visibles.values("logement__residence__commune_id").distinct()
     ).order_by("nom")

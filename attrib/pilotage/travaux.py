@@ -13,6 +13,7 @@ from django_tasks import task
 from attrib.commissions.models import Bail
 from attrib.common import tableurs
 from attrib.common.services import export_journaliser
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.permissions import REFUS_DONNEES_PERSONNELLES, peut_exporter_donnees_personnelles
 from attrib.pilotage import export, permissions, selectors
 from attrib.pilotage.forms import FiltreForm
@@ -23,24 +24,25 @@ AUCUN_FICHIER = "Aucun fichier n'a été produit."
 
 
 def formulaire(user: Any, donnees: Any) -> FiltreForm:
-    return FiltreForm(donnees, choix=selectors.choix_perimetre(user), aujourd_hui=timezone.localdate())
+    return FiltreForm(donnees, choix=selectors.choix_perimetre(acteur_de(user)), aujourd_hui=timezone.localdate())
 
 
 def _exporter(contexte: Contexte, format_fichier: str, parametres: dict[str, list[str]]) -> Resultat:
     user = contexte.lanceur
+    acteur = contexte.acteur
     donnees = QueryDict(mutable=True)
     for cle, valeurs in parametres.items():
         donnees.setlist(cle, valeurs)
     form = formulaire(user, donnees)
-    if not permissions.peut_acceder(user) or not form.is_valid():
+    if not permissions.peut_acceder(acteur) or not form.is_valid():
         raise EchecTravail("Les filtres de l'export ne sont plus valables pour vous.", conserve=AUCUN_FICHIER)
     liste = peut_exporter_donnees_personnelles(user)
     if format_fichier == "csv" and not liste:
         raise EchecTravail(REFUS_DONNEES_PERSONNELLES, conserve=AUCUN_FICHIER)
     contexte.progression(1, "Calcul des indicateurs et écriture du fichier", 0, 0)
     periode = form.periode()
-    t = selectors.tableau(user, periode, form.perimetre())
-    perimetre = selectors.libelle_perimetre(form.perimetre(), selectors.choix_perimetre(user))
+    t = selectors.tableau(acteur, periode, form.perimetre())
+    perimetre = selectors.libelle_perimetre(form.perimetre(), selectors.choix_perimetre(acteur))
     nom = f"pilotage_attributions_{periode.debut:%Y%m%d}_{periode.fin:%Y%m%d}.{format_fichier}"
     if format_fichier == "csv":
         contenu, type_fichier = export.csv_attributions(t), tableurs.TYPE_CSV

@@ -17,6 +17,7 @@ from attrib.common import tableurs
 from attrib.common.view_helpers import exiger
 from attrib.engine.rapprochement.objectifs import NON_Q1_EN_QPV, Q1_HORS_QPV
 from attrib.engine.rapprochement.texte import pourcentage
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.permissions import REFUS_DONNEES_PERSONNELLES, peut_exporter_donnees_personnelles
 from attrib.pilotage import graphiques, permissions, selectors, travaux
 from attrib.pilotage.forms import FiltreForm
@@ -25,8 +26,8 @@ TYPE_XLSX = tableurs.TYPE_XLSX
 
 
 def _filtres(request: HttpRequest) -> tuple[FiltreForm, dict[str, list[tuple[Any, str]]]]:
-    exiger(permissions.peut_acceder(request.user))
-    choix = selectors.choix_perimetre(request.user)
+    exiger(permissions.peut_acceder(acteur_de(request.user)))
+    choix = selectors.choix_perimetre(acteur_de(request.user))
     form = FiltreForm(request.GET, choix=choix, aujourd_hui=timezone.localdate())
     return form, choix
 
@@ -56,7 +57,7 @@ def tableau(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         contexte["erreurs"] = resume_erreurs(form)
         return render(request, "pilotage/tableau.html", contexte)
-    t = selectors.tableau(request.user, form.periode(), form.perimetre())
+    t = selectors.tableau(acteur_de(request.user), form.periode(), form.perimetre())
     prioritaires = t.parametres.prioritaires.taux
     contexte |= {
         "t": t,
@@ -90,7 +91,7 @@ def attributions(request: HttpRequest) -> HttpResponse:
     form, choix = _filtres(request)
     if not form.is_valid():
         return render(request, "pilotage/attributions.html", {"form": form, "erreurs": resume_erreurs(form)})
-    t = selectors.tableau(request.user, form.periode(), form.perimetre())
+    t = selectors.tableau(acteur_de(request.user), form.periode(), form.perimetre())
     code = request.GET.get("objectif", "")
     indicateur = None
     lignes: list[tuple[selectors.LigneAttribution, bool | None]] = [(ligne, None) for ligne in t.lignes]

@@ -10,7 +10,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from attrib.organisations.acteurs import Acteur
 from attrib.rapprochement.enums import StatutLot
+
+
+class LotPropositionsQuerySet(models.QuerySet["LotPropositions"]):
+    def visible_to(self, acteur: Acteur) -> LotPropositionsQuerySet:
+        """A run belongs to the organisation it was launched for: its members see it (every run for the
+        system and superusers)."""
+        if acteur.voit_tout:
+            return self.all()
+        return self.filter(organisation_id__in=acteur.organisation_ids())
 
 
 class LotPropositions(models.Model):
@@ -32,6 +42,8 @@ class LotPropositions(models.Model):
     lance_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     cree_le = models.DateTimeField("lancé le", auto_now_add=True)
     termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+
+    objects = LotPropositionsQuerySet.as_manager()
 
     class Meta:
         verbose_name = "lot de propositions"

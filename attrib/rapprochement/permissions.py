@@ -11,54 +11,63 @@
   a run belongs to the organisation it was launched for (its members see it). Putting a proposal on the
   agenda needs the designation right on that dwelling.
 
-Anything refused answers 404, like a missing page.
+The system and superusers see and do everything (``acteur.voit_tout``). Anything refused answers 404, like
+a missing page; a refused write raises ``Refus``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from attrib.cotation.permissions import communes_du_territoire
 from attrib.flux.enums import StatutOrientation
 from attrib.flux.models import LogementLibere, Orientation
-from attrib.flux.permissions import est_membre, est_superutilisateur
+from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
-from attrib.organisations.permissions import memberships
+
+REFUS_DESIGNER = "Seuls le réservataire du logement, ou le bailleur pour sa part, désignent ses candidats."
+REFUS_LOT = (
+    "Seuls les membres d'un bailleur, d'un réservataire ou d'un EPCI lancent des propositions par lot, pour le "
+    "compte de leur organisation."
+)
+REFUS_INSCRIRE_LOT = "Seuls les membres de l'organisation pour le compte de laquelle le lot a été calculé l'inscrivent."
 
 
-def epcis_de(user: Any) -> list[Organisation]:
-    """The EPCI organisations the user works for."""
-    return [m.organisation for m in memberships(user) if m.organisation.type == TypeOrganisation.EPCI]
-
-
-def organisations_de(user: Any) -> list[Organisation]:
-    """The organisations for which the user may launch batch proposals (bailleurs, réservataires, EPCI)."""
+def organisations_de(acteur: Acteur) -> list[Organisation]:
+    """The organisations for which the actor may launch batch proposals (bailleurs, réservataires, EPCI)."""
     vues: dict[int, Organisation] = {}
-    for m in memberships(user):
-        o = m.organisation
-        if o.type in (TypeOrganisation.BAILLEUR, TypeOrganisation.EPCI) or o.categorie_reservataire:
-            vues.setdefault(o.pk, o)
+    for a in acteur.appartenances:
+        if a.type in (TypeOrganisation.BAILLEUR, TypeOrganisation.EPCI) or a.categorie_reservataire:
+            vues.setdefault(a.organisation_id, a.organisation)
     return sorted(vues.values(), key=lambda o: o.nom)
 
 
-def peut_acceder(user: Any) -> bool:
-    """The rapprochement section (menu entry, batch proposals)."""
-    return est_superutilisateur(user) or bool(organisations_de(user))
+def peut_acceder(acteur: Acteur) -> bool:
+    """The rapprochement section (menu entry, batch proposals). (The menu of ``common`` still passes its
+    ``User``: it is read as its actor.)"""
+    acteur = acteur_de(acteur)
+    return acteur.voit_tout or bool(organisations_de(acteur))
 
 
-def epci_voit(user: Any, commune_id: str) -> bool:
-    return any(communes_du_territoire(o).filter(pk=commune_id).exists() for o in epcis_de(user))
+def peut_lancer_lot(acteur: Acteur, organisation: Organisation) -> bool:
+    """Batch proposals for ``organisation``: its members, when it is a bailleur, a réservataire or an EPCI."""
+    return acteur.voit_tout or any(o.pk == organisation.pk for o in organisations_de(acteur))
 
 
-def peut_voir(user: Any, ll: LogementLibere) -> bool:
-    if est_superutilisateur(user):
+def epci_voit(acteur: Acteur, commune_id: str) -> bool:
+    return any(
+        communes_du_territoire(o).filter(pk=commune_id).exists()
+        for o in acteur.organisations(types=(TypeOrganisation.EPCI,))
+    )
+
+
+def peut_voir(acteur: Acteur, ll: LogementLibere) -> bool:
+    if acteur.voit_tout:
         return True
-    if est_membre(user, ll.bailleur_id):
+    if acteur.est_membre(ll.bailleur_id):
         return True
     orientation = ll.orientation
-    if orientation is not None and est_membre(user, orientation.reservataire_id):
+    if orientation is not None and acteur.est_membre(orientation.reservataire_id):
         return True
-    return epci_voit(user, ll.commune_id)
+    return epci_voit(acteur, ll.commune_id)
 
 
 def designateur(orientation: Orientation | None) -> str:
@@ -74,19 +83,19 @@ def designateur(orientation: Orientation | None) -> str:
     return ""
 
 
-def peut_designer(user: Any, ll: LogementLibere) -> bool:
+def peut_designer(acteur: Acteur, ll: LogementLibere) -> bool:
     if ll.exclu:
         return False
     orientation = ll.orientation
     qui = designateur(orientation)
     if not qui or orientation is None:
         return False
-    if est_superutilisateur(user):
+    if acteur.voit_tout:
         return True
     if qui == "reservataire":
-        return est_membre(user, orientation.reservataire_id, ecriture=True)
-    return est_membre(user, ll.bailleur_id, ecriture=True)
+        return acteur.est_membre(orientation.reservataire_id, ecriture=True)
+    return acteur.est_membre(ll.bailleur_id, ecriture=True)
 
 
-def voit_lot(user: Any, organisation_id: int) -> bool:
-    return est_superutilisateur(user) or est_membre(user, organisation_id)
+def voit_lot(acteur: Acteur, organisation_id: int) -> bool:
+    return acteur.voit_tout or acteur.est_membre(organisation_id)

@@ -1,11 +1,10 @@
 """Reads of the rapprochement: the shortlist of a freed dwelling with its reasons, the planned sessions,
-the dwellings of a batch and the runs visible to a user."""
+the dwellings of a batch and the runs visible to an actor."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import numpy as np
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -21,6 +20,7 @@ from attrib.engine.rapprochement import CandidatPreselection, Logement, Preselec
 from attrib.engine.rapprochement.texte import euros, pluriel
 from attrib.flux.enums import StatutOrientation
 from attrib.flux.models import LogementLibere, Orientation
+from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 from attrib.qualification.selectors import note_retenue
@@ -39,14 +39,14 @@ PUBLICS = {
 }
 
 
-def logement_libere_visible(user: Any, pk: int) -> LogementLibere:
+def logement_libere_visible(acteur: Acteur, pk: int) -> LogementLibere:
     ll = (
         LogementLibere.objects.select_related("logement__residence__bailleur", "commune__epci", "bailleur")
         .prefetch_related("orientations__reservataire")
         .filter(pk=pk)
         .first()
     )
-    if ll is None or not peut_voir(user, ll):
+    if ll is None or not peut_voir(acteur, ll):
         raise Http404("Page introuvable.")
     return ll
 
@@ -134,9 +134,10 @@ class PreselectionAffichee:
         return self.preselection.explication()
 
 
-def _libelles_priorites(user: Any) -> tuple[dict[str, str], frozenset[str]]:
+def _libelles_priorites(acteur: Acteur) -> tuple[dict[str, str], frozenset[str]]:
     priorites = {p.code: (p.libelle, p.sensible) for p in PrioriteLegale.objects.all()}
-    voit = peut_voir_situations_sensibles(user)
+    # ``organisations.permissions`` reads a user (and, once converted, an actor through ``acteur_de``).
+    voit = acteur.voit_tout or peut_voir_situations_sensibles(acteur.utilisateur)
     libelles = {
         code: ("priorité confidentielle" if sensible and not voit else libelle)
         for code, (libelle, sensible) in priorites.items()
@@ -222,7 +223,7 @@ def _garder(c: CandidatAffiche, public: str) -> bool:
 
 
 def preselection_logement(
-    ll: LogementLibere, *, user: Any, nombre: int = 10, public: str = "tous", nb_ecartees: int = 10
+    ll: LogementLibere, *, acteur: Acteur, nombre: int = 10, public: str = "tous", nb_ecartees: int = 10
 ) -> PreselectionAffichee:
     """The shortlist of the freed dwelling: the ``nombre`` first eligible demands of ``public`` wishing its
     commune and typology, ranked by score then tie-break, each explained; the first ineligible ones with the
@@ -242,7 +243,7 @@ def preselection_logement(
     public = public if public in PUBLICS else "tous"
     lecture = nombre if public == "tous" else max(nombre, LECTURE_FILTREE)
     pre = it.index.preselection(lg, nombre=lecture, objectifs=objectifs, etat=etat)
-    libelles, _ = _libelles_priorites(user)
+    libelles, _ = _libelles_priorites(acteur)
     residence = texte_residence(ll)
     tenues = offres_en_cours(
         [it.demande_pk[c.demande] for c in pre.candidats if c.offre_en_cours], sauf_logement=ll.logement_id
@@ -333,18 +334,12 @@ def logements_du_lot(
     return resultat
 
 
-def lots_visibles(user: Any) -> QuerySet[LotPropositions]:
-    from attrib.flux.permissions import est_superutilisateur
-    from attrib.organisations.permissions import organisation_ids
-
-    qs = LotPropositions.objects.select_related("organisation", "epci", "lance_par")
-    if est_superutilisateur(user):
-        return qs
-    return qs.filter(organisation_id__in=organisation_ids(user))
+def lots_visibles(acteur: Acteur) -> QuerySet[LotPropositions]:
+    return LotPropositions.objects.visible_to(acteur).select_related("organisation", "epci", "lance_par")
 
 
-def lot_visible(user: Any, pk: int) -> LotPropositions:
+def lot_visible(acteur: Acteur, pk: int) -> LotPropositions:
     lot = LotPropositions.objects.select_related("organisation", "epci", "lance_par").filter(pk=pk).first()
-    if lot is None or not voit_lot(user, lot.organisation_id):
+    if lot is None or not voit_lot(acteur, lot.organisation_id):
         raise Http404("Page introuvable.")
     return lot

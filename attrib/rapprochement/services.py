@@ -1,6 +1,9 @@
 """Writes of the rapprochement: designating the candidates of a freed dwelling (and putting them on the
 agenda of a planned session of the bailleur's commission), running batch proposals for a period, and putting
-a batch's proposals on the agenda. Errors are ``ValidationError`` with French messages keyed by field."""
+a batch's proposals on the agenda. Errors are ``ValidationError`` with French messages keyed by field.
+
+Every write takes its actor (``auteur: Acteur``) and checks it with the predicates of
+``attrib.rapprochement.permissions`` before it writes: a refusal raises ``Refus`` saying who may act."""
 
 from __future__ import annotations
 
@@ -22,12 +25,12 @@ from attrib.engine.appariement import contraintes_objectifs, instance_depuis_ind
 from attrib.engine.erreurs import ErreurMoteur
 from attrib.engine.rapprochement import Compte, Logement, Objectif, Sens
 from attrib.engine.rapprochement.texte import pluriel, pourcentage
-from attrib.flux import permissions as permissions_flux
 from attrib.flux.enums import StatutOrientation
 from attrib.flux.models import LogementLibere
 from attrib.flux.services import orientation_candidats_proposer
+from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation
-from attrib.rapprochement import moteur, selectors
+from attrib.rapprochement import moteur, permissions, selectors
 from attrib.rapprochement.enums import StatutLot
 from attrib.rapprochement.models import LotPropositions
 from attrib.rapprochement.permissions import designateur, peut_designer
@@ -56,7 +59,7 @@ def candidats_designer(
     exception: str = "",
     garder_ordre: bool = False,
     derogation_offre: str = "",
-    auteur: Any = None,
+    auteur: Acteur,
     aujourd_hui: date | None = None,
 ) -> list[Examen]:
     """Designate ``demandes`` for the freed dwelling and put them on the agenda of ``seance`` (a planned
@@ -69,10 +72,7 @@ def candidats_designer(
         .prefetch_related("orientations")
         .get(pk=logement_libere.pk)
     )
-    if auteur is not None and not peut_designer(auteur, ll):
-        raise PermissionDenied(
-            "Seuls le réservataire du logement, ou le bailleur pour sa part, désignent ses candidats."
-        )
+    auteur.exiger(peut_designer(auteur, ll), permissions.REFUS_DESIGNER)
     if ll.exclu or designateur(ll.orientation) == "":
         raise ValidationError({"candidats": ["Ce logement n'attend pas de désignation de candidats."]})
     if seance.commission.bailleur_id != ll.bailleur_id:
@@ -106,13 +106,12 @@ def candidats_designer(
     orientation = ll.orientation
     assert orientation is not None
     if orientation.reservataire_id is not None and orientation.statut == StatutOrientation.A_PROPOSER:
-        membre = auteur is not None and permissions_flux.est_membre(auteur, orientation.reservataire_id, ecriture=True)
         orientation_candidats_proposer(
             orientation=orientation,
             nombre_candidats=len(ordonnees),
             commentaire=f"Désignés pour la séance du {seance.date:%d/%m/%Y} : "
             + ", ".join(d.numero_unique for d in ordonnees),
-            auteur=auteur if membre else None,
+            auteur=auteur,
             aujourd_hui=aujourd_hui,
         )
     # The commission's service checks the right again (bailleur's or oriented réservataire's managers) and
@@ -130,7 +129,7 @@ def candidats_designer(
         action="candidats_designes",
         resume=f"{pluriel(len(ordonnees), 'candidat désigné', 'candidats désignés')} pour le logement "
         f"{ll.logement.identifiant}, inscrits à la séance du {seance.date:%d/%m/%Y}.",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=orientation.reservataire if orientation.reservataire_id else ll.bailleur,
         details={
             "seance": seance.pk,
@@ -303,13 +302,14 @@ def lot_proposer(
     epci: EPCI,
     debut: date,
     fin: date,
-    auteur: Any = None,
+    auteur: Acteur,
     aujourd_hui: date | None = None,
     progression: Progression | None = None,
 ) -> LotPropositions:
     """Run the batch proposals of ``organisation`` on the territory for the sessions of [debut, fin]. The
     run's progress is written to its row as it goes (the screen polls it); the result is stored at the end.
     Nothing else is written: the proposals go to an agenda only through :func:`lot_inscrire`."""
+    auteur.exiger(permissions.peut_lancer_lot(auteur, organisation), permissions.REFUS_LOT)
     if fin < debut:
         raise ValidationError({"fin": ["La fin de la période précède son début."]})
     jour = aujourd_hui or timezone.localdate()
@@ -318,7 +318,7 @@ def lot_proposer(
         epci=epci,
         debut=debut,
         fin=fin,
-        lance_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+        lance_par=auteur.utilisateur,
     )
     suivre = _suivi(lot, progression)
     try:
@@ -352,7 +352,7 @@ def lot_proposer(
         objet=lot,
         action="propositions_calculees",
         resume=f"Propositions par lot : {lot.message}"[:300],
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=organisation,
         details={"epci": epci.pk, "debut": debut.isoformat(), "fin": fin.isoformat(), "statut": lot.statut},
     )
@@ -360,11 +360,12 @@ def lot_proposer(
 
 
 def lot_inscrire(
-    *, lot: LotPropositions, logements: Sequence[int], auteur: Any = None
+    *, lot: LotPropositions, logements: Sequence[int], auteur: Acteur
 ) -> tuple[list[str], dict[str, list[str]]]:
     """Put the proposals of the chosen dwellings (freed-dwelling ids) on the agenda of their session: first
     candidate then alternates, through :func:`candidats_designer`. Each dwelling is written whole or not at
     all; returns the identifiers put on the agenda and, by identifier, why the others were not."""
+    auteur.exiger(permissions.voit_lot(auteur, lot.organisation_id), permissions.REFUS_INSCRIRE_LOT)
     if lot.statut != StatutLot.TERMINE:
         raise ValidationError({"logements": ["Ce lot n'a pas de propositions à inscrire."]})
     if not logements:

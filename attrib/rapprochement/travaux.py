@@ -32,7 +32,7 @@ def _proposer(contexte: Contexte, organisation_id: int, epci_id: str, debut: str
                 epci=EPCI.objects.get(pk=epci_id),
                 debut=date.fromisoformat(debut),
                 fin=date.fromisoformat(fin),
-                auteur=contexte.lanceur,
+                auteur=contexte.acteur,
                 progression=contexte.progression,
             )
         except ValidationError as exc:

@@ -17,6 +17,7 @@ from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs
 from attrib.demandes.models import Demande
 from attrib.engine.erreurs import ErreurMoteur
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
 from attrib.rapprochement import permissions, selectors, services, travaux
 from attrib.rapprochement.forms import DesignationForm, FiltresForm, LotForm
@@ -33,8 +34,8 @@ def _veut_json(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def preselection(request: HttpRequest, pk: int) -> HttpResponse:
-    ll = selectors.logement_libere_visible(request.user, pk)
-    designe = permissions.peut_designer(request.user, ll)
+    ll = selectors.logement_libere_visible(acteur_de(request.user), pk)
+    designe = permissions.peut_designer(acteur_de(request.user), ll)
     if request.method == "POST":
         exiger(designe)
     filtres = FiltresForm(request.GET or None, prefix="f")
@@ -58,7 +59,7 @@ def preselection(request: HttpRequest, pk: int) -> HttpResponse:
                     demandes=[demandes[n] for n in coches if n in demandes],
                     exception=form.cleaned_data.get("exception") or "",
                     derogation_offre=form.cleaned_data.get("derogation_offre") or "",
-                    auteur=request.user,
+                    auteur=acteur_de(request.user),
                 )
             except ValidationError as exc:
                 placer_erreurs(exc, form)
@@ -83,7 +84,7 @@ def preselection(request: HttpRequest, pk: int) -> HttpResponse:
         "inscrits": selectors.examens_du_logement(ll),
     }
     try:
-        vue = selectors.preselection_logement(ll, user=request.user, nombre=nombre, public=public)
+        vue = selectors.preselection_logement(ll, acteur=acteur_de(request.user), nombre=nombre, public=public)
     except (selectors.moteur.LogementNonEvaluable, ErreurMoteur) as exc:
         contexte["erreur_moteur"] = str(exc)
     else:
@@ -117,11 +118,11 @@ def etat_lot(lot: LotPropositions | None) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def propositions(request: HttpRequest) -> HttpResponse:
-    exiger(permissions.peut_acceder(request.user))
+    exiger(permissions.peut_acceder(acteur_de(request.user)))
     organisations = (
         list(Organisation.objects.order_by("nom"))
-        if getattr(request.user, "is_superuser", False)
-        else permissions.organisations_de(request.user)
+        if acteur_de(request.user).voit_tout
+        else permissions.organisations_de(acteur_de(request.user))
     )
     epcis = EPCI.objects.filter(pk__in={e.pk for o in organisations for e in selectors.epcis_possibles(o)}).order_by(
         "nom"
@@ -137,7 +138,7 @@ def propositions(request: HttpRequest) -> HttpResponse:
             user=request.user,
         )
         return redirect("taches:travail", pk=travail.pk)
-    lots = selectors.lots_visibles(request.user)[:10]
+    lots = selectors.lots_visibles(acteur_de(request.user))[:10]
     dernier = lots[0].pk if lots else 0
     return render(
         request,
@@ -149,13 +150,13 @@ def propositions(request: HttpRequest) -> HttpResponse:
 @require_GET
 def progression(request: HttpRequest) -> JsonResponse:
     """The latest run visible to the user (the batch page polls it while its form is sent)."""
-    exiger(permissions.peut_acceder(request.user))
-    return JsonResponse(etat_lot(selectors.lots_visibles(request.user).first()))
+    exiger(permissions.peut_acceder(acteur_de(request.user)))
+    return JsonResponse(etat_lot(selectors.lots_visibles(acteur_de(request.user)).first()))
 
 
 @require_GET
 def lot(request: HttpRequest, pk: int) -> HttpResponse:
-    l_ = selectors.lot_visible(request.user, pk)
+    l_ = selectors.lot_visible(acteur_de(request.user), pk)
     lignes = l_.resultat.get("logements", []) if l_.resultat else []
     inscriptibles = set()
     from attrib.flux.models import LogementLibere
@@ -163,7 +164,7 @@ def lot(request: HttpRequest, pk: int) -> HttpResponse:
     for ll in LogementLibere.objects.filter(pk__in=[x["logement_libere"] for x in lignes]).prefetch_related(
         "orientations"
     ):
-        if permissions.peut_designer(request.user, ll):
+        if permissions.peut_designer(acteur_de(request.user), ll):
             inscriptibles.add(ll.pk)
     return render(
         request,
@@ -180,18 +181,18 @@ def lot(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def lot_etat(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(etat_lot(selectors.lot_visible(request.user, pk)))
+    return JsonResponse(etat_lot(selectors.lot_visible(acteur_de(request.user), pk)))
 
 
 @require_POST
 def lot_inscrire(request: HttpRequest, pk: int) -> HttpResponse:
-    l_ = selectors.lot_visible(request.user, pk)
+    l_ = selectors.lot_visible(acteur_de(request.user), pk)
     choisis = []
     for valeur in request.POST.getlist("logements"):
         if valeur.isdigit():
             choisis.append(int(valeur))
     try:
-        inscrits, erreurs = services.lot_inscrire(lot=l_, logements=choisis, auteur=request.user)
+        inscrits, erreurs = services.lot_inscrire(lot=l_, logements=choisis, auteur=acteur_de(request.user))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("rapprochement:lot", pk=l_.pk)

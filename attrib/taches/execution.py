@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.taches.models import StatutTravail, Travail
 from attrib.taches.progression import Suivi
 
@@ -65,6 +66,11 @@ class Contexte:
     travail: Travail
     lanceur: Any
     suivi: Suivi
+
+    @property
+    def acteur(self) -> Acteur:
+        """The launcher as the actor the services require (their rights are checked again in the worker)."""
+        return acteur_de(self.lanceur)
 
     def progression(self, etape: int, libelle: str, faites: int, total: int) -> None:
         self.suivi(etape, libelle, faites, total)

@@ -19,6 +19,7 @@ from attrib.commissions.services import commission_creer, examen_inscrire, seanc
 from attrib.cotation.enums import TypeGrille
 from attrib.cotation.services import grille_importer_yaml, version_publier
 from attrib.demandes.enums import MotifRadiation, StatutDemande
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -73,12 +74,13 @@ def test_une_seance_de_caleol_jusqu_au_bail(page: Page, live_server) -> None:
     )
     version_publier(version=version)
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=alogea,
         nom="CALEOL Narbonne",
         membres=membres_caleol(reservataire_consultatif=True),
     )
-    seance = seance_creer(commission=commission, date_seance=timezone.localdate())
-    examens = examen_inscrire(seance=seance, logement=logement, candidats=demandes)
+    seance = seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=timezone.localdate())
+    examens = examen_inscrire(auteur=acteur_systeme("test"), seance=seance, logement=logement, candidats=demandes)
     membres = {m.nom: m.pk for m in commission.membres.all()}
     base = live_server.url
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from attrib.flux.models import ConventionReservation, Orientation
 from attrib.flux.services import convention_enregistrer
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -61,10 +62,20 @@ def test_un_bailleur_declare_un_logement_libere_et_deroge_avec_un_motif(page: Pa
         )
     debut = date(timezone.localdate().year, 1, 1)
     etat = convention_enregistrer(
-        bailleur=alogea, reservataire=prefecture, categorie="etat", part=Decimal("25"), debut=debut
+        auteur=acteur_systeme("test"),
+        bailleur=alogea,
+        reservataire=prefecture,
+        categorie="etat",
+        part=Decimal("25"),
+        debut=debut,
     )
     convention_enregistrer(
-        bailleur=alogea, reservataire=action_logement, categorie="action_logement", part=Decimal("25"), debut=debut
+        auteur=acteur_systeme("test"),
+        bailleur=alogea,
+        reservataire=action_logement,
+        categorie="action_logement",
+        part=Decimal("25"),
+        debut=debut,
     )
     base = live_server.url
 

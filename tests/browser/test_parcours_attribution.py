@@ -21,6 +21,7 @@ from attrib.commissions.models import Bail, Examen, Offre
 from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.demo.chargement import COMPTES_DEMO, MOT_DE_PASSE_DEMO, charger_demo
 from attrib.flux.models import LogementLibere, Orientation
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.enums import Financement
 from attrib.patrimoine.models import Logement
@@ -124,7 +125,7 @@ def test_d_un_logement_libere_au_bail_signe_sur_la_demo(page: Page, live_server)
     _sans_violation(page)
     designateur = get_user_model().objects.get(username=_compte_de(designe_par))
     # The three first households without an offer in progress are ticked (one attribution at a time).
-    candidats = preselection_logement(libere, user=designateur).candidats
+    candidats = preselection_logement(libere, acteur=acteur_de(designateur)).candidats
     attendus = [c.numero for c in candidats if not c.offre_en_cours][:3]
     assert len(attendus) == 3, "au moins trois candidats éligibles"
     page.get_by_label("Séance de la commission d'attribution").select_option(str(seance.pk))

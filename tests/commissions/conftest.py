@@ -15,6 +15,7 @@ from attrib.commissions.enums import ModePresence, SensVote, Voix
 from attrib.commissions.models import Commission, Seance
 from attrib.commissions.services import commission_creer, presences_enregistrer, seance_creer, seance_ouvrir
 from attrib.demandes.models import Demande
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -72,9 +73,13 @@ class Caleol:
 
 def seance_ouverte(commission: Commission, jour: date = JOUR_SEANCE, *, a_distance: bool = False) -> Seance:
     """A session with every member present in the room, opened (quorum held)."""
-    seance = seance_creer(commission=commission, date_seance=jour, a_distance=a_distance)
-    presences_enregistrer(seance=seance, presences={m.pk: ModePresence.SEANCE for m in commission.membres.all()})
-    return seance_ouvrir(seance=seance, ouverte_le=a_l_heure(jour, 9))
+    seance = seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=jour, a_distance=a_distance)
+    presences_enregistrer(
+        auteur=acteur_systeme("test"),
+        seance=seance,
+        presences={m.pk: ModePresence.SEANCE for m in commission.membres.all()},
+    )
+    return seance_ouvrir(auteur=acteur_systeme("test"), seance=seance, ouverte_le=a_l_heure(jour, 9))
 
 
 def monde_caleol(nombre_demandes: int = 4) -> Caleol:
@@ -111,6 +116,7 @@ def monde_caleol(nombre_demandes: int = 4) -> Caleol:
         residence=residence, identifiant="OUEST-002", nb_pieces=2, surface_habitable=Decimal("48"), financement="PLAI"
     )
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=bailleur,
         nom="CALEOL Narbonne",
         membres=membres_caleol(reservataire_consultatif=True),

@@ -19,6 +19,7 @@ from attrib.commissions.services import bail_signer, decision_enregistrer, exame
 from attrib.common.models import Evenement
 from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
+from attrib.organisations.acteurs import acteur_systeme
 from tests.factories import MondeCaleol
 from tests.factories.modeles import JOUR_SEANCE
 
@@ -29,11 +30,15 @@ ENVOI = JOUR_SEANCE + timedelta(days=1)
 def _offres_acceptees(c: MondeCaleol) -> list[Offre]:
     """Every candidate ranked by the commission holds an accepted offer for the same dwelling: the state two
     desks acting at once would leave (the services emit one offer at a time; here the race is at the lease)."""
-    examens = examen_inscrire(seance=c.seance, logement=c.logement, candidats=c.demandes)
+    examens = examen_inscrire(auteur=acteur_systeme("test"), seance=c.seance, logement=c.logement, candidats=c.demandes)
     offres = []
     for e in examens:
         d = decision_enregistrer(
-            examen=e, type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=e.rang_propose, votes=c.pour
+            auteur=acteur_systeme("test"),
+            examen=e,
+            type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT,
+            rang=e.rang_propose,
+            votes=c.pour,
         )
         offres.append(
             Offre.objects.create(
@@ -53,7 +58,13 @@ def _tenter(offre: Offre, depart: threading.Barrier | None, resultats: dict[int,
     try:
         if depart is not None:
             depart.wait(timeout=30)
-        bail_signer(offre=offre, date_signature=date(2026, 3, 20), accord_collectif=False, deja_locataire=False)
+        bail_signer(
+            auteur=acteur_systeme("test"),
+            offre=offre,
+            date_signature=date(2026, 3, 20),
+            accord_collectif=False,
+            deja_locataire=False,
+        )
         resultats[offre.demande_id] = "signé"
     except ValidationError as exc:
         resultats[offre.demande_id] = " ".join(exc.message_dict.get("logement", [str(exc)]))
@@ -101,7 +112,13 @@ def test_tentatives_simultanees_un_seul_bail(monde_caleol: MondeCaleol) -> None:
 def test_la_base_refuse_un_second_bail_en_cours_pour_le_meme_logement(monde_caleol: MondeCaleol) -> None:
     c = monde_caleol
     offres = _offres_acceptees(c)
-    bail = bail_signer(offre=offres[0], date_signature=ENVOI, accord_collectif=False, deja_locataire=False)
+    bail = bail_signer(
+        auteur=acteur_systeme("test"),
+        offre=offres[0],
+        date_signature=ENVOI,
+        accord_collectif=False,
+        deja_locataire=False,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Bail.objects.create(
             logement=c.logement,

@@ -27,6 +27,7 @@ from attrib.commissions.services import (
     vote_enregistrer,
 )
 from attrib.engine.caleol import VoteCompte, decompter
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.commissions.conftest import JOUR_SEANCE, Caleol
 from tests.factories import a_l_heure, membre
 
@@ -83,42 +84,68 @@ def test_les_regles_de_deliberation_sont_des_donnees_datees() -> None:
 
 
 def test_la_seance_ne_s_ouvre_pas_sans_quorum(caleol: Caleol) -> None:
-    seance = seance_creer(commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=7))
+    seance = seance_creer(
+        auteur=acteur_systeme("test"), commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=7)
+    )
     m = _membres(caleol)
     # One deliberative member out of three, plus the consultative réservataire: 1 < 2 required.
     presences_enregistrer(
-        seance=seance, presences={m["Mme Durand"].pk: ModePresence.SEANCE, m["Action Logement"].pk: "seance"}
+        auteur=acteur_systeme("test"),
+        seance=seance,
+        presences={m["Mme Durand"].pk: ModePresence.SEANCE, m["Action Logement"].pk: "seance"},
     )
     with pytest.raises(ValidationError) as exc:
-        seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date))
+        seance_ouvrir(auteur=acteur_systeme("test"), seance=seance, ouverte_le=a_l_heure(seance.date))
     assert exc.value.message_dict["presences"] == [
         "Quorum non atteint : 1 membre à voix délibérative présent sur 3 ; 2 requis (la moitié au moins des "
         "membres à voix délibérative, règle par défaut). La séance ne peut pas s'ouvrir."
     ]
-    presences_enregistrer(seance=seance, presences={m["M. Roux"].pk: ModePresence.SEANCE})
-    assert seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date)).statut == StatutSeance.OUVERTE
+    presences_enregistrer(
+        auteur=acteur_systeme("test"), seance=seance, presences={m["M. Roux"].pk: ModePresence.SEANCE}
+    )
+    assert (
+        seance_ouvrir(auteur=acteur_systeme("test"), seance=seance, ouverte_le=a_l_heure(seance.date)).statut
+        == StatutSeance.OUVERTE
+    )
 
 
 def test_le_quorum_du_reglement_interieur_remplace_la_regle_par_defaut(caleol: Caleol) -> None:
     with pytest.raises(ValidationError) as exc:
-        commission_quorum_fixer(commission=caleol.commission, quorum=4)
+        commission_quorum_fixer(auteur=acteur_systeme("test"), commission=caleol.commission, quorum=4)
     assert "dépasse le nombre de membres à voix délibérative (3)" in exc.value.message_dict["quorum"][0]
-    commission_quorum_fixer(commission=caleol.commission, quorum=3)
+    commission_quorum_fixer(auteur=acteur_systeme("test"), commission=caleol.commission, quorum=3)
     caleol.commission.refresh_from_db()
-    seance = seance_creer(commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=7))
+    seance = seance_creer(
+        auteur=acteur_systeme("test"), commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=7)
+    )
     m = _membres(caleol)
-    presences_enregistrer(seance=seance, presences={m["Mme Durand"].pk: "seance", m["M. Roux"].pk: "seance"})
+    presences_enregistrer(
+        auteur=acteur_systeme("test"),
+        seance=seance,
+        presences={m["Mme Durand"].pk: "seance", m["M. Roux"].pk: "seance"},
+    )
     etat = selectors.quorum(seance)
     assert (etat.presents, etat.requis, etat.atteint) == (2, 3, False)
     assert "fixé par le règlement intérieur de la commission" in etat.phrase
 
 
 def test_pas_de_decision_quand_le_quorum_est_perdu_en_cours_de_seance(caleol: Caleol) -> None:
-    examen = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])[0]
+    examen = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )[0]
     m = _membres(caleol)
-    presences_enregistrer(seance=caleol.seance, presences={m["M. Roux"].pk: "", m["Maire de Narbonne"].pk: ""})
+    presences_enregistrer(
+        auteur=acteur_systeme("test"),
+        seance=caleol.seance,
+        presences={m["M. Roux"].pk: "", m["Maire de Narbonne"].pk: ""},
+    )
     with pytest.raises(ValidationError) as exc:
-        decision_enregistrer(examen=examen, type_decision=TypeDecision.ATTRIBUTION, votes={m["Mme Durand"].pk: "pour"})
+        decision_enregistrer(
+            auteur=acteur_systeme("test"),
+            examen=examen,
+            type_decision=TypeDecision.ATTRIBUTION,
+            votes={m["Mme Durand"].pk: "pour"},
+        )
     assert "Quorum non atteint" in exc.value.message_dict["examen"][0]
     assert not Vote.objects.exists()
 
@@ -127,32 +154,48 @@ def test_pas_de_decision_quand_le_quorum_est_perdu_en_cours_de_seance(caleol: Ca
 
 
 def test_la_decision_suit_le_vote_et_garde_le_decompte(caleol: Caleol) -> None:
-    examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )
     m = _membres(caleol)
     votes = {m["Mme Durand"].pk: "pour", m["M. Roux"].pk: "contre", m["Maire de Narbonne"].pk: "contre"}
     with pytest.raises(ValidationError) as exc:
-        decision_enregistrer(examen=examens[0], type_decision=TypeDecision.ATTRIBUTION, votes=votes)
+        decision_enregistrer(
+            auteur=acteur_systeme("test"), examen=examens[0], type_decision=TypeDecision.ATTRIBUTION, votes=votes
+        )
     assert exc.value.message_dict["type_decision"] == [
         "Vote : 1 voix pour, 2 contre, 0 abstention : attribution rejetée. La décision ne peut pas être une attribution."
     ]
     assert not Vote.objects.exists(), "les votes d'une décision refusée ne sont pas gardés"
     decision = decision_enregistrer(
-        examen=examens[0], type_decision=TypeDecision.NON_ATTRIBUTION, motif="Typologie inadaptée.", votes=votes
+        auteur=acteur_systeme("test"),
+        examen=examens[0],
+        type_decision=TypeDecision.NON_ATTRIBUTION,
+        motif="Typologie inadaptée.",
+        votes=votes,
     )
     assert (decision.votes_pour, decision.votes_contre, decision.abstentions) == (1, 2, 0)
     assert (decision.presents_deliberatifs, decision.quorum_requis) == (3, 2)
 
 
 def test_egalite_tranchee_par_le_maire(caleol: Caleol) -> None:
-    examen = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])[0]
+    examen = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )[0]
     m = _membres(caleol)
     votes = {m["Mme Durand"].pk: "contre", m["M. Roux"].pk: "abstention", m["Maire de Narbonne"].pk: "pour"}
     with pytest.raises(ValidationError):
         decision_enregistrer(
-            examen=examen, type_decision=TypeDecision.ATTRIBUTION, votes=votes | {m["M. Roux"].pk: "contre"}
+            auteur=acteur_systeme("test"),
+            examen=examen,
+            type_decision=TypeDecision.ATTRIBUTION,
+            votes=votes | {m["M. Roux"].pk: "contre"},
         )
     decision = decision_enregistrer(
-        examen=examen, type_decision=TypeDecision.ATTRIBUTION, votes=votes | {m["Mme Durand"].pk: "contre"}
+        auteur=acteur_systeme("test"),
+        examen=examen,
+        type_decision=TypeDecision.ATTRIBUTION,
+        votes=votes | {m["Mme Durand"].pk: "contre"},
     )
     # 1 pour, 1 contre, 1 abstention: the mayor's vote breaks the tie.
     assert decision.voix_preponderante == "Maire de Narbonne (maire de la commune)"
@@ -161,10 +204,12 @@ def test_egalite_tranchee_par_le_maire(caleol: Caleol) -> None:
 
 
 def test_seuls_les_membres_deliberatifs_presents_votent(caleol: Caleol) -> None:
-    examen = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])[0]
+    examen = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )[0]
     m = _membres(caleol)
     with pytest.raises(ValidationError) as exc:
-        vote_enregistrer(examen=examen, membre=m["Action Logement"], sens=SensVote.POUR)
+        vote_enregistrer(auteur=acteur_systeme("test"), examen=examen, membre=m["Action Logement"], sens=SensVote.POUR)
     assert "voix consultative" in exc.value.message_dict["membre"][0]
     presence = Presence.objects.get(seance=caleol.seance, membre=m["Action Logement"])
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -178,6 +223,7 @@ def test_seuls_les_membres_deliberatifs_presents_votent(caleol: Caleol) -> None:
 def test_vote_a_distance_par_le_compte_du_membre_pendant_une_seance_numerique_ouverte(caleol: Caleol) -> None:
     maire = membre(caleol.etat, username="maire.narbonne")
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=caleol.bailleur,
         nom="CAL numérique",
         membres=[
@@ -195,33 +241,52 @@ def test_vote_a_distance_par_le_compte_du_membre_pendant_une_seance_numerique_ou
             },
         ],
     )
-    seance = seance_creer(commission=commission, date_seance=JOUR_SEANCE, a_distance=True)
+    seance = seance_creer(
+        auteur=acteur_systeme("test"), commission=commission, date_seance=JOUR_SEANCE, a_distance=True
+    )
     m = {x.nom: x for x in commission.membres.all()}
-    presences_enregistrer(seance=seance, presences={m["Mme Durand"].pk: ModePresence.SEANCE})
-    examen = examen_inscrire(seance=seance, logement=caleol.logement, candidats=caleol.demandes[:3])[0]
+    presences_enregistrer(
+        auteur=acteur_systeme("test"), seance=seance, presences={m["Mme Durand"].pk: ModePresence.SEANCE}
+    )
+    examen = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )[0]
     with pytest.raises(ValidationError):
-        vote_enregistrer(examen=examen, membre=m["Maire de Narbonne"], sens="pour", a_distance=True, auteur=maire)
-    seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date))
+        vote_enregistrer(
+            examen=examen, membre=m["Maire de Narbonne"], sens="pour", a_distance=True, auteur=acteur_de(maire)
+        )
+    seance_ouvrir(auteur=acteur_systeme("test"), seance=seance, ouverte_le=a_l_heure(seance.date))
     with pytest.raises(PermissionDenied):
         vote_enregistrer(
-            examen=examen, membre=m["Maire de Narbonne"], sens="pour", a_distance=True, auteur=caleol.gestionnaire
+            examen=examen,
+            membre=m["Maire de Narbonne"],
+            sens="pour",
+            a_distance=True,
+            auteur=acteur_de(caleol.gestionnaire),
         )
-    vote = vote_enregistrer(examen=examen, membre=m["Maire de Narbonne"], sens="pour", a_distance=True, auteur=maire)
+    vote = vote_enregistrer(
+        examen=examen, membre=m["Maire de Narbonne"], sens="pour", a_distance=True, auteur=acteur_de(maire)
+    )
     assert vote.a_distance and vote.presence.mode == ModePresence.DISTANCE
     assert selectors.quorum(seance).phrase.startswith(
         "Quorum atteint : 2 membres à voix délibérative présents sur 2, dont 1 à distance"
     )
     decision = decision_enregistrer(
-        examen=examen, type_decision=TypeDecision.ATTRIBUTION, votes={m["Mme Durand"].pk: "pour"}
+        auteur=acteur_systeme("test"),
+        examen=examen,
+        type_decision=TypeDecision.ATTRIBUTION,
+        votes={m["Mme Durand"].pk: "pour"},
     )
     assert decision.votes_pour == 2
 
 
 def test_une_presence_a_distance_suppose_une_seance_numerique(caleol: Caleol) -> None:
-    seance = seance_creer(commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=7))
+    seance = seance_creer(
+        auteur=acteur_systeme("test"), commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=7)
+    )
     roux = _membres(caleol)["M. Roux"]
     with pytest.raises(ValidationError) as exc:
-        presences_enregistrer(seance=seance, presences={roux.pk: ModePresence.DISTANCE})
+        presences_enregistrer(auteur=acteur_systeme("test"), seance=seance, presences={roux.pk: ModePresence.DISTANCE})
     assert "n'est pas ouverte à la participation à distance" in exc.value.message_dict[f"membre_{roux.pk}"][0]
 
 
@@ -229,25 +294,47 @@ def test_une_presence_a_distance_suppose_une_seance_numerique(caleol: Caleol) ->
 
 
 def test_la_seance_se_clot_quand_chaque_candidat_a_sa_decision(caleol: Caleol) -> None:
-    examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
-    decision_enregistrer(examen=examens[0], type_decision=TypeDecision.ATTRIBUTION, votes=caleol.pour)
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )
+    decision_enregistrer(
+        auteur=acteur_systeme("test"), examen=examens[0], type_decision=TypeDecision.ATTRIBUTION, votes=caleol.pour
+    )
     with pytest.raises(ValidationError) as exc:
-        seance_cloturer(seance=caleol.seance)
+        seance_cloturer(auteur=acteur_systeme("test"), seance=caleol.seance)
     assert "n'a pas encore statué sur 2 candidature(s)" in exc.value.message_dict["seance"][0]
     for rang, e in enumerate(examens[1:], start=2):
-        decision_enregistrer(examen=e, type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=rang, votes=caleol.pour)
-    assert seance_cloturer(seance=caleol.seance).statut == StatutSeance.TENUE
+        decision_enregistrer(
+            auteur=acteur_systeme("test"),
+            examen=e,
+            type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT,
+            rang=rang,
+            votes=caleol.pour,
+        )
+    assert seance_cloturer(auteur=acteur_systeme("test"), seance=caleol.seance).statut == StatutSeance.TENUE
     with pytest.raises(ValidationError):
-        vote_enregistrer(examen=examens[0], membre=_membres(caleol)["M. Roux"], sens="pour")
+        vote_enregistrer(
+            auteur=acteur_systeme("test"), examen=examens[0], membre=_membres(caleol)["M. Roux"], sens="pour"
+        )
 
 
 def test_le_demandeur_suit_son_attribution_en_francais_courant(caleol: Caleol) -> None:
-    examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
-    decision_enregistrer(examen=examens[0], type_decision=TypeDecision.ATTRIBUTION, votes=caleol.pour)
-    offre = offre_emettre(logement=caleol.logement, envoyee_le=JOUR_SEANCE)
-    offre_repondre(offre=offre, accepte=True, repondue_le=JOUR_SEANCE + timedelta(days=2))
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )
+    decision_enregistrer(
+        auteur=acteur_systeme("test"), examen=examens[0], type_decision=TypeDecision.ATTRIBUTION, votes=caleol.pour
+    )
+    offre = offre_emettre(auteur=acteur_systeme("test"), logement=caleol.logement, envoyee_le=JOUR_SEANCE)
+    offre_repondre(
+        auteur=acteur_systeme("test"), offre=offre, accepte=True, repondue_le=JOUR_SEANCE + timedelta(days=2)
+    )
     bail_signer(
-        offre=offre, date_signature=JOUR_SEANCE + timedelta(days=5), accord_collectif=False, deja_locataire=False
+        auteur=acteur_systeme("test"),
+        offre=offre,
+        date_signature=JOUR_SEANCE + timedelta(days=5),
+        accord_collectif=False,
+        deja_locataire=False,
     )
     notes = selectors.notifications_de(caleol.demandes[0])
     assert [n.titre for n in notes] == [

@@ -33,6 +33,7 @@ from attrib.commissions.services import (
     seance_ouvrir,
 )
 from attrib.documents.models import Document, DocumentFige, NatureDocument
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.commissions.conftest import JOUR_SEANCE, Caleol
 from tests.factories import a_l_heure, membre
 
@@ -42,16 +43,19 @@ pytestmark = pytest.mark.django_db
 def _tenir(c: Caleol) -> None:
     """Three candidates ranked at 09:10, 09:20, 09:30 in the session opened at 09:00 on JOUR_SEANCE, closed
     at 11:00."""
-    examens = examen_inscrire(seance=c.seance, logement=c.logement, candidats=c.demandes[:3])
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=c.seance, logement=c.logement, candidats=c.demandes[:3]
+    )
     for e in examens:
         decision_enregistrer(
+            auteur=acteur_systeme("test"),
             examen=e,
             type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT,
             rang=e.rang_propose,
             votes=c.pour,
             decide_le=a_l_heure(JOUR_SEANCE, 9, 10 * e.rang_propose),
         )
-    seance_cloturer(seance=c.seance, close_le=a_l_heure(JOUR_SEANCE, 11))
+    seance_cloturer(auteur=acteur_systeme("test"), seance=c.seance, close_le=a_l_heure(JOUR_SEANCE, 11))
 
 
 def _objets_pdf(contenu: bytes) -> bytes:
@@ -103,7 +107,9 @@ def test_le_proces_verbal_porte_les_dates_de_la_seance(caleol: Caleol) -> None:
 
 
 def test_avant_la_cloture_le_proces_verbal_est_un_projet_non_conserve(caleol: Caleol) -> None:
-    examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
+    examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )
     client = Client()
     client.force_login(caleol.gestionnaire)
     reponse = client.get(reverse("commissions:proces_verbal", args=[caleol.seance.pk]))
@@ -115,7 +121,7 @@ def test_une_correction_est_une_nouvelle_version_a_cote_de_la_premiere(caleol: C
     _tenir(caleol)
     premiere = Document.objects.get(nature=NatureDocument.PROCES_VERBAL)
     with pytest.raises(ValidationError) as exc:
-        proces_verbal_corriger(seance=caleol.seance, motif="  ", auteur=caleol.gestionnaire)
+        proces_verbal_corriger(seance=caleol.seance, motif="  ", auteur=acteur_de(caleol.gestionnaire))
     assert exc.value.message_dict["motif"] == ["Indiquez le motif de la correction du procès-verbal."]
     client = Client()
     client.force_login(caleol.gestionnaire)
@@ -163,20 +169,34 @@ def test_un_document_fige_ne_se_modifie_ni_ne_se_supprime(caleol: Caleol) -> Non
 
 
 def test_la_seance_s_ouvre_le_jour_prevu_et_jamais_dans_le_futur(caleol: Caleol) -> None:
-    seance = seance_creer(commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=14))
+    seance = seance_creer(
+        auteur=acteur_systeme("test"), commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=14)
+    )
     from attrib.commissions.services import presences_enregistrer
 
-    presences_enregistrer(seance=seance, presences={m.pk: "seance" for m in caleol.commission.membres.all()})
+    presences_enregistrer(
+        auteur=acteur_systeme("test"),
+        seance=seance,
+        presences={m.pk: "seance" for m in caleol.commission.membres.all()},
+    )
     with pytest.raises(ValidationError) as exc:
-        seance_ouvrir(seance=seance, ouverte_le=a_l_heure(JOUR_SEANCE + timedelta(days=13), 9))
+        seance_ouvrir(
+            auteur=acteur_systeme("test"), seance=seance, ouverte_le=a_l_heure(JOUR_SEANCE + timedelta(days=13), 9)
+        )
     assert exc.value.message_dict["ouverte_le"] == [
         "La séance est prévue le 24/03/2026 : elle s'ouvre ce jour-là (ouverture indiquée : 23/03/2026 à 09:00). "
         "Indiquez l'heure d'ouverture de la séance tenue ce jour."
     ]
-    futur = seance_creer(commission=caleol.commission, date_seance=timezone.localdate() + timedelta(days=3))
-    presences_enregistrer(seance=futur, presences={m.pk: "seance" for m in caleol.commission.membres.all()})
+    futur = seance_creer(
+        auteur=acteur_systeme("test"),
+        commission=caleol.commission,
+        date_seance=timezone.localdate() + timedelta(days=3),
+    )
+    presences_enregistrer(
+        auteur=acteur_systeme("test"), seance=futur, presences={m.pk: "seance" for m in caleol.commission.membres.all()}
+    )
     with pytest.raises(ValidationError) as exc:
-        seance_ouvrir(seance=futur, ouverte_le=a_l_heure(futur.date, 9))
+        seance_ouvrir(auteur=acteur_systeme("test"), seance=futur, ouverte_le=a_l_heure(futur.date, 9))
     assert "L'ouverture de la séance" in exc.value.message_dict["ouverte_le"][0]
     assert "est dans le futur" in exc.value.message_dict["ouverte_le"][0]
     futur.refresh_from_db()
@@ -184,9 +204,12 @@ def test_la_seance_s_ouvre_le_jour_prevu_et_jamais_dans_le_futur(caleol: Caleol)
 
 
 def test_decision_et_cloture_dans_la_seance(caleol: Caleol) -> None:
-    examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )
     with pytest.raises(ValidationError) as exc:
         decision_enregistrer(
+            auteur=acteur_systeme("test"),
             examen=examens[0],
             type_decision=TypeDecision.ATTRIBUTION,
             votes=caleol.pour,
@@ -197,17 +220,21 @@ def test_decision_et_cloture_dans_la_seance(caleol: Caleol) -> None:
     ]
     for e in examens:
         decision_enregistrer(
-            examen=e, type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=e.rang_propose, votes=caleol.pour
+            auteur=acteur_systeme("test"),
+            examen=e,
+            type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT,
+            rang=e.rang_propose,
+            votes=caleol.pour,
         )
     # Recorded after the session's day, a decision is dated by its session (its opening), not by today.
     assert {d.decide_le for d in caleol.seance.decisions.all()} == {a_l_heure(JOUR_SEANCE, 9)}
     with pytest.raises(ValidationError) as exc:
-        seance_cloturer(seance=caleol.seance, close_le=a_l_heure(JOUR_SEANCE, 8))
+        seance_cloturer(auteur=acteur_systeme("test"), seance=caleol.seance, close_le=a_l_heure(JOUR_SEANCE, 8))
     assert (
         "La clôture (10/03/2026 à 08:00) précède l'ouverture de la séance (10/03/2026 à 09:00)."
         in (exc.value.message_dict["close_le"])
     )
-    seance_cloturer(seance=caleol.seance)
+    seance_cloturer(auteur=acteur_systeme("test"), seance=caleol.seance)
     caleol.seance.refresh_from_db()
     assert caleol.seance.close_le == a_l_heure(JOUR_SEANCE, 9)
 
@@ -215,21 +242,28 @@ def test_decision_et_cloture_dans_la_seance(caleol: Caleol) -> None:
 def test_offre_reponse_et_bail_suivent_les_faits_et_ne_sont_pas_dans_le_futur(caleol: Caleol) -> None:
     _tenir(caleol)
     with pytest.raises(ValidationError) as exc:
-        offre_emettre(logement=caleol.logement, envoyee_le=JOUR_SEANCE - timedelta(days=1))
+        offre_emettre(
+            auteur=acteur_systeme("test"), logement=caleol.logement, envoyee_le=JOUR_SEANCE - timedelta(days=1)
+        )
     assert exc.value.message_dict["envoyee_le"] == [
         "L'offre (09/03/2026) ne peut précéder la décision de la commission du 10/03/2026."
     ]
     demain = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
-        offre_emettre(logement=caleol.logement, envoyee_le=demain)
+        offre_emettre(auteur=acteur_systeme("test"), logement=caleol.logement, envoyee_le=demain)
     assert exc.value.message_dict["envoyee_le"] == [f"L'envoi de l'offre ({demain:%d/%m/%Y}) est dans le futur."]
-    offre = offre_emettre(logement=caleol.logement, envoyee_le=JOUR_SEANCE + timedelta(days=1))
+    offre = offre_emettre(
+        auteur=acteur_systeme("test"), logement=caleol.logement, envoyee_le=JOUR_SEANCE + timedelta(days=1)
+    )
     with pytest.raises(ValidationError) as exc:
-        offres_expirer(aujourd_hui=demain)
+        offres_expirer(auteur=acteur_systeme("test"), aujourd_hui=demain)
     assert "est dans le futur" in exc.value.message_dict["aujourd_hui"][0]
-    offre = offre_repondre(offre=offre, accepte=True, repondue_le=JOUR_SEANCE + timedelta(days=5))
+    offre = offre_repondre(
+        auteur=acteur_systeme("test"), offre=offre, accepte=True, repondue_le=JOUR_SEANCE + timedelta(days=5)
+    )
     with pytest.raises(ValidationError) as exc:
         bail_signer(
+            auteur=acteur_systeme("test"),
             offre=offre,
             date_signature=JOUR_SEANCE + timedelta(days=3),
             accord_collectif=False,
@@ -239,15 +273,27 @@ def test_offre_reponse_et_bail_suivent_les_faits_et_ne_sont_pas_dans_le_futur(ca
         "Le bail ne peut précéder l'acceptation de l'offre le 15/03/2026."
     ]
     with pytest.raises(ValidationError) as exc:
-        bail_signer(offre=offre, date_signature=demain, accord_collectif=False, deja_locataire=False)
+        bail_signer(
+            auteur=acteur_systeme("test"),
+            offre=offre,
+            date_signature=demain,
+            accord_collectif=False,
+            deja_locataire=False,
+        )
     assert exc.value.message_dict["date_signature"] == [f"La signature du bail ({demain:%d/%m/%Y}) est dans le futur."]
 
 
 def test_l_ecran_ouvre_une_seance_passee_a_l_heure_indiquee(caleol: Caleol) -> None:
     from attrib.commissions.services import presences_enregistrer
 
-    seance = seance_creer(commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=14))
-    presences_enregistrer(seance=seance, presences={m.pk: "seance" for m in caleol.commission.membres.all()})
+    seance = seance_creer(
+        auteur=acteur_systeme("test"), commission=caleol.commission, date_seance=JOUR_SEANCE + timedelta(days=14)
+    )
+    presences_enregistrer(
+        auteur=acteur_systeme("test"),
+        seance=seance,
+        presences={m.pk: "seance" for m in caleol.commission.membres.all()},
+    )
     client = Client()
     client.force_login(caleol.gestionnaire)
     url = reverse("commissions:ouvrir", args=[seance.pk])

@@ -27,6 +27,7 @@ from attrib.commissions.services import (
     seance_creer,
 )
 from attrib.demandes.enums import StatutDemande
+from attrib.organisations.acteurs import acteur_systeme
 from tests.commissions.conftest import Caleol, monde_caleol
 from tests.factories import NARBONNE, membre
 
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.django_db
 def monde(db: None) -> Caleol:
     """A session held today (offers and answers are dated today by default)."""
     c = monde_caleol()
-    c.seance = seance_creer(commission=c.commission, date_seance=timezone.localdate())
+    c.seance = seance_creer(auteur=acteur_systeme("test"), commission=c.commission, date_seance=timezone.localdate())
     return c
 
 
@@ -53,7 +54,9 @@ def _membres(c: Caleol) -> dict[str, int]:
 
 def test_le_secretariat_tient_la_seance_de_bout_en_bout(monde: Caleol) -> None:
     c = monde
-    examens = examen_inscrire(seance=c.seance, logement=c.logement, candidats=c.demandes[:3])
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=c.seance, logement=c.logement, candidats=c.demandes[:3]
+    )
     client = _client(c.gestionnaire)
     url = reverse("commissions:seance", args=[c.seance.pk])
     page = client.get(url).content.decode()
@@ -175,6 +178,7 @@ def test_un_membre_vote_a_distance_depuis_son_compte(monde: Caleol) -> None:
     c = monde
     maire = membre(c.etat, username="maire.narbonne")
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=c.bailleur,
         nom="CAL numérique",
         membres=[
@@ -187,8 +191,12 @@ def test_un_membre_vote_a_distance_depuis_son_compte(monde: Caleol) -> None:
             {"nom": "Maire", "qualite": QualiteMembre.MAIRE, "voix": Voix.DELIBERATIVE, "utilisateur": maire},
         ],
     )
-    seance = seance_creer(commission=commission, date_seance=timezone.localdate(), a_distance=True)
-    examen = examen_inscrire(seance=seance, logement=c.logement, candidats=c.demandes[:3])[0]
+    seance = seance_creer(
+        auteur=acteur_systeme("test"), commission=commission, date_seance=timezone.localdate(), a_distance=True
+    )
+    examen = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=seance, logement=c.logement, candidats=c.demandes[:3]
+    )[0]
     url = reverse("commissions:vote", args=[examen.pk])
     vote_maire = _client(maire)
     assert vote_maire.get(reverse("commissions:seance", args=[seance.pk])).status_code == 200
@@ -240,9 +248,13 @@ def test_creer_une_commission_avec_ses_membres(monde: Caleol) -> None:
 
 
 def test_la_commande_de_nuit_constate_les_offres_sans_reponse(caleol: Caleol) -> None:
-    examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
-    decision_enregistrer(examen=examens[0], type_decision="attribution", votes=caleol.pour)
-    offre = offre_emettre(logement=caleol.logement, envoyee_le=caleol.seance.date)
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )
+    decision_enregistrer(
+        auteur=acteur_systeme("test"), examen=examens[0], type_decision="attribution", votes=caleol.pour
+    )
+    offre = offre_emettre(auteur=acteur_systeme("test"), logement=caleol.logement, envoyee_le=caleol.seance.date)
     sortie = StringIO()
     call_command("expirer_offres", date=(offre.date_limite + timedelta(days=1)).isoformat(), stdout=sortie)
     assert sortie.getvalue().strip() == (
@@ -258,14 +270,29 @@ def test_le_courrier_de_proposition_dit_le_logement_le_rang_et_l_echeance(caleol
     its rank, the deadline (10 days, R441-10) and what no answer means; other organisations cannot print it."""
     from attrib.commissions import courrier
 
-    examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
-    for rang, examen in enumerate(examens, start=1):
-        decision_enregistrer(examen=examen, type_decision="attribution_classement", rang=rang, votes=caleol.pour)
-    premiere = offre_emettre(logement=caleol.logement, envoyee_le=caleol.seance.date)
-    offre_repondre(
-        offre=premiere, accepte=False, repondue_le=caleol.seance.date, motif_refus="loyer", logement_adapte=True
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
     )
-    offre = offre_suivante(offre=premiere, envoyee_le=caleol.seance.date + timedelta(days=1))
+    for rang, examen in enumerate(examens, start=1):
+        decision_enregistrer(
+            auteur=acteur_systeme("test"),
+            examen=examen,
+            type_decision="attribution_classement",
+            rang=rang,
+            votes=caleol.pour,
+        )
+    premiere = offre_emettre(auteur=acteur_systeme("test"), logement=caleol.logement, envoyee_le=caleol.seance.date)
+    offre_repondre(
+        auteur=acteur_systeme("test"),
+        offre=premiere,
+        accepte=False,
+        repondue_le=caleol.seance.date,
+        motif_refus="loyer",
+        logement_adapte=True,
+    )
+    offre = offre_suivante(
+        auteur=acteur_systeme("test"), offre=premiere, envoyee_le=caleol.seance.date + timedelta(days=1)
+    )
 
     html = render_to_string(courrier.GABARIT, courrier.contexte(offre))
     demandeur = offre.demande.demandeur
@@ -289,10 +316,18 @@ def test_le_courrier_de_proposition_dit_le_logement_le_rang_et_l_echeance(caleol
 def test_l_accueil_du_bailleur_montre_les_offres_en_attente_et_les_seances_prevues(caleol: Caleol) -> None:
     """The bailleur's home page counts the offers waiting for an answer and the sessions planned from today; a
     guichet without access to the CALEOL does not get the section."""
-    examens = examen_inscrire(seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3])
-    decision_enregistrer(examen=examens[0], type_decision="attribution", votes=caleol.pour)
-    offre_emettre(logement=caleol.logement, envoyee_le=caleol.seance.date)
-    seance_creer(commission=caleol.commission, date_seance=timezone.localdate() + timedelta(days=14))
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=caleol.seance, logement=caleol.logement, candidats=caleol.demandes[:3]
+    )
+    decision_enregistrer(
+        auteur=acteur_systeme("test"), examen=examens[0], type_decision="attribution", votes=caleol.pour
+    )
+    offre_emettre(auteur=acteur_systeme("test"), logement=caleol.logement, envoyee_le=caleol.seance.date)
+    seance_creer(
+        auteur=acteur_systeme("test"),
+        commission=caleol.commission,
+        date_seance=timezone.localdate() + timedelta(days=14),
+    )
     client = Client()
     client.force_login(caleol.gestionnaire)
     page = client.get(reverse("accueil")).content.decode()

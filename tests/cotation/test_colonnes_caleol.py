@@ -32,6 +32,7 @@ from attrib.cotation.colonnes import colonnes_cotation, evenements_caleol
 from attrib.cotation.models import Cotation
 from attrib.demandes.models import Demande
 from attrib.demo.cotation import cotation_demo_installer
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -62,6 +63,7 @@ class Caleol:
             source=SourceResidence.RPLS_ADRESSES,
         )
         self.commission = commission_creer(
+            auteur=acteur_systeme("test"),
             bailleur=self.bailleur,
             nom="CALEOL Narbonne",
             membres=[
@@ -89,26 +91,36 @@ class Caleol:
         )
 
     def seance(self, jour: date) -> Seance:
-        return seance_creer(commission=self.commission, date_seance=jour)
+        return seance_creer(auteur=acteur_systeme("test"), commission=self.commission, date_seance=jour)
 
     def classer(self, seance: Seance, *ordres_du_jour: tuple[Logement, list[Demande]]) -> None:
         """Put each dwelling on the agenda, hold the session (every member present, quorum reached) and rank
         the candidates 1, 2, 3 by unanimous votes; then close the session."""
-        examens = [examen_inscrire(seance=seance, logement=lg, candidats=candidats) for lg, candidats in ordres_du_jour]
+        examens = [
+            examen_inscrire(auteur=acteur_systeme("test"), seance=seance, logement=lg, candidats=candidats)
+            for lg, candidats in ordres_du_jour
+        ]
         membres = list(self.commission.membres.all())
-        presences_enregistrer(seance=seance, presences={m.pk: ModePresence.SEANCE for m in membres})
-        seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date))
+        presences_enregistrer(
+            auteur=acteur_systeme("test"), seance=seance, presences={m.pk: ModePresence.SEANCE for m in membres}
+        )
+        seance_ouvrir(auteur=acteur_systeme("test"), seance=seance, ouverte_le=a_l_heure(seance.date))
         votes = {m.pk: SensVote.POUR for m in membres if m.voix == Voix.DELIBERATIVE}
         for liste in examens:
             for rang, examen in enumerate(liste, start=1):
                 decision_enregistrer(
-                    examen=examen, type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=rang, votes=votes
+                    auteur=acteur_systeme("test"),
+                    examen=examen,
+                    type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT,
+                    rang=rang,
+                    votes=votes,
                 )
-        seance_cloturer(seance=seance)
+        seance_cloturer(auteur=acteur_systeme("test"), seance=seance)
 
 
 def _refuser(offre: Offre, *, adapte: bool) -> Offre:
     return offre_repondre(
+        auteur=acteur_systeme("test"),
         offre=offre,
         accepte=False,
         motif_refus=MotifRefus.LOCALISATION,
@@ -131,12 +143,15 @@ def test_refus_de_logements_adaptes_et_absence_de_reponse(territoire: Territoire
     c.classer(seance, (premier, candidats), (second, candidats))
     envoi = jour + timedelta(days=2)
     for logement, dernier_adapte in ((premier, None), (second, True)):
-        offre = _refuser(offre_emettre(logement=logement, envoyee_le=envoi), adapte=True)
-        offre = _refuser(offre_suivante(offre=offre, envoyee_le=envoi + timedelta(days=4)), adapte=False)
-        offre = offre_suivante(offre=offre, envoyee_le=envoi + timedelta(days=8))
+        offre = _refuser(offre_emettre(auteur=acteur_systeme("test"), logement=logement, envoyee_le=envoi), adapte=True)
+        offre = _refuser(
+            offre_suivante(auteur=acteur_systeme("test"), offre=offre, envoyee_le=envoi + timedelta(days=4)),
+            adapte=False,
+        )
+        offre = offre_suivante(auteur=acteur_systeme("test"), offre=offre, envoyee_le=envoi + timedelta(days=8))
         assert offre.demande == sans_reponse
         if dernier_adapte is None:
-            assert offres_expirer(aujourd_hui=offre.date_limite + timedelta(days=1)) == 1
+            assert offres_expirer(auteur=acteur_systeme("test"), aujourd_hui=offre.date_limite + timedelta(days=1)) == 1
         else:
             _refuser(offre, adapte=True)
     limite_expiree = Offre.objects.get(logement=premier, demande=sans_reponse).date_limite
@@ -168,7 +183,10 @@ def test_les_refus_hors_de_la_fenetre_de_la_grille_ne_comptent_pas(territoire: T
         seance = c.seance(aujourd_hui - timedelta(days=ecart))
         logement = c.logement()
         c.classer(seance, (logement, [demande, *autres]))
-        _refuser(offre_emettre(logement=logement, envoyee_le=seance.date + timedelta(days=1)), adapte=True)
+        _refuser(
+            offre_emettre(auteur=acteur_systeme("test"), logement=logement, envoyee_le=seance.date + timedelta(days=1)),
+            adapte=True,
+        )
     assert len(evenements_caleol([demande.pk])[demande.pk][MALUS]) == 2
     cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui)
     assert MALUS not in Cotation.objects.get(demande=demande).detail["provisoire"]
@@ -185,9 +203,19 @@ def test_classee_deuxieme_sans_attribution(territoire: Territoire) -> None:
         seance = c.seance(aujourd_hui - timedelta(days=ecart))
         logement = c.logement()
         c.classer(seance, (logement, [attributaire, deuxieme, troisieme]))
-        offre = offre_emettre(logement=logement, envoyee_le=seance.date + timedelta(days=1))
-        offre = offre_repondre(offre=offre, accepte=True, repondue_le=offre.envoyee_le + timedelta(days=2))
-        bail_signer(offre=offre, date_signature=offre.repondue_le, accord_collectif=False, deja_locataire=False)
+        offre = offre_emettre(
+            auteur=acteur_systeme("test"), logement=logement, envoyee_le=seance.date + timedelta(days=1)
+        )
+        offre = offre_repondre(
+            auteur=acteur_systeme("test"), offre=offre, accepte=True, repondue_le=offre.envoyee_le + timedelta(days=2)
+        )
+        bail_signer(
+            auteur=acteur_systeme("test"),
+            offre=offre,
+            date_signature=offre.repondue_le,
+            accord_collectif=False,
+            deja_locataire=False,
+        )
         dates.append(seance.date)
     # A session whose dwelling is not attributed yet: the rank 2 may still get it.
     seance = c.seance(aujourd_hui - timedelta(days=10))

@@ -15,6 +15,7 @@ from pytest_django.fixtures import Settings
 
 from attrib.flux.models import ConventionReservation, LogementLibere
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere
+from attrib.organisations.acteurs import Acteur, acteur_de, acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, Role, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -54,6 +55,11 @@ def creer_residence(
     return residence
 
 
+def _acteur(user: Any) -> Acteur:
+    """The actor of a test's user, or the system when the test names none."""
+    return acteur_systeme("test") if user is None else acteur_de(user)
+
+
 @dataclass
 class Monde:
     alogea: Organisation
@@ -80,7 +86,7 @@ class Monde:
             reservataire=reservataire,
             categorie=categorie,
             part=None if part is None else Decimal(part),
-            auteur=kw.pop("auteur", None),
+            auteur=_acteur(kw.pop("auteur", None)),
             **kw,
         )
 
@@ -97,7 +103,7 @@ class Monde:
             logement=logement,
             date_liberation=jour or timezone.localdate(),
             nature=kw.pop("nature", "relocation"),
-            auteur=kw.pop("auteur", None),
+            auteur=_acteur(kw.pop("auteur", None)),
             **kw,
         )
 

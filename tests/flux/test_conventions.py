@@ -13,6 +13,7 @@ from django.utils import timezone
 from attrib.common.models import Evenement
 from attrib.flux.models import ConventionReservation
 from attrib.flux.services import reglage_flux_enregistrer
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.factories import GRUISSAN, NARBONNE
 from tests.flux.conftest import Monde
 
@@ -138,8 +139,10 @@ def test_une_convention_appliquee_ne_change_plus_retroactivement(monde: Monde) -
 
 
 def test_l_arbitrage_du_bailleur_est_trace(monde: Monde) -> None:
-    reglage = reglage_flux_enregistrer(bailleur=monde.alogea, arbitrage="part_globale", auteur=monde.users["alogea"])
+    reglage = reglage_flux_enregistrer(
+        bailleur=monde.alogea, arbitrage="part_globale", auteur=acteur_de(monde.users["alogea"])
+    )
     assert reglage.arbitrage == "part_globale"
     assert Evenement.objects.pour(reglage).get().action == "arbitrage_modifie"
     with pytest.raises(ValidationError):
-        reglage_flux_enregistrer(bailleur=monde.alogea, arbitrage="au_hasard")
+        reglage_flux_enregistrer(auteur=acteur_systeme("test"), bailleur=monde.alogea, arbitrage="au_hasard")

@@ -17,6 +17,7 @@ from attrib.flux.services import (
     conventions_importer,
     orientation_candidats_proposer,
 )
+from attrib.organisations.acteurs import acteur_systeme
 from tests.flux.conftest import Monde
 
 ENTETE = (
@@ -37,7 +38,9 @@ def test_l_export_csv_se_reimporte_sans_rien_changer(monde: Monde) -> None:
     texte = contenu.decode("utf-8-sig")
     assert texte.splitlines()[0] == ENTETE
     assert "Alogea;Ville de Narbonne;Commune;;12,5;;11262;qpv;15;oui;01/01/" in texte
-    rapport = conventions_importer(bailleur=monde.alogea, fichier=contenu, nom_fichier="conventions.csv")
+    rapport = conventions_importer(
+        auteur=acteur_systeme("test"), bailleur=monde.alogea, fichier=contenu, nom_fichier="conventions.csv"
+    )
     assert not rapport.annule, rapport.resume()
     assert [ligne.resultat for ligne in rapport.lignes] == ["inchangee"] * 4
     assert ConventionReservation.objects.count() == 4
@@ -50,7 +53,9 @@ def test_l_export_excel_se_reimporte(monde: Monde) -> None:
     assert classeur.sheetnames == ["Conventions", "Mode d'emploi"]
     assert classeur["Conventions"]["E2"].value in (20, 5, 25)
     ConventionReservation.objects.all().delete()
-    rapport = conventions_importer(bailleur=monde.alogea, fichier=contenu, nom_fichier="conventions.xlsx")
+    rapport = conventions_importer(
+        auteur=acteur_systeme("test"), bailleur=monde.alogea, fichier=contenu, nom_fichier="conventions.xlsx"
+    )
     assert rapport.compte("creee") == 3, rapport.resume()
     assert sorted(ConventionReservation.objects.values_list("part", flat=True)) == [5, 20, 25]
 
@@ -58,6 +63,7 @@ def test_l_export_excel_se_reimporte(monde: Monde) -> None:
 def test_un_import_en_erreur_nomme_ligne_et_colonne_et_n_enregistre_rien(monde: Monde) -> None:
     annee = timezone.localdate().year
     rapport = conventions_importer(
+        auteur=acteur_systeme("test"),
         bailleur=monde.alogea,
         fichier=_csv(
             f";Action Logement Services;action_logement;;25;;;;;oui;01/01/{annee};",
@@ -81,6 +87,7 @@ def test_un_import_en_erreur_nomme_ligne_et_colonne_et_n_enregistre_rien(monde: 
 def test_un_import_qui_depasse_la_part_de_l_etat_est_refuse(monde: Monde) -> None:
     annee = timezone.localdate().year
     rapport = conventions_importer(
+        auteur=acteur_systeme("test"),
         bailleur=monde.alogea,
         fichier=_csv(
             f"Alogea;Préfecture de l'Aude;État (publics prioritaires);;30;;;;;;01/01/{annee};",
@@ -93,7 +100,9 @@ def test_un_import_qui_depasse_la_part_de_l_etat_est_refuse(monde: Monde) -> Non
 
 
 def test_un_fichier_sans_colonnes_obligatoires_est_refuse(monde: Monde) -> None:
-    rapport = conventions_importer(bailleur=monde.alogea, fichier=b"nom;part\nx;3\n", nom_fichier="x.csv")
+    rapport = conventions_importer(
+        auteur=acteur_systeme("test"), bailleur=monde.alogea, fichier=b"nom;part\nx;3\n", nom_fichier="x.csv"
+    )
     assert (
         rapport.annule
         and "Colonne(s) manquante(s) en ligne 1 : Réservataire, Contingent, Début" in rapport.erreur_fichier
@@ -111,7 +120,7 @@ def test_le_bilan_annuel_en_excel_et_en_pdf(monde: Monde) -> None:
     assert {t.titre for t in b.proposes} == {"Typologie", "Commune", "Situation", "Financement"}
     situation = next(t for t in b.proposes if t.titre == "Situation")
     assert situation.lignes == [("En QPV", 3), ("Hors QPV", 0)]
-    orientation_candidats_proposer(orientation=b.orientations[0], nombre_candidats=2)
+    orientation_candidats_proposer(auteur=acteur_systeme("test"), orientation=b.orientations[0], nombre_candidats=2)
     b = bilan(monde.alogea, monde.action_logement, annee)
     assert ("Candidats proposés", 1) in b.statuts
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from attrib.common.models import Evenement
 from attrib.flux.models import ConventionReservation
 from attrib.flux.services import conventions_importer
+from attrib.organisations.acteurs import acteur_systeme
 from tests.flux.conftest import Monde
 
 SIGNES = ["=", "+", "-", "@", "\t"]
@@ -55,7 +56,9 @@ def test_le_csv_neutralise_se_reimporte_sans_rien_changer(monde: Monde) -> None:
     convention = _convention_au_libelle(monde, "=1+1")
     contenu = _client(monde).get(reverse("flux:conventions_export_csv")).content
 
-    rapport = conventions_importer(bailleur=monde.alogea, fichier=contenu, nom_fichier="conventions.csv")
+    rapport = conventions_importer(
+        auteur=acteur_systeme("test"), bailleur=monde.alogea, fichier=contenu, nom_fichier="conventions.csv"
+    )
 
     assert [ligne.resultat for ligne in rapport.lignes] == ["inchangee"], rapport.resume()
     convention.refresh_from_db()

@@ -21,6 +21,7 @@ from attrib.flux.services import (
     orientation_forcer,
     orientations_constater_echeances,
 )
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.factories import NARBONNE
 from tests.flux.conftest import Monde
 
@@ -117,7 +118,9 @@ def test_un_logement_n_est_oriente_que_vers_les_conventions_de_sa_commune(monde:
     o = gruissan[0]
     assert o is not None
     with pytest.raises(ValidationError) as exc:
-        orientation_forcer(orientation=o, reservataire=monde.ville, motif="Demande de la mairie", auteur=None)
+        orientation_forcer(
+            orientation=o, reservataire=monde.ville, motif="Demande de la mairie", auteur=acteur_systeme("test")
+        )
     assert "pas de convention en vigueur qui s'applique à ce logement" in exc.value.message_dict["reservataire"][0]
 
 
@@ -126,15 +129,19 @@ def test_une_derogation_exige_un_motif_est_tracee_et_compensee(monde: Monde) -> 
     o = monde.declarer(monde.logement("centre", 1)).orientation
     assert o is not None and o.reservataire_id is None
     with pytest.raises(ValidationError) as exc:
-        orientation_forcer(orientation=o, reservataire=conventions["agents"], motif="  ", auteur=monde.users["alogea"])
+        orientation_forcer(
+            orientation=o, reservataire=conventions["agents"], motif="  ", auteur=acteur_de(monde.users["alogea"])
+        )
     assert "motif de la dérogation est obligatoire" in exc.value.message_dict["motif"][0]
     with pytest.raises(PermissionDenied):
-        orientation_forcer(orientation=o, reservataire=conventions["agents"], motif="x", auteur=monde.users["etat"])
+        orientation_forcer(
+            orientation=o, reservataire=conventions["agents"], motif="x", auteur=acteur_de(monde.users["etat"])
+        )
     forcee = orientation_forcer(
         orientation=o,
         reservataire=conventions["agents"],
         motif="Mutation professionnelle d'un agent de la préfecture",
-        auteur=monde.users["alogea"],
+        auteur=acteur_de(monde.users["alogea"]),
     )
     o.refresh_from_db()
     assert not o.actuelle and forcee.remplace == o and forcee.actuelle
@@ -165,14 +172,14 @@ def test_deroger_vers_le_meme_reservataire_ou_apres_proposition_est_refuse(monde
     o = monde.declarer(monde.logement("centre", 2)).orientation
     assert o is not None and o.convention == conventions["al"]
     with pytest.raises(ValidationError) as exc:
-        orientation_forcer(orientation=o, reservataire=monde.action_logement, motif="x", auteur=None)
+        orientation_forcer(orientation=o, reservataire=monde.action_logement, motif="x", auteur=acteur_systeme("test"))
     assert "déjà orienté vers Action Logement Services" in exc.value.message_dict["reservataire"][0]
     with pytest.raises(ValidationError) as exc:
-        orientation_forcer(orientation=o, reservataire=monde.etat, motif="x", auteur=None)
+        orientation_forcer(orientation=o, reservataire=monde.etat, motif="x", auteur=acteur_systeme("test"))
     assert "plusieurs contingents" in exc.value.message_dict["reservataire"][0]
-    orientation_candidats_proposer(orientation=o, nombre_candidats=3, auteur=monde.users["al"])
+    orientation_candidats_proposer(orientation=o, nombre_candidats=3, auteur=acteur_de(monde.users["al"]))
     with pytest.raises(ValidationError) as exc:
-        orientation_forcer(orientation=o, reservataire=monde.alogea, motif="x", auteur=None)
+        orientation_forcer(orientation=o, reservataire=monde.alogea, motif="x", auteur=acteur_systeme("test"))
     assert "Candidats proposés" in exc.value.message_dict["reservataire"][0]
 
 
@@ -182,19 +189,19 @@ def test_le_reservataire_propose_des_candidats_dans_le_delai(monde: Monde) -> No
     o = monde.declarer(monde.logement("centre", 2)).orientation
     assert o is not None and o.date_limite_proposition is not None
     with pytest.raises(PermissionDenied):
-        orientation_candidats_proposer(orientation=o, nombre_candidats=2, auteur=monde.users["etat"])
+        orientation_candidats_proposer(orientation=o, nombre_candidats=2, auteur=acteur_de(monde.users["etat"]))
     with pytest.raises(ValidationError):
-        orientation_candidats_proposer(orientation=o, nombre_candidats=0, auteur=monde.users["al"])
+        orientation_candidats_proposer(orientation=o, nombre_candidats=0, auteur=acteur_de(monde.users["al"]))
     with pytest.raises(ValidationError) as exc:
         orientation_candidats_proposer(
             orientation=o,
             nombre_candidats=2,
-            auteur=monde.users["al"],
+            auteur=acteur_de(monde.users["al"]),
             aujourd_hui=o.date_limite_proposition + timedelta(days=1),
         )
     assert "délai de proposition a expiré" in exc.value.message_dict["nombre_candidats"][0]
     o = orientation_candidats_proposer(
-        orientation=o, nombre_candidats=2, commentaire="Deux salariés", auteur=monde.users["al"]
+        orientation=o, nombre_candidats=2, commentaire="Deux salariés", auteur=acteur_de(monde.users["al"])
     )
     assert o.statut == "candidats_proposes" and o.nombre_candidats == 2
     assert Evenement.objects.filter(action="candidats_proposes").count() == 1
@@ -206,10 +213,14 @@ def test_un_delai_depasse_decompte_rend_le_logement_au_bailleur(monde: Monde) ->
     o = monde.declarer(monde.logement("centre", 2)).orientation
     assert o is not None and o.date_limite_proposition is not None
     with pytest.raises(ValidationError) as exc:
-        orientation_constater_echeance(orientation=o, aujourd_hui=o.date_limite_proposition)
+        orientation_constater_echeance(
+            auteur=acteur_systeme("test"), orientation=o, aujourd_hui=o.date_limite_proposition
+        )
     assert "n'est pas dépassé" in exc.value.messages[0]
     echue = orientation_constater_echeance(
-        orientation=o, auteur=monde.users["alogea"], aujourd_hui=o.date_limite_proposition + timedelta(days=1)
+        orientation=o,
+        auteur=acteur_de(monde.users["alogea"]),
+        aujourd_hui=o.date_limite_proposition + timedelta(days=1),
     )
     assert echue.statut == "echue" and echue.decompte
     assert "décompté de la part du réservataire" in echue.raison_echec
@@ -224,7 +235,12 @@ def test_un_delai_depasse_non_decompte_laisse_le_logement_du(monde: Monde) -> No
     assert o is not None and o.libelle == "Action Logement Services"
     monde.declarer(monde.logement("centre", 2))
     assert o.date_limite_proposition is not None
-    assert orientations_constater_echeances(aujourd_hui=o.date_limite_proposition + timedelta(days=1)) == 1
+    assert (
+        orientations_constater_echeances(
+            auteur=acteur_systeme("test"), aujourd_hui=o.date_limite_proposition + timedelta(days=1)
+        )
+        == 1
+    )
     o.refresh_from_db()
     assert o.statut == "echue" and not o.decompte and "reste dû au réservataire" in o.raison_echec
     # Out of the apportionment: one dwelling counted (the bailleur's), Action Logement is owed the next.

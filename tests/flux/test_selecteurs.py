@@ -19,6 +19,7 @@ from attrib.flux.selectors import (
     prevision_bailleur,
 )
 from attrib.flux.services import orientation_forcer
+from attrib.organisations.acteurs import acteur_systeme
 from tests.factories import creer_demande, guichet
 from tests.flux.conftest import Monde
 
@@ -53,7 +54,9 @@ def test_une_derogation_se_voit_dans_le_du_et_le_livre(monde: Monde) -> None:
     annee = timezone.localdate().year
     avant = du_livre(c["etat"], annee).total
     assert (avant.du, avant.livre) == (Fraction(1, 5), 0)
-    orientation_forcer(orientation=o, reservataire=c["etat"], motif="Ménage DALO en urgence", auteur=None)
+    orientation_forcer(
+        orientation=o, reservataire=c["etat"], motif="Ménage DALO en urgence", auteur=acteur_systeme("test")
+    )
     apres = du_livre(c["etat"], annee).total
     assert (apres.du, apres.livre, apres.ecart) == (Fraction(1, 5), 1, Fraction(4, 5))
 

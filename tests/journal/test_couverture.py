@@ -20,6 +20,7 @@ from attrib.demandes.models import Demande, Personne
 from attrib.flux.services import convention_enregistrer
 from attrib.journal import declencheurs
 from attrib.journal.models import EntreeJournal, Operation
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.models import Residence
 from attrib.qualification.services import campagne_ouvrir, notation_enregistrer
@@ -111,12 +112,25 @@ def test_journal_d_une_convention():
     etat.perimetre.set([NARBONNE])
     agent = membre(bailleur, username="bailleur", first_name="Paul", last_name="Bailleur")
     debut = timezone.localdate().replace(month=1, day=1)
-    c = convention_enregistrer(bailleur=bailleur, reservataire=etat, categorie="etat", part=Decimal("30"), debut=debut)
+    c = convention_enregistrer(
+        auteur=acteur_systeme("test"),
+        bailleur=bailleur,
+        reservataire=etat,
+        categorie="etat",
+        part=Decimal("30"),
+        debut=debut,
+    )
     from attrib.journal.contexte import contexte_journal
 
     with contexte_journal(origine="test", auteur=agent):
         convention_enregistrer(
-            bailleur=bailleur, reservataire=etat, categorie="etat", part=Decimal("25"), debut=debut, convention=c
+            auteur=acteur_systeme("test"),
+            bailleur=bailleur,
+            reservataire=etat,
+            categorie="etat",
+            part=Decimal("25"),
+            debut=debut,
+            convention=c,
         )
     page = _client(agent).get(reverse("journal:convention", args=[c.pk])).content.decode()
     assert "Par Paul Bailleur" in page
@@ -141,6 +155,7 @@ def test_journal_d_une_seance_decision_et_votes():
     bailleur.perimetre.set([GRUISSAN])
     agent = membre(bailleur, username="caleol", first_name="Anne", last_name="Caleol")
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=bailleur,
         nom="CALEOL Gruissan",
         membres=[
@@ -148,20 +163,22 @@ def test_journal_d_une_seance_decision_et_votes():
         ],
     )
     jour = timezone.localdate()
-    seance = seance_creer(commission=commission, date_seance=jour, a_distance=True)
+    seance = seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=jour, a_distance=True)
     blanc = commission.membres.get(president=True)
-    presences_enregistrer(seance=seance, presences={blanc.pk: "seance"})
-    seance_ouvrir(seance=seance)
+    presences_enregistrer(auteur=acteur_systeme("test"), seance=seance, presences={blanc.pk: "seance"})
+    seance_ouvrir(auteur=acteur_systeme("test"), seance=seance)
     residence = Residence.objects.create(
         identifiant="R-CALEOL", commune_id=GRUISSAN, bailleur=bailleur, type_construction="collectif", source="rpls"
     )
     logement = Logement.objects.create(residence=residence, identifiant="L1", nb_pieces=3, surface_habitable=60)
     candidats = [creer_demande(guichet_org=g, communes=(GRUISSAN,)) for _ in range(3)]
-    examens = examen_inscrire(seance=seance, logement=logement, candidats=candidats)
+    examens = examen_inscrire(auteur=acteur_systeme("test"), seance=seance, logement=logement, candidats=candidats)
     from attrib.journal.contexte import contexte_journal
 
     with contexte_journal(origine="test", auteur=agent):
-        decision_enregistrer(examen=examens[0], type_decision="attribution", votes={blanc.pk: "pour"}, auteur=agent)
+        decision_enregistrer(
+            examen=examens[0], type_decision="attribution", votes={blanc.pk: "pour"}, auteur=acteur_de(agent)
+        )
     page = _client(agent).get(reverse("journal:seance", args=[seance.pk])).content.decode()
     assert "Création : décision n°" in page
     assert "Création : vote n°" in page

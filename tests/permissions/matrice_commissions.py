@@ -22,6 +22,7 @@ from attrib.commissions.services import (
     seance_creer,
     seance_ouvrir,
 )
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Logement, Residence
 from tests.factories import GRUISSAN, creer_demande, personne
@@ -62,6 +63,7 @@ def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any
     bailleur = orgs["bailleur"]
     maire = get_user_model().objects.get(username="commune")
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=bailleur,
         nom="CALEOL Gruissan",
         membres=[
@@ -82,10 +84,10 @@ def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any
         ],
     )
     jour = timezone.localdate()
-    seance = seance_creer(commission=commission, date_seance=jour, a_distance=True)
+    seance = seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=jour, a_distance=True)
     blanc = commission.membres.get(president=True)
-    presences_enregistrer(seance=seance, presences={blanc.pk: "seance"})
-    seance_ouvrir(seance=seance)
+    presences_enregistrer(auteur=acteur_systeme("test"), seance=seance, presences={blanc.pk: "seance"})
+    seance_ouvrir(auteur=acteur_systeme("test"), seance=seance)
     residence = Residence.objects.create(
         identifiant="CALEOL-GRUISSAN",
         commune_id=GRUISSAN,
@@ -106,11 +108,15 @@ def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any
         ids["dans"],
         *(creer_demande(guichet_org=orgs["guichet"], personnes=[personne(nom=n)]) for n in ("Caleol", "Commission")),
     ]
-    a_decider = examen_inscrire(seance=seance, logement=logements[0], candidats=candidats)
-    decide = examen_inscrire(seance=seance, logement=logements[1], candidats=candidats)
-    decision_enregistrer(examen=decide[0], type_decision="attribution", votes={blanc.pk: "pour"})
-    offre = offre_emettre(logement=logements[1], envoyee_le=jour)
-    offre_repondre(offre=offre, accepte=True, repondue_le=jour)
+    a_decider = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=seance, logement=logements[0], candidats=candidats
+    )
+    decide = examen_inscrire(auteur=acteur_systeme("test"), seance=seance, logement=logements[1], candidats=candidats)
+    decision_enregistrer(
+        auteur=acteur_systeme("test"), examen=decide[0], type_decision="attribution", votes={blanc.pk: "pour"}
+    )
+    offre = offre_emettre(auteur=acteur_systeme("test"), logement=logements[1], envoyee_le=jour)
+    offre_repondre(auteur=acteur_systeme("test"), offre=offre, accepte=True, repondue_le=jour)
     return {
         "caleol_commission": commission,
         "caleol_seance": seance,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation
 from attrib.territoires.models import EPCI
 from tests.permissions.outils import FLUX, R
@@ -33,5 +34,11 @@ def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any
     from attrib.rapprochement.services import lot_proposer
 
     jour = timezone.localdate()
-    lot = lot_proposer(organisation=orgs["bailleur"], epci=EPCI.objects.get(pk="241100593"), debut=jour, fin=jour)
+    lot = lot_proposer(
+        auteur=acteur_systeme("test"),
+        organisation=orgs["bailleur"],
+        epci=EPCI.objects.get(pk="241100593"),
+        debut=jour,
+        fin=jour,
+    )
     return {"rap_lot": lot}

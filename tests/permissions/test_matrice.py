@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 
 from attrib.demandes.models import DoublonPotentiel, PieceJustificative
 from attrib.demandes.pieces import piece_deposer
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, Role, TypeOrganisation
 from attrib.patrimoine.models import Residence
 from attrib.qualification.services import campagne_cloturer, campagne_ouvrir, notation_enregistrer
@@ -190,14 +191,24 @@ def _flux(orgs: dict[str, Organisation]) -> dict[str, Any]:
 
     def declarer(logement: Logement, jour_declaration: Any) -> Any:
         return logement_declarer_libere(
-            logement=logement, date_liberation=jour, nature="relocation", aujourd_hui=jour_declaration
+            auteur=acteur_systeme("test"),
+            logement=logement,
+            date_liberation=jour,
+            nature="relocation",
+            aujourd_hui=jour_declaration,
         )
 
     bailleur = orgs["bailleur"]
     etat = convention_enregistrer(
-        bailleur=bailleur, reservataire=orgs["etat"], categorie="etat", part=Decimal("30"), debut=debut
+        auteur=acteur_systeme("test"),
+        bailleur=bailleur,
+        reservataire=orgs["etat"],
+        categorie="etat",
+        part=Decimal("30"),
+        debut=debut,
     )
     convention_enregistrer(
+        auteur=acteur_systeme("test"),
         bailleur=bailleur,
         reservataire=orgs["action_logement"],
         categorie="action_logement",
@@ -213,7 +224,12 @@ def _flux(orgs: dict[str, Organisation]) -> dict[str, Any]:
     )
     hors = logements("FLUX-CARCASSONNE", CARCASSONNE, carcassonne, 1)
     convention_hors = convention_enregistrer(
-        bailleur=carcassonne, reservataire=ailleurs, categorie="action_logement", part=Decimal("40"), debut=debut
+        auteur=acteur_systeme("test"),
+        bailleur=carcassonne,
+        reservataire=ailleurs,
+        categorie="action_logement",
+        part=Decimal("40"),
+        debut=debut,
     )
     return {
         "flux_convention": etat,

@@ -57,6 +57,7 @@ from attrib.demandes.models import Demande, PieceJustificative
 from attrib.demandes.pieces import piece_deposer, piece_valider
 from attrib.flux.models import ConventionReservation
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere, orientation_forcer
+from attrib.organisations.acteurs import Acteur, acteur_de, acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -153,16 +154,21 @@ def _valider_priorite(demande: Demande, code: str, auteur: Any) -> None:
         piece_valider(piece=piece, auteur=auteur)
 
 
+def _acteur(user: Any) -> Acteur:
+    """The actor of a test's user, or the system when the test names none."""
+    return acteur_systeme("test") if user is None else acteur_de(user)
+
+
 def statuer(seance: Seance, examens: list[Examen], type_decision: str, auteur: Any = None) -> None:
     """Every member present in the room, the session opened, each candidate attributed by a unanimous vote
     (rank = rank proposed)."""
     membres = list(seance.commission.membres.all())
-    presences_enregistrer(seance=seance, presences={m.pk: "seance" for m in membres}, auteur=auteur)
-    seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date), auteur=auteur)
+    presences_enregistrer(seance=seance, presences={m.pk: "seance" for m in membres}, auteur=_acteur(auteur))
+    seance_ouvrir(seance=seance, ouverte_le=a_l_heure(seance.date), auteur=_acteur(auteur))
     votes = {m.pk: "pour" for m in membres if m.voix == Voix.DELIBERATIVE}
     for e in examens:
         rang = 1 if type_decision == TypeDecision.ATTRIBUTION else e.rang_propose
-        decision_enregistrer(examen=e, type_decision=type_decision, rang=rang, votes=votes, auteur=auteur)
+        decision_enregistrer(examen=e, type_decision=type_decision, rang=rang, votes=votes, auteur=_acteur(auteur))
 
 
 def construire_monde(*, avec_refus: bool = True) -> Monde:
@@ -184,9 +190,15 @@ def construire_monde(*, avec_refus: bool = True) -> Monde:
     monde = Monde(bailleur, etat, action, gestionnaire, desk)
     conventions: dict[str, ConventionReservation] = {
         "etat": convention_enregistrer(
-            bailleur=bailleur, reservataire=etat, categorie="etat", part=Decimal("30"), debut=date(2025, 1, 1)
+            auteur=acteur_systeme("test"),
+            bailleur=bailleur,
+            reservataire=etat,
+            categorie="etat",
+            part=Decimal("30"),
+            debut=date(2025, 1, 1),
         ),
         "action_logement": convention_enregistrer(
+            auteur=acteur_systeme("test"),
             bailleur=bailleur,
             reservataire=action,
             categorie="action_logement",
@@ -200,6 +212,7 @@ def construire_monde(*, avec_refus: bool = True) -> Monde:
         (GRUISSAN, False): _residence(bailleur, "GRUISSAN-PORT", GRUISSAN, False),
     }
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=bailleur,
         nom="CALEOL Narbonne",
         membres=[
@@ -241,7 +254,11 @@ def construire_monde(*, avec_refus: bool = True) -> Monde:
         liberation = jour - timedelta(days=40)
         if reservataire != "bailleur":
             ll = logement_declarer_libere(
-                logement=logement, date_liberation=liberation, nature="relocation", aujourd_hui=liberation
+                auteur=acteur_systeme("test"),
+                logement=logement,
+                date_liberation=liberation,
+                nature="relocation",
+                aujourd_hui=liberation,
             )
             assert ll.orientation is not None
             cible = conventions[reservataire]
@@ -250,16 +267,28 @@ def construire_monde(*, avec_refus: bool = True) -> Monde:
                     orientation=ll.orientation,
                     reservataire=cible,
                     motif="Répartition de l'essai.",
-                    auteur=gestionnaire,
+                    auteur=acteur_de(gestionnaire),
                     aujourd_hui=liberation,
                 )
-        seance = seance_creer(commission=commission, date_seance=jour - timedelta(days=20))
-        examens = examen_inscrire(seance=seance, logement=logement, candidats=[demande, *monde.figurants])
+        seance = seance_creer(
+            auteur=acteur_systeme("test"), commission=commission, date_seance=jour - timedelta(days=20)
+        )
+        examens = examen_inscrire(
+            auteur=acteur_systeme("test"), seance=seance, logement=logement, candidats=[demande, *monde.figurants]
+        )
         statuer(seance, examens[:1], TypeDecision.ATTRIBUTION)
         envoi = jour - timedelta(days=15)
-        offre = offre_emettre(logement=logement, envoyee_le=envoi)
-        offre = offre_repondre(offre=offre, accepte=True, repondue_le=envoi + timedelta(days=3))
-        bail = bail_signer(offre=offre, date_signature=jour, accord_collectif=False, deja_locataire=False)
+        offre = offre_emettre(auteur=acteur_systeme("test"), logement=logement, envoyee_le=envoi)
+        offre = offre_repondre(
+            auteur=acteur_systeme("test"), offre=offre, accepte=True, repondue_le=envoi + timedelta(days=3)
+        )
+        bail = bail_signer(
+            auteur=acteur_systeme("test"),
+            offre=offre,
+            date_signature=jour,
+            accord_collectif=False,
+            deja_locataire=False,
+        )
         if jour.year == 2026:
             monde.baux.append(bail)
         else:
@@ -280,11 +309,14 @@ def _refus(monde: Monde, commission: Any, residence: Residence) -> None:
         financement=Financement.PLUS,
     )
     tiers = creer_demande(guichet_org=monde.desk, personnes=[personne(nom="Tiers")], aujourd_hui=DEPOT)
-    seance = seance_creer(commission=commission, date_seance=date(2026, 7, 1))
-    examens = examen_inscrire(seance=seance, logement=logement, candidats=[*monde.figurants, tiers])
+    seance = seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=date(2026, 7, 1))
+    examens = examen_inscrire(
+        auteur=acteur_systeme("test"), seance=seance, logement=logement, candidats=[*monde.figurants, tiers]
+    )
     statuer(seance, examens, TypeDecision.ATTRIBUTION_CLASSEMENT)
-    offre = offre_emettre(logement=logement, envoyee_le=date(2026, 7, 2))
+    offre = offre_emettre(auteur=acteur_systeme("test"), logement=logement, envoyee_le=date(2026, 7, 2))
     offre_repondre(
+        auteur=acteur_systeme("test"),
         offre=offre,
         accepte=False,
         motif_refus=MotifRefus.LOYER,
@@ -293,8 +325,8 @@ def _refus(monde: Monde, commission: Any, residence: Residence) -> None:
     )
     from attrib.commissions.services import offre_suivante, offres_expirer
 
-    offre_suivante(offre=offre, envoyee_le=date(2026, 7, 7))
-    offres_expirer(aujourd_hui=date(2026, 7, 30))
+    offre_suivante(auteur=acteur_systeme("test"), offre=offre, envoyee_le=date(2026, 7, 7))
+    offres_expirer(auteur=acteur_systeme("test"), aujourd_hui=date(2026, 7, 30))
 
 
 @pytest.fixture

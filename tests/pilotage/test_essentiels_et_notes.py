@@ -37,6 +37,7 @@ from attrib.commissions.models import Bail
 from attrib.demandes.models import Personne
 from attrib.engine.erreurs import ParametresInvalides
 from attrib.engine.rapprochement.objectifs import RESIDENCES_FRAGILES
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.models import Residence
 from attrib.pilotage import cia, selectors
@@ -101,7 +102,7 @@ travailleurs_essentiels:
 
 
 def test_part_des_travailleurs_essentiels_calculee_a_la_main(essentiels: Monde, admin: Any) -> None:
-    t = tableau(admin, ANNEE, Perimetre())
+    t = tableau(acteur_de(admin), ANNEE, Perimetre())
     te = t.travailleurs_essentiels
     assert (te.compte.attributions, te.compte.cibles) == (10, 3)
     assert te.part == Fraction(3, 10)
@@ -141,7 +142,7 @@ def test_part_des_travailleurs_essentiels_par_perimetre(
         "commune": Perimetre(commune=GRUISSAN),
         "bailleur": Perimetre(bailleur=essentiels.bailleur.pk),
     }[perimetre]
-    te = tableau(admin, ANNEE, p).travailleurs_essentiels
+    te = tableau(acteur_de(admin), ANNEE, p).travailleurs_essentiels
     assert (te.compte.attributions, te.compte.cibles) == attendu
 
 
@@ -152,7 +153,7 @@ def test_objectif_de_la_cia_quand_le_fichier_le_donne(
     essentiels: Monde, admin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taux: str, atteint: bool, etat: str
 ) -> None:
     _cia(tmp_path, monkeypatch, taux)
-    te = tableau(admin, ANNEE, Perimetre()).travailleurs_essentiels
+    te = tableau(acteur_de(admin), ANNEE, Perimetre()).travailleurs_essentiels
     assert (te.atteint, te.etat) == (atteint, etat)
     assert "CIA d'essai signée" in te.source and "[V]" not in te.source
 
@@ -222,7 +223,7 @@ def _campagnes(monde: Monde) -> None:
 
 def test_regle_des_residences_fragiles_calculee_a_la_main(monde: Monde, admin: Any) -> None:
     _campagnes(monde)
-    t = tableau(admin, ANNEE, Perimetre())
+    t = tableau(acteur_de(admin), ANNEE, Perimetre())
     notes = {ligne.logement: ligne.note_residence for ligne in t.lignes}
     assert notes == {
         "LGT-01": None,
@@ -250,7 +251,7 @@ def test_regle_des_residences_fragiles_calculee_a_la_main(monde: Monde, admin: A
 
 
 def test_sans_campagne_close_la_regle_est_sans_attribution(monde: Monde, admin: Any) -> None:
-    regle = tableau(admin, ANNEE, Perimetre()).indicateur(RESIDENCES_FRAGILES)
+    regle = tableau(acteur_de(admin), ANNEE, Perimetre()).indicateur(RESIDENCES_FRAGILES)
     assert (regle.compte.attributions, regle.atteint, regle.statut) == (0, None, "sans attribution")
 
 

@@ -25,6 +25,7 @@ from fractions import Fraction
 import pytest
 
 from attrib.engine.rapprochement.objectifs import NON_Q1_EN_QPV, Q1_HORS_QPV
+from attrib.organisations.acteurs import acteur_de
 from attrib.pilotage.selectors import Perimetre, Periode, tableau
 from tests.factories import GRUISSAN, UserFactory
 from tests.pilotage.conftest import Monde
@@ -45,7 +46,7 @@ def _compte(t: object, code: str) -> tuple[int, int]:
 
 
 def test_objectifs_de_l_epci_calcules_a_la_main(monde: Monde, admin: object) -> None:
-    t = tableau(admin, ANNEE, Perimetre())
+    t = tableau(acteur_de(admin), ANNEE, Perimetre())
     assert t.attributions == 10
     q1 = t.indicateur(Q1_HORS_QPV)
     assert _compte(t, Q1_HORS_QPV) == (7, 2)
@@ -99,25 +100,25 @@ def test_objectifs_de_l_epci_calcules_a_la_main(monde: Monde, admin: object) -> 
 
 
 def test_objectifs_par_commune_et_par_reservataire(monde: Monde, admin: object) -> None:
-    gruissan = tableau(admin, ANNEE, Perimetre(commune=GRUISSAN))
+    gruissan = tableau(acteur_de(admin), ANNEE, Perimetre(commune=GRUISSAN))
     assert gruissan.attributions == 4
     assert _compte(gruissan, Q1_HORS_QPV) == (4, 1)
     assert gruissan.indicateur(Q1_HORS_QPV).atteint is True  # 25 % exactly
     assert _compte(gruissan, NON_Q1_EN_QPV) == (0, 0)
     assert gruissan.indicateur(NON_Q1_EN_QPV).statut == "sans attribution"
 
-    etat = tableau(admin, ANNEE, Perimetre(reservataire=monde.etat.pk))
+    etat = tableau(acteur_de(admin), ANNEE, Perimetre(reservataire=monde.etat.pk))
     assert etat.attributions == 5
     assert _compte(etat, Q1_HORS_QPV) == (3, 1)
     assert _compte(etat, NON_Q1_EN_QPV) == (2, 1)
     assert etat.indicateur(NON_Q1_EN_QPV).atteint is True
 
-    part_bailleur = tableau(admin, ANNEE, Perimetre(reservataire=monde.bailleur.pk))
+    part_bailleur = tableau(acteur_de(admin), ANNEE, Perimetre(reservataire=monde.bailleur.pk))
     assert [ligne.logement for ligne in part_bailleur.lignes] == ["LGT-10"]
 
 
 def test_annee_sans_seuil_officiel_le_seuil_calcule_est_utilise_et_dit(monde: Monde, admin: object) -> None:
-    t = tableau(admin, Periode.annee(2025), Perimetre())
+    t = tableau(acteur_de(admin), Periode.annee(2025), Perimetre())
     assert [ligne.logement for ligne in t.lignes] == ["LGT-11"]
     (seuil,) = t.seuils
     assert (seuil.origine, seuil.valeur) == ("calcule", 9000.0)
@@ -127,7 +128,7 @@ def test_annee_sans_seuil_officiel_le_seuil_calcule_est_utilise_et_dit(monde: Mo
 
 
 def test_delais_d_attente_refus_et_evolution_mensuelle(monde: Monde, admin: object) -> None:
-    t = tableau(admin, ANNEE, Perimetre())
+    t = tableau(acteur_de(admin), ANNEE, Perimetre())
     # Demand n was filed on 1 March 2024 + 30·n days. Gruissan = leases 4, 5, 6, 10:
     # 29/06/2024 → 05/03/2026 = 614 days; 29/07/2024 → 18/03/2026 = 597; 28/08/2024 → 02/04/2026 = 582;
     # 26/12/2024 → 30/06/2026 = 551. Sorted: 551, 582, 597, 614.

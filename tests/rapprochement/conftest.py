@@ -21,6 +21,7 @@ from attrib.demandes import enums, quartile
 from attrib.demandes.models import Demande
 from attrib.flux.models import LogementLibere
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation, User
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -151,9 +152,21 @@ def monde_rapprochement(*, communes: tuple[str, ...] = (NARBONNE,)) -> Monde:
         categorie_reservataire=CategorieReservataire.ACTION_LOGEMENT,
     )
     debut = jour.replace(month=1, day=1) - timedelta(days=60)
-    convention_enregistrer(bailleur=bailleur, reservataire=etat, categorie="etat", part=Decimal("30"), debut=debut)
     convention_enregistrer(
-        bailleur=bailleur, reservataire=al, categorie="action_logement", part=Decimal("20"), debut=debut
+        auteur=acteur_systeme("test"),
+        bailleur=bailleur,
+        reservataire=etat,
+        categorie="etat",
+        part=Decimal("30"),
+        debut=debut,
+    )
+    convention_enregistrer(
+        auteur=acteur_systeme("test"),
+        bailleur=bailleur,
+        reservataire=al,
+        categorie="action_logement",
+        part=Decimal("20"),
+        debut=debut,
     )
     residence = Residence.objects.create(
         identifiant="LES-PINS",
@@ -178,19 +191,28 @@ def monde_rapprochement(*, communes: tuple[str, ...] = (NARBONNE,)) -> Monde:
         for i in (1, 2)
     ]
     propre = logement_declarer_libere(
-        logement=logements[0], date_liberation=jour, nature="relocation", aujourd_hui=jour
+        auteur=acteur_systeme("test"),
+        logement=logements[0],
+        date_liberation=jour,
+        nature="relocation",
+        aujourd_hui=jour,
     )
     vers_etat = logement_declarer_libere(
-        logement=logements[1], date_liberation=jour, nature="relocation", aujourd_hui=jour
+        auteur=acteur_systeme("test"),
+        logement=logements[1],
+        date_liberation=jour,
+        nature="relocation",
+        aujourd_hui=jour,
     )
     assert propre.orientation is not None and propre.orientation.reservataire_id is None
     assert vers_etat.orientation is not None and vers_etat.orientation.reservataire_id == etat.pk
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=bailleur,
         nom="CALEOL Narbonne",
         membres=membres_caleol(),
     )
-    seance = seance_creer(commission=commission, date_seance=jour + timedelta(days=10))
+    seance = seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=jour + timedelta(days=10))
     demandes = creer_demandes(desk, jour, communes)
     version = grille_importer_yaml(
         organisation=epci, type_grille=TypeGrille.GENERALE, contenu=GRILLE, nom_fichier="grille.yaml"

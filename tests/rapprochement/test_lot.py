@@ -16,6 +16,7 @@ from attrib.commissions.services import commission_creer, seance_creer
 from attrib.engine.appariement import instance_depuis_index, proposer
 from attrib.flux.models import LogementLibere
 from attrib.flux.services import logement_declarer_libere
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation, User
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -55,10 +56,15 @@ def _bailleur_sans_convention(monde: Monde) -> tuple[Organisation, list[Logement
         )
         liberes.append(
             logement_declarer_libere(
-                logement=logement, date_liberation=monde.jour, nature="relocation", aujourd_hui=monde.jour
+                auteur=acteur_systeme("test"),
+                logement=logement,
+                date_liberation=monde.jour,
+                nature="relocation",
+                aujourd_hui=monde.jour,
             )
         )
     commission = commission_creer(
+        auteur=acteur_systeme("test"),
         bailleur=bailleur,
         nom="CALEOL Habitat Audois",
         membres=[
@@ -66,7 +72,7 @@ def _bailleur_sans_convention(monde: Monde) -> tuple[Organisation, list[Logement
             {"nom": "Mme Noir", "qualite": QualiteMembre.REPRESENTANT_LOCATAIRES, "voix": Voix.DELIBERATIVE},
         ],
     )
-    seance_creer(commission=commission, date_seance=monde.jour + timedelta(days=7))
+    seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=monde.jour + timedelta(days=7))
     return bailleur, liberes, membre(bailleur, username="habitat")
 
 
@@ -78,6 +84,7 @@ def test_le_lot_tient_les_objectifs_que_les_meilleures_valeurs_manquent(monde: M
     assert monde.demandes["modeste"].numero_unique not in premiers_libres
 
     lot = lot_proposer(
+        auteur=acteur_systeme("test"),
         organisation=bailleur,
         epci=monde.epci.epci,
         debut=monde.jour,
@@ -138,7 +145,12 @@ def test_la_page_du_lot_montre_le_certificat_et_inscrit_les_propositions(monde: 
 def test_le_suivi_json_donne_l_avancement(monde: Monde) -> None:
     bailleur, _, gestionnaire = _bailleur_sans_convention(monde)
     lot = lot_proposer(
-        organisation=bailleur, epci=monde.epci.epci, debut=monde.jour, fin=monde.jour, aujourd_hui=monde.jour
+        auteur=acteur_systeme("test"),
+        organisation=bailleur,
+        epci=monde.epci.epci,
+        debut=monde.jour,
+        fin=monde.jour,
+        aujourd_hui=monde.jour,
     )
     client = Client()
     client.force_login(gestionnaire)

@@ -10,6 +10,7 @@ from attrib.demandes.enums import MotifRadiation
 from attrib.demandes.moteur import menage_de
 from attrib.demandes.services import demande_radier
 from attrib.engine.rapprochement import Demandeur, eligibilite
+from attrib.organisations.acteurs import acteur_de
 from attrib.rapprochement import moteur, selectors
 from tests.rapprochement.conftest import Monde, seuil_connu
 
@@ -48,8 +49,8 @@ def test_le_pont_donne_au_moteur_les_memes_menages_que_le_chemin_de_reference(mo
 
 
 def test_la_preselection_classe_par_score_puis_anciennete_du_depot(monde: Monde) -> None:
-    ll = selectors.logement_libere_visible(monde.gestionnaire_etat, monde.ll_etat.pk)
-    vue = selectors.preselection_logement(ll, user=monde.gestionnaire_etat)
+    ll = selectors.logement_libere_visible(acteur_de(monde.gestionnaire_etat), monde.ll_etat.pk)
+    vue = selectors.preselection_logement(ll, acteur=acteur_de(monde.gestionnaire_etat))
     obtenus = [c.numero for c in vue.candidats]
     eligibles = [d for n, d in monde.demandes.items() if n not in {"aise", "seul"}]
     scores = {c.demande_id: c.score for c in Cotation.objects.all()}
@@ -78,8 +79,8 @@ def test_l_index_est_garde_en_memoire_puis_reconstruit_quand_une_demande_change(
 
 def test_sans_seuil_le_signal_q1_n_est_pas_invente(monde: Monde, monkeypatch: pytest.MonkeyPatch) -> None:
     seuil_connu(monkeypatch, None)
-    ll = selectors.logement_libere_visible(monde.gestionnaire_etat, monde.ll_etat.pk)
-    vue = selectors.preselection_logement(ll, user=monde.gestionnaire_etat)
+    ll = selectors.logement_libere_visible(acteur_de(monde.gestionnaire_etat), monde.ll_etat.pk)
+    vue = selectors.preselection_logement(ll, acteur=acteur_de(monde.gestionnaire_etat))
     for c in vue.candidats:
         assert c.q1 is None
         assert "Seuil du premier quartile non renseigné" in " ".join(c.signaux)

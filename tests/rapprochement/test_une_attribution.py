@@ -26,6 +26,7 @@ from attrib.commissions.services import (
 from attrib.common.models import Evenement
 from attrib.engine.appariement import instance_depuis_index
 from attrib.engine.rapprochement.preselection import SIGNAL_OFFRE_EN_COURS
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.rapprochement import moteur
 from attrib.rapprochement.services import lot_proposer
 from tests.rapprochement.conftest import Monde
@@ -40,8 +41,10 @@ def _client(user: object) -> Client:
 
 
 def _seance_du_jour(monde: Monde) -> Seance:
-    seance = seance_creer(commission=monde.commission, date_seance=monde.jour)
-    presences_enregistrer(seance=seance, presences={m.pk: "seance" for m in monde.commission.membres.all()})
+    seance = seance_creer(auteur=acteur_systeme("test"), commission=monde.commission, date_seance=monde.jour)
+    presences_enregistrer(
+        auteur=acteur_systeme("test"), seance=seance, presences={m.pk: "seance" for m in monde.commission.membres.all()}
+    )
     return seance
 
 
@@ -54,16 +57,23 @@ def _offre_acceptee(monde: Monde) -> Offre:
     d = monde.demandes
     seance = _seance_du_jour(monde)
     examens = examen_inscrire(
-        seance=seance, logement=monde.ll_propre.logement, candidats=[d["dalo"], d["famille"], d["couple"]]
+        auteur=acteur_systeme("test"),
+        seance=seance,
+        logement=monde.ll_propre.logement,
+        candidats=[d["dalo"], d["famille"], d["couple"]],
     )
-    seance_ouvrir(seance=seance)
+    seance_ouvrir(auteur=acteur_systeme("test"), seance=seance)
     for e in examens:
         decision_enregistrer(
-            examen=e, type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT, rang=e.rang_propose, votes=_pour(monde)
+            auteur=acteur_systeme("test"),
+            examen=e,
+            type_decision=TypeDecision.ATTRIBUTION_CLASSEMENT,
+            rang=e.rang_propose,
+            votes=_pour(monde),
         )
-    offre = offre_emettre(logement=monde.ll_propre.logement, envoyee_le=monde.jour)
+    offre = offre_emettre(auteur=acteur_systeme("test"), logement=monde.ll_propre.logement, envoyee_le=monde.jour)
     assert offre.demande == d["dalo"]
-    return offre_repondre(offre=offre, accepte=True, repondue_le=monde.jour)
+    return offre_repondre(auteur=acteur_systeme("test"), offre=offre, accepte=True, repondue_le=monde.jour)
 
 
 def test_le_menage_qui_a_accepte_une_offre_est_signale_sur_la_preselection(monde: Monde) -> None:
@@ -96,6 +106,7 @@ def test_le_menage_est_laisse_hors_des_propositions_par_lot(monde: Monde) -> Non
     assert d["dalo"].numero_unique not in instance_depuis_index(it.index, logements).demandes
     assert d["dalo"].numero_unique in instance_depuis_index(it.index, logements, inclure_offres_en_cours=True).demandes
     lot = lot_proposer(
+        auteur=acteur_systeme("test"),
         organisation=monde.etat,
         epci=monde.epci.epci,
         debut=monde.jour,
@@ -139,14 +150,17 @@ def test_l_attribuer_ailleurs_demande_une_decision_motivee(monde: Monde) -> None
     d = monde.demandes
     seance = _seance_du_jour(monde)
     examens = examen_inscrire(
+        auteur=acteur_systeme("test"),
         seance=seance,
         logement=monde.ll_etat.logement,
         candidats=[d["dalo"], d["recent"], d["modeste"]],
         derogation_offre="Désistement annoncé pour PINS-1.",
     )
-    seance_ouvrir(seance=seance)
+    seance_ouvrir(auteur=acteur_systeme("test"), seance=seance)
     with pytest.raises(ValidationError) as exc:
-        decision_enregistrer(examen=examens[0], type_decision=TypeDecision.ATTRIBUTION, votes=_pour(monde))
+        decision_enregistrer(
+            auteur=acteur_systeme("test"), examen=examens[0], type_decision=TypeDecision.ATTRIBUTION, votes=_pour(monde)
+        )
     assert exc.value.message_dict["derogation_attribution"] == [
         f"La demande {d['dalo'].numero_unique} a déjà une offre en cours (logement PINS-1, acceptée le "
         f"{monde.jour:%d/%m/%Y}) : un ménage n'a qu'une attribution à la fois. Pour lui attribuer aussi ce "
@@ -154,6 +168,7 @@ def test_l_attribuer_ailleurs_demande_une_decision_motivee(monde: Monde) -> None
     ]
     assert not hasattr(examens[0], "decision") or examens[0].decision is None
     decision = decision_enregistrer(
+        auteur=acteur_systeme("test"),
         examen=examens[0],
         type_decision=TypeDecision.ATTRIBUTION,
         votes=_pour(monde),
@@ -164,6 +179,7 @@ def test_l_attribuer_ailleurs_demande_une_decision_motivee(monde: Monde) -> None
     assert journal.details["motif"] == decision.derogation_attribution
     # A non-attribution of another household needs no reason.
     decision_enregistrer(
+        auteur=acteur_systeme("test"),
         examen=examens[1],
         type_decision=TypeDecision.NON_ATTRIBUTION,
         motif="Typologie inadaptée.",
@@ -176,12 +192,13 @@ def test_la_seance_signale_l_offre_en_cours_et_demande_le_motif_a_l_ecran(monde:
     d = monde.demandes
     seance = _seance_du_jour(monde)
     examens = examen_inscrire(
+        auteur=acteur_systeme("test"),
         seance=seance,
         logement=monde.ll_etat.logement,
         candidats=[d["dalo"], d["recent"], d["modeste"]],
         derogation_offre="Désistement annoncé pour PINS-1.",
     )
-    seance_ouvrir(seance=seance)
+    seance_ouvrir(auteur=acteur_systeme("test"), seance=seance)
     client = _client(monde.gestionnaire_bailleur)
     page = client.get(reverse("commissions:seance", args=[seance.pk])).content.decode()
     assert "Offre en cours : logement PINS-1</p>" in page

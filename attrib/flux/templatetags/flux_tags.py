@@ -89,12 +89,13 @@ def pluriel(nombre: Any, suffixe: str = "s") -> str:
 def onglets_flux(context: Any) -> dict[str, Any]:
     """The section's tabs, those the user may open only, the current one marked ``aria-current``."""
     from attrib.flux import permissions
+    from attrib.organisations.acteurs import acteur_de
 
     request = context["request"]
-    user = request.user
+    acteur = acteur_de(request.user)
     courant = request.resolver_match.url_name if request.resolver_match else ""
-    bailleur = permissions.est_superutilisateur(user) or bool(permissions.bailleurs_de(user))
-    reservataire = permissions.est_superutilisateur(user) or bool(permissions.reservataires_de(user))
+    bailleur = permissions.est_bailleur(acteur)
+    reservataire = permissions.est_reservataire(acteur)
     onglets = [
         ("accueil", "Vue d'ensemble", True),
         ("conventions", "Conventions", True),

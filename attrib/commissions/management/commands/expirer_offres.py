@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from attrib.commissions.services import offres_expirer
 from attrib.common.lots import Bilan
+from attrib.organisations.acteurs import acteur_systeme
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"Date « {options['date']} » invalide : format AAAA-MM-JJ attendu.") from None
         bilan = Bilan()
-        nombre = offres_expirer(aujourd_hui=jour, bilan=bilan)
+        nombre = offres_expirer(auteur=acteur_systeme("commande expirer_offres"), aujourd_hui=jour, bilan=bilan)
         constat = jour or timezone.localdate()
         if nombre == 0:
             self.stdout.write(f"Au {constat:%d/%m/%Y} : aucune offre échue sans réponse.")

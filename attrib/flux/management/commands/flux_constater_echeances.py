@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from attrib.common.lots import Bilan
 from attrib.flux.services import orientations_constater_echeances
+from attrib.organisations.acteurs import acteur_systeme
 
 
 class Command(BaseCommand):
@@ -25,7 +26,9 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"Date « {options['date']} » invalide : format AAAA-MM-JJ attendu.") from None
         bilan = Bilan()
-        nombre = orientations_constater_echeances(aujourd_hui=jour, bilan=bilan)
+        nombre = orientations_constater_echeances(
+            auteur=acteur_systeme("commande flux_constater_echeances"), aujourd_hui=jour, bilan=bilan
+        )
         self.stdout.write(f"{nombre} délai(s) de proposition dépassé(s) constaté(s).")
         if bilan.echecs:
             self.stdout.write(
