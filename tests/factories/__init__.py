@@ -13,6 +13,9 @@ from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_enregistrer, priorites_charger
 from attrib.organisations.models import Membership, Organisation, Role, TypeOrganisation, User
 from attrib.territoires.models import EPCI, Commune
+from tests.factories.systeme import services_par_le_systeme
+
+services_par_le_systeme(globals())
 
 NARBONNE, GRUISSAN, COURSAN, CARCASSONNE = "11262", "11170", "11106", "11069"
 

@@ -98,6 +98,9 @@ from tests.factories import (
     personne,
     territoire_minimal,
 )
+from tests.factories.systeme import services_par_le_systeme
+
+services_par_le_systeme(globals())
 
 __all__ = [
     "FABRIQUES",

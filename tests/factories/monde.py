@@ -42,6 +42,9 @@ from tests.factories.modeles import (
     organisation_epci,
     seance_ouverte,
 )
+from tests.factories.systeme import services_par_le_systeme
+
+services_par_le_systeme(globals())
 
 NOMS = ["Martin", "Bernard", "Petit", "Robert", "Richard", "Durand", "Moreau", "Simon"]
 
