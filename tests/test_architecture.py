@@ -231,3 +231,81 @@ def test_la_regle_des_modeles_voit_une_couche_au_dessus(tmp_path: Path) -> None:
         "attrib.flux.permissions",
         "attrib.qualification.selectors",
     }
+
+
+# --- one reader of data/parametres (decision 0010) -------------------------------------------------
+
+#: Calls that open, read or build the path of a file.
+_LECTEURS_DE_FICHIER = frozenset(
+    {"Path", "PurePath", "open", "safe_load", "load", "read_text", "read_csv", "DictReader", "reader", "join"}
+)
+_LIRE = _LECTEURS_DE_FICHIER - {"Path", "PurePath", "join"}
+ARBRE_DES_PARAMETRES = ENGINE / "parametres"
+
+
+def _nomme_les_parametres(noeud: ast.AST) -> bool:
+    """A string (or an f-string part) with a path segment ``parametres``: ``"parametres"``, ``"data/parametres/x"``."""
+    if isinstance(noeud, ast.JoinedStr):
+        return any(_nomme_les_parametres(v) for v in noeud.values)
+    return (
+        isinstance(noeud, ast.Constant)
+        and isinstance(noeud.value, str)
+        and "parametres" in noeud.value.replace("\\", "/").split("/")
+    )
+
+
+def _nom_appele(fonction: ast.expr) -> str:
+    if isinstance(fonction, ast.Attribute):
+        return fonction.attr
+    return fonction.id if isinstance(fonction, ast.Name) else ""
+
+
+def lectures_directes_des_parametres(source: str) -> list[int]:
+    """Lines that build a path into ``data/parametres`` (``x / "parametres"``) or hand such a string to a call
+    that opens or reads a file (``Path``, ``open``, ``yaml.safe_load``, ``read_text``…). Docstrings, messages
+    and help texts that merely name the folder are not paths, and are not reported."""
+    lignes: set[int] = set()
+    for noeud in ast.walk(ast.parse(source)):
+        if isinstance(noeud, ast.BinOp) and isinstance(noeud.op, ast.Div):
+            operandes: list[ast.AST] = [noeud.left, noeud.right]
+        elif isinstance(noeud, ast.Call) and _nom_appele(noeud.func) in _LECTEURS_DE_FICHIER:
+            operandes = [*noeud.args, *(k.value for k in noeud.keywords)]
+        else:
+            continue
+        if any(_nomme_les_parametres(o) for o in operandes):
+            lignes.add(noeud.lineno)
+        # ``(DOSSIER_PAR_DEFAUT / "x.yaml").read_text()``: the tree's folder handed to a reading call.
+        lit = isinstance(noeud, ast.Call) and _nom_appele(noeud.func) in _LIRE
+        if lit and any(isinstance(n, ast.Name) and n.id == "DOSSIER_PAR_DEFAUT" for n in ast.walk(noeud)):
+            lignes.add(noeud.lineno)
+    return sorted(lignes)
+
+
+def test_le_detecteur_voit_une_lecture_directe_des_parametres() -> None:
+    source = '''"""Reads data/parametres/caleol.yaml through the tree."""
+import yaml
+from pathlib import Path
+from django.conf import settings
+DOSSIER = Path(settings.BASE_DIR) / "data" / "parametres"
+with open("data/parametres/caleol.yaml") as f:
+    contenu = yaml.safe_load(f)
+texte = Path(f"data/parametres/{nom}.yaml").read_text()
+autre = Path("data", "parametres", "flux.yaml")
+REFERENTIELS = Path(settings.BASE_DIR) / "data" / "referentiels" / "communes.csv"
+brut = yaml.safe_load((DOSSIER_PAR_DEFAUT / "cia.yaml").read_text(encoding="utf-8"))
+message = f"Le fichier data/parametres/{nom} est invalide."
+parser.add_argument("--fichier", help="par défaut data/parametres/priorites_l441_1.yaml")
+v = charger_arbre().valeur("caleol.delai_reponse_offre_jours", jour)
+FICHIER = DOSSIER_PAR_DEFAUT / "cia.yaml"
+'''
+    assert lectures_directes_des_parametres(source) == [5, 6, 8, 9, 11]
+
+
+def test_seul_l_arbre_lit_les_fichiers_de_parametres() -> None:
+    trouves = {
+        str(p.relative_to(ATTRIB)): lignes
+        for p in sorted(ATTRIB.rglob("*.py"))
+        if ARBRE_DES_PARAMETRES not in p.parents
+        and (lignes := lectures_directes_des_parametres(p.read_text(encoding="utf-8")))
+    }
+    assert trouves == {}, "lisez data/parametres par l'arbre (attrib.engine.parametres.arbre), pas directement"

@@ -3,7 +3,7 @@
 :func:`seuil_q1` gives the threshold that applies to an EPCI for a year:
 
 * the **official** value of the yearly ministerial arrêté when ``data/parametres/seuils_q1.yaml`` holds it
-  (``origine="officiel"``);
+  (``origine="officiel"``), read through the parameter tree (:mod:`attrib.engine.parametres.arbre`);
 * otherwise the system's **own computation** (:func:`quartile_calcule`), said as such in ``libelle``
   (``origine="calcule"``). It is never presented as the official value.
 
@@ -28,19 +28,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from attrib.demandes.models import CommuneSouhaitee, Demande
 from attrib.demandes.moteur import menage_de, menages_colonnes
 from attrib.engine import EntreeInvalide, Menage, q1
+from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, Arbre, Valeur, charger_arbre
 from attrib.engine.sources import NON_PUBLIE
 
-FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "seuils_q1.yaml"
+#: The data file; its folder's parameter tree is read (tests point it at a folder of their own).
+FICHIER = DOSSIER_PAR_DEFAUT / "seuils_q1.yaml"
 
 OFFICIEL = q1.OFFICIEL
 CALCULE = q1.CALCULE
@@ -113,66 +114,73 @@ def _date(valeur: Any, ou: str) -> date | None:
     raise SeuilsQ1Invalides(f"seuils_q1.yaml, {ou} : date attendue (AAAA-MM-JJ), lu « {valeur} ».")
 
 
-def _charger(fichier: Path | None = None) -> tuple[dict[int, ArreteQ1], dict[tuple[str, int], EntreeSeuil]]:
-    """The data file (``FICHIER`` unless told), read once per path."""
-    return _lire(fichier or FICHIER)
-
-
-@cache
-def _lire(fichier: Path) -> tuple[dict[int, ArreteQ1], dict[tuple[str, int], EntreeSeuil]]:
-    with fichier.open(encoding="utf-8") as f:
-        contenu = yaml.safe_load(f) or {}
-    arretes: dict[int, ArreteQ1] = {}
-    for i, a in enumerate(contenu.get("arretes") or [], start=1):
-        ou = f"arrêté n° {i}"
+def _arbre(fichier: Path | None) -> Arbre:
+    """The parameter tree of the data file's folder (``FICHIER`` unless told), read once per folder; the
+    thresholds checked (an official value is a positive amount with a V or S source)."""
+    chemin = fichier or FICHIER
+    try:
+        arbre = charger_arbre(chemin.parent)
+        seuils = arbre.brut(chemin.name).get("seuils") or []
+    except ParametresInvalides as e:
+        raise SeuilsQ1Invalides(str(e)) from None
+    for i, s in enumerate(seuils, start=1):
+        valeur = s.get("valeur")
         try:
-            annee = int(a["annee"])
-            arretes[annee] = ArreteQ1(
-                annee=annee,
-                intitule=a.get("intitule"),
-                date_arrete=_date(a.get("date_arrete"), ou),
-                journal_officiel=a.get("journal_officiel"),
-                date_effet=_date(a.get("date_effet"), ou),
-                source=" ".join(str(a.get("source") or "").split()),
-                fiabilite=str(a["fiabilite"]),
-                manque=" ".join(str(a.get("manque") or "").split()),
-            )
-        except (KeyError, TypeError, ValueError) as e:
-            raise SeuilsQ1Invalides(f"seuils_q1.yaml, {ou} : champ manquant ou invalide ({e}).") from e
-    seuils: dict[tuple[str, int], EntreeSeuil] = {}
-    for i, s in enumerate(contenu.get("seuils") or [], start=1):
-        ou = f"seuil n° {i}"
-        try:
-            epci, annee = str(s["epci"]), int(s["annee"])
-            valeur = s.get("valeur")
-            if valeur is not None and (not isinstance(valeur, int | float) or valeur <= 0):
+            if valeur is not None and (not isinstance(valeur, int | float) or isinstance(valeur, bool) or valeur <= 0):
                 raise ValueError(f"valeur « {valeur} » : montant positif en euros attendu")
-            fiabilite = str(s["fiabilite"])
-            if valeur is not None and fiabilite not in {"V", "S"}:
+            if valeur is not None and str(s.get("fiabilite")) not in {"V", "S"}:
                 raise ValueError("une valeur officielle doit être sourcée (fiabilité V ou S)")
-        except (KeyError, TypeError, ValueError) as e:
-            raise SeuilsQ1Invalides(f"seuils_q1.yaml, {ou} : champ manquant ou invalide ({e}).") from e
-        if (epci, annee) in seuils:
-            raise SeuilsQ1Invalides(f"seuils_q1.yaml, {ou} : EPCI {epci} déjà renseigné pour {annee}.")
-        seuils[(epci, annee)] = EntreeSeuil(
-            epci=epci,
-            nom=str(s.get("nom") or epci),
-            annee=annee,
-            valeur=float(valeur) if valeur is not None else None,
-            fiabilite=fiabilite,
-            manque=" ".join(str(s.get("manque") or "").split()),
-            arrete=arretes.get(annee),
-        )
-    return arretes, seuils
+        except ValueError as e:
+            raise SeuilsQ1Invalides(f"seuils_q1.yaml, seuil n° {i} : champ manquant ou invalide ({e}).") from e
+    return arbre
+
+
+def _entree(arbre: Arbre, chemin: str, annee: int) -> Valeur | None:
+    """The entry of ``chemin`` for the calendar year ``annee`` (None when the file has none)."""
+    try:
+        return arbre.entree(chemin, date(annee, 1, 1))
+    except ParametreNonRenseigne:  # no such leaf: the file lists nothing for it
+        return None
 
 
 def seuil_officiel(*, epci_siren: str, annee: int, fichier: Path | None = None) -> EntreeSeuil | None:
     """The line of ``seuils_q1.yaml`` for this EPCI and year (its ``valeur`` may be ``None``)."""
-    return _charger(fichier)[1].get((epci_siren, annee))
+    arbre = _arbre(fichier)
+    v = _entree(arbre, f"seuils_q1.seuils.{epci_siren}", annee)
+    if v is None:
+        return None
+    noms = (s.get("nom") for s in arbre.brut("seuils_q1.yaml").get("seuils") or [] if str(s.get("epci")) == epci_siren)
+    return EntreeSeuil(
+        epci=epci_siren,
+        nom=str(next((n for n in noms if n), epci_siren)),
+        annee=annee,
+        valeur=float(v.valeur) if v.valeur is not None else None,
+        fiabilite=v.fiabilite,
+        manque=v.manque,
+        arrete=_arrete(arbre, annee),
+    )
 
 
 def arrete(annee: int, *, fichier: Path | None = None) -> ArreteQ1 | None:
-    return _charger(fichier)[0].get(annee)
+    return _arrete(_arbre(fichier), annee)
+
+
+def _arrete(arbre: Arbre, annee: int) -> ArreteQ1 | None:
+    v = _entree(arbre, "seuils_q1.arretes", annee)
+    if v is None:
+        return None
+    ou = f"arrêté {annee}"
+    a = v.valeur
+    return ArreteQ1(
+        annee=annee,
+        intitule=a.get("intitule"),
+        date_arrete=_date(a.get("date_arrete"), ou),
+        journal_officiel=a.get("journal_officiel"),
+        date_effet=_date(a.get("date_effet"), ou),
+        source=v.source,
+        fiabilite=v.fiabilite,
+        manque=v.manque,
+    )
 
 
 def demandes_de_reference(*, epci_siren: str, date_reference: date) -> QuerySet[Demande]:

@@ -38,6 +38,8 @@ from attrib.demandes.models import (
 from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.pieces import pieces_attendues_synchroniser
 from attrib.engine import cycle_demande, validation
+from attrib.engine.erreurs import ParametresInvalides
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 from attrib.organisations.models import Organisation
 from attrib.territoires.models import Commune
 
@@ -686,17 +688,30 @@ class RapportPriorites:
     absentes_du_fichier: list[str] = field(default_factory=list)
 
 
-FICHIER_PRIORITES = Path(__file__).resolve().parents[2] / "data" / "parametres" / "priorites_l441_1.yaml"
+FICHIER_PRIORITES = DOSSIER_PAR_DEFAUT / "priorites_l441_1.yaml"
 _FIABILITE = re.compile(r"^[VSK](/[VSK])?$")
 _CHAMPS_PRIORITE = ("lettre", "libelle", "base_legale", "sensible", "fiabilite", "date_debut", "date_fin", "ordre")
 
 
-def _lire_priorites(chemin: Path) -> list[dict[str, Any]]:
+def _contenu_priorites(chemin: Path | None) -> Any:
+    """The delivered file's content comes from the parameter tree (read once, checked at load); a file given
+    explicitly (``charger_priorites --fichier``, a version being prepared) is read as is, so that every faulty
+    field is reported at once."""
+    if chemin is None:
+        try:
+            return charger_arbre().brut(FICHIER_PRIORITES.name)
+        except ParametresInvalides as exc:
+            raise ValidationError({"fichier": [str(exc)]}) from None
     try:
         with chemin.open(encoding="utf-8") as f:
-            donnees = yaml.safe_load(f) or {}
+            return yaml.safe_load(f) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ValidationError({"fichier": [f"Lecture impossible de {chemin.name} : {exc}"]}) from None
+
+
+def _lire_priorites(chemin: Path | None) -> list[dict[str, Any]]:
+    donnees = _contenu_priorites(chemin)
+    chemin = chemin or FICHIER_PRIORITES
     entrees = donnees.get("priorites") if isinstance(donnees, dict) else None
     if not isinstance(entrees, list) or not entrees:
         raise ValidationError({"priorites": [f"{chemin.name} ne contient pas de liste « priorites »."]})
@@ -754,7 +769,7 @@ def _lire_priorites(chemin: Path) -> list[dict[str, Any]]:
 def priorites_charger(*, chemin: Path | None = None, auteur: Any = None) -> RapportPriorites:
     """Create or update ``PrioriteLegale`` from the dated data file (idempotent). A priority that
     left the file is kept (demands may refer to it) and reported; end it with ``date_fin``."""
-    lignes = _lire_priorites(chemin or FICHIER_PRIORITES)
+    lignes = _lire_priorites(chemin)
     rapport = RapportPriorites()
     existantes = {p.code: p for p in PrioriteLegale.objects.select_for_update()}
     for ligne in lignes:

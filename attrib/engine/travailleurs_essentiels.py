@@ -1,5 +1,5 @@
 """Essential-worker sectors (L441-1 CCH, 35th paragraph; loi 3DS art. 78), read from
-``data/parametres/travailleurs_essentiels.yaml``.
+``data/parametres/travailleurs_essentiels.yaml`` through the parameter tree.
 
 An applicant is an *essential worker* when their job cannot be done remotely **and** is in one of the
 sectors of the list in force. The list is set locally by the CIL; the file ships a default list, dated and
@@ -14,10 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides
-from attrib.engine.parametres import DOSSIER_PAR_DEFAUT
+from attrib.engine.parametres.arbre import charger_arbre
 
 FICHIER = "travailleurs_essentiels.yaml"
 FIABILITES = ("V", "S", "K", "choix_local")
@@ -91,14 +89,11 @@ def _lire_version(chemin: Path, i: int, brut: Any) -> ListeSecteurs:
 
 @lru_cache(maxsize=4)
 def charger_listes(dossier: Path | str | None = None) -> tuple[ListeSecteurs, ...]:
-    """Every version of the list, oldest first."""
-    chemin = (Path(dossier) if dossier is not None else DOSSIER_PAR_DEFAUT) / FICHIER
-    try:
-        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise _erreur(chemin, f"fichier illisible ({e}).") from e
-    except yaml.YAMLError as e:
-        raise _erreur(chemin, f"YAML invalide ({e}).") from e
+    """Every version of the list, oldest first (the file's content comes from the parameter tree, which
+    checks its dates, sources and reliabilities; the sectors are checked here)."""
+    arbre = charger_arbre(dossier)
+    chemin = arbre.dossier / FICHIER
+    donnees = arbre.brut(FICHIER)
     if not isinstance(donnees, dict) or not isinstance(donnees.get("versions"), list) or not donnees["versions"]:
         raise _erreur(chemin, "une liste « versions » non vide est attendue.")
     versions = sorted(

@@ -15,7 +15,8 @@ Three families of rules:
   (``data/parametres/cycle_demande.yaml``); a radiation or a renewal neither in the future nor before
   the filing; a DALO decision not before the first possible one.
 
-The bounds are dated data (``data/parametres/bornes_saisie.yaml``), each with its reason or source.
+The bounds are dated data (``data/parametres/bornes_saisie.yaml``, read through the parameter tree), each
+with its reason or source.
 Each function checks only the fields present in the mapping it is given (a form of one step, a PATCH).
 """
 
@@ -28,12 +29,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 
-DOSSIER = Path(__file__).resolve().parents[2] / "data" / "parametres"
+DOSSIER = DOSSIER_PAR_DEFAUT
 FICHIER_BORNES = DOSSIER / "bornes_saisie.yaml"
 FICHIER_CYCLE = DOSSIER / "cycle_demande.yaml"
 #: Lifecycle parameters a demand needs from its filing (its validity and the renewal notice).
@@ -50,21 +50,14 @@ Erreurs = dict[str, list[str]]
 # --- Bounds --------------------------------------------------------------------------------------
 
 
-def _valeur_en_vigueur(entrees: Sequence[Mapping[str, Any]], jour: date, nom: str) -> Any:
-    if not entrees:
-        raise LookupError(f"Borne « {nom} » non renseignée.")
+def _valeur_en_vigueur(nom: str, jour: date) -> Any:
+    """The bound ``nom`` of ``bornes_saisie.yaml`` in force on ``jour``, from the parameter tree."""
+    arbre = charger_arbre(DOSSIER)
+    serie = arbre.serie(f"bornes_saisie.{nom}")
     # The earliest value also applies before its date: a bound of plausibility is never missing.
-    valeurs = [e for e in entrees if e["date_effet"] <= jour] or [min(entrees, key=lambda e: e["date_effet"])]
-    return max(valeurs, key=lambda e: e["date_effet"])["valeur"]
-
-
-@cache
-def _fichier(chemin: Path) -> dict[str, list[dict[str, Any]]]:
-    with chemin.open(encoding="utf-8") as f:
-        contenu = yaml.safe_load(f)
-    if not isinstance(contenu, dict):
-        raise ValueError(f"{chemin.name} : un dictionnaire de paramètres est attendu.")
-    return contenu
+    if jour < serie[0].debut:
+        return serie[0].valeur
+    return arbre.valeur(f"bornes_saisie.{nom}", jour).valeur
 
 
 @dataclass(frozen=True)
@@ -89,16 +82,14 @@ class Bornes:
 def premiere_date_depot() -> date:
     """First filing date whose lifecycle rules are known (latest first ``date_effet`` of the parameters
     a demand needs when it is filed)."""
-    cycle = _fichier(FICHIER_CYCLE)
-    premiere: date = max(min(e["date_effet"] for e in cycle[nom]) for nom in PARAMETRES_DEPOT)
-    return premiere
+    arbre = charger_arbre(DOSSIER)
+    return max(arbre.serie(f"cycle_demande.{nom}")[0].debut for nom in PARAMETRES_DEPOT)
 
 
 @cache
 def bornes(jour: date) -> Bornes:
-    donnees = _fichier(FICHIER_BORNES)
     valeurs = {
-        nom: _valeur_en_vigueur(donnees[nom], jour, nom)
+        nom: _valeur_en_vigueur(nom, jour)
         for nom in Bornes.__dataclass_fields__
         if nom not in ("jour", "depot_minimum")
     }

@@ -2,7 +2,7 @@
 
 - the objective of attributions to priority households per réservataire (L441-1 CCH): the section
   ``prioritaires_par_reservataire`` of ``data/parametres/objectifs_attribution.yaml``, shared with the
-  rapprochement (one dated value, one file);
+  rapprochement (one dated value, one file), read through the parameter tree;
 - the RPLS mobility rate of a territory (``data/referentiels/rpls2019_indicateurs_territoires.csv``),
   used to forecast the flux of a bailleur without history.
 
@@ -19,12 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 
 from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 
-DOSSIER_PARAMETRES = Path(settings.BASE_DIR) / "data" / "parametres"
+DOSSIER_PARAMETRES = DOSSIER_PAR_DEFAUT
 DOSSIER_REFERENTIELS = Path(settings.BASE_DIR) / "data" / "referentiels"
 FICHIER_OBJECTIF = "objectifs_attribution.yaml"
 SECTION_OBJECTIF = "prioritaires_par_reservataire"
@@ -44,11 +44,8 @@ class Objectif:
 
 @lru_cache(maxsize=4)
 def _objectifs(dossier: Path) -> tuple[Objectif, ...]:
-    chemin = dossier / FICHIER_OBJECTIF
-    try:
-        contenu = yaml.safe_load(chemin.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ParametresInvalides(f"{FICHIER_OBJECTIF} : fichier illisible ({exc}).") from None
+    # The file's content from the parameter tree (read once, dates and sources checked there).
+    contenu = charger_arbre(dossier).brut(FICHIER_OBJECTIF)
     entrees = contenu.get(SECTION_OBJECTIF) if isinstance(contenu, dict) else None
     if not isinstance(entrees, list) or not entrees:
         raise ParametresInvalides(f"{FICHIER_OBJECTIF} : « {SECTION_OBJECTIF} » doit être une liste de valeurs datées.")

@@ -1,4 +1,4 @@
-"""Parameters of the housing stock, read from ``data/parametres/``:
+"""Parameters of the housing stock, read from ``data/parametres/`` through the parameter tree:
 
 - ``rpls_financements.yaml``: RPLS ``FINAN`` code → label (arrêté du 5 janvier 2010) and Attrib financing
   category (PLAI / PLUS / PLS / autre);
@@ -17,11 +17,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from attrib.engine.erreurs import ParametresInvalides
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 from attrib.patrimoine.enums import Financement
 
-DOSSIER_PARAMETRES = Path(__file__).resolve().parents[2] / "data" / "parametres"
+DOSSIER_PARAMETRES = DOSSIER_PAR_DEFAUT
 FICHIER_FINANCEMENTS = "rpls_financements.yaml"
 FICHIER_ESTIMATIONS = "estimations_patrimoine.yaml"
 CENTIME = Decimal("0.01")
@@ -71,13 +71,13 @@ def loyer_estime(loyer_m2: Decimal, surface: Decimal) -> Decimal:
 
 
 def _lire(chemin: Path) -> dict[str, Any]:
+    """The file's content from the parameter tree of its folder (read once, dated entries checked there)."""
     try:
-        with chemin.open(encoding="utf-8") as f:
-            contenu = yaml.safe_load(f)
-    except FileNotFoundError:
-        raise ParametresPatrimoineInvalides(f"{chemin.name} : fichier introuvable ({chemin}).") from None
-    except yaml.YAMLError as exc:
-        raise ParametresPatrimoineInvalides(f"{chemin.name} : YAML illisible ({exc}).") from None
+        contenu = charger_arbre(chemin.parent).brut(chemin.name)
+    except ParametresInvalides as exc:
+        if not chemin.is_file():
+            raise ParametresPatrimoineInvalides(f"{chemin.name} : fichier introuvable ({chemin}).") from None
+        raise ParametresPatrimoineInvalides(str(exc)) from None
     if not isinstance(contenu, dict):
         raise ParametresPatrimoineInvalides(f"{chemin.name} : le fichier doit contenir un dictionnaire.")
     return contenu

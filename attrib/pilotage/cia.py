@@ -1,4 +1,5 @@
-"""Targets that each CIA sets and the law does not number, read from ``data/parametres/cia.yaml``.
+"""Targets that each CIA sets and the law does not number, read from ``data/parametres/cia.yaml``
+through the parameter tree.
 
 Today: the share of attributions to essential workers (L441-1 CCH 35th paragraph, loi 3DS art. 78), per
 EPCI. A missing rate (``taux: null``) is never guessed: the dashboard shows the measured share and
@@ -14,10 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from attrib.engine.erreurs import ParametresInvalides
-from attrib.engine.parametres import DOSSIER_PAR_DEFAUT
+from attrib.engine.parametres.arbre import charger_arbre
 from attrib.engine.sources import NON_PUBLIE, texte_source
 
 FICHIER = "cia.yaml"
@@ -79,13 +78,11 @@ def _ligne(chemin: Path, i: int, brut: Any) -> ObjectifCia:
 
 @lru_cache(maxsize=4)
 def charger(dossier: Path | str | None = None) -> tuple[ObjectifCia, ...]:
-    chemin = (Path(dossier) if dossier is not None else DOSSIER_PAR_DEFAUT) / FICHIER
-    try:
-        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
-    except OSError as e:
-        raise ParametresInvalides(f"{chemin.name} : fichier illisible ({e}).") from e
-    except yaml.YAMLError as e:
-        raise ParametresInvalides(f"{chemin.name} : YAML invalide ({e}).") from e
+    """Every line of ``cia.yaml``; its content comes from the parameter tree (dates, sources, reliabilities
+    checked there), the rates are checked here."""
+    arbre = charger_arbre(dossier)
+    chemin = arbre.dossier / FICHIER
+    donnees = arbre.brut(FICHIER)
     lignes = donnees.get("travailleurs_essentiels") if isinstance(donnees, dict) else None
     if not isinstance(lignes, list):
         raise ParametresInvalides(f"{chemin.name} : une liste « travailleurs_essentiels » est attendue.")

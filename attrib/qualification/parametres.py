@@ -1,4 +1,5 @@
-"""Parameters of the rating campaigns, read from ``data/parametres/qualification_parc.yaml``: the labels
+"""Parameters of the rating campaigns, read from ``data/parametres/qualification_parc.yaml`` (through the
+parameter tree): the labels
 of the notes shown to the raters and the targets of the demonstration campaign. A malformed file
 raises ``ParametresQualificationInvalides`` with a French message naming the file and the key."""
 
@@ -10,11 +11,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from attrib.engine.erreurs import ParametresInvalides
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 from attrib.qualification.models import NOTE_MAX, NOTE_MIN
 
-DOSSIER_PARAMETRES = Path(__file__).resolve().parents[2] / "data" / "parametres"
+DOSSIER_PARAMETRES = DOSSIER_PAR_DEFAUT
 FICHIER = "qualification_parc.yaml"
 
 
@@ -77,12 +78,12 @@ def _loi(cle: str, valeur: Any, valeurs_admises: range) -> dict[int, float]:
 @cache
 def parametres(dossier: Path = DOSSIER_PARAMETRES) -> ParametresQualification:
     chemin = dossier / FICHIER
-    try:
-        contenu = yaml.safe_load(chemin.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParametresQualificationInvalides(f"{FICHIER} : fichier introuvable ({chemin}).") from None
-    except yaml.YAMLError as exc:
-        raise ParametresQualificationInvalides(f"{FICHIER} : YAML illisible ({exc}).") from None
+    try:  # the file's content from the parameter tree of the folder (read once)
+        contenu = charger_arbre(dossier).brut(FICHIER)
+    except ParametresInvalides as exc:
+        if not chemin.is_file():
+            raise ParametresQualificationInvalides(f"{FICHIER} : fichier introuvable ({chemin}).") from None
+        raise ParametresQualificationInvalides(str(exc)) from None
     contenu = _dictionnaire("racine", contenu)
 
     notes = _dictionnaire(

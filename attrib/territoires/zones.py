@@ -1,39 +1,35 @@
-"""Zones of the income ceilings: the zoning data read from ``data/parametres/zones_plafonds.yaml``; the rule
-(Paris and neighbouring communes, else Île-de-France, else other régions) is the engine's
-(:func:`attrib.engine.zones.zone_plafond`).
+"""Zones of the income ceilings: the zoning data of ``data/parametres/zones_plafonds.yaml``, read through the
+parameter tree (:mod:`attrib.engine.parametres.arbre`); the rule (Paris and neighbouring communes, else
+Île-de-France, else other régions) is the engine's (:func:`attrib.engine.zones.zone_plafond`).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from attrib.engine.erreurs import ParametreNonRenseigne
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 from attrib.engine.zones import Zonage
 from attrib.engine.zones import zone_plafond as zone_du_moteur
 from attrib.territoires.models import ZonePlafond
 
-FICHIER = Path(__file__).resolve().parents[2] / "data" / "parametres" / "zones_plafonds.yaml"
+FICHIER = DOSSIER_PAR_DEFAUT / "zones_plafonds.yaml"
 
 
-class ZonesManquantes(LookupError):
-    pass
-
-
-@cache
-def _donnees(fichier: Path = FICHIER) -> dict[str, Any]:
-    with fichier.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)  # type: ignore[no-any-return]
+class ZonesManquantes(ParametreNonRenseigne):
+    """No version of a zone in force on the day (French message naming the zone, the day and the file)."""
 
 
 def _version(zone: str, jour: date, fichier: Path) -> dict[str, Any]:
-    versions = [v for v in _donnees(fichier)[zone] if v["date_effet"] <= jour]
-    if not versions:
-        raise ZonesManquantes(f"Zone « {zone} » non renseignée au {jour:%d/%m/%Y} dans {fichier.name}.")
-    return max(versions, key=lambda v: v["date_effet"])
+    """The zone's version in force on ``jour`` (``{"communes": [...]}`` or ``{"regions": [...]}``); the tree
+    of ``fichier``'s folder is read once."""
+    try:
+        version: dict[str, Any] = charger_arbre(fichier.parent).valeur(f"zones_plafonds.{zone}", jour).valeur
+    except ParametreNonRenseigne:
+        raise ZonesManquantes(f"Zone « {zone} » non renseignée au {jour:%d/%m/%Y} dans {fichier.name}.") from None
+    return version
 
 
 def communes_paris_limitrophes(jour: date, *, fichier: Path = FICHIER) -> frozenset[str]:

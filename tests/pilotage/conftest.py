@@ -78,6 +78,7 @@ seuils:
     nom: CA Le Grand Narbonne
     annee: 2026
     valeur: 9000
+    source: "fichier de test"
     fiabilite: V
     manque: ""
   - epci: "241100593"

@@ -53,6 +53,7 @@ seuils:
     nom: CA Le Grand Narbonne
     annee: 2025
     valeur: 9876
+    source: "essai"
     fiabilite: V
     manque: ""
 """,
@@ -70,9 +71,11 @@ def test_la_valeur_officielle_du_fichier_prime(fichier_officiel: Path) -> None:
 
 
 def test_un_fichier_invalide_est_signale_avec_sa_ligne(tmp_path: Path) -> None:
-    chemin = tmp_path / "seuils.yaml"
+    chemin = tmp_path / "seuils_q1.yaml"
     chemin.write_text(
-        'seuils:\n  - epci: "241100593"\n    annee: 2025\n    valeur: 9000\n    fiabilite: K\n', encoding="utf-8"
+        'arretes: []\nseuils:\n  - epci: "241100593"\n    annee: 2025\n    valeur: 9000\n    source: essai\n'
+        "    fiabilite: K\n",
+        encoding="utf-8",
     )
     with pytest.raises(SeuilsQ1Invalides, match=r"seuil n° 1 .*fiabilité V ou S"):
         seuil_q1(epci_siren=GRAND_NARBONNE, annee=2025, fichier=chemin)

@@ -68,11 +68,18 @@ def test_zone_plafond(code_insee: str, region: str, attendue: ZonePlafond) -> No
 
 
 def test_la_liste_est_datee(tmp_path: Path) -> None:
-    fichier = tmp_path / "zones.yaml"
+    # A file of the parameter tree: every zone, each entry with its source and reliability.
+    fichier = tmp_path / "zones_plafonds.yaml"
     fichier.write_text(
+        "sources: []\n"
         "paris_communes_limitrophes:\n"
-        "  - {date_effet: 1987-08-19, communes: [{code_insee: '75056'}]}\n"
-        "  - {date_effet: 2030-01-01, communes: [{code_insee: '75056'}, {code_insee: '94068'}]}\n",
+        "  - {date_effet: 1987-08-19, communes: [{code_insee: '75056'}], source: essai, fiabilite: V}\n"
+        "  - {date_effet: 2030-01-01, communes: [{code_insee: '75056'}, {code_insee: '94068'}],"
+        " source: essai, fiabilite: V}\n"
+        "ile_de_france:\n"
+        "  - {date_effet: 1987-08-19, regions: ['11'], source: essai, fiabilite: V}\n"
+        "autres_regions:\n"
+        "  - {date_effet: 1987-08-19, source: essai, fiabilite: V}\n",
         encoding="utf-8",
     )
 

@@ -38,7 +38,7 @@ from attrib.engine.erreurs import ParametreNonRenseigne
 from attrib.engine.formats import lecture
 from attrib.engine.formats.cellules import DEBUTS_FORMULE, retirer_neutralisation
 from attrib.engine.parametres import ZONES, Parametres, charger_parametres
-from attrib.engine.parametres.arbre import charger_arbre
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 from attrib.engine.parametres.nombres import pourcentage
 
 SEPARATEUR = ";"
@@ -970,7 +970,7 @@ def lire_demandes_polars(
 # --------------------------------------------------------------------------------------------------
 
 RACINE = Path(__file__).resolve().parents[3]
-FICHIER_ZONES = RACINE / "data" / "parametres" / "zones_plafonds.yaml"
+FICHIER_ZONES = DOSSIER_PAR_DEFAUT / "zones_plafonds.yaml"
 FICHIER_COMMUNES = RACINE / "data" / "referentiels" / "communes_epci_2026.csv"
 
 
