@@ -48,6 +48,7 @@ from attrib.documents.models import Document
 from attrib.flux import permissions as permissions_flux
 from attrib.flux.enums import CategorieConvention, StatutOrientation
 from attrib.flux.models import Orientation
+from attrib.organisations.acteurs import acteur_ou_systeme
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.enums import Financement
 from attrib.patrimoine.models import Logement
@@ -1084,7 +1085,9 @@ def offres_expirer(*, aujourd_hui: date | None = None, bilan: Bilan | None = Non
     ]
     from attrib.cotation.services import cotations_actualiser  # the cotation reads the offers
 
-    cotations_actualiser(demandes=[offre.demande_id for offre in faites], jour=jour)
+    cotations_actualiser(
+        demandes=[offre.demande_id for offre in faites], jour=jour, auteur=acteur_ou_systeme(None, "offres expirées")
+    )
     return len(faites)
 
 
@@ -1223,7 +1226,7 @@ def bail_signer(
         ) from None
     demande_radier(
         demande=demande,
-        auteur=auteur,
+        auteur=acteur_ou_systeme(auteur, "bail signé"),
         motif=MotifRadiation.ATTRIBUTION,
         organisation=bailleur,
         date_radiation=date_signature,

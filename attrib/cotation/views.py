@@ -30,6 +30,7 @@ from attrib.cotation.forms import (
 )
 from attrib.cotation.models import TacheCotation, VersionGrille
 from attrib.demandes.forms import resume_erreurs
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
 
 PAR_PAGE = 50
@@ -128,7 +129,7 @@ def importer(request: HttpRequest) -> HttpResponse:
                 type_grille=form.cleaned_data["type_grille"],
                 contenu=fichier.read(),
                 nom_fichier=fichier.name,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             erreurs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -188,7 +189,7 @@ def _version_geree(request: HttpRequest, pk: int) -> VersionGrille:
 @require_POST
 def version_copier(request: HttpRequest, pk: int) -> HttpResponse:
     v = _version_geree(request, pk)
-    copie = services.version_copier(version=v, auteur=request.user)
+    copie = services.version_copier(version=v, auteur=acteur_de(request.user))
     messages.success(request, f"Brouillon {copie.numero} créé à partir de la version {v.numero}.")
     return redirect("cotation:editeur", pk=copie.pk)
 
@@ -197,7 +198,7 @@ def version_copier(request: HttpRequest, pk: int) -> HttpResponse:
 def version_supprimer(request: HttpRequest, pk: int) -> HttpResponse:
     v = _version_geree(request, pk)
     try:
-        services.version_supprimer(version=v, auteur=request.user)
+        services.version_supprimer(version=v, auteur=acteur_de(request.user))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cotation:version", pk=v.pk)
@@ -211,7 +212,7 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
     _exiger(v.est_brouillon)
     if request.method == "POST":
         try:
-            tache = services.version_publier(version=v, auteur=request.user)
+            tache = services.version_publier(version=v, auteur=acteur_de(request.user))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return _refus_de_calcul(request, reverse("cotation:version", args=[v.pk]))
@@ -236,7 +237,7 @@ def recalculer(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=organisation_pk, type=TypeOrganisation.EPCI)
     _exiger(permissions.peut_gerer(request.user, organisation))
     try:
-        tache = services.cotations_recalculer(organisation=organisation, auteur=request.user)
+        tache = services.cotations_recalculer(organisation=organisation, auteur=acteur_de(request.user))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _refus_de_calcul(request, reverse("cotation:grilles"))
@@ -282,7 +283,7 @@ def editeur(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnteteForm(_donnees(request), initial=EnteteForm.initial_de(doc), prefix="entete")
     if request.method == "POST" and form.is_valid():
         try:
-            services.entete_modifier(version=v, donnees=form.cleaned_data, auteur=request.user)
+            services.entete_modifier(version=v, donnees=form.cleaned_data, auteur=acteur_de(request.user))
         except ValidationError as exc:
             placer_erreurs_grille(exc, form, "")
         else:
@@ -308,7 +309,9 @@ def section(request: HttpRequest, pk: int, section_id: str) -> HttpResponse:
     form = SectionForm(_donnees(request), initial=SectionForm.initial_de(doc["sections"][i]), prefix="section")
     if request.method == "POST" and form.is_valid():
         try:
-            services.section_modifier(version=v, section_id=section_id, donnees=form.cleaned_data, auteur=request.user)
+            services.section_modifier(
+                version=v, section_id=section_id, donnees=form.cleaned_data, auteur=acteur_de(request.user)
+            )
         except ValidationError as exc:
             placer_erreurs_grille(exc, form, f"sections[{i}]")
         else:
@@ -340,7 +343,7 @@ def _critere(request: HttpRequest, v: VersionGrille, section_id: str, critere_id
     section_doc = doc["sections"][i]
     if request.method == "POST" and request.POST.get("action") == "supprimer" and critere_id is not None:
         try:
-            services.critere_supprimer(version=v, critere_id=critere_id, auteur=request.user)
+            services.critere_supprimer(version=v, critere_id=critere_id, auteur=acteur_de(request.user))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, f"Suppression refusée : {message}")
@@ -355,7 +358,7 @@ def _critere(request: HttpRequest, v: VersionGrille, section_id: str, critere_id
                 section_id=section_doc["id"],
                 critere_id=critere_id,
                 donnees=form.critere_donnees,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs_grille(exc, form, f"sections[{i}].criteres[{j}]")

@@ -19,6 +19,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from attrib.engine.qualification import CLE_SANS_BAILLEUR, indicateurs_campagne
+from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.organisations.permissions import organisation_ids
 from attrib.patrimoine.models import Residence
@@ -60,6 +61,15 @@ def residences_a_noter(campagne: Campagne, organisation: Organisation) -> QueryS
     if partie == Partie.BAILLEUR:
         return qs.filter(bailleur=organisation)
     return qs.none()
+
+
+def organisations_notatrices(acteur: Acteur, campagne: Campagne) -> list[Organisation]:
+    """The actor's organisations that rate residences in this campaign (any role)."""
+    return [
+        o
+        for o in acteur_de(acteur).organisations()
+        if partie_de(o) is not None and residences_a_noter(campagne, o).exists()
+    ]
 
 
 def notations_de(campagne: Campagne, organisation: Organisation) -> QuerySet[Notation]:

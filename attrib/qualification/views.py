@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
 from attrib.demandes.forms import resume_erreurs
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Residence
 from attrib.patrimoine.selectors import residence_visible
@@ -75,7 +76,7 @@ def ouvrir(request: HttpRequest) -> HttpResponse:
                 annee=form.cleaned_data["annee"],
                 date_limite=form.cleaned_data["date_limite"],
                 communes=form.cleaned_data["communes"],
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -93,7 +94,7 @@ def campagne(request: HttpRequest, pk: int) -> HttpResponse:
     contexte: dict[str, Any] = {
         "campagne": c,
         "avancement": selectors.avancement(c),
-        "mes_organisations": permissions.organisations_notatrices(request.user, c),
+        "mes_organisations": selectors.organisations_notatrices(acteur_de(request.user), c),
         "peut_piloter": permissions.peut_piloter(request.user, c),
         "communes": c.communes.order_by("nom"),
     }
@@ -117,7 +118,7 @@ def cloturer(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClotureForm(donnees_postees(request), prefix="cloture")
     if request.method == "POST" and form.is_valid():
         try:
-            resume = services.campagne_cloturer(campagne=c, auteur=request.user)
+            resume = services.campagne_cloturer(campagne=c, auteur=acteur_de(request.user))
         except ValidationError as exc:
             placer_erreurs(exc, form)
         else:
@@ -168,7 +169,7 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             comptes = services.notations_enregistrer(
-                campagne=c, organisation=organisation, saisies=form.saisies_modifiees(), auteur=request.user
+                campagne=c, organisation=organisation, saisies=form.saisies_modifiees(), auteur=acteur_de(request.user)
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -217,7 +218,7 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
 @require_GET
 def notation_export(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     c, organisation = _notateur(request, pk, organisation_pk)
-    contenu = services.notations_exporter_excel(campagne=c, organisation=organisation, auteur=request.user)
+    contenu = services.notations_exporter_excel(campagne=c, organisation=organisation, auteur=acteur_de(request.user))
     return reponse_fichier(contenu, f"notation-{c.annee}-{organisation.pk}.xlsx", services.TYPE_XLSX)
 
 
@@ -235,7 +236,7 @@ def notation_import(request: HttpRequest, pk: int, organisation_pk: int) -> Http
                 campagne=c,
                 organisation=organisation,
                 fichier=form.cleaned_data["fichier"],
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 tout_ou_rien=form.cleaned_data["tout_ou_rien"],
             )
         except ValidationError as exc:
@@ -310,7 +311,7 @@ def harmoniser(request: HttpRequest, pk: int, residence_pk: int) -> HttpResponse
                 participants=form.cleaned_data["participants"],
                 motif=form.cleaned_data["motif"],
                 organisations=form.cleaned_data["organisations"],
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -392,7 +393,7 @@ def enjeu_mixite(request: HttpRequest, residence_pk: int) -> HttpResponse:
                 residence=r,
                 marquee=form.cleaned_data["decision"] == "marquer",
                 motif=form.cleaned_data["motif"],
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 organisation=_epci_agissant(request.user, r),
                 campagne=campagne_liee,
             )

@@ -19,6 +19,7 @@ from attrib.commissions.services import commission_creer, examen_inscrire, seanc
 from attrib.cotation.enums import TypeGrille
 from attrib.cotation.services import grille_importer_yaml, version_publier
 from attrib.demandes.enums import MotifRadiation, StatutDemande
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -69,9 +70,13 @@ def test_une_seance_de_caleol_jusqu_au_bail(page: Page, live_server) -> None:
     desk = guichet()
     demandes = [creer_demande(guichet_org=desk, personnes=[personne(nom=n)]) for n in ("Martin", "Bernard", "Petit")]
     version = grille_importer_yaml(
-        organisation=epci, type_grille=TypeGrille.GENERALE, contenu=GRILLE, nom_fichier="grille.yaml"
+        organisation=epci,
+        type_grille=TypeGrille.GENERALE,
+        contenu=GRILLE,
+        nom_fichier="grille.yaml",
+        auteur=acteur_systeme("test"),
     )
-    version_publier(version=version)
+    version_publier(version=version, auteur=acteur_systeme("test"))
     commission = commission_creer(
         bailleur=alogea,
         nom="CALEOL Narbonne",

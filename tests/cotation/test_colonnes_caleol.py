@@ -32,6 +32,7 @@ from attrib.cotation.colonnes import colonnes_cotation, evenements_caleol
 from attrib.cotation.models import Cotation
 from attrib.cotation.services import cotation_demo_installer
 from attrib.demandes.models import Demande
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -150,7 +151,7 @@ def test_refus_de_logements_adaptes_et_absence_de_reponse(territoire: Territoire
     frame = colonnes_cotation(Demande.objects.filter(pk=refuse_adapte.pk), jour=aujourd_hui)
     assert frame.row(0, named=True)[MALUS] == [reponse, reponse]
 
-    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui)
+    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui, auteur=acteur_systeme("test"))
     avec_malus = Cotation.objects.get(demande=refuse_adapte)
     assert avec_malus.detail["provisoire"][MALUS] == -300  # −150 per refusal, from 2 refusals in 12 months
     assert any("Refus répétés de logements adaptés" in phrase and "−300" in phrase for phrase in avec_malus.explication)
@@ -170,7 +171,7 @@ def test_les_refus_hors_de_la_fenetre_de_la_grille_ne_comptent_pas(territoire: T
         c.classer(seance, (logement, [demande, *autres]))
         _refuser(offre_emettre(logement=logement, envoyee_le=seance.date + timedelta(days=1)), adapte=True)
     assert len(evenements_caleol([demande.pk])[demande.pk][MALUS]) == 2
-    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui)
+    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui, auteur=acteur_systeme("test"))
     assert MALUS not in Cotation.objects.get(demande=demande).detail["provisoire"]
 
 
@@ -196,7 +197,7 @@ def test_classee_deuxieme_sans_attribution(territoire: Territoire) -> None:
     evenements = evenements_caleol([deuxieme.pk, troisieme.pk])
     assert evenements[deuxieme.pk]["classements_rang_2_ou_3"] == dates
     assert evenements[troisieme.pk]["classements_rang_2_ou_3"] == dates
-    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui)
+    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui, auteur=acteur_systeme("test"))
     cotation = Cotation.objects.get(demande=deuxieme)
     assert cotation.detail["provisoire"][BONUS] == 100
     assert any("classée 2e ou 3e" in phrase for phrase in cotation.explication)

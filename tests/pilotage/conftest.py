@@ -56,6 +56,7 @@ from attrib.demandes.models import Demande, PieceJustificative
 from attrib.demandes.pieces import piece_deposer, piece_valider
 from attrib.flux.models import ConventionReservation
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere, orientation_forcer
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -149,8 +150,8 @@ def _valider_priorite(demande: Demande, code: str, auteur: Any) -> None:
     pieces = list(PieceJustificative.objects.filter(demande=demande, critere=code))
     assert pieces, f"la priorité {code} attend des pièces"
     for piece in pieces:
-        piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4 essai", name="piece.pdf"), auteur=auteur)
-        piece_valider(piece=piece, auteur=auteur)
+        piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4 essai", name="piece.pdf"), auteur=acteur_de(auteur))
+        piece_valider(piece=piece, auteur=acteur_de(auteur))
 
 
 def statuer(seance: Seance, examens: list[Examen], type_decision: str, auteur: Any = None) -> None:

@@ -21,6 +21,7 @@ from attrib.demandes import enums
 from attrib.demandes.models import Demande
 from attrib.flux.models import LogementLibere
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation, User
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -194,9 +195,13 @@ def monde_rapprochement(*, communes: tuple[str, ...] = (NARBONNE,)) -> Monde:
     seance = seance_creer(commission=commission, date_seance=jour + timedelta(days=10))
     demandes = creer_demandes(desk, jour, communes)
     version = grille_importer_yaml(
-        organisation=epci, type_grille=TypeGrille.GENERALE, contenu=GRILLE, nom_fichier="grille.yaml"
+        organisation=epci,
+        type_grille=TypeGrille.GENERALE,
+        contenu=GRILLE,
+        nom_fichier="grille.yaml",
+        auteur=acteur_systeme("test"),
     )
-    version_publier(version=version, jour=jour)
+    version_publier(version=version, jour=jour, auteur=acteur_systeme("test"))
     return Monde(
         jour=jour,
         epci=epci,

@@ -35,6 +35,7 @@ from attrib.demandes.views.commun import PAR_PAGE, _anciennete, _communes_filtre
 from attrib.documents import selectors as documents
 from attrib.documents.models import NatureDocument
 from attrib.organisations import permissions
+from attrib.organisations.acteurs import acteur_de
 from attrib.territoires.models import Commune
 
 
@@ -74,7 +75,7 @@ def liste(request: HttpRequest) -> HttpResponse:
             "lignes": lignes,
             "erreurs": resume_erreurs([form]),
             "filtres_actifs": bool(form.filtres() or form.recherche()),
-            "peut_exporter_nominatif": permissions.peut_exporter_donnees_personnelles(request.user),
+            "peut_exporter_nominatif": permissions.peut_exporter_donnees_personnelles(acteur_de(request.user)),
         },
     )
 
@@ -319,7 +320,7 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
     brut = request.GET.get("version", "")
     if brut and not (brut.isdigit() and 0 < int(brut) < 10_000):
         raise Http404("Version introuvable.")
-    document = attestation_a_servir(demande, auteur=request.user, version=int(brut) if brut else None)
+    document = attestation_a_servir(demande, auteur=acteur_de(request.user), version=int(brut) if brut else None)
     response = HttpResponse(document.octets, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.nom_fichier}"'
     return response
@@ -341,7 +342,7 @@ def _perimetre_export(request: HttpRequest) -> str:
 
 
 def _exiger_donnees_personnelles(request: HttpRequest) -> None:
-    if not permissions.peut_exporter_donnees_personnelles(request.user):
+    if not permissions.peut_exporter_donnees_personnelles(acteur_de(request.user)):
         raise PermissionDenied(permissions.REFUS_DONNEES_PERSONNELLES)
 
 
@@ -350,7 +351,10 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _exiger_donnees_personnelles(request)
     _, qs = _liste_filtree(request)
     morceaux = importexport.iterer_demandes_csv(
-        demandes=qs, user=request.user, perimetre=_perimetre_export(request), filtres=_filtres_export(request)
+        demandes=qs,
+        auteur=acteur_de(request.user),
+        perimetre=_perimetre_export(request),
+        filtres=_filtres_export(request),
     )
     response = StreamingHttpResponse(morceaux, content_type=tableurs.TYPE_CSV)
     response["Content-Disposition"] = f'attachment; filename="{_nom_export("csv")}"'
@@ -364,7 +368,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     importexport.exporter_demandes_xlsx(
         demandes=qs,
         flux=flux,
-        user=request.user,
+        auteur=acteur_de(request.user),
         perimetre=_perimetre_export(request),
         filtres=_filtres_export(request),
     )
@@ -377,7 +381,7 @@ def _export_effectifs(request: HttpRequest, format_fichier: str) -> HttpResponse
     """The number of demands of the list (same search and filters) by first wished commune, typology and
     status: no name, no date of birth, no contact, no income. Open to whoever sees the list."""
     _, qs = _liste_filtree(request)
-    lignes = importexport.effectifs_demandes(demandes=qs, user=request.user)
+    lignes = importexport.effectifs_demandes(demandes=qs, acteur=acteur_de(request.user))
     if format_fichier == "csv":
         contenu, type_ = tableurs.csv_octets(importexport.ENTETE_EFFECTIFS, lignes), tableurs.TYPE_CSV
     else:
@@ -394,7 +398,7 @@ def _export_effectifs(request: HttpRequest, format_fichier: str) -> HttpResponse
         export="des effectifs de demandes",
         format_fichier=format_fichier,
         lignes=len(lignes),
-        auteur=request.user,
+        auteur=acteur_de(request.user),
         perimetre=_perimetre_export(request),
         details={"filtres": _filtres_export(request), "demandes": sum(ligne[-1] for ligne in lignes)},
     )
