@@ -282,7 +282,7 @@ def demande_enregistrer(
     if depot > jour:
         regles_demande["date_depot_initiale"] = [validation.erreur_date_depot(depot, jour=jour) or ""]
     erreurs.update(regles_demande)
-    departement = guichet.commune.departement if guichet.commune_id else (communes[0][:2] if communes else "")
+    departement = guichet.commune.departement if guichet.commune is not None else (communes[0][:2] if communes else "")
     demande = Demande(
         guichet=guichet,
         departement=departement.zfill(3) if departement else "",
