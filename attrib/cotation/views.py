@@ -116,7 +116,7 @@ def grilles(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def importer(request: HttpRequest) -> HttpResponse:
-    epcis = permissions.epcis_geres(request.user)
+    epcis = permissions.epcis_geres(acteur_de(request.user))
     _exiger(bool(epcis))
     form = ImportGrilleForm(
         _donnees(request), request.FILES if request.method == "POST" else None, epcis=epcis, prefix="import"
@@ -160,12 +160,14 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "version": v,
             "sections": selectors.sections_affichees(v),
-            "peut_gerer": permissions.peut_gerer(request.user, organisation_id),
-            "peut_suivre": permissions.peut_suivre(request.user, organisation_id),
+            "peut_gerer": permissions.peut_gerer(acteur_de(request.user), organisation_id),
+            "peut_suivre": permissions.peut_suivre(acteur_de(request.user), organisation_id),
             "autres": v.grille.versions.exclude(pk=v.pk).order_by("-numero"),
             # The calculation's page is for those who follow the grid's organisation (a link others could
             # not open would answer 404).
-            "tache": selectors.derniere_tache(v) if permissions.peut_suivre(request.user, organisation_id) else None,
+            "tache": selectors.derniere_tache(v)
+            if permissions.peut_suivre(acteur_de(request.user), organisation_id)
+            else None,
             "nb_cotations": v.cotations.count(),
         },
     )
@@ -182,7 +184,7 @@ def version_yaml(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _version_geree(request: HttpRequest, pk: int) -> VersionGrille:
     v = selectors.version_visible(request.user, pk)
-    _exiger(permissions.peut_gerer(request.user, v.grille.organisation_id))
+    _exiger(permissions.peut_gerer(acteur_de(request.user), v.grille.organisation_id))
     return v
 
 
@@ -235,7 +237,7 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recalculer(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=organisation_pk, type=TypeOrganisation.EPCI)
-    _exiger(permissions.peut_gerer(request.user, organisation))
+    _exiger(permissions.peut_gerer(acteur_de(request.user), organisation))
     try:
         tache = services.cotations_recalculer(organisation=organisation, auteur=acteur_de(request.user))
     except ValidationError as exc:
@@ -248,7 +250,7 @@ def recalculer(request: HttpRequest, organisation_pk: int) -> HttpResponse:
 def progression(request: HttpRequest, organisation_pk: int) -> JsonResponse:
     """The latest run of the EPCI (the publication and re-scoring screens poll it)."""
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
-    _exiger(permissions.peut_suivre(request.user, organisation))
+    _exiger(permissions.peut_suivre(acteur_de(request.user), organisation))
     return JsonResponse(etat_tache(_derniere_tache(organisation.pk)))
 
 

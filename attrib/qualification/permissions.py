@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -70,8 +70,8 @@ def epcis_pilotables(acteur: Acteur) -> list[Organisation]:
     return acteur_de(acteur).organisations(ecriture=True, types=(TypeOrganisation.EPCI,))
 
 
-def peut_ouvrir_campagne(user: Any) -> bool:
-    return bool(epcis_pilotables(user))
+def peut_ouvrir_campagne(acteur: Acteur) -> bool:
+    return bool(epcis_pilotables(acteur))
 
 
 def peut_piloter(acteur: Acteur, campagne: Campagne) -> bool:
@@ -80,14 +80,14 @@ def peut_piloter(acteur: Acteur, campagne: Campagne) -> bool:
     return acteur.voit_tout or acteur.est_membre(campagne.organisation_id, ecriture=True)
 
 
-def peut_voir_notation(user: Any, organisation: Organisation) -> bool:
+def peut_voir_notation(acteur: Acteur, organisation: Organisation) -> bool:
     """An organisation's own notes are read by its members only."""
-    return est_membre(user, organisation)
+    return est_membre(acteur, organisation)
 
 
-def peut_noter(user: Any, campagne: Campagne, organisation: Organisation) -> bool:
+def peut_noter(acteur: Acteur, campagne: Campagne, organisation: Organisation) -> bool:
     return (
-        campagne.est_ouverte and partie_de(organisation) is not None and est_membre(user, organisation, ecriture=True)
+        campagne.est_ouverte and partie_de(organisation) is not None and est_membre(acteur, organisation, ecriture=True)
     )
 
 
@@ -95,7 +95,6 @@ def peut_marquer_enjeu(acteur: Acteur, residence: Residence) -> bool:
     acteur = acteur_de(acteur)
     if acteur.voit_tout:
         return True
-    user = acteur
     return any(
-        communes_du_territoire_epci(org).filter(pk=residence.commune_id).exists() for org in epcis_pilotables(user)
+        communes_du_territoire_epci(org).filter(pk=residence.commune_id).exists() for org in epcis_pilotables(acteur)
     )

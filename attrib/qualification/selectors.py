@@ -21,7 +21,6 @@ from django.http import Http404
 from attrib.engine.qualification import CLE_SANS_BAILLEUR, indicateurs_campagne
 from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
-from attrib.organisations.permissions import organisation_ids
 from attrib.patrimoine.models import Residence
 from attrib.qualification.enums import Partie, StatutCampagne, StatutResidence
 from attrib.qualification.models import Campagne, EnjeuMixite, Notation, NoteHarmonisee, ResultatResidence
@@ -83,7 +82,7 @@ def notations_visibles(user: Any, campagne: Campagne) -> QuerySet[Notation]:
     qs = Notation.objects.filter(campagne=campagne).select_related("organisation", "residence")
     if campagne.est_close:
         return qs
-    return qs.filter(organisation_id__in=organisation_ids(user))
+    return qs.filter(organisation_id__in=acteur_de(user).organisation_ids())
 
 
 def lignes_notation(
@@ -381,7 +380,7 @@ def historique_residence(user: Any, residence: Residence) -> list[LigneHistoriqu
         .distinct()
         .order_by("-annee", "organisation__nom")
     )
-    siennes = set(organisation_ids(user))
+    siennes = set(acteur_de(user).organisation_ids())
     lignes = []
     for campagne in campagnes:
         notes = Notation.objects.filter(campagne=campagne, residence=residence).select_related("organisation")

@@ -398,7 +398,7 @@ def _export_effectifs(request: HttpRequest, format_fichier: str) -> HttpResponse
         export="des effectifs de demandes",
         format_fichier=format_fichier,
         lignes=len(lignes),
-        auteur=acteur_de(request.user),
+        auteur=request.user,
         perimetre=_perimetre_export(request),
         details={"filtres": _filtres_export(request), "demandes": sum(ligne[-1] for ligne in lignes)},
     )

@@ -39,7 +39,7 @@ from attrib.demandes.services import (
 from attrib.demandes.views.commun import _choix_communes, _demande_visible, _organisation_agissante, communes_proposees
 from attrib.demandes.views.enregistrement import _CLE_LISTE, _CLE_PERSONNE, _erreurs_service, _valides
 from attrib.organisations import permissions
-from attrib.organisations.acteurs import acteur_de
+from attrib.organisations.acteurs import Refus, acteur_de
 
 
 @require_http_methods(["GET", "POST"])
@@ -390,12 +390,16 @@ def importer(request: HttpRequest) -> HttpResponse:
     )
     rapport = None
     if request.method == "POST" and form.is_valid():
-        rapport = importexport.importer_demandes(
-            fichier=form.cleaned_data["fichier"],
-            guichet=form.cleaned_data["guichet"],
-            auteur=acteur_de(request.user),
-            tout_ou_rien=form.cleaned_data["tout_ou_rien"],
-        )
+        try:
+            rapport = importexport.importer_demandes(
+                fichier=form.cleaned_data["fichier"],
+                guichet=form.cleaned_data["guichet"],
+                auteur=acteur_de(request.user),
+                tout_ou_rien=form.cleaned_data["tout_ou_rien"],
+            )
+        except Refus as refus:  # told on the page, like any error of the file
+            rapport = importexport.RapportImport(tout_ou_rien=form.cleaned_data["tout_ou_rien"], annule=True)
+            rapport.erreurs.append(importexport.ErreurImport(None, None, refus.message))
     return render(
         request,
         "demandes/importer.html",
