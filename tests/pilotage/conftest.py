@@ -56,7 +56,7 @@ from attrib.demandes.models import Demande, PieceJustificative
 from attrib.demandes.pieces import piece_deposer, piece_valider
 from attrib.flux.models import ConventionReservation
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere, orientation_forcer
-from attrib.organisations.acteurs import acteur_de
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -238,7 +238,7 @@ def construire_monde(*, avec_refus: bool = True) -> Monde:
             **({"dalo_reconnu": True, "dalo_date_decision": date(2024, 1, 10)} if dalo else {}),
         )
         if prioritaire:
-            _valider_priorite(demande, "l441_c", gestionnaire)
+            _valider_priorite(demande, "l441_c", acteur_systeme("test"))  # the desk validated it
         liberation = jour - timedelta(days=40)
         if reservataire != "bailleur":
             ll = logement_declarer_libere(
