@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from attrib.api.parsers import JSONParserFr
 from attrib.journal.contexte import contexte_pour, definir
+from attrib.organisations.acteurs import acteur_de
 
 
 class Pagination(LimitOffsetPagination):
@@ -29,7 +30,7 @@ class ApiView(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         # The token is read here, after the middleware: the change journal learns the API user now.
-        definir(contexte_pour(request.user, origine=f"API {request.method} {request.path}"))
+        definir(contexte_pour(acteur_de(request.user), origine=f"API {request.method} {request.path}"))
 
 
 def reponse_paginee(

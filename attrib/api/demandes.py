@@ -45,10 +45,10 @@ from attrib.demandes.services import (
 )
 from attrib.engine.parametres.arbre import charger_arbre
 from attrib.engine.parametres.nombres import valeur_en_lettres
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
 from attrib.organisations.permissions import (
     guichets_de,
-    memberships,
     peut_enregistrer_decision_dalo,
     peut_enregistrer_demande,
     peut_modifier_demande,
@@ -119,8 +119,8 @@ def _organisation_agissante(user: Any, demande: Demande | None = None) -> Organi
             return guichet
     if guichets:
         return guichets[0]
-    liens = memberships(user)
-    return liens[0].organisation if liens else None
+    organisations = acteur_de(user).organisations()
+    return organisations[0] if organisations else None
 
 
 @contextmanager
@@ -181,7 +181,7 @@ class DemandeCollectionApi(ApiView):
         responses={201: DemandeDetailSortieSerializer, 400: ERREURS, 403: ERREURS},
     )
     def post(self, request: Request) -> Response:
-        if not peut_enregistrer_demande(request.user):
+        if not peut_enregistrer_demande(acteur_de(request.user)):
             raise PermissionDenied("Seuls les gestionnaires d'un guichet enregistreur peuvent enregistrer une demande.")
         entree = DemandeCreationEntreeSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
@@ -193,7 +193,7 @@ class DemandeCollectionApi(ApiView):
         with erreurs_localisees():
             demande = demande_enregistrer(
                 guichet=guichet,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 donnees={**arguments.get("donnees", {}), "canal": canal},
                 personnes=arguments["personnes"],
                 communes=arguments["communes"],
@@ -258,14 +258,14 @@ def _modifier_par(request: Request, numero_unique: str, service: Any) -> Respons
     """PATCH and renewal share their checks and body: the service differs (``demande_modifier`` or
     ``demande_renouveler``)."""
     demande = _demande_visible(request, numero_unique)
-    if not peut_modifier_demande(request.user, demande):
+    if not peut_modifier_demande(acteur_de(request.user), demande):
         raise _introuvable(numero_unique)
     entree = DemandeModificationEntreeSerializer(data=request.data, partial=True)
     entree.is_valid(raise_exception=True)
     with erreurs_localisees():
         demande = service(
             demande=demande,
-            auteur=request.user,
+            auteur=acteur_de(request.user),
             organisation=_organisation_agissante(request.user, demande),
             **_arguments_modification(entree.validated_data),
         )
@@ -304,14 +304,14 @@ class DemandeRadierApi(ApiView):
     )
     def post(self, request: Request, numero_unique: str) -> Response:
         demande = _demande_visible(request, numero_unique)
-        if not peut_radier_demande(request.user, demande):
+        if not peut_radier_demande(acteur_de(request.user), demande):
             raise _introuvable(numero_unique)
         entree = RadiationEntreeSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         with erreurs_localisees(renommer={"motif_radiation": "motif", "commentaire_radiation": "commentaire"}):
             demande = demande_radier(
                 demande=demande,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 organisation=_organisation_agissante(request.user, demande),
                 motif=entree.validated_data["motif"],
                 commentaire=entree.validated_data["commentaire"],
@@ -336,7 +336,7 @@ class DemandeDecisionDaloApi(ApiView):
     )
     def post(self, request: Request, numero_unique: str) -> Response:
         demande = _demande_visible(request, numero_unique)
-        if not peut_enregistrer_decision_dalo(request.user, demande):
+        if not peut_enregistrer_decision_dalo(acteur_de(request.user), demande):
             raise PermissionDenied(
                 "Seuls les gestionnaires d'un guichet enregistreur et ceux de l'État réservataire peuvent "
                 "enregistrer une décision DALO."
@@ -348,7 +348,7 @@ class DemandeDecisionDaloApi(ApiView):
         ):
             demande = demande_decision_dalo_enregistrer(
                 demande=demande,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 organisation=_organisation_agissante(request.user, demande),
                 reconnu=entree.validated_data["reconnu"],
                 date_decision=entree.validated_data["date_decision"],

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from attrib.api.base import ApiView, reponse_paginee
 from attrib.api.serializers import ErreursSortieSerializer
 from attrib.demandes.models import PrioriteLegale
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation, Role, TypeOrganisation
-from attrib.organisations.permissions import memberships
 from attrib.territoires.models import EPCI, QPV, Commune
 
 TAG = ["Référentiels"]
@@ -239,7 +239,7 @@ class OrganisationListApi(ApiView):
     )
     def get(self, request: Request) -> Response:
         filtres = _filtres(OrganisationFiltresSerializer, request)
-        roles = {m.organisation_id: m.role for m in memberships(request.user)}
+        roles = {a.organisation_id: a.role for a in acteur_de(request.user).appartenances}
         perimetres: dict[int, list[str]] = {pk: [] for pk in roles}
         liens = Organisation.perimetre.through.objects.filter(organisation_id__in=roles).order_by("commune_id")
         for organisation_id, commune_id in liens.values_list("organisation_id", "commune_id"):

@@ -21,6 +21,7 @@ from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.documents import selectors as documents
 from attrib.documents.models import Document, NatureDocument
 from attrib.documents.services import document_figer
+from attrib.organisations.acteurs import acteur_ou_systeme
 
 GABARIT = "commissions/pdf/offre.html"
 
@@ -73,7 +74,7 @@ def figer(offre: Offre, *, auteur: Any = None) -> Document:
         contenu=pdf(offre),
         nom_fichier=nom_fichier(offre),
         date_evenement=_date_evenement(offre),
-        auteur=auteur,
+        auteur=acteur_ou_systeme(auteur, "courrier d'offre"),
         organisation=offre.logement.residence.bailleur,
     )
 

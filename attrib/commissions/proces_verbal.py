@@ -25,6 +25,7 @@ from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.documents import selectors as documents
 from attrib.documents.models import Document, NatureDocument
 from attrib.documents.services import document_figer
+from attrib.organisations.acteurs import acteur_ou_systeme
 
 GABARIT = "commissions/pdf/proces_verbal.html"
 
@@ -77,7 +78,7 @@ def figer(seance: Seance, *, motif: str = "", auteur: Any = None) -> Document:
         nom_fichier=nom_fichier(seance, version=version),
         date_evenement=seance.close_le,
         motif=motif,
-        auteur=auteur,
+        auteur=acteur_ou_systeme(auteur, "procès-verbal"),
         organisation=seance.commission.bailleur,
     )
 

@@ -52,7 +52,7 @@ from attrib.demandes.services import demande_radier
 from attrib.documents.models import Document
 from attrib.flux.enums import CategorieConvention, StatutOrientation
 from attrib.flux.models import Orientation
-from attrib.organisations.acteurs import Acteur
+from attrib.organisations.acteurs import Acteur, acteur_ou_systeme
 from attrib.organisations.models import Organisation, User
 from attrib.patrimoine.enums import Financement
 from attrib.patrimoine.models import Logement
@@ -1096,7 +1096,9 @@ def offres_expirer(*, auteur: Acteur, aujourd_hui: date | None = None, bilan: Bi
     ]
     from attrib.cotation.services import cotations_actualiser  # the cotation reads the offers
 
-    cotations_actualiser(demandes=[offre.demande_id for offre in faites], jour=jour)
+    cotations_actualiser(
+        demandes=[offre.demande_id for offre in faites], jour=jour, auteur=acteur_ou_systeme(None, "offres expirées")
+    )
     return len(faites)
 
 
@@ -1235,7 +1237,7 @@ def bail_signer(
         ) from None
     demande_radier(
         demande=demande,
-        auteur=_utilisateur(auteur),
+        auteur=auteur,
         motif=MotifRadiation.ATTRIBUTION,
         organisation=bailleur,
         date_radiation=date_signature,

@@ -5,3 +5,10 @@ class CotationConfig(AppConfig):
     name = "attrib.cotation"
     label = "cotation"
     verbose_name = "Cotation des demandes (grilles, scores, classements)"
+
+    def ready(self) -> None:
+        # A write on demands re-scores them at once, in its transaction (``attrib.demandes.suites``).
+        from attrib.cotation.services import cotations_actualiser
+        from attrib.demandes.suites import ecouter
+
+        ecouter(cotations_actualiser)

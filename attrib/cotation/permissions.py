@@ -2,7 +2,7 @@
 
 - **Published and archived versions** of every grid are public (L441-2-8 CCH: the grid is public):
   every signed-in user reads them, downloads them, and opens the ranked lists.
-- **Ranked lists** show only the demands the user may see (``filtre_demandes_visibles``); the ranks
+- **Ranked lists** show only the demands the user may see (``Demande.objects.visible_to``); the ranks
   are those of the whole sector.
 - **Drafts, simulations, re-scoring runs**: the members of the EPCI organisation that owns the grid
   (any role), and superusers.
@@ -17,43 +17,54 @@ Anything refused answers 404, like a missing page.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
-from attrib.organisations.permissions import ROLES_ECRITURE, memberships
 from attrib.territoires.models import Commune
 
-
-def _superuser(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False))
-
-
-def est_membre(user: Any, organisation: Organisation | int, *, ecriture: bool = False) -> bool:
-    pk = organisation if isinstance(organisation, int) else organisation.pk
-    return any(m.organisation_id == pk and (not ecriture or m.role in ROLES_ECRITURE) for m in memberships(user))
+REFUS_GERER = (
+    "Seul un gestionnaire ou un administrateur de l'EPCI propriétaire de la grille peut l'importer, la modifier, "
+    "la publier ou recoter les demandes."
+)
 
 
-def epcis_geres(user: Any) -> list[Organisation]:
-    """EPCI organisations whose grids the user manages."""
-    if _superuser(user):
+def _pk(organisation: Organisation | int) -> int:
+    return organisation if isinstance(organisation, int) else organisation.pk
+
+
+def est_membre(acteur: Acteur, organisation: Organisation | int, *, ecriture: bool = False) -> bool:
+    return acteur_de(acteur).est_membre(_pk(organisation), ecriture=ecriture)
+
+
+def epcis_geres(acteur: Acteur) -> list[Organisation]:
+    """EPCI organisations whose grids the actor manages."""
+    acteur = acteur_de(acteur)
+    if acteur.voit_tout:
         return list(Organisation.objects.filter(type=TypeOrganisation.EPCI).order_by("nom"))
-    return [
-        m.organisation
-        for m in memberships(user)
-        if m.role in ROLES_ECRITURE and m.organisation.type == TypeOrganisation.EPCI
-    ]
+    return acteur.organisations(ecriture=True, types=(TypeOrganisation.EPCI,))
 
 
-def peut_gerer(user: Any, organisation: Organisation | int) -> bool:
+def peut_gerer(acteur: Acteur, organisation: Organisation | int) -> bool:
     """Import, edit, publish, re-score the grids of this EPCI organisation."""
-    return _superuser(user) or est_membre(user, organisation, ecriture=True)
+    acteur = acteur_de(acteur)
+    return acteur.voit_tout or acteur.est_membre(_pk(organisation), ecriture=True)
 
 
-def peut_suivre(user: Any, organisation: Organisation | int) -> bool:
+def peut_suivre(acteur: Acteur, organisation: Organisation | int) -> bool:
     """See the drafts, simulations and re-scoring runs of this EPCI organisation."""
-    return _superuser(user) or est_membre(user, organisation)
+    acteur = acteur_de(acteur)
+    return acteur.voit_tout or acteur.est_membre(_pk(organisation))
+
+
+def peut_actualiser_cotations(acteur: Acteur) -> bool:
+    """A demand's score follows every write on it (registration, update, documents, offers, leases): whoever
+    may write somewhere (a manager or administrator of an organisation), or the system, a superuser."""
+    acteur = acteur_de(acteur)
+    return acteur.voit_tout or bool(acteur.appartenances_filtrees(ecriture=True))
+
+
+REFUS_ACTUALISER = "Seul un gestionnaire ou un administrateur d'une organisation peut faire recalculer une cotation."
 
 
 def communes_du_territoire(organisation: Organisation) -> QuerySet[Commune]:

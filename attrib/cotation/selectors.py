@@ -21,7 +21,7 @@ from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
 from attrib.engine.cotation import grille_vers_donnees
 from attrib.engine.cotation.grille import LIBELLES_VALIDATION
-from attrib.organisations.permissions import filtre_demandes_visibles, peut_voir_situations_sensibles
+from attrib.organisations.permissions import peut_voir_situations_sensibles
 
 NON_DISPONIBLE_ATTRIBUTIONS = "non disponible : aucune attribution enregistrée"
 
@@ -152,7 +152,7 @@ def classement(user: Any, *, version: VersionGrille, typologie: int, secteur: st
     demands the user may see, active only (a struck-off demand loses its cotation when it is struck
     off; the filter holds even for one struck off outside the services); ranks are those of the whole group."""
     qs = Cotation.objects.filter(version=version, typologie=typologie, demande__statut=StatutDemande.ACTIVE).filter(
-        demande__in=Demande.objects.filter(filtre_demandes_visibles(user)).values("pk")
+        demande__in=Demande.objects.visible_to(user).values("pk")
     )
     qs = qs.filter(secteur_id=secteur).order_by("rang") if secteur else qs.order_by("rang_territoire")
     return qs.select_related("demande", "secteur")

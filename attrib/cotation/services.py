@@ -7,22 +7,20 @@
   reading and computing happen first, reporting their progress in a ``TacheCotation`` row; then, in one
   transaction, the version is published (the previous one archived) and every cotation written. A
   failure publishes nothing and leaves the task with its French message.
-* ``auteur=None`` is the system (demo data, nightly command): no permission check. With a user, a
-  refused action raises ``PermissionDenied``.
+* Every write takes its ``auteur`` (an ``Acteur``): the system (demo data, nightly command) passes
+  ``acteur_systeme(...)``; an actor without the right gets ``Refus`` and nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -35,6 +33,7 @@ from attrib.demandes.models import Demande
 from attrib.engine.cotation import Grille, GrilleInvalide, MessageGrille, charger_grille, grille_vers_yaml, valider
 from attrib.engine.erreurs import ErreurMoteur
 from attrib.journal.lisible import diff_document_grille
+from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.taches.progression import Suivi
 
@@ -47,14 +46,8 @@ ESSAIS_ECRITURE = 3
 Progression = Callable[[int, str, int, int], None]
 
 
-def _exiger(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied("Action non autorisée.")
-
-
-def _verifier_gestion(auteur: Any, organisation: Organisation | int) -> None:
-    if auteur is not None:
-        _exiger(permissions.peut_gerer(auteur, organisation))
+def _verifier_gestion(auteur: Acteur, organisation: Organisation | int) -> None:
+    auteur.exiger(permissions.peut_gerer(auteur, organisation), permissions.REFUS_GERER)
 
 
 def _avertissements(messages: Sequence[MessageGrille]) -> list[dict[str, Any]]:
@@ -95,7 +88,7 @@ def _type_compatible(grille: Grille, type_: str, nom: str) -> None:
 
 
 def _nouvelle_version(
-    *, grille_cotation: GrilleCotation, texte: str, grille: Grille, origine: str, auteur: Any
+    *, grille_cotation: GrilleCotation, texte: str, grille: Grille, origine: str, auteur: Acteur
 ) -> VersionGrille:
     numero = (grille_cotation.versions.aggregate(n=Max("numero"))["n"] or 0) + 1
     return VersionGrille.objects.create(
@@ -107,7 +100,7 @@ def _nouvelle_version(
         date_effet=grille.date_effet,
         avertissements=_avertissements(valider(grille)),
         origine=origine[:300],
-        cree_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+        cree_par=auteur.utilisateur,
     )
 
 
@@ -121,7 +114,7 @@ def grille_importer_yaml(
     type_grille: str,
     contenu: str | bytes,
     nom_fichier: str,
-    auteur: Any = None,
+    auteur: Acteur,
     origine: str = "",
 ) -> VersionGrille:
     """A new draft version of the EPCI's grid of ``type_grille`` (the grid is created at its first import).
@@ -152,7 +145,7 @@ def grille_importer_yaml(
         objet=version,
         action="grille_importee",
         resume=f"Version {version.numero} de la {grille_cotation.get_type_display().lower()} importée ({nom_fichier}).",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=organisation,
         details={"fichier": nom_fichier, "avertissements": len(version.avertissements)},
     )
@@ -165,7 +158,7 @@ def grille_exporter_yaml(*, version: VersionGrille) -> tuple[str, bytes]:
 
 
 @transaction.atomic
-def version_copier(*, version: VersionGrille, auteur: Any = None) -> VersionGrille:
+def version_copier(*, version: VersionGrille, auteur: Acteur) -> VersionGrille:
     """A new draft holding the document of ``version`` (to edit it, then simulate and publish)."""
     _verifier_gestion(auteur, version.grille.organisation_id)
     grille_cotation = GrilleCotation.objects.select_for_update().get(pk=version.grille_id)
@@ -180,7 +173,7 @@ def version_copier(*, version: VersionGrille, auteur: Any = None) -> VersionGril
         objet=copie,
         action="grille_brouillon",
         resume=f"Brouillon {copie.numero} créé à partir de la version {version.numero}.",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=grille_cotation.organisation,
     )
     return copie
@@ -195,7 +188,7 @@ def _exiger_brouillon(version: VersionGrille) -> None:
 
 
 @transaction.atomic
-def version_supprimer(*, version: VersionGrille, auteur: Any = None) -> None:
+def version_supprimer(*, version: VersionGrille, auteur: Acteur) -> None:
     _verifier_gestion(auteur, version.grille.organisation_id)
     version = VersionGrille.objects.select_for_update().get(pk=version.pk)
     _exiger_brouillon(version)
@@ -203,7 +196,7 @@ def version_supprimer(*, version: VersionGrille, auteur: Any = None) -> None:
         objet=version.grille,
         action="grille_brouillon_supprime",
         resume=f"Brouillon {version.numero} supprimé.",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=version.grille.organisation,
     )
     version.delete()
@@ -235,7 +228,7 @@ def position_critere(donnees: Mapping[str, Any], critere_id: str) -> tuple[int, 
 
 
 def _modifier(
-    *, version: VersionGrille, auteur: Any, modification: Callable[[dict[str, Any]], None], resume: str
+    *, version: VersionGrille, auteur: Acteur, modification: Callable[[dict[str, Any]], None], resume: str
 ) -> VersionGrille:
     """Apply ``modification`` to the draft's document and store it if the engine accepts it; else raise
     ``ValidationError`` keyed by the path of each error (``sections[1].criteres[0].points``)."""
@@ -264,7 +257,7 @@ def _modifier(
         objet=version,
         action="grille_modifiee",
         resume=f"Brouillon {version.numero} : {resume}",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=version.grille.organisation,
         details={
             "modifications": [
@@ -288,7 +281,7 @@ ENTETE = ("libelle", "version", "date_effet", "date_fin", "plafond_total", "plan
 
 
 @transaction.atomic
-def entete_modifier(*, version: VersionGrille, donnees: Mapping[str, Any], auteur: Any = None) -> VersionGrille:
+def entete_modifier(*, version: VersionGrille, donnees: Mapping[str, Any], auteur: Acteur) -> VersionGrille:
     """Header of the grid: ``libelle``, ``version``, ``date_effet``, ``date_fin``, ``plafond_total``,
     ``plancher_total`` (empty: removed) and ``score_classement`` (``provisoire`` or ``valide``)."""
 
@@ -304,7 +297,7 @@ def entete_modifier(*, version: VersionGrille, donnees: Mapping[str, Any], auteu
 
 @transaction.atomic
 def section_modifier(
-    *, version: VersionGrille, section_id: str, donnees: Mapping[str, Any], auteur: Any = None
+    *, version: VersionGrille, section_id: str, donnees: Mapping[str, Any], auteur: Acteur
 ) -> VersionGrille:
     """A section's ``libelle``, ``description``, ``exclusive``, ``plafond`` and ``plancher`` (empty: removed)."""
 
@@ -328,7 +321,7 @@ def critere_enregistrer(
     section_id: str,
     critere_id: str | None,
     donnees: Mapping[str, Any],
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> VersionGrille:
     """Replace criterion ``critere_id`` (``None``: add one at the end of the section) by ``donnees``, a
     criterion of the document (``id``, ``libelle``, ``base_legale``, ``points``, ``condition``…)."""
@@ -347,7 +340,7 @@ def critere_enregistrer(
 
 
 @transaction.atomic
-def critere_supprimer(*, version: VersionGrille, critere_id: str, auteur: Any = None) -> VersionGrille:
+def critere_supprimer(*, version: VersionGrille, critere_id: str, auteur: Acteur) -> VersionGrille:
     def modifier(doc: dict[str, Any]) -> None:
         i, j = position_critere(doc, critere_id)
         section = doc["sections"][i]
@@ -418,7 +411,7 @@ def _ecartees(calculs: Sequence[calcul.CotationsCalculees]) -> list[dict[str, An
     ]
 
 
-def _publier(versions: Sequence[VersionGrille], auteur: Any, maintenant: Any) -> None:
+def _publier(versions: Sequence[VersionGrille], auteur: Acteur, maintenant: Any) -> None:
     for version in versions:
         verrouillee = VersionGrille.objects.select_for_update().get(pk=version.pk)
         _exiger_brouillon(verrouillee)
@@ -431,7 +424,7 @@ def _publier(versions: Sequence[VersionGrille], auteur: Any, maintenant: Any) ->
             ancienne.save(update_fields=["statut", "archivee_le", "modifiee_le"])
         verrouillee.statut = StatutVersion.PUBLIEE
         verrouillee.publiee_le = maintenant
-        verrouillee.publiee_par = auteur if getattr(auteur, "is_authenticated", False) else None
+        verrouillee.publiee_par = auteur.utilisateur
         verrouillee.save(update_fields=["statut", "publiee_le", "publiee_par", "modifiee_le"])
         archivees = ", ".join(str(a.numero) for a in anciennes)
         evenement_enregistrer(
@@ -441,7 +434,7 @@ def _publier(versions: Sequence[VersionGrille], auteur: Any, maintenant: Any) ->
                 f"Version {verrouillee.numero} de la {verrouillee.grille.get_type_display().lower()} publiée"
                 + (f" ; version {archivees} archivée." if archivees else ".")
             ),
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=verrouillee.grille.organisation,
             details={"archivees": [a.numero for a in anciennes], "date_effet": str(verrouillee.date_effet)},
         )
@@ -452,7 +445,7 @@ def _executer(
     organisation: Organisation,
     nature: str,
     publier: Sequence[VersionGrille],
-    auteur: Any,
+    auteur: Acteur,
     jour: date | None,
     progression: Progression | None,
 ) -> TacheCotation:
@@ -461,7 +454,7 @@ def _executer(
         organisation=organisation,
         version=publier[0] if publier else None,
         nature=nature,
-        lancee_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+        lancee_par=auteur.utilisateur,
         date_reference=jour,
     )
     ligne, suivre = _suivi(tache, progression)
@@ -511,7 +504,7 @@ def _executer(
 def versions_publier(
     *,
     versions: Sequence[VersionGrille],
-    auteur: Any = None,
+    auteur: Acteur,
     jour: date | None = None,
     progression: Progression | None = None,
 ) -> TacheCotation:
@@ -542,7 +535,7 @@ def versions_publier(
 
 
 def version_publier(
-    *, version: VersionGrille, auteur: Any = None, jour: date | None = None, progression: Progression | None = None
+    *, version: VersionGrille, auteur: Acteur, jour: date | None = None, progression: Progression | None = None
 ) -> TacheCotation:
     """Publish one draft version and re-score all the EPCI's active demands (:func:`versions_publier`)."""
     return versions_publier(versions=[version], auteur=auteur, jour=jour, progression=progression)
@@ -551,7 +544,7 @@ def version_publier(
 def cotations_recalculer(
     *,
     organisation: Organisation,
-    auteur: Any = None,
+    auteur: Acteur,
     jour: date | None = None,
     progression: Progression | None = None,
 ) -> TacheCotation:
@@ -572,22 +565,18 @@ def cotations_recalculer(
 
 # --- one demand at once ----------------------------------------------------------------------------
 
-_differees: ContextVar[set[int] | None] = ContextVar("cotations_differees", default=None)
-
 
 def cotations_actualiser(
-    *, demandes: Iterable[Demande | int], jour: date | None = None, auteur: Any = None
+    *, demandes: Iterable[Demande | int], jour: date | None = None, auteur: Acteur
 ) -> list[calcul.DemandeEcartee]:
     """Score the demands now, in the caller's transaction (a registration or a modification: the
     demand page shows its new score at once, not after the nightly run), and rank again the groups they
     joined or left. A demand no grid scores any more (struck off, moved out of every territory) loses
     its cotation. A demand that cannot be scored loses it too, and its journal says why (returned).
-    Waits for a re-scoring run writing the same EPCI, then scores the demand's current data."""
+    Waits for a re-scoring run writing the same EPCI, then scores the demand's current data. It follows a
+    write on the demands, by whoever made it (:func:`permissions.peut_actualiser_cotations`)."""
+    auteur.exiger(permissions.peut_actualiser_cotations(auteur), permissions.REFUS_ACTUALISER)
     ids = [d if isinstance(d, int) else d.pk for d in demandes]
-    differees = _differees.get()
-    if differees is not None:
-        differees.update(ids)
-        return []
     with transaction.atomic():
         ecartees = calcul.actualiser(ids, jour=jour or timezone.localdate())
         for ecartee in ecartees:
@@ -595,30 +584,12 @@ def cotations_actualiser(
                 objet=Demande(pk=ecartee.demande_id),
                 action="cotation_impossible",
                 resume=f"Cotation impossible : {ecartee.motif}"[:300],
-                auteur=auteur,
+                auteur=auteur.utilisateur,
                 details={"motif": ecartee.motif},
             )
     return ecartees
 
 
-@contextmanager
-def cotations_differees(*, jour: date | None = None, auteur: Any = None) -> Iterator[None]:
-    """Inside, the demands to score (:func:`cotations_actualiser`) are collected, then scored together
-    when the block ends normally: a file import ranks each group once, not once per line. Nested
-    blocks join the outer one."""
-    if _differees.get() is not None:
-        yield
-        return
-    jeton = _differees.set(set())
-    try:
-        yield
-        ids = sorted(_differees.get() or ())
-    finally:
-        _differees.reset(jeton)
-    if ids:
-        cotations_actualiser(demandes=ids, jour=jour, auteur=auteur)
-
-
-def cotation_actualiser(*, demande: Demande | int, jour: date | None = None, auteur: Any = None) -> None:
+def cotation_actualiser(*, demande: Demande | int, jour: date | None = None, auteur: Acteur) -> None:
     """:func:`cotations_actualiser` for one demand."""
     cotations_actualiser(demandes=[demande], jour=jour, auteur=auteur)

@@ -49,11 +49,11 @@ def _publier(contexte: Contexte, versions: list[int]) -> Resultat:
     if len(a_publier) != len(versions):
         raise EchecTravail("Une version à publier a été supprimée entre-temps.", conserve=RIEN_MODIFIE)
     with contexte_journal(
-        origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.lanceur
+        origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.acteur
     ):
         try:
             tache = services.versions_publier(
-                versions=a_publier, auteur=contexte.lanceur, progression=contexte.progression
+                versions=a_publier, auteur=contexte.acteur, progression=contexte.progression
             )
         except ValidationError as exc:
             raise _refus(exc) from None
@@ -88,11 +88,11 @@ def publication_lancer(*, version: VersionGrille, user: Any) -> Travail:
 def _recalculer(contexte: Contexte, organisation_id: int) -> Resultat:
     organisation = Organisation.objects.get(pk=organisation_id)
     with contexte_journal(
-        origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.lanceur
+        origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.acteur
     ):
         try:
             tache = services.cotations_recalculer(
-                organisation=organisation, auteur=contexte.lanceur, progression=contexte.progression
+                organisation=organisation, auteur=contexte.acteur, progression=contexte.progression
             )
         except ValidationError as exc:
             raise _refus(exc) from None

@@ -30,6 +30,7 @@ from attrib.cotation.forms import (
     placer_erreurs_grille,
 )
 from attrib.cotation.models import TacheCotation, VersionGrille
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
 
 PAR_PAGE = 50
@@ -98,7 +99,7 @@ def grilles(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def importer(request: HttpRequest) -> HttpResponse:
-    epcis = permissions.epcis_geres(request.user)
+    epcis = permissions.epcis_geres(acteur_de(request.user))
     _exiger(bool(epcis))
     form = ImportGrilleForm(
         _donnees(request), request.FILES if request.method == "POST" else None, epcis=epcis, prefix="import"
@@ -111,7 +112,7 @@ def importer(request: HttpRequest) -> HttpResponse:
                 type_grille=form.cleaned_data["type_grille"],
                 contenu=fichier.read(),
                 nom_fichier=fichier.name,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             erreurs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -142,12 +143,14 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "version": v,
             "sections": selectors.sections_affichees(v),
-            "peut_gerer": permissions.peut_gerer(request.user, organisation_id),
-            "peut_suivre": permissions.peut_suivre(request.user, organisation_id),
+            "peut_gerer": permissions.peut_gerer(acteur_de(request.user), organisation_id),
+            "peut_suivre": permissions.peut_suivre(acteur_de(request.user), organisation_id),
             "autres": v.grille.versions.exclude(pk=v.pk).order_by("-numero"),
             # The calculation's page is for those who follow the grid's organisation (a link others could
             # not open would answer 404).
-            "tache": selectors.derniere_tache(v) if permissions.peut_suivre(request.user, organisation_id) else None,
+            "tache": selectors.derniere_tache(v)
+            if permissions.peut_suivre(acteur_de(request.user), organisation_id)
+            else None,
             "nb_cotations": v.cotations.count(),
         },
     )
@@ -164,14 +167,14 @@ def version_yaml(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _version_geree(request: HttpRequest, pk: int) -> VersionGrille:
     v = selectors.version_visible(request.user, pk)
-    _exiger(permissions.peut_gerer(request.user, v.grille.organisation_id))
+    _exiger(permissions.peut_gerer(acteur_de(request.user), v.grille.organisation_id))
     return v
 
 
 @require_POST
 def version_copier(request: HttpRequest, pk: int) -> HttpResponse:
     v = _version_geree(request, pk)
-    copie = services.version_copier(version=v, auteur=request.user)
+    copie = services.version_copier(version=v, auteur=acteur_de(request.user))
     messages.success(request, f"Brouillon {copie.numero} créé à partir de la version {v.numero}.")
     return redirect("cotation:editeur", pk=copie.pk)
 
@@ -180,7 +183,7 @@ def version_copier(request: HttpRequest, pk: int) -> HttpResponse:
 def version_supprimer(request: HttpRequest, pk: int) -> HttpResponse:
     v = _version_geree(request, pk)
     try:
-        services.version_supprimer(version=v, auteur=request.user)
+        services.version_supprimer(version=v, auteur=acteur_de(request.user))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cotation:version", pk=v.pk)
@@ -211,7 +214,7 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recalculer(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=organisation_pk, type=TypeOrganisation.EPCI)
-    _exiger(permissions.peut_gerer(request.user, organisation))
+    _exiger(permissions.peut_gerer(acteur_de(request.user), organisation))
     return redirect("taches:travail", pk=travaux.recotation_lancer(organisation=organisation, user=request.user).pk)
 
 
@@ -219,7 +222,7 @@ def recalculer(request: HttpRequest, organisation_pk: int) -> HttpResponse:
 def progression(request: HttpRequest, organisation_pk: int) -> JsonResponse:
     """The latest run of the EPCI (the publication and re-scoring screens poll it)."""
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
-    _exiger(permissions.peut_suivre(request.user, organisation))
+    _exiger(permissions.peut_suivre(acteur_de(request.user), organisation))
     return JsonResponse(etat_tache(_derniere_tache(organisation.pk)))
 
 
@@ -254,7 +257,7 @@ def editeur(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnteteForm(_donnees(request), initial=EnteteForm.initial_de(doc), prefix="entete")
     if request.method == "POST" and form.is_valid():
         try:
-            services.entete_modifier(version=v, donnees=form.cleaned_data, auteur=request.user)
+            services.entete_modifier(version=v, donnees=form.cleaned_data, auteur=acteur_de(request.user))
         except ValidationError as exc:
             placer_erreurs_grille(exc, form, "")
         else:
@@ -280,7 +283,9 @@ def section(request: HttpRequest, pk: int, section_id: str) -> HttpResponse:
     form = SectionForm(_donnees(request), initial=SectionForm.initial_de(doc["sections"][i]), prefix="section")
     if request.method == "POST" and form.is_valid():
         try:
-            services.section_modifier(version=v, section_id=section_id, donnees=form.cleaned_data, auteur=request.user)
+            services.section_modifier(
+                version=v, section_id=section_id, donnees=form.cleaned_data, auteur=acteur_de(request.user)
+            )
         except ValidationError as exc:
             placer_erreurs_grille(exc, form, f"sections[{i}]")
         else:
@@ -312,7 +317,7 @@ def _critere(request: HttpRequest, v: VersionGrille, section_id: str, critere_id
     section_doc = doc["sections"][i]
     if request.method == "POST" and request.POST.get("action") == "supprimer" and critere_id is not None:
         try:
-            services.critere_supprimer(version=v, critere_id=critere_id, auteur=request.user)
+            services.critere_supprimer(version=v, critere_id=critere_id, auteur=acteur_de(request.user))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, f"Suppression refusée : {message}")
@@ -327,7 +332,7 @@ def _critere(request: HttpRequest, v: VersionGrille, section_id: str, critere_id
                 section_id=section_doc["id"],
                 critere_id=critere_id,
                 donnees=form.critere_donnees,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs_grille(exc, form, f"sections[{i}].criteres[{j}]")

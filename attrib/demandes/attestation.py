@@ -29,6 +29,7 @@ from attrib.documents import selectors as documents
 from attrib.documents.models import Document, Instantane, NatureDocument
 from attrib.documents.services import document_figer, instantane_etablir
 from attrib.engine.parametres import charger_parametres, normaliser_departement
+from attrib.organisations.acteurs import Acteur
 
 GABARIT = "demandes/pdf/attestation.html"
 
@@ -116,7 +117,7 @@ def jour_de_l_attestation(demande: Demande) -> date:
     return demande.date_dernier_renouvellement or demande.date_enregistrement
 
 
-def attestation_etablir(*, demande: Demande, jour: date | None = None, motif: str = "") -> Instantane:
+def attestation_etablir(*, demande: Demande, auteur: Acteur, jour: date | None = None, motif: str = "") -> Instantane:
     """Fix the attestation of ``demande`` as it is at its event (registration or renewal, on ``jour``)."""
     jour = jour or jour_de_l_attestation(demande)
     return instantane_etablir(
@@ -125,11 +126,12 @@ def attestation_etablir(*, demande: Demande, jour: date | None = None, motif: st
         html=attestation_html(demande, aujourd_hui=jour),
         date_evenement=_a_minuit(jour),
         motif=motif,
+        auteur=auteur,
     )
 
 
 @transaction.atomic
-def attestation_a_servir(demande: Demande, *, auteur: Any = None, version: int | None = None) -> Document:
+def attestation_a_servir(demande: Demande, *, auteur: Acteur, version: int | None = None) -> Document:
     """The stored PDF of the attestation (the latest by default), made from the HTML fixed at its event the
     first time it is asked for. A demand registered before attestations were fixed gets its attestation
     established at the first download, dated by its registration or last renewal."""
@@ -141,7 +143,7 @@ def attestation_a_servir(demande: Demande, *, auteur: Any = None, version: int |
             raise Http404("Version introuvable.")
     else:
         instantane = documents.dernier_instantane(demande, NatureDocument.ATTESTATION) or attestation_etablir(
-            demande=demande
+            demande=demande, auteur=auteur
         )
     # One PDF per fixed HTML, even when two first downloads cross.
     Instantane.objects.select_for_update().filter(pk=instantane.pk).first()

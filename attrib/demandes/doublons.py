@@ -34,6 +34,8 @@ from attrib.common.services import evenement_enregistrer
 from attrib.demandes import enums, regles
 from attrib.demandes.models import Demande, DoublonPotentiel, Personne
 from attrib.demandes.normalisation import normaliser_nom
+from attrib.organisations import permissions
+from attrib.organisations.acteurs import Acteur
 
 ROLES_COMPARES = (enums.RolePersonne.DEMANDEUR, enums.RolePersonne.CODEMANDEUR)
 _SEPARATEURS_PRENOMS = re.compile(r"[\s,]+")
@@ -140,10 +142,13 @@ def _comparer_bloc(
                 meilleures[paire] = (score, _motif(x, y, score, naissance_u or naissance_v))
 
 
-def doublons_detecter(*, demandes: Iterable[Demande] | None = None, aujourd_hui: date | None = None) -> int:
+def doublons_detecter(
+    *, auteur: Acteur, demandes: Iterable[Demande] | None = None, aujourd_hui: date | None = None
+) -> int:
     """Propose the pairs of active demands that seem to share a person; returns how many new
     pairs were created. With ``demandes``, only their persons are compared with the others (cheap:
     used at registration). A pair already known — to examine or decided — is never recreated."""
+    auteur.exiger(permissions.peut_traiter_doublons(auteur), permissions.REFUS_DOUBLONS)
     limite = seuil(aujourd_hui)
     if demandes is None:
         cibles = None
@@ -184,7 +189,7 @@ def doublons_detecter(*, demandes: Iterable[Demande] | None = None, aujourd_hui:
 
 @transaction.atomic
 def doublon_decider(
-    *, doublon: DoublonPotentiel, auteur: Any, statut: str, commentaire: str = "", organisation: Any = None
+    *, doublon: DoublonPotentiel, auteur: Acteur, statut: str, commentaire: str = "", organisation: Any = None
 ) -> DoublonPotentiel:
     """Record a human decision on a potential duplicate: ``confirme`` (same person) or ``ecarte``
     (different persons). The two demands are left untouched: nothing is merged."""
@@ -197,13 +202,12 @@ def doublon_decider(
                 ]
             }
         )
-    if not getattr(auteur, "is_authenticated", False):
-        raise ValidationError({"auteur": ["Cette décision doit être prise par un utilisateur identifié."]})
+    auteur.exiger(permissions.peut_traiter_doublons(auteur), permissions.REFUS_DOUBLONS)
     doublon = DoublonPotentiel.objects.select_for_update().select_related("demande_a", "demande_b").get(pk=doublon.pk)
     avant = doublon.statut
     doublon.statut = statut
     doublon.commentaire = (commentaire or "").strip()
-    doublon.decide_par = auteur
+    doublon.decide_par = auteur.utilisateur
     doublon.decide_le = timezone.now()
     doublon.save(update_fields=["statut", "commentaire", "decide_par", "decide_le"])
     libelle = enums.StatutDoublon(statut).label
@@ -211,7 +215,7 @@ def doublon_decider(
         evenement_enregistrer(
             objet=demande,
             action="doublon_decide",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=organisation,
             resume=f"Doublon potentiel avec la demande {autre.numero_unique} : {libelle.lower()}.",
             details={

@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from attrib.demandes.models import Demande, Personne
+    from attrib.organisations.acteurs import Acteur
     from attrib.organisations.models import Organisation
 
 __all__ = [
@@ -152,14 +153,13 @@ class RapportImport:
         )
 
 
-def _refus_import(guichet: Organisation, auteur: Any) -> str | None:
-    from attrib.organisations.permissions import guichets_de, peut_voir_situations_sensibles
+def _refus_import(guichet: Organisation, auteur: Acteur) -> str | None:
+    """Why ``auteur`` may not import on behalf of ``guichet`` (``None``: it may)."""
+    from attrib.organisations.permissions import peut_enregistrer_pour, peut_voir_situations_sensibles
 
-    if not guichet.code_guichet:
-        return f"« {guichet} » n'est pas un guichet enregistreur : il ne peut pas importer de demandes."
-    if auteur is None or getattr(auteur, "is_superuser", False):
+    if auteur.voit_tout:
         return None
-    if guichet not in guichets_de(auteur):
+    if not peut_enregistrer_pour(auteur, guichet.pk):
         return f"Vous n'êtes pas gestionnaire du guichet « {guichet} » : import impossible."
     if not peut_voir_situations_sensibles(auteur):
         return (
@@ -169,13 +169,13 @@ def _refus_import(guichet: Organisation, auteur: Any) -> str | None:
     return None
 
 
-def _demandes_modifiables(guichet: Organisation, auteur: Any) -> QuerySet[Demande]:
+def _demandes_modifiables(guichet: Organisation, auteur: Acteur) -> QuerySet[Demande]:
     """Demands an import may update: those visible to the author, or to the desk for a system import."""
     from django.db.models import Exists, OuterRef, Q
 
     from attrib.demandes.models import CommuneSouhaitee, Demande
 
-    if auteur is not None:
+    if not auteur.est_systeme:
         return Demande.objects.visible_to(auteur)
     perimetre = guichet.perimetre.values("code_insee")
     souhaite = Exists(CommuneSouhaitee.objects.filter(demande=OuterRef("pk"), commune_id__in=perimetre))
@@ -276,7 +276,7 @@ class _Import:
     """State of one import run: the report, the numbers already seen, the demands one may update."""
 
     def __init__(
-        self, *, guichet: Organisation, auteur: Any, colonnes: tuple[str, ...], rapport: RapportImport
+        self, *, guichet: Organisation, auteur: Acteur, colonnes: tuple[str, ...], rapport: RapportImport
     ) -> None:
         self.guichet = guichet
         self.auteur = auteur
@@ -381,18 +381,27 @@ MESSAGE_LIGNE_NON_IMPORTEE = (
 
 
 @journal_origine("import CSV de demandes")
-def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Any, tout_ou_rien: bool) -> RapportImport:
+def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Acteur, tout_ou_rien: bool) -> RapportImport:
     """Import a file of the format on behalf of ``guichet``.
 
-    ``fichier``: path, bytes or file object (e.g. an uploaded file). ``auteur``: the user (``None`` for
-    a system import: the desk's perimeter then bounds the updates). An empty ``numero_unique`` registers
+    ``fichier``: path, bytes or file object (e.g. an uploaded file). ``auteur``: the agent, or the system
+    (``acteur_systeme``: the desk's perimeter then bounds the updates); an agent who is not a manager of the
+    desk, or may not see sensitive situations, gets :class:`Refus`. An empty ``numero_unique`` registers
     a new demand, a filled one updates that demand. ``tout_ou_rien``: any error and nothing is written;
     otherwise every valid line is written on its own and every invalid one is reported.
     """
     rapport = RapportImport(tout_ou_rien=tout_ou_rien)
     refus = _refus_import(guichet, auteur)
     if refus:
-        rapport.erreurs.append(ErreurImport(None, None, refus))
+        from attrib.organisations.acteurs import Refus
+
+        raise Refus(refus)
+    if not guichet.code_guichet:
+        rapport.erreurs.append(
+            ErreurImport(
+                None, None, f"« {guichet} » n'est pas un guichet enregistreur : il ne peut pas importer de demandes."
+            )
+        )
         rapport.annule = True
         return rapport
     lecture = lire_demandes(fichier)
@@ -416,9 +425,9 @@ def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Any, to
                 logger.exception("Import de demandes : ligne %s non importée", ligne.numero)
                 etat.erreur(ligne, None, MESSAGE_LIGNE_NON_IMPORTEE)
 
-    from attrib.cotation.services import cotations_differees
+    from attrib.demandes.suites import groupees
 
-    with cotations_differees(auteur=auteur):  # the demands written are scored together at the end
+    with groupees(auteur=auteur):  # the demands written are scored together at the end
         if not tout_ou_rien:
             tout_lire()
         else:
@@ -538,36 +547,37 @@ def valeurs_demandes(demandes: QuerySet[Demande], *, taille_bloc: int = 2000) ->
     return _valeurs(demandes, voir_sensibles=True, priorites_sensibles=frozenset(), taille_bloc=taille_bloc)
 
 
-def _refus_export(user: Any) -> None:
-    """A user whose role does not allow exporting personal data gets the French refusal (403)."""
-    from django.core.exceptions import PermissionDenied
-
+def _refus_export(auteur: Acteur) -> None:
+    """An actor whose role does not allow exporting personal data gets the French refusal (403)."""
     from attrib.organisations.permissions import REFUS_DONNEES_PERSONNELLES, peut_exporter_donnees_personnelles
 
-    if user is not None and not peut_exporter_donnees_personnelles(user):
-        raise PermissionDenied(REFUS_DONNEES_PERSONNELLES)
+    auteur.exiger(peut_exporter_donnees_personnelles(auteur), REFUS_DONNEES_PERSONNELLES)
 
 
-def _visibles(demandes: QuerySet[Demande], user: Any) -> QuerySet[Demande]:
-    from attrib.organisations.permissions import filtre_demandes_visibles
+def _visibles(demandes: QuerySet[Demande], auteur: Acteur) -> QuerySet[Demande]:
+    from attrib.demandes.models import Demande
 
-    return demandes if user is None else demandes.filter(filtre_demandes_visibles(user))
+    return demandes & Demande.objects.visible_to(auteur)
 
 
-def _lignes_export(demandes: QuerySet[Demande], user: Any) -> Iterator[dict[str, Any]]:
-    """Rows of the demands ``user`` may see (all of them when ``user`` is None).
-
-    Sensitive situations are masked unless ``user`` may see them (never for ``user=None``).
-    """
-    from attrib.demandes.models import PrioriteLegale
+def _voit_sensibles(auteur: Acteur) -> bool:
+    """Sensitive situations are exported to those who may see them; never by the system (a command exports
+    for nobody in particular)."""
     from attrib.organisations.permissions import peut_voir_situations_sensibles
 
-    voir = user is not None and peut_voir_situations_sensibles(user)
+    return not auteur.est_systeme and peut_voir_situations_sensibles(auteur)
+
+
+def _lignes_export(demandes: QuerySet[Demande], auteur: Acteur) -> Iterator[dict[str, Any]]:
+    """Rows of the demands ``auteur`` may see (all of them for the system). Sensitive situations are masked
+    unless ``auteur`` may see them (never for the system)."""
+    from attrib.demandes.models import PrioriteLegale
+
     sensibles = frozenset(PrioriteLegale.objects.filter(sensible=True).values_list("code", flat=True))
-    return _valeurs(_visibles(demandes, user), voir_sensibles=voir, priorites_sensibles=sensibles)
+    return _valeurs(_visibles(demandes, auteur), voir_sensibles=_voit_sensibles(auteur), priorites_sensibles=sensibles)
 
 
-def _journaliser(*, user: Any, format_fichier: str, lignes: int, perimetre: str, filtres: dict[str, Any]) -> None:
+def _journaliser(*, auteur: Acteur, format_fichier: str, lignes: int, perimetre: str, filtres: dict[str, Any]) -> None:
     from attrib.common.services import export_journaliser
     from attrib.demandes.models import Demande
 
@@ -576,37 +586,42 @@ def _journaliser(*, user: Any, format_fichier: str, lignes: int, perimetre: str,
         export="des demandes (format d'échange)",
         format_fichier=format_fichier,
         lignes=lignes,
-        auteur=user,
-        perimetre=perimetre or ("demandes visibles de l'agent" if user is not None else "toutes les demandes"),
+        auteur=auteur.utilisateur,
+        perimetre=perimetre or ("toutes les demandes" if auteur.voit_tout else "demandes visibles de l'agent"),
         donnees_personnelles=True,
         details={"filtres": filtres} if filtres else None,
     )
 
 
 def iterer_demandes_csv(
-    *, demandes: QuerySet[Demande], user: Any, perimetre: str = "", filtres: dict[str, Any] | None = None
+    *, demandes: QuerySet[Demande], auteur: Acteur, perimetre: str = "", filtres: dict[str, Any] | None = None
 ) -> Iterator[str]:
     """CSV text of the export, piece by piece (for ``StreamingHttpResponse``): BOM and header first.
 
     The right to export is checked and the export journalled (with its row count) before the first piece.
     """
-    _refus_export(user)
+    _refus_export(auteur)
     _journaliser(
-        user=user,
+        auteur=auteur,
         format_fichier="csv",
-        lignes=_visibles(demandes, user).count(),
+        lignes=_visibles(demandes, auteur).count(),
         perimetre=perimetre,
         filtres=filtres or {},
     )
-    lignes = ([formater(c, valeurs[c.nom]) for c in COLONNES] for valeurs in _lignes_export(demandes, user))
+    lignes = ([formater(c, valeurs[c.nom]) for c in COLONNES] for valeurs in _lignes_export(demandes, auteur))
     return tableurs.morceaux_csv([c.nom for c in COLONNES], lignes)
 
 
 def exporter_demandes_csv(
-    *, demandes: QuerySet[Demande], flux: Any, user: Any, perimetre: str = "", filtres: dict[str, Any] | None = None
+    *,
+    demandes: QuerySet[Demande],
+    flux: Any,
+    auteur: Acteur,
+    perimetre: str = "",
+    filtres: dict[str, Any] | None = None,
 ) -> int:
     """Write the demands to ``flux`` (any object with ``write(str)``) in the import format; returns the row count."""
-    morceaux = iterer_demandes_csv(demandes=demandes, user=user, perimetre=perimetre, filtres=filtres)
+    morceaux = iterer_demandes_csv(demandes=demandes, auteur=auteur, perimetre=perimetre, filtres=filtres)
     flux.write(next(morceaux))
     n = 0
     for morceau in morceaux:
@@ -622,7 +637,7 @@ def exporter_demandes_xlsx(
     *,
     demandes: QuerySet[Demande],
     flux: IO[bytes],
-    user: Any,
+    auteur: Acteur,
     perimetre: str = "",
     filtres: dict[str, Any] | None = None,
 ) -> int:
@@ -633,7 +648,7 @@ def exporter_demandes_xlsx(
     """
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    _refus_export(user)
+    _refus_export(auteur)
     classeur = tableurs.Classeur(flux_continu=True)
     feuille = classeur.feuille("Demandes")
     feuille.figer("A2")
@@ -653,9 +668,11 @@ def exporter_demandes_xlsx(
             return valeur
         return formater(c, valeur)
 
-    for valeurs in _lignes_export(demandes, user):
+    for valeurs in _lignes_export(demandes, auteur):
         feuille.ajouter([valeur_excel(c, valeurs[c.nom]) for c in COLONNES], formats=formats)
-    _journaliser(user=user, format_fichier="xlsx", lignes=feuille.lignes, perimetre=perimetre, filtres=filtres or {})
+    _journaliser(
+        auteur=auteur, format_fichier="xlsx", lignes=feuille.lignes, perimetre=perimetre, filtres=filtres or {}
+    )
     classeur.enregistrer(flux)
     return feuille.lignes
 
@@ -667,7 +684,7 @@ def exporter_demandes_xlsx(
 ENTETE_EFFECTIFS = ("Commune souhaitée en premier", "Typologie minimale", "Statut", "Demandes")
 
 
-def effectifs_demandes(*, demandes: QuerySet[Demande], user: Any) -> list[list[Any]]:
+def effectifs_demandes(*, demandes: QuerySet[Demande], acteur: Acteur) -> list[list[Any]]:
     """The number of visible demands by first wished commune, minimal typology and status (French labels):
     what a role without the right to export personal data may take away."""
     from django.db.models import Count, OuterRef, Subquery
@@ -676,7 +693,7 @@ def effectifs_demandes(*, demandes: QuerySet[Demande], user: Any) -> list[list[A
 
     premiere = CommuneSouhaitee.objects.filter(demande=OuterRef("pk")).order_by("rang").values("commune__nom")[:1]
     groupes = (
-        _visibles(demandes, user)
+        _visibles(demandes, acteur)
         .order_by()
         .annotate(commune_premiere=Subquery(premiere))
         .values("commune_premiere", "typologie_min", "statut")

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from attrib.demandes import enums
+from attrib.organisations.acteurs import Acteur, acteur_de
+from attrib.organisations.models import Organisation
 
 MONTANT: dict[str, Any] = {"max_digits": 10, "decimal_places": 2, "default": Decimal("0")}
 MESSAGE_NON_TELETRAVAILLABLE = (
@@ -65,11 +67,23 @@ class DemandeQuerySet(models.QuerySet["Demande"]):
     def actives(self) -> DemandeQuerySet:
         return self.filter(statut=enums.StatutDemande.ACTIVE)
 
-    def visible_to(self, user: Any) -> DemandeQuerySet:
-        """Demands in the user's perimeter (see ``attrib.organisations.permissions``)."""
-        from attrib.organisations.permissions import filtre_demandes_visibles
+    def visible_to(self, acteur: Acteur) -> DemandeQuerySet:
+        """Demands the actor may see (perimeter rule, DESIGN.md §5): all of them for the system and a superuser;
+        for an agent, those its organisations registered or that wish a commune of their perimeter; for an
+        applicant, its own demands only; nothing for anybody else.
 
-        return self.filter(filtre_demandes_visibles(user))
+        A ``User`` is still accepted (read through ``acteur_de``) for the apps not yet converted."""
+        acteur = acteur_de(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        if acteur.est_demandeur:
+            return self.filter(pk__in=sorted(acteur.demande_ids))
+        org_ids = acteur.organisation_ids() if acteur.est_agent else []
+        if not org_ids:
+            return self.none()
+        perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=org_ids).values("commune_id")
+        souhaite_perimetre = Exists(CommuneSouhaitee.objects.filter(demande=OuterRef("pk"), commune_id__in=perimetre))
+        return self.filter(Q(guichet_id__in=org_ids) | souhaite_perimetre)
 
     def souhaitant_commune(self, code_insee: str) -> DemandeQuerySet:
         return self.filter(Exists(CommuneSouhaitee.objects.filter(demande=OuterRef("pk"), commune_id=code_insee)))

@@ -27,9 +27,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from attrib.common.services import evenement_enregistrer
-from attrib.demandes import enums
+from attrib.demandes import enums, suites
 from attrib.demandes.models import Demande, Personne, PieceJustificative, PrioriteLegale, SituationPrioritaire
 from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, Valeur, charger_arbre
+from attrib.organisations import permissions
+from attrib.organisations.acteurs import Acteur, Refus
 
 FICHIER = DOSSIER_PAR_DEFAUT / "pieces_justificatives.yaml"
 FEUILLE = "pieces_justificatives.versions"
@@ -156,12 +158,12 @@ def pieces_attendues(demande: Demande, *, jour: date | None = None) -> list[Piec
 
 
 def _evenement(
-    piece: PieceJustificative, *, action: str, resume: str, auteur: Any, organisation: Any, **details: Any
+    piece: PieceJustificative, *, action: str, resume: str, auteur: Acteur, organisation: Any, **details: Any
 ) -> None:
     evenement_enregistrer(
         objet=piece.demande,
         action=action,
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=organisation,
         visible_demandeur=True,
         resume=resume,
@@ -171,10 +173,12 @@ def _evenement(
 
 @transaction.atomic
 def pieces_attendues_synchroniser(
-    *, demande: Demande, auteur: Any = None, organisation: Any = None, aujourd_hui: date | None = None
+    *, demande: Demande, auteur: Acteur, organisation: Any = None, aujourd_hui: date | None = None
 ) -> tuple[int, int]:
     """Create the missing-document rows the demand now needs and drop the missing ones it no
-    longer needs (a document already provided is kept). Returns ``(ajoutees, retirees)``."""
+    longer needs (a document already provided is kept). Returns ``(ajoutees, retirees)``. It follows a write
+    on the demand, by whoever made it."""
+    auteur.exiger(permissions.peut_ecrire(auteur), permissions.REFUS_ECRIRE)
     attendues = pieces_attendues(demande, jour=aujourd_hui)
     cles = {(a.critere, a.libelle) for a in attendues}
     existantes = {(p.critere, p.libelle): p for p in PieceJustificative.objects.filter(demande=demande)}
@@ -190,7 +194,7 @@ def pieces_attendues_synchroniser(
         evenement_enregistrer(
             objet=demande,
             action="pieces_attendues",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=organisation,
             visible_demandeur=True,
             resume=f"Pièces justificatives attendues : {len(nouvelles)} ajoutée(s), {len(inutiles)} retirée(s).",
@@ -212,17 +216,17 @@ def _verrouiller(piece: PieceJustificative) -> PieceJustificative:
     return piece
 
 
-def _coter(demande_id: int) -> None:
-    """A validated or refused document changes the validated points: the score is recomputed at once.
-    Imported here: the cotation reads the demands."""
-    from attrib.cotation.services import cotation_actualiser
-
-    cotation_actualiser(demande=demande_id)
+def _coter(demande_id: int, auteur: Acteur) -> None:
+    """A validated or refused document changes the validated points: the score follows at once
+    (``attrib.demandes.suites``)."""
+    suites.demandes_modifiees([demande_id], auteur=auteur)
 
 
-def _exiger_auteur(auteur: Any) -> None:
-    if not getattr(auteur, "is_authenticated", False):
-        raise ValidationError({"auteur": ["Cette décision doit être prise par un utilisateur identifié."]})
+def _exiger(auteur: Acteur, piece: PieceJustificative, permis: bool, message: str) -> None:
+    """Refuse an actor without the right, or who does not see the piece's demand."""
+    auteur.exiger(permis, message)
+    if not auteur.voit_tout and not Demande.objects.visible_to(auteur).filter(pk=piece.demande_id).exists():
+        raise Refus(message)
 
 
 def _supprimer_apres_commit(nom: str | None) -> None:
@@ -233,9 +237,10 @@ def _supprimer_apres_commit(nom: str | None) -> None:
 
 @transaction.atomic
 def piece_deposer(
-    *, piece: PieceJustificative, fichier: File[Any], auteur: Any, organisation: Any = None
+    *, piece: PieceJustificative, fichier: File[Any], auteur: Acteur, organisation: Any = None
 ) -> PieceJustificative:
     """Attach a file to an expected document: it becomes ``fournie`` (a previous file is replaced)."""
+    _exiger(auteur, piece, permissions.peut_deposer_piece(auteur, piece.demande), permissions.REFUS_DEPOSER_PIECE)
     piece = _verrouiller(piece)
     if piece.statut == enums.StatutPiece.VALIDEE:
         raise ValidationError(
@@ -268,17 +273,17 @@ def piece_deposer(
 
 
 @transaction.atomic
-def piece_valider(*, piece: PieceJustificative, auteur: Any, organisation: Any = None) -> PieceJustificative:
+def piece_valider(*, piece: PieceJustificative, auteur: Acteur, organisation: Any = None) -> PieceJustificative:
     """Validate a provided document. When every document of a declared priority is validated,
     the ``SituationPrioritaire`` is validated too."""
-    _exiger_auteur(auteur)
+    _exiger(auteur, piece, permissions.peut_valider_pieces(auteur), permissions.REFUS_VALIDER_PIECES)
     piece = _verrouiller(piece)
     if piece.statut != enums.StatutPiece.FOURNIE:
         etat = "déjà validée" if piece.statut == enums.StatutPiece.VALIDEE else "pas encore fournie"
         raise ValidationError({"statut": [f"La pièce « {piece.libelle} » est {etat} : elle ne peut être validée."]})
     maintenant = timezone.now()
     piece.statut = enums.StatutPiece.VALIDEE
-    piece.validee_par = auteur
+    piece.validee_par = auteur.utilisateur
     piece.validee_le = maintenant
     piece.save(update_fields=["statut", "validee_par", "validee_le"])
     _evenement(
@@ -301,29 +306,29 @@ def piece_valider(*, piece: PieceJustificative, auteur: Any, organisation: Any =
     )
     if situation is not None and not reste:
         situation.statut = enums.StatutValidation.VALIDEE
-        situation.validee_par = auteur
+        situation.validee_par = auteur.utilisateur
         situation.validee_le = maintenant
         situation.save(update_fields=["statut", "validee_par", "validee_le"])
         evenement_enregistrer(
             objet=piece.demande,
             action="situation_validee",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=organisation,
             visible_demandeur=True,
             resume=f"Situation prioritaire validée : {situation.priorite}."[:300],
             details={"priorite": situation.priorite_id, "sensible": situation.priorite.sensible},
         )
-    _coter(piece.demande_id)
+    _coter(piece.demande_id, auteur)
     return piece
 
 
 @transaction.atomic
 def piece_refuser(
-    *, piece: PieceJustificative, auteur: Any, motif: str, organisation: Any = None
+    *, piece: PieceJustificative, auteur: Acteur, motif: str, organisation: Any = None
 ) -> PieceJustificative:
     """Refuse a provided (or validated) document: back to ``manquante`` with the reason, the file
     is deleted, and a priority validated through it returns to ``déclarée``."""
-    _exiger_auteur(auteur)
+    _exiger(auteur, piece, permissions.peut_valider_pieces(auteur), permissions.REFUS_VALIDER_PIECES)
     motif = (motif or "").strip()
     if not motif:
         raise ValidationError({"motif": ["Indiquez le motif du refus : il sera communiqué au demandeur."]})
@@ -365,11 +370,11 @@ def piece_refuser(
             evenement_enregistrer(
                 objet=piece.demande,
                 action="situation_invalidee",
-                auteur=auteur,
+                auteur=auteur.utilisateur,
                 organisation=organisation,
                 visible_demandeur=True,
                 resume=f"Situation prioritaire à nouveau à justifier : {situation.priorite}."[:300],
                 details={"priorite": situation.priorite_id, "sensible": situation.priorite.sensible},
             )
-    _coter(piece.demande_id)
+    _coter(piece.demande_id, auteur)
     return piece

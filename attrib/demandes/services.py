@@ -2,6 +2,10 @@
 
 Validation errors are raised as ``django.core.exceptions.ValidationError`` whose keys locate the
 field: ``"revenu_fiscal_reference"``, ``"personnes[1].date_naissance"``, ``"communes[0]"``.
+
+Every write takes its ``auteur`` (an :class:`~attrib.organisations.acteurs.Acteur`); an actor without the
+right gets :class:`~attrib.organisations.acteurs.Refus` (the predicates of ``attrib.organisations.permissions``)
+and nothing is written.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.utils import timezone
 
 from attrib.common.models import Evenement
 from attrib.common.services import diff_champs, evenement_enregistrer
-from attrib.demandes import enums, regles
+from attrib.demandes import enums, regles, suites
 from attrib.demandes.attestation import attestation_etablir
 from attrib.demandes.doublons import doublons_detecter
 from attrib.demandes.models import (
@@ -40,7 +44,9 @@ from attrib.demandes.pieces import pieces_attendues_synchroniser
 from attrib.engine import cycle_demande, validation
 from attrib.engine.erreurs import ParametresInvalides
 from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
-from attrib.organisations.models import Organisation
+from attrib.organisations import permissions
+from attrib.organisations.acteurs import Acteur, Refus
+from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.territoires.models import Commune
 
 CHAMPS_NON_MODIFIABLES = {
@@ -66,7 +72,7 @@ def _today(aujourd_hui: date | None) -> date:
     return aujourd_hui or timezone.localdate()
 
 
-def numero_unique_attribuer(*, departement: str, date_depot: date, code_guichet: str) -> str:
+def _numero_unique_attribuer(*, departement: str, date_depot: date, code_guichet: str) -> str:
     """Next numéro unique (format in ``docs/formats/numero_unique.md``): DDD AA MM NNNNNNN GGGGG."""
     compteur, _ = CompteurNumero.objects.select_for_update().get_or_create(
         departement=departement, annee=date_depot.year
@@ -236,12 +242,9 @@ def _ecrire_liens(
         )
 
 
-def _coter(demandes: Sequence[Demande | int]) -> None:
-    """The score of the demands, recomputed at once in the caller's transaction (or cleared when they
-    are struck off). Imported here: the cotation reads the demands."""
-    from attrib.cotation.services import cotations_actualiser
-
-    cotations_actualiser(demandes=demandes)
+def _coter(demandes: Sequence[Demande | int], auteur: Acteur) -> None:
+    """The demands changed: what derives from them follows (their cotation, ``attrib.demandes.suites``)."""
+    suites.demandes_modifiees(demandes, auteur=auteur)
 
 
 def _lever_si_erreurs(erreurs: dict[str, list[str]]) -> None:
@@ -253,7 +256,7 @@ def _lever_si_erreurs(erreurs: dict[str, list[str]]) -> None:
 def demande_enregistrer(
     *,
     guichet: Organisation,
-    auteur: Any,
+    auteur: Acteur,
     donnees: dict[str, Any],
     personnes: Sequence[dict[str, Any]],
     communes: Sequence[str],
@@ -262,7 +265,9 @@ def demande_enregistrer(
     date_depot: date | None = None,
     aujourd_hui: date | None = None,
 ) -> Demande:
-    """Register a new demand: numéro unique, one-year validity, audit entry. Nothing is written on error."""
+    """Register a new demand: numéro unique, one-year validity, audit entry. Nothing is written on error.
+    Only a manager of ``guichet`` (or the system, a superuser) registers on its behalf."""
+    auteur.exiger(permissions.peut_enregistrer_pour(auteur, guichet.pk), permissions.REFUS_ENREGISTRER)
     jour = _today(aujourd_hui)
     depot = date_depot or jour
     erreurs: dict[str, list[str]] = {}
@@ -296,7 +301,7 @@ def demande_enregistrer(
     motifs = _verifier_motifs(demande.motif_principal, motifs_secondaires, erreurs)
     prios = _verifier_priorites(priorites, jour, erreurs)
     _lever_si_erreurs(erreurs)
-    demande.numero_unique = numero_unique_attribuer(
+    demande.numero_unique = _numero_unique_attribuer(
         departement=demande.departement, date_depot=depot, code_guichet=guichet.code_guichet
     )
     demande.save()
@@ -304,16 +309,16 @@ def demande_enregistrer(
     evenement_enregistrer(
         objet=demande,
         action="enregistrement",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=guichet,
         visible_demandeur=True,
         resume=f"Demande enregistrée sous le numéro {demande.numero_unique} par {guichet}.",
         details={"date_depot_initiale": str(depot), "echeance": str(demande.date_echeance)},
     )
     pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=guichet, aujourd_hui=jour)
-    doublons_detecter(demandes=[demande], aujourd_hui=jour)
-    _coter([demande])
-    attestation_etablir(demande=demande, jour=jour)  # issue 10 rule 4: fixed at the registration
+    doublons_detecter(demandes=[demande], aujourd_hui=jour, auteur=auteur)
+    _coter([demande], auteur)
+    attestation_etablir(demande=demande, jour=jour, auteur=auteur)  # issue 10 rule 4: fixed at the registration
     return demande
 
 
@@ -360,11 +365,17 @@ def _verifier_transition(demande: Demande, action: cycle_demande.Action, **condi
         raise ValidationError({refus.champ: [refus.message]}) from None
 
 
+def _exiger_visible(auteur: Acteur, demande: Demande, message: str) -> None:
+    """A write on a demand outside the actor's perimeter is refused like any write without the right."""
+    if not auteur.voit_tout and not Demande.objects.visible_to(auteur).filter(pk=demande.pk).exists():
+        raise Refus(message)
+
+
 @transaction.atomic
 def demande_modifier(
     *,
     demande: Demande,
-    auteur: Any,
+    auteur: Acteur,
     organisation: Organisation | None = None,
     donnees: dict[str, Any] | None = None,
     personnes: Sequence[dict[str, Any]] | None = None,
@@ -374,7 +385,38 @@ def demande_modifier(
     action: str = "modification",
     resume: str | None = None,
 ) -> Demande:
-    """Update a demand; the audit trail records every field that changed (before/after)."""
+    """Update a demand; the audit trail records every field that changed (before/after). Only a desk manager
+    who sees the demand (or the system, a superuser) updates it."""
+    auteur.exiger(permissions.peut_modifier_demande(auteur, demande), permissions.REFUS_MODIFIER)
+    _exiger_visible(auteur, demande, permissions.REFUS_MODIFIER)
+    return _modifier(
+        demande=demande,
+        auteur=auteur,
+        organisation=organisation,
+        donnees=donnees,
+        personnes=personnes,
+        communes=communes,
+        motifs_secondaires=motifs_secondaires,
+        priorites=priorites,
+        action=action,
+        resume=resume,
+    )
+
+
+def _modifier(
+    *,
+    demande: Demande,
+    auteur: Acteur,
+    organisation: Organisation | None,
+    donnees: dict[str, Any] | None = None,
+    personnes: Sequence[dict[str, Any]] | None = None,
+    communes: Sequence[str] | None = None,
+    motifs_secondaires: Sequence[str] | None = None,
+    priorites: Sequence[str] | None = None,
+    action: str = "modification",
+    resume: str | None = None,
+) -> Demande:
+    """The update itself, once the caller checked the right."""
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     _verifier_transition(demande, cycle_demande.Action.MODIFIER)
     avant = _snapshot(demande)
@@ -413,7 +455,7 @@ def demande_modifier(
         evenement_enregistrer(
             objet=demande,
             action=action,
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=organisation,
             visible_demandeur=True,
             resume=resume or f"Demande modifiée ({len(changements)} champ(s)).",
@@ -421,8 +463,8 @@ def demande_modifier(
         )
     pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=organisation)
     if personnes is not None:
-        doublons_detecter(demandes=[demande])
-    _coter([demande])
+        doublons_detecter(demandes=[demande], auteur=auteur)
+    _coter([demande], auteur)
     return demande
 
 
@@ -433,7 +475,7 @@ CHAMPS_DECISION_DALO = ("dalo_reconnu", "dalo_date_decision", "dalo_commission")
 def demande_decision_dalo_enregistrer(
     *,
     demande: Demande,
-    auteur: Any,
+    auteur: Acteur,
     reconnu: bool,
     date_decision: date | None,
     commission: str = "",
@@ -442,13 +484,15 @@ def demande_decision_dalo_enregistrer(
     """Record the decision of the commission de médiation DALO (L441-2-3 CCH) on a registered demand: favourable
     (reconnu prioritaire et urgent) or not, its date and the commission. Recorded after registration by a desk or
     by the State; the audit trail keeps the previous decision (before/after)."""
+    auteur.exiger(permissions.peut_enregistrer_decision_dalo(auteur, demande), permissions.REFUS_DECISION_DALO)
+    _exiger_visible(auteur, demande, permissions.REFUS_DECISION_DALO)
     if date_decision is None:
         raise ValidationError(
             {"dalo_date_decision": ["Indiquez la date de la décision de la commission de médiation."]}
         )
     issue = "reconnu prioritaire et urgent" if reconnu else "non reconnu prioritaire"
     par = f" ({commission})" if commission else ""
-    return demande_modifier(
+    return _modifier(
         demande=demande,
         auteur=auteur,
         organisation=organisation,
@@ -476,12 +520,14 @@ def _revele_situation_sensible(changements: dict[str, dict[str, Any]]) -> bool:
 def demande_renouveler(
     *,
     demande: Demande,
-    auteur: Any,
+    auteur: Acteur,
     organisation: Organisation | None = None,
     aujourd_hui: date | None = None,
     **modifications: Any,
 ) -> Demande:
     """Renew for one more year from today; seniority (first filing date) is kept. Updates may come with it."""
+    auteur.exiger(permissions.peut_modifier_demande(auteur, demande), permissions.REFUS_MODIFIER)
+    _exiger_visible(auteur, demande, permissions.REFUS_MODIFIER)
     jour = _today(aujourd_hui)
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     _verifier_transition(demande, cycle_demande.Action.RENOUVELER, echeance=demande.date_echeance, jour=jour)
@@ -499,7 +545,7 @@ def demande_renouveler(
     demande.save(
         update_fields=["date_dernier_renouvellement", "date_echeance", "date_avis_renouvellement", "modifie_le"]
     )
-    demande = demande_modifier(
+    demande = _modifier(
         demande=demande,
         auteur=auteur,
         organisation=organisation,
@@ -507,7 +553,9 @@ def demande_renouveler(
         resume=f"Demande renouvelée jusqu'au {demande.date_echeance:%d/%m/%Y} (échéance précédente : {ancienne:%d/%m/%Y}).",
         **modifications,
     )
-    attestation_etablir(demande=demande, jour=jour, motif=f"Renouvellement du {jour:%d/%m/%Y}.")  # issue 10 rule 4
+    attestation_etablir(
+        demande=demande, jour=jour, auteur=auteur, motif=f"Renouvellement du {jour:%d/%m/%Y}."
+    )  # issue 10 rule 4
     return demande
 
 
@@ -515,13 +563,23 @@ def demande_renouveler(
 def demande_radier(
     *,
     demande: Demande,
-    auteur: Any,
+    auteur: Acteur,
     motif: str,
     organisation: Organisation | None = None,
     date_radiation: date | None = None,
     commentaire: str = "",
 ) -> Demande:
-    """Strike a demand off with one of the R441-2-8 reasons."""
+    """Strike a demand off with one of the R441-2-8 reasons. A desk manager who sees the demand strikes it off;
+    so does a manager of the bailleur (``organisation``) whose lease it signed (reason « attribution »)."""
+    bailleur_du_bail = (
+        motif == enums.MotifRadiation.ATTRIBUTION
+        and organisation is not None
+        and organisation.type == TypeOrganisation.BAILLEUR
+        and auteur.est_membre(organisation.pk, ecriture=True)
+    )
+    if not bailleur_du_bail:
+        auteur.exiger(permissions.peut_radier_demande(auteur, demande), permissions.REFUS_RADIER)
+        _exiger_visible(auteur, demande, permissions.REFUS_RADIER)
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     if motif not in enums.MotifRadiation.values:
         raise ValidationError({"motif_radiation": [f"Motif de radiation inconnu : « {motif} »."]})
@@ -542,16 +600,20 @@ def demande_radier(
     evenement_enregistrer(
         objet=demande,
         action="radiation",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=organisation,
         visible_demandeur=True,
         resume=f"Demande radiée le {demande.date_radiation:%d/%m/%Y} : {enums.MotifRadiation(motif).label}.",
         details={"motif": motif, "commentaire": commentaire},
     )
-    _coter([demande])
+    _coter([demande], auteur)
     return demande
 
 
+REFUS_ECHEANCES = (
+    "Les avis de renouvellement et les radiations pour non-renouvellement sont traités par Attrib lui-même "
+    "(commande traiter_echeances) ou par un administrateur de l'installation."
+)
 #: Rows per transaction in the lifecycle batch (each demand's change and its audit entry commit together).
 LOT_ECHEANCES = 1000
 #: ``ajouter_mois`` clamps to the end of the month: a notice due on ``jour`` may concern an expiry up
@@ -581,10 +643,12 @@ def _evenements_demandes(
     )
 
 
-def demandes_envoyer_avis_renouvellement(*, aujourd_hui: date | None = None) -> int:
+def demandes_envoyer_avis_renouvellement(*, auteur: Acteur, aujourd_hui: date | None = None) -> int:
     """Record the renewal notice (R441-2-7) of every active, not yet expired demand whose notice
     date has come and which has none yet. Bulk and idempotent: a second run the same day, or any
-    later day, records nothing more for the same validity period. Returns the number of notices."""
+    later day, records nothing more for the same validity period. Returns the number of notices.
+    Run by the product itself (command ``traiter_echeances``)."""
+    auteur.exiger(auteur.voit_tout, REFUS_ECHEANCES)
     jour = _today(aujourd_hui)
     borne = regles.ajouter_mois(jour, regles.parametre_max("preavis_renouvellement")) + _MARGE_FIN_DE_MOIS
     candidats = (
@@ -626,9 +690,11 @@ def demandes_envoyer_avis_renouvellement(*, aujourd_hui: date | None = None) -> 
     return n
 
 
-def demandes_radier_non_renouvelees(*, aujourd_hui: date | None = None) -> int:
+def demandes_radier_non_renouvelees(*, auteur: Acteur, aujourd_hui: date | None = None) -> int:
     """Strike off (non-renouvellement) every active demand whose validity ended before
-    ``aujourd_hui``: the day after the échéance. Bulk and idempotent. Returns the number struck off."""
+    ``aujourd_hui``: the day after the échéance. Bulk and idempotent. Returns the number struck off.
+    Run by the product itself (command ``traiter_echeances``)."""
+    auteur.exiger(auteur.voit_tout, REFUS_ECHEANCES)
     jour = _today(aujourd_hui)
     commentaire = "Radiation automatique : demande non renouvelée."
     libelle = enums.MotifRadiation.NON_RENOUVELLEMENT.label
@@ -675,7 +741,7 @@ def demandes_radier_non_renouvelees(*, aujourd_hui: date | None = None) -> int:
                 ),
                 action="radiation",
             )
-            _coter(ids)
+            _coter(ids, auteur)
         n += len(ids)
     return n
 
@@ -766,9 +832,11 @@ def _lire_priorites(chemin: Path | None) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def priorites_charger(*, chemin: Path | None = None, auteur: Any = None) -> RapportPriorites:
+def priorites_charger(*, auteur: Acteur, chemin: Path | None = None) -> RapportPriorites:
     """Create or update ``PrioriteLegale`` from the dated data file (idempotent). A priority that
-    left the file is kept (demands may refer to it) and reported; end it with ``date_fin``."""
+    left the file is kept (demands may refer to it) and reported; end it with ``date_fin``. Reference data:
+    loaded by the product (command, demo) or an administrator of the installation."""
+    auteur.exiger(permissions.peut_administrer_referentiels(auteur), permissions.REFUS_REFERENTIELS)
     lignes = _lire_priorites(chemin)
     rapport = RapportPriorites()
     existantes = {p.code: p for p in PrioriteLegale.objects.select_for_update()}
@@ -793,7 +861,7 @@ def priorites_charger(*, chemin: Path | None = None, auteur: Any = None) -> Rapp
         evenement_enregistrer(
             objet=priorite,
             action="referentiel_priorites",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             resume=f"Priorité « {code} » {'créée' if code in rapport.creees else 'mise à jour'} depuis le référentiel.",
             details={"changements": changements},
         )

@@ -44,7 +44,7 @@ def _exporter(contexte: Contexte, format_fichier: str, parametres: dict[str, lis
     contexte.progression(1, "Écriture du fichier", 0, 0)
     arguments: dict[str, Any] = {
         "demandes": demandes,
-        "user": user,
+        "auteur": contexte.acteur,
         "perimetre": perimetre_export(parametres),
         "filtres": parametres,
     }
@@ -120,12 +120,15 @@ def _details(rapport: importexport.RapportImport) -> dict[str, Any]:
 
 def _importer(contexte: Contexte, guichet_id: int, nom_fichier: str, contenu: str, tout_ou_rien: bool) -> Resultat:
     contexte.progression(1, f"Lecture et import des lignes de {nom_fichier}", 0, 0)
-    rapport = importexport.importer_demandes(
-        fichier=base64.b64decode(contenu),
-        guichet=Organisation.objects.get(pk=guichet_id),
-        auteur=contexte.lanceur,
-        tout_ou_rien=tout_ou_rien,
-    )
+    try:
+        rapport = importexport.importer_demandes(
+            fichier=base64.b64decode(contenu),
+            guichet=Organisation.objects.get(pk=guichet_id),
+            auteur=contexte.acteur,
+            tout_ou_rien=tout_ou_rien,
+        )
+    except PermissionDenied as exc:  # rights withdrawn between the launch and the run
+        raise EchecTravail(str(exc) or "Import non autorisé.", conserve="Aucune demande n'a été importée.") from None
     details = _details(rapport)
     if rapport.annule:
         raise EchecTravail(

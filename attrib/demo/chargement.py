@@ -60,10 +60,14 @@ from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
 from attrib.engine import validation
 from attrib.journal.contexte import journal_origine
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Membership, Organisation, Role, TypeOrganisation, User
 from attrib.patrimoine.models import Logement, Residence
 from attrib.patrimoine.services import bailleurs_estimer, patrimoine_reconstituer, rpls_importer
 from attrib.territoires.models import EPCI, Commune
+
+#: The demo acts as the product itself; its reason becomes the journal's origin.
+DEMO = acteur_systeme("démonstration (charger_demo)")
 
 SIREN_GRAND_NARBONNE = "241100593"
 NARBONNE, GRUISSAN, COURSAN, PORT_LA_NOUVELLE, LEUCATE = "11262", "11170", "11106", "11266", "11202"
@@ -641,9 +645,9 @@ def _charger_parc(
     does not name them, the closed rating campaign of last year, the flux year and the CALEOL year
     (``attrib.demo.caleol``). Each step is idempotent."""
     bailleurs = [o for o in organisations.values() if o.type == TypeOrganisation.BAILLEUR]
-    import_rpls = rpls_importer(chemin=FICHIER_RPLS_NARBONNE)
-    reconstitution = patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=seed, bailleurs=bailleurs)
-    estimes = bailleurs_estimer(bailleurs=bailleurs, graine=seed)
+    import_rpls = rpls_importer(chemin=FICHIER_RPLS_NARBONNE, auteur=DEMO)
+    reconstitution = patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=seed, bailleurs=bailleurs, auteur=DEMO)
+    estimes = bailleurs_estimer(bailleurs=bailleurs, graine=seed, auteur=DEMO)
     _ecrire(
         stdout,
         f"Parc social : {Logement.objects.count()} logements dans {Residence.objects.count()} résidences "
@@ -725,8 +729,8 @@ def charger_demo(
                 jour=jour,
                 stdout=sortie,
             )
-        avis = demandes_envoyer_avis_renouvellement(aujourd_hui=jour)
-        doublons = doublons_detecter(aujourd_hui=jour)
+        avis = demandes_envoyer_avis_renouvellement(aujourd_hui=jour, auteur=DEMO)
+        doublons = doublons_detecter(aujourd_hui=jour, auteur=DEMO)
         _ecrire(
             sortie,
             f"{creees} demandes créées ; {avis} avis de renouvellement envoyés (échéance dans le mois) ; "
@@ -744,7 +748,7 @@ def charger_demo(
             avec_historique=False,
         )
         _ecrire(sortie, caleol.texte())
-    cotation_demo_installer(epci_org=organisations["epci"], jour=jour, stdout=sortie)
+    cotation_demo_installer(epci_org=organisations["epci"], jour=jour, stdout=sortie, auteur=DEMO)
     _ecrire(sortie, tableau_comptes(organisations))
     return ResultatDemo(
         demandes_creees=creees,

@@ -9,13 +9,14 @@ from typing import TextIO
 from attrib.cotation.enums import TypeGrille
 from attrib.cotation.models import GrilleCotation, TacheCotation
 from attrib.cotation.services import DOSSIER_GRILLES, cotations_recalculer, grille_importer_yaml, versions_publier
+from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation
 
 GRILLES_DEMO = ((TypeGrille.GENERALE, "socle.yaml"), (TypeGrille.MUTATION, "mutation.yaml"))
 
 
 def cotation_demo_installer(
-    *, epci_org: Organisation, jour: date | None = None, stdout: TextIO | None = None
+    *, epci_org: Organisation, auteur: Acteur, jour: date | None = None, stdout: TextIO | None = None
 ) -> TacheCotation:
     """The demo's active grids: ``data/grilles/socle.yaml`` (general) and ``mutation.yaml``, imported and
     published when the EPCI has no published grid of that type, then every demo demand scored.
@@ -33,12 +34,13 @@ def cotation_demo_installer(
                 contenu=chemin.read_text(encoding="utf-8"),
                 nom_fichier=fichier,
                 origine="Grille de démonstration fournie avec Attrib",
+                auteur=auteur,
             )
         )
     if a_publier:
-        tache = versions_publier(versions=a_publier, jour=jour)
+        tache = versions_publier(versions=a_publier, jour=jour, auteur=auteur)
     else:
-        tache = cotations_recalculer(organisation=epci_org, jour=jour)
+        tache = cotations_recalculer(organisation=epci_org, jour=jour, auteur=auteur)
     if stdout is not None:
         stdout.write(f"Cotation : {tache.message}\n")
     return tache

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from attrib.common.services import evenement_enregistrer
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.qualification.enums import Partie
 from attrib.qualification.models import NOTE_MAX, NOTE_MIN, Campagne, Notation, NoteHarmonisee
@@ -82,7 +83,11 @@ def campagne_demo_creer(
     p = parametres().demo
     rng = random.Random(graine)
     campagne = campagne_ouvrir(
-        organisation=epci_org, annee=annee, date_limite=date(annee, 6, 30), auteur=None, aujourd_hui=date(annee, 3, 1)
+        organisation=epci_org,
+        annee=annee,
+        date_limite=date(annee, 6, 30),
+        auteur=acteur_systeme("démonstration (charger_demo)"),
+        aujourd_hui=date(annee, 3, 1),
     )
 
     rateur_commune: dict[str, Organisation] = {}
@@ -150,7 +155,7 @@ def campagne_demo_creer(
         details={"graine": graine, "notes": len(notations)},
     )
 
-    campagne_cloturer(campagne=campagne, auteur=None)
+    campagne_cloturer(campagne=campagne, auteur=acteur_systeme("démonstration (charger_demo)"))
     for resultat in list(agenda(campagne)[: p.residences_harmonisees]):
         c, b = resultat.note_commune, resultat.note_bailleur
         assert c is not None and b is not None
@@ -164,7 +169,7 @@ def campagne_demo_creer(
             participants=", ".join([*(str(o) for o in presentes), str(epci_org)]),
             motif=MOTIF_DEMO,
             organisations=presentes,
-            auteur=None,
+            auteur=acteur_systeme("démonstration (charger_demo)"),
         )
     Campagne.objects.filter(pk=campagne.pk).update(ouverte_le=_moment(annee, 3, 1), close_le=_moment(annee, 7, 1))
     NoteHarmonisee.objects.filter(campagne=campagne).update(enregistree_le=_moment(annee, 9, 15))

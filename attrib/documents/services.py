@@ -12,6 +12,19 @@ from django.db import models, transaction
 
 from attrib.common.services import evenement_enregistrer
 from attrib.documents.models import Document, Instantane, NatureDocument
+from attrib.organisations.acteurs import Acteur
+
+REFUS_FIGER = (
+    "Un document n'est figé qu'à l'événement qu'il atteste, par un agent d'une organisation ou par Attrib "
+    "lui-même : connectez-vous."
+)
+
+
+def peut_figer(acteur: Acteur) -> bool:
+    """A document is frozen at the event of another service (which checked its own right) or at the first
+    download of a page its reader may see: any agent of an organisation, or the system, a superuser."""
+    return acteur.voit_tout or bool(acteur.appartenances)
+
 
 MOTIF_MAX = 2000
 
@@ -26,12 +39,13 @@ def document_figer(
     date_evenement: datetime,
     motif: str = "",
     type_mime: str = "application/pdf",
-    auteur: Any = None,
+    auteur: Acteur,
     organisation: Any = None,
     instantane: Instantane | None = None,
 ) -> Document:
     """Store ``contenu`` as the next version of the document ``nature`` of ``objet``. The first version needs
     no reason; a later one (a correction) needs ``motif``, and the earlier versions stay as they were."""
+    auteur.exiger(peut_figer(auteur), REFUS_FIGER)
     motif = (motif or "").strip()
     if nature not in NatureDocument.values:
         raise ValidationError({"nature": [f"Nature de document « {nature} » inconnue."]})
@@ -63,7 +77,7 @@ def document_figer(
         sha256=hashlib.sha256(contenu).hexdigest(),
         date_evenement=date_evenement,
         motif=motif,
-        cree_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+        cree_par=auteur.utilisateur,
         instantane=instantane,
     )
     libelle = NatureDocument(nature).label
@@ -72,7 +86,7 @@ def document_figer(
         action="document_fige",
         resume=f"{libelle} : version {version} enregistrée (empreinte SHA-256 {document.sha256[:12]}…)"
         + (f". Motif : {motif}" if motif else "."),
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=organisation,
         details={"document": document.pk, "nature": nature, "version": version, "sha256": document.sha256},
     )
@@ -81,9 +95,10 @@ def document_figer(
 
 @transaction.atomic
 def instantane_etablir(
-    *, objet: models.Model, nature: str, html: str, date_evenement: datetime, motif: str = ""
+    *, objet: models.Model, nature: str, html: str, date_evenement: datetime, auteur: Acteur, motif: str = ""
 ) -> Instantane:
     """Fix the HTML of a document at its event (the next version of ``nature`` for ``objet``)."""
+    auteur.exiger(peut_figer(auteur), REFUS_FIGER)
     cible_type = ContentType.objects.get_for_model(objet)
     existantes = list(
         Instantane.objects.select_for_update()

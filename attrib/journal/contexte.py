@@ -26,7 +26,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from attrib.organisations.acteurs import Acteur
 
 _CONTEXTE: ContextVar[dict[str, Any] | None] = ContextVar("attrib_journal_contexte", default=None)
 _ECRITURES = ("INSERT", "UPDATE", "DELETE")
@@ -39,25 +42,30 @@ def _origine_processus() -> str:
     return "application"
 
 
-def contexte_pour(user: Any, *, origine: str) -> dict[str, Any]:
-    """The context of a (possibly anonymous) user: their id, name and first organisation."""
+def contexte_pour(acteur: Acteur, *, origine: str) -> dict[str, Any]:
+    """The context of an actor: a person's id, name and first organisation; for the system, its reason
+    becomes the origin (``commande recoter``, ``démonstration``…), the given ``origine`` being only a fallback."""
+    if acteur.est_systeme and acteur.motif:
+        origine = acteur.motif
     contexte: dict[str, Any] = {"origine": origine[:300]}
-    if getattr(user, "is_authenticated", False):
-        from attrib.organisations.permissions import memberships
-
+    user = acteur.utilisateur
+    if user is not None:
         contexte["auteur"] = user.pk
-        contexte["auteur_libelle"] = (user.get_full_name() or user.get_username())[:300]
-        adhesions = memberships(user)
-        if adhesions:
-            contexte["organisation"] = adhesions[0].organisation_id
+        contexte["auteur_libelle"] = acteur.libelle[:300]
+        if acteur.appartenances:
+            contexte["organisation"] = acteur.appartenances[0].organisation_id
     return contexte
 
 
 @contextmanager
-def contexte_journal(*, origine: str, auteur: Any = None, organisation: Any = None) -> Iterator[dict[str, Any]]:
-    """Attribute every change made inside the block to ``auteur`` (a user or None) and ``origine``
-    (``import CSV demandes.csv``, ``commande charger_demo``…)."""
-    contexte = contexte_pour(auteur, origine=origine)
+def contexte_journal(
+    *, origine: str, auteur: Acteur | None = None, organisation: Any = None
+) -> Iterator[dict[str, Any]]:
+    """Attribute every change made inside the block to ``auteur`` (an actor; ``None``: nobody named) and
+    ``origine`` (``import CSV demandes.csv``, ``commande charger_demo``…)."""
+    from attrib.organisations.acteurs import ANONYME
+
+    contexte = contexte_pour(auteur or ANONYME, origine=origine)
     if organisation is not None:
         contexte["organisation"] = getattr(organisation, "pk", organisation)
     jeton = _CONTEXTE.set(contexte)
@@ -116,14 +124,15 @@ def connexion_creee(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 def journal_origine(origine: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator of a service run outside a request (import, demo, command): its changes are journalled with
-    ``origine`` and its ``auteur`` keyword argument (or the request's user when called from a view)."""
+    ``origine`` and its ``auteur`` keyword argument (an actor), or, when a person acts inside a request
+    whose context already names them, with that context and ``origine`` added."""
 
     def decorateur(fonction: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(fonction)
         def enveloppe(*args: Any, **kwargs: Any) -> Any:
             auteur = kwargs.get("auteur")
             precedent = _CONTEXTE.get() or {}
-            if not getattr(auteur, "is_authenticated", False) and precedent.get("auteur"):
+            if getattr(auteur, "utilisateur", None) is None and precedent.get("auteur"):
                 contexte = {**precedent, "origine": f"{origine} ({precedent.get('origine', '')})"[:300]}
                 jeton = _CONTEXTE.set(contexte)
                 try:

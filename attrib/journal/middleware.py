@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from attrib.journal.contexte import contexte_journal
+from attrib.organisations.acteurs import acteur_de
 
 
 class JournalMiddleware:
@@ -15,5 +16,5 @@ class JournalMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         origine = f"{'API' if request.path.startswith('/api/') else 'écran'} {request.method} {request.path}"
-        with contexte_journal(origine=origine, auteur=getattr(request, "user", None)):
+        with contexte_journal(origine=origine, auteur=acteur_de(getattr(request, "user", None))):
             return self.get_response(request)

@@ -12,8 +12,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from attrib.journal.models import EntreeJournal
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Role, TypeOrganisation
-from attrib.organisations.permissions import memberships, organisation_ids
 
 NOTATION = "qualification.notation"
 
@@ -28,7 +28,7 @@ def _notations_masquees(user: Any) -> Q:
     from attrib.qualification.models import Notation
 
     visibles = Notation.objects.filter(
-        Q(campagne__statut=StatutCampagne.CLOSE) | Q(organisation_id__in=organisation_ids(user))
+        Q(campagne__statut=StatutCampagne.CLOSE) | Q(organisation_id__in=acteur_de(user).organisation_ids())
     )
     return Q(table_objet=NOTATION) & ~Q(objet_id__in=_ids_texte(visibles))
 
@@ -43,7 +43,7 @@ def entrees_version(version: Any) -> QuerySet[EntreeJournal]:
 
 def entrees_campagne(campagne: Any, user: Any) -> QuerySet[EntreeJournal]:
     qs = EntreeJournal.objects.filter(racine_table="qualification.campagne", racine_id=str(campagne.pk))
-    return qs if getattr(user, "is_superuser", False) else qs.exclude(_notations_masquees(user))
+    return qs if acteur_de(user).est_superutilisateur else qs.exclude(_notations_masquees(user))
 
 
 def entrees_convention(convention: Any) -> QuerySet[EntreeJournal]:
@@ -66,7 +66,7 @@ def est_delegue_protection_donnees(user: Any) -> bool:
 
 
 def _personnel_epci(user: Any) -> bool:
-    return any(m.organisation.type == TypeOrganisation.EPCI and m.role != Role.CONSULTATION for m in memberships(user))
+    return any(a.type == TypeOrganisation.EPCI and a.role != Role.CONSULTATION for a in acteur_de(user).appartenances)
 
 
 def peut_exporter_journal(user: Any) -> bool:
@@ -81,9 +81,9 @@ def dans_le_menu(user: Any) -> bool:
     organisation (every page builds the menu); the data-protection officer belongs to none."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if _personnel_epci(user) or getattr(user, "is_superuser", False):
+    if _personnel_epci(user) or acteur_de(user).est_superutilisateur:
         return True
-    return not memberships(user) and est_delegue_protection_donnees(user)
+    return not acteur_de(user).appartenances and est_delegue_protection_donnees(user)
 
 
 def _racines_visibles(user: Any) -> Q:

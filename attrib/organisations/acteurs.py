@@ -206,6 +206,15 @@ def acteur_de(user: Any) -> Acteur:
     return acteur
 
 
+def acteur_ou_systeme(auteur: Any, motif: str) -> Acteur:
+    """Transition for callers not yet converted to the actor: an ``Acteur`` is returned as is, a user becomes
+    their actor, and ``None`` (the old "system, no check" convention) becomes ``acteur_systeme(motif)``.
+    Converted code passes an ``Acteur`` and never needs this."""
+    if auteur is None:
+        return acteur_systeme(motif)
+    return acteur_de(auteur)
+
+
 def oublier(user: Any) -> None:
     """Forget the actor cached on a user object (after its memberships changed, in tests and admin)."""
     for attribut in ("_attrib_acteur", "_attrib_memberships"):
@@ -222,6 +231,7 @@ __all__ = [
     "Refus",
     "TypeOrganisation",
     "acteur_de",
+    "acteur_ou_systeme",
     "acteur_systeme",
     "oublier",
 ]

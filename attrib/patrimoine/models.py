@@ -8,11 +8,11 @@ rule and flagged as estimated (``bailleur_estime``, ``estimee``, ``loyer_estime`
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 
+from attrib.organisations.acteurs import Acteur, acteur_de
+from attrib.organisations.models import Organisation
 from attrib.patrimoine.enums import ClasseDPE, Financement, ReserveStock, SourceResidence, TypeConstruction
 
 #: Sanity bound of the number of rooms (the RPLS field holds one digit, 1 to 9).
@@ -21,12 +21,43 @@ NB_PIECES_MAX = 20
 ANNEE_MIN = 1000
 
 
-class ResidenceQuerySet(models.QuerySet["Residence"]):
-    def visible_to(self, user: Any) -> ResidenceQuerySet:
-        """Residences of the user's territory (see ``attrib.patrimoine.permissions``)."""
-        from attrib.patrimoine.permissions import filtre_residences_visibles
+def epcis_du_territoire(acteur: Acteur) -> set[str]:
+    """SIRENs of the EPCIs the actor's organisations belong to (their own EPCI, the EPCI of their commune and
+    of the communes of their perimeter)."""
+    from attrib.territoires.models import Commune
 
-        return self.filter(filtre_residences_visibles(user))
+    acteur = acteur_de(acteur)
+    ids = acteur.organisation_ids() if acteur.est_agent else []
+    if not ids:
+        return set()
+    sirens = {o.epci_id for o in acteur.organisations() if o.epci_id}
+    communes = Commune.objects.filter(Q(organisations__in=ids) | Q(organisations_siege__in=ids)).exclude(epci=None)
+    sirens.update(communes.values_list("epci_id", flat=True))
+    return sirens
+
+
+def residences_visibles(acteur: Acteur, *, prefixe: str = "") -> Q:
+    """The residences an actor sees (``prefixe="residence__"`` from a dwelling): every residence of the EPCIs
+    of its organisations, of the communes of their perimeter, and those they own as bailleur; everything for
+    the system and a superuser; nothing for anybody else (an applicant included)."""
+    acteur = acteur_de(acteur)
+    if acteur.voit_tout:
+        return Q()
+    ids = acteur.organisation_ids() if acteur.est_agent else []
+    if not ids:
+        return Q(pk__in=[])
+    perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=ids).values("commune_id")
+    return (
+        Q(**{f"{prefixe}commune__epci_id__in": sorted(epcis_du_territoire(acteur))})
+        | Q(**{f"{prefixe}commune_id__in": perimetre})
+        | Q(**{f"{prefixe}bailleur_id__in": ids})
+    )
+
+
+class ResidenceQuerySet(models.QuerySet["Residence"]):
+    def visible_to(self, acteur: Acteur) -> ResidenceQuerySet:
+        """Residences of the actor's territory (:func:`residences_visibles`)."""
+        return self.filter(residences_visibles(acteur))
 
     def de_commune(self, code_insee: str) -> ResidenceQuerySet:
         return self.filter(commune_id=code_insee)
@@ -126,10 +157,8 @@ class Residence(models.Model):
 
 
 class LogementQuerySet(models.QuerySet["Logement"]):
-    def visible_to(self, user: Any) -> LogementQuerySet:
-        from attrib.patrimoine.permissions import filtre_residences_visibles
-
-        return self.filter(filtre_residences_visibles(user, prefixe="residence__"))
+    def visible_to(self, acteur: Acteur) -> LogementQuerySet:
+        return self.filter(residences_visibles(acteur, prefixe="residence__"))
 
     def en_qpv(self) -> LogementQuerySet:
         return self.filter(residence__en_qpv=True)

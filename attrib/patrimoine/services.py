@@ -17,18 +17,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from attrib.common.services import diff_champs, evenement_enregistrer
+from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.desagregation import lire_comptages, reconstituer
 from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from attrib.patrimoine.parametres import Estimations, codes_financement, estimations, loyer_estime
-from attrib.patrimoine.permissions import peut_modifier_residence
+from attrib.patrimoine.permissions import REFUS_REFERENTIEL, peut_charger_referentiel, peut_modifier_residence
 from attrib.patrimoine.rpls import ErreurLigne, LigneRpls, identifiant_residence, lire_fichier
 from attrib.territoires.models import Commune
 from attrib.territoires.services import ResumeImport, territoires_importer
@@ -113,7 +114,7 @@ def _departement(code_insee: str) -> str:
     return code_insee[:3] if code_insee.startswith("97") else code_insee[:2]
 
 
-def _assurer_communes(codes: Iterable[str]) -> ResumeImport | None:
+def _assurer_communes(codes: Iterable[str], auteur: Acteur) -> ResumeImport | None:
     """Load the territorial referential (COG 2026) of the départements of the communes that are not
     in the database yet; a département unknown to the referential is skipped (its lines will be
     reported)."""
@@ -125,7 +126,7 @@ def _assurer_communes(codes: Iterable[str]) -> ResumeImport | None:
     resume: ResumeImport | None = None
     for departement in departements:
         try:
-            resume = territoires_importer(departements=[departement])
+            resume = territoires_importer(departements=[departement], auteur=auteur)
         except ValidationError:
             continue
     return resume
@@ -243,6 +244,7 @@ def _grouper(
 def rpls_importer(
     *,
     chemin: Path,
+    auteur: Acteur,
     bailleur: Organisation | None = None,
     tout_ou_rien: bool = False,
     aujourd_hui: date | None = None,
@@ -256,6 +258,7 @@ def rpls_importer(
     the database are loaded from the COG 2026 referential of their département. ``bailleur``, when
     given, owns every residence of the file (a fact given by the user, not an estimate).
     """
+    auteur.exiger(peut_charger_referentiel(auteur), REFUS_REFERENTIEL)
     chemin = Path(chemin)
     if bailleur is not None:
         _verifier_bailleur(bailleur)
@@ -266,7 +269,7 @@ def rpls_importer(
         raise ErreursImportPatrimoine(lecture.erreurs, fichier=chemin.name)
     erreurs = list(lecture.erreurs)
 
-    territoires = _assurer_communes({ligne.depcom for ligne in lecture.lignes})
+    territoires = _assurer_communes({ligne.depcom for ligne in lecture.lignes}, auteur)
     communes = {c.code_insee: c for c in Commune.objects.filter(code_insee__in={li.depcom for li in lecture.lignes})}
     connues = []
     for ligne in lecture.lignes:
@@ -378,6 +381,7 @@ def _supprimer_reconstitues_obsoletes(residences: Iterable[str], logements: Iter
 def patrimoine_reconstituer(
     *,
     chemin: Path,
+    auteur: Acteur,
     graine: int | None = None,
     bailleurs: Sequence[Organisation] = (),
     aujourd_hui: date | None = None,
@@ -390,6 +394,7 @@ def patrimoine_reconstituer(
     estimated; financing is unknown (empty). With ``bailleurs``, each reconstructed residence gets one
     of them (``bailleurs_estimer``). All or nothing: an error in the counts file writes nothing.
     """
+    auteur.exiger(peut_charger_referentiel(auteur), REFUS_REFERENTIEL)
     parametres = estimations()
     graine = parametres.graine if graine is None else graine
     chemin = Path(chemin)
@@ -406,7 +411,7 @@ def patrimoine_reconstituer(
         graine=graine,
     )
     codes = {r.depcom for r in reconstituees}
-    territoires = _assurer_communes(codes)
+    territoires = _assurer_communes(codes, auteur)
     communes = {c.code_insee: c for c in Commune.objects.filter(code_insee__in=codes)}
     if inconnues := sorted(codes - set(communes)):
         raise ErreursImportPatrimoine(
@@ -457,6 +462,7 @@ def patrimoine_reconstituer(
     attribues = 0
     if bailleurs:
         attribues = bailleurs_estimer(
+            auteur=auteur,
             bailleurs=bailleurs,
             graine=graine,
             residences=Residence.objects.filter(source=SourceResidence.RPLS2019_COMPTAGES),
@@ -475,13 +481,18 @@ def patrimoine_reconstituer(
 
 @transaction.atomic
 def bailleurs_estimer(
-    *, bailleurs: Sequence[Organisation], graine: int, residences: models.QuerySet[Residence] | None = None
+    *,
+    bailleurs: Sequence[Organisation],
+    graine: int,
+    auteur: Acteur,
+    residences: models.QuerySet[Residence] | None = None,
 ) -> int:
     """Give each residence of ``residences`` (all by default) that has no bailleur, or an estimated
     one, a bailleur drawn uniformly among ``bailleurs`` with ``random.Random(graine)`` (residences in
     the order of their identifiant, bailleurs in the order of their id), flagged as estimated. A
     bailleur given by a source is never replaced. Returns the number of residences changed; the same
     call twice changes nothing the second time."""
+    auteur.exiger(peut_charger_referentiel(auteur), REFUS_REFERENTIEL)
     if not bailleurs:
         raise ValidationError({"bailleurs": ["Au moins un bailleur est nécessaire pour estimer les bailleurs."]})
     for bailleur in bailleurs:
@@ -529,11 +540,10 @@ def _appliquer(objet: M, donnees: Mapping[str, Any], autorises: Sequence[str]) -
 
 
 @transaction.atomic
-def residence_modifier(*, auteur: Any, residence: Residence, donnees: Mapping[str, Any]) -> Residence:
+def residence_modifier(*, auteur: Acteur, residence: Residence, donnees: Mapping[str, Any]) -> Residence:
     """The bailleur corrects its residence (name, programme, building, type, year, QPV). Setting a QPV
     marks the residence "en QPV"."""
-    if not peut_modifier_residence(auteur, residence):
-        raise PermissionDenied("Seul le bailleur de la résidence peut la modifier.")
+    auteur.exiger(peut_modifier_residence(auteur, residence), "Seul le bailleur de la résidence peut la modifier.")
     avant = _appliquer(residence, donnees, CHAMPS_RESIDENCE_MODIFIABLES)
     if residence.qpv_id is not None:
         residence.en_qpv = True
@@ -545,7 +555,7 @@ def residence_modifier(*, auteur: Any, residence: Residence, donnees: Mapping[st
             objet=residence,
             action="residence_modifiee",
             resume=f"Résidence modifiée : {', '.join(changements)}",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=residence.bailleur,
             details=changements,
         )
@@ -553,12 +563,13 @@ def residence_modifier(*, auteur: Any, residence: Residence, donnees: Mapping[st
 
 
 @transaction.atomic
-def logement_modifier(*, auteur: Any, logement: Logement, donnees: Mapping[str, Any]) -> Logement:
+def logement_modifier(*, auteur: Acteur, logement: Logement, donnees: Mapping[str, Any]) -> Logement:
     """The bailleur enters what it knows of a dwelling. A value entered replaces the estimate: the
     rent is no longer "estimated", nor the surface or the number of rooms."""
     residence = logement.residence
-    if not peut_modifier_residence(auteur, residence):
-        raise PermissionDenied("Seul le bailleur de la résidence peut modifier ses logements.")
+    auteur.exiger(
+        peut_modifier_residence(auteur, residence), "Seul le bailleur de la résidence peut modifier ses logements."
+    )
     avant = _appliquer(logement, donnees, CHAMPS_LOGEMENT_MODIFIABLES)
     if "loyer_principal" in donnees:
         logement.loyer_estime = False
@@ -574,7 +585,7 @@ def logement_modifier(*, auteur: Any, logement: Logement, donnees: Mapping[str, 
             objet=logement,
             action="logement_modifie",
             resume=f"Logement modifié : {', '.join(changements)}",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=residence.bailleur,
             details=changements,
         )

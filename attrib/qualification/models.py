@@ -10,13 +10,14 @@ residence "à enjeux prioritaires de mixité sociale" (``EnjeuMixite``, history 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from attrib.engine.qualification import ECHELLE_VIVRE_ENSEMBLE
+from attrib.organisations.acteurs import Acteur, acteur_de
+from attrib.organisations.models import Organisation
+from attrib.patrimoine.models import Residence, epcis_du_territoire
 from attrib.qualification.enums import Partie, StatutCampagne, StatutResidence
 
 NOTE_MIN = ECHELLE_VIVRE_ENSEMBLE.minimum
@@ -30,11 +31,26 @@ def _note_dans_l_echelle(champ: str) -> Q:
 
 
 class CampagneQuerySet(models.QuerySet["Campagne"]):
-    def visible_to(self, user: Any) -> CampagneQuerySet:
-        """Campaigns of the user's territory (see ``attrib.qualification.permissions``)."""
-        from attrib.qualification.permissions import filtre_campagnes_visibles
-
-        return self.filter(filtre_campagnes_visibles(user))
+    def visible_to(self, acteur: Acteur) -> CampagneQuerySet:
+        """Campaigns of the actor's territory: those its organisations opened, and those whose perimeter meets
+        one commune of its territory (the EPCIs of its organisations, their perimeter and seat, the communes
+        where they own residences). Everything for the system and a superuser; nothing for anybody else."""
+        acteur = acteur_de(acteur)
+        if acteur.voit_tout:
+            return self.all()
+        ids = acteur.organisation_ids() if acteur.est_agent else []
+        if not ids:
+            return self.none()
+        perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=ids).values("commune_id")
+        sieges = Organisation.objects.filter(pk__in=ids, commune__isnull=False).values("commune_id")
+        parc = Residence.objects.filter(bailleur_id__in=ids).values("commune_id")
+        communes = Campagne.communes.through.objects.filter(campagne_id=OuterRef("pk")).filter(
+            Q(commune__epci_id__in=sorted(epcis_du_territoire(acteur)))
+            | Q(commune_id__in=perimetre)
+            | Q(commune_id__in=sieges)
+            | Q(commune_id__in=parc)
+        )
+        return self.filter(Q(organisation_id__in=ids) | Q(Exists(communes)))
 
     def ouvertes(self) -> CampagneQuerySet:
         return self.filter(statut=StatutCampagne.OUVERTE)

@@ -18,13 +18,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
+from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
-from attrib.organisations.permissions import ROLES_ECRITURE, memberships, organisation_ids
-from attrib.patrimoine.permissions import epcis_du_territoire
 from attrib.qualification.enums import Partie
 
 if TYPE_CHECKING:
@@ -61,76 +60,41 @@ def communes_du_territoire_epci(organisation: Organisation) -> QuerySet[Commune]
     return Commune.objects.filter(condition).order_by("nom")
 
 
-def est_membre(user: Any, organisation: Organisation | int, *, ecriture: bool = False) -> bool:
+def est_membre(acteur: Acteur, organisation: Organisation | int, *, ecriture: bool = False) -> bool:
     pk = organisation if isinstance(organisation, int) else organisation.pk
-    return any(m.organisation_id == pk and (not ecriture or m.role in ROLES_ECRITURE) for m in memberships(user))
+    return acteur_de(acteur).est_membre(pk, ecriture=ecriture)
 
 
-def epcis_pilotables(user: Any) -> list[Organisation]:
-    """The EPCI organisations on behalf of which the user may open a campaign."""
-    return [
-        m.organisation
-        for m in memberships(user)
-        if m.role in ROLES_ECRITURE and m.organisation.type == TypeOrganisation.EPCI
-    ]
+def epcis_pilotables(acteur: Acteur) -> list[Organisation]:
+    """The EPCI organisations on behalf of which the actor may open a campaign."""
+    return acteur_de(acteur).organisations(ecriture=True, types=(TypeOrganisation.EPCI,))
 
 
-def peut_ouvrir_campagne(user: Any) -> bool:
-    return bool(epcis_pilotables(user))
+def peut_ouvrir_campagne(acteur: Acteur) -> bool:
+    return bool(epcis_pilotables(acteur))
 
 
-def peut_piloter(user: Any, campagne: Campagne) -> bool:
+def peut_piloter(acteur: Acteur, campagne: Campagne) -> bool:
     """Close the campaign, record the agreed notes: the EPCI organisation that opened it."""
-    return bool(getattr(user, "is_superuser", False)) or est_membre(user, campagne.organisation_id, ecriture=True)
+    acteur = acteur_de(acteur)
+    return acteur.voit_tout or acteur.est_membre(campagne.organisation_id, ecriture=True)
 
 
-def filtre_campagnes_visibles(user: Any) -> Q:
-    """Q object selecting the campaigns of the user's territory."""
-    from attrib.patrimoine.models import Residence
-    from attrib.qualification.models import Campagne
-
-    if getattr(user, "is_superuser", False):
-        return Q()
-    ids = organisation_ids(user)
-    if not ids:
-        return Q(pk__in=[])
-    perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=ids).values("commune_id")
-    sieges = Organisation.objects.filter(pk__in=ids, commune__isnull=False).values("commune_id")
-    parc = Residence.objects.filter(bailleur_id__in=ids).values("commune_id")
-    communes = Campagne.communes.through.objects.filter(campagne_id=OuterRef("pk")).filter(
-        Q(commune__epci_id__in=sorted(epcis_du_territoire(user)))
-        | Q(commune_id__in=perimetre)
-        | Q(commune_id__in=sieges)
-        | Q(commune_id__in=parc)
-    )
-    return Q(organisation_id__in=ids) | Q(Exists(communes))
-
-
-def organisations_notatrices(user: Any, campagne: Campagne) -> list[Organisation]:
-    """The user's organisations that rate residences in this campaign (any role)."""
-    from attrib.qualification.selectors import residences_a_noter
-
-    return [
-        m.organisation
-        for m in memberships(user)
-        if partie_de(m.organisation) is not None and residences_a_noter(campagne, m.organisation).exists()
-    ]
-
-
-def peut_voir_notation(user: Any, organisation: Organisation) -> bool:
+def peut_voir_notation(acteur: Acteur, organisation: Organisation) -> bool:
     """An organisation's own notes are read by its members only."""
-    return est_membre(user, organisation)
+    return est_membre(acteur, organisation)
 
 
-def peut_noter(user: Any, campagne: Campagne, organisation: Organisation) -> bool:
+def peut_noter(acteur: Acteur, campagne: Campagne, organisation: Organisation) -> bool:
     return (
-        campagne.est_ouverte and partie_de(organisation) is not None and est_membre(user, organisation, ecriture=True)
+        campagne.est_ouverte and partie_de(organisation) is not None and est_membre(acteur, organisation, ecriture=True)
     )
 
 
-def peut_marquer_enjeu(user: Any, residence: Residence) -> bool:
-    if getattr(user, "is_superuser", False):
+def peut_marquer_enjeu(acteur: Acteur, residence: Residence) -> bool:
+    acteur = acteur_de(acteur)
+    if acteur.voit_tout:
         return True
     return any(
-        communes_du_territoire_epci(org).filter(pk=residence.commune_id).exists() for org in epcis_pilotables(user)
+        communes_du_territoire_epci(org).filter(pk=residence.commune_id).exists() for org in epcis_pilotables(acteur)
     )

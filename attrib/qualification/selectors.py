@@ -19,8 +19,8 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from attrib.engine.qualification import CLE_SANS_BAILLEUR, indicateurs_campagne
+from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
-from attrib.organisations.permissions import organisation_ids
 from attrib.patrimoine.models import Residence
 from attrib.qualification.enums import Partie, StatutCampagne, StatutResidence
 from attrib.qualification.models import Campagne, EnjeuMixite, Notation, NoteHarmonisee, ResultatResidence
@@ -62,6 +62,15 @@ def residences_a_noter(campagne: Campagne, organisation: Organisation) -> QueryS
     return qs.none()
 
 
+def organisations_notatrices(acteur: Acteur, campagne: Campagne) -> list[Organisation]:
+    """The actor's organisations that rate residences in this campaign (any role)."""
+    return [
+        o
+        for o in acteur_de(acteur).organisations()
+        if partie_de(o) is not None and residences_a_noter(campagne, o).exists()
+    ]
+
+
 def notations_de(campagne: Campagne, organisation: Organisation) -> QuerySet[Notation]:
     """An organisation's own notes in a campaign."""
     return Notation.objects.filter(campagne=campagne, organisation=organisation)
@@ -73,7 +82,7 @@ def notations_visibles(user: Any, campagne: Campagne) -> QuerySet[Notation]:
     qs = Notation.objects.filter(campagne=campagne).select_related("organisation", "residence")
     if campagne.est_close:
         return qs
-    return qs.filter(organisation_id__in=organisation_ids(user))
+    return qs.filter(organisation_id__in=acteur_de(user).organisation_ids())
 
 
 def lignes_notation(
@@ -371,7 +380,7 @@ def historique_residence(user: Any, residence: Residence) -> list[LigneHistoriqu
         .distinct()
         .order_by("-annee", "organisation__nom")
     )
-    siennes = set(organisation_ids(user))
+    siennes = set(acteur_de(user).organisation_ids())
     lignes = []
     for campagne in campagnes:
         notes = Notation.objects.filter(campagne=campagne, residence=residence).select_related("organisation")

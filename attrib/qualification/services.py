@@ -2,8 +2,8 @@
 classifies every residence), record the agreed note, flag a residence "à enjeux prioritaires de mixité
 sociale". Every write is atomic and inscribed in the audit trail (``Evenement``).
 
-``auteur=None`` is the system (management command, demonstration data): no permission check. With a
-user, a refused action raises ``PermissionDenied``; a wrong value raises ``ValidationError`` whose keys
+Every write takes its ``auteur`` (an ``Acteur``; the system for a command or the demonstration data): an
+actor without the right gets ``Refus`` (a ``PermissionDenied``) and nothing is written; a wrong value raises ``ValidationError`` whose keys
 name the field (``note``, ``motif``, …), in French.
 """
 
@@ -16,7 +16,7 @@ from datetime import date
 from typing import IO, Any
 
 import polars as pl
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -25,6 +25,7 @@ from attrib.common import tableurs
 from attrib.common.services import evenement_enregistrer, export_journaliser
 from attrib.engine.formats.lecture import ErreurLecture, lire_xlsx
 from attrib.engine.qualification import agenda_harmonisation, classer_residences
+from attrib.organisations.acteurs import Acteur, Refus
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.models import Residence
 from attrib.qualification import permissions
@@ -74,7 +75,7 @@ def campagne_ouvrir(
     annee: int,
     date_limite: date,
     communes: Sequence[str] | None = None,
-    auteur: Any = None,
+    auteur: Acteur,
     aujourd_hui: date | None = None,
 ) -> Campagne:
     """Open the rating campaign of ``annee`` for an EPCI organisation, over ``communes`` (codes INSEE;
@@ -88,8 +89,8 @@ def campagne_ouvrir(
                 ]
             }
         )
-    if auteur is not None and not permissions.est_membre(auteur, organisation, ecriture=True):
-        raise PermissionDenied("Seuls les gestionnaires de l'EPCI ouvrent une campagne.")
+    if not (auteur.voit_tout or permissions.est_membre(auteur, organisation, ecriture=True)):
+        raise Refus("Seuls les gestionnaires de l'EPCI ouvrent une campagne.")
     erreurs: dict[str, list[str]] = {}
     if isinstance(annee, bool) or not isinstance(annee, int) or not ANNEE_MIN <= annee <= jour.year + 1:
         erreurs["annee"] = [f"L'année doit être comprise entre {ANNEE_MIN} et {jour.year + 1} (reçu : « {annee} »)."]
@@ -116,7 +117,7 @@ def campagne_ouvrir(
         organisation=organisation,
         annee=annee,
         date_limite=date_limite,
-        ouverte_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+        ouverte_par=auteur.utilisateur,
         ouverte_le=timezone.now(),
     )
     campagne.communes.set(choisies)
@@ -124,7 +125,7 @@ def campagne_ouvrir(
         objet=campagne,
         action="campagne_ouverte",
         resume=f"Campagne de qualification {annee} ouverte ({len(choisies)} communes, date limite {date_limite:%d/%m/%Y}).",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=organisation,
         details={"communes": sorted(c.code_insee for c in choisies), "date_limite": date_limite.isoformat()},
     )
@@ -134,7 +135,7 @@ def campagne_ouvrir(
 # --- rating -------------------------------------------------------------------------------------
 
 
-def _verifier_notateur(campagne: Campagne, organisation: Organisation, auteur: Any) -> Partie:
+def _verifier_notateur(campagne: Campagne, organisation: Organisation, auteur: Acteur) -> Partie:
     partie = permissions.partie_de(organisation)
     if partie is None:
         raise ValidationError(
@@ -144,8 +145,8 @@ def _verifier_notateur(campagne: Campagne, organisation: Organisation, auteur: A
                 ]
             }
         )
-    if auteur is not None and not permissions.est_membre(auteur, organisation, ecriture=True):
-        raise PermissionDenied(f"Seuls les gestionnaires de {organisation} enregistrent ses notes.")
+    if not (auteur.voit_tout or permissions.est_membre(auteur, organisation, ecriture=True)):
+        raise Refus(f"Seuls les gestionnaires de {organisation} enregistrent ses notes.")
     _exiger_ouverte(campagne)
     return partie
 
@@ -165,14 +166,14 @@ def _ecrire_notation(
     residence: Residence,
     note: int | None,
     commentaire: str,
-    auteur: Any,
+    auteur: Acteur,
     existante: Notation | None,
     journaliser: bool = True,
 ) -> tuple[str, Notation | None]:
     """Create, change or remove one note; returns what happened (``creee``, ``modifiee``, ``retiree``,
     ``inchangee``) and the note."""
     maintenant = timezone.now()
-    auteur_enregistre = auteur if getattr(auteur, "is_authenticated", False) else None
+    auteur_enregistre = auteur.utilisateur
     if note is None:
         if existante is None:
             return "inchangee", None
@@ -183,7 +184,7 @@ def _ecrire_notation(
                 objet=campagne,
                 action="notation_retiree",
                 resume=f"Note retirée par {organisation} pour la résidence {residence.identifiant}.",
-                auteur=auteur,
+                auteur=auteur.utilisateur,
                 organisation=organisation,
                 details={"residence": residence.pk, "avant": note_retiree},
             )
@@ -215,7 +216,7 @@ def _ecrire_notation(
             objet=notation,
             action=f"notation_{resultat}",
             resume=f"Note {'modifiée' if avant else 'enregistrée'} par {organisation} pour la résidence {residence.identifiant}.",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=organisation,
             details={"residence": residence.pk, "avant": avant, "apres": {"note": note, "commentaire": commentaire}},
         )
@@ -240,7 +241,7 @@ def notation_enregistrer(
     residence: Residence,
     note: int | None,
     commentaire: str = "",
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> Notation | None:
     """Record (or change) the note of one residence by one rater organisation; ``note=None`` removes
     it. Returns the note (``None`` once removed)."""
@@ -286,7 +287,7 @@ def notations_enregistrer(
     campagne: Campagne,
     organisation: Organisation,
     saisies: Mapping[int, tuple[int | None, str]],
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> dict[str, int]:
     """Record a page of notes at once (residence id → (note or ``None``, comment)): all or nothing.
     Returns the number of notes per outcome (``creee``, ``modifiee``, ``retiree``, ``inchangee``)."""
@@ -353,10 +354,13 @@ def _bailleur_libelle(residence: Residence) -> str:
     return f"{residence.bailleur} (estimé)" if residence.bailleur_estime else str(residence.bailleur)
 
 
-def notations_exporter_excel(*, campagne: Campagne, organisation: Organisation, auteur: Any = None) -> bytes:
+def notations_exporter_excel(*, campagne: Campagne, organisation: Organisation, auteur: Acteur) -> bytes:
     """The rater's list of residences as an Excel workbook: one line per residence with the rater's own
     note and comment (never the other side's), to fill and re-import with ``notations_importer_excel``.
-    Written by the products' writer (``attrib.common.tableurs``); the export is journalled."""
+    Written by the products' writer (``attrib.common.tableurs``); the export is journalled. Only the rater
+    organisation's members export its notes."""
+    if not (auteur.voit_tout or permissions.peut_voir_notation(auteur, organisation)):
+        raise Refus(f"Seuls les membres de {organisation} exportent ses notes.")
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from attrib.qualification.selectors import lignes_notation
@@ -416,7 +420,7 @@ def notations_exporter_excel(*, campagne: Campagne, organisation: Organisation, 
         export=f"de la liste de notation {campagne.annee}",
         format_fichier="xlsx",
         lignes=lignes,
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=organisation,
         perimetre=f"résidences à noter par {organisation}",
     )
@@ -550,7 +554,7 @@ def notations_importer_excel(
     campagne: Campagne,
     organisation: Organisation,
     fichier: bytes | IO[bytes] | Any,
-    auteur: Any = None,
+    auteur: Acteur,
     tout_ou_rien: bool = False,
 ) -> RapportImportNotations:
     """Re-import a filled workbook of ``notations_exporter_excel`` (columns found by their header:
@@ -633,7 +637,7 @@ def notations_importer_excel(
             objet=campagne,
             action="notations_importees",
             resume=f"Import Excel de {organisation} : {rapport.resume()}",
-            auteur=auteur,
+            auteur=auteur.utilisateur,
             organisation=organisation,
             details={"notes": {str(r.pk): n for r, n, _c in a_ecrire}, "erreurs": [str(e) for e in rapport.erreurs]},
         )
@@ -689,14 +693,14 @@ def _cadre_cloture(campagne: Campagne) -> tuple[pl.DataFrame, dict[int, tuple[st
 
 
 @transaction.atomic
-def campagne_cloturer(*, campagne: Campagne, auteur: Any = None) -> ResumeCloture:
+def campagne_cloturer(*, campagne: Campagne, auteur: Acteur) -> ResumeCloture:
     """Close the campaign: the engine classifies every residence of the perimeter from the two
     parties' notes (concordant, divergent with its gap, rated by one side only, not rated) and the
     result is stored per residence with the harmonisation agenda order. From then on, both sides'
     notes are visible to the territory and no note changes."""
     appelant, campagne = campagne, _campagne_verrouillee(campagne)
-    if auteur is not None and not permissions.peut_piloter(auteur, campagne):
-        raise PermissionDenied("Seuls les gestionnaires de l'EPCI clôturent la campagne.")
+    if not (auteur.voit_tout or permissions.peut_piloter(auteur, campagne)):
+        raise Refus("Seuls les gestionnaires de l'EPCI clôturent la campagne.")
     if campagne.est_close:
         raise ValidationError(f"La campagne {campagne.annee} est déjà close.")
     cadre, proprietes = _cadre_cloture(campagne)
@@ -723,7 +727,7 @@ def campagne_cloturer(*, campagne: Campagne, auteur: Any = None) -> ResumeClotur
         )
     ResultatResidence.objects.bulk_create(resultats, batch_size=PAQUET)
     campagne.statut = StatutCampagne.CLOSE
-    campagne.close_par = auteur if getattr(auteur, "is_authenticated", False) else None
+    campagne.close_par = auteur.utilisateur
     campagne.close_le = timezone.now()
     campagne.save(update_fields=["statut", "close_par", "close_le"])
     appelant.statut, appelant.close_par, appelant.close_le = campagne.statut, campagne.close_par, campagne.close_le
@@ -735,7 +739,7 @@ def campagne_cloturer(*, campagne: Campagne, auteur: Any = None) -> ResumeClotur
         objet=campagne,
         action="campagne_close",
         resume=f"Campagne {campagne.annee} close : {resume}",
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=campagne.organisation,
         details={"par_statut": par_statut},
     )
@@ -754,13 +758,13 @@ def note_harmonisee_enregistrer(
     participants: str,
     motif: str,
     organisations: Iterable[Organisation] = (),
-    auteur: Any = None,
+    auteur: Acteur,
 ) -> NoteHarmonisee:
     """Record (or correct) the note agreed for a divergent residence of a closed campaign, with who
     agreed (``participants``: names and organisations present; ``organisations``) and why (``motif``)."""
     campagne = _campagne_verrouillee(campagne)
-    if auteur is not None and not permissions.peut_piloter(auteur, campagne):
-        raise PermissionDenied("Seuls les gestionnaires de l'EPCI enregistrent les notes harmonisées.")
+    if not (auteur.voit_tout or permissions.peut_piloter(auteur, campagne)):
+        raise Refus("Seuls les gestionnaires de l'EPCI enregistrent les notes harmonisées.")
     if not campagne.est_close:
         raise ValidationError("L'harmonisation commence à la clôture de la campagne.")
     resultat = ResultatResidence.objects.filter(campagne=campagne, residence=residence).first()
@@ -796,7 +800,7 @@ def note_harmonisee_enregistrer(
         "note": note,
         "participants": participants,
         "motif": motif,
-        "enregistree_par": auteur if getattr(auteur, "is_authenticated", False) else None,
+        "enregistree_par": auteur.utilisateur,
         "enregistree_le": timezone.now(),
     }
     harmonisee, _cree = NoteHarmonisee.objects.update_or_create(
@@ -810,7 +814,7 @@ def note_harmonisee_enregistrer(
             f"Note harmonisée {note} pour la résidence {residence.identifiant} "
             f"(commune {resultat.note_commune}, bailleur {resultat.note_bailleur})."
         ),
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=campagne.organisation,
         details={
             "avant": avant,
@@ -830,7 +834,7 @@ def enjeu_mixite_marquer(
     residence: Residence,
     motif: str,
     marquee: bool = True,
-    auteur: Any = None,
+    auteur: Acteur,
     organisation: Organisation | None = None,
     campagne: Campagne | None = None,
 ) -> EnjeuMixite:
@@ -838,8 +842,8 @@ def enjeu_mixite_marquer(
     remove the flag (``marquee=False``, with the reason). Each decision is kept (``EnjeuMixite``); the
     current state is ``Residence.enjeu_mixite`` / ``enjeu_mixite_motif``."""
     residence = Residence.objects.select_for_update().get(pk=residence.pk)
-    if auteur is not None and not permissions.peut_marquer_enjeu(auteur, residence):
-        raise PermissionDenied("Seul l'EPCI du territoire marque une résidence à enjeux de mixité sociale.")
+    if not (auteur.voit_tout or permissions.peut_marquer_enjeu(auteur, residence)):
+        raise Refus("Seul l'EPCI du territoire marque une résidence à enjeux de mixité sociale.")
     motif = (motif or "").strip()
     if not motif:
         raise ValidationError({"motif": ["Indiquez le motif de la décision."]})
@@ -857,7 +861,7 @@ def enjeu_mixite_marquer(
         motif=motif,
         campagne=campagne,
         organisation=organisation,
-        auteur=auteur if getattr(auteur, "is_authenticated", False) else None,
+        auteur=auteur.utilisateur,
         decide_le=timezone.now(),
     )
     evenement_enregistrer(
@@ -868,7 +872,7 @@ def enjeu_mixite_marquer(
             if marquee
             else f"Marquage à enjeux de mixité sociale retiré : {motif}"
         ),
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         organisation=organisation,
         details={"avant": avant, "apres": {"enjeu_mixite": marquee, "motif": residence.enjeu_mixite_motif}},
     )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Residence
 from attrib.patrimoine.selectors import residence_visible
@@ -50,14 +51,14 @@ def liste(request: HttpRequest) -> HttpResponse:
         "qualification/liste.html",
         {
             "campagnes": selectors.campagnes_visibles(request.user),
-            "peut_ouvrir": permissions.peut_ouvrir_campagne(request.user),
+            "peut_ouvrir": permissions.peut_ouvrir_campagne(acteur_de(request.user)),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def ouvrir(request: HttpRequest) -> HttpResponse:
-    epcis = permissions.epcis_pilotables(request.user)
+    epcis = permissions.epcis_pilotables(acteur_de(request.user))
     exiger(bool(epcis))
     communes: dict[str, Any] = {}
     for epci in epcis:
@@ -75,7 +76,7 @@ def ouvrir(request: HttpRequest) -> HttpResponse:
                 annee=form.cleaned_data["annee"],
                 date_limite=form.cleaned_data["date_limite"],
                 communes=form.cleaned_data["communes"],
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -93,8 +94,8 @@ def campagne(request: HttpRequest, pk: int) -> HttpResponse:
     contexte: dict[str, Any] = {
         "campagne": c,
         "avancement": selectors.avancement(c),
-        "mes_organisations": permissions.organisations_notatrices(request.user, c),
-        "peut_piloter": permissions.peut_piloter(request.user, c),
+        "mes_organisations": selectors.organisations_notatrices(acteur_de(request.user), c),
+        "peut_piloter": permissions.peut_piloter(acteur_de(request.user), c),
         "communes": c.communes.order_by("nom"),
     }
     if c.est_close:
@@ -113,11 +114,11 @@ def campagne(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cloturer(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.campagne_visible(request.user, pk)
-    exiger(c.est_ouverte and permissions.peut_piloter(request.user, c))
+    exiger(c.est_ouverte and permissions.peut_piloter(acteur_de(request.user), c))
     form = ClotureForm(donnees_postees(request), prefix="cloture")
     if request.method == "POST" and form.is_valid():
         try:
-            resume = services.campagne_cloturer(campagne=c, auteur=request.user)
+            resume = services.campagne_cloturer(campagne=c, auteur=acteur_de(request.user))
         except ValidationError as exc:
             placer_erreurs(exc, form)
         else:
@@ -143,7 +144,8 @@ def _notateur(request: HttpRequest, pk: int, organisation_pk: int) -> tuple[Camp
     c = selectors.campagne_visible(request.user, pk)
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
     exiger(
-        permissions.partie_de(organisation) is not None and permissions.peut_voir_notation(request.user, organisation)
+        permissions.partie_de(organisation) is not None
+        and permissions.peut_voir_notation(acteur_de(request.user), organisation)
     )
     return c, organisation
 
@@ -151,7 +153,7 @@ def _notateur(request: HttpRequest, pk: int, organisation_pk: int) -> tuple[Camp
 @require_http_methods(["GET", "POST"])
 def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     c, organisation = _notateur(request, pk, organisation_pk)
-    peut_noter = permissions.peut_noter(request.user, c, organisation)
+    peut_noter = permissions.peut_noter(acteur_de(request.user), c, organisation)
     non_notees = request.GET.get("non_notees") == "oui"
     recherche = request.GET.get("q", "").strip()
     toutes = selectors.lignes_notation(c, organisation)
@@ -168,7 +170,7 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             comptes = services.notations_enregistrer(
-                campagne=c, organisation=organisation, saisies=form.saisies_modifiees(), auteur=request.user
+                campagne=c, organisation=organisation, saisies=form.saisies_modifiees(), auteur=acteur_de(request.user)
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -217,14 +219,14 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
 @require_GET
 def notation_export(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     c, organisation = _notateur(request, pk, organisation_pk)
-    contenu = services.notations_exporter_excel(campagne=c, organisation=organisation, auteur=request.user)
+    contenu = services.notations_exporter_excel(campagne=c, organisation=organisation, auteur=acteur_de(request.user))
     return reponse_fichier(contenu, f"notation-{c.annee}-{organisation.pk}.xlsx", services.TYPE_XLSX)
 
 
 @require_http_methods(["GET", "POST"])
 def notation_import(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     c, organisation = _notateur(request, pk, organisation_pk)
-    exiger(permissions.peut_noter(request.user, c, organisation))
+    exiger(permissions.peut_noter(acteur_de(request.user), c, organisation))
     form = ImportNotationsForm(
         donnees_postees(request), request.FILES if request.method == "POST" else None, prefix="import"
     )
@@ -235,7 +237,7 @@ def notation_import(request: HttpRequest, pk: int, organisation_pk: int) -> Http
                 campagne=c,
                 organisation=organisation,
                 fichier=form.cleaned_data["fichier"],
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 tout_ou_rien=form.cleaned_data["tout_ou_rien"],
             )
         except ValidationError as exc:
@@ -272,7 +274,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campagne": c,
             "page": page,
-            "peut_piloter": permissions.peut_piloter(request.user, c),
+            "peut_piloter": permissions.peut_piloter(acteur_de(request.user), c),
             "nb_harmonisees": selectors.nb_harmonisees(c),
         },
     )
@@ -281,7 +283,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def harmoniser(request: HttpRequest, pk: int, residence_pk: int) -> HttpResponse:
     c = _campagne_close(request, pk)
-    exiger(permissions.peut_piloter(request.user, c))
+    exiger(permissions.peut_piloter(acteur_de(request.user), c))
     resultat = selectors.resultat_agenda(c, residence_pk)
     residence = resultat.residence
     notations = list(Notation.objects.filter(campagne=c, residence=residence).select_related("organisation"))
@@ -310,7 +312,7 @@ def harmoniser(request: HttpRequest, pk: int, residence_pk: int) -> HttpResponse
                 participants=form.cleaned_data["participants"],
                 motif=form.cleaned_data["motif"],
                 organisations=form.cleaned_data["organisations"],
-                auteur=request.user,
+                auteur=acteur_de(request.user),
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
@@ -329,7 +331,7 @@ def harmoniser(request: HttpRequest, pk: int, residence_pk: int) -> HttpResponse
             "historique": [h for h in selectors.historique_residence(request.user, residence) if h.campagne.pk != c.pk],
             "form": form,
             "erreurs": resume_erreurs([form]),
-            "peut_marquer": permissions.peut_marquer_enjeu(request.user, residence),
+            "peut_marquer": permissions.peut_marquer_enjeu(acteur_de(request.user), residence),
         },
     )
 
@@ -363,7 +365,7 @@ def residence(request: HttpRequest, residence_pk: int) -> HttpResponse:
             "residence": r,
             "historique": selectors.historique_residence(request.user, r),
             "enjeux": selectors.enjeux_de(r),
-            "peut_marquer": permissions.peut_marquer_enjeu(request.user, r),
+            "peut_marquer": permissions.peut_marquer_enjeu(acteur_de(request.user), r),
         },
     )
 
@@ -378,7 +380,7 @@ def _epci_agissant(user: Any, residence: Residence) -> Organisation | None:
 @require_http_methods(["GET", "POST"])
 def enjeu_mixite(request: HttpRequest, residence_pk: int) -> HttpResponse:
     r = residence_visible(request.user, residence_pk)
-    exiger(permissions.peut_marquer_enjeu(request.user, r))
+    exiger(permissions.peut_marquer_enjeu(acteur_de(request.user), r))
     campagne_pk = request.POST.get("campagne") or request.GET.get("campagne") or ""
     campagne_liee = (
         selectors.campagnes_visibles(request.user).filter(pk=int(campagne_pk)).first()
@@ -392,7 +394,7 @@ def enjeu_mixite(request: HttpRequest, residence_pk: int) -> HttpResponse:
                 residence=r,
                 marquee=form.cleaned_data["decision"] == "marquer",
                 motif=form.cleaned_data["motif"],
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 organisation=_epci_agissant(request.user, r),
                 campagne=campagne_liee,
             )

@@ -24,7 +24,7 @@ RIEN_INSCRIT = "Aucune proposition n'a été inscrite à l'ordre du jour d'une c
 
 def _proposer(contexte: Contexte, organisation_id: int, epci_id: str, debut: str, fin: str) -> Resultat:
     with contexte_journal(
-        origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.lanceur
+        origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.acteur
     ):
         try:
             lot = services.lot_proposer(

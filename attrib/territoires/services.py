@@ -22,6 +22,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from attrib.engine.formats.lecture import ErreurLecture, lire_csv
+from attrib.organisations.acteurs import Acteur
 from attrib.territoires.models import EPCI, QPV, Commune
 from attrib.territoires.zones import AffectationZones
 
@@ -314,11 +315,18 @@ def _synchroniser(modele: type[models.Model], lignes: dict[str, dict[str, Any]])
     return len(a_creer), len(a_modifier)
 
 
+REFUS_TERRITOIRES = (
+    "Le référentiel des territoires (EPCI, communes, QPV) est chargé par Attrib lui-même (commande, "
+    "démonstration) ou par un administrateur de l'installation."
+)
+
+
 @transaction.atomic
 def territoires_importer(
     *,
     departements: Sequence[str] | None = None,
     epcis: Sequence[str] | None = None,
+    auteur: Acteur,
     dossier: Path | None = None,
     jour: date | None = None,
 ) -> ResumeImport:
@@ -327,8 +335,11 @@ def territoires_importer(
 
     Without ``departements`` nor ``epcis`` the whole referential is loaded; otherwise the communes
     of every listed département or EPCI. Raises ``ErreursImport`` (a ``ValidationError`` whose
-    messages name file and line) when a file is wrong, ``ValidationError`` for an unknown filter.
+    messages name file and line) when a file is wrong, ``ValidationError`` for an unknown filter. Reference
+    data: loaded by the product itself (command, demo, an import that meets an unknown commune) or a
+    superuser.
     """
+    auteur.exiger(auteur.voit_tout, REFUS_TERRITOIRES)
     dossier = Path(dossier) if dossier is not None else DOSSIER_REFERENTIELS
     erreurs: list[ErreurLigne] = []
     lignes_epci, sirens_presents = _lire_epci(_Lecteur(dossier / FICHIER_EPCI, erreurs))

@@ -70,9 +70,13 @@ def test_une_seance_de_caleol_jusqu_au_bail(page: Page, live_server) -> None:
     desk = guichet()
     demandes = [creer_demande(guichet_org=desk, personnes=[personne(nom=n)]) for n in ("Martin", "Bernard", "Petit")]
     version = grille_importer_yaml(
-        organisation=epci, type_grille=TypeGrille.GENERALE, contenu=GRILLE, nom_fichier="grille.yaml"
+        organisation=epci,
+        type_grille=TypeGrille.GENERALE,
+        contenu=GRILLE,
+        nom_fichier="grille.yaml",
+        auteur=acteur_systeme("test"),
     )
-    version_publier(version=version)
+    version_publier(version=version, auteur=acteur_systeme("test"))
     commission = commission_creer(
         auteur=acteur_systeme("test"),
         bailleur=alogea,

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from attrib.cotation.enums import StatutVersion
 from attrib.cotation.models import Cotation, VersionGrille
 from attrib.demo.cotation import cotation_demo_installer
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from tests.browser.conftest import connecter, resume_violations, violations_axe
 from tests.cotation.outils import mois_avant
@@ -40,7 +41,7 @@ def test_publier_une_nouvelle_version_recote_et_la_demande_montre_le_nouveau_det
         creer_demande(guichet_org=org, communes=(GRUISSAN,), date_depot=mois_avant(jour, 15)),
         creer_demande(guichet_org=org, communes=(NARBONNE,), date_depot=mois_avant(jour, 2), priorites=("l441_k",)),
     ]
-    cotation_demo_installer(epci_org=epci)
+    cotation_demo_installer(epci_org=epci, auteur=acteur_systeme("test"))
     assert Cotation.objects.get(demande=demandes[0]).detail["provisoire"]["anciennete"] == 70
     base = live_server.url
 

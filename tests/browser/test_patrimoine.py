@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import IndicateursOccupation, Logement, Residence
@@ -52,7 +53,7 @@ def _sans_violation(page: Page) -> None:
 
 
 def test_la_carte_puis_une_residence(page: Page, live_server) -> None:
-    territoires_importer(epcis=[GRAND_NARBONNE])
+    territoires_importer(epcis=[GRAND_NARBONNE], auteur=acteur_systeme("test"))
     epci = Organisation.objects.create(nom="CA Le Grand Narbonne", type=TypeOrganisation.EPCI, epci_id=GRAND_NARBONNE)
     alogea = Organisation.objects.create(nom="Alogea", type=TypeOrganisation.BAILLEUR)
     membre(epci, username="agent.epci", password=MOT_DE_PASSE)

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -60,11 +61,18 @@ def test_une_commune_note_sans_voir_le_bailleur_puis_l_epci_harmonise(page: Page
     ayguades = _residence("Les Ayguades", alogea, 12)
     port = _residence("Le Port", alogea, 20)
     jour = timezone.localdate()
-    campagne = campagne_ouvrir(organisation=epci, annee=jour.year, date_limite=jour + timedelta(days=45))
-    notation_enregistrer(
-        campagne=campagne, organisation=alogea, residence=ayguades, note=4, commentaire=SECRET_BAILLEUR
+    campagne = campagne_ouvrir(
+        organisation=epci, annee=jour.year, date_limite=jour + timedelta(days=45), auteur=acteur_systeme("test")
     )
-    notation_enregistrer(campagne=campagne, organisation=alogea, residence=port, note=2)
+    notation_enregistrer(
+        campagne=campagne,
+        organisation=alogea,
+        residence=ayguades,
+        note=4,
+        commentaire=SECRET_BAILLEUR,
+        auteur=acteur_systeme("test"),
+    )
+    notation_enregistrer(campagne=campagne, organisation=alogea, residence=port, note=2, auteur=acteur_systeme("test"))
     base = live_server.url
 
     # The commune rates its two residences on one page.

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from attrib.common.models import Evenement
 from attrib.demandes.importexport import exporter_demandes_csv, importer_demandes
 from attrib.demandes.models import Demande, Personne
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import CategorieReservataire, Role, TypeOrganisation
 from attrib.organisations.permissions import peut_exporter_donnees_personnelles
 from tests.factories import (
@@ -110,13 +111,15 @@ def test_un_texte_qui_serait_une_formule_est_neutralise_et_l_aller_retour_tient(
         rpls_logement_actuel="@RPLS-1",
     )
     flux = io.StringIO()
-    exporter_demandes_csv(demandes=Demande.objects.order_by("pk"), flux=flux, user=agent)
+    exporter_demandes_csv(demandes=Demande.objects.order_by("pk"), flux=flux, auteur=acteur_de(agent))
     [ligne] = csv.DictReader(io.StringIO(flux.getvalue().removeprefix("\ufeff")), delimiter=";")
 
     assert ligne["bailleur_actuel"] == '\'=HYPERLINK("http://exemple.invalid";"clic")'
     assert ligne["telephone_demandeur"] == "'+33 6 12 34 56 78"
     assert ligne["rpls_logement_actuel"] == "'@RPLS-1"
-    rapport = importer_demandes(fichier=flux.getvalue().encode(), guichet=org, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(
+        fichier=flux.getvalue().encode(), guichet=org, auteur=acteur_de(agent), tout_ou_rien=True
+    )
     assert not rapport.erreurs and rapport.inchangees == [demande.numero_unique]
     demande.refresh_from_db()
     assert demande.bailleur_actuel.startswith("=HYPERLINK") and demande.rpls_logement_actuel == "@RPLS-1"

@@ -13,6 +13,7 @@ from attrib.cotation.enums import TypeGrille
 from attrib.cotation.models import VersionGrille
 from attrib.cotation.services import grille_importer_yaml
 from attrib.demandes.models import Demande
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, Role, TypeOrganisation, User
 from tests.cotation.outils import GRILLE, GRILLE_MUTATION, mois_avant, un_adulte
 from tests.factories import (
@@ -68,5 +69,9 @@ def territoire(db: Any) -> Territoire:
 
 def importer(territoire: Territoire, texte: str = GRILLE, type_grille: str = TypeGrille.GENERALE) -> VersionGrille:
     return grille_importer_yaml(
-        organisation=territoire.epci, type_grille=type_grille, contenu=texte, nom_fichier="grille.yaml"
+        organisation=territoire.epci,
+        type_grille=type_grille,
+        contenu=texte,
+        nom_fichier="grille.yaml",
+        auteur=acteur_systeme("test"),
     )

@@ -18,6 +18,7 @@ from attrib.demandes.models import Demande, PieceJustificative, SituationPriorit
 from attrib.demandes.pieces import piece_deposer, piece_valider
 from attrib.engine.cotation import charger_grille, evaluer
 from attrib.engine.formats.demandes_csv import completer_menages, lire_demandes_polars
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import User
 from tests.cotation.conftest import GRILLE, Territoire
 from tests.factories import GRUISSAN, NARBONNE, personne
@@ -89,7 +90,7 @@ def test_les_colonnes_de_la_base_sont_celles_du_fichier_d_echange(territoire: Te
     base = colonnes_cotation(Demande.objects.all(), jour=jour).sort("numero_unique")
     admin = User.objects.create_superuser("admin.test", "a@example.org", "x")
     flux = io.StringIO()
-    exporter_demandes_csv(demandes=Demande.objects.order_by("pk"), flux=flux, user=admin)
+    exporter_demandes_csv(demandes=Demande.objects.order_by("pk"), flux=flux, auteur=acteur_de(admin))
     fichier = completer_menages(
         lire_demandes_polars(io.BytesIO(flux.getvalue().encode("utf-8")), jour=jour), date_reference=jour
     ).sort("numero_unique")
@@ -111,7 +112,9 @@ def test_faits_de_l_application(territoire: Territoire) -> None:
     assert PieceJustificative.objects.filter(demande=demande).exists()
     assert ligne["pieces_a_jour"] is False
     for piece in PieceJustificative.objects.filter(demande=demande):
-        piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4", name="p.pdf"), auteur=territoire.agent_guichet)
+        piece_deposer(
+            piece=piece, fichier=ContentFile(b"%PDF-1.4", name="p.pdf"), auteur=acteur_de(territoire.agent_guichet)
+        )
     frame = colonnes_cotation(Demande.objects.all(), jour=timezone.localdate())
     assert frame.row(0, named=True)["pieces_a_jour"] is True
 
@@ -123,8 +126,10 @@ def test_criteres_valides_par_situation_ou_par_pieces(territoire: Territoire) ->
     SituationPrioritaire.objects.filter(demande=par_situation).update(statut=enums.StatutValidation.VALIDEE)
     dalo = territoire.demande(mois=1, dalo_reconnu=True, dalo_date_decision=date(2025, 1, 1))
     piece = PieceJustificative.objects.get(demande=dalo, critere="dalo")
-    piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4", name="d.pdf"), auteur=territoire.agent_guichet)
-    piece_valider(piece=piece, auteur=territoire.agent_guichet)
+    piece_deposer(
+        piece=piece, fichier=ContentFile(b"%PDF-1.4", name="d.pdf"), auteur=acteur_de(territoire.agent_guichet)
+    )
+    piece_valider(piece=piece, auteur=acteur_de(territoire.agent_guichet))
     assert correspondances_pieces()["dalo"] == ("dalo",)
     jour = timezone.localdate()
     frame = preparer_pour(colonnes_cotation(Demande.objects.all(), jour=jour), grille, jour=jour)

@@ -165,7 +165,7 @@ def test_refus_de_logements_adaptes_et_absence_de_reponse(territoire: Territoire
     frame = colonnes_cotation(Demande.objects.filter(pk=refuse_adapte.pk), jour=aujourd_hui)
     assert frame.row(0, named=True)[MALUS] == [reponse, reponse]
 
-    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui)
+    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui, auteur=acteur_systeme("test"))
     avec_malus = Cotation.objects.get(demande=refuse_adapte)
     assert avec_malus.detail["provisoire"][MALUS] == -300  # −150 per refusal, from 2 refusals in 12 months
     assert any("Refus répétés de logements adaptés" in phrase and "−300" in phrase for phrase in avec_malus.explication)
@@ -188,7 +188,7 @@ def test_les_refus_hors_de_la_fenetre_de_la_grille_ne_comptent_pas(territoire: T
             adapte=True,
         )
     assert len(evenements_caleol([demande.pk])[demande.pk][MALUS]) == 2
-    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui)
+    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui, auteur=acteur_systeme("test"))
     assert MALUS not in Cotation.objects.get(demande=demande).detail["provisoire"]
 
 
@@ -224,7 +224,7 @@ def test_classee_deuxieme_sans_attribution(territoire: Territoire) -> None:
     evenements = evenements_caleol([deuxieme.pk, troisieme.pk])
     assert evenements[deuxieme.pk]["classements_rang_2_ou_3"] == dates
     assert evenements[troisieme.pk]["classements_rang_2_ou_3"] == dates
-    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui)
+    cotation_demo_installer(epci_org=territoire.epci, jour=aujourd_hui, auteur=acteur_systeme("test"))
     cotation = Cotation.objects.get(demande=deuxieme)
     assert cotation.detail["provisoire"][BONUS] == 100
     assert any("classée 2e ou 3e" in phrase for phrase in cotation.explication)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from attrib.cotation import services
 from attrib.cotation.models import Cotation, TacheCotation
+from attrib.organisations.acteurs import acteur_systeme
 from tests.cotation.conftest import Territoire, importer, mois_avant
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,9 @@ def _recoter(*arguments: str) -> str:
 def test_recotation_de_l_anciennete(territoire: Territoire) -> None:
     demande = territoire.demande(mois=4)
     aujourd_hui = timezone.localdate()
-    services.version_publier(version=importer(territoire), jour=mois_avant(aujourd_hui, 1))
+    services.version_publier(
+        version=importer(territoire), jour=mois_avant(aujourd_hui, 1), auteur=acteur_systeme("test")
+    )
     assert Cotation.objects.get(demande=demande).score == 30  # three months a month ago
 
     sortie = _recoter()
@@ -46,6 +49,6 @@ def test_arguments_invalides(territoire: Territoire) -> None:
     with pytest.raises(CommandError, match="AAAA-MM-JJ"):
         _recoter("--date", "22/11/2026")
     assert "Aucun EPCI n'a publié de grille de cotation" in _recoter()
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
     with pytest.raises(CommandError, match="Aucun EPCI de SIREN 200035715"):
         _recoter("--epci", "200035715")

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from attrib.cotation import controle, services, simulation
 from attrib.cotation.enums import StatutVersion
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import User
 from tests.cotation.conftest import GRILLE, Territoire, importer, mois_avant, un_adulte
 from tests.factories import NARBONNE, creer_demande
@@ -116,7 +117,7 @@ def test_editeur_et_publication_montrent_le_controle_sans_bloquer(  # type: igno
     publier = _texte(client.get(reverse("cotation:publier", args=[brouillon.pk])))
     assert "critère « tres_ancien » : aucune des 3 demandes du territoire ne remplit" in publier
     assert "La publication reste possible." in publier
-    services.version_publier(version=brouillon, jour=JOUR)
+    services.version_publier(version=brouillon, jour=JOUR, auteur=acteur_systeme("test"))
     brouillon.refresh_from_db()
     assert brouillon.statut == StatutVersion.PUBLIEE
 

@@ -19,6 +19,7 @@ from attrib.demandes import enums
 from attrib.demandes.importexport import exporter_demandes_csv, importer_demandes
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_modifier, demande_radier, demandes_radier_non_renouvelees
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.cotation.conftest import GRILLE, Territoire, importer, un_adulte
 from tests.factories import COURSAN, NARBONNE
 
@@ -47,7 +48,7 @@ def _texte(reponse: object) -> str:
 
 @pytest.fixture
 def publiee(territoire: Territoire) -> None:
-    services.version_publier(version=importer(territoire, GRILLE_RESSOURCES))
+    services.version_publier(version=importer(territoire, GRILLE_RESSOURCES), auteur=acteur_systeme("test"))
 
 
 def test_une_demande_enregistree_a_son_score_tout_de_suite(territoire: Territoire, publiee: None) -> None:
@@ -72,7 +73,7 @@ def test_modifier_les_ressources_change_le_score_et_son_explication_aussitot(
     avant = Cotation.objects.get(demande=demande)
     assert avant.score == 70 and not any("Ressources" in phrase for phrase in avant.explication)
 
-    demande_modifier(demande=demande, auteur=territoire.agent_guichet, personnes=un_adulte(800))
+    demande_modifier(demande=demande, auteur=acteur_de(territoire.agent_guichet), personnes=un_adulte(800))
     apres = Cotation.objects.get(demande=demande)
     assert apres.score == 270
     assert any("Ressources mensuelles inférieures à 1 000 €" in phrase for phrase in apres.explication)
@@ -88,7 +89,7 @@ def test_marquer_dalo_compte_les_points_dalo_aussitot(territoire: Territoire, pu
     demande = territoire.demande(mois=2)
     demande_modifier(
         demande=demande,
-        auteur=territoire.agent_guichet,
+        auteur=acteur_de(territoire.agent_guichet),
         donnees={"dalo_reconnu": True, "dalo_date_decision": date(2026, 1, 5)},
     )
     cotation = Cotation.objects.get(demande=demande)
@@ -100,7 +101,10 @@ def test_changer_de_commune_et_de_typologie_reclasse_les_deux_groupes(territoire
     b = territoire.demande(mois=5)
     assert Cotation.objects.get(demande=b).rang == 2
     demande_modifier(
-        demande=a, auteur=territoire.agent_guichet, communes=[COURSAN], donnees={"typologie_min": 3, "typologie_max": 3}
+        demande=a,
+        auteur=acteur_de(territoire.agent_guichet),
+        communes=[COURSAN],
+        donnees={"typologie_min": 3, "typologie_max": 3},
     )
     cotation_a, cotation_b = Cotation.objects.get(demande=a), Cotation.objects.get(demande=b)
     assert (cotation_a.typologie, cotation_a.secteur_id, cotation_a.rang, cotation_a.effectif) == (3, COURSAN, 1, 1)
@@ -114,7 +118,7 @@ def test_changer_de_commune_et_de_typologie_reclasse_les_deux_groupes(territoire
 
 def test_une_demande_radiee_quitte_les_classements_aussitot(territoire: Territoire, publiee: None) -> None:
     a, b, c = (territoire.demande(mois=m) for m in (12, 8, 4))
-    demande_radier(demande=a, auteur=territoire.agent_guichet, motif=enums.MotifRadiation.RENONCIATION)
+    demande_radier(demande=a, auteur=acteur_de(territoire.agent_guichet), motif=enums.MotifRadiation.RENONCIATION)
     assert not Cotation.objects.filter(demande=a).exists()
     assert [(x.demande_id, x.rang) for x in Cotation.objects.order_by("rang")] == [(b.pk, 1), (c.pk, 2)]
     version = territoire.epci.grilles_cotation.get().version_publiee
@@ -126,13 +130,13 @@ def test_la_radiation_automatique_retire_les_cotations(territoire: Territoire, p
     a = territoire.demande(mois=14)  # expired two months ago
     b = territoire.demande(mois=3)
     assert Cotation.objects.filter(demande=a).exists()
-    assert demandes_radier_non_renouvelees() == 1
+    assert demandes_radier_non_renouvelees(auteur=acteur_systeme("test")) == 1
     assert list(Cotation.objects.values_list("demande_id", "rang", "effectif")) == [(b.pk, 1, 1)]
 
 
 def test_une_demande_hors_de_tout_territoire_n_est_pas_cotee(territoire: Territoire, publiee: None) -> None:
     demande = territoire.demande(mois=3)
-    demande_modifier(demande=demande, auteur=territoire.agent_guichet, communes=["11069"])  # Carcassonne
+    demande_modifier(demande=demande, auteur=acteur_de(territoire.agent_guichet), communes=["11069"])  # Carcassonne
     assert not Cotation.objects.filter(demande=demande).exists()
     assert not Evenement.objects.filter(action="cotation_impossible").exists()
 
@@ -142,7 +146,9 @@ def test_un_import_cote_toutes_ses_demandes_en_une_fois(
 ) -> None:
     modele = territoire.demande(mois=10)
     flux = io.StringIO()
-    exporter_demandes_csv(demandes=Demande.objects.filter(pk=modele.pk), flux=flux, user=territoire.agent_guichet)
+    exporter_demandes_csv(
+        demandes=Demande.objects.filter(pk=modele.pk), flux=flux, auteur=acteur_de(territoire.agent_guichet)
+    )
     [ligne] = list(csv.DictReader(io.StringIO(flux.getvalue().removeprefix("\ufeff")), delimiter=";"))
     ligne["numero_unique"] = ""
     sortie = io.StringIO()
@@ -161,7 +167,7 @@ def test_un_import_cote_toutes_ses_demandes_en_une_fois(
     rapport = importer_demandes(
         fichier=sortie.getvalue().encode("utf-8"),
         guichet=territoire.guichet,
-        auteur=territoire.agent_guichet,
+        auteur=acteur_de(territoire.agent_guichet),
         tout_ou_rien=False,
     )
     assert rapport.nb_creees == 4, rapport.erreurs
@@ -178,11 +184,13 @@ def test_une_grille_incalculable_n_empeche_pas_d_enregistrer(territoire: Territo
         "        condition: {tous: [{champ: priorites, contient: l441_k}, {champ: eligible_plai, egal: true}]}\n"
         "        points: 300",
     )
-    services.version_publier(version=importer(territoire, plafond))
+    services.version_publier(version=importer(territoire, plafond), auteur=acteur_systeme("test"))
     ancienne = territoire.demande(mois=140)  # filed in 2015
-    assert services.cotations_actualiser(demandes=[ancienne], jour=date(2025, 6, 1)) == []
+    assert (
+        services.cotations_actualiser(demandes=[ancienne], jour=date(2025, 6, 1), auteur=acteur_systeme("test")) == []
+    )
     assert Cotation.objects.filter(demande=ancienne).exists()
-    ecartees = services.cotations_actualiser(demandes=[ancienne], jour=date(2016, 6, 1))
+    ecartees = services.cotations_actualiser(demandes=[ancienne], jour=date(2016, 6, 1), auteur=acteur_systeme("test"))
     assert [e.numero_unique for e in ecartees] == [ancienne.numero_unique]
     assert "Plafond PLAI 2016 non publié à ce jour" in ecartees[0].motif
     assert not Cotation.objects.filter(demande=ancienne).exists()  # cleared, not stale

@@ -9,6 +9,7 @@ import pytest
 from attrib.cotation import services
 from attrib.cotation.calcul import LIBELLE_CONFIDENTIEL
 from attrib.cotation.selectors import NON_DISPONIBLE_ATTRIBUTIONS, cotation_affichee, cotation_pour_demandeur
+from attrib.organisations.acteurs import acteur_systeme
 from tests.cotation.conftest import Territoire, importer
 from tests.factories import GRUISSAN
 
@@ -19,7 +20,7 @@ def test_position_parmi_les_demandes_semblables_et_attributions_non_disponibles(
     demandes = [territoire.demande(mois=m) for m in (30, 20, 10, 5)]
     autre_secteur = territoire.demande(mois=50, communes=(GRUISSAN,))
     assert cotation_pour_demandeur(demandes[0]) is None
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
 
     vue = cotation_pour_demandeur(demandes[2])
     assert vue is not None
@@ -38,7 +39,7 @@ def test_position_parmi_les_demandes_semblables_et_attributions_non_disponibles(
 
 def test_les_situations_sensibles_ne_sont_nommees_qu_aux_habilites(territoire: Territoire) -> None:
     demande = territoire.demande(mois=3, priorites=("l441_g",), dalo_reconnu=True, dalo_date_decision=date(2025, 1, 1))
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
     habilite = cotation_affichee(demande, territoire.agent_guichet)
     non_habilite = cotation_affichee(demande, territoire.gestionnaire)  # an EPCI sees no sensitive situation
     assert habilite is not None and non_habilite is not None

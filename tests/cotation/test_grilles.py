@@ -13,6 +13,7 @@ from attrib.cotation import services
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.forms import CritereForm, placer_erreurs_grille
 from attrib.cotation.models import GrilleCotation, VersionGrille
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from tests.cotation.conftest import GRILLE, GRILLE_MUTATION, Territoire, importer
 
@@ -79,7 +80,11 @@ def test_le_type_de_grille_doit_correspondre_au_public_du_document(territoire: T
 def test_seul_un_epci_et_ses_gestionnaires_importent(territoire: Territoire) -> None:
     with pytest.raises(ValidationError, match="Seul un EPCI"):
         services.grille_importer_yaml(
-            organisation=territoire.guichet, type_grille=TypeGrille.GENERALE, contenu=GRILLE, nom_fichier="g.yaml"
+            organisation=territoire.guichet,
+            type_grille=TypeGrille.GENERALE,
+            contenu=GRILLE,
+            nom_fichier="g.yaml",
+            auteur=acteur_systeme("test"),
         )
     for auteur in (territoire.consultation, territoire.agent_guichet):
         with pytest.raises(PermissionDenied):
@@ -88,14 +93,14 @@ def test_seul_un_epci_et_ses_gestionnaires_importent(territoire: Territoire) -> 
                 type_grille=TypeGrille.GENERALE,
                 contenu=GRILLE,
                 nom_fichier="g.yaml",
-                auteur=auteur,
+                auteur=acteur_de(auteur),
             )
     version = services.grille_importer_yaml(
         organisation=territoire.epci,
         type_grille=TypeGrille.GENERALE,
         contenu=GRILLE.encode(),
         nom_fichier="g.yaml",
-        auteur=territoire.gestionnaire,
+        auteur=acteur_de(territoire.gestionnaire),
     )
     assert version.cree_par == territoire.gestionnaire
 
@@ -109,7 +114,7 @@ def test_export_rend_le_document_et_la_copie_cree_un_nouveau_brouillon(territoir
     version = importer(territoire)
     nom, contenu = services.grille_exporter_yaml(version=version)
     assert nom == "grille-generale-v1.yaml" and contenu.decode() == GRILLE
-    copie = services.version_copier(version=version)
+    copie = services.version_copier(version=version, auteur=acteur_systeme("test"))
     assert (copie.numero, copie.statut, copie.document) == (2, StatutVersion.BROUILLON, GRILLE)
     assert copie.origine == "Copie de la version 1"
 
@@ -142,7 +147,11 @@ def test_modifier_les_points_d_un_critere_revalide_et_enregistre(territoire: Ter
     critere = _critere(version, "anciennete")
     critere["points"] = {"par_unite": 20, "valeur": "anciennete_mois", "plafond": 1200, "unite": "mois"}
     version = services.critere_enregistrer(
-        version=version, section_id="anciennete", critere_id="anciennete", donnees=critere
+        version=version,
+        section_id="anciennete",
+        critere_id="anciennete",
+        donnees=critere,
+        auteur=acteur_systeme("test"),
     )
     assert version.charger().sections[2].criteres[0].points.par_unite == 20
     # A local criterion that can bring more than DALO is a warning of the engine.
@@ -156,7 +165,11 @@ def test_une_modification_refusee_n_enregistre_rien_et_nomme_le_chemin(territoir
     critere["nature"] = "malus"  # a malus with positive points
     with pytest.raises(ValidationError) as exc:
         services.critere_enregistrer(
-            version=version, section_id="priorites", critere_id="sans_logement", donnees=critere
+            version=version,
+            section_id="priorites",
+            critere_id="sans_logement",
+            donnees=critere,
+            auteur=acteur_systeme("test"),
         )
     assert "un malus retire des points" in " ".join(_erreurs(exc)["sections[1].criteres[0].points"])
     version.refresh_from_db()
@@ -166,16 +179,18 @@ def test_une_modification_refusee_n_enregistre_rien_et_nomme_le_chemin(territoir
 def test_retirer_le_bloc_dalo_est_refuse(territoire: Territoire) -> None:
     version = importer(territoire)
     with pytest.raises(ValidationError) as exc:
-        services.critere_supprimer(version=version, critere_id="dalo")
+        services.critere_supprimer(version=version, critere_id="dalo", auteur=acteur_systeme("test"))
     assert "seul critère de la section « Ménages reconnus DALO »" in _erreurs(exc)["sections[0].criteres"][0]
     dalo = _critere(version, "dalo")
     del dalo["priorites_legales"]
     with pytest.raises(ValidationError) as exc:
-        services.critere_enregistrer(version=version, section_id="dalo", critere_id="dalo", donnees=dalo)
+        services.critere_enregistrer(
+            version=version, section_id="dalo", critere_id="dalo", donnees=dalo, auteur=acteur_systeme("test")
+        )
     assert any("bloc « priorités légales »" in m for m in _erreurs(exc)["sections"])
     version.refresh_from_db()
     assert version.document == GRILLE
-    version = services.critere_supprimer(version=version, critere_id="violences")
+    version = services.critere_supprimer(version=version, critere_id="violences", auteur=acteur_systeme("test"))
     assert [c.id for _, c in version.charger().criteres()] == ["dalo", "sans_logement", "anciennete"]
 
 
@@ -188,9 +203,14 @@ def test_ajouter_un_critere_et_plafonner_une_section(territoire: Territoire) -> 
         "condition": {"champ": "statut_logement_actuel", "parmi": ["heberge_tiers", "heberge_famille"]},
         "points": 120,
     }
-    version = services.critere_enregistrer(version=version, section_id="priorites", critere_id=None, donnees=nouveau)
+    version = services.critere_enregistrer(
+        version=version, section_id="priorites", critere_id=None, donnees=nouveau, auteur=acteur_systeme("test")
+    )
     version = services.section_modifier(
-        version=version, section_id="priorites", donnees={"plafond": 400, "exclusive": True}
+        version=version,
+        section_id="priorites",
+        donnees={"plafond": 400, "exclusive": True},
+        auteur=acteur_systeme("test"),
     )
     section = version.charger().sections[1]
     assert [c.id for c in section.criteres] == ["sans_logement", "violences", "hebergement"]
@@ -207,7 +227,9 @@ def test_un_code_inconnu_est_refuse_avec_une_suggestion(territoire: Territoire) 
         "points": 50,
     }
     with pytest.raises(ValidationError) as exc:
-        services.critere_enregistrer(version=version, section_id="priorites", critere_id=None, donnees=nouveau)
+        services.critere_enregistrer(
+            version=version, section_id="priorites", critere_id=None, donnees=nouveau, auteur=acteur_systeme("test")
+        )
     (message,) = _erreurs(exc)["sections[1].criteres[2].condition.egal"]
     assert "sans_abris" in message and "sans_abri" in message
 
@@ -217,15 +239,17 @@ def test_seul_un_brouillon_se_modifie(territoire: Territoire) -> None:
     VersionGrille.objects.filter(pk=version.pk).update(statut=StatutVersion.ARCHIVEE, publiee_le=timezone.now())
     version.refresh_from_db()
     with pytest.raises(ValidationError, match="seul un brouillon se modifie"):
-        services.critere_supprimer(version=version, critere_id="violences")
+        services.critere_supprimer(version=version, critere_id="violences", auteur=acteur_systeme("test"))
     with pytest.raises(ValidationError, match="seul un brouillon"):
-        services.version_supprimer(version=version)
+        services.version_supprimer(version=version, auteur=acteur_systeme("test"))
 
 
 def test_en_tete_modifiable(territoire: Territoire) -> None:
     version = importer(territoire)
     version = services.entete_modifier(
-        version=version, donnees={"libelle": "Grille 2027", "plancher_total": 0, "score_classement": "valide"}
+        version=version,
+        donnees={"libelle": "Grille 2027", "plancher_total": 0, "score_classement": "valide"},
+        auteur=acteur_systeme("test"),
     )
     grille = version.charger()
     assert (grille.libelle, grille.plancher_total, grille.score_classement) == ("Grille 2027", 0, "valide")
@@ -315,7 +339,11 @@ def test_les_erreurs_du_moteur_vont_sur_les_champs(territoire: Territoire) -> No
     assert form.is_valid(), form.errors
     with pytest.raises(ValidationError) as exc:
         services.critere_enregistrer(
-            version=version, section_id="priorites", critere_id=None, donnees=form.critere_donnees
+            version=version,
+            section_id="priorites",
+            critere_id=None,
+            donnees=form.critere_donnees,
+            auteur=acteur_systeme("test"),
         )
     placer_erreurs_grille(exc.value, form, "sections[1].criteres[2]")
     assert "un malus retire des points" in form.errors["points_fixes"][0]
@@ -326,4 +354,4 @@ def test_les_organisations_non_epci_ne_gerent_rien(territoire: Territoire) -> No
     assert autre.type != TypeOrganisation.EPCI
     version = importer(territoire)
     with pytest.raises(PermissionDenied):
-        services.version_copier(version=version, auteur=territoire.agent_guichet)
+        services.version_copier(version=version, auteur=acteur_de(territoire.agent_guichet))

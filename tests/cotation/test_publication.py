@@ -17,6 +17,7 @@ from attrib.demandes import enums
 from attrib.demandes.models import PieceJustificative
 from attrib.demandes.pieces import piece_deposer, piece_valider
 from attrib.demandes.services import demande_radier
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.cotation.conftest import GRILLE, GRILLE_MUTATION, Territoire, importer, mois_avant
 from tests.factories import CARCASSONNE, GRUISSAN, NARBONNE, creer_demande
 
@@ -39,12 +40,14 @@ def test_publier_recote_toutes_les_demandes_actives_du_territoire(territoire: Te
     # Carcassonne wished second: the first wished commune decides the territory.
     ailleurs = territoire.demande(mois=3, communes=(CARCASSONNE, NARBONNE))
     radiee = territoire.demande(mois=8)
-    demande_radier(demande=radiee, auteur=None, motif=enums.MotifRadiation.RENONCIATION)
+    demande_radier(demande=radiee, auteur=acteur_systeme("test"), motif=enums.MotifRadiation.RENONCIATION)
     version = importer(territoire)
     etapes: list[tuple[int, int, int]] = []
 
     tache = services.version_publier(
-        version=version, auteur=territoire.gestionnaire, progression=lambda e, _, f, t: etapes.append((e, f, t))
+        version=version,
+        auteur=acteur_de(territoire.gestionnaire),
+        progression=lambda e, _, f, t: etapes.append((e, f, t)),
     )
 
     assert tache.statut == StatutTache.TERMINEE, tache.message
@@ -82,7 +85,7 @@ def test_le_detail_fait_le_score_et_le_rang_suit_le_score_puis_le_depot(territoi
     )
     t3 = territoire.demande(mois=1, typologie_min=3, typologie_max=3)
     gruissan = territoire.demande(mois=40, communes=(GRUISSAN,))
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
 
     for cotation in Cotation.objects.all():
         assert sum(cotation.detail["provisoire"].values()) == cotation.score_provisoire
@@ -103,12 +106,14 @@ def test_le_detail_fait_le_score_et_le_rang_suit_le_score_puis_le_depot(territoi
 
 def test_une_situation_validee_compte_dans_le_score_valide(territoire: Territoire) -> None:
     demande = territoire.demande(mois=2, priorites=("dalo",), **DALO)
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
     assert _scores(demande) == (1020, 1020, 20)
     piece = PieceJustificative.objects.get(demande=demande, critere="dalo")
-    piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4", name="decision.pdf"), auteur=territoire.agent_guichet)
-    piece_valider(piece=piece, auteur=territoire.agent_guichet)
-    tache = services.cotations_recalculer(organisation=territoire.epci)
+    piece_deposer(
+        piece=piece, fichier=ContentFile(b"%PDF-1.4", name="decision.pdf"), auteur=acteur_de(territoire.agent_guichet)
+    )
+    piece_valider(piece=piece, auteur=acteur_de(territoire.agent_guichet))
+    tache = services.cotations_recalculer(organisation=territoire.epci, auteur=acteur_systeme("test"))
     assert tache.statut == StatutTache.TERMINEE
     assert _scores(demande) == (1020, 1020, 1020)
     cotation = Cotation.objects.get(demande=demande)
@@ -120,12 +125,14 @@ def test_une_situation_validee_compte_dans_le_score_valide(territoire: Territoir
 def test_une_nouvelle_version_archive_la_precedente_et_recote(territoire: Territoire) -> None:
     demande = territoire.demande(mois=10)
     v1 = importer(territoire)
-    services.version_publier(version=v1)
-    v2 = services.version_copier(version=v1)
+    services.version_publier(version=v1, auteur=acteur_systeme("test"))
+    v2 = services.version_copier(version=v1, auteur=acteur_systeme("test"))
     anciennete = {"id": "anciennete", "libelle": "Ancienneté de la demande", "base_legale": "PPGD"}
     anciennete["points"] = {"par_unite": 25, "valeur": "anciennete_mois", "plafond": 600, "unite": "mois"}
-    v2 = services.critere_enregistrer(version=v2, section_id="anciennete", critere_id="anciennete", donnees=anciennete)
-    tache = services.version_publier(version=v2)
+    v2 = services.critere_enregistrer(
+        version=v2, section_id="anciennete", critere_id="anciennete", donnees=anciennete, auteur=acteur_systeme("test")
+    )
+    tache = services.version_publier(version=v2, auteur=acteur_systeme("test"))
     v1.refresh_from_db()
     v2.refresh_from_db()
     assert (v1.statut, v2.statut) == (StatutVersion.ARCHIVEE, StatutVersion.PUBLIEE)
@@ -142,7 +149,7 @@ def test_grille_des_mutations_pour_les_locataires_du_parc_social(territoire: Ter
     autre = territoire.demande(mois=10)
     generale = importer(territoire)
     mutation = importer(territoire, GRILLE_MUTATION, TypeGrille.MUTATION)
-    tache = services.versions_publier(versions=[generale, mutation])
+    tache = services.versions_publier(versions=[generale, mutation], auteur=acteur_systeme("test"))
     assert "1 avec la grille générale (version 1), 1 avec la grille des mutations (version 1)" in tache.message
     assert Cotation.objects.get(demande=locataire).version == mutation
     assert _scores(locataire) == (10, 10, 10)  # 1 point per month in the mutation grid
@@ -152,14 +159,14 @@ def test_grille_des_mutations_pour_les_locataires_du_parc_social(territoire: Ter
 def test_un_echec_de_calcul_ne_publie_rien(territoire: Territoire) -> None:
     creer_demande(guichet_org=territoire.guichet, communes=(NARBONNE,), date_depot=date(2015, 1, 5))
     v1 = importer(territoire)
-    services.version_publier(version=v1)
+    services.version_publier(version=v1, auteur=acteur_systeme("test"))
     avant = list(Cotation.objects.values_list("demande_id", "score", "version_id"))
     # A grid reading the PLAI ceilings, computed in 2016: the ceilings start in 2017.
     plai = GRILLE.replace(
         "condition: {champ: priorites, contient: l441_k}", "condition: {champ: eligible_plai, egal: true}"
     )
     v2 = importer(territoire, plai)
-    tache = services.version_publier(version=v2, jour=date(2016, 6, 1))
+    tache = services.version_publier(version=v2, jour=date(2016, 6, 1), auteur=acteur_systeme("test"))
     assert tache.statut == StatutTache.ECHEC
     assert tache.message.startswith("Calcul impossible, rien n'a été modifié : ")
     assert "PLAI" in tache.message and "2016" in tache.message, tache.message
@@ -177,7 +184,9 @@ def test_une_demande_incoherente_est_nommee_et_n_arrete_pas_la_publication(terri
         guichet_org=territoire.guichet, communes=(NARBONNE,), date_depot=jour - timedelta(days=800)
     )
     demande = creer_demande(guichet_org=territoire.guichet, communes=(NARBONNE,), date_depot=jour - timedelta(days=10))
-    tache = services.version_publier(version=importer(territoire), jour=jour - timedelta(days=400))
+    tache = services.version_publier(
+        version=importer(territoire), jour=jour - timedelta(days=400), auteur=acteur_systeme("test")
+    )
     assert tache.statut == StatutTache.TERMINEE, tache.message
     assert "1 demande cotée" in tache.message and "1 demande non cotée" in tache.message, tache.message
     assert [e["numero_unique"] for e in tache.ecartees] == [demande.numero_unique]
@@ -189,7 +198,7 @@ def test_recalcul_sans_grille_publiee_refuse(territoire: Territoire) -> None:
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="aucune grille"):
-        services.cotations_recalculer(organisation=territoire.epci)
+        services.cotations_recalculer(organisation=territoire.epci, auteur=acteur_systeme("test"))
     assert not TacheCotation.objects.exists()
 
 
@@ -197,18 +206,18 @@ def test_une_version_publiee_ne_se_republie_pas(territoire: Territoire) -> None:
     from django.core.exceptions import ValidationError
 
     version = importer(territoire)
-    services.version_publier(version=version)
+    services.version_publier(version=version, auteur=acteur_systeme("test"))
     version.refresh_from_db()
     with pytest.raises(ValidationError, match="seul un brouillon"):
-        services.version_publier(version=version)
+        services.version_publier(version=version, auteur=acteur_systeme("test"))
 
 
 def test_une_demande_radiee_perd_sa_cotation_au_calcul_suivant(territoire: Territoire) -> None:
     garde, radiee = territoire.demande(mois=3), territoire.demande(mois=6)
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
     assert Cotation.objects.count() == 2
-    demande_radier(demande=radiee, auteur=None, motif=enums.MotifRadiation.ATTRIBUTION)
-    services.cotations_recalculer(organisation=territoire.epci)
+    demande_radier(demande=radiee, auteur=acteur_systeme("test"), motif=enums.MotifRadiation.ATTRIBUTION)
+    services.cotations_recalculer(organisation=territoire.epci, auteur=acteur_systeme("test"))
     assert list(Cotation.objects.values_list("demande_id", flat=True)) == [garde.pk]
     # Its history stays.
     assert CotationHistorique.objects.filter(demande=radiee).count() == 1

@@ -26,6 +26,7 @@ from attrib.cotation.models import Cotation
 from attrib.demandes import enums
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_modifier, demande_radier
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from tests.cotation.conftest import Territoire, importer
 from tests.factories import COURSAN, GRUISSAN, NARBONNE
 
@@ -35,20 +36,20 @@ SECTEURS = (NARBONNE, GRUISSAN, COURSAN)
 
 def _fichier(territoire: Territoire) -> list[Demande]:
     demandes = [territoire.demande(mois=1 + (7 * i) % 40, communes=(SECTEURS[i % 3],)) for i in range(24)]
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
     return demandes
 
 
 def _radier(territoire: Territoire, demandes: list[Demande]) -> None:
     for d in demandes:
-        demande_radier(demande=d, auteur=territoire.agent_guichet, motif=enums.MotifRadiation.RENONCIATION)
+        demande_radier(demande=d, auteur=acteur_de(territoire.agent_guichet), motif=enums.MotifRadiation.RENONCIATION)
 
 
 def _dalo(territoire: Territoire, demandes: list[Demande]) -> None:
     for d in demandes:
         demande_modifier(
             demande=d,
-            auteur=territoire.agent_guichet,
+            auteur=acteur_de(territoire.agent_guichet),
             donnees={"dalo_reconnu": True, "dalo_date_decision": date(2026, 1, 5)},
         )
 
@@ -120,7 +121,9 @@ def test_modifications_pendant_le_calcul_rattrapees_avant_l_enregistrement(terri
                 _dalo(territoire, dalo)
                 _enregistrer(territoire, nouvelles)
 
-    tache = services.cotations_recalculer(organisation=territoire.epci, progression=pendant)
+    tache = services.cotations_recalculer(
+        organisation=territoire.epci, progression=pendant, auteur=acteur_systeme("test")
+    )
     assert tache.statut == StatutTache.TERMINEE, tache.message
     assert "13 demandes modifiées, radiées ou enregistrées pendant le calcul ont été reprises" in tache.message
     _verifier_rien_de_perime(territoire, radiees, dalo, nouvelles)
@@ -144,7 +147,9 @@ def test_modifications_pendant_l_enregistrement_attendent_puis_recotent(territoi
             for f in fils:  # the run holds its locks: the edits' scorings wait for its commit
                 f.start()
 
-    tache = services.cotations_recalculer(organisation=territoire.epci, progression=pendant)
+    tache = services.cotations_recalculer(
+        organisation=territoire.epci, progression=pendant, auteur=acteur_systeme("test")
+    )
     for f in fils:
         f.join(timeout=120)
     assert not any(f.is_alive() for f in fils) and not erreurs, erreurs

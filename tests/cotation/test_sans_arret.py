@@ -17,6 +17,7 @@ from attrib.cotation import services, simulation
 from attrib.cotation.enums import StatutTache
 from attrib.cotation.models import Cotation, TacheCotation
 from attrib.demandes.models import Demande, Personne
+from attrib.organisations.acteurs import acteur_systeme
 from tests.cotation.conftest import Territoire, importer
 from tests.taches.outils import fichier_du_travail
 
@@ -32,7 +33,7 @@ def fichier_avec_une_ligne_ancienne(territoire: Territoire) -> dict[str, Demande
     """Five demands scored by the published grid; then one of them gets a birth date of 9999-12-31
     written with ``QuerySet.update`` (no validation), as an old import could have left it."""
     demandes = {f"d{i}": territoire.demande(mois=i) for i in range(1, 6)}
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
     Personne.objects.filter(demande=demandes["d3"]).update(date_naissance=date(9999, 12, 31))
     return demandes
 
@@ -71,7 +72,7 @@ def test_la_page_du_calcul_nomme_les_demandes_ecartees(
     territoire: Territoire, fichier_avec_une_ligne_ancienne: dict[str, Demande]
 ) -> None:
     mauvaise = fichier_avec_une_ligne_ancienne["d3"]
-    tache = services.cotations_recalculer(organisation=territoire.epci)
+    tache = services.cotations_recalculer(organisation=territoire.epci, auteur=acteur_systeme("test"))
     client = Client()
     client.force_login(territoire.gestionnaire)
     texte = _texte(client.get(reverse("cotation:tache", args=[tache.pk])))
@@ -84,7 +85,7 @@ def test_la_simulation_repond_et_dit_quelle_demande_est_laissee_de_cote(
 ) -> None:
     mauvaise = fichier_avec_une_ligne_ancienne["d3"]
     publiee = territoire.epci.grilles_cotation.get().version_publiee
-    brouillon = services.version_copier(version=publiee)
+    brouillon = services.version_copier(version=publiee, auteur=acteur_systeme("test"))
     s = simulation.simuler(brouillon, jour=timezone.localdate())
     assert s.effectif == 4 and [e.numero_unique for e in s.ecartees] == [mauvaise.numero_unique]
     assert s.seuil_q1 is not None  # the other demands' resources still give the quartile
@@ -102,10 +103,10 @@ def test_la_simulation_repond_et_dit_quelle_demande_est_laissee_de_cote(
 
 def test_un_depot_dans_le_futur_et_une_naissance_impossible_sont_nommes_tous_les_deux(territoire: Territoire) -> None:
     demandes = [territoire.demande(mois=i) for i in range(1, 5)]
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
     Demande.objects.filter(pk=demandes[0].pk).update(date_depot_initiale=date(2099, 1, 1))
     Personne.objects.filter(demande=demandes[2]).update(date_naissance=date(9999, 12, 31))
-    tache = services.cotations_recalculer(organisation=territoire.epci)
+    tache = services.cotations_recalculer(organisation=territoire.epci, auteur=acteur_systeme("test"))
     assert tache.statut == StatutTache.TERMINEE
     assert {e["numero_unique"] for e in tache.ecartees} == {demandes[0].numero_unique, demandes[2].numero_unique}
     assert set(Cotation.objects.values_list("demande_id", flat=True)) == {demandes[1].pk, demandes[3].pk}

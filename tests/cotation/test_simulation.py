@@ -9,6 +9,7 @@ import pytest
 from attrib.cotation import services, simulation
 from attrib.cotation.models import Cotation
 from attrib.cotation.rapport import simulation_pdf
+from attrib.organisations.acteurs import acteur_systeme
 from tests.cotation.conftest import Territoire, importer, mois_avant, un_adulte
 from tests.factories import NARBONNE, creer_demande
 
@@ -47,12 +48,16 @@ def fichier(territoire: Territoire) -> dict[str, object]:
         "D": _demande(territoire, 20, 2500, typologie_min=3, typologie_max=3),
     }
     publiee = importer(territoire)
-    services.version_publier(version=publiee, jour=JOUR)
-    brouillon = services.version_copier(version=publiee)
+    services.version_publier(version=publiee, jour=JOUR, auteur=acteur_systeme("test"))
+    brouillon = services.version_copier(version=publiee, auteur=acteur_systeme("test"))
     anciennete = {"id": "anciennete", "libelle": "Ancienneté de la demande", "base_legale": "PPGD"}
     anciennete["points"] = {"par_unite": 5, "valeur": "anciennete_mois", "plafond": 600, "unite": "mois"}
     brouillon = services.critere_enregistrer(
-        version=brouillon, section_id="anciennete", critere_id="anciennete", donnees=anciennete
+        version=brouillon,
+        section_id="anciennete",
+        critere_id="anciennete",
+        donnees=anciennete,
+        auteur=acteur_systeme("test"),
     )
     return {"publiee": publiee, "brouillon": brouillon, **demandes}
 

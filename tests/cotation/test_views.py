@@ -13,6 +13,7 @@ from django.urls import reverse
 from attrib.cotation import services
 from attrib.cotation.enums import StatutTache, StatutVersion
 from attrib.cotation.models import Cotation, TacheCotation, VersionGrille
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import User
 from attrib.taches.models import Travail
 from tests.cotation.conftest import GRILLE, Territoire, importer
@@ -69,7 +70,7 @@ def test_brouillons_reserves_aux_membres_de_l_epci(territoire: Territoire) -> No
     assert _client(extérieur).get(reverse("cotation:version", args=[brouillon.pk])).status_code == 404
     assert _client(territoire.consultation).get(reverse("cotation:version", args=[brouillon.pk])).status_code == 200
     assert "Version 1" not in _texte(_client(extérieur).get(reverse("cotation:grilles")))
-    services.version_publier(version=brouillon)
+    services.version_publier(version=brouillon, auteur=acteur_systeme("test"))
     # Published: public.
     assert _client(extérieur).get(reverse("cotation:version", args=[brouillon.pk])).status_code == 200
     assert _client(extérieur).get(reverse("cotation:version_yaml", args=[brouillon.pk])).content == GRILLE.encode()
@@ -141,7 +142,7 @@ def test_publication_par_l_ecran_et_suivi(territoire: Territoire) -> None:
 def test_classement_par_typologie_et_secteur_limite_au_perimetre(territoire: Territoire) -> None:
     a = territoire.demande(mois=10)
     b = territoire.demande(mois=20)
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
     version = VersionGrille.objects.get()
     url = reverse("cotation:classement") + f"?version={version.pk}&typologie=2&secteur=11262"
     texte = _texte(_client(territoire.agent_guichet).get(url))
@@ -157,7 +158,7 @@ def test_page_de_la_demande_montre_le_score_et_sa_version(territoire: Territoire
     demande = territoire.demande(mois=7)
     client = _client(territoire.agent_guichet)
     assert "Cette demande n'est pas cotée" in _texte(client.get(reverse("demandes:detail", args=[demande.pk])))
-    services.version_publier(version=importer(territoire))
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"))
     texte = _texte(client.get(reverse("demandes:detail", args=[demande.pk])))
     assert "70 points" in texte and "Grille générale, version 1" in texte
     assert "1er sur 1 demande de typologie T2 dont la première commune souhaitée est Narbonne" in texte
@@ -167,8 +168,8 @@ def test_page_de_la_demande_montre_le_score_et_sa_version(territoire: Territoire
 def test_simulation_et_rapport(territoire: Territoire) -> None:
     territoire.demande(mois=7)
     publiee = importer(territoire)
-    services.version_publier(version=publiee)
-    brouillon = services.version_copier(version=publiee)
+    services.version_publier(version=publiee, auteur=acteur_systeme("test"))
+    brouillon = services.version_copier(version=publiee, auteur=acteur_systeme("test"))
     client = _client(territoire.consultation)
     page = client.get(reverse("cotation:simulation", args=[brouillon.pk]) + "?top=3")
     assert page.status_code == 200

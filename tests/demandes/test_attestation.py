@@ -14,6 +14,7 @@ from attrib.demandes.attestation import (
 )
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_renouveler
+from attrib.organisations.acteurs import acteur_systeme
 from tests.factories import GRUISSAN, NARBONNE, creer_demande, guichet, personne, territoire_minimal
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_contenu_de_l_attestation(demande):
 
 
 def test_renouvellement_affiche(demande):
-    demande_renouveler(demande=demande, auteur=None, aujourd_hui=date(2027, 3, 1))
+    demande_renouveler(demande=demande, auteur=acteur_systeme("test"), aujourd_hui=date(2027, 3, 1))
     html = attestation_html(Demande.objects.get(pk=demande.pk))
     assert "Date du dernier renouvellement" in html and "01/03/2027" in html
     assert "01/03/2028" in html

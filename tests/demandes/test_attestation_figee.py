@@ -16,6 +16,7 @@ from django.utils import timezone
 from attrib.demandes import enums
 from attrib.demandes.services import demande_modifier, demande_renouveler
 from attrib.documents.models import Document, Instantane, NatureDocument
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Role
 from tests.factories import GRUISSAN, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
 
@@ -52,7 +53,7 @@ def test_l_attestation_est_etablie_a_l_enregistrement_et_servie_telle_quelle(dem
     with _le(date(2026, 4, 2)):
         premier = client.get(url)
     # The household changes its name afterwards: the attestation of the registration does not.
-    demande_modifier(demande=demande, auteur=None, personnes=[personne(nom="Durand", prenoms="Léa")])
+    demande_modifier(demande=demande, auteur=acteur_systeme("test"), personnes=[personne(nom="Durand", prenoms="Léa")])
     with _le(date(2026, 11, 30)):
         second = client.get(url)
     assert premier.status_code == second.status_code == 200
@@ -63,7 +64,7 @@ def test_l_attestation_est_etablie_a_l_enregistrement_et_servie_telle_quelle(dem
 
 
 def test_le_renouvellement_etablit_une_nouvelle_version_a_cote_de_la_premiere(demande):
-    demande_renouveler(demande=demande, auteur=None, aujourd_hui=date(2027, 2, 1))
+    demande_renouveler(demande=demande, auteur=acteur_systeme("test"), aujourd_hui=date(2027, 2, 1))
     versions = list(Instantane.objects.filter(nature=NatureDocument.ATTESTATION).order_by("version"))
     assert [(v.version, v.date_evenement.astimezone(timezone.get_current_timezone()).date()) for v in versions] == [
         (1, date(2026, 3, 20)),

@@ -10,6 +10,7 @@ from attrib.demandes import enums
 from attrib.demandes.doublons import doublon_decider, doublons_detecter
 from attrib.demandes.models import Demande, DoublonPotentiel, Personne
 from attrib.demandes.services import demande_radier
+from attrib.organisations.acteurs import ANONYME, Refus, acteur_de, acteur_systeme
 from tests.factories import creer_demande, guichet, membre, personne, territoire_minimal
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_pas_de_rapprochement_sans_date_commune_ou_avec_noms_differents(org):
     autre_annee = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=date(1991, 5, 17))
     autre_nom = demande_de(org, nom="Durand", prenoms="Paul", date_naissance=NE_LE)
     assert DoublonPotentiel.objects.count() == 0
-    assert doublons_detecter() == 0
+    assert doublons_detecter(auteur=acteur_systeme("test")) == 0
     assert all(paire(a, x) is None for x in (autre_date, autre_annee, autre_nom))
 
 
@@ -92,8 +93,8 @@ def test_meme_menage_et_demande_radiee_ignores(org):
             personne(role=enums.RolePersonne.CODEMANDEUR, nom="Martin", prenoms="Léo", date_naissance=NE_LE),
         ],
     )
-    assert doublons_detecter() == 0
-    demande_radier(demande=jumeaux, auteur=None, motif=enums.MotifRadiation.RENONCIATION)
+    assert doublons_detecter(auteur=acteur_systeme("test")) == 0
+    demande_radier(demande=jumeaux, auteur=acteur_systeme("test"), motif=enums.MotifRadiation.RENONCIATION)
     demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
     assert DoublonPotentiel.objects.count() == 0
 
@@ -115,15 +116,18 @@ def test_paire_tranchee_jamais_recreee_et_rien_n_est_fusionne(org):
     a = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
     b = demande_de(org, nom="Martin", prenoms="Lea", date_naissance=NE_LE)
     doublon = doublon_decider(
-        doublon=paire(a, b), auteur=agent, statut=enums.StatutDoublon.ECARTE, commentaire="Homonymes vérifiées"
+        doublon=paire(a, b),
+        auteur=acteur_de(agent),
+        statut=enums.StatutDoublon.ECARTE,
+        commentaire="Homonymes vérifiées",
     )
     assert doublon.decide_par == agent and doublon.commentaire == "Homonymes vérifiées"
-    assert doublons_detecter() == 0
+    assert doublons_detecter(auteur=acteur_systeme("test")) == 0
     assert DoublonPotentiel.objects.get().statut == enums.StatutDoublon.ECARTE
     assert Evenement.objects.pour(a).filter(action="doublon_decide").count() == 1
     assert Evenement.objects.pour(b).filter(action="doublon_decide", resume__contains=a.numero_unique).exists()
 
-    doublon_decider(doublon=doublon, auteur=agent, statut=enums.StatutDoublon.CONFIRME, commentaire="")
+    doublon_decider(doublon=doublon, auteur=acteur_de(agent), statut=enums.StatutDoublon.CONFIRME, commentaire="")
     assert Demande.objects.filter(pk__in=[a.pk, b.pk], statut=enums.StatutDemande.ACTIVE).count() == 2
     assert Personne.objects.filter(demande__in=[a, b]).count() == 2
 
@@ -133,10 +137,10 @@ def test_decision_invalide_refusee(org):
     a = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
     b = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
     with pytest.raises(ValidationError) as exc:
-        doublon_decider(doublon=paire(a, b), auteur=agent, statut="fusionner", commentaire="")
+        doublon_decider(doublon=paire(a, b), auteur=acteur_de(agent), statut="fusionner", commentaire="")
     assert "Décision inconnue" in exc.value.message_dict["statut"][0]
-    with pytest.raises(ValidationError):
-        doublon_decider(doublon=paire(a, b), auteur=None, statut=enums.StatutDoublon.CONFIRME)
+    with pytest.raises(Refus):
+        doublon_decider(doublon=paire(a, b), auteur=ANONYME, statut=enums.StatutDoublon.CONFIRME)
     assert paire(a, b).statut == enums.StatutDoublon.A_EXAMINER
 
 
@@ -153,7 +157,7 @@ def test_detection_complete_et_commande(org):
         (a.pk, c.pk),
         (b.pk, c.pk),
     }
-    assert doublons_detecter() == 0
+    assert doublons_detecter(auteur=acteur_systeme("test")) == 0
 
 
 def test_liste_des_doublons_limitee_au_perimetre(org):
@@ -167,6 +171,6 @@ def test_liste_des_doublons_limitee_au_perimetre(org):
     b = demande_de(org, nom="Martin", prenoms="Lea", date_naissance=NE_LE)
     assert [(d.demande_a, d.demande_b) for d in doublons_liste(user=agent)] == [(a, b)]
     assert list(doublons_liste(user=agent_carcassonne)) == []
-    doublon_decider(doublon=paire(a, b), auteur=agent, statut=enums.StatutDoublon.CONFIRME)
+    doublon_decider(doublon=paire(a, b), auteur=acteur_de(agent), statut=enums.StatutDoublon.CONFIRME)
     assert list(doublons_liste(user=agent)) == []
     assert len(doublons_liste(user=agent, statut=None)) == 1

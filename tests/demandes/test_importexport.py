@@ -33,6 +33,7 @@ from attrib.demandes.importexport import (
     lire_demandes_polars,
 )
 from attrib.demandes.models import CompteurNumero, Demande, Personne, PieceJustificative
+from attrib.organisations.acteurs import Refus, acteur_de, acteur_systeme
 from attrib.organisations.models import Role, TypeOrganisation
 from tests.factories import (
     CARCASSONNE,
@@ -79,7 +80,8 @@ def compter() -> dict[str, int]:
 
 def exporter_csv(user, demandes=None) -> str:
     flux = io.StringIO()
-    exporter_demandes_csv(demandes=demandes or Demande.objects.order_by("pk"), flux=flux, user=user)
+    auteur = acteur_systeme("test") if user is None else acteur_de(user)
+    exporter_demandes_csv(demandes=demandes or Demande.objects.order_by("pk"), flux=flux, auteur=auteur)
     return flux.getvalue()
 
 
@@ -130,7 +132,7 @@ def menage_complet(org, **donnees) -> Demande:
 
 
 def test_fichier_mixte_chaque_ligne_fautive_est_signalee_avec_sa_raison(org, agent):
-    rapport = importer_demandes(fichier=MIXTE, guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=MIXTE, guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
 
     par_ligne: dict[int | None, list[ErreurImport]] = {}
     for erreur in rapport.erreurs:
@@ -154,7 +156,7 @@ def test_fichier_mixte_chaque_ligne_fautive_est_signalee_avec_sa_raison(org, age
 
 
 def test_mode_ligne_a_ligne_enregistre_les_lignes_valides(org, agent):
-    rapport = importer_demandes(fichier=MIXTE, guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=MIXTE, guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
 
     assert Demande.objects.count() == 2
     martin = Demande.objects.get(personnes__nom="Martin", personnes__role=enums.RolePersonne.DEMANDEUR)
@@ -192,7 +194,7 @@ def test_mode_ligne_a_ligne_enregistre_les_lignes_valides(org, agent):
 
 def test_tout_ou_rien_avec_une_erreur_n_ecrit_rien(org, agent):
     avant = compter()
-    rapport = importer_demandes(fichier=MIXTE, guichet=org, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(fichier=MIXTE, guichet=org, auteur=acteur_de(agent), tout_ou_rien=True)
 
     assert compter() == avant
     assert rapport.annule and rapport.lignes_valides == 2
@@ -204,7 +206,7 @@ def test_tout_ou_rien_sans_erreur_ecrit_tout(org, agent):
     lignes = MIXTE.read_text(encoding="utf-8").splitlines()
     fichier = "\n".join([lignes[0], lignes[1], lignes[8]]).encode("utf-8")
 
-    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=acteur_de(agent), tout_ou_rien=True)
 
     assert not rapport.erreurs and not rapport.annule
     assert rapport.nb_creees == 2 and Demande.objects.count() == 2
@@ -229,7 +231,7 @@ def test_erreurs_du_service_ramenees_aux_colonnes_du_fichier(org, agent):
         "motif_principal": "trop_cher",
         "dalo_reconnu": "oui",
     }
-    rapport = importer_demandes(fichier=ecrire_csv([ligne]), guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=ecrire_csv([ligne]), guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
 
     par_colonne = {e.colonne: e for e in rapport.erreurs}
     assert set(par_colonne) == {"email_demandeur", "nom_codemandeur", "personnes", "dalo_date_decision"}
@@ -243,7 +245,7 @@ def test_erreurs_du_service_ramenees_aux_colonnes_du_fichier(org, agent):
 
 def test_colonne_obligatoire_absente_une_seule_erreur_qui_la_nomme(org, agent):
     rapport = importer_demandes(
-        fichier=FIXTURES / "import_sans_date_naissance.csv", guichet=org, auteur=agent, tout_ou_rien=False
+        fichier=FIXTURES / "import_sans_date_naissance.csv", guichet=org, auteur=acteur_de(agent), tout_ou_rien=False
     )
 
     assert [str(e) for e in rapport.erreurs] == [
@@ -264,7 +266,7 @@ def test_en_tete_invalide_refuse_le_fichier_avec_un_message_clair(org, agent, re
     entete, *reste = MIXTE.read_text(encoding="utf-8").splitlines()
     fichier = "\n".join([entete.replace(remplacer, par), *reste]).encode("utf-8")
 
-    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
 
     assert rapport.annule and any(attendu in str(e) and e.ligne == 1 for e in rapport.erreurs)
     assert Demande.objects.count() == 0
@@ -273,7 +275,7 @@ def test_en_tete_invalide_refuse_le_fichier_avec_un_message_clair(org, agent, re
 def test_bom_accepte_et_fichier_televerse(org, agent):
     televerse = SimpleUploadedFile("demandes.csv", b"\xef\xbb\xbf" + MIXTE.read_bytes(), content_type="text/csv")
 
-    rapport = importer_demandes(fichier=televerse, guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=televerse, guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
 
     assert rapport.nb_creees == 2 and rapport.nb_erreurs == 6
 
@@ -281,7 +283,7 @@ def test_bom_accepte_et_fichier_televerse(org, agent):
 def test_fichier_non_utf8_refuse_avec_sa_ligne(org, agent):
     fichier = MIXTE.read_text(encoding="utf-8").encode("latin-1")
 
-    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
 
     [erreur] = rapport.erreurs
     assert erreur.ligne == 2 and "UTF-8" in erreur.message
@@ -292,7 +294,7 @@ def test_ligne_au_mauvais_nombre_de_valeurs(org, agent):
     entete, bonne, *_ = MIXTE.read_text(encoding="utf-8").splitlines()
     fichier = "\n".join([entete, bonne.replace(";non;", ";non", 1), bonne]).encode("utf-8")
 
-    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
 
     assert [(e.ligne, e.colonne) for e in rapport.erreurs] == [(2, None)]
     assert "22 valeurs pour 23 colonnes" in rapport.erreurs[0].message
@@ -306,11 +308,11 @@ def test_import_reserve_aux_gestionnaires_du_guichet(org, cas):
     else:
         user = membre(org, role=Role.CONSULTATION)
 
-    rapport = importer_demandes(fichier=MIXTE, guichet=org, auteur=user, tout_ou_rien=False)
+    with pytest.raises(Refus) as refus:
+        importer_demandes(fichier=MIXTE, guichet=org, auteur=acteur_de(user), tout_ou_rien=False)
 
-    [erreur] = rapport.erreurs
-    assert erreur.ligne is None and "gestionnaire du guichet" in erreur.message
-    assert rapport.annule and Demande.objects.count() == 0
+    assert "gestionnaire du guichet" in refus.value.message
+    assert Demande.objects.count() == 0
 
 
 # --- Import: updates ------------------------------------------------------------------------
@@ -332,7 +334,7 @@ def test_mise_a_jour_par_numero_unique_colonnes_absentes_inchangees(org, agent):
         "motif_principal": "trop_cher",
     }
 
-    rapport = importer_demandes(fichier=ecrire_csv([ligne]), guichet=org, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(fichier=ecrire_csv([ligne]), guichet=org, auteur=acteur_de(agent), tout_ou_rien=True)
 
     assert rapport.mises_a_jour == [demande.numero_unique] and not rapport.erreurs
     demande.refresh_from_db()
@@ -356,7 +358,9 @@ def test_numero_inconnu_ou_hors_perimetre_meme_message(org, agent):
     ligne["sensibles_masques"] = "non"
     inconnue = dict(ligne, numero_unique="01126019999999NAR01")
 
-    rapport = importer_demandes(fichier=ecrire_csv([ligne, inconnue]), guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(
+        fichier=ecrire_csv([ligne, inconnue]), guichet=org, auteur=acteur_de(agent), tout_ou_rien=False
+    )
 
     assert [(e.ligne, e.colonne) for e in rapport.erreurs] == [(2, "numero_unique"), (3, "numero_unique")]
     assert all(e.message.startswith("aucune demande accessible ne porte le numéro") for e in rapport.erreurs)
@@ -367,7 +371,7 @@ def test_guichet_et_date_de_depot_ne_se_modifient_pas(org, agent):
     [ligne] = lignes_csv(exporter_csv(agent))
     fichier = ecrire_csv([dict(ligne, code_guichet="CAR01"), dict(ligne, date_depot_initiale="02/06/2025")])
 
-    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=fichier, guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
 
     assert [(e.ligne, e.colonne) for e in rapport.erreurs] == [(2, "code_guichet"), (3, "numero_unique")]
     assert "ne peut pas être modifié" in rapport.erreurs[0].message
@@ -392,7 +396,7 @@ def test_aller_retour_export_import_ne_change_rien(org, agent):
     export = exporter_csv(agent)
     avant = compter()
 
-    rapport = importer_demandes(fichier=export.encode("utf-8"), guichet=org, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(fichier=export.encode("utf-8"), guichet=org, auteur=acteur_de(agent), tout_ou_rien=True)
 
     assert not rapport.erreurs and len(rapport.inchangees) == 3
     assert rapport.resume() == "importé : 0 créées, 0 mises à jour, 0 erreurs"
@@ -408,7 +412,7 @@ def test_aller_retour_avec_une_modification_ne_change_que_cette_valeur(org, agen
     cible = next(ligne for ligne in lignes if ligne["numero_unique"] == demande.numero_unique)
     cible["typologie_max"] = "5"
 
-    rapport = importer_demandes(fichier=ecrire_csv(lignes), guichet=org, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(fichier=ecrire_csv(lignes), guichet=org, auteur=acteur_de(agent), tout_ou_rien=True)
 
     assert rapport.mises_a_jour == [demande.numero_unique] and len(rapport.inchangees) == 1
     modification = Evenement.objects.pour(demande).get(action="modification")
@@ -435,7 +439,7 @@ def test_export_masque_les_situations_sensibles_a_qui_ne_doit_pas_les_voir(org, 
         "violences",
         "non",
     )
-    rapport = importer_demandes(fichier=ecrire_csv([masquee]), guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=ecrire_csv([masquee]), guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
     [erreur] = rapport.erreurs
     assert erreur.colonne == "sensibles_masques" and "export complet" in erreur.message
     assert set(demande.situations_prioritaires.values_list("priorite_id", flat=True)) == {"l441_g", "l441_k"}
@@ -474,7 +478,7 @@ def test_export_excel(org, agent):
     creer_demande(guichet_org=org)
     flux = io.BytesIO()
 
-    n = exporter_demandes_xlsx(demandes=Demande.objects.order_by("pk"), flux=flux, user=agent)
+    n = exporter_demandes_xlsx(demandes=Demande.objects.order_by("pk"), flux=flux, auteur=acteur_de(agent))
 
     feuille = load_workbook(io.BytesIO(flux.getvalue()))["Demandes"]
     lignes = list(feuille.iter_rows(values_only=True))
@@ -575,7 +579,7 @@ def test_la_documentation_reprend_toutes_les_colonnes():
 
 
 def test_le_fichier_exemple_s_importe_sans_erreur(org, agent):
-    rapport = importer_demandes(fichier=EXEMPLE, guichet=org, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(fichier=EXEMPLE, guichet=org, auteur=acteur_de(agent), tout_ou_rien=True)
 
     assert not rapport.erreurs and rapport.nb_creees == 3
     durand = Demande.objects.get(personnes__nom="Durand")

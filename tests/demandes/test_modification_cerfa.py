@@ -18,6 +18,7 @@ from attrib.demandes import enums
 from attrib.demandes.forms import CHAMPS_PERSONNE_MENAGE
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_decision_dalo_enregistrer, demande_modifier
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, Role, TypeOrganisation
 from tests.factories import CARCASSONNE, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
 
@@ -368,11 +369,11 @@ def test_qui_n_en_a_pas_le_droit_recoit_404(demande, narbonne):
 def test_une_demande_radiee_ne_prend_plus_de_decision(demande, narbonne, client_etat):
     from attrib.demandes.services import demande_radier
 
-    demande_radier(demande=demande, auteur=None, motif="renonciation")
+    demande_radier(demande=demande, auteur=acteur_systeme("test"), motif="renonciation")
     assert client_etat.get(reverse("demandes:decision_dalo", args=[demande.pk])).status_code == 404
     with pytest.raises(Exception, match="radiée"):
         demande_decision_dalo_enregistrer(
-            demande=demande, auteur=None, reconnu=True, date_decision=timezone.localdate()
+            demande=demande, auteur=acteur_systeme("test"), reconnu=True, date_decision=timezone.localdate()
         )
 
 
@@ -383,7 +384,9 @@ def test_le_service_refuse_une_commission_sans_date(demande):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        demande_modifier(demande=demande, auteur=None, donnees={"dalo_commission": "Commission de l'Aude"})
+        demande_modifier(
+            demande=demande, auteur=acteur_systeme("test"), donnees={"dalo_commission": "Commission de l'Aude"}
+        )
     assert "dalo_date_decision" in exc.value.message_dict
     assert not Demande.objects.filter(dalo_commission__gt="").exists()
 
@@ -435,15 +438,19 @@ def test_export_import_et_cotation_portent_les_nouveaux_champs(demande, narbonne
     jour = timezone.localdate() - timedelta(days=15)
     demande_modifier(
         demande=demande,
-        auteur=None,
+        auteur=acteur_systeme("test"),
         donnees={"procedure_expulsion": "commandement", "expulsion_date_etape": jour},
     )
     demande_decision_dalo_enregistrer(
-        demande=demande, auteur=None, reconnu=True, date_decision=jour, commission="Commission de l'Aude"
+        demande=demande,
+        auteur=acteur_systeme("test"),
+        reconnu=True,
+        date_decision=jour,
+        commission="Commission de l'Aude",
     )
     agent = membre(narbonne, username="agent-import")
     flux = io.StringIO()
-    exporter_demandes_csv(demandes=Demande.objects.all(), flux=flux, user=agent)
+    exporter_demandes_csv(demandes=Demande.objects.all(), flux=flux, auteur=acteur_de(agent))
     [ligne] = list(csv.DictReader(io.StringIO(flux.getvalue().removeprefix("\ufeff")), delimiter=";"))
     assert ligne["expulsion_date_etape"] == f"{jour:%d/%m/%Y}" and ligne["dalo_commission"] == "Commission de l'Aude"
 
@@ -454,7 +461,9 @@ def test_export_import_et_cotation_portent_les_nouveaux_champs(demande, narbonne
     ecrivain = csv.DictWriter(sortie, fieldnames=list(ligne), delimiter=";")
     ecrivain.writeheader()
     ecrivain.writerow(ligne)
-    rapport = importer_demandes(fichier=sortie.getvalue().encode(), guichet=narbonne, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(
+        fichier=sortie.getvalue().encode(), guichet=narbonne, auteur=acteur_de(agent), tout_ou_rien=True
+    )
     assert not rapport.erreurs and rapport.mises_a_jour == [demande.numero_unique]
     demande.refresh_from_db()
     assert (demande.procedure_expulsion, demande.expulsion_date_etape) == ("jugement", plus_tard)
@@ -470,10 +479,12 @@ def test_export_import_et_cotation_portent_les_nouveaux_champs(demande, narbonne
 def test_fin_de_procedure_efface_la_date_d_etape(demande):
     jour = timezone.localdate() - timedelta(days=15)
     demande_modifier(
-        demande=demande, auteur=None, donnees={"procedure_expulsion": "jugement", "expulsion_date_etape": jour}
+        demande=demande,
+        auteur=acteur_systeme("test"),
+        donnees={"procedure_expulsion": "jugement", "expulsion_date_etape": jour},
     )
     # A renewal form that only knows the stage: « aucune » ends the procedure and its date with it.
-    demande_modifier(demande=demande, auteur=None, donnees={"procedure_expulsion": "aucune"})
+    demande_modifier(demande=demande, auteur=acteur_systeme("test"), donnees={"procedure_expulsion": "aucune"})
     demande.refresh_from_db()
     assert demande.expulsion_date_etape is None
     changements = _lignes(Evenement.objects.pour(demande).filter(action="modification").first())
@@ -486,7 +497,7 @@ def test_carte_d_invalidite_d_une_personne_cachee_a_qui_ne_voit_pas_le_sensible(
         for p in sorted(demande.personnes.all(), key=lambda p: (p.role != "demandeur", p.pk))
     ]
     menage[1]["handicap"] = True
-    demande_modifier(demande=demande, auteur=None, personnes=menage)
+    demande_modifier(demande=demande, auteur=acteur_systeme("test"), personnes=menage)
     evenement = Evenement.objects.pour(demande).filter(action="modification").first()
     assert evenement.details["sensible"] is True
     assert "Jules Martin — Titulaire de la carte mobilité inclusion" in _historique(demande, client_agent)

@@ -7,6 +7,7 @@ from attrib.demandes import enums
 from attrib.demandes.models import PieceJustificative, SituationPrioritaire
 from attrib.demandes.pieces import piece_deposer, piece_refuser, piece_valider
 from attrib.demandes.services import demande_modifier, demande_radier
+from attrib.organisations.acteurs import ANONYME, Refus, acteur_de
 from tests.factories import creer_demande, guichet, membre, personne, territoire_minimal
 
 pytestmark = pytest.mark.django_db
@@ -62,17 +63,19 @@ def test_pieces_attendues_selon_la_situation_declaree(org):
 def test_modification_ajoute_et_retire_les_pieces_manquantes_mais_garde_les_fournies(org, agent):
     d = creer_demande(guichet_org=org, priorites=("l441_k",))
     (attestation_k,) = pieces(d, "l441_k")
-    piece_deposer(piece=attestation_k, fichier=scan(), auteur=agent)
+    piece_deposer(piece=attestation_k, fichier=scan(), auteur=acteur_de(agent))
     demande_modifier(
         demande=d,
-        auteur=agent,
+        auteur=acteur_de(agent),
         donnees={"procedure_expulsion": enums.ProcedureExpulsion.JUGEMENT},
         priorites=["l441_l"],
     )
     assert len(pieces(d, "expulsion")) == 1
     assert len(pieces(d, "l441_l")) == 1
     assert [p.statut for p in pieces(d, "l441_k")] == [enums.StatutPiece.FOURNIE], "pièce fournie conservée"
-    demande_modifier(demande=d, auteur=agent, donnees={"procedure_expulsion": enums.ProcedureExpulsion.AUCUNE})
+    demande_modifier(
+        demande=d, auteur=acteur_de(agent), donnees={"procedure_expulsion": enums.ProcedureExpulsion.AUCUNE}
+    )
     assert pieces(d, "expulsion") == []
     assert Evenement.objects.pour(d).filter(action="pieces_attendues").count() == 3
 
@@ -81,15 +84,15 @@ def test_depot_validation_et_validation_de_la_situation(org, agent, media):
     d = creer_demande(guichet_org=org, priorites=("l441_k",))
     (piece,) = pieces(d, "l441_k")
     with pytest.raises(ValidationError) as exc:
-        piece_valider(piece=piece, auteur=agent)
+        piece_valider(piece=piece, auteur=acteur_de(agent))
     assert "pas encore fournie" in exc.value.messages[0]
 
-    piece = piece_deposer(piece=piece, fichier=scan("Attestation Mme Martin.PDF"), auteur=agent)
+    piece = piece_deposer(piece=piece, fichier=scan("Attestation Mme Martin.PDF"), auteur=acteur_de(agent))
     assert piece.statut == enums.StatutPiece.FOURNIE and piece.fournie_le
     assert piece.fichier.name.endswith(".pdf") and "Martin" not in piece.fichier.name
     assert (media / piece.fichier.name).read_bytes() == b"%PDF-1.4 justificatif"
 
-    piece = piece_valider(piece=piece, auteur=agent)
+    piece = piece_valider(piece=piece, auteur=acteur_de(agent))
     assert piece.statut == enums.StatutPiece.VALIDEE and piece.validee_par == agent
     situation = SituationPrioritaire.objects.get(demande=d, priorite_id="l441_k")
     assert situation.statut == enums.StatutValidation.VALIDEE and situation.validee_par == agent
@@ -97,20 +100,20 @@ def test_depot_validation_et_validation_de_la_situation(org, agent, media):
     assert {"piece_deposee", "piece_validee", "situation_validee"} <= actions
 
     with pytest.raises(ValidationError):
-        piece_deposer(piece=piece, fichier=scan(), auteur=agent)
+        piece_deposer(piece=piece, fichier=scan(), auteur=acteur_de(agent))
     with pytest.raises(ValidationError):
-        piece_valider(piece=piece, auteur=agent)
+        piece_valider(piece=piece, auteur=acteur_de(agent))
 
 
 def test_situation_validee_seulement_quand_toutes_ses_pieces_le_sont(org, agent):
     d = creer_demande(guichet_org=org, priorites=("l441_e",))
     premiere, seconde = pieces(d, "l441_e")
     for p in (premiere, seconde):
-        piece_deposer(piece=p, fichier=scan(), auteur=agent)
-    piece_valider(piece=premiere, auteur=agent)
+        piece_deposer(piece=p, fichier=scan(), auteur=acteur_de(agent))
+    piece_valider(piece=premiere, auteur=acteur_de(agent))
     situation = SituationPrioritaire.objects.get(demande=d, priorite_id="l441_e")
     assert situation.statut == enums.StatutValidation.DECLAREE
-    piece_valider(piece=seconde, auteur=agent)
+    piece_valider(piece=seconde, auteur=acteur_de(agent))
     situation.refresh_from_db()
     assert situation.statut == enums.StatutValidation.VALIDEE
 
@@ -119,15 +122,15 @@ def test_refus_avec_motif_retour_a_manquante_et_situation_a_justifier(org, agent
     d = creer_demande(guichet_org=org, priorites=("l441_k",))
     (piece,) = pieces(d, "l441_k")
     with pytest.raises(ValidationError) as exc:
-        piece_refuser(piece=piece, auteur=agent, motif="Illisible")
+        piece_refuser(piece=piece, auteur=acteur_de(agent), motif="Illisible")
     assert "n'a pas été fournie" in exc.value.messages[0]
-    piece = piece_deposer(piece=piece, fichier=scan(), auteur=agent)
-    piece_valider(piece=piece, auteur=agent)
+    piece = piece_deposer(piece=piece, fichier=scan(), auteur=acteur_de(agent))
+    piece_valider(piece=piece, auteur=acteur_de(agent))
     with pytest.raises(ValidationError) as exc:
-        piece_refuser(piece=piece, auteur=agent, motif="  ")
+        piece_refuser(piece=piece, auteur=acteur_de(agent), motif="  ")
     assert "motif" in exc.value.message_dict
 
-    piece = piece_refuser(piece=piece, auteur=agent, motif="Attestation de plus de trois mois")
+    piece = piece_refuser(piece=piece, auteur=acteur_de(agent), motif="Attestation de plus de trois mois")
     assert piece.statut == enums.StatutPiece.MANQUANTE
     assert piece.motif_refus == "Attestation de plus de trois mois" and not piece.fichier
     situation = SituationPrioritaire.objects.get(demande=d, priorite_id="l441_k")
@@ -143,10 +146,10 @@ def test_fichier_refuse_supprime_du_stockage(media):
     agent = membre(org)
     d = creer_demande(guichet_org=org)
     piece = pieces(d, "identite")[0]
-    piece = piece_deposer(piece=piece, fichier=scan(), auteur=agent)
+    piece = piece_deposer(piece=piece, fichier=scan(), auteur=acteur_de(agent))
     chemin = media / piece.fichier.name
     assert chemin.exists()
-    piece_refuser(piece=piece, auteur=agent, motif="Pièce expirée")
+    piece_refuser(piece=piece, auteur=acteur_de(agent), motif="Pièce expirée")
     assert not chemin.exists()
 
 
@@ -154,15 +157,14 @@ def test_depots_invalides_refuses(org, agent):
     d = creer_demande(guichet_org=org)
     piece = pieces(d, "identite")[0]
     with pytest.raises(ValidationError) as exc:
-        piece_deposer(piece=piece, fichier=scan(contenu=b""), auteur=agent)
+        piece_deposer(piece=piece, fichier=scan(contenu=b""), auteur=acteur_de(agent))
     assert "vide" in exc.value.message_dict["fichier"][0]
     with pytest.raises(ValidationError) as exc:
-        piece_deposer(piece=piece, fichier=scan("programme.exe"), auteur=agent)
+        piece_deposer(piece=piece, fichier=scan("programme.exe"), auteur=acteur_de(agent))
     assert "Format non accepté (.exe)" in exc.value.message_dict["fichier"][0]
+    with pytest.raises(Refus):
+        piece_valider(piece=piece_deposer(piece=piece, fichier=scan(), auteur=acteur_de(agent)), auteur=ANONYME)
+    demande_radier(demande=d, auteur=acteur_de(agent), motif=enums.MotifRadiation.RENONCIATION)
     with pytest.raises(ValidationError) as exc:
-        piece_valider(piece=piece_deposer(piece=piece, fichier=scan(), auteur=agent), auteur=None)
-    assert "auteur" in exc.value.message_dict
-    demande_radier(demande=d, auteur=agent, motif=enums.MotifRadiation.RENONCIATION)
-    with pytest.raises(ValidationError) as exc:
-        piece_valider(piece=piece, auteur=agent)
+        piece_valider(piece=piece, auteur=acteur_de(agent))
     assert "radiée" in exc.value.messages[0]

@@ -23,6 +23,7 @@ from attrib.demandes import importexport
 from attrib.demandes.importexport import ErreurImport, importer_demandes
 from attrib.demandes.models import CompteurNumero, Demande, Personne
 from attrib.engine import validation
+from attrib.organisations.acteurs import acteur_de
 from tests.api.aide import champs, client_jeton, corps_demande
 from tests.demandes.test_importexport import EXEMPLE
 from tests.demandes.test_views import ETAPE_1, ETAPE_2_UNE_PERSONNE, ETAPE_3
@@ -237,7 +238,10 @@ def test_meme_valeur_meme_message_localise_partout_et_rien_d_ecrit(org, agent, c
     assert erreurs_api == {c.cle_api: c.message}
 
     rapport = importer_demandes(
-        fichier=fichier({**ligne_exemple(), c.colonne: c.valeur_csv}), guichet=org, auteur=agent, tout_ou_rien=False
+        fichier=fichier({**ligne_exemple(), c.colonne: c.valeur_csv}),
+        guichet=org,
+        auteur=acteur_de(agent),
+        tout_ou_rien=False,
     )
     assert rapport.erreurs == [ErreurImport(2, c.colonne, c.message)]
     assert rapport.nb_creees == 0
@@ -247,7 +251,9 @@ def test_meme_valeur_meme_message_localise_partout_et_rien_d_ecrit(org, agent, c
 
 def test_le_fichier_exemple_passe_les_regles(org, agent):
     """Control: the CSV line the cases start from is valid (each case fails for its value only)."""
-    rapport = importer_demandes(fichier=fichier(ligne_exemple()), guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(
+        fichier=fichier(ligne_exemple()), guichet=org, auteur=acteur_de(agent), tout_ou_rien=False
+    )
     assert rapport.erreurs == [] and rapport.nb_creees == 1
 
 
@@ -300,7 +306,7 @@ def test_echec_inattendu_d_une_ligne_signale_sans_perdre_les_autres(org, agent, 
         {**ligne_exemple(), "nom_demandeur": "Panne", "prenoms_demandeur": "Paul"},
         {**ligne_exemple(), "nom_demandeur": "Suivant", "prenoms_demandeur": "Zoé"},
     ]
-    rapport = importer_demandes(fichier=fichier(*lignes), guichet=org, auteur=agent, tout_ou_rien=False)
+    rapport = importer_demandes(fichier=fichier(*lignes), guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
     assert [(e.ligne, e.colonne) for e in rapport.erreurs] == [(3, None)]
     assert rapport.erreurs[0].message.startswith("ligne non importée")
     assert rapport.nb_creees == 2
@@ -319,7 +325,7 @@ def test_radiation_ni_future_ni_avant_le_depot(org, agent):
         (date(9999, 1, 1), "Date de radiation : le 01/01/9999 est dans le futur."),
     ):
         with pytest.raises(ValidationError) as exc:
-            demande_radier(demande=demande, auteur=agent, motif="renonciation", date_radiation=jour)
+            demande_radier(demande=demande, auteur=acteur_de(agent), motif="renonciation", date_radiation=jour)
         assert exc.value.message_dict == {"date_radiation": [attendu]}
     demande.refresh_from_db()
     assert demande.statut == "active"

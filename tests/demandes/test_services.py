@@ -7,6 +7,7 @@ from attrib.common.models import Evenement
 from attrib.demandes import enums
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_radier, demande_renouveler
+from attrib.organisations.acteurs import acteur_systeme
 from tests.factories import NARBONNE, creer_demande, guichet, personne, territoire_minimal
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_erreurs_localisees_et_rien_d_ecrit(org):
 
 def test_renouvellement_garde_l_anciennete(org):
     d = creer_demande(guichet_org=org, date_depot=date(2025, 6, 1), aujourd_hui=date(2025, 6, 1))
-    d = demande_renouveler(demande=d, auteur=None, aujourd_hui=date(2026, 5, 20))
+    d = demande_renouveler(demande=d, auteur=acteur_systeme("test"), aujourd_hui=date(2026, 5, 20))
     assert d.date_depot_initiale == date(2025, 6, 1)
     assert d.date_echeance == date(2027, 5, 20)
     assert Evenement.objects.pour(d).filter(action="renouvellement").exists()
@@ -54,16 +55,16 @@ def test_renouvellement_garde_l_anciennete(org):
 def test_renouvellement_refuse_apres_expiration(org):
     d = creer_demande(guichet_org=org, date_depot=date(2025, 1, 10), aujourd_hui=date(2025, 1, 10))
     with pytest.raises(ValidationError) as exc:
-        demande_renouveler(demande=d, auteur=None, aujourd_hui=date(2026, 2, 1))
+        demande_renouveler(demande=d, auteur=acteur_systeme("test"), aujourd_hui=date(2026, 2, 1))
     assert "date_echeance" in exc.value.message_dict
 
 
 def test_radiation_puis_plus_de_modification(org):
     d = creer_demande(guichet_org=org)
-    d = demande_radier(demande=d, auteur=None, motif=enums.MotifRadiation.RENONCIATION)
+    d = demande_radier(demande=d, auteur=acteur_systeme("test"), motif=enums.MotifRadiation.RENONCIATION)
     assert d.statut == enums.StatutDemande.RADIEE and d.date_radiation
     with pytest.raises(ValidationError):
-        demande_radier(demande=d, auteur=None, motif=enums.MotifRadiation.RENONCIATION)
+        demande_radier(demande=d, auteur=acteur_systeme("test"), motif=enums.MotifRadiation.RENONCIATION)
 
 
 # --- L441-1 priorities loaded from the dated data file ------------------------------------------
@@ -79,7 +80,7 @@ def test_priorites_chargees_depuis_le_fichier_et_rechargement_sans_effet(org):
     violences = PrioriteLegale.objects.get(code="l441_g")
     assert violences.lettre == "g" and violences.sensible and violences.base_legale == "L441-1 g) CCH"
     assert not PrioriteLegale.objects.get(code="l441_k").sensible
-    rapport = priorites_charger()
+    rapport = priorites_charger(auteur=acteur_systeme("test"))
     assert rapport.creees == [] and rapport.modifiees == [] and len(rapport.inchangees) == len(codes)
 
 
@@ -90,7 +91,7 @@ def test_priorites_fichier_modifie_puis_fichier_invalide(org, tmp_path):
     texte = FICHIER_PRIORITES.read_text(encoding="utf-8")
     modifie = tmp_path / "priorites.yaml"
     modifie.write_text(texte.replace("date_fin: null\n    ordre: 130", "date_fin: 2030-12-31\n    ordre: 130"))
-    rapport = priorites_charger(chemin=modifie)
+    rapport = priorites_charger(chemin=modifie, auteur=acteur_systeme("test"))
     assert rapport.modifiees == ["l441_m"]
     assert PrioriteLegale.objects.get(code="l441_m").date_fin == date(2030, 12, 31)
     assert Evenement.objects.pour(PrioriteLegale.objects.get(code="l441_m")).exists()
@@ -98,7 +99,7 @@ def test_priorites_fichier_modifie_puis_fichier_invalide(org, tmp_path):
     casse = tmp_path / "casse.yaml"
     casse.write_text(texte.replace('fiabilite: "V/K"', "fiabilite: peut-etre").replace("ordre: 130", "ordre: -1"))
     with pytest.raises(ValidationError) as exc:
-        priorites_charger(chemin=casse)
+        priorites_charger(chemin=casse, auteur=acteur_systeme("test"))
     assert "priorites[7].fiabilite" in exc.value.message_dict
     assert "priorites[13].ordre" in exc.value.message_dict
     assert PrioriteLegale.objects.get(code="l441_m").date_fin == date(2030, 12, 31)
@@ -136,8 +137,8 @@ def test_modification_revelant_une_situation_sensible_est_masquee_dans_l_histori
     from tests.factories import membre
 
     d = creer_demande(guichet_org=org)
-    demande_modifier(demande=d, auteur=None, priorites=["l441_g"])
-    demande_modifier(demande=d, auteur=None, donnees={"typologie_max": 4})
+    demande_modifier(demande=d, auteur=acteur_systeme("test"), priorites=["l441_g"])
+    demande_modifier(demande=d, auteur=acteur_systeme("test"), donnees={"typologie_max": 4})
     mairie = Organisation.objects.create(nom="Mairie de Narbonne", type=TypeOrganisation.COMMUNE)
     mairie.perimetre.set([NARBONNE])
     elu = membre(mairie)

@@ -17,6 +17,7 @@ from attrib.demandes.importexport import importer_demandes
 from attrib.demandes.models import Personne
 from attrib.engine.erreurs import ParametresInvalides
 from attrib.engine.travailleurs_essentiels import charger_listes, liste_en_vigueur, tous_les_secteurs
+from attrib.organisations.acteurs import acteur_de
 from tests.demandes.test_importexport import ecrire_csv, exporter_csv, lignes_csv
 from tests.factories import COURSAN, GRUISSAN, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
 
@@ -199,7 +200,7 @@ def test_export_puis_import_conserve_la_declaration(org, agent):
     [ligne] = lignes_csv(export)
     assert ligne["emploi_non_teletravaillable_demandeur"] == "oui"
     assert ligne["secteur_essentiel_demandeur"] == "sante_medico_social"
-    rapport = importer_demandes(fichier=export.encode("utf-8"), guichet=org, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(fichier=export.encode("utf-8"), guichet=org, auteur=acteur_de(agent), tout_ou_rien=True)
     assert not rapport.erreurs and len(rapport.inchangees) == 1
 
 
@@ -207,7 +208,7 @@ def test_import_d_un_secteur_inconnu_signale_ligne_et_colonne(org, agent):
     creer_demande(guichet_org=org, personnes=[personne(**ESSENTIEL)])
     [ligne] = lignes_csv(exporter_csv(agent))
     ligne |= {"numero_unique": "", "secteur_essentiel_demandeur": "finance"}
-    rapport = importer_demandes(fichier=ecrire_csv([ligne]), guichet=org, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(fichier=ecrire_csv([ligne]), guichet=org, auteur=acteur_de(agent), tout_ou_rien=True)
     [erreur] = rapport.erreurs
     assert (erreur.ligne, erreur.colonne) == (2, "secteur_essentiel_demandeur")
     assert "Secteur essentiel inconnu « finance »" in erreur.message

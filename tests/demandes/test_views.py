@@ -15,6 +15,7 @@ from attrib.common.models import Evenement
 from attrib.demandes import enums
 from attrib.demandes.models import Demande, DoublonPotentiel, PieceJustificative
 from attrib.demandes.services import demande_modifier
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Membership, Role, TypeOrganisation
 from attrib.taches.models import Travail
 from tests.factories import (
@@ -173,7 +174,10 @@ def test_situation_sensible_cachee_a_la_commune_et_visible_du_guichet(narbonne, 
     d = creer_demande(guichet_org=narbonne, priorites=("l441_k",), motif_principal=enums.Motif.TROP_CHER)
     # Declared later: the history must not reveal it either.
     demande_modifier(
-        demande=d, auteur=None, priorites=["l441_g", "l441_k"], donnees={"motif_principal": enums.Motif.VIOLENCES}
+        demande=d,
+        auteur=acteur_systeme("test"),
+        priorites=["l441_g", "l441_k"],
+        donnees={"motif_principal": enums.Motif.VIOLENCES},
     )
     url = reverse("demandes:detail", args=[d.pk])
     commune = html(client_commune.get(url))

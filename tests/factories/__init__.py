@@ -11,6 +11,7 @@ from django.utils import timezone
 from attrib.demandes import enums
 from attrib.demandes.models import Demande
 from attrib.demandes.services import demande_enregistrer, priorites_charger
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import Membership, Organisation, Role, TypeOrganisation, User
 from attrib.territoires.models import EPCI, Commune
 from tests.factories.systeme import services_par_le_systeme
@@ -35,7 +36,7 @@ def territoire_minimal() -> EPCI:
             code_insee=code, defaults={"nom": nom, "departement": "11", "region": "76", "epci": e}
         )
     # The L441-1 priorities (codes dalo, l441_a … l441_m) come from the real data file.
-    priorites_charger()
+    priorites_charger(auteur=acteur_systeme("test"))
     return epci
 
 
@@ -130,7 +131,7 @@ def creer_demande(
 ) -> Demande:
     return demande_enregistrer(
         guichet=guichet_org,
-        auteur=auteur,
+        auteur=acteur_systeme("test") if auteur is None else acteur_de(auteur),
         donnees=donnees_demande(**donnees),
         personnes=personnes or [personne()],
         communes=list(communes),

@@ -23,6 +23,7 @@ from django.utils import translation
 
 from attrib.common.templatetags.attrib_texte import nombre_svg
 from attrib.cotation.simulation import Classe, histogramme
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import SourceResidence
 from attrib.patrimoine.models import Logement, Residence
@@ -134,7 +135,7 @@ def _pilotage() -> str:
 
 
 def _carte(client: Client) -> str:
-    territoires_importer(epcis=["241100593"])
+    territoires_importer(epcis=["241100593"], auteur=acteur_systeme("test"))
     epci = Organisation.objects.create(nom="CA Le Grand Narbonne", type=TypeOrganisation.EPCI, epci_id="241100593")
     epci.perimetre.set([NARBONNE, GRUISSAN, COURSAN])
     for identifiant, commune, n in (("N1", NARBONNE, 1234), ("G1", GRUISSAN, 17), ("C1", COURSAN, 3)):

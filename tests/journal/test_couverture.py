@@ -64,11 +64,11 @@ def test_un_import_csv_nomme_son_origine_et_son_auteur(tmp_path):
 
     chemin = tmp_path / "demandes.csv"
     with chemin.open("w", encoding="utf-8", newline="") as flux:
-        exporter_demandes_csv(demandes=Demande.objects.filter(pk=demande.pk), flux=flux, user=agent)
+        exporter_demandes_csv(demandes=Demande.objects.filter(pk=demande.pk), flux=flux, auteur=acteur_de(agent))
     texte = chemin.read_text(encoding="utf-8").replace(";18000;", ";19500;")
     assert ";19500;" in texte
     chemin.write_text(texte, encoding="utf-8")
-    rapport = importer_demandes(fichier=str(chemin), guichet=g, auteur=agent, tout_ou_rien=True)
+    rapport = importer_demandes(fichier=str(chemin), guichet=g, auteur=acteur_de(agent), tout_ou_rien=True)
     assert not rapport.erreurs, rapport.erreurs
     entree = EntreeJournal.objects.get(
         table_objet="demandes.demande", objet_id=str(demande.pk), operation=Operation.MODIFICATION
@@ -91,9 +91,14 @@ def test_notes_confidentielles_jusqu_a_la_cloture():
         identifiant="R1", commune_id=GRUISSAN, bailleur=bailleur, type_construction="collectif", source="rpls_adresses"
     )
     campagne = campagne_ouvrir(
-        organisation=epci, annee=timezone.localdate().year, date_limite=timezone.localdate() + timedelta(days=30)
+        organisation=epci,
+        annee=timezone.localdate().year,
+        date_limite=timezone.localdate() + timedelta(days=30),
+        auteur=acteur_systeme("test"),
     )
-    notation_enregistrer(campagne=campagne, organisation=commune, residence=residence, note=1)
+    notation_enregistrer(
+        campagne=campagne, organisation=commune, residence=residence, note=1, auteur=acteur_systeme("test")
+    )
     url = reverse("journal:campagne", args=[campagne.pk])
     page_commune = _client(membre(commune, username="maire")).get(url).content.decode()
     page_bailleur = _client(membre(bailleur, username="bailleur")).get(url).content.decode()
@@ -122,7 +127,7 @@ def test_journal_d_une_convention():
     )
     from attrib.journal.contexte import contexte_journal
 
-    with contexte_journal(origine="test", auteur=agent):
+    with contexte_journal(origine="test", auteur=acteur_de(agent)):
         convention_enregistrer(
             auteur=acteur_systeme("test"),
             bailleur=bailleur,
@@ -175,7 +180,7 @@ def test_journal_d_une_seance_decision_et_votes():
     examens = examen_inscrire(auteur=acteur_systeme("test"), seance=seance, logement=logement, candidats=candidats)
     from attrib.journal.contexte import contexte_journal
 
-    with contexte_journal(origine="test", auteur=agent):
+    with contexte_journal(origine="test", auteur=acteur_de(agent)):
         decision_enregistrer(
             examen=examens[0], type_decision="attribution", votes={blanc.pk: "pour"}, auteur=acteur_de(agent)
         )

@@ -9,6 +9,7 @@ import pytest
 from attrib.demandes.models import Personne
 from attrib.journal.contexte import contexte_journal
 from attrib.journal.models import EntreeJournal, Operation
+from attrib.organisations.acteurs import acteur_de
 from tests.factories import creer_demande, guichet, membre, territoire_minimal
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def test_creation_journalisee_avec_toutes_les_valeurs(demande):
 
 def test_queryset_update_journalise_chaque_personne_avec_auteur(demande):
     agent = membre(demande.guichet, first_name="Inès", last_name="Roux")
-    with contexte_journal(origine="test", auteur=agent):
+    with contexte_journal(origine="test", auteur=acteur_de(agent)):
         Personne.objects.filter(demande=demande).update(telephone="0611223344", salaires=Decimal("1720.50"))
     entree = EntreeJournal.objects.get(
         racine_table="demandes.demande",

@@ -24,6 +24,7 @@ from attrib.cotation.enums import TypeGrille
 from attrib.demandes.models import Personne
 from attrib.journal.contexte import contexte_journal
 from attrib.journal.models import EntreeJournal, Operation
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import Organisation, Role, TypeOrganisation
 from tests.api.aide import client_jeton
 from tests.cotation.outils import GRILLE
@@ -173,15 +174,23 @@ def test_situation_sensible_confidentielle_pour_l_epci(monde):
 def test_edition_d_un_critere_de_grille_avant_apres(monde):
     agent_epci = monde["agent_epci"]
     version = cotation.grille_importer_yaml(
-        organisation=monde["epci"], type_grille=TypeGrille.GENERALE, contenu=GRILLE, nom_fichier="grille.yaml"
+        organisation=monde["epci"],
+        type_grille=TypeGrille.GENERALE,
+        contenu=GRILLE,
+        nom_fichier="grille.yaml",
+        auteur=acteur_systeme("test"),
     )
     doc = cotation.document(version)
     i, j = cotation.position_critere(doc, "anciennete")
     critere = doc["sections"][i]["criteres"][j]
     critere["points"] = {"par_unite": 20, "valeur": "anciennete_mois", "plafond": 1200, "unite": "mois"}
-    with contexte_journal(origine="test", auteur=agent_epci):
+    with contexte_journal(origine="test", auteur=acteur_de(agent_epci)):
         cotation.critere_enregistrer(
-            version=version, section_id="anciennete", critere_id="anciennete", donnees=critere, auteur=agent_epci
+            version=version,
+            section_id="anciennete",
+            critere_id="anciennete",
+            donnees=critere,
+            auteur=acteur_de(agent_epci),
         )
     evenement = Evenement.objects.pour(version).get(action="grille_modifiee")
     assert evenement.details["modifications"][0]["champ"] == "critère « anciennete » : points"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.territoires.services import DOSSIER_REFERENTIELS, territoires_importer
 
@@ -25,7 +26,7 @@ def _hachage_rapide(settings: Settings) -> None:
 @pytest.fixture
 def grand_narbonne(db: None) -> None:
     """The 37 real communes of the Grand Narbonne (COG 2026) and its 3 QPV."""
-    territoires_importer(epcis=[GRAND_NARBONNE])
+    territoires_importer(epcis=[GRAND_NARBONNE], auteur=acteur_systeme("test"))
 
 
 def lignes_narbonne() -> list[str]:

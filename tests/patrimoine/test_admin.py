@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.patrimoine.models import Residence
 from attrib.patrimoine.services import patrimoine_reconstituer
 from tests.patrimoine.conftest import FICHIER_COMPTAGES
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_listes_et_fiche_d_une_residence(grand_narbonne: None, admin_client: Client) -> None:
-    patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026)
+    patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, auteur=acteur_systeme("test"))
     residence = Residence.objects.get(identifiant="RPLS2019-11266-1973-C-H-01")
 
     liste = admin_client.get("/admin/patrimoine/residence/", {"q": "11266-1973", "estimee__exact": "1"})

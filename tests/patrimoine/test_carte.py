@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from shapely.geometry import Point, Polygon, shape
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.carte import (
     CLASSES,
@@ -84,11 +85,15 @@ def territoire(grand_narbonne: None) -> dict[str, Any]:
     residences["n1"].en_qpv = True
     residences["n1"].save()
     jour = timezone.localdate()
-    campagne = campagne_ouvrir(organisation=epci, annee=jour.year - 1, date_limite=jour + timedelta(days=30))
+    campagne = campagne_ouvrir(
+        organisation=epci, annee=jour.year - 1, date_limite=jour + timedelta(days=30), auteur=acteur_systeme("test")
+    )
     for cle, note in (("n1", 1), ("n2", 4)):
         for org in (narbonne, alogea):
-            notation_enregistrer(campagne=campagne, organisation=org, residence=residences[cle], note=note)
-    campagne_cloturer(campagne=campagne)
+            notation_enregistrer(
+                campagne=campagne, organisation=org, residence=residences[cle], note=note, auteur=acteur_systeme("test")
+            )
+    campagne_cloturer(campagne=campagne, auteur=acteur_systeme("test"))
     return {
         "epci": membre(epci, username="epci"),
         "bailleur": membre(alogea, username="alogea"),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -72,7 +73,7 @@ def test_fichier_reel_de_narbonne_sur_une_base_neuve_puis_reimport_sans_effet() 
 
 def test_une_ligne_de_19_logements(grand_narbonne: None, fichier_rpls: Ecrire) -> None:
     # Line 2 of the real file: 16 rue Voltaire, 19 T3 (the group's value) for 1,184 m², PLA ordinaire.
-    resume = rpls_importer(chemin=fichier_rpls([lignes_narbonne()[1]]))
+    resume = rpls_importer(chemin=fichier_rpls([lignes_narbonne()[1]]), auteur=acteur_systeme("test"))
 
     assert str(resume) == "importé: 19 logements, 1 résidences, 19 en QPV, 0 erreurs"
     residence = Residence.objects.get()
@@ -103,7 +104,7 @@ def test_une_ligne_de_19_logements(grand_narbonne: None, fichier_rpls: Ecrire) -
 
 def test_une_ligne_d_un_seul_logement_garde_son_etage(grand_narbonne: None, fichier_rpls: Ecrire) -> None:
     # Line 768: 9 route de Marcorignan, one T2 of 46 m² on the 2nd floor, PLA LM (FINAN 11), DPE A.
-    rpls_importer(chemin=fichier_rpls([lignes_narbonne()[767]]))
+    rpls_importer(chemin=fichier_rpls([lignes_narbonne()[767]]), auteur=acteur_systeme("test"))
 
     logement = Logement.objects.get()
     assert logement.residence.identifiant == "RPLS-11262-9-ROUTE-DE-MARCORIGNAN-P132L-01"
@@ -118,7 +119,7 @@ def test_meme_adresse_et_meme_batiment_forment_une_residence(grand_narbonne: Non
     autre_ecriture = ligne.replace(";RUE;TURENNE;", ";R;Turenne;").replace(";3;73.0;", ";4;86.0;")
     autre_batiment = ligne.replace(";ENSEMBLE 1;", ";BAT B;")
 
-    resume = rpls_importer(chemin=fichier_rpls([ligne, autre_ecriture, autre_batiment]))
+    resume = rpls_importer(chemin=fichier_rpls([ligne, autre_ecriture, autre_batiment]), auteur=acteur_systeme("test"))
 
     assert str(resume) == "importé: 3 logements, 2 résidences, 0 en QPV, 0 erreurs"
     turenne = Residence.objects.get(identifiant="RPLS-11262-72-RUE-TURENNE-ENSEMBLE-1")
@@ -213,12 +214,14 @@ def test_reimport_garde_le_loyer_saisi_et_met_a_jour_ce_que_le_fichier_change(
 ) -> None:
     alogea = bailleur()
     lignes = lignes_narbonne()[11:13]
-    rpls_importer(chemin=fichier_rpls(lignes), bailleur=alogea)
+    rpls_importer(chemin=fichier_rpls(lignes), bailleur=alogea, auteur=acteur_systeme("test"))
     logement = Logement.objects.get(identifiant="RPLS-11262-72-RUE-TURENNE-ENSEMBLE-1-001")
-    logement_modifier(auteur=membre(alogea), logement=logement, donnees={"loyer_principal": Decimal("412.50")})
+    logement_modifier(
+        auteur=acteur_de(membre(alogea)), logement=logement, donnees={"loyer_principal": Decimal("412.50")}
+    )
 
     nouvelles = [lignes[0].replace(";1;12;01/09/1987;;;;;", ";1;12;01/09/1987;;;D;E;"), lignes[1]]
-    resume = rpls_importer(chemin=fichier_rpls(nouvelles))
+    resume = rpls_importer(chemin=fichier_rpls(nouvelles), auteur=acteur_systeme("test"))
 
     assert str(resume.ecritures) == "créés : 0 résidences, 0 logements ; modifiés : 0 résidences, 1 logements"
     logement.refresh_from_db()
@@ -229,4 +232,4 @@ def test_reimport_garde_le_loyer_saisi_et_met_a_jour_ce_que_le_fichier_change(
 def test_bailleur_qui_n_en_est_pas_un_refuse(grand_narbonne: None, fichier_rpls: Ecrire) -> None:
     commune = Organisation.objects.create(nom="Ville de Narbonne", type=TypeOrganisation.COMMUNE)
     with pytest.raises(ValidationError, match="n'est pas un bailleur social"):
-        rpls_importer(chemin=fichier_rpls(lignes_narbonne()[11:12]), bailleur=commune)
+        rpls_importer(chemin=fichier_rpls(lignes_narbonne()[11:12]), bailleur=commune, auteur=acteur_systeme("test"))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.patrimoine.indicateurs import (
     ErreursImportIndicateurs,
     indicateurs_importer,
@@ -216,8 +217,8 @@ def test_commande_tout_ou_rien_et_fichier_absent(residences: dict[str, Residence
 
 
 def test_le_fichier_d_exemple_de_la_documentation_s_importe_sur_le_parc_de_demonstration(grand_narbonne: None) -> None:
-    rpls_importer(chemin=FICHIER_NARBONNE)
-    patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026)
+    rpls_importer(chemin=FICHIER_NARBONNE, auteur=acteur_systeme("test"))
+    patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, auteur=acteur_systeme("test"))
 
     resume = indicateurs_importer_fichier(chemin=EXEMPLE)
 

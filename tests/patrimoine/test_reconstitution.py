@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.patrimoine.desagregation import LogementReconstitue, ResidenceReconstituee, lire_comptages, reconstituer
 from attrib.patrimoine.enums import SourceResidence
 from attrib.patrimoine.models import Logement, Residence
@@ -138,7 +139,7 @@ def test_reconstitution_en_base_puis_relance_sans_effet(grand_narbonne: None) ->
     assert parametres.surface(7) == parametres.surface(5)
     avant = list(Logement.objects.order_by("identifiant").values_list())
 
-    resume = patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026)
+    resume = patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, auteur=acteur_systeme("test"))
 
     assert str(resume.ecritures) == "créés : 0 résidences, 0 logements ; modifiés : 0 résidences, 0 logements"
     assert list(Logement.objects.order_by("identifiant").values_list()) == avant
@@ -146,10 +147,12 @@ def test_reconstitution_en_base_puis_relance_sans_effet(grand_narbonne: None) ->
 
 @pytest.mark.django_db
 def test_grand_narbonne_complet_et_bailleurs_estimes(grand_narbonne: None) -> None:
-    rpls_importer(chemin=FICHIER_NARBONNE)
+    rpls_importer(chemin=FICHIER_NARBONNE, auteur=acteur_systeme("test"))
     alogea, domitia = bailleur("Alogea"), bailleur("Domitia Habitat")
 
-    resume = patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, bailleurs=[domitia, alogea])
+    resume = patrimoine_reconstituer(
+        chemin=FICHIER_COMPTAGES, graine=2026, bailleurs=[domitia, alogea], auteur=acteur_systeme("test")
+    )
 
     assert resume.bailleurs_attribues == 140
     assert Logement.objects.count() == 6043 + 1737
@@ -159,9 +162,16 @@ def test_grand_narbonne_complet_et_bailleurs_estimes(grand_narbonne: None) -> No
     assert not Residence.objects.filter(commune_id=NARBONNE).exclude(bailleur=None).exists()
     tirage = dict(reconstituees.values_list("identifiant", "bailleur"))
 
-    assert bailleurs_estimer(bailleurs=[alogea, domitia], graine=2026, residences=reconstituees) == 0
     assert (
-        patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, bailleurs=[alogea, domitia]).bailleurs_attribues
+        bailleurs_estimer(
+            bailleurs=[alogea, domitia], graine=2026, residences=reconstituees, auteur=acteur_systeme("test")
+        )
+        == 0
+    )
+    assert (
+        patrimoine_reconstituer(
+            chemin=FICHIER_COMPTAGES, graine=2026, bailleurs=[alogea, domitia], auteur=acteur_systeme("test")
+        ).bailleurs_attribues
         == 0
     )
     assert dict(reconstituees.values_list("identifiant", "bailleur")) == tirage
@@ -174,7 +184,7 @@ def test_erreur_dans_les_comptages_n_ecrit_rien(grand_narbonne: None, tmp_path: 
     chemin.write_text("\n".join([*lignes[:50], "11012,1976,E,H,4,Logements individuels,Hors QPV,1"]) + "\n")
 
     with pytest.raises(ErreursImportPatrimoine):
-        patrimoine_reconstituer(chemin=chemin)
+        patrimoine_reconstituer(chemin=chemin, auteur=acteur_systeme("test"))
     with pytest.raises(CommandError, match=r"comptages.csv, ligne 51 : dpeserre « H » invalide"):
         call_command("generer_patrimoine_grand_narbonne", "--fichier", str(chemin), stdout=StringIO())
     assert Residence.objects.count() == 0

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from attrib.common.models import Evenement
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import Role, TypeOrganisation
 from attrib.patrimoine.enums import ReserveStock
 from attrib.patrimoine.models import Logement, Residence
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def residence(grand_narbonne: None) -> Residence:
-    patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, bailleurs=[bailleur("Alogea")])
+    patrimoine_reconstituer(
+        chemin=FICHIER_COMPTAGES, graine=2026, bailleurs=[bailleur("Alogea")], auteur=acteur_systeme("test")
+    )
     return Residence.objects.get(identifiant="RPLS2019-11266-1973-C-H-01")
 
 
@@ -31,7 +34,7 @@ def test_le_bailleur_saisit_loyer_charges_et_accessibilite(residence: Residence)
     assert logement is not None and logement.loyer_estime
 
     logement_modifier(
-        auteur=gestionnaire,
+        auteur=acteur_de(gestionnaire),
         logement=logement,
         donnees={
             "loyer_principal": Decimal("398.40"),
@@ -63,10 +66,12 @@ def test_un_autre_que_le_bailleur_ne_modifie_rien(residence: Residence) -> None:
     assert logement is not None
 
     with pytest.raises(PermissionDenied, match="Seul le bailleur de la résidence"):
-        logement_modifier(auteur=membre(commune), logement=logement, donnees={"etage": 2})
+        logement_modifier(auteur=acteur_de(membre(commune)), logement=logement, donnees={"etage": 2})
     with pytest.raises(PermissionDenied):
         residence_modifier(
-            auteur=membre(residence.bailleur, role=Role.CONSULTATION), residence=residence, donnees={"nom": "X"}
+            auteur=acteur_de(membre(residence.bailleur, role=Role.CONSULTATION)),
+            residence=residence,
+            donnees={"nom": "X"},
         )
     assert not Evenement.objects.exists()
 
@@ -77,10 +82,12 @@ def test_valeurs_refusees_avec_le_champ_en_cause(residence: Residence) -> None:
     assert logement is not None
 
     with pytest.raises(ValidationError) as erreur:
-        logement_modifier(auteur=gestionnaire, logement=logement, donnees={"surface_habitable": Decimal("0")})
+        logement_modifier(
+            auteur=acteur_de(gestionnaire), logement=logement, donnees={"surface_habitable": Decimal("0")}
+        )
     assert "La surface habitable doit être positive." in erreur.value.messages
     with pytest.raises(ValidationError) as erreur:
-        logement_modifier(auteur=gestionnaire, logement=logement, donnees={"identifiant": "autre"})
+        logement_modifier(auteur=acteur_de(gestionnaire), logement=logement, donnees={"identifiant": "autre"})
     assert erreur.value.message_dict == {"identifiant": ["Ce champ ne peut pas être modifié ici."]}
     logement.refresh_from_db()
     assert logement.surface_estimee and logement.identifiant.startswith("RPLS2019-")
@@ -90,7 +97,7 @@ def test_le_bailleur_rattache_sa_residence_a_un_qpv(residence: Residence) -> Non
     centre = QPV.objects.get(code="QP011008")
 
     residence_modifier(
-        auteur=membre(residence.bailleur), residence=residence, donnees={"qpv": centre, "nom": "Les Pins"}
+        auteur=acteur_de(membre(residence.bailleur)), residence=residence, donnees={"qpv": centre, "nom": "Les Pins"}
     )
 
     residence.refresh_from_db()
@@ -100,14 +107,14 @@ def test_le_bailleur_rattache_sa_residence_a_un_qpv(residence: Residence) -> Non
 
 def test_estimer_les_bailleurs_demande_des_bailleurs(residence: Residence) -> None:
     with pytest.raises(ValidationError, match="Au moins un bailleur"):
-        bailleurs_estimer(bailleurs=[], graine=1)
+        bailleurs_estimer(bailleurs=[], graine=1, auteur=acteur_systeme("test"))
     commune = OrganisationFactory(nom="Ville de Gruissan", type=TypeOrganisation.COMMUNE)
     with pytest.raises(ValidationError, match="n'est pas un bailleur social"):
-        bailleurs_estimer(bailleurs=[commune], graine=1)
+        bailleurs_estimer(bailleurs=[commune], graine=1, auteur=acteur_systeme("test"))
     # A bailleur given by a source (not estimated) is never replaced by a draw.
     Residence.objects.filter(pk=residence.pk).update(bailleur_estime=False)
     autre = bailleur("Domitia Habitat")
-    bailleurs_estimer(bailleurs=[autre], graine=1)
+    bailleurs_estimer(bailleurs=[autre], graine=1, auteur=acteur_systeme("test"))
     residence.refresh_from_db()
     assert residence.bailleur is not None and residence.bailleur.nom == "Alogea"
     assert Logement.objects.filter(residence__bailleur=autre).exists()

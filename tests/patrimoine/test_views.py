@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import IndicateursOccupation, Logement, Residence
@@ -122,7 +123,12 @@ def monde() -> Monde:
     _logement(r["carcassonne"], 1)
 
     jour = timezone.localdate()
-    close = campagne_ouvrir(organisation=orgs["epci"], annee=jour.year - 1, date_limite=jour + timedelta(days=30))
+    close = campagne_ouvrir(
+        organisation=orgs["epci"],
+        annee=jour.year - 1,
+        date_limite=jour + timedelta(days=30),
+        auteur=acteur_systeme("test"),
+    )
     for org, residence, note in (
         ("gruissan", "ayguades", 2),
         ("alogea", "ayguades", 2),
@@ -130,18 +136,28 @@ def monde() -> Monde:
         ("domitia", "provence", 1),
         ("narbonne", "voltaire", 4),
     ):
-        notation_enregistrer(campagne=close, organisation=orgs[org], residence=r[residence], note=note)
-    campagne_cloturer(campagne=close)
+        notation_enregistrer(
+            campagne=close, organisation=orgs[org], residence=r[residence], note=note, auteur=acteur_systeme("test")
+        )
+    campagne_cloturer(campagne=close, auteur=acteur_systeme("test"))
     note_harmonisee_enregistrer(
         campagne=close,
         residence=r["provence"],
         note=1,
         participants="Mme Vidal (Ville de Narbonne), M. Roques (Domitia Habitat)",
         motif="Tranquillité dégradée confirmée par le bailleur",
+        auteur=acteur_systeme("test"),
     )
-    ouverte = campagne_ouvrir(organisation=orgs["epci"], annee=jour.year, date_limite=jour + timedelta(days=30))
+    ouverte = campagne_ouvrir(
+        organisation=orgs["epci"], annee=jour.year, date_limite=jour + timedelta(days=30), auteur=acteur_systeme("test")
+    )
     notation_enregistrer(
-        campagne=ouverte, organisation=orgs["alogea"], residence=r["ayguades"], note=4, commentaire=SECRET_BAILLEUR
+        campagne=ouverte,
+        organisation=orgs["alogea"],
+        residence=r["ayguades"],
+        note=4,
+        commentaire=SECRET_BAILLEUR,
+        auteur=acteur_systeme("test"),
     )
     IndicateursOccupation.objects.create(
         residence=r["provence"], annee=2024, source="OPS 2024, bailleur", part_menages_q1=Decimal("41.5"),

@@ -103,7 +103,9 @@ def monde(settings: Any, tmp_path: Any) -> Monde:
     hors = creer_demande(guichet_org=car, communes=(CARCASSONNE,))
     piece = PieceJustificative.objects.filter(demande=dans, sensible=False).first()
     assert piece is not None, "la demande doit attendre au moins une pièce non sensible"
-    piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4 test", name="identite.pdf"), auteur=None)
+    piece_deposer(
+        piece=piece, fichier=ContentFile(b"%PDF-1.4 test", name="identite.pdf"), auteur=acteur_systeme("test")
+    )
     a, b = sorted([dans.pk, jumelle.pk])
     doublon = DoublonPotentiel.objects.get_or_create(
         demande_a_id=a, demande_b_id=b, defaults={"score": 95, "motif": "test"}
@@ -143,13 +145,19 @@ def _qualification(orgs: dict[str, Organisation]) -> dict[str, Any]:
     hors = residence("QUALIF-CARCASSONNE", CARCASSONNE, None)
     jour = timezone.localdate()
     limite = jour + timedelta(days=30)
-    close = campagne_ouvrir(organisation=orgs["epci"], annee=jour.year - 1, date_limite=limite)
+    close = campagne_ouvrir(
+        organisation=orgs["epci"], annee=jour.year - 1, date_limite=limite, auteur=acteur_systeme("test")
+    )
     for org, note in ((orgs["commune"], 1), (orgs["bailleur"], 3)):
-        notation_enregistrer(campagne=close, organisation=org, residence=dans, note=note)
-    campagne_cloturer(campagne=close)
-    ouverte = campagne_ouvrir(organisation=orgs["epci"], annee=jour.year, date_limite=limite)
+        notation_enregistrer(campagne=close, organisation=org, residence=dans, note=note, auteur=acteur_systeme("test"))
+    campagne_cloturer(campagne=close, auteur=acteur_systeme("test"))
+    ouverte = campagne_ouvrir(
+        organisation=orgs["epci"], annee=jour.year, date_limite=limite, auteur=acteur_systeme("test")
+    )
     carcassonne = _org("Carcassonne Agglo", TypeOrganisation.EPCI, (CARCASSONNE,))
-    ailleurs = campagne_ouvrir(organisation=carcassonne, annee=jour.year, date_limite=limite)
+    ailleurs = campagne_ouvrir(
+        organisation=carcassonne, annee=jour.year, date_limite=limite, auteur=acteur_systeme("test")
+    )
     return {
         "campagne": ouverte,
         "campagne_close": close,
@@ -258,15 +266,19 @@ def _cotation(orgs: dict[str, Organisation]) -> dict[str, Any]:
 
     def importer(organisation: Organisation) -> Any:
         return grille_importer_yaml(
-            organisation=organisation, type_grille=TypeGrille.GENERALE, contenu=GRILLE, nom_fichier="grille.yaml"
+            organisation=organisation,
+            type_grille=TypeGrille.GENERALE,
+            contenu=GRILLE,
+            nom_fichier="grille.yaml",
+            auteur=acteur_systeme("test"),
         )
 
     publiee = importer(orgs["epci"])
-    tache = version_publier(version=publiee)
+    tache = version_publier(version=publiee, auteur=acteur_systeme("test"))
     carcassonne = _org("Carcassonne Agglo (cotation)", TypeOrganisation.EPCI, (CARCASSONNE,))
     return {
         "cot_publiee": publiee,
-        "cot_brouillon": version_copier(version=publiee),
+        "cot_brouillon": version_copier(version=publiee, auteur=acteur_systeme("test")),
         "cot_hors": importer(carcassonne),
         "cot_tache": tache,
         "cot_epci": orgs["epci"],

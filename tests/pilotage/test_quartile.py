@@ -11,6 +11,7 @@ from attrib.demandes import enums, quartile
 from attrib.demandes.quartile import CALCULE, OFFICIEL, SeuilsQ1Invalides, seuil_q1
 from attrib.demandes.services import demande_radier
 from attrib.engine.q1 import premier_quartile
+from attrib.organisations.acteurs import acteur_systeme
 from tests.factories import CARCASSONNE, GRUISSAN, NARBONNE, creer_demande, guichet, personne, territoire_minimal
 
 GRAND_NARBONNE = "241100593"
@@ -126,7 +127,10 @@ def test_sans_valeur_officielle_le_seuil_est_calcule_sur_les_demandes_au_31_dece
     demande(100, jour=date(2025, 1, 15))
     radiee = demande(100)
     demande_radier(
-        demande=radiee, auteur=None, motif=enums.MotifRadiation.RENONCIATION, date_radiation=date(2024, 11, 30)
+        demande=radiee,
+        auteur=acteur_systeme("test"),
+        motif=enums.MotifRadiation.RENONCIATION,
+        date_radiation=date(2024, 11, 30),
     )
 
     # 8 demands: 6 000, 6 000, 12 000, 18 000, 24 000, 30 000, 36 000, 42 000 → ⌈8/4⌉ = 2nd = 6 000 €.

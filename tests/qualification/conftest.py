@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation, Role, TypeOrganisation
 from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
@@ -76,7 +77,7 @@ class Territoire:
             organisation=self.epci,
             annee=annee or jour.year,
             date_limite=jour + timedelta(days=60),
-            auteur=self.users["epci"],
+            auteur=acteur_de(self.users["epci"]),
             **kw,
         )
 
@@ -88,7 +89,7 @@ class Territoire:
             residence=self.residences[residence],
             note=note,
             commentaire=commentaire,
-            auteur=self.users[qui],
+            auteur=acteur_de(self.users[qui]),
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.qualification.models import Notation
 from attrib.qualification.services import notations_exporter_excel, notations_importer_excel
 from tests.qualification.conftest import Territoire
@@ -49,7 +50,9 @@ def test_l_export_donne_la_liste_du_notateur_avec_ses_seules_notes(territoire: T
     territoire.noter(campagne, "narbonne", "a", 2, "Note de la ville")
     territoire.noter(campagne, "alogea", "b", 4, "Note secrète du bailleur")
 
-    entete, lignes = lire(notations_exporter_excel(campagne=campagne, organisation=territoire.narbonne))
+    entete, lignes = lire(
+        notations_exporter_excel(campagne=campagne, organisation=territoire.narbonne, auteur=acteur_systeme("test"))
+    )
     assert entete == [
         "Identifiant",
         "Commune",
@@ -72,7 +75,9 @@ def test_l_export_donne_la_liste_du_notateur_avec_ses_seules_notes(territoire: T
 def test_aller_retour_avec_une_ligne_fausse_signalee_par_sa_ligne(territoire: Territoire) -> None:
     campagne = territoire.ouvrir()
     territoire.noter(campagne, "narbonne", "a", 2)
-    export = notations_exporter_excel(campagne=campagne, organisation=territoire.narbonne)
+    export = notations_exporter_excel(
+        campagne=campagne, organisation=territoire.narbonne, auteur=acteur_systeme("test")
+    )
     _entete, lignes = lire(export)
     ligne_de = {li[0]: i for i, li in enumerate(lignes, start=2)}
     fichier = remplir(
@@ -87,7 +92,10 @@ def test_aller_retour_avec_une_ligne_fausse_signalee_par_sa_ligne(territoire: Te
     )
 
     rapport = notations_importer_excel(
-        campagne=campagne, organisation=territoire.narbonne, fichier=fichier, auteur=territoire.users["narbonne"]
+        campagne=campagne,
+        organisation=territoire.narbonne,
+        fichier=fichier,
+        auteur=acteur_de(territoire.users["narbonne"]),
     )
 
     erreurs = {e.ligne: e.message for e in rapport.erreurs}
@@ -107,7 +115,9 @@ def test_aller_retour_avec_une_ligne_fausse_signalee_par_sa_ligne(territoire: Te
 
     # Re-importing the corrected file changes only what differs.
     corrige = remplir(export, {"A": 3, "B": 1, "C": 2, "E": 4}, {"C": "Espaces extérieurs dégradés"})
-    rapport = notations_importer_excel(campagne=campagne, organisation=territoire.narbonne, fichier=corrige)
+    rapport = notations_importer_excel(
+        campagne=campagne, organisation=territoire.narbonne, fichier=corrige, auteur=acteur_systeme("test")
+    )
     assert (
         rapport.nb_creees,
         rapport.nb_modifiees,
@@ -119,11 +129,15 @@ def test_aller_retour_avec_une_ligne_fausse_signalee_par_sa_ligne(territoire: Te
 
 def test_tout_ou_rien_n_enregistre_rien_si_une_ligne_est_fausse(territoire: Territoire) -> None:
     campagne = territoire.ouvrir()
-    export = notations_exporter_excel(campagne=campagne, organisation=territoire.alogea)
+    export = notations_exporter_excel(campagne=campagne, organisation=territoire.alogea, auteur=acteur_systeme("test"))
     fichier = remplir(export, {"A": 2, "B": 0, "C": 3})
 
     rapport = notations_importer_excel(
-        campagne=campagne, organisation=territoire.alogea, fichier=fichier, tout_ou_rien=True
+        campagne=campagne,
+        organisation=territoire.alogea,
+        fichier=fichier,
+        tout_ou_rien=True,
+        auteur=acteur_systeme("test"),
     )
 
     assert rapport.annule and [e.message for e in rapport.erreurs] == ["note « 0 » hors de l'échelle 1 à 4."]
@@ -134,9 +148,14 @@ def test_tout_ou_rien_n_enregistre_rien_si_une_ligne_est_fausse(territoire: Terr
 
 def test_un_commentaire_sans_note_est_une_erreur(territoire: Territoire) -> None:
     campagne = territoire.ouvrir()
-    export = notations_exporter_excel(campagne=campagne, organisation=territoire.gruissan)
+    export = notations_exporter_excel(
+        campagne=campagne, organisation=territoire.gruissan, auteur=acteur_systeme("test")
+    )
     rapport = notations_importer_excel(
-        campagne=campagne, organisation=territoire.gruissan, fichier=remplir(export, {}, {"G": "À revoir"})
+        campagne=campagne,
+        organisation=territoire.gruissan,
+        fichier=remplir(export, {}, {"G": "À revoir"}),
+        auteur=acteur_systeme("test"),
     )
     assert [str(e) for e in rapport.erreurs] == ["ligne 2 : commentaire sans note : une note de 1 à 4 est nécessaire."]
 
@@ -144,7 +163,10 @@ def test_un_commentaire_sans_note_est_une_erreur(territoire: Territoire) -> None
 def test_un_fichier_illisible_ou_sans_colonne_note_est_refuse(territoire: Territoire) -> None:
     campagne = territoire.ouvrir()
     rapport = notations_importer_excel(
-        campagne=campagne, organisation=territoire.alogea, fichier=b"identifiant;note\nA;3\n"
+        campagne=campagne,
+        organisation=territoire.alogea,
+        fichier=b"identifiant;note\nA;3\n",
+        auteur=acteur_systeme("test"),
     )
     assert rapport.annule and rapport.erreur_fichier == "le fichier n'est pas un classeur Excel (.xlsx) lisible."
 
@@ -153,7 +175,9 @@ def test_un_fichier_illisible_ou_sans_colonne_note_est_refuse(territoire: Territ
     classeur.active.append(["A", 3])
     flux = io.BytesIO()
     classeur.save(flux)
-    rapport = notations_importer_excel(campagne=campagne, organisation=territoire.alogea, fichier=flux.getvalue())
+    rapport = notations_importer_excel(
+        campagne=campagne, organisation=territoire.alogea, fichier=flux.getvalue(), auteur=acteur_systeme("test")
+    )
     assert rapport.erreur_fichier == "colonne « Note » absente de la première ligne."
     assert not Notation.objects.exists()
 
@@ -165,6 +189,8 @@ def test_les_colonnes_sont_trouvees_par_leur_nom(territoire: Territoire) -> None
     classeur.active.append([4, "Calme", "K"])
     flux = io.BytesIO()
     classeur.save(flux)
-    rapport = notations_importer_excel(campagne=campagne, organisation=territoire.alogea, fichier=flux)
+    rapport = notations_importer_excel(
+        campagne=campagne, organisation=territoire.alogea, fichier=flux, auteur=acteur_systeme("test")
+    )
     assert rapport.nb_creees == 1
     assert Notation.objects.get().commentaire == "Calme"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from attrib.common.models import Evenement
+from attrib.organisations.acteurs import acteur_de
 from attrib.patrimoine.models import Residence
 from attrib.qualification.services import campagne_cloturer
 from tests.qualification.conftest import Territoire
@@ -42,7 +43,7 @@ def test_la_liste_de_notation_et_les_resultats_exportes_sont_journalises(territo
     )
     assert lignes > 0 and journal.cible_id == str(campagne.pk)
 
-    campagne_cloturer(campagne=campagne, auteur=territoire.users["epci"])
+    campagne_cloturer(campagne=campagne, auteur=acteur_de(territoire.users["epci"]))
     r = _client(territoire, "gruissan").get(reverse("qualification:resultats_xlsx", args=[campagne.pk]))
     residences = load_workbook(io.BytesIO(r.content))["Résidences"].max_row - 1
     resultats = Evenement.objects.filter(action="export").latest("pk")

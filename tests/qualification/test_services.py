@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from attrib.common.models import Evenement
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.qualification import selectors
 from attrib.qualification.enums import Partie, StatutCampagne
 from attrib.qualification.models import EnjeuMixite, Notation, NoteHarmonisee, ResultatResidence
@@ -63,11 +64,19 @@ def test_une_commune_hors_du_territoire_est_refusee_et_nommee(territoire: Territ
 
 def test_date_limite_passee_et_organisation_non_epci_refusees(territoire: Territoire) -> None:
     with pytest.raises(ValidationError) as exc:
-        campagne_ouvrir(organisation=territoire.epci, annee=timezone.localdate().year, date_limite=hier())
+        campagne_ouvrir(
+            organisation=territoire.epci,
+            annee=timezone.localdate().year,
+            date_limite=hier(),
+            auteur=acteur_systeme("test"),
+        )
     assert "date_limite" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         campagne_ouvrir(
-            organisation=territoire.narbonne, annee=2026, date_limite=timezone.localdate() + timedelta(days=3)
+            organisation=territoire.narbonne,
+            annee=2026,
+            date_limite=timezone.localdate() + timedelta(days=3),
+            auteur=acteur_systeme("test"),
         )
     assert "n'est pas un EPCI" in exc.value.message_dict["organisation"][0]
 
@@ -78,7 +87,7 @@ def test_seuls_les_gestionnaires_de_l_epci_ouvrent(territoire: Territoire) -> No
             organisation=territoire.epci,
             annee=timezone.localdate().year,
             date_limite=timezone.localdate() + timedelta(days=3),
-            auteur=territoire.users["narbonne"],
+            auteur=acteur_de(territoire.users["narbonne"]),
         )
 
 
@@ -155,7 +164,7 @@ def test_une_personne_en_consultation_ne_note_pas(territoire: Territoire) -> Non
             organisation=territoire.narbonne,
             residence=territoire.residences["a"],
             note=3,
-            auteur=territoire.users["lecteur_narbonne"],
+            auteur=acteur_de(territoire.users["lecteur_narbonne"]),
         )
 
 
@@ -167,7 +176,7 @@ def test_une_page_de_notes_est_enregistree_entierement_ou_pas_du_tout(territoire
             campagne=campagne,
             organisation=territoire.narbonne,
             saisies={r["a"].pk: (3, ""), r["g"].pk: (2, "")},
-            auteur=territoire.users["narbonne"],
+            auteur=acteur_de(territoire.users["narbonne"]),
         )
     assert f"note_{r['g'].pk}" in exc.value.message_dict
     assert not Notation.objects.exists()
@@ -176,7 +185,7 @@ def test_une_page_de_notes_est_enregistree_entierement_ou_pas_du_tout(territoire
         campagne=campagne,
         organisation=territoire.narbonne,
         saisies={r["a"].pk: (3, ""), r["b"].pk: (1, "Dégradations")},
-        auteur=territoire.users["narbonne"],
+        auteur=acteur_de(territoire.users["narbonne"]),
     )
     assert comptes == {"creee": 2, "modifiee": 0, "retiree": 0, "inchangee": 0}
 
@@ -205,7 +214,7 @@ def test_apres_la_cloture_tout_le_territoire_voit_les_deux_parties(territoire: T
     campagne = territoire.ouvrir()
     territoire.noter(campagne, "narbonne", "a", 1)
     territoire.noter(campagne, "alogea", "a", 4)
-    campagne_cloturer(campagne=campagne, auteur=territoire.users["epci"])
+    campagne_cloturer(campagne=campagne, auteur=acteur_de(territoire.users["epci"]))
 
     for user in ("narbonne", "alogea", "epci", "gruissan"):
         assert set(selectors.notations_visibles(territoire.users[user], campagne).values_list("note", flat=True)) == {
@@ -243,7 +252,7 @@ def _campagne_notee(territoire: Territoire):  # type: ignore[no-untyped-def]
 
 def test_la_cloture_stocke_le_classement_de_chaque_residence(territoire: Territoire) -> None:
     campagne = _campagne_notee(territoire)
-    resume = campagne_cloturer(campagne=campagne, auteur=territoire.users["epci"])
+    resume = campagne_cloturer(campagne=campagne, auteur=acteur_de(territoire.users["epci"]))
 
     assert resume.par_statut == {"concordant": 1, "divergent": 4, "une_seule_partie": 2, "non_notee": 0}
     resultats = {
@@ -265,29 +274,29 @@ def test_la_cloture_stocke_le_classement_de_chaque_residence(territoire: Territo
 
 def test_une_residence_que_personne_ne_note_est_non_notee(territoire: Territoire) -> None:
     campagne = territoire.ouvrir(communes=[GRUISSAN])
-    campagne_cloturer(campagne=campagne, auteur=None)
+    campagne_cloturer(campagne=campagne, auteur=acteur_systeme("test"))
     assert list(ResultatResidence.objects.values_list("residence__identifiant", "statut")) == [("G", "non_notee")]
 
 
 def test_apres_la_cloture_plus_aucune_note_ne_change(territoire: Territoire) -> None:
     campagne = _campagne_notee(territoire)
-    campagne_cloturer(campagne=campagne, auteur=territoire.users["epci"])
+    campagne_cloturer(campagne=campagne, auteur=acteur_de(territoire.users["epci"]))
     with pytest.raises(ValidationError, match="est close"):
         territoire.noter(campagne, "narbonne", "c", 1)
     with pytest.raises(ValidationError, match="déjà close"):
-        campagne_cloturer(campagne=campagne, auteur=territoire.users["epci"])
+        campagne_cloturer(campagne=campagne, auteur=acteur_de(territoire.users["epci"]))
 
 
 def test_seul_l_epci_de_la_campagne_cloture(territoire: Territoire) -> None:
     campagne = territoire.ouvrir()
     with pytest.raises(PermissionDenied):
-        campagne_cloturer(campagne=campagne, auteur=territoire.users["narbonne"])
+        campagne_cloturer(campagne=campagne, auteur=acteur_de(territoire.users["narbonne"]))
     assert not ResultatResidence.objects.exists()
 
 
 def test_agenda_par_ecart_puis_par_nombre_de_logements(territoire: Territoire) -> None:
     campagne = _campagne_notee(territoire)
-    campagne_cloturer(campagne=campagne, auteur=None)
+    campagne_cloturer(campagne=campagne, auteur=acteur_systeme("test"))
 
     agenda = [(r.residence.identifiant, r.ecart, r.nb_logements, r.rang_agenda) for r in selectors.agenda(campagne)]
     assert agenda == [("A", 3, 10, 1), ("D", 2, 40, 2), ("B", 1, 20, 3), ("G", 1, 8, 4)]
@@ -295,7 +304,7 @@ def test_agenda_par_ecart_puis_par_nombre_de_logements(territoire: Territoire) -
 
 def test_indicateurs_calcules_a_la_main(territoire: Territoire) -> None:
     campagne = _campagne_notee(territoire)
-    campagne_cloturer(campagne=campagne, auteur=None)
+    campagne_cloturer(campagne=campagne, auteur=acteur_systeme("test"))
     indicateurs = selectors.indicateurs(campagne)
 
     t = indicateurs.territoire
@@ -320,7 +329,7 @@ def test_indicateurs_calcules_a_la_main(territoire: Territoire) -> None:
 
 def test_la_note_harmonisee_est_enregistree_avec_qui_et_pourquoi(territoire: Territoire) -> None:
     campagne = _campagne_notee(territoire)
-    campagne_cloturer(campagne=campagne, auteur=None)
+    campagne_cloturer(campagne=campagne, auteur=acteur_systeme("test"))
     a = territoire.residences["a"]
 
     harmonisee = note_harmonisee_enregistrer(
@@ -330,7 +339,7 @@ def test_la_note_harmonisee_est_enregistree_avec_qui_et_pourquoi(territoire: Ter
         participants="Mme Roux (Ville de Narbonne), M. Bel (Alogea)",
         motif="Incivilités récentes signalées par la ville, travaux prévus par le bailleur.",
         organisations=[territoire.narbonne, territoire.alogea],
-        auteur=territoire.users["epci"],
+        auteur=acteur_de(territoire.users["epci"]),
     )
     assert harmonisee.note == 2
     assert set(harmonisee.organisations.all()) == {territoire.narbonne, territoire.alogea}
@@ -347,7 +356,7 @@ def test_la_note_harmonisee_est_enregistree_avec_qui_et_pourquoi(territoire: Ter
         note=3,
         participants="Mêmes",
         motif="Correction",
-        auteur=territoire.users["epci"],
+        auteur=acteur_de(territoire.users["epci"]),
     )
     assert NoteHarmonisee.objects.get().note == 3
     assert Evenement.objects.filter(action="note_harmonisee").count() == 2
@@ -357,19 +366,34 @@ def test_harmonisation_refusee_hors_des_residences_divergentes(territoire: Terri
     campagne = _campagne_notee(territoire)
     with pytest.raises(ValidationError, match="commence à la clôture"):
         note_harmonisee_enregistrer(
-            campagne=campagne, residence=territoire.residences["a"], note=2, participants="x", motif="y"
+            campagne=campagne,
+            residence=territoire.residences["a"],
+            note=2,
+            participants="x",
+            motif="y",
+            auteur=acteur_systeme("test"),
         )
-    campagne_cloturer(campagne=campagne, auteur=None)
+    campagne_cloturer(campagne=campagne, auteur=acteur_systeme("test"))
     with pytest.raises(ValidationError) as exc:
         note_harmonisee_enregistrer(
-            campagne=campagne, residence=territoire.residences["c"], note=2, participants="x", motif="y"
+            campagne=campagne,
+            residence=territoire.residences["c"],
+            note=2,
+            participants="x",
+            motif="y",
+            auteur=acteur_systeme("test"),
         )
     assert exc.value.message_dict["residence"] == [
         "La résidence C n'est pas divergente (concordante) : pas de note à harmoniser."
     ]
     with pytest.raises(ValidationError) as exc:
         note_harmonisee_enregistrer(
-            campagne=campagne, residence=territoire.residences["a"], note=2, participants=" ", motif=""
+            campagne=campagne,
+            residence=territoire.residences["a"],
+            note=2,
+            participants=" ",
+            motif="",
+            auteur=acteur_systeme("test"),
         )
     assert set(exc.value.message_dict) == {"participants", "motif"}
     with pytest.raises(PermissionDenied):
@@ -379,7 +403,7 @@ def test_harmonisation_refusee_hors_des_residences_divergentes(territoire: Terri
             note=2,
             participants="x",
             motif="y",
-            auteur=territoire.users["narbonne"],
+            auteur=acteur_de(territoire.users["narbonne"]),
         )
 
 
@@ -388,7 +412,7 @@ def test_l_historique_donne_les_notes_par_annee(territoire: Territoire) -> None:
     ancienne = territoire.ouvrir(annee=annee - 1)
     territoire.noter(ancienne, "narbonne", "a", 2)
     territoire.noter(ancienne, "alogea", "a", 2)
-    campagne_cloturer(campagne=ancienne, auteur=None)
+    campagne_cloturer(campagne=ancienne, auteur=acteur_systeme("test"))
     recente = territoire.ouvrir(annee=annee)
     territoire.noter(recente, "narbonne", "a", 1)
     territoire.noter(recente, "alogea", "a", 4)
@@ -408,13 +432,15 @@ def test_l_epci_marque_puis_retire_une_residence_a_enjeux(territoire: Territoire
     enjeu_mixite_marquer(
         residence=a,
         motif="Forte concentration de ménages du premier quartile.",
-        auteur=territoire.users["epci"],
+        auteur=acteur_de(territoire.users["epci"]),
         organisation=territoire.epci,
     )
     a.refresh_from_db()
     assert a.enjeu_mixite and a.enjeu_mixite_motif == "Forte concentration de ménages du premier quartile."
 
-    enjeu_mixite_marquer(residence=a, marquee=False, motif="Objectif atteint.", auteur=territoire.users["epci"])
+    enjeu_mixite_marquer(
+        residence=a, marquee=False, motif="Objectif atteint.", auteur=acteur_de(territoire.users["epci"])
+    )
     a.refresh_from_db()
     assert (a.enjeu_mixite, a.enjeu_mixite_motif) == (False, "")
     assert [(e.marquee, e.motif) for e in selectors.enjeux_de(a)] == [
@@ -427,10 +453,12 @@ def test_l_epci_marque_puis_retire_une_residence_a_enjeux(territoire: Territoire
 def test_enjeu_sans_motif_ou_hors_epci_refuse(territoire: Territoire) -> None:
     a = territoire.residences["a"]
     with pytest.raises(ValidationError) as exc:
-        enjeu_mixite_marquer(residence=a, motif="  ", auteur=territoire.users["epci"])
+        enjeu_mixite_marquer(residence=a, motif="  ", auteur=acteur_de(territoire.users["epci"]))
     assert exc.value.message_dict == {"motif": ["Indiquez le motif de la décision."]}
     with pytest.raises(PermissionDenied):
-        enjeu_mixite_marquer(residence=a, motif="x", auteur=territoire.users["narbonne"])
+        enjeu_mixite_marquer(residence=a, motif="x", auteur=acteur_de(territoire.users["narbonne"]))
     with pytest.raises(PermissionDenied):
-        enjeu_mixite_marquer(residence=territoire.residences["x"], motif="x", auteur=territoire.users["epci"])
+        enjeu_mixite_marquer(
+            residence=territoire.residences["x"], motif="x", auteur=acteur_de(territoire.users["epci"])
+        )
     assert not EnjeuMixite.objects.exists()

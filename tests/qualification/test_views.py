@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.qualification.models import Campagne, Notation, NoteHarmonisee
 from attrib.qualification.services import campagne_cloturer, notations_exporter_excel
 from tests.factories import GRUISSAN, NARBONNE
@@ -115,7 +116,7 @@ def test_une_personne_en_consultation_voit_ses_notes_sans_pouvoir_noter(
 
 
 def test_l_import_affiche_le_compte_rendu_ligne_par_ligne(territoire: Territoire, campagne: Campagne) -> None:
-    export = notations_exporter_excel(campagne=campagne, organisation=territoire.alogea)
+    export = notations_exporter_excel(campagne=campagne, organisation=territoire.alogea, auteur=acteur_systeme("test"))
     classeur = load_workbook(io.BytesIO(export))
     feuille = classeur["Notation"]
     feuille.cell(2, 8).value = 9
@@ -166,7 +167,7 @@ def test_l_epci_cloture_puis_tout_le_territoire_voit_les_resultats(territoire: T
 
 
 def test_l_epci_enregistre_la_note_harmonisee_depuis_l_agenda(territoire: Territoire, campagne: Campagne) -> None:
-    campagne_cloturer(campagne=campagne, auteur=None)
+    campagne_cloturer(campagne=campagne, auteur=acteur_systeme("test"))
     a = territoire.residences["a"]
     epci = client(territoire, "epci")
     url = reverse("qualification:harmoniser", args=[campagne.pk, a.pk])

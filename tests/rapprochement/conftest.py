@@ -215,9 +215,13 @@ def monde_rapprochement(*, communes: tuple[str, ...] = (NARBONNE,)) -> Monde:
     seance = seance_creer(auteur=acteur_systeme("test"), commission=commission, date_seance=jour + timedelta(days=10))
     demandes = creer_demandes(desk, jour, communes)
     version = grille_importer_yaml(
-        organisation=epci, type_grille=TypeGrille.GENERALE, contenu=GRILLE, nom_fichier="grille.yaml"
+        organisation=epci,
+        type_grille=TypeGrille.GENERALE,
+        contenu=GRILLE,
+        nom_fichier="grille.yaml",
+        auteur=acteur_systeme("test"),
     )
-    version_publier(version=version, jour=jour)
+    version_publier(version=version, jour=jour, auteur=acteur_systeme("test"))
     return Monde(
         jour=jour,
         epci=epci,

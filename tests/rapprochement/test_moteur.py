@@ -10,7 +10,7 @@ from attrib.demandes.enums import MotifRadiation
 from attrib.demandes.moteur import menage_de
 from attrib.demandes.services import demande_radier
 from attrib.engine.rapprochement import Demandeur, eligibilite
-from attrib.organisations.acteurs import acteur_de
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.rapprochement import moteur, selectors
 from tests.rapprochement.conftest import Monde, seuil_connu
 
@@ -70,7 +70,7 @@ def test_l_index_est_garde_en_memoire_puis_reconstruit_quand_une_demande_change(
     premier = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
     assert moteur.index_territoire(monde.epci.epci, jour=monde.jour) is premier
     couple = monde.demandes["couple"]
-    demande_radier(demande=couple, auteur=None, motif=MotifRadiation.RENONCIATION)
+    demande_radier(demande=couple, auteur=acteur_systeme("test"), motif=MotifRadiation.RENONCIATION)
     second = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
     assert second is not premier
     assert couple.numero_unique in premier.lignes

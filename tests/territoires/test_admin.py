@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.territoires.services import territoires_importer
 from tests.territoires.conftest import GRAND_NARBONNE
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def narbonne() -> None:
-    territoires_importer(epcis=[GRAND_NARBONNE])
+    territoires_importer(epcis=[GRAND_NARBONNE], auteur=acteur_systeme("test"))
 
 
 def test_recherche_de_commune_par_nom_et_filtre_par_zone(admin_client: Client) -> None:

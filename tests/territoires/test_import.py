@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.territoires.models import EPCI, QPV, Commune, ZonePlafond
 from attrib.territoires.services import (
     DOSSIER_REFERENTIELS,
@@ -62,10 +63,10 @@ def test_commande_importe_le_grand_narbonne() -> None:
 
 
 def test_relancer_l_import_ne_change_rien() -> None:
-    premier = territoires_importer(epcis=[GRAND_NARBONNE])
+    premier = territoires_importer(epcis=[GRAND_NARBONNE], auteur=acteur_systeme("test"))
     avant = _etat()
 
-    second = territoires_importer(epcis=[GRAND_NARBONNE])
+    second = territoires_importer(epcis=[GRAND_NARBONNE], auteur=acteur_systeme("test"))
 
     assert (premier.crees, premier.modifies) == (41, 0)
     assert (second.crees, second.modifies) == (0, 0)
@@ -74,11 +75,11 @@ def test_relancer_l_import_ne_change_rien() -> None:
 
 
 def test_l_import_remet_les_valeurs_du_referentiel() -> None:
-    territoires_importer(epcis=[GRAND_NARBONNE])
+    territoires_importer(epcis=[GRAND_NARBONNE], auteur=acteur_systeme("test"))
     Commune.objects.filter(code_insee="11262").update(nom="Narbone", zone_plafond=ZonePlafond.ILE_DE_FRANCE)
     QPV.objects.filter(code="QP011009").update(contour=None)
 
-    resume = territoires_importer(epcis=[GRAND_NARBONNE])
+    resume = territoires_importer(epcis=[GRAND_NARBONNE], auteur=acteur_systeme("test"))
 
     assert (resume.crees, resume.modifies) == (0, 2)
     narbonne = Commune.objects.get(code_insee="11262")
@@ -93,7 +94,7 @@ def test_filtre_par_departement() -> None:
         if ligne.split(",")[2] == "11"
     )
 
-    resume = territoires_importer(departements=["11"])
+    resume = territoires_importer(departements=["11"], auteur=acteur_systeme("test"))
 
     assert resume.communes == attendues == Commune.objects.count()
     assert set(Commune.objects.values_list("departement", flat=True)) == {"11"}
@@ -108,7 +109,7 @@ def test_filtre_par_departement() -> None:
 
 def test_filtre_inconnu_refuse_en_francais() -> None:
     with pytest.raises(ValidationError) as exc:
-        territoires_importer(departements=["99"], epcis=["123456789"])
+        territoires_importer(departements=["99"], epcis=["123456789"], auteur=acteur_systeme("test"))
 
     assert exc.value.message_dict == {
         "departements": ["Département inconnu du référentiel des communes : 99."],
@@ -131,7 +132,7 @@ def _numero_ligne(chemin: Path, debut: str) -> int:
 
 
 def test_le_dossier_reduit_importe_comme_le_vrai(dossier_narbonne: Path) -> None:
-    resume = territoires_importer(dossier=dossier_narbonne)
+    resume = territoires_importer(dossier=dossier_narbonne, auteur=acteur_systeme("test"))
 
     assert str(resume) == "territoires : 1 EPCI, 37 communes, 3 QPV"
 
@@ -144,7 +145,7 @@ def test_ligne_malformee_signalee_avec_fichier_et_ligne(dossier_narbonne: Path) 
     )
 
     with pytest.raises(ErreursImport) as exc:
-        territoires_importer(dossier=dossier_narbonne)
+        territoires_importer(dossier=dossier_narbonne, auteur=acteur_systeme("test"))
 
     assert exc.value.messages == [
         f"communes_epci_2026.csv, ligne {numero} : code_commune « 1126X » invalide.",
@@ -154,7 +155,7 @@ def test_ligne_malformee_signalee_avec_fichier_et_ligne(dossier_narbonne: Path) 
 
 
 def test_toutes_les_erreurs_sont_signalees_et_rien_n_est_ecrit(dossier_narbonne: Path) -> None:
-    territoires_importer(epcis=[GRAND_NARBONNE])
+    territoires_importer(epcis=[GRAND_NARBONNE], auteur=acteur_systeme("test"))
     avant = _etat()
     epci = dossier_narbonne / FICHIER_EPCI
     remplacer_ligne(epci, 2, f"{GRAND_NARBONNE},,CA,FPU,135323,133006,37")
@@ -163,7 +164,7 @@ def test_toutes_les_erreurs_sont_signalees_et_rien_n_est_ecrit(dossier_narbonne:
     remplacer_ligne(communes, 4, "11024,Bages,11")
 
     with pytest.raises(ErreursImport) as exc:
-        territoires_importer(dossier=dossier_narbonne)
+        territoires_importer(dossier=dossier_narbonne, auteur=acteur_systeme("test"))
 
     assert exc.value.messages == [
         "epci_2026.csv, ligne 2 : epci_nom vide.",
@@ -181,7 +182,7 @@ def test_en_tete_incomplet(dossier_narbonne: Path) -> None:
     )
 
     with pytest.raises(ErreursImport) as exc:
-        territoires_importer(dossier=dossier_narbonne)
+        territoires_importer(dossier=dossier_narbonne, auteur=acteur_systeme("test"))
 
     assert exc.value.messages == ["communes_epci_2026.csv, ligne 1 : colonnes manquantes dans l'en-tête : nom_commune."]
 
@@ -192,7 +193,7 @@ def test_geojson_illisible_signale_sa_ligne(dossier_narbonne: Path) -> None:
     remplacer_ligne(qpv, 7, ligne_7.replace('"Feature",', '"Feature"', 1))  # a comma forgotten
 
     with pytest.raises(ErreursImport) as exc:
-        territoires_importer(dossier=dossier_narbonne)
+        territoires_importer(dossier=dossier_narbonne, auteur=acteur_systeme("test"))
 
     [message] = exc.value.messages
     assert message.startswith("qpv2015_occitanie_contours.geojson, ligne 7 : GeoJSON illisible")
@@ -207,7 +208,7 @@ def test_qpv_incorrect_designe_par_son_rang_et_son_code(tmp_path: Path, dossier_
     )
 
     with pytest.raises(ErreursImport) as exc:
-        territoires_importer(dossier=dossier_narbonne)
+        territoires_importer(dossier=dossier_narbonne, auteur=acteur_systeme("test"))
 
     assert exc.value.messages == [
         "qpv2015_occitanie_contours.geojson : features[0] (QP011008) : géométrie absente ou qui n'est pas un polygone."
@@ -218,7 +219,7 @@ def test_fichier_absent(dossier_narbonne: Path) -> None:
     (dossier_narbonne / FICHIER_EPCI).unlink()
 
     with pytest.raises(ErreursImport) as exc:
-        territoires_importer(dossier=dossier_narbonne)
+        territoires_importer(dossier=dossier_narbonne, auteur=acteur_systeme("test"))
 
     assert exc.value.messages[0].startswith("epci_2026.csv : fichier introuvable")
 

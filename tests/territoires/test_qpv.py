@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.territoires.models import QPV
 from attrib.territoires.selectors import IndexQPV, qpv_contenant
 from attrib.territoires.services import territoires_importer
@@ -19,7 +20,7 @@ GARE = (3.0055, 43.1906)
 
 @pytest.fixture
 def narbonne() -> None:
-    territoires_importer(epcis=[GRAND_NARBONNE])
+    territoires_importer(epcis=[GRAND_NARBONNE], auteur=acteur_systeme("test"))
 
 
 def test_point_dans_narbonne_centre(narbonne: None) -> None:

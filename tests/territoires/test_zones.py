@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.territoires.models import Commune, ZonePlafond
 from attrib.territoires.services import DOSSIER_REFERENTIELS, FICHIER_COMMUNES, territoires_importer
 from attrib.territoires.zones import (
@@ -91,7 +92,9 @@ def test_la_liste_est_datee(tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_l_import_affecte_les_zones() -> None:
-    territoires_importer(departements=["75", "92", "94", "78"], epcis=[GRAND_NARBONNE], jour=AUJOURD_HUI)
+    territoires_importer(
+        departements=["75", "92", "94", "78"], epcis=[GRAND_NARBONNE], jour=AUJOURD_HUI, auteur=acteur_systeme("test")
+    )
 
     zones = dict(Commune.objects.values_list("code_insee", "zone_plafond"))
     assert zones["75056"] == ZonePlafond.PARIS_LIMITROPHES

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from attrib.demandes.models import Demande
 from attrib.organisations import permissions
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
 from attrib.territoires.models import Commune
 
@@ -19,20 +20,20 @@ PAR_PAGE = 50
 
 
 def _demande_visible(request: HttpRequest, pk: int) -> Demande:
-    return get_object_or_404(Demande.objects.visible_to(request.user).select_related("guichet"), pk=pk)
+    return get_object_or_404(Demande.objects.visible_to(acteur_de(request.user)).select_related("guichet"), pk=pk)
 
 
 def _organisation_agissante(user: Any, demande: Demande | None = None) -> Organisation | None:
     """The organisation on whose behalf the user acts: the demand's desk if they belong to it,
     else their first registration desk, else their first organisation."""
-    orgs = [m.organisation for m in permissions.memberships(user)]
+    orgs = acteur_de(user).organisations()
     if demande is not None:
         for org in orgs:
             if org.pk == demande.guichet_id:
                 return org
     guichets = permissions.guichets_de(user)
     if guichets:
-        return guichets[0]  # type: ignore[no-any-return]
+        return guichets[0]
     return orgs[0] if orgs else None
 
 
@@ -58,10 +59,11 @@ def _choix_communes(qs: QuerySet[Commune]) -> list[tuple[str, str]]:
 
 
 def _communes_filtre(user: Any) -> list[tuple[str, str]]:
-    orgs = [m.organisation for m in permissions.memberships(user)]
+    acteur = acteur_de(user)
+    orgs = acteur.organisations()
     if orgs:
         return _choix_communes(communes_proposees(orgs))
-    if getattr(user, "is_superuser", False):
+    if acteur.est_superutilisateur:
         return _choix_communes(
             Commune.objects.filter(organisations__isnull=False).distinct().order_by("nom")  # the deployed territory
         )

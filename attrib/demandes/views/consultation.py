@@ -34,6 +34,7 @@ from attrib.demandes.views.commun import PAR_PAGE, _anciennete, _communes_filtre
 from attrib.documents import selectors as documents
 from attrib.documents.models import NatureDocument
 from attrib.organisations import permissions
+from attrib.organisations.acteurs import acteur_de
 from attrib.territoires.models import Commune
 
 
@@ -82,7 +83,7 @@ def liste(request: HttpRequest) -> HttpResponse:
             "lignes": lignes,
             "erreurs": resume_erreurs([form]),
             "filtres_actifs": bool(form.filtres() or form.recherche()),
-            "peut_exporter_nominatif": permissions.peut_exporter_donnees_personnelles(request.user),
+            "peut_exporter_nominatif": permissions.peut_exporter_donnees_personnelles(acteur_de(request.user)),
         },
     )
 
@@ -327,7 +328,7 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
     brut = request.GET.get("version", "")
     if brut and not (brut.isdigit() and 0 < int(brut) < 10_000):
         raise Http404("Version introuvable.")
-    document = attestation_a_servir(demande, auteur=request.user, version=int(brut) if brut else None)
+    document = attestation_a_servir(demande, auteur=acteur_de(request.user), version=int(brut) if brut else None)
     response = HttpResponse(document.octets, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.nom_fichier}"'
     return response
@@ -345,7 +346,7 @@ def _perimetre_export(request: HttpRequest) -> str:
 
 
 def _exiger_donnees_personnelles(request: HttpRequest) -> None:
-    if not permissions.peut_exporter_donnees_personnelles(request.user):
+    if not permissions.peut_exporter_donnees_personnelles(acteur_de(request.user)):
         raise PermissionDenied(permissions.REFUS_DONNEES_PERSONNELLES)
 
 
@@ -371,7 +372,7 @@ def _export_effectifs(request: HttpRequest, format_fichier: str) -> HttpResponse
     """The number of demands of the list (same search and filters) by first wished commune, typology and
     status: no name, no date of birth, no contact, no income. Open to whoever sees the list."""
     _, qs = _liste_filtree(request)
-    lignes = importexport.effectifs_demandes(demandes=qs, user=request.user)
+    lignes = importexport.effectifs_demandes(demandes=qs, acteur=acteur_de(request.user))
     if format_fichier == "csv":
         contenu, type_ = tableurs.csv_octets(importexport.ENTETE_EFFECTIFS, lignes), tableurs.TYPE_CSV
     else:

@@ -22,6 +22,7 @@ from attrib.demandes.models import Demande, DoublonPotentiel
 from attrib.demandes.views.commun import _organisation_agissante
 from attrib.demandes.views.consultation import _ORDRE_ROLES
 from attrib.organisations import permissions
+from attrib.organisations.acteurs import acteur_de
 
 
 def _fiche_doublon(demande: Demande) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def _fiche_doublon(demande: Demande) -> dict[str, Any]:
 
 
 def doublons(request: HttpRequest) -> HttpResponse:
-    exiger(permissions.peut_traiter_doublons(request.user))
+    exiger(permissions.peut_traiter_doublons(acteur_de(request.user)))
     qs = selectors.doublons_liste(user=request.user, les_deux_visibles=True).prefetch_related(
         "demande_a__personnes",
         "demande_b__personnes",
@@ -50,8 +51,8 @@ def doublons(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def doublon_decider(request: HttpRequest, doublon_pk: int) -> HttpResponse:
-    exiger(permissions.peut_traiter_doublons(request.user))
-    visibles = Demande.objects.visible_to(request.user).values("pk")
+    exiger(permissions.peut_traiter_doublons(acteur_de(request.user)))
+    visibles = Demande.objects.visible_to(acteur_de(request.user)).values("pk")
     doublon = get_object_or_404(
         DoublonPotentiel.objects.filter(demande_a__in=visibles, demande_b__in=visibles), pk=doublon_pk
     )
@@ -60,7 +61,7 @@ def doublon_decider(request: HttpRequest, doublon_pk: int) -> HttpResponse:
         try:
             doublons_services.doublon_decider(
                 doublon=doublon,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 statut=form.cleaned_data["statut"],
                 commentaire=form.cleaned_data["commentaire"],
                 organisation=_organisation_agissante(request.user),

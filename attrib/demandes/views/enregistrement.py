@@ -37,6 +37,7 @@ from attrib.demandes.forms import (
 from attrib.demandes.services import demande_enregistrer
 from attrib.demandes.views.commun import _choix_communes, communes_proposees
 from attrib.organisations import permissions
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
 
 ETAPES = {
@@ -212,7 +213,7 @@ def _url_etape(etape: int) -> str:
 
 
 def _exiger_enregistrement(request: HttpRequest) -> None:
-    exiger(permissions.peut_enregistrer_demande(request.user))
+    exiger(permissions.peut_enregistrer_demande(acteur_de(request.user)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -499,7 +500,7 @@ def _place(
 def _enregistrer(request: HttpRequest, brouillon: Brouillon, etapes: dict[int, dict[str, Any]]) -> HttpResponse:
     arguments, plan = _arguments_service(etapes)
     try:
-        demande = demande_enregistrer(auteur=request.user, **arguments)
+        demande = demande_enregistrer(auteur=acteur_de(request.user), **arguments)
     except ValidationError as exc:
         perdues = _placer_erreurs(exc, etapes, plan)
         en_erreur = [e for e, fs in etapes.items() if any(_a_des_erreurs(f) for f in fs.values())]

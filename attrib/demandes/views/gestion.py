@@ -39,18 +39,22 @@ from attrib.demandes.services import (
 from attrib.demandes.views.commun import _choix_communes, _demande_visible, _organisation_agissante, communes_proposees
 from attrib.demandes.views.enregistrement import _CLE_LISTE, _CLE_PERSONNE, _erreurs_service, _valides
 from attrib.organisations import permissions
+from attrib.organisations.acteurs import acteur_de
 
 
 @require_http_methods(["GET", "POST"])
 def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
     demande = _demande_visible(request, pk)
-    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_modifier_demande(request.user, demande))
+    exiger(
+        demande.statut == enums.StatutDemande.ACTIVE
+        and permissions.peut_modifier_demande(acteur_de(request.user), demande)
+    )
     form = RenouvellementForm(request.POST or None, instance=demande, prefix="renouvellement")
     if request.method == "POST" and form.is_valid():
         try:
             demande = demande_renouveler(
                 demande=demande,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 organisation=_organisation_agissante(request.user, demande),
                 donnees=form.modifications(),
             )
@@ -73,13 +77,16 @@ def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def radier(request: HttpRequest, pk: int) -> HttpResponse:
     demande = _demande_visible(request, pk)
-    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_radier_demande(request.user, demande))
+    exiger(
+        demande.statut == enums.StatutDemande.ACTIVE
+        and permissions.peut_radier_demande(acteur_de(request.user), demande)
+    )
     form = RadiationForm(request.POST or None, prefix="radiation")
     if request.method == "POST" and form.is_valid():
         try:
             demande = demande_radier(
                 demande=demande,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 motif=form.cleaned_data["motif"],
                 organisation=_organisation_agissante(request.user, demande),
                 date_radiation=form.cleaned_data["date_radiation"],
@@ -105,7 +112,10 @@ _CHAMPS_PERSONNE = [
 @require_http_methods(["GET", "POST"])
 def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     demande = _demande_visible(request, pk)
-    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_modifier_demande(request.user, demande))
+    exiger(
+        demande.statut == enums.StatutDemande.ACTIVE
+        and permissions.peut_modifier_demande(acteur_de(request.user), demande)
+    )
     personnes = list(demande.personnes.order_by("id"))
     demandeur = next((p for p in personnes if p.role == enums.RolePersonne.DEMANDEUR), None)
     exiger(demandeur is not None)
@@ -175,7 +185,7 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             demande_modifier(
                 demande=demande,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 organisation=_organisation_agissante(request.user, demande),
                 donnees=champs,
                 communes=recherche.communes() if communes_changees else None,
@@ -257,7 +267,10 @@ def modifier_menage(request: HttpRequest, pk: int) -> HttpResponse:
     """The household of a registered demand: add or remove a person, change anyone's identity, nationality,
     situation, contact or resources. Nothing is written until « Enregistrer » (the add button only adds a row)."""
     demande = _demande_visible(request, pk)
-    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_modifier_demande(request.user, demande))
+    exiger(
+        demande.statut == enums.StatutDemande.ACTIVE
+        and permissions.peut_modifier_demande(acteur_de(request.user), demande)
+    )
     personnes = sorted(demande.personnes.all(), key=lambda p: (_ORDRE_ROLES[enums.RolePersonne(p.role)], p.pk))
     initial = _initial_menage(personnes)
     action = request.POST.get("action", "enregistrer") if request.method == "POST" else ""
@@ -276,7 +289,7 @@ def modifier_menage(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             demande_modifier(
                 demande=demande,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 organisation=_organisation_agissante(request.user, demande),
                 personnes=[donnees for _, donnees in gardees],
                 resume=_resume_menage(personnes, gardees),
@@ -332,14 +345,14 @@ def decision_dalo(request: HttpRequest, pk: int) -> HttpResponse:
     demande = _demande_visible(request, pk)
     exiger(
         demande.statut == enums.StatutDemande.ACTIVE
-        and permissions.peut_enregistrer_decision_dalo(request.user, demande)
+        and permissions.peut_enregistrer_decision_dalo(acteur_de(request.user), demande)
     )
     form = DecisionDaloForm(request.POST or None, demande=demande, prefix="dalo")
     if request.method == "POST" and form.is_valid():
         try:
             demande = demande_decision_dalo_enregistrer(
                 demande=demande,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 organisation=_organisation_agissante(request.user, demande),
                 reconnu=form.cleaned_data["decision"] == "reconnu",
                 date_decision=form.cleaned_data["date_decision"],
@@ -371,8 +384,10 @@ def decision_dalo(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def importer(request: HttpRequest) -> HttpResponse:
     """Upload a CSV file of demands and show what happened to each line."""
-    exiger(permissions.peut_enregistrer_demande(request.user))
-    form = ImportForm(request.POST or None, request.FILES or None, guichets=permissions.guichets_de(request.user))
+    exiger(permissions.peut_enregistrer_demande(acteur_de(request.user)))
+    form = ImportForm(
+        request.POST or None, request.FILES or None, guichets=permissions.guichets_de(acteur_de(request.user))
+    )
     if request.method == "POST" and form.is_valid():
         # The worker imports; the job's page shows the progress, then the report line by line.
         fichier = form.cleaned_data["fichier"]

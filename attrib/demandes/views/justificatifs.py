@@ -20,12 +20,13 @@ from attrib.demandes.models import Demande, PieceJustificative
 from attrib.demandes.views.commun import _demande_visible, _organisation_agissante
 from attrib.demandes.views.enregistrement import _erreurs_service
 from attrib.organisations import permissions
+from attrib.organisations.acteurs import acteur_de
 
 
 def _piece(request: HttpRequest, pk: int, piece_pk: int) -> tuple[Demande, PieceJustificative]:
     demande = _demande_visible(request, pk)
     piece = get_object_or_404(PieceJustificative, pk=piece_pk, demande=demande)
-    exiger(not piece.sensible or permissions.peut_voir_situations_sensibles(request.user))
+    exiger(not piece.sensible or permissions.peut_voir_situations_sensibles(acteur_de(request.user)))
     return demande, piece
 
 
@@ -33,7 +34,10 @@ def piece_fichier(request: HttpRequest, pk: int, piece_pk: int) -> FileResponse:
     demande, piece = _piece(request, pk, piece_pk)
     exiger(
         bool(piece.fichier)
-        and (permissions.peut_valider_pieces(request.user) or permissions.peut_modifier_demande(request.user, demande))
+        and (
+            permissions.peut_valider_pieces(acteur_de(request.user))
+            or permissions.peut_modifier_demande(acteur_de(request.user), demande)
+        )
     )
     return FileResponse(
         piece.fichier.open("rb"), as_attachment=False, filename=(piece.fichier.name or "").rsplit("/", 1)[-1]
@@ -45,7 +49,10 @@ def piece_deposer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     demande, piece = _piece(request, pk, piece_pk)
     exiger(
         demande.statut == enums.StatutDemande.ACTIVE
-        and (permissions.peut_modifier_demande(request.user, demande) or permissions.peut_valider_pieces(request.user))
+        and (
+            permissions.peut_modifier_demande(acteur_de(request.user), demande)
+            or permissions.peut_valider_pieces(acteur_de(request.user))
+        )
     )
     form = PieceDepotForm(request.POST or None, request.FILES or None, prefix="piece")
     if request.method == "POST" and form.is_valid():
@@ -53,7 +60,7 @@ def piece_deposer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
             pieces.piece_deposer(
                 piece=piece,
                 fichier=form.cleaned_data["fichier"],
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 organisation=_organisation_agissante(request.user, demande),
             )
         except ValidationError as exc:
@@ -71,10 +78,10 @@ def piece_deposer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
 @require_POST
 def piece_valider(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     demande, piece = _piece(request, pk, piece_pk)
-    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_valider_pieces(request.user))
+    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_valider_pieces(acteur_de(request.user)))
     try:
         pieces.piece_valider(
-            piece=piece, auteur=request.user, organisation=_organisation_agissante(request.user, demande)
+            piece=piece, auteur=acteur_de(request.user), organisation=_organisation_agissante(request.user, demande)
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -87,13 +94,13 @@ def piece_valider(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def piece_refuser(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     demande, piece = _piece(request, pk, piece_pk)
-    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_valider_pieces(request.user))
+    exiger(demande.statut == enums.StatutDemande.ACTIVE and permissions.peut_valider_pieces(acteur_de(request.user)))
     form = PieceRefusForm(request.POST or None, prefix="refus")
     if request.method == "POST" and form.is_valid():
         try:
             pieces.piece_refuser(
                 piece=piece,
-                auteur=request.user,
+                auteur=acteur_de(request.user),
                 motif=form.cleaned_data["motif"],
                 organisation=_organisation_agissante(request.user, demande),
             )

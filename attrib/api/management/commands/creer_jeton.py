@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attrib.api.services import jeton_creer
+from attrib.organisations.acteurs import acteur_systeme
 
 
 class Command(BaseCommand):
@@ -33,5 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"Utilisateur inconnu : « {username} ».") from exc
         if not user.is_active:
             raise CommandError(f"L'utilisateur « {username} » est désactivé : aucun jeton ne lui est délivré.")
-        jeton, _ = jeton_creer(user=user, renouveler=options["renouveler"])
+        jeton, _ = jeton_creer(
+            user=user, auteur=acteur_systeme("commande creer_jeton"), renouveler=options["renouveler"]
+        )
         self.stdout.write(jeton.key)

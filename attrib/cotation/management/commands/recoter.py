@@ -24,6 +24,7 @@ from django.utils import timezone
 from attrib.cotation.enums import StatutTache, StatutVersion
 from attrib.cotation.models import Cotation, VersionGrille
 from attrib.cotation.services import cotations_recalculer
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation
 
 
@@ -67,7 +68,9 @@ class Command(BaseCommand):
             def afficher(etape: int, libelle: str, faites: int, total: int, nom: str = str(organisation)) -> None:
                 self.stdout.write(f"{nom} : étape {etape}/3, {libelle.lower()} : {faites}/{total}")
 
-            tache = cotations_recalculer(organisation=organisation, jour=jour, progression=afficher)
+            tache = cotations_recalculer(
+                organisation=organisation, jour=jour, progression=afficher, auteur=acteur_systeme("commande recoter")
+            )
             if tache.statut == StatutTache.TERMINEE:
                 self.stdout.write(self.style.SUCCESS(f"{organisation} : {tache.message}"))
                 for ecartee in tache.ecartees:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attrib.demandes.services import priorites_charger
+from attrib.organisations.acteurs import acteur_systeme
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            rapport = priorites_charger(chemin=options["fichier"])
+            rapport = priorites_charger(chemin=options["fichier"], auteur=acteur_systeme("commande charger_priorites"))
         except ValidationError as exc:
             raise CommandError("chargement annulé, rien n'a été enregistré.\n" + "\n".join(exc.messages)) from None
         self.stdout.write(

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from attrib.demandes import enums
 from attrib.demandes.doublons import doublons_detecter, seuil
 from attrib.demandes.models import DoublonPotentiel
+from attrib.organisations.acteurs import acteur_systeme
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        nouvelles = doublons_detecter()
+        nouvelles = doublons_detecter(auteur=acteur_systeme("commande detecter_doublons"))
         a_examiner = DoublonPotentiel.objects.filter(statut=enums.StatutDoublon.A_EXAMINER).count()
         self.stdout.write(
             f"Doublons potentiels : {nouvelles} nouvelle(s) paire(s) (seuil de similarité {seuil():g}) ; "

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attrib.demandes.importexport import exporter_demandes_csv, exporter_demandes_xlsx
 from attrib.demandes.models import Demande
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import User
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 
@@ -29,10 +30,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = None
+        auteur = acteur_systeme("commande exporter_demandes")
         if options["utilisateur"]:
             user = User.objects.filter(username=options["utilisateur"]).first()
             if user is None:
                 raise CommandError(f"Utilisateur inconnu : « {options['utilisateur']} ».")
+            auteur = acteur_de(user)
         sortie = Path(options["sortie"])
         if not sortie.parent.is_dir():
             raise CommandError(f"Dossier introuvable : {sortie.parent}")
@@ -47,14 +50,16 @@ class Command(BaseCommand):
         try:
             if options["format_sortie"] == "csv":
                 with open(provisoire, "w", encoding="utf-8", newline="") as flux:
-                    n = exporter_demandes_csv(demandes=demandes, flux=flux, user=user, perimetre=perimetre)
+                    n = exporter_demandes_csv(demandes=demandes, flux=flux, auteur=auteur, perimetre=perimetre)
             else:
                 with open(provisoire, "wb") as flux_binaire:
-                    n = exporter_demandes_xlsx(demandes=demandes, flux=flux_binaire, user=user, perimetre=perimetre)
+                    n = exporter_demandes_xlsx(demandes=demandes, flux=flux_binaire, auteur=auteur, perimetre=perimetre)
             os.replace(provisoire, sortie)
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         finally:
             provisoire.unlink(missing_ok=True)
-        masque = "" if user is not None and peut_voir_situations_sensibles(user) else " (situations sensibles masquées)"
+        masque = (
+            "" if user is not None and peut_voir_situations_sensibles(auteur) else " (situations sensibles masquées)"
+        )
         self.stdout.write(f"{n} demande(s) exportée(s) dans {sortie}{masque}.")

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attrib.demandes.importexport import importer_demandes
+from attrib.organisations.acteurs import Refus, acteur_de, acteur_systeme
 from attrib.organisations.models import Organisation, User
 
 
@@ -39,15 +40,19 @@ class Command(BaseCommand):
         guichet = Organisation.objects.filter(code_guichet__iexact=options["guichet"]).first()
         if guichet is None:
             raise CommandError(f"Aucun guichet enregistreur ne porte le code « {options['guichet']} ».")
-        auteur = None
+        auteur = acteur_systeme("commande importer_demandes")
         if options["utilisateur"]:
-            auteur = User.objects.filter(username=options["utilisateur"]).first()
-            if auteur is None:
+            user = User.objects.filter(username=options["utilisateur"]).first()
+            if user is None:
                 raise CommandError(f"Utilisateur inconnu : « {options['utilisateur']} ».")
+            auteur = acteur_de(user)
 
-        rapport = importer_demandes(
-            fichier=chemin, guichet=guichet, auteur=auteur, tout_ou_rien=options["tout_ou_rien"]
-        )
+        try:
+            rapport = importer_demandes(
+                fichier=chemin, guichet=guichet, auteur=auteur, tout_ou_rien=options["tout_ou_rien"]
+            )
+        except Refus as exc:
+            raise CommandError(str(exc)) from None
 
         for erreur in rapport.erreurs:
             self.stderr.write(str(erreur))

@@ -12,6 +12,7 @@ from attrib.demandes.models import Demande
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement, demandes_radier_non_renouvelees
 from attrib.engine.parametres.arbre import charger_arbre
 from attrib.engine.parametres.nombres import valeur_en_lettres
+from attrib.organisations.acteurs import acteur_systeme
 
 
 def _date(texte: str) -> date:
@@ -37,8 +38,9 @@ class Command(BaseCommand):
         sans_avis = (
             Demande.objects.actives().filter(date_echeance__lt=jour, date_avis_renouvellement__isnull=True).count()
         )
-        avis = demandes_envoyer_avis_renouvellement(aujourd_hui=jour)
-        radiees = demandes_radier_non_renouvelees(aujourd_hui=jour)
+        systeme = acteur_systeme("commande traiter_echeances")
+        avis = demandes_envoyer_avis_renouvellement(aujourd_hui=jour, auteur=systeme)
+        radiees = demandes_radier_non_renouvelees(aujourd_hui=jour, auteur=systeme)
         self.stdout.write(f"Traitement des échéances au {jour:%d/%m/%Y} :")
         self.stdout.write(f"  avis de renouvellement enregistrés : {avis}")
         ligne = f"  demandes radiées pour non-renouvellement : {radiees}"

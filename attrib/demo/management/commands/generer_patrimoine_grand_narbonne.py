@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attrib.demo.patrimoine import FICHIER_COMPTAGES
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.patrimoine.management.commands._options import bailleur_depuis_option
 from attrib.patrimoine.services import patrimoine_reconstituer
 
@@ -38,8 +39,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bailleurs = [bailleur_depuis_option(b) for b in options["bailleurs"]]
         try:
-            chemin = options["fichier"] or FICHIER_COMPTAGES
-            resume = patrimoine_reconstituer(graine=options["graine"], bailleurs=bailleurs, chemin=chemin)
+            resume = patrimoine_reconstituer(
+                graine=options["graine"],
+                bailleurs=bailleurs,
+                chemin=options["fichier"] or FICHIER_COMPTAGES,
+                auteur=acteur_systeme("commande generer_patrimoine_grand_narbonne"),
+            )
         except ValidationError as exc:
             raise CommandError("reconstitution annulée, rien n'a été enregistré.\n" + "\n".join(exc.messages)) from None
         if resume.territoires is not None:

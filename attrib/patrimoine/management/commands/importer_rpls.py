@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.patrimoine.management.commands._options import bailleur_depuis_option
 from attrib.patrimoine.services import rpls_importer
 
@@ -32,7 +33,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bailleur = bailleur_depuis_option(options["bailleur"]) if options["bailleur"] else None
         try:
-            resume = rpls_importer(chemin=options["fichier"], bailleur=bailleur, tout_ou_rien=options["tout_ou_rien"])
+            resume = rpls_importer(
+                chemin=options["fichier"],
+                bailleur=bailleur,
+                tout_ou_rien=options["tout_ou_rien"],
+                auteur=acteur_systeme("commande importer_rpls"),
+            )
         except ValidationError as exc:
             raise CommandError("import annulé, rien n'a été enregistré.\n" + "\n".join(exc.messages)) from None
         for erreur in resume.erreurs:

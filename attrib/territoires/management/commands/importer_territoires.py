@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.territoires.services import territoires_importer
 
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             resume = territoires_importer(
-                departements=options["departements"], epcis=options["epcis"], dossier=options["dossier"]
+                departements=options["departements"],
+                epcis=options["epcis"],
+                dossier=options["dossier"],
+                auteur=acteur_systeme("commande importer_territoires"),
             )
         except ValidationError as exc:
             raise CommandError("import annulé, rien n'a été enregistré.\n" + "\n".join(exc.messages)) from None
