@@ -199,16 +199,9 @@ def _couches_importees(path: Path, paquet: str | None = None) -> set[str]:
     return couches
 
 
-#: Models modules that still import a layer above them (models ↔ permissions circles, issue 11 point 2).
-#: This list may only shrink: the test fails on a new offender and on an entry that no longer offends, so
-#: whoever resolves a circle removes its line here.
-EXCEPTIONS_A_RESORBER: dict[str, set[str]] = {
-    "commissions/models.py": {"attrib.commissions.permissions"},
-    "demandes/models.py": {"attrib.organisations.permissions"},
-    "flux/models.py": {"attrib.flux.permissions"},
-    "patrimoine/models.py": {"attrib.patrimoine.permissions"},
-    "qualification/models.py": {"attrib.qualification.permissions"},
-}
+#: Models modules that still import a layer above them: none is left (issue 11 broke the models ↔ permissions
+#: circles). The list may only shrink: the test fails on a new offender and on an entry that no longer offends.
+EXCEPTIONS_A_RESORBER: dict[str, set[str]] = {}
 
 
 def test_les_modeles_n_importent_ni_permissions_ni_selecteurs_ni_services() -> None:

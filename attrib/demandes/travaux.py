@@ -18,6 +18,7 @@ from django_tasks import task
 
 from attrib.common import tableurs
 from attrib.demandes import importexport
+from attrib.demandes.recherche import demandes_filtrees
 from attrib.organisations.models import Organisation
 from attrib.taches.execution import Contexte, EchecTravail, Resultat, executer, travail_lancer
 from attrib.taches.models import Travail
@@ -37,8 +38,6 @@ def perimetre_export(parametres: dict[str, list[str]]) -> str:
 
 
 def _exporter(contexte: Contexte, format_fichier: str, parametres: dict[str, list[str]]) -> Resultat:
-    from attrib.demandes.views.consultation import demandes_filtrees
-
     user = contexte.lanceur
     demandes = demandes_filtrees(user, _parametres(parametres))
     contexte.progression(1, "Écriture du fichier", 0, 0)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -14,7 +12,6 @@ from attrib.demandes.models import Demande
 from attrib.organisations import permissions
 from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
-from attrib.territoires.models import Commune
 
 PAR_PAGE = 50
 
@@ -35,39 +32,6 @@ def _organisation_agissante(user: Any, demande: Demande | None = None) -> Organi
     if guichets:
         return guichets[0]
     return orgs[0] if orgs else None
-
-
-def communes_proposees(organisations: Iterable[Organisation]) -> QuerySet[Commune]:
-    """Communes of the EPCI(s) the organisations belong to, plus their own perimeter."""
-    orgs = list(organisations)
-    ids = [o.pk for o in orgs]
-    epcis_perimetre = (
-        Commune.objects.filter(Q(organisations__in=ids) | Q(organisations_siege__in=ids))
-        .exclude(epci=None)
-        .values("epci_id")
-    )
-    epcis_directs = [o.epci_id for o in orgs if o.epci_id]
-    return (
-        Commune.objects.filter(Q(epci_id__in=epcis_perimetre) | Q(epci_id__in=epcis_directs) | Q(organisations__in=ids))
-        .distinct()
-        .order_by("nom")
-    )
-
-
-def _choix_communes(qs: QuerySet[Commune]) -> list[tuple[str, str]]:
-    return [(code, f"{nom} ({code})") for code, nom in qs.values_list("code_insee", "nom")]
-
-
-def _communes_filtre(user: Any) -> list[tuple[str, str]]:
-    acteur = acteur_de(user)
-    orgs = acteur.organisations()
-    if orgs:
-        return _choix_communes(communes_proposees(orgs))
-    if acteur.est_superutilisateur:
-        return _choix_communes(
-            Commune.objects.filter(organisations__isnull=False).distinct().order_by("nom")  # the deployed territory
-        )
-    return []
 
 
 def _anciennete(depuis: date, jour: date) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,7 +30,8 @@ from attrib.demandes.forms import (
 )
 from attrib.demandes.models import Demande, DoublonPotentiel, Personne, PrioriteLegale
 from attrib.demandes.moteur import situation_plafonds
-from attrib.demandes.views.commun import PAR_PAGE, _anciennete, _communes_filtre, _demande_visible
+from attrib.demandes.recherche import _formulaire_et_demandes
+from attrib.demandes.views.commun import PAR_PAGE, _anciennete, _demande_visible
 from attrib.documents import selectors as documents
 from attrib.documents.models import NatureDocument
 from attrib.organisations import permissions
@@ -41,22 +42,6 @@ from attrib.territoires.models import Commune
 def _liste_filtree(request: HttpRequest) -> tuple[RechercheForm, QuerySet[Demande]]:
     """The search form of the list and the demands it selects (the same for the exports)."""
     return _formulaire_et_demandes(request.user, request.GET)
-
-
-def demandes_filtrees(user: Any, donnees: Any) -> QuerySet[Demande]:
-    """The demands the list's search and filters ``donnees`` select for ``user`` (an export run by the worker)."""
-    return _formulaire_et_demandes(user, donnees)[1]
-
-
-def _formulaire_et_demandes(user: Any, donnees: Any) -> tuple[RechercheForm, QuerySet[Demande]]:
-    form = RechercheForm(donnees or None, communes=_communes_filtre(user))
-    try:
-        qs = selectors.demandes_liste(user=user, recherche=form.recherche(), filtres=form.filtres())
-    except ValidationError as exc:
-        for champ, messages_champ in exc.message_dict.items():
-            form.add_error(champ if champ in form.fields else None, messages_champ)
-        qs = Demande.objects.none()
-    return form, qs
 
 
 def liste(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,66 @@
+"""The demand list's search: the communes offered in its filter and the demands its search and filters select
+for an actor, shared by the list page, its exports and the export job run by the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from attrib.demandes import selectors
+from attrib.demandes.forms import RechercheForm
+from attrib.demandes.models import Demande
+from attrib.organisations.acteurs import acteur_de
+from attrib.organisations.models import Organisation
+from attrib.territoires.models import Commune
+
+
+def communes_proposees(organisations: Iterable[Organisation]) -> QuerySet[Commune]:
+    """Communes of the EPCI(s) the organisations belong to, plus their own perimeter."""
+    orgs = list(organisations)
+    ids = [o.pk for o in orgs]
+    epcis_perimetre = (
+        Commune.objects.filter(Q(organisations__in=ids) | Q(organisations_siege__in=ids))
+        .exclude(epci=None)
+        .values("epci_id")
+    )
+    epcis_directs = [o.epci_id for o in orgs if o.epci_id]
+    return (
+        Commune.objects.filter(Q(epci_id__in=epcis_perimetre) | Q(epci_id__in=epcis_directs) | Q(organisations__in=ids))
+        .distinct()
+        .order_by("nom")
+    )
+
+
+def _choix_communes(qs: QuerySet[Commune]) -> list[tuple[str, str]]:
+    return [(code, f"{nom} ({code})") for code, nom in qs.values_list("code_insee", "nom")]
+
+
+def _communes_filtre(user: Any) -> list[tuple[str, str]]:
+    acteur = acteur_de(user)
+    orgs = acteur.organisations()
+    if orgs:
+        return _choix_communes(communes_proposees(orgs))
+    if acteur.est_superutilisateur:
+        return _choix_communes(
+            Commune.objects.filter(organisations__isnull=False).distinct().order_by("nom")  # the deployed territory
+        )
+    return []
+
+
+def demandes_filtrees(user: Any, donnees: Any) -> QuerySet[Demande]:
+    """The demands the list's search and filters ``donnees`` select for ``user`` (an export run by the worker)."""
+    return _formulaire_et_demandes(user, donnees)[1]
+
+
+def _formulaire_et_demandes(user: Any, donnees: Any) -> tuple[RechercheForm, QuerySet[Demande]]:
+    form = RechercheForm(donnees or None, communes=_communes_filtre(user))
+    try:
+        qs = selectors.demandes_liste(user=user, recherche=form.recherche(), filtres=form.filtres())
+    except ValidationError as exc:
+        for champ, messages_champ in exc.message_dict.items():
+            form.add_error(champ if champ in form.fields else None, messages_champ)
+        qs = Demande.objects.none()
+    return form, qs
