@@ -9,6 +9,7 @@ from attrib.commissions import permissions as commissions_permissions
 from attrib.flux import permissions as flux_permissions
 from attrib.journal.selectors import dans_le_menu as journal_dans_le_menu
 from attrib.organisations import permissions
+from attrib.organisations.acteurs import acteur_de
 from attrib.pilotage import permissions as pilotage_permissions
 from attrib.rapprochement import permissions as rapprochement_permissions
 
@@ -52,12 +53,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if liste["courant"] is None and vue.startswith("demandes:") and vue not in _HORS_SECTION_DEMANDES:
             liste["courant"] = "true"
         demandes = [liste]
-        if permissions.peut_enregistrer_demande(user):
+        if permissions.peut_enregistrer_demande(acteur_de(user)):
             enregistrer = _entree("Enregistrer une demande", "demandes:nouvelle", vue)
             if vue == "demandes:nouvelle_etape":
                 enregistrer["courant"] = "page"
             demandes += [enregistrer, _entree("Importer des demandes", "demandes:import", vue)]
-        if permissions.peut_traiter_doublons(user):
+        if permissions.peut_traiter_doublons(acteur_de(user)):
             demandes.append(_entree("Doublons potentiels", "demandes:doublons", vue))
         parc = [
             _section("Patrimoine", "patrimoine:liste", vue),
@@ -66,9 +67,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         attributions = [
             (_section(libelle, vue_section, vue), visible)
             for libelle, vue_section, visible in (
-                ("Gestion en flux", "flux:accueil", flux_permissions.peut_acceder(user)),
-                ("Rapprochement", "rapprochement:propositions", rapprochement_permissions.peut_acceder(user)),
-                ("CALEOL", "commissions:liste", commissions_permissions.peut_acceder(user)),
+                ("Gestion en flux", "flux:accueil", flux_permissions.peut_acceder(acteur_de(user))),
+                (
+                    "Rapprochement",
+                    "rapprochement:propositions",
+                    rapprochement_permissions.peut_acceder(acteur_de(user)),
+                ),
+                ("CALEOL", "commissions:liste", commissions_permissions.peut_acceder(acteur_de(user))),
             )
         ]
         groupes = [
@@ -77,12 +82,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             _section("Cotation", "cotation:grilles", vue),
             _groupe("Parc social", parc),
             _groupe("Attributions", [e for e, visible in attributions if visible]),
-            _section("Pilotage", "pilotage:tableau", vue) if pilotage_permissions.peut_acceder(user) else None,
+            _section("Pilotage", "pilotage:tableau", vue)
+            if pilotage_permissions.peut_acceder(acteur_de(user))
+            else None,
             _section("Journal des modifications", "journal:export", vue) if journal_dans_le_menu(user) else None,
         ]
         entrees = [g for g in groupes if g is not None]
     return {
-        "nav_peut_enregistrer": permissions.peut_enregistrer_demande(user),
+        "nav_peut_enregistrer": permissions.peut_enregistrer_demande(acteur_de(user)),
         "nav_memberships": permissions.memberships(user),
         "nav_entrees": entrees,
         "skiplinks": [

@@ -12,18 +12,19 @@ from attrib.commissions import selectors as commissions_selectors
 from attrib.demandes import enums, selectors
 from attrib.demandes.models import Demande, PieceJustificative
 from attrib.organisations import permissions
+from attrib.organisations.acteurs import acteur_de
 
 
 def accueil(request: HttpRequest) -> HttpResponse:
     user = request.user
-    visibles = Demande.objects.visible_to(user)
+    visibles = Demande.objects.visible_to(acteur_de(user))
     contexte: dict[str, Any] = {
         "memberships": permissions.memberships(user),
         "nb_actives": visibles.actives().count(),
         "nb_echeances": selectors.demandes_liste(user=user, filtres={"echeance_proche": "oui"}).count(),
-        "peut_enregistrer": permissions.peut_enregistrer_demande(user),
-        "peut_doublons": permissions.peut_traiter_doublons(user),
-        "peut_valider": permissions.peut_valider_pieces(user),
+        "peut_enregistrer": permissions.peut_enregistrer_demande(acteur_de(user)),
+        "peut_doublons": permissions.peut_traiter_doublons(acteur_de(user)),
+        "peut_valider": permissions.peut_valider_pieces(acteur_de(user)),
     }
     if contexte["peut_doublons"]:
         # Same pairs as the duplicates page: both demands in the perimeter.
@@ -32,12 +33,12 @@ def accueil(request: HttpRequest) -> HttpResponse:
         pieces = PieceJustificative.objects.filter(
             statut=enums.StatutPiece.FOURNIE, demande__in=visibles.values("pk")
         ).select_related("demande")
-        if not permissions.peut_voir_situations_sensibles(user):
+        if not permissions.peut_voir_situations_sensibles(acteur_de(user)):
             pieces = pieces.filter(sensible=False)
         contexte["nb_pieces"] = pieces.count()
         contexte["pieces"] = list(pieces.order_by("fournie_le", "pk")[:10])
-    if commissions_permissions.peut_acceder(user):
-        contexte["caleol"] = commissions_selectors.a_suivre(user)
+    if commissions_permissions.peut_acceder(acteur_de(user)):
+        contexte["caleol"] = commissions_selectors.a_suivre(acteur_de(user))
         # Members of a commission who are not a bailleur see the count, not the bailleurs' offers page.
-        contexte["peut_voir_offres"] = commissions_permissions.peut_voir_offres(user)
+        contexte["peut_voir_offres"] = commissions_permissions.peut_voir_offres(acteur_de(user))
     return render(request, "accueil/accueil.html", contexte)

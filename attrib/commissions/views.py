@@ -193,7 +193,7 @@ def _page_seance(
     gere = permissions.gere_commission(acteur, commission)
     membres = list(commission.membres.select_related("organisation"))
     presences = selectors.presences(seance)
-    points = selectors.ordre_du_jour(seance, voit_sensible=peut_voir_situations_sensibles(request.user))
+    points = selectors.ordre_du_jour(seance, voit_sensible=peut_voir_situations_sensibles(acteur_de(request.user)))
     ouverte = seance.statut == StatutSeance.OUVERTE
     votant = permissions.membre_votant(acteur, seance) if permissions.peut_voter_a_distance(acteur, seance) else None
     formulaires: list[Any] = []

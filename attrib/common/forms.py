@@ -60,10 +60,9 @@ class ChampDsfr(forms.BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         classe = _CLASSES.get(self.widget_type, "fr-input")
         if self.widget_type not in _SANS_CLASSE:
-            existantes = attrs.get("class", "")
-            attrs["class"] = f"{existantes} {classe}".strip() if classe not in existantes else existantes
-            if self.errors:
-                attrs["class"] += f" {classe}--error"
+            existantes = str(attrs.get("class", ""))
+            classes = f"{existantes} {classe}".strip() if classe not in existantes else existantes
+            attrs["class"] = f"{classes} {classe}--error" if self.errors else classes
         return attrs
 
 
@@ -84,7 +83,7 @@ def _borner_choix_modele(champ: forms.Field) -> None:
     database's integer) with the field's own « choix valide » message, instead of querying the database."""
     if not isinstance(champ, forms.ModelChoiceField) or getattr(champ, "_borne", False):
         return
-    modele = champ.queryset.model
+    modele = champ.queryset.model  # type: ignore[union-attr]
     cle = modele._meta.pk if not champ.to_field_name else modele._meta.get_field(champ.to_field_name)
     if not isinstance(cle, models.IntegerField):
         return
@@ -102,14 +101,14 @@ def _borner_choix_modele(champ: forms.Field) -> None:
                 )
         return original(valeur)
 
-    champ.clean = clean  # type: ignore[method-assign]
+    champ.clean = clean  # type: ignore[method-assign, assignment]
     champ._borne = True  # type: ignore[attr-defined]
 
 
 class FormulaireDsfr:
     """Mixin for ``forms.Form`` / ``forms.ModelForm``: DSFR fields, fieldsets, error summary."""
 
-    bound_field_class = ChampDsfr
+    bound_field_class: type[forms.BoundField] | None = ChampDsfr
     template_name = "common/formulaire.html"
     #: ``((légende, (champ, …)), …)``; fields left out are shown after the groups.
     groupes: Sequence[tuple[str, Sequence[str]]] = ()
@@ -134,7 +133,7 @@ class FormulaireDsfr:
             elif isinstance(champ, forms.ChoiceField) and not isinstance(
                 champ.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)
             ):
-                champ.choices = [(v, vide if v == "" and lib == "---------" else lib) for v, lib in champ.choices]
+                champ.choices = [(v, vide if v == "" and lib == "---------" else lib) for v, lib in champ.choices]  # type: ignore[misc,union-attr]
 
     def _objet_regles(self) -> str | None:
         """The rule set of ``attrib.engine.validation`` this form follows, if any (``"demande"``,
@@ -231,9 +230,9 @@ def resume_erreurs(formulaires: Iterable[Any]) -> list[dict[str, str]]:
             if not f.is_bound:
                 continue
             for message in f.non_form_errors():
-                erreurs.append({"ancre": f"formset-{f.prefix}", "libelle": getattr(f, "titre", ""), "message": message})
+                erreurs.append({"ancre": f"formset-{f.prefix}", "libelle": getattr(f, "titre", ""), "message": message})  # type: ignore[dict-item]
             for i, form in enumerate(f.forms):
-                _un(form, f"{f.libelle_ligne} {i + 1}")
+                _un(form, f"{f.libelle_ligne} {i + 1}")  # type: ignore[attr-defined]
         else:
             _un(f, f.titre if plusieurs else "")
     return erreurs

@@ -77,9 +77,11 @@ def _derniere_tache(organisation_id: int) -> TacheCotation | None:
 @require_GET
 def grilles(request: HttpRequest) -> HttpResponse:
     user = request.user
-    geres = permissions.epcis_geres(user)
+    geres = permissions.epcis_geres(acteur_de(user))
     lignes = selectors.grilles_visibles(user)
-    suivies = sorted({g.organisation_id for g, _ in lignes if permissions.peut_suivre(user, g.organisation_id)})
+    suivies = sorted(
+        {g.organisation_id for g, _ in lignes if permissions.peut_suivre(acteur_de(user), g.organisation_id)}
+    )
     recalculables = [
         (org, _derniere_tache(org.pk))
         for org in geres

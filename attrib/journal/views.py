@@ -19,6 +19,7 @@ from attrib.journal import selectors
 from attrib.journal.forms import PeriodeForm
 from attrib.journal.lisible import lignes_lisibles
 from attrib.journal.models import EntreeJournal
+from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 
 PAR_PAGE = 50
@@ -51,7 +52,7 @@ def _page(
 def demande(request: HttpRequest, pk: int) -> HttpResponse:
     from attrib.demandes.models import Demande
 
-    d = Demande.objects.visible_to(request.user).filter(pk=pk).first()
+    d = Demande.objects.visible_to(acteur_de(request.user)).filter(pk=pk).first()
     exiger(d is not None)
     assert d is not None
     return _page(
@@ -95,7 +96,7 @@ def campagne(request: HttpRequest, pk: int) -> HttpResponse:
 def convention(request: HttpRequest, pk: int) -> HttpResponse:
     from attrib.flux.selectors import convention_visible
 
-    c = convention_visible(request.user, pk)
+    c = convention_visible(acteur_de(request.user), pk)
     return _page(
         request,
         entrees=selectors.entrees_convention(c),
@@ -109,7 +110,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
 def seance(request: HttpRequest, pk: int) -> HttpResponse:
     from attrib.commissions.selectors import seance_visible
 
-    s = seance_visible(request.user, pk)
+    s = seance_visible(acteur_de(request.user), pk)
     return _page(
         request,
         entrees=selectors.entrees_seance(s),

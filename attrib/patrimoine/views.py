@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from attrib.common.forms import resume_erreurs
 from attrib.engine.qualification import ECHELLE_VIVRE_ENSEMBLE
+from attrib.organisations.acteurs import acteur_de
 from attrib.patrimoine import consultation, indicateurs
 from attrib.patrimoine.carte import CLASSES, NOTES_FRAGILES, carte_territoire
 from attrib.patrimoine.forms import RechercheResidencesForm
@@ -80,7 +81,7 @@ def residence(request: HttpRequest, pk: int) -> HttpResponse:
             if retenue and retenue.note_retenue
             else "",
             "enjeux": selectors_qualification.enjeux_de(r),
-            "peut_marquer": permissions_qualification.peut_marquer_enjeu(user, r),
+            "peut_marquer": permissions_qualification.peut_marquer_enjeu(acteur_de(user), r),
             "indicateurs": series[0] if series else None,
             "indicateurs_valeurs": indicateurs.valeurs(series[0]) if series else [],
             "indicateurs_anterieurs": [(i, indicateurs.valeurs(i)) for i in series[1:]],

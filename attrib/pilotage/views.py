@@ -63,7 +63,7 @@ def tableau(request: HttpRequest) -> HttpResponse:
         "t": t,
         "requete": _requete(form),
         "perimetre": selectors.libelle_perimetre(form.perimetre(), choix),
-        "peut_exporter_nominatif": peut_exporter_donnees_personnelles(request.user),
+        "peut_exporter_nominatif": peut_exporter_donnees_personnelles(acteur_de(request.user)),
         "generaux": t.indicateurs,
         "graphique_reservataires": graphiques.parts(
             "Part des attributions aux ménages DALO ou prioritaires, par réservataire",
@@ -119,7 +119,7 @@ def _lancer_export(request: HttpRequest, format_fichier: str) -> HttpResponse:
     form, _ = _filtres(request)
     if not form.is_valid():
         return render(request, "pilotage/tableau.html", {"form": form, "erreurs": resume_erreurs(form)}, status=400)
-    if format_fichier == "csv" and not peut_exporter_donnees_personnelles(request.user):
+    if format_fichier == "csv" and not peut_exporter_donnees_personnelles(acteur_de(request.user)):
         raise PermissionDenied(REFUS_DONNEES_PERSONNELLES)
     parametres = {cle: request.GET.getlist(cle) for cle in request.GET}
     travail = travaux.export_lancer(user=request.user, format_fichier=format_fichier, parametres=parametres)

@@ -137,7 +137,7 @@ class PreselectionAffichee:
 def _libelles_priorites(acteur: Acteur) -> tuple[dict[str, str], frozenset[str]]:
     priorites = {p.code: (p.libelle, p.sensible) for p in PrioriteLegale.objects.all()}
     # ``organisations.permissions`` reads a user (and, once converted, an actor through ``acteur_de``).
-    voit = acteur.voit_tout or peut_voir_situations_sensibles(acteur.utilisateur)
+    voit = acteur.voit_tout or peut_voir_situations_sensibles(acteur)
     libelles = {
         code: ("priorité confidentielle" if sensible and not voit else libelle)
         for code, (libelle, sensible) in priorites.items()

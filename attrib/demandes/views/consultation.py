@@ -85,7 +85,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     demande = selectors.demande_detail(user=user, pk=pk)
     situations = selectors.situations_visibles(demande, user)
-    voit_sensible = permissions.peut_voir_situations_sensibles(user)
+    voit_sensible = permissions.peut_voir_situations_sensibles(acteur_de(user))
     personnes = sorted(demande.personnes.all(), key=lambda p: (_ORDRE_ROLES[p.role], p.pk))
     doublons = list(
         DoublonPotentiel.objects.filter(Q(demande_a=demande) | Q(demande_b=demande))
@@ -94,10 +94,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     autres = {d.demande_a_id for d in doublons} | {d.demande_b_id for d in doublons}
     visibles = (
-        set(Demande.objects.visible_to(user).filter(pk__in=autres).values_list("pk", flat=True)) if autres else set()
+        set(Demande.objects.visible_to(acteur_de(user)).filter(pk__in=autres).values_list("pk", flat=True))
+        if autres
+        else set()
     )
     active = demande.statut == enums.StatutDemande.ACTIVE
-    peut_modifier = active and permissions.peut_modifier_demande(user, demande)
+    peut_modifier = active and permissions.peut_modifier_demande(acteur_de(user), demande)
     return render(
         request,
         "demandes/detail.html",
@@ -123,11 +125,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attestations": documents.instantanes(demande, NatureDocument.ATTESTATION),
             "peut_modifier": peut_modifier,
             "peut_renouveler": peut_modifier,
-            "peut_decision_dalo": active and permissions.peut_enregistrer_decision_dalo(user, demande),
-            "peut_radier": active and permissions.peut_radier_demande(user, demande),
-            "peut_deposer": active and (peut_modifier or permissions.peut_valider_pieces(user)),
-            "peut_valider": active and permissions.peut_valider_pieces(user),
-            "peut_doublons": permissions.peut_traiter_doublons(user),
+            "peut_decision_dalo": active and permissions.peut_enregistrer_decision_dalo(acteur_de(user), demande),
+            "peut_radier": active and permissions.peut_radier_demande(acteur_de(user), demande),
+            "peut_deposer": active and (peut_modifier or permissions.peut_valider_pieces(acteur_de(user))),
+            "peut_valider": active and permissions.peut_valider_pieces(acteur_de(user)),
+            "peut_doublons": permissions.peut_traiter_doublons(acteur_de(user)),
             "ressources": [
                 (p, sum((getattr(p, f) for f in Personne.RESSOURCES), Decimal("0")), p.pension_alimentaire_versee)
                 for p in personnes

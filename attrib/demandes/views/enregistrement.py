@@ -34,8 +34,8 @@ from attrib.demandes.forms import (
     RessourcesMenageForm,
     RessourcesPersonneForm,
 )
+from attrib.demandes.recherche import _choix_communes, communes_proposees
 from attrib.demandes.services import demande_enregistrer
-from attrib.demandes.views.commun import _choix_communes, communes_proposees
 from attrib.organisations import permissions
 from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation

@@ -30,13 +30,14 @@ from attrib.demandes.forms import (
     RenouvellementForm,
 )
 from attrib.demandes.models import Personne
+from attrib.demandes.recherche import _choix_communes, communes_proposees
 from attrib.demandes.services import (
     demande_decision_dalo_enregistrer,
     demande_modifier,
     demande_radier,
     demande_renouveler,
 )
-from attrib.demandes.views.commun import _choix_communes, _demande_visible, _organisation_agissante, communes_proposees
+from attrib.demandes.views.commun import _demande_visible, _organisation_agissante
 from attrib.demandes.views.enregistrement import _CLE_LISTE, _CLE_PERSONNE, _erreurs_service, _valides
 from attrib.organisations import permissions
 from attrib.organisations.acteurs import acteur_de

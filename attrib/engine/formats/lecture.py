@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -63,7 +63,7 @@ class Tableau:
     """A file opened for reading: ``lignes`` yields every row, the header included (line 1)."""
 
     format: Literal["csv", "xlsx"]
-    lignes: Iterator[Ligne]
+    lignes: Generator[Ligne, None, None]
     encodage: str | None = None
     separateur: str | None = None
     avertissements: list[str] = field(default_factory=list)
@@ -126,7 +126,7 @@ def lire_csv(
     return Tableau("csv", _rangees_csv(texte, sep), encodage=encodage, separateur=sep)
 
 
-def _rangees_csv(texte: str, sep: str) -> Iterator[Ligne]:
+def _rangees_csv(texte: str, sep: str) -> Generator[Ligne, None, None]:
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=sep)
     while True:
         debut = lecteur.line_num + 1
@@ -162,7 +162,7 @@ def lire_xlsx(contenu: bytes | Any, *, feuille: str | None = None) -> Tableau:
     return Tableau("xlsx", _rangees_xlsx(classeur, onglet))
 
 
-def _rangees_xlsx(classeur: Any, onglet: Any) -> Iterator[Ligne]:
+def _rangees_xlsx(classeur: Any, onglet: Any) -> Generator[Ligne, None, None]:
     try:
         for numero, rangee in enumerate(onglet.iter_rows(values_only=True), start=1):
             yield Ligne(numero, tuple(rangee))
