@@ -22,13 +22,9 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 from lxml import html as lxml_html
 
-from attrib.commissions import courrier, proces_verbal
-from attrib.cotation import rapport
-from attrib.demandes import attestation
+from attrib.common import pdf
 from attrib.demo.chargement import COMPTES_DEMO, charger_demo
-from attrib.flux import bilan
 from attrib.organisations.models import User
-from attrib.qualification import resultats
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +78,8 @@ class _HTMLGarde(weasyprint.HTML):
 
 @pytest.fixture
 def pdf_lus(monkeypatch):
-    for module in (attestation, proces_verbal, courrier, bilan, rapport, resultats):
-        monkeypatch.setattr(module, "HTML", _HTMLGarde)
+    # Every PDF of the product is rendered by the one PDF module.
+    monkeypatch.setattr(pdf, "HTML", _HTMLGarde)
     PDF_HTML.clear()
     yield PDF_HTML
     PDF_HTML.clear()

@@ -335,7 +335,7 @@ def test_un_fichier_de_contours_mal_forme_est_signale(tmp_path: Any) -> None:
 
 def test_la_carte_d_un_autre_epci_place_ses_residences_dans_ses_communes(db: None) -> None:
     """Carcassonne Agglo: nothing of the Grand Narbonne, the same code and data."""
-    territoires_importer(epcis=[CARCASSONNE_AGGLO])
+    territoires_importer(epcis=[CARCASSONNE_AGGLO], auteur=acteur_systeme("test"))
     communes = _communes_du_referentiel(epci_siren=CARCASSONNE_AGGLO)
     choisies = [CARCASSONNE, *sorted(set(communes) - {CARCASSONNE})[:4]]
     for i, code in enumerate(choisies):

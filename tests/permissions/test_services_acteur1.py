@@ -28,6 +28,7 @@ from attrib.cotation.enums import TypeGrille
 from attrib.cotation.models import VersionGrille
 from attrib.cotation.services import grille_importer_yaml
 from attrib.demandes.models import Demande, DoublonPotentiel, PieceJustificative
+from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.documents.models import NatureDocument
 from attrib.organisations.acteurs import ANONYME, Acteur, Refus, acteur_de, acteur_systeme
 from attrib.organisations.models import Membership, Organisation, Role, TypeOrganisation, User
@@ -219,7 +220,6 @@ APPELS: dict[str, tuple[Appel, tuple[str, ...]]] = {
     # cotation
     "attrib.cotation.services.cotation_actualiser": (lambda m: {"demande": m.demande}, LECTURE),
     "attrib.cotation.services.cotations_actualiser": (lambda m: {"demandes": [m.demande]}, LECTURE),
-    "attrib.cotation.services.cotation_demo_installer": (lambda m: {"epci_org": m.epci}, TOUS),
     "attrib.cotation.services.cotations_recalculer": (lambda m: {"organisation": m.epci}, TOUS),
     "attrib.cotation.services.critere_enregistrer": (
         lambda m: {"version": m.version, "section_id": "dalo", "critere_id": None, "donnees": {}},
@@ -311,7 +311,7 @@ APPELS: dict[str, tuple[Appel, tuple[str, ...]]] = {
         lambda m: {"logement": m.logement, "donnees": {"nb_pieces": 4}},
         TOUS,
     ),
-    "attrib.patrimoine.services.patrimoine_reconstituer": (lambda m: {"graine": 1}, TOUS),
+    "attrib.patrimoine.services.patrimoine_reconstituer": (lambda m: {"graine": 1, "chemin": FICHIER_COMPTAGES}, TOUS),
     "attrib.patrimoine.services.residence_modifier": (
         lambda m: {"residence": m.residence, "donnees": {"nom": "Nouveau nom"}},
         TOUS,
