@@ -21,7 +21,7 @@ from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.documents import selectors as documents
 from attrib.documents.models import Document, NatureDocument
 from attrib.documents.services import document_figer
-from attrib.organisations.acteurs import acteur_ou_systeme
+from attrib.organisations.acteurs import Acteur, acteur_systeme
 
 GABARIT = "commissions/pdf/offre.html"
 
@@ -66,7 +66,7 @@ def _date_evenement(offre: Offre) -> datetime:
     return timezone.make_aware(datetime.combine(offre.envoyee_le, time()))
 
 
-def figer(offre: Offre, *, auteur: Any = None) -> Document:
+def figer(offre: Offre, *, auteur: Acteur) -> Document:
     """Render the letter of the offer just made and store it (in the transaction of the offer)."""
     return document_figer(
         objet=offre,
@@ -74,11 +74,13 @@ def figer(offre: Offre, *, auteur: Any = None) -> Document:
         contenu=pdf(offre),
         nom_fichier=nom_fichier(offre),
         date_evenement=_date_evenement(offre),
-        auteur=acteur_ou_systeme(auteur, "courrier d'offre"),
+        auteur=auteur,
         organisation=offre.logement.residence.bailleur,
     )
 
 
 def a_servir(offre: Offre) -> Document:
     """The stored letter; an offer made before letters were stored gets it frozen at the first download."""
-    return documents.derniere(offre, NatureDocument.COURRIER_OFFRE) or figer(offre)
+    return documents.derniere(offre, NatureDocument.COURRIER_OFFRE) or figer(
+        offre, auteur=acteur_systeme("courrier d'une offre faite avant l'archivage des documents")
+    )

@@ -25,7 +25,7 @@ from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.documents import selectors as documents
 from attrib.documents.models import Document, NatureDocument
 from attrib.documents.services import document_figer
-from attrib.organisations.acteurs import acteur_ou_systeme
+from attrib.organisations.acteurs import Acteur, acteur_systeme
 
 GABARIT = "commissions/pdf/proces_verbal.html"
 
@@ -64,7 +64,7 @@ def pdf(seance: Seance, *, voit_sensible: bool = False, motif: str = "", version
     return pdf_depuis_html(html, document="du procès-verbal")
 
 
-def figer(seance: Seance, *, motif: str = "", auteur: Any = None) -> Document:
+def figer(seance: Seance, *, auteur: Acteur, motif: str = "") -> Document:
     """Render the minutes of the closed session and store them as the next version (``motif`` for a
     correction). Called in the transaction of the closing: the session is never closed without its minutes."""
     if seance.statut != StatutSeance.TENUE or seance.close_le is None:
@@ -78,7 +78,7 @@ def figer(seance: Seance, *, motif: str = "", auteur: Any = None) -> Document:
         nom_fichier=nom_fichier(seance, version=version),
         date_evenement=seance.close_le,
         motif=motif,
-        auteur=acteur_ou_systeme(auteur, "procès-verbal"),
+        auteur=auteur,
         organisation=seance.commission.bailleur,
     )
 
@@ -92,5 +92,7 @@ def a_servir(seance: Seance, version: int | None = None) -> tuple[bytes, str]:
     if version is not None:
         document = documents.version(seance, NatureDocument.PROCES_VERBAL, version)
     else:
-        document = documents.derniere(seance, NatureDocument.PROCES_VERBAL) or figer(seance)
+        document = documents.derniere(seance, NatureDocument.PROCES_VERBAL) or figer(
+            seance, auteur=acteur_systeme("procès-verbal d'une séance close avant l'archivage des documents")
+        )
     return document.octets, document.nom_fichier

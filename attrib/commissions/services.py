@@ -52,7 +52,7 @@ from attrib.demandes.services import demande_radier
 from attrib.documents.models import Document
 from attrib.flux.enums import CategorieConvention, StatutOrientation
 from attrib.flux.models import Orientation
-from attrib.organisations.acteurs import Acteur, acteur_ou_systeme
+from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation, User
 from attrib.patrimoine.enums import Financement
 from attrib.patrimoine.models import Logement
@@ -432,7 +432,7 @@ def seance_cloturer(*, seance: Seance, close_le: datetime | None = None, auteur:
         organisation=seance.commission.bailleur,
         details={"close_le": quand.isoformat()},
     )
-    proces_verbal.figer(seance, auteur=_utilisateur(auteur))
+    proces_verbal.figer(seance, auteur=auteur)
     return seance
 
 
@@ -445,7 +445,7 @@ def proces_verbal_corriger(*, seance: Seance, motif: str, auteur: Acteur) -> Doc
         raise ValidationError({"seance": ["Seul le procès-verbal d'une séance close se corrige."]})
     if not (motif or "").strip():
         raise ValidationError({"motif": ["Indiquez le motif de la correction du procès-verbal."]})
-    return proces_verbal.figer(seance, motif=motif, auteur=_utilisateur(auteur))
+    return proces_verbal.figer(seance, motif=motif, auteur=auteur)
 
 
 @transaction.atomic
@@ -953,7 +953,7 @@ def _emettre(*, logement: Logement, envoyee_le: date, auteur: Acteur, apres: Off
         f"{envoyee_le:%d/%m/%Y}. Répondez au plus tard le {offre.date_limite:%d/%m/%Y} : sans réponse à cette "
         "date, l'offre est considérée comme refusée."
     )
-    courrier.figer(offre, auteur=_utilisateur(auteur))
+    courrier.figer(offre, auteur=auteur)
     evenement_enregistrer(
         objet=decision.demande,
         action="offre_emise",
@@ -1096,9 +1096,7 @@ def offres_expirer(*, auteur: Acteur, aujourd_hui: date | None = None, bilan: Bi
     ]
     from attrib.cotation.services import cotations_actualiser  # the cotation reads the offers
 
-    cotations_actualiser(
-        demandes=[offre.demande_id for offre in faites], jour=jour, auteur=acteur_ou_systeme(None, "offres expirées")
-    )
+    cotations_actualiser(demandes=[offre.demande_id for offre in faites], jour=jour, auteur=auteur)
     return len(faites)
 
 

@@ -30,7 +30,7 @@ from attrib.flux.enums import (
     RegleOrientation,
     StatutOrientation,
 )
-from attrib.organisations.acteurs import Acteur, acteur_de
+from attrib.organisations.acteurs import Acteur, acteur_de, restreindre
 
 #: Largest share of the flux an agreement may hold, in percent.
 CENT = Decimal("100")
@@ -63,13 +63,7 @@ class ReglageFlux(models.Model):
 class ConventionQuerySet(models.QuerySet["ConventionReservation"]):
     def visible_to(self, acteur: Acteur) -> ConventionQuerySet:
         """The agreements the actor's organisations signed, as bailleur or as réservataire."""
-        acteur = _acteur(acteur)
-        if acteur.voit_tout:
-            return self.all()
-        ids = acteur.organisation_ids()
-        if not ids:
-            return self.none()
-        return self.filter(Q(bailleur_id__in=ids) | Q(reservataire_id__in=ids))
+        return restreindre(self, acteur, lambda ids: Q(bailleur_id__in=ids) | Q(reservataire_id__in=ids))
 
     def en_vigueur(self, jour: date) -> ConventionQuerySet:
         return self.filter(debut__lte=jour).filter(Q(fin__isnull=True) | Q(fin__gte=jour))
@@ -199,14 +193,12 @@ class ConventionReservation(models.Model):
 class LogementLibereQuerySet(models.QuerySet["LogementLibere"]):
     def visible_to(self, acteur: Acteur) -> LogementLibereQuerySet:
         """The bailleur's own, and those whose orientation in force goes to one of the actor's organisations."""
-        acteur = _acteur(acteur)
-        if acteur.voit_tout:
-            return self.all()
-        ids = acteur.organisation_ids()
-        if not ids:
-            return self.none()
-        orientes = Orientation.objects.filter(actuelle=True, reservataire_id__in=ids).values("logement_libere_id")
-        return self.filter(Q(bailleur_id__in=ids) | Q(pk__in=orientes))
+
+        def filtre(ids: list[int]) -> Q:
+            orientes = Orientation.objects.filter(actuelle=True, reservataire_id__in=ids).values("logement_libere_id")
+            return Q(bailleur_id__in=ids) | Q(pk__in=orientes)
+
+        return restreindre(self, acteur, filtre)
 
     def de_l_annee(self, annee: int) -> LogementLibereQuerySet:
         return self.filter(date_liberation__year=annee)
@@ -289,13 +281,7 @@ class LogementLibere(models.Model):
 class OrientationQuerySet(models.QuerySet["Orientation"]):
     def visible_to(self, acteur: Acteur) -> OrientationQuerySet:
         """The bailleur's orientations, and those in force that go to one of the actor's organisations."""
-        acteur = _acteur(acteur)
-        if acteur.voit_tout:
-            return self.all()
-        ids = acteur.organisation_ids()
-        if not ids:
-            return self.none()
-        return self.filter(Q(bailleur_id__in=ids) | Q(reservataire_id__in=ids, actuelle=True))
+        return restreindre(self, acteur, lambda ids: Q(bailleur_id__in=ids) | Q(reservataire_id__in=ids, actuelle=True))
 
     def actuelles(self) -> OrientationQuerySet:
         return self.filter(actuelle=True)

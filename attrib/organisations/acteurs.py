@@ -19,11 +19,13 @@ This module depends on ``organisations.models`` only, so that every app's models
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 
 from attrib.organisations.models import Membership, Organisation, Role, TypeOrganisation
 
@@ -206,13 +208,20 @@ def acteur_de(user: Any) -> Acteur:
     return acteur
 
 
-def acteur_ou_systeme(auteur: Any, motif: str) -> Acteur:
-    """Transition for callers not yet converted to the actor: an ``Acteur`` is returned as is, a user becomes
-    their actor, and ``None`` (the old "system, no check" convention) becomes ``acteur_systeme(motif)``.
-    Converted code passes an ``Acteur`` and never needs this."""
-    if auteur is None:
-        return acteur_systeme(motif)
-    return acteur_de(auteur)
+_QS = TypeVar("_QS", bound="QuerySet[Any]")
+
+
+def restreindre(qs: _QS, acteur: Acteur, filtre: Callable[[list[int]], Q]) -> _QS:
+    """The one preamble of every ``visible_to``: all rows for the system and superusers, none for an actor
+    without an organisation (nobody, an applicant outside the demand file, a staff account not yet placed), and
+    otherwise the rows ``filtre(organisation ids)`` selects."""
+    acteur = acteur_de(acteur)
+    if acteur.voit_tout:
+        return qs.all()
+    ids = acteur.organisation_ids() if acteur.est_agent else []
+    if not ids:
+        return qs.none()
+    return qs.filter(filtre(ids))
 
 
 def oublier(user: Any) -> None:
@@ -231,7 +240,7 @@ __all__ = [
     "Refus",
     "TypeOrganisation",
     "acteur_de",
-    "acteur_ou_systeme",
     "acteur_systeme",
     "oublier",
+    "restreindre",
 ]

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from attrib.engine.qualification import ECHELLE_VIVRE_ENSEMBLE
-from attrib.organisations.acteurs import Acteur, acteur_de
+from attrib.organisations.acteurs import Acteur, acteur_de, restreindre
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Residence, epcis_du_territoire
 from attrib.qualification.enums import Partie, StatutCampagne, StatutResidence
@@ -35,22 +35,20 @@ class CampagneQuerySet(models.QuerySet["Campagne"]):
         """Campaigns of the actor's territory: those its organisations opened, and those whose perimeter meets
         one commune of its territory (the EPCIs of its organisations, their perimeter and seat, the communes
         where they own residences). Everything for the system and a superuser; nothing for anybody else."""
-        acteur = acteur_de(acteur)
-        if acteur.voit_tout:
-            return self.all()
-        ids = acteur.organisation_ids() if acteur.est_agent else []
-        if not ids:
-            return self.none()
-        perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=ids).values("commune_id")
-        sieges = Organisation.objects.filter(pk__in=ids, commune__isnull=False).values("commune_id")
-        parc = Residence.objects.filter(bailleur_id__in=ids).values("commune_id")
-        communes = Campagne.communes.through.objects.filter(campagne_id=OuterRef("pk")).filter(
-            Q(commune__epci_id__in=sorted(epcis_du_territoire(acteur)))
-            | Q(commune_id__in=perimetre)
-            | Q(commune_id__in=sieges)
-            | Q(commune_id__in=parc)
-        )
-        return self.filter(Q(organisation_id__in=ids) | Q(Exists(communes)))
+
+        def filtre(ids: list[int]) -> Q:
+            perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=ids).values("commune_id")
+            sieges = Organisation.objects.filter(pk__in=ids, commune__isnull=False).values("commune_id")
+            parc = Residence.objects.filter(bailleur_id__in=ids).values("commune_id")
+            communes = Campagne.communes.through.objects.filter(campagne_id=OuterRef("pk")).filter(
+                Q(commune__epci_id__in=sorted(epcis_du_territoire(acteur_de(acteur))))
+                | Q(commune_id__in=perimetre)
+                | Q(commune_id__in=sieges)
+                | Q(commune_id__in=parc)
+            )
+            return Q(organisation_id__in=ids) | Q(Exists(communes))
+
+        return restreindre(self, acteur, filtre)
 
     def ouvertes(self) -> CampagneQuerySet:
         return self.filter(statut=StatutCampagne.OUVERTE)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from attrib.organisations.acteurs import Acteur
+from attrib.organisations.acteurs import Acteur, restreindre
 from attrib.rapprochement.enums import StatutLot
 
 
@@ -18,9 +18,7 @@ class LotPropositionsQuerySet(models.QuerySet["LotPropositions"]):
     def visible_to(self, acteur: Acteur) -> LotPropositionsQuerySet:
         """A run belongs to the organisation it was launched for: its members see it (every run for the
         system and superusers)."""
-        if acteur.voit_tout:
-            return self.all()
-        return self.filter(organisation_id__in=acteur.organisation_ids())
+        return restreindre(self, acteur, lambda ids: Q(organisation_id__in=ids))
 
 
 class LotPropositions(models.Model):

@@ -441,16 +441,3 @@ def test_le_motif_de_l_acteur_systeme_devient_l_origine_du_journal() -> None:
         assert contexte["auteur"] == agent.pk
         assert contexte["auteur_libelle"] == "Léa Martin"
         assert contexte["origine"] == "écran POST /demandes/"
-
-
-@pytest.mark.django_db
-def test_acteur_ou_systeme_pour_les_appelants_non_convertis() -> None:
-    from attrib.organisations.acteurs import Nature, acteur_ou_systeme
-
-    systeme = acteur_ou_systeme(None, "bail signé")
-    assert systeme.est_systeme and systeme.motif == "bail signé"
-    territoire_minimal()
-    agent = membre(guichet())
-    assert acteur_ou_systeme(agent, "x").nature is Nature.AGENT
-    assert acteur_ou_systeme(agent, "x") is acteur_de(agent)
-    assert acteur_ou_systeme(ANONYME, "x") is ANONYME
