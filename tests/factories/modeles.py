@@ -215,13 +215,12 @@ class _ParService(factory.Factory):
     class Meta:
         abstract = True
 
+    #: The product's service that writes the row; every concrete factory names it (``creer``).
+    creer: Any
+
     @classmethod
     def _create(cls, model_class: type[models.Model], *args: Any, **kwargs: Any) -> Any:
         return cls.creer(**kwargs)
-
-    @classmethod
-    def creer(cls, **kwargs: Any) -> Any:  # pragma: no cover - every concrete factory defines it
-        raise NotImplementedError
 
 
 # --- territories and organisations -------------------------------------------------------------------------
