@@ -5,6 +5,7 @@ redirect to the job's page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -44,20 +45,26 @@ def _refus(exc: ValidationError) -> EchecTravail:
 # --- publication --------------------------------------------------------------------------------------------
 
 
-def _publier(contexte: Contexte, versions: list[int]) -> Resultat:
-    a_publier = list(VersionGrille.objects.filter(pk__in=versions).select_related("grille__organisation"))
-    if len(a_publier) != len(versions):
-        raise EchecTravail("Une version à publier a été supprimée entre-temps.", conserve=RIEN_MODIFIE)
+def _coter(contexte: Contexte, calcul: Callable[[], TacheCotation]) -> Resultat:
+    """Run a publication or a re-scoring in the job, journalled under the job's name; a refused run says why."""
     with contexte_journal(
         origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.acteur
     ):
         try:
-            tache = services.versions_publier(
-                versions=a_publier, auteur=contexte.acteur, progression=contexte.progression
-            )
+            tache = calcul()
         except ValidationError as exc:
             raise _refus(exc) from None
     return _resultat(tache)
+
+
+def _publier(contexte: Contexte, versions: list[int]) -> Resultat:
+    a_publier = list(VersionGrille.objects.filter(pk__in=versions).select_related("grille__organisation"))
+    if len(a_publier) != len(versions):
+        raise EchecTravail("Une version à publier a été supprimée entre-temps.", conserve=RIEN_MODIFIE)
+    return _coter(
+        contexte,
+        lambda: services.versions_publier(versions=a_publier, auteur=contexte.acteur, progression=contexte.progression),
+    )
 
 
 @task()
@@ -87,16 +94,12 @@ def publication_lancer(*, version: VersionGrille, user: Any) -> Travail:
 
 def _recalculer(contexte: Contexte, organisation_id: int) -> Resultat:
     organisation = Organisation.objects.get(pk=organisation_id)
-    with contexte_journal(
-        origine=f"travail {contexte.travail.pk} : {contexte.travail.libelle}", auteur=contexte.acteur
-    ):
-        try:
-            tache = services.cotations_recalculer(
-                organisation=organisation, auteur=contexte.acteur, progression=contexte.progression
-            )
-        except ValidationError as exc:
-            raise _refus(exc) from None
-    return _resultat(tache)
+    return _coter(
+        contexte,
+        lambda: services.cotations_recalculer(
+            organisation=organisation, auteur=contexte.acteur, progression=contexte.progression
+        ),
+    )
 
 
 @task()
