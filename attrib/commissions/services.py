@@ -52,6 +52,7 @@ from attrib.demandes.services import demande_radier
 from attrib.documents.models import Document
 from attrib.flux.enums import CategorieConvention, StatutOrientation
 from attrib.flux.models import Orientation
+from attrib.flux.services import orientation_attribuer, orientation_du_logement_a_attribuer
 from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation, User
 from attrib.patrimoine.enums import Financement
@@ -119,7 +120,7 @@ def _exiger_inscription(auteur: Acteur, logement: Logement, bailleur_id: int | N
     the dwelling is oriented (they designate its candidates, R441-3)."""
     if permissions.gere_bailleur(auteur, bailleur_id):
         return
-    orientation = _orientation_du_logement(logement)
+    orientation = orientation_du_logement_a_attribuer(logement=logement)
     auteur.exiger(
         orientation is not None
         and orientation.reservataire_id is not None
@@ -1120,17 +1121,6 @@ def _offre_expirer(offre: Offre, jour: date) -> None:
 # --- lease -------------------------------------------------------------------------------------
 
 
-def _orientation_du_logement(logement: Logement) -> Orientation | None:
-    return (
-        Orientation.objects.select_for_update(of=("self",))
-        .select_related("convention")
-        .filter(logement_libere__logement=logement, actuelle=True)
-        .exclude(statut=StatutOrientation.ATTRIBUEE)
-        .order_by("-logement_libere__date_liberation", "-pk")
-        .first()
-    )
-
-
 def _contingent(orientation: Orientation | None) -> str:
     if orientation is None or orientation.statut == StatutOrientation.ECHUE or orientation.convention is None:
         return Contingent.NON_RESERVE
@@ -1202,7 +1192,7 @@ def bail_signer(
     if erreurs:
         raise ValidationError(erreurs)
     assert bailleur is not None
-    orientation = _orientation_du_logement(logement)
+    orientation = orientation_du_logement_a_attribuer(logement=logement)
     try:
         with transaction.atomic():
             bail = Bail.objects.create(
@@ -1241,11 +1231,8 @@ def bail_signer(
         date_radiation=date_signature,
         commentaire=f"Bail du logement {logement.identifiant} signé le {date_signature:%d/%m/%Y}.",
     )
-    if orientation is not None and orientation.statut != StatutOrientation.ECHUE:
-        orientation.statut = StatutOrientation.ATTRIBUEE
-        orientation.demande_attribuee = demande
-        orientation.attribuee_le = date_signature
-        orientation.save(update_fields=["statut", "demande_attribuee", "attribuee_le"])
+    if orientation is not None:
+        orientation_attribuer(orientation=orientation, demande=demande, date_attribution=date_signature, auteur=auteur)
     evenement_enregistrer(
         objet=demande,
         action="attribution",

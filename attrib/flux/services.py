@@ -30,6 +30,7 @@ from django.utils import timezone
 from attrib.common import tableurs
 from attrib.common.lots import Bilan, traiter
 from attrib.common.services import evenement_enregistrer
+from attrib.demandes.models import Demande
 from attrib.engine import flux as moteur
 from attrib.engine.erreurs import EntreeInvalide
 from attrib.engine.formats import lecture
@@ -722,6 +723,45 @@ def orientations_constater_echeances(
         ):
             nombre += 1
     return nombre
+
+
+def orientation_du_logement_a_attribuer(*, logement: Logement) -> Orientation | None:
+    """The current orientation of the dwelling's latest freeing not yet attributed, locked for the lease
+    that is being signed (``None`` when the dwelling was never declared freed in the flux)."""
+    return (
+        Orientation.objects.select_for_update(of=("self",))
+        .select_related("convention", "bailleur")
+        .filter(logement_libere__logement=logement, actuelle=True)
+        .exclude(statut=StatutOrientation.ATTRIBUEE)
+        .order_by("-logement_libere__date_liberation", "-pk")
+        .first()
+    )
+
+
+def orientation_attribuer(
+    *, orientation: Orientation, demande: Demande, date_attribution: date, auteur: Acteur
+) -> Orientation:
+    """A lease was signed on the oriented dwelling: the orientation is attributed to the demand (it then
+    counts in the réservataire's flux as satisfied). An orientation whose deadline passed stays « échue »:
+    the dwelling came back to the bailleur and the lease does not change that. Only a manager of the
+    bailleur (who signs the lease) writes it."""
+    _exiger_gestion(auteur, orientation.bailleur)
+    if orientation.statut in (StatutOrientation.ECHUE, StatutOrientation.ATTRIBUEE):
+        return orientation
+    if date_attribution < orientation.logement_libere.date_liberation:
+        raise ValidationError(
+            {
+                "date_signature": [
+                    f"Le bail ne peut précéder la libération du logement le "
+                    f"{orientation.logement_libere.date_liberation:%d/%m/%Y}."
+                ]
+            }
+        )
+    orientation.statut = StatutOrientation.ATTRIBUEE
+    orientation.demande_attribuee = demande
+    orientation.attribuee_le = date_attribution
+    orientation.save(update_fields=["statut", "demande_attribuee", "attribuee_le"])
+    return orientation
 
 
 # --- import / export of the agreements --------------------------------------------------------------

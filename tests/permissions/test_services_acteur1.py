@@ -38,6 +38,7 @@ from attrib.qualification.models import Campagne
 from attrib.qualification.services import campagne_ouvrir
 from tests.cotation.outils import GRILLE
 from tests.factories import CARCASSONNE, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
+from tests.permissions.services_publics import fonctions_publiques
 
 MODULES = (
     "attrib.api.services",
@@ -79,11 +80,7 @@ EXEMPTEES: dict[str, str] = {
 def _services() -> list[tuple[str, Callable[..., Any]]]:
     trouves = []
     for nom_module in MODULES:
-        module = importlib.import_module(nom_module)
-        for nom, fonction in inspect.getmembers(module, inspect.isfunction):
-            if nom.startswith("_") or fonction.__module__ != nom_module:
-                continue
-            trouves.append((f"{nom_module}.{nom}", fonction))
+        trouves += fonctions_publiques(importlib.import_module(nom_module))
     return sorted(trouves, key=lambda t: t[0])
 
 

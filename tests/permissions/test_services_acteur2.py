@@ -50,6 +50,7 @@ from attrib.rapprochement.models import LotPropositions
 from attrib.territoires.models import EPCI
 from tests.commissions.conftest import JOUR_SEANCE, Caleol, monde_caleol
 from tests.factories import UserFactory, a_l_heure, membre, membres_caleol
+from tests.permissions.services_publics import fonctions_publiques
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,7 @@ LECTURE_SEULE: dict[str, str] = {
     "attrib.flux.services.conventions_exporter_csv": "builds the CSV of agreements already read; writes nothing",
     "attrib.flux.services.conventions_exporter_excel": "builds the workbook of agreements already read; writes nothing",
     "attrib.commissions.services.prochaine_decision": "reads which candidate would get the next offer",
+    "attrib.flux.services.orientation_du_logement_a_attribuer": "locks and reads the orientation a lease attributes",
     "attrib.rapprochement.services.calculer_lot": "computes a batch; writes only through lot_proposer's callback",
 }
 
@@ -70,10 +72,7 @@ SYSTEME = acteur_systeme("test : préparation")
 def _services() -> list[tuple[str, FunctionType]]:
     trouves = []
     for module in MODULES:
-        for nom, fonction in inspect.getmembers(module, inspect.isfunction):
-            if nom.startswith("_") or fonction.__module__ != module.__name__:
-                continue
-            trouves.append((f"{module.__name__}.{nom}", fonction))
+        trouves += fonctions_publiques(module)
     return sorted(trouves, key=lambda x: x[0])
 
 
@@ -267,6 +266,11 @@ CONSTRUCTEURS: dict[str, Callable[[Monde], dict[str, Any]]] = {
     "attrib.flux.services.orientation_constater_echeance": lambda m: _echeance(_orientation_vers_l_etat(m)),
     "attrib.flux.services.orientations_constater_echeances": lambda m: {
         "aujourd_hui": _echeance_passee(_orientation_vers_l_etat(m)),
+    },
+    "attrib.flux.services.orientation_attribuer": lambda m: {
+        "orientation": _orientation_vers_l_etat(m),
+        "demande": m.caleol.demande("Preneur"),
+        "date_attribution": date.today(),
     },
     "attrib.flux.services.conventions_importer": lambda m: {
         "bailleur": m.bailleur,
