@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_tasks",
+    # Before django_tasks_db: its ``db_worker`` first closes the jobs of a killed worker (attrib/taches).
+    "attrib.taches",
     "django_tasks_db",
     # Attrib domain apps, in the order of the data flow
     "attrib.common",
@@ -79,8 +81,6 @@ INSTALLED_APPS = [
     "attrib.rapprochement",
     "attrib.pilotage",
     "attrib.journal",
-    # Technical apps (import no domain app)
-    "attrib.taches",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",

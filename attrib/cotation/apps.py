@@ -12,3 +12,9 @@ class CotationConfig(AppConfig):
         from attrib.demandes.suites import ecouter
 
         ecouter(cotations_actualiser)
+
+        # A worker killed during a run: the run's report is closed with its job (nothing was written).
+        from attrib.cotation.travaux import tache_interrompue_clore
+        from attrib.taches.interruptions import travail_interrompu
+
+        travail_interrompu.connect(tache_interrompue_clore, dispatch_uid="cotation.tache_interrompue")

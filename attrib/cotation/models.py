@@ -215,6 +215,14 @@ class TacheCotation(models.Model):
     lancee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    travail = models.ForeignKey(
+        "taches.Travail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="travail long qui l'exécute",
+    )
     date_reference = models.DateField("date de calcul", default=timezone.localdate)
     creee_le = models.DateTimeField("lancée le", auto_now_add=True)
     terminee_le = models.DateTimeField("terminée le", null=True, blank=True)

@@ -448,9 +448,11 @@ def _executer(
     auteur: Acteur,
     jour: date | None,
     progression: Progression | None,
+    travail_id: int | None,
 ) -> TacheCotation:
     jour = jour or timezone.localdate()
     tache = TacheCotation.objects.create(
+        travail_id=travail_id,
         organisation=organisation,
         version=publier[0] if publier else None,
         nature=nature,
@@ -507,12 +509,14 @@ def versions_publier(
     auteur: Acteur,
     jour: date | None = None,
     progression: Progression | None = None,
+    travail_id: int | None = None,
 ) -> TacheCotation:
     """Publish draft versions of one EPCI (at most one per grid) and re-score all its active demands.
 
     Reading and computing report their progress in the returned task; the publication, the archiving of
     the previous versions, the cotations and the audit entries are then written in one transaction.
-    On failure nothing is published: the task says why (``statut = echec``).
+    On failure nothing is published: the task says why (``statut = echec``). ``travail_id``: the long job
+    that runs it (its report is closed with the job if the worker dies, ``attrib.taches.interruptions``).
     """
     if not versions:
         raise ValidationError("Aucune version à publier.")
@@ -531,6 +535,7 @@ def versions_publier(
         auteur=auteur,
         jour=jour,
         progression=progression,
+        travail_id=travail_id,
     )
 
 
@@ -547,6 +552,7 @@ def cotations_recalculer(
     auteur: Acteur,
     jour: date | None = None,
     progression: Progression | None = None,
+    travail_id: int | None = None,
 ) -> TacheCotation:
     """Re-score all the EPCI's active demands with its published grids (time-based criteria such as the
     seniority change every day; so do the demands)."""
@@ -560,6 +566,7 @@ def cotations_recalculer(
         auteur=auteur,
         jour=jour,
         progression=progression,
+        travail_id=travail_id,
     )
 
 

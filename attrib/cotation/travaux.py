@@ -42,6 +42,15 @@ def _refus(exc: ValidationError) -> EchecTravail:
     return EchecTravail(f"Calcul impossible : {' '.join(exc.messages)}", conserve=RIEN_MODIFIE)
 
 
+def tache_interrompue_clore(*, travail_id: int, message: str, **_signal: object) -> int:
+    """The worker running the job ``travail_id`` died: its run's report, still « en cours », is closed as failed
+    with ``message`` (its write transaction died with it: no cotation was changed). Called by the system
+    (signal ``attrib.taches.interruptions.travail_interrompu``), never by a user. Returns how many."""
+    return TacheCotation.objects.filter(travail_id=travail_id, statut=StatutTache.EN_COURS).update(
+        statut=StatutTache.ECHEC, message=message, terminee_le=timezone.now()
+    )
+
+
 # --- publication --------------------------------------------------------------------------------------------
 
 
@@ -63,7 +72,12 @@ def _publier(contexte: Contexte, versions: list[int]) -> Resultat:
         raise EchecTravail("Une version à publier a été supprimée entre-temps.", conserve=RIEN_MODIFIE)
     return _coter(
         contexte,
-        lambda: services.versions_publier(versions=a_publier, auteur=contexte.acteur, progression=contexte.progression),
+        lambda: services.versions_publier(
+            versions=a_publier,
+            auteur=contexte.acteur,
+            progression=contexte.progression,
+            travail_id=contexte.travail.pk,
+        ),
     )
 
 
@@ -97,7 +111,10 @@ def _recalculer(contexte: Contexte, organisation_id: int) -> Resultat:
     return _coter(
         contexte,
         lambda: services.cotations_recalculer(
-            organisation=organisation, auteur=contexte.acteur, progression=contexte.progression
+            organisation=organisation,
+            auteur=contexte.acteur,
+            progression=contexte.progression,
+            travail_id=contexte.travail.pk,
         ),
     )
 

@@ -38,6 +38,14 @@ class LotPropositions(models.Model):
     message = models.TextField("bilan", blank=True)
     resultat: models.JSONField[Any] = models.JSONField("résultat", default=dict, blank=True)
     lance_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    travail = models.ForeignKey(
+        "taches.Travail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="travail long qui l'exécute",
+    )
     cree_le = models.DateTimeField("lancé le", auto_now_add=True)
     termine_le = models.DateTimeField("terminé le", null=True, blank=True)
 

@@ -305,10 +305,12 @@ def lot_proposer(
     auteur: Acteur,
     aujourd_hui: date | None = None,
     progression: Progression | None = None,
+    travail_id: int | None = None,
 ) -> LotPropositions:
     """Run the batch proposals of ``organisation`` on the territory for the sessions of [debut, fin]. The
     run's progress is written to its row as it goes (the screen polls it); the result is stored at the end.
-    Nothing else is written: the proposals go to an agenda only through :func:`lot_inscrire`."""
+    Nothing else is written: the proposals go to an agenda only through :func:`lot_inscrire`.
+    ``travail_id``: the long job that runs it (the batch is closed with the job if the worker dies)."""
     auteur.exiger(permissions.peut_lancer_lot(auteur, organisation), permissions.REFUS_LOT)
     if fin < debut:
         raise ValidationError({"fin": ["La fin de la période précède son début."]})
@@ -319,6 +321,7 @@ def lot_proposer(
         debut=debut,
         fin=fin,
         lance_par=auteur.utilisateur,
+        travail_id=travail_id,
     )
     suivre = _suivi(lot, progression)
     try:

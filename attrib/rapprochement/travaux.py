@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django_tasks import task
 
 from attrib.journal.contexte import contexte_journal
@@ -34,6 +35,7 @@ def _proposer(contexte: Contexte, organisation_id: int, epci_id: str, debut: str
                 fin=date.fromisoformat(fin),
                 auteur=contexte.acteur,
                 progression=contexte.progression,
+                travail_id=contexte.travail.pk,
             )
         except ValidationError as exc:
             raise EchecTravail(f"Calcul impossible : {' '.join(exc.messages)}", conserve=RIEN_INSCRIT) from None
@@ -41,6 +43,14 @@ def _proposer(contexte: Contexte, organisation_id: int, epci_id: str, debut: str
         raise EchecTravail(lot.message, conserve=RIEN_INSCRIT)
     return Resultat(
         resume=lot.message, lien_vue="rapprochement:lot", lien_args=[lot.pk], lien_libelle="Voir le lot de propositions"
+    )
+
+
+def lot_interrompu_clore(*, travail_id: int, message: str, **_signal: object) -> int:
+    """The worker running the job ``travail_id`` died: its batch, still « en cours », is closed as failed with
+    ``message`` (nothing was put on an agenda). Connected to ``attrib.taches.interruptions.travail_interrompu``."""
+    return LotPropositions.objects.filter(travail_id=travail_id, statut=StatutLot.EN_COURS).update(
+        statut=StatutLot.ECHEC, message=message, termine_le=timezone.now()
     )
 
 

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from attrib.organisations.acteurs import Acteur, acteur_de
+from attrib.taches.interruptions import interruptions_constater, processus_courant
 from attrib.taches.models import StatutTravail, Travail
 from attrib.taches.progression import Suivi
 
@@ -113,7 +114,10 @@ def executer(travail_id: int, travail: Callable[[Contexte], Resultat]) -> str:
     Returns the job's final status (the queue's result)."""
     job = Travail.objects.get(pk=travail_id)
     lanceur = get_user_model().objects.get(pk=job.lance_par_id)
-    Travail.objects.filter(pk=travail_id).update(statut=StatutTravail.EN_COURS, commence_le=timezone.now())
+    interruptions_constater()
+    Travail.objects.filter(pk=travail_id).update(
+        statut=StatutTravail.EN_COURS, commence_le=timezone.now(), execute_par=str(processus_courant())
+    )
     suivi = Suivi(Travail, travail_id)
     try:
         resultat = travail(Contexte(travail=job, lanceur=lanceur, suivi=suivi))

@@ -51,6 +51,13 @@ class Travail(models.Model):
         "gabarit du compte rendu", max_length=200, blank=True, help_text="Gabarit du domaine inclus dans la page."
     )
     tache_id = models.CharField("identifiant dans la file", max_length=64, blank=True)
+    execute_par = models.CharField(
+        "processus qui l'exécute",
+        max_length=200,
+        blank=True,
+        help_text="Hôte, numéro et instant de démarrage du processus du worker : un travail dont le processus a "
+        "disparu est dit interrompu.",
+    )
     cree_le = models.DateTimeField("lancé le", auto_now_add=True)
     commence_le = models.DateTimeField("commencé le", null=True, blank=True)
     termine_le = models.DateTimeField("terminé le", null=True, blank=True)

@@ -150,3 +150,64 @@ def test_publication_terminee_par_le_worker_avec_progression_visible(territoire:
     page = client.get(reverse("taches:travail", args=[travail.pk])).content.decode()
     assert "Travail terminé" in page and reverse("cotation:tache", args=[tache.pk]) in page
     assert DBTaskResult.objects.get(id=travail.tache_id).status == "SUCCESSFUL"
+
+
+def _worker_en_lot() -> subprocess.CompletedProcess[str]:
+    """A worker that runs what the queue holds, then stops (``--batch``)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        cwd=Path(django_settings.BASE_DIR),
+        env={**os.environ, "DATABASE_URL": _url_base()},
+        capture_output=True,
+        text=True,
+        timeout=DELAI_MAX,
+    )
+
+
+def test_un_worker_tue_pendant_une_publication_laisse_un_travail_clos_en_echec_et_rien_d_ecrit(
+    territoire: Territoire, settings: Any
+) -> None:
+    """``kill -9`` of the worker while the publication waits to write (PostgreSQL: a concurrent transaction
+    holds the version's row): the next worker closes the job and its report as interrupted, in French; the
+    version is still a draft and no cotation was written."""
+    if connection.vendor != "postgresql":
+        pytest.skip("sur SQLite, rien ne retient le worker au milieu de son travail pour l'arrêter là")
+    settings.TASKS = FILE_BDD
+    for i in range(30):
+        territoire.demande(mois=i, communes=(NARBONNE,))
+    brouillon = importer(territoire)
+    client = Client()
+    client.force_login(territoire.gestionnaire)
+    client.post(reverse("cotation:publier", args=[brouillon.pk]))
+    travail = Travail.objects.get()
+    retenue = _retenir_la_version(brouillon.pk)
+    worker = _worker()
+    debut = time.monotonic()
+    try:
+        while time.monotonic() - debut < DELAI_MAX:
+            etat = client.get(reverse("taches:travail_etat", args=[travail.pk])).json()
+            if etat["statut"] == StatutTravail.EN_COURS and etat["etape"] == 2 and etat["faites"] == etat["total"]:
+                break
+            assert worker.poll() is None, worker.communicate()[0]
+            time.sleep(0.05)
+        worker.kill()  # SIGKILL: the worker records nothing
+        worker.wait()
+    finally:
+        retenue.rollback()
+        retenue.close()
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    travail.refresh_from_db()
+    assert travail.statut == StatutTravail.EN_COURS  # what a killed worker leaves behind
+
+    suivant = _worker_en_lot()
+    assert suivant.returncode == 0, suivant.stdout + suivant.stderr
+    assert "Travaux interrompus par l'arrêt d'un worker, clos en échec : 1." in suivant.stdout
+    travail.refresh_from_db()
+    assert travail.statut == StatutTravail.ECHEC and "interrompu" in travail.resume
+    page = client.get(reverse("taches:travail", args=[travail.pk])).content.decode()
+    assert "Aucune cotation n&#x27;a été modifiée" in page or "Aucune cotation n'a été modifiée" in page
+    assert TacheCotation.objects.get().statut == StatutTache.ECHEC
+    brouillon.refresh_from_db()
+    assert brouillon.statut == StatutVersion.BROUILLON and not Cotation.objects.exists()
