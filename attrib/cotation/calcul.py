@@ -373,13 +373,18 @@ def calculer(
     resultats: list[CotationsCalculees] = []
     progression(ETAPE_LECTURE, LIBELLES_ETAPES[ETAPE_LECTURE], 0, total)
     faites = 0
-    for version, ids in parts:
+    # Each grid's population is read then computed. The steps shown never go back: reading counts every
+    # population's demands; the computing step starts with the last population (the previous ones were
+    # computed, quickly, between two readings) and counts from what they held.
+    derniere = len(parts) - 1
+    for rang, (version, ids) in enumerate(parts):
 
         def lire(n: int, _: int, avant: int = faites) -> None:
             progression(ETAPE_LECTURE, LIBELLES_ETAPES[ETAPE_LECTURE], avant + n, total)
 
-        def calculees(n: int, avant: int = faites) -> None:
-            progression(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], avant + n, total)
+        def calculees(n: int, avant: int = faites, montrer: bool = rang == derniere) -> None:
+            if montrer:
+                progression(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], avant + n, total)
 
         resultats.append(
             coter_demandes(version, ids, jour=jour, sensibles=sensibles, lecture=lire, calcul_fait=calculees)

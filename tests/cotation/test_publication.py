@@ -156,6 +156,27 @@ def test_grille_des_mutations_pour_les_locataires_du_parc_social(territoire: Ter
     assert Cotation.objects.get(demande=autre).version == generale and _scores(autre) == (100, 100, 100)
 
 
+def test_la_progression_d_une_publication_de_deux_grilles_ne_revient_jamais_en_arriere(
+    territoire: Territoire,
+) -> None:
+    for mois in range(6):
+        territoire.demande(mois=10 + mois)
+        territoire.demande(mois=10 + mois, statut_logement_actuel=enums.StatutLogementActuel.LOCATAIRE_PARC_SOCIAL)
+    generale = importer(territoire)
+    mutation = importer(territoire, GRILLE_MUTATION, TypeGrille.MUTATION)
+    vus: list[tuple[int, int, int]] = []
+    services.versions_publier(
+        versions=[generale, mutation],
+        auteur=acteur_systeme("test"),
+        progression=lambda etape, _libelle, faites, total: vus.append((etape, faites, total)),
+    )
+    assert [e for e, _, _ in vus] == sorted(e for e, _, _ in vus), vus  # the step never goes back
+    for etape in (1, 2, 3):
+        comptes = [f for e, f, _ in vus if e == etape]
+        assert comptes == sorted(comptes) and comptes[-1] == 12, (etape, vus)
+    assert {t for _, _, t in vus} == {12}
+
+
 def test_un_echec_de_calcul_ne_publie_rien(territoire: Territoire) -> None:
     creer_demande(guichet_org=territoire.guichet, communes=(NARBONNE,), date_depot=date(2015, 1, 5))
     v1 = importer(territoire)
