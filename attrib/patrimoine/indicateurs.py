@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attrib.engine.formats.lecture import ErreurLecture, decoder, lire_csv
+from attrib.organisations.acteurs import Acteur
 from attrib.patrimoine.models import ANNEE_INDICATEURS_MIN, POURCENT_MAX, IndicateursOccupation, Residence
 from attrib.patrimoine.rpls import ErreurLigne
 
@@ -221,14 +222,27 @@ def _residences(identifiants: Sequence[str]) -> dict[str, int]:
     return trouves
 
 
+REFUS_IMPORT = (
+    "Seuls Attrib (commande importer_indicateurs) et un superutilisateur importent les indicateurs d'occupation "
+    "du parc."
+)
+
+
 @transaction.atomic
 def indicateurs_importer(
-    *, contenu: bytes, fichier: str = "", tout_ou_rien: bool = False, annee_max: int | None = None
+    *,
+    contenu: bytes,
+    auteur: Acteur,
+    fichier: str = "",
+    tout_ou_rien: bool = False,
+    annee_max: int | None = None,
 ) -> ResumeImportIndicateurs:
     """Import an occupancy indicators file. Faulty lines are reported (``erreurs``) and skipped, unless
     ``tout_ou_rien``: then any faulty line raises ``ErreursImportIndicateurs`` and nothing is written. A
     file that cannot be read at all (separator, missing columns) always raises. Importing the same file
-    twice changes nothing the second time."""
+    twice changes nothing the second time. The file covers every bailleur's residences: the system (the
+    command) or a superuser imports it."""
+    auteur.exiger(auteur.voit_tout, REFUS_IMPORT)
     lecture = lire_indicateurs(contenu, annee_max=annee_max)
     if lecture.erreurs and not lecture.lignes and lecture.lignes_lues == 0:
         raise ErreursImportIndicateurs(lecture.erreurs, fichier=fichier)
@@ -281,13 +295,16 @@ def indicateurs_importer(
     )
 
 
-def indicateurs_importer_fichier(*, chemin: Path, tout_ou_rien: bool = False) -> ResumeImportIndicateurs:
+def indicateurs_importer_fichier(
+    *, chemin: Path, auteur: Acteur, tout_ou_rien: bool = False
+) -> ResumeImportIndicateurs:
     """``indicateurs_importer`` on a file of the disk; a missing file raises ``ErreursImportIndicateurs``."""
+    auteur.exiger(auteur.voit_tout, REFUS_IMPORT)
     try:
         contenu = chemin.read_bytes()
     except OSError:
         raise ErreursImportIndicateurs([ErreurLigne(None, f"fichier introuvable ou illisible ({chemin}).")]) from None
-    return indicateurs_importer(contenu=contenu, fichier=chemin.name, tout_ou_rien=tout_ou_rien)
+    return indicateurs_importer(contenu=contenu, auteur=auteur, fichier=chemin.name, tout_ou_rien=tout_ou_rien)
 
 
 # --- reads --------------------------------------------------------------------------------------

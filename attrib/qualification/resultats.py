@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.common.tableurs import Classeur
+from attrib.organisations.acteurs import Acteur
 from attrib.qualification import selectors
 from attrib.qualification.enums import StatutResidence
 from attrib.qualification.models import Campagne
@@ -82,11 +83,17 @@ COLONNES_RESIDENCES = (
 )
 
 
-def resultats_exporter_excel(*, campagne: Campagne, auteur: Any = None) -> bytes:
+def resultats_exporter_excel(*, campagne: Campagne, auteur: Acteur) -> bytes:
     """The campaign results as an Excel workbook: sheet « Indicateurs » (territory, communes, bailleurs;
     shares as fractions formatted in %), sheet « Résidences » (one line per residence, both notes).
-    Written by the products' writer (``attrib.common.tableurs``); the export is journalled."""
+    Written by the products' writer (``attrib.common.tableurs``); the export is journalled. Only an actor who
+    sees the campaign (its EPCI, its bailleurs, its communes) exports it."""
     from attrib.common.services import export_journaliser
+
+    auteur.exiger(
+        Campagne.objects.visible_to(auteur).filter(pk=campagne.pk).exists(),
+        "Seuls les partenaires de la campagne de qualification exportent ses résultats.",
+    )
 
     indicateurs = selectors.indicateurs(campagne)
     classeur = Classeur()

@@ -346,7 +346,7 @@ def resultats_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def resultats_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     c = _campagne_close(request, pk)
     return reponse_fichier(
-        resultats.resultats_exporter_excel(campagne=c, auteur=request.user),
+        resultats.resultats_exporter_excel(campagne=c, auteur=acteur_de(request.user)),
         f"qualification-{c.annee}.xlsx",
         services.TYPE_XLSX,
     )

@@ -23,6 +23,8 @@ from attrib.patrimoine.services import patrimoine_reconstituer, rpls_importer
 from tests.factories import GRUISSAN, NARBONNE, territoire_minimal
 from tests.patrimoine.conftest import FICHIER_COMPTAGES, FICHIER_NARBONNE
 
+SYSTEME = acteur_systeme("test : indicateurs")
+
 pytestmark = pytest.mark.django_db
 
 EXEMPLE = Path(__file__).resolve().parents[2] / "docs" / "formats" / "exemples" / "indicateurs_occupation.csv"
@@ -52,11 +54,12 @@ def _valeurs(identifiant: str, annee: int) -> tuple[Decimal | None, ...]:
 
 def test_import_lit_virgules_pourcents_et_valeurs_vides(residences: dict[str, Residence]) -> None:
     resume = indicateurs_importer(
+        auteur=SYSTEME,
         contenu=_csv(
             "RES-A;2024;OPS 2024;41,5;38.2;12,4 %;3",
             "RES-B;2024;RPLS 2024;;;8,9;1,25",
             "RES-A;2022;OPS 2022;39;40,5;;",
-        )
+        ),
     )
 
     assert (resume.lignes_lues, resume.lignes_valides, resume.crees, resume.erreurs) == (3, 3, 3, [])
@@ -68,19 +71,21 @@ def test_import_lit_virgules_pourcents_et_valeurs_vides(residences: dict[str, Re
 
 def test_reimporter_le_meme_fichier_ne_change_rien(residences: dict[str, Residence]) -> None:
     contenu = _csv("RES-A;2024;OPS 2024;41,5;38,2;12,4;3", "RES-B;2024;OPS 2024;20;;;")
-    indicateurs_importer(contenu=contenu)
+    indicateurs_importer(auteur=SYSTEME, contenu=contenu)
     avant = list(IndicateursOccupation.objects.order_by("pk").values())
 
-    resume = indicateurs_importer(contenu=contenu)
+    resume = indicateurs_importer(auteur=SYSTEME, contenu=contenu)
 
     assert (resume.crees, resume.modifies, resume.inchanges) == (0, 0, 2)
     assert list(IndicateursOccupation.objects.order_by("pk").values()) == avant
 
 
 def test_une_valeur_changee_modifie_la_seule_ligne_concernee(residences: dict[str, Residence]) -> None:
-    indicateurs_importer(contenu=_csv("RES-A;2024;OPS 2024;41,5;;;", "RES-B;2024;OPS 2024;20;;;"))
+    indicateurs_importer(auteur=SYSTEME, contenu=_csv("RES-A;2024;OPS 2024;41,5;;;", "RES-B;2024;OPS 2024;20;;;"))
 
-    resume = indicateurs_importer(contenu=_csv("RES-A;2024;OPS 2024;43;;;", "RES-B;2024;OPS 2024;20;;;"))
+    resume = indicateurs_importer(
+        auteur=SYSTEME, contenu=_csv("RES-A;2024;OPS 2024;43;;;", "RES-B;2024;OPS 2024;20;;;")
+    )
 
     assert (resume.crees, resume.modifies, resume.inchanges) == (0, 1, 1)
     assert _valeurs("RES-A", 2024)[0] == Decimal("43")
@@ -89,6 +94,7 @@ def test_une_valeur_changee_modifie_la_seule_ligne_concernee(residences: dict[st
 
 def test_lignes_en_erreur_signalees_par_ligne_les_autres_importees(residences: dict[str, Residence]) -> None:
     resume = indicateurs_importer(
+        auteur=SYSTEME,
         contenu=_csv(
             "RES-A;2024;OPS 2024;41,5;;;",  # ligne 2 : valide
             "ZZZ;2024;OPS 2024;10;;;",  # ligne 3
@@ -121,7 +127,10 @@ def test_lignes_en_erreur_signalees_par_ligne_les_autres_importees(residences: d
 def test_tout_ou_rien_n_ecrit_rien_quand_une_ligne_est_fausse(residences: dict[str, Residence]) -> None:
     with pytest.raises(ErreursImportIndicateurs) as exc:
         indicateurs_importer(
-            contenu=_csv("RES-A;2024;OPS;41,5;;;", "RES-B;2024;OPS;200;;;"), fichier="occ.csv", tout_ou_rien=True
+            auteur=SYSTEME,
+            contenu=_csv("RES-A;2024;OPS;41,5;;;", "RES-B;2024;OPS;200;;;"),
+            fichier="occ.csv",
+            tout_ou_rien=True,
         )
 
     assert exc.value.messages == [
@@ -141,7 +150,7 @@ def test_tout_ou_rien_n_ecrit_rien_quand_une_ligne_est_fausse(residences: dict[s
 )
 def test_fichier_illisible_n_importe_rien(residences: dict[str, Residence], contenu: bytes, message: str) -> None:
     with pytest.raises(ErreursImportIndicateurs) as exc:
-        indicateurs_importer(contenu=contenu, fichier="occ.csv")
+        indicateurs_importer(auteur=SYSTEME, contenu=contenu, fichier="occ.csv")
 
     assert exc.value.messages[0].startswith(f"occ.csv, {message}")
     assert not IndicateursOccupation.objects.exists()
@@ -150,7 +159,7 @@ def test_fichier_illisible_n_importe_rien(residences: dict[str, Residence], cont
 def test_fichier_windows_1252_avec_colonnes_partielles(residences: dict[str, Residence]) -> None:
     contenu = "Identifiant;Annee;Source;Taux_vacance\nRES-A;2024;Enquête bailleur;4,5\n".encode("cp1252")
 
-    resume = indicateurs_importer(contenu=contenu)
+    resume = indicateurs_importer(auteur=SYSTEME, contenu=contenu)
 
     assert resume.erreurs == []
     indicateurs = IndicateursOccupation.objects.get()
@@ -220,7 +229,7 @@ def test_le_fichier_d_exemple_de_la_documentation_s_importe_sur_le_parc_de_demon
     rpls_importer(chemin=FICHIER_NARBONNE, auteur=acteur_systeme("test"))
     patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=2026, auteur=acteur_systeme("test"))
 
-    resume = indicateurs_importer_fichier(chemin=EXEMPLE)
+    resume = indicateurs_importer_fichier(chemin=EXEMPLE, auteur=SYSTEME)
 
     assert resume.erreurs == []
     assert resume.crees == resume.lignes_lues == 4

@@ -49,7 +49,9 @@ MODULES = (
     "attrib.demandes.pieces",
     "attrib.demandes.services",
     "attrib.documents.services",
+    "attrib.patrimoine.indicateurs",
     "attrib.patrimoine.services",
+    "attrib.qualification.resultats",
     "attrib.qualification.services",
     "attrib.territoires.services",
 )
@@ -74,6 +76,13 @@ EXEMPTEES: dict[str, str] = {
     "attrib.demandes.pieces.referentiel": "reads the documents referential in force",
     "attrib.demandes.services.cle_personne": "pure key of a person",
     "attrib.documents.services.peut_figer": "a predicate",
+    "attrib.patrimoine.indicateurs.indicateurs_de": "reads a residence's indicators",
+    "attrib.patrimoine.indicateurs.lire_indicateurs": "parses a file in memory",
+    "attrib.patrimoine.indicateurs.pourcentage": "parses a number",
+    "attrib.patrimoine.indicateurs.pourcentage_texte": "formats a number",
+    "attrib.patrimoine.indicateurs.valeurs": "lists the values of a row",
+    "attrib.qualification.resultats.resultats_contexte": "computes the template context",
+    "attrib.qualification.resultats.resultats_pdf": "renders the PDF of results the view already checked",
 }
 
 
@@ -303,6 +312,18 @@ APPELS: dict[str, tuple[Appel, tuple[str, ...]]] = {
         DOCUMENTS,
     ),
     # patrimoine
+    "attrib.patrimoine.indicateurs.indicateurs_importer": (
+        lambda m: {"contenu": b"identifiant;annee;source;taux_q1\n"},
+        ("anonyme", "lecture", "etranger", "sans_organisation"),
+    ),
+    "attrib.patrimoine.indicateurs.indicateurs_importer_fichier": (
+        lambda m: {"chemin": m.dossier / "absent.csv"},
+        ("anonyme", "lecture", "etranger", "sans_organisation"),
+    ),
+    "attrib.qualification.resultats.resultats_exporter_excel": (
+        lambda m: {"campagne": m.campagne},
+        ("anonyme", "etranger", "sans_organisation"),
+    ),
     "attrib.patrimoine.services.bailleurs_estimer": (lambda m: {"bailleurs": [m.bailleur], "graine": 1}, TOUS),
     "attrib.patrimoine.services.logement_modifier": (
         lambda m: {"logement": m.logement, "donnees": {"nb_pieces": 4}},

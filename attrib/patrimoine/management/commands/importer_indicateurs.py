@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from attrib.organisations.acteurs import acteur_systeme
 from attrib.patrimoine.indicateurs import indicateurs_importer_fichier
 
 
@@ -30,7 +31,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         chemin: Path = options["fichier"]
         try:
-            resume = indicateurs_importer_fichier(chemin=chemin, tout_ou_rien=options["tout_ou_rien"])
+            resume = indicateurs_importer_fichier(
+                chemin=chemin,
+                auteur=acteur_systeme("commande importer_indicateurs"),
+                tout_ou_rien=options["tout_ou_rien"],
+            )
         except ValidationError as exc:
             raise CommandError("import annulé, rien n'a été enregistré.\n" + "\n".join(exc.messages)) from None
         for erreur in resume.erreurs:
