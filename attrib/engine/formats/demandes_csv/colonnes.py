@@ -969,7 +969,7 @@ def lire_demandes_polars(
 # Inputs of the derivations that need reference data
 # --------------------------------------------------------------------------------------------------
 
-RACINE = Path(__file__).resolve().parents[3]
+RACINE = Path(__file__).resolve().parents[4]
 FICHIER_ZONES = DOSSIER_PAR_DEFAUT / "zones_plafonds.yaml"
 FICHIER_COMMUNES = RACINE / "data" / "referentiels" / "communes_epci_2026.csv"
 
