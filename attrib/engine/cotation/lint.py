@@ -21,7 +21,8 @@ from datetime import date
 import polars as pl
 
 from attrib.engine.cotation.conditions import colonnes_condition, colonnes_operande, sous_chemin
-from attrib.engine.cotation.grille import Critere, Grille, MessageGrille, _ligne
+from attrib.engine.cotation.grille import Critere, Grille, MessageGrille
+from attrib.engine.cotation.grille.messages import _ligne
 from attrib.engine.cotation.vectorise import applications
 from attrib.engine.parametres import Parametres, charger_parametres
 
