@@ -12,25 +12,24 @@ opening, agenda, votes, closing and minutes), ``decisions`` (the decision for on
 (offers, answers, expiry), ``baux`` (the lease and the flux orientation it charges); ``_commun`` holds their
 shared private helpers. Import from this package: ``from attrib.commissions.services import bail_signer``."""
 
+from attrib.commissions.services.baux import CONTINGENT_PAR_CATEGORIE, bail_signer
+from attrib.commissions.services.decisions import decision_enregistrer
 from attrib.commissions.services.deliberation import (
-    CONTINGENT_PAR_CATEGORIE,
-    bail_signer,
-    commission_creer,
-    commission_quorum_fixer,
-    decision_enregistrer,
     examen_inscrire,
+    presences_enregistrer,
+    proces_verbal_corriger,
+    seance_cloturer,
+    seance_ouvrir,
+    vote_enregistrer,
+)
+from attrib.commissions.services.offres import (
     offre_emettre,
     offre_repondre,
     offre_suivante,
     offres_expirer,
-    presences_enregistrer,
-    proces_verbal_corriger,
     prochaine_decision,
-    seance_cloturer,
-    seance_creer,
-    seance_ouvrir,
-    vote_enregistrer,
 )
+from attrib.commissions.services.seances import commission_creer, commission_quorum_fixer, seance_creer
 
 __all__ = [
     "CONTINGENT_PAR_CATEGORIE",
