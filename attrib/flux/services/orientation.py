@@ -21,13 +21,7 @@ from attrib.engine import flux as moteur
 from attrib.engine.erreurs import EntreeInvalide
 from attrib.flux.enums import NatureLiberation, StatutOrientation
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation
-from attrib.flux.moteur import (
-    Contexte,
-    contexte_orientation,
-    fractions_json,
-    logement_moteur,
-    parametres_flux,
-)
+from attrib.flux.moteur import Contexte, contexte_orientation, fractions_json, logement_moteur, parametres_flux
 from attrib.flux.services._commun import _aujourd_hui, _exiger_gestion, _horodatage, _utilisateur, _verrouiller
 from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation
