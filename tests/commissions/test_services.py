@@ -466,6 +466,35 @@ def test_bail_signe_radie_la_demande_et_renseigne_l_orientation(caleol: Caleol) 
     assert evt.visible_demandeur and "Bail signé le 20/03/2026" in evt.resume
 
 
+def test_le_bail_renseigne_l_orientation_de_la_liberation_qu_il_suit_pas_une_plus_recente(caleol: Caleol) -> None:
+    _orienter_vers_l_etat(caleol)
+    _classer(caleol)
+    offre = offre_emettre(auteur=acteur_systeme("test"), logement=caleol.logement, envoyee_le=ENVOI)
+    offre = offre_repondre(
+        auteur=acteur_systeme("test"), offre=offre, accepte=True, repondue_le=ENVOI + timedelta(days=2)
+    )
+    # The same dwelling declared freed again later (the file was replayed, or a new turn was opened).
+    suivante = logement_declarer_libere(
+        auteur=acteur_systeme("test"),
+        logement=caleol.logement,
+        date_liberation=date(2026, 5, 1),
+        nature="relocation",
+        aujourd_hui=date(2026, 5, 1),
+    )
+    bail = bail_signer(
+        auteur=acteur_systeme("test"),
+        offre=offre,
+        date_signature=date(2026, 3, 20),
+        accord_collectif=False,
+        deja_locataire=False,
+    )
+    assert bail.orientation is not None and bail.orientation.logement_libere.date_liberation == date(2026, 2, 1)
+    assert bail.orientation.statut == StatutOrientation.ATTRIBUEE
+    assert suivante.orientation is not None
+    suivante.orientation.refresh_from_db()
+    assert suivante.orientation.statut != StatutOrientation.ATTRIBUEE
+
+
 def test_sans_orientation_le_contingent_est_la_part_du_bailleur(caleol: Caleol) -> None:
     _classer(caleol)
     offre = offre_repondre(

@@ -110,7 +110,7 @@ def bail_signer(
     if erreurs:
         raise ValidationError(erreurs)
     assert bailleur is not None
-    orientation = orientation_du_logement_a_attribuer(logement=logement)
+    orientation = orientation_du_logement_a_attribuer(logement=logement, jour=date_signature)
     try:
         with transaction.atomic():
             bail = Bail.objects.create(

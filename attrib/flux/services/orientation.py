@@ -417,13 +417,16 @@ def orientations_constater_echeances(
     return nombre
 
 
-def orientation_du_logement_a_attribuer(*, logement: Logement) -> Orientation | None:
-    """The current orientation of the dwelling's latest freeing not yet attributed, locked for the lease
-    that is being signed (``None`` when the dwelling was never declared freed in the flux)."""
+def orientation_du_logement_a_attribuer(*, logement: Logement, jour: date | None = None) -> Orientation | None:
+    """The current orientation of the dwelling's latest freeing not yet attributed (on or before ``jour``, the
+    lease's date, when given: a lease signed in 2025 belongs to the 2025 freeing, not to a later one), locked
+    for the lease that is being signed (``None`` when the dwelling was never declared freed in the flux)."""
+    orientations = Orientation.objects.filter(logement_libere__logement=logement, actuelle=True)
+    if jour is not None:
+        orientations = orientations.filter(logement_libere__date_liberation__lte=jour)
     return (
-        Orientation.objects.select_for_update(of=("self",))
+        orientations.select_for_update(of=("self",))
         .select_related("convention", "bailleur")
-        .filter(logement_libere__logement=logement, actuelle=True)
         .exclude(statut=StatutOrientation.ATTRIBUEE)
         .order_by("-logement_libere__date_liberation", "-pk")
         .first()
