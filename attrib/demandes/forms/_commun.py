@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
+from django.utils.text import capfirst
 
 from attrib.common.forms import FormulaireDsfr
 from attrib.demandes import enums
@@ -32,6 +34,12 @@ def _montant(label: str) -> forms.DecimalField:
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
         help_text="En euros par mois.",
     )
+
+
+def _montants(form: forms.BaseForm, modele: type[models.Model], noms: Iterable[str]) -> None:
+    """The amount fields ``noms`` of the form, labelled as the model's fields."""
+    for nom in noms:
+        form.fields[nom] = _montant(capfirst(str(modele._meta.get_field(nom).verbose_name)))  # type: ignore[union-attr]
 
 
 TYPOLOGIES = [(1, "T1"), (2, "T2"), (3, "T3"), (4, "T4"), (5, "T5"), (6, "T6 et plus")]

@@ -7,14 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.utils.text import capfirst
 
 from attrib.common.forms import ChampDate
 from attrib.demandes import enums
 from attrib.demandes.forms._commun import (
     _TYPOLOGIES_A_CHOISIR,
     _FormulaireSaisie,
-    _montant,
+    _montants,
     _montants_a_zero,
     verifier_date_expulsion,
 )
@@ -57,8 +56,7 @@ class LogementActuelForm(_FormulaireSaisie, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for nom in self.MONTANTS:
-            self.fields[nom] = _montant(capfirst(str(Demande._meta.get_field(nom).verbose_name)))  # type: ignore[union-attr]
+        _montants(self, Demande, self.MONTANTS)
         self.fields["bailleur_actuel"].help_text = "Pour un locataire HLM (demande de mutation)."
 
     def clean(self) -> dict[str, Any]:

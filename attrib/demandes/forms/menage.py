@@ -7,10 +7,9 @@ from typing import Any
 
 from django import forms
 from django.forms.formsets import BaseFormSet, formset_factory
-from django.utils.text import capfirst
 
 from attrib.demandes import enums
-from attrib.demandes.forms._commun import _COORDONNEES, _IDENTITE, _NATIONALITE, _SITUATION, _montant, _montants_a_zero
+from attrib.demandes.forms._commun import _COORDONNEES, _IDENTITE, _NATIONALITE, _SITUATION, _montants, _montants_a_zero
 from attrib.demandes.forms.personnes import DemandeurForm, _PersonneForm
 from attrib.demandes.forms.ressources import RESSOURCES_PERSONNE
 from attrib.demandes.models import Personne
@@ -49,8 +48,7 @@ class PersonneMenageForm(_PersonneForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].help_text = "Un seul demandeur et au plus un co-demandeur par ménage."
-        for nom in RESSOURCES_PERSONNE:
-            self.fields[nom] = _montant(capfirst(str(Personne._meta.get_field(nom).verbose_name)))  # type: ignore[union-attr]
+        _montants(self, Personne, RESSOURCES_PERSONNE)
         self.fields["date_naissance"].help_text = "Pour un enfant à naître : la date prévue de naissance."
 
     clean_code_postal = DemandeurForm.clean_code_postal

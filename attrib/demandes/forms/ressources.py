@@ -6,10 +6,9 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import capfirst
 
 from attrib.demandes import regles
-from attrib.demandes.forms._commun import _FormulaireSaisie, _montant, _montants_a_zero
+from attrib.demandes.forms._commun import _FormulaireSaisie, _montants, _montants_a_zero
 from attrib.demandes.models import Demande, Personne
 
 RESSOURCES_PERSONNE = (*Personne.RESSOURCES, "pension_alimentaire_versee")
@@ -26,9 +25,7 @@ class RessourcesPersonneForm(_FormulaireSaisie, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if titre:
             self.titre = titre
-        for nom in RESSOURCES_PERSONNE:
-            modele = Personne._meta.get_field(nom)
-            self.fields[nom] = _montant(capfirst(str(modele.verbose_name)))  # type: ignore[union-attr]
+        _montants(self, Personne, RESSOURCES_PERSONNE)
         self.groupes = ((self.titre, RESSOURCES_PERSONNE),)
 
     def clean(self) -> dict[str, Any]:
