@@ -41,7 +41,7 @@ from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.models import Residence
 from attrib.pilotage import cia
-from attrib.pilotage.selectors import TRAVAILLEURS_ESSENTIELS, Perimetre, Periode, attributions, tableau
+from attrib.pilotage.selectors import TRAVAILLEURS_ESSENTIELS, Perimetre, Periode, tableau
 from attrib.qualification.enums import StatutCampagne, StatutResidence
 from attrib.qualification.models import Campagne, NoteHarmonisee, ResultatResidence
 from tests.factories import GRUISSAN, NARBONNE, UserFactory
@@ -96,8 +96,7 @@ travailleurs_essentiels:
     )
     # The CIA's file is read where the essential-workers indicator is computed.
     monkeypatch.setattr(
-        attributions,
-        "objectif_travailleurs_essentiels",
+        "attrib.pilotage.selectors.essentiels.objectif_travailleurs_essentiels",
         lambda *, epci, jour: cia.objectif_travailleurs_essentiels(epci=epci, jour=jour, dossier=tmp_path),
     )
 
