@@ -40,7 +40,7 @@ from attrib.engine.rapprochement.objectifs import RESIDENCES_FRAGILES
 from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.patrimoine.models import Residence
-from attrib.pilotage import cia, selectors
+from attrib.pilotage import cia
 from attrib.pilotage.selectors import TRAVAILLEURS_ESSENTIELS, Perimetre, Periode, tableau
 from attrib.qualification.enums import StatutCampagne, StatutResidence
 from attrib.qualification.models import Campagne, NoteHarmonisee, ResultatResidence
@@ -94,9 +94,9 @@ travailleurs_essentiels:
 """,
         encoding="utf-8",
     )
+    # The CIA's file is read where the essential-workers indicator is computed.
     monkeypatch.setattr(
-        selectors,
-        "objectif_travailleurs_essentiels",
+        "attrib.pilotage.selectors.essentiels.objectif_travailleurs_essentiels",
         lambda *, epci, jour: cia.objectif_travailleurs_essentiels(epci=epci, jour=jour, dossier=tmp_path),
     )
 
