@@ -27,6 +27,7 @@ from typing import Any, TextIO
 import polars as pl
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from attrib.commissions import parametres as parametres_caleol
@@ -58,13 +59,14 @@ from attrib.common.services import evenement_enregistrer
 from attrib.cotation.colonnes import PRIORITES_VALIDEES, colonnes_cotation, preparer_pour
 from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
+from attrib.demo.commun import MENTION, candidats_proposer, jour_de_proposition
 from attrib.engine.cotation import charger_grille, evaluer
 from attrib.engine.q1 import premier_quartile
 from attrib.engine.rapprochement import IndexDemandes
 from attrib.engine.rapprochement import Logement as LogementMoteur
 from attrib.flux.enums import CategorieConvention, NatureLiberation, StatutOrientation
 from attrib.flux.models import LogementLibere
-from attrib.flux.services import logement_declarer_libere, orientation_candidats_proposer
+from attrib.flux.services import logement_declarer_libere
 from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation, User
 from attrib.patrimoine.models import Logement
@@ -72,7 +74,6 @@ from attrib.patrimoine.models import Logement
 #: Who writes the demonstration's CALEOL: the product itself, for the demonstration (the journal says so).
 DEMONSTRATION = acteur_systeme("démonstration : CALEOL simulée")
 
-MENTION = "Données de démonstration (fictives)"
 GRILLE_DEMO = settings.BASE_DIR / "data" / "grilles" / "socle.yaml"
 FINANCEMENTS_CONNUS = ("PLAI", "PLUS", "PLS")
 
@@ -418,6 +419,14 @@ def _jour_de_seance(apres: date, premiere: date, h: HypothesesCaleol) -> date:
     return premiere + timedelta(days=max(0, -(-ecart // pas)) * pas)
 
 
+def _parc_libre(bailleur: Organisation) -> QuerySet[Logement]:
+    """The bailleur's dwellings a commission may examine (financing known, not held back from the flux) and
+    that no lease in progress occupies."""
+    return Logement.objects.filter(
+        residence__bailleur=bailleur, financement__in=FINANCEMENTS_CONNUS, reserve_stock=""
+    ).exclude(pk__in=Bail.objects.filter(date_fin__isnull=True).values("logement_id"))
+
+
 def _liberer_annee_courante(
     bailleurs: Sequence[Organisation], jour: date, rng: random.Random, h: HypothesesCaleol, nombre: dict[int, int]
 ) -> list[LogementLibere]:
@@ -426,12 +435,7 @@ def _liberer_annee_courante(
     debut, fin = date(jour.year, 1, 1), jour - timedelta(days=30)
     liberes = []
     for b in bailleurs:
-        parc = list(
-            Logement.objects.filter(residence__bailleur=b, financement__in=FINANCEMENTS_CONNUS, reserve_stock="")
-            .exclude(liberations__date_liberation__year=jour.year)
-            .exclude(pk__in=Bail.objects.filter(date_fin__isnull=True).values("logement_id"))
-            .order_by("pk")
-        )
+        parc = list(_parc_libre(b).exclude(liberations__date_liberation__year=jour.year).order_by("pk"))
         for logement in rng.sample(parc, min(nombre.get(b.pk, 0), len(parc))):
             quand = debut + timedelta(days=rng.randrange(max(1, (fin - debut).days)))
             ll = logement_declarer_libere(
@@ -450,14 +454,8 @@ def _proposer(ll: LogementLibere, rng: random.Random) -> None:
     orientation = ll.orientation
     if orientation is None or orientation.part_bailleur or orientation.date_limite_proposition is None:
         return
-    delai = (orientation.date_limite_proposition - ll.date_liberation).days
-    orientation_candidats_proposer(
-        auteur=DEMONSTRATION,
-        orientation=orientation,
-        nombre_candidats=3,
-        commentaire=f"{MENTION} : candidats proposés par le réservataire.",
-        aujourd_hui=ll.date_liberation + timedelta(days=rng.randint(1, max(1, delai))),
-    )
+    jour = jour_de_proposition(ll.date_liberation, orientation.date_limite_proposition, rng)
+    candidats_proposer(orientation, nombre=3, jour=jour, auteur=DEMONSTRATION)
 
 
 def _pret_le(ll: LogementLibere, h: HypothesesCaleol, rng: random.Random) -> date:
@@ -611,10 +609,7 @@ def _mois_prochain(
             seance_creer(auteur=DEMONSTRATION, commission=commissions[b.pk], date_seance=date(annee, mois, 8 + 14 * k))
             r.seances_prevues += 1
         parc = list(
-            Logement.objects.filter(residence__bailleur=b, financement__in=FINANCEMENTS_CONNUS, reserve_stock="")
-            .exclude(pk__in=Bail.objects.filter(date_fin__isnull=True).values("logement_id"))
-            .exclude(liberations__date_liberation__gte=jour - timedelta(days=60))
-            .order_by("pk")[:2000]
+            _parc_libre(b).exclude(liberations__date_liberation__gte=jour - timedelta(days=60)).order_by("pk")[:2000]
         )
         for logement in rng.sample(parc, min(h.logements_en_attente, len(parc))):
             quand = jour - timedelta(days=rng.randint(1, 10))

@@ -28,13 +28,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from attrib.common.services import evenement_enregistrer
+from attrib.demo.commun import MENTION, candidats_proposer, jour_de_proposition
 from attrib.flux.enums import CategorieConvention, NatureLiberation, StatutOrientation
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation
 from attrib.flux.moteur import taux_mobilite_bailleur
 from attrib.flux.services import (
     convention_enregistrer,
     logement_declarer_libere,
-    orientation_candidats_proposer,
     orientation_constater_echeance,
     orientation_forcer,
 )
@@ -43,7 +43,6 @@ from attrib.organisations.models import CategorieReservataire, Organisation, Typ
 from attrib.patrimoine.models import Logement
 from attrib.territoires.models import Commune
 
-MENTION = "Données de démonstration (fictives)"
 #: Who writes the demonstration's flux: the product itself, for the demonstration.
 DEMONSTRATION = acteur_systeme("démonstration : flux simulé")
 
@@ -210,22 +209,16 @@ def flux_demo_creer(
         jour, _, nature, charge = heapq.heappop(evenements)
         if nature == "liberation":
             ordre = _liberer(charge, jour, rng, h, resume, evenements, ordre, fin)
-        elif nature == "proposition":
-            orientation = Orientation.objects.get(pk=charge)
-            if orientation.actuelle and orientation.statut == StatutOrientation.A_PROPOSER:
-                orientation_candidats_proposer(
-                    orientation=orientation,
-                    nombre_candidats=rng.randint(1, 3),
-                    commentaire=f"{MENTION} : candidats proposés par le réservataire.",
-                    auteur=DEMONSTRATION,
-                    aujourd_hui=jour,
-                )
-                resume.candidats_proposes += 1
+            continue
+        orientation = Orientation.objects.get(pk=charge)
+        if not (orientation.actuelle and orientation.statut == StatutOrientation.A_PROPOSER):
+            continue
+        if nature == "proposition":
+            candidats_proposer(orientation, nombre=rng.randint(1, 3), jour=jour, auteur=DEMONSTRATION)
+            resume.candidats_proposes += 1
         else:
-            orientation = Orientation.objects.get(pk=charge)
-            if orientation.actuelle and orientation.statut == StatutOrientation.A_PROPOSER:
-                orientation_constater_echeance(orientation=orientation, auteur=DEMONSTRATION, aujourd_hui=jour)
-                resume.echues += 1
+            orientation_constater_echeance(orientation=orientation, auteur=DEMONSTRATION, aujourd_hui=jour)
+            resume.echues += 1
     for b in bailleurs:
         evenement_enregistrer(
             objet=b,
@@ -299,9 +292,7 @@ def _liberer(
         return ordre
     ordre += 1
     if rng.random() < h.part_propositions_a_temps:
-        delai = (limite - jour).days
-        quand = jour + timedelta(days=rng.randint(1, max(1, delai)))
-        heapq.heappush(evenements, (quand, ordre, "proposition", orientation.pk))
+        heapq.heappush(evenements, (jour_de_proposition(jour, limite, rng), ordre, "proposition", orientation.pk))
     else:
         heapq.heappush(evenements, (limite + timedelta(days=1), ordre, "echeance", orientation.pk))
     return ordre

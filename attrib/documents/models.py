@@ -10,7 +10,7 @@ through the views that check the reader's rights. See ``docs/documents.md``."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -42,7 +42,25 @@ class DocumentQuerySet(models.QuerySet[Any]):
         raise DocumentFige("Un document figé ne se supprime pas.")
 
 
-class Instantane(models.Model):
+class _Fige(models.Model):
+    """A row written once at its event: never changed nor deleted (``_qualite`` says how the message calls
+    it: « établi », « figé »)."""
+
+    _qualite: ClassVar[str] = "figé"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise DocumentFige(f"Un document {self._qualite} ne se modifie pas : enregistrez une nouvelle version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise DocumentFige(f"Un document {self._qualite} ne se supprime pas.")
+
+
+class Instantane(_Fige):
     """A document rendered as HTML at its event, for documents made in great numbers (an attestation for each
     registration or renewal, imports of thousands of demands included): the HTML is fixed at the event, cheaply;
     its PDF is made once from that HTML at the first download and stored as a ``Document``. Never changed."""
@@ -58,6 +76,7 @@ class Instantane(models.Model):
     cree_le = models.DateTimeField("enregistré le", default=timezone.now)
 
     objects = DocumentQuerySet.as_manager()
+    _qualite = "établi"
 
     class Meta:
         verbose_name = "document établi à son événement"
@@ -74,16 +93,8 @@ class Instantane(models.Model):
     def __str__(self) -> str:
         return f"{self.get_nature_display()} — version {self.version} (HTML)"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise DocumentFige("Un document établi ne se modifie pas : enregistrez une nouvelle version.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise DocumentFige("Un document établi ne se supprime pas.")
-
-
-class Document(models.Model):
+class Document(_Fige):
     nature = models.CharField("nature", max_length=30, choices=NatureDocument.choices)
     cible_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     cible_id = models.PositiveBigIntegerField("objet")
@@ -139,14 +150,6 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_nature_display()} — version {self.version}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise DocumentFige("Un document figé ne se modifie pas : enregistrez une nouvelle version.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise DocumentFige("Un document figé ne se supprime pas.")
 
     @property
     def octets(self) -> bytes:

@@ -15,14 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from attrib.engine.formats.lecture import ErreurLecture, decoder, lire_csv
 from attrib.organisations.acteurs import Acteur
 from attrib.patrimoine.models import ANNEE_INDICATEURS_MIN, POURCENT_MAX, IndicateursOccupation, Residence
-from attrib.patrimoine.rpls import ErreurLigne
+from attrib.patrimoine.rpls import ErreurLigne, ErreursImport
 
 #: Indicator columns of the file, in the order of the documentation, and their label on screen.
 INDICATEURS: dict[str, str] = {
@@ -34,21 +33,13 @@ INDICATEURS: dict[str, str] = {
 COLONNES_OBLIGATOIRES = ("identifiant", "annee", "source")
 LONGUEUR_SOURCE = 200
 CENTIEME = Decimal("0.01")
-ERREURS_AFFICHEES = 100
 PAQUET = 500
 _RE_POURCENT = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 
 
-class ErreursImportIndicateurs(ValidationError):
-    """The file cannot be imported (or, all or nothing, one of its lines is wrong); nothing was written."""
-
-    def __init__(self, erreurs: Sequence[ErreurLigne], *, fichier: str = "") -> None:
-        self.erreurs = list(erreurs)
-        prefixe = f"{fichier}, " if fichier else ""
-        messages = [prefixe + str(e) for e in self.erreurs[:ERREURS_AFFICHEES]]
-        if len(self.erreurs) > ERREURS_AFFICHEES:
-            messages.append(f"… et {len(self.erreurs) - ERREURS_AFFICHEES} autres erreurs.")
-        super().__init__(messages)
+class ErreursImportIndicateurs(ErreursImport):
+    """The indicators file cannot be imported (or, all or nothing, one of its lines is wrong); nothing was
+    written."""
 
 
 @dataclass(frozen=True)

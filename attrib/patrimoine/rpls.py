@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from pathlib import Path
+
+from django.core.exceptions import ValidationError
 
 from attrib.engine.formats.lecture import ErreurLecture, lire_csv
 from attrib.patrimoine.enums import TypeConstruction
@@ -66,6 +68,8 @@ RE_CODE_POSTAL = re.compile(r"^\d{5}$")
 RE_CODE_ENTIER = re.compile(r"^(\d{1,2})(?:\.0+)?$")
 CLASSES_DPE = frozenset("ABCDEFG")
 LONGUEUR_IDENTIFIANT = 150
+#: How many faulty lines an import's message lists at the most.
+ERREURS_AFFICHEES = 100
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,19 @@ class ErreurLigne:
 
     def __str__(self) -> str:
         return f"ligne {self.ligne} : {self.message}" if self.ligne is not None else self.message
+
+
+class ErreursImport(ValidationError):
+    """A housing-stock file cannot be imported (or, all or nothing, one of its lines is wrong); nothing was
+    written. The message lists the first ``ERREURS_AFFICHEES`` faulty lines, prefixed by the file's name."""
+
+    def __init__(self, erreurs: Sequence[ErreurLigne], *, fichier: str = "") -> None:
+        self.erreurs = list(erreurs)
+        prefixe = f"{fichier}, " if fichier else ""
+        messages = [prefixe + str(e) for e in self.erreurs[:ERREURS_AFFICHEES]]
+        if len(self.erreurs) > ERREURS_AFFICHEES:
+            messages.append(f"… et {len(self.erreurs) - ERREURS_AFFICHEES} autres erreurs.")
+        super().__init__(messages)
 
 
 @dataclass(frozen=True)

@@ -30,26 +30,17 @@ from attrib.patrimoine.enums import SourceResidence, TypeConstruction
 from attrib.patrimoine.models import Logement, Residence
 from attrib.patrimoine.parametres import Estimations, codes_financement, estimations, loyer_estime
 from attrib.patrimoine.permissions import REFUS_REFERENTIEL, peut_charger_referentiel, peut_modifier_residence
-from attrib.patrimoine.rpls import ErreurLigne, LigneRpls, identifiant_residence, lire_fichier
+from attrib.patrimoine.rpls import ErreurLigne, ErreursImport, LigneRpls, identifiant_residence, lire_fichier
 from attrib.territoires.models import Commune
 from attrib.territoires.services import ResumeImport, territoires_importer
 
-ERREURS_AFFICHEES = 100
 PAQUET = 500
 
 M = TypeVar("M", bound=models.Model)
 
 
-class ErreursImportPatrimoine(ValidationError):
-    """The file cannot be imported (or, all or nothing, one of its lines is wrong); nothing was written."""
-
-    def __init__(self, erreurs: Sequence[ErreurLigne], *, fichier: str = "") -> None:
-        self.erreurs = list(erreurs)
-        prefixe = f"{fichier}, " if fichier else ""
-        messages = [prefixe + str(e) for e in self.erreurs[:ERREURS_AFFICHEES]]
-        if len(self.erreurs) > ERREURS_AFFICHEES:
-            messages.append(f"… et {len(self.erreurs) - ERREURS_AFFICHEES} autres erreurs.")
-        super().__init__(messages)
+class ErreursImportPatrimoine(ErreursImport):
+    """The RPLS file cannot be imported (or, all or nothing, one of its lines is wrong); nothing was written."""
 
 
 @dataclass(frozen=True)

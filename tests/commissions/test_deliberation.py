@@ -28,8 +28,8 @@ from attrib.commissions.services import (
 )
 from attrib.engine.caleol import VoteCompte, decompter
 from attrib.organisations.acteurs import acteur_de, acteur_systeme
-from tests.commissions.conftest import JOUR_SEANCE, Caleol
-from tests.factories import a_l_heure, membre
+from tests.factories import Caleol, a_l_heure, membre
+from tests.factories.modeles import JOUR_SEANCE
 
 pytestmark = pytest.mark.django_db
 

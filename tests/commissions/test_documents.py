@@ -34,8 +34,8 @@ from attrib.commissions.services import (
 )
 from attrib.documents.models import Document, DocumentFige, NatureDocument
 from attrib.organisations.acteurs import acteur_de, acteur_systeme
-from tests.commissions.conftest import JOUR_SEANCE, Caleol
-from tests.factories import a_l_heure, membre
+from tests.factories import Caleol, a_l_heure, membre
+from tests.factories.modeles import JOUR_SEANCE
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,8 @@ from attrib.flux.enums import StatutOrientation
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere, orientation_forcer
 from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
-from tests.commissions.conftest import JOUR_SEANCE, Caleol
+from tests.factories import Caleol
+from tests.factories.modeles import JOUR_SEANCE
 
 pytestmark = pytest.mark.django_db
 

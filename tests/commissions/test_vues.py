@@ -28,8 +28,7 @@ from attrib.commissions.services import (
 )
 from attrib.demandes.enums import StatutDemande
 from attrib.organisations.acteurs import acteur_systeme
-from tests.commissions.conftest import Caleol, monde_caleol
-from tests.factories import NARBONNE, membre
+from tests.factories import NARBONNE, Caleol, construire_caleol, membre
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def monde(db: None) -> Caleol:
     """A session held today (offers and answers are dated today by default)."""
-    c = monde_caleol()
+    c = construire_caleol()
     c.seance = seance_creer(auteur=acteur_systeme("test"), commission=c.commission, date_seance=timezone.localdate())
     return c
 

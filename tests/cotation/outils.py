@@ -6,49 +6,11 @@ import calendar
 from datetime import date
 from typing import Any
 
-from tests.factories import personne
+from tests.factories import GRILLE_SIMPLE, personne
 
-#: DALO 1000 (to validate), sans logement (l441_k) 300, 10 points per month of seniority capped at 600.
-GRILLE = """\
-identifiant: grille_test
-libelle: Grille de test
-version: "T1"
-date_effet: 2020-01-01
-sections:
-  - id: dalo
-    libelle: Ménages reconnus DALO
-    criteres:
-      - id: dalo
-        libelle: Ménage reconnu prioritaire DALO
-        base_legale: L441-2-3 CCH
-        priorites_legales: [dalo]
-        validation: justificatif
-        condition: {champ: dalo_reconnu, egal: true}
-        points: 1000
-  - id: priorites
-    libelle: Priorités L441-1
-    criteres:
-      - id: sans_logement
-        libelle: Personne dépourvue de logement
-        base_legale: L441-1 k) CCH
-        priorites_legales: [l441_k]
-        condition: {champ: priorites, contient: l441_k}
-        points: 300
-      - id: violences
-        libelle: Victime de violences au sein du couple
-        base_legale: L441-1 g) CCH
-        priorites_legales: [l441_g]
-        validation: travailleur_social
-        condition: {champ: priorites, contient: l441_g}
-        points: 500
-  - id: anciennete
-    libelle: Ancienneté
-    criteres:
-      - id: anciennete
-        libelle: Ancienneté de la demande
-        base_legale: PPGD (critère local)
-        points: {par_unite: 10, valeur: anciennete_mois, plafond: 600, unite: mois}
-"""
+#: The test grid of every package (``tests/factories/grille_simple.yaml``): DALO 1000 (to validate), sans
+#: logement (l441_k) 300, violences (l441_g) 500, 10 points per month of seniority capped at 600.
+GRILLE = GRILLE_SIMPLE
 
 GRILLE_MUTATION = (
     GRILLE.replace("identifiant: grille_test", "identifiant: grille_mutation")

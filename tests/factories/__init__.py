@@ -163,7 +163,9 @@ def a_l_heure(jour: date, heure: int = 9, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(jour, time(heure, minute)))
 
 
-# One factory per concrete model of ``attrib/*`` (tests/test_fabriques.py checks it) and the shared CALEOL world.
+# One factory per concrete model of ``attrib/*`` (tests/test_fabriques.py checks it) and the CALEOL worlds.
 from tests.factories.modeles import *  # noqa: E402, F403
+from tests.factories.monde import Caleol as Caleol  # noqa: E402
 from tests.factories.monde import MondeCaleol as MondeCaleol  # noqa: E402
+from tests.factories.monde import construire_caleol as construire_caleol  # noqa: E402
 from tests.factories.monde import construire_monde_caleol as construire_monde_caleol  # noqa: E402

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import factory
@@ -117,48 +118,10 @@ __all__ = [
 DEPOT = date(2025, 6, 2)
 JOUR_SEANCE = date(2026, 3, 10)
 
-#: DALO 1000 (to validate), sans logement (l441_k) 300, violences (l441_g) 500, 10 points per month of
-#: seniority capped at 600: the legal block every grid must hold, and one local criterion.
-GRILLE_SIMPLE = """\
-identifiant: grille_fabrique
-libelle: Grille des fabriques
-version: "F1"
-date_effet: 2020-01-01
-sections:
-  - id: dalo
-    libelle: Ménages reconnus DALO
-    criteres:
-      - id: dalo
-        libelle: Ménage reconnu prioritaire DALO
-        base_legale: L441-2-3 CCH
-        priorites_legales: [dalo]
-        validation: justificatif
-        condition: {champ: dalo_reconnu, egal: true}
-        points: 1000
-  - id: priorites
-    libelle: Priorités L441-1
-    criteres:
-      - id: sans_logement
-        libelle: Personne dépourvue de logement
-        base_legale: L441-1 k) CCH
-        priorites_legales: [l441_k]
-        condition: {champ: priorites, contient: l441_k}
-        points: 300
-      - id: violences
-        libelle: Victime de violences au sein du couple
-        base_legale: L441-1 g) CCH
-        priorites_legales: [l441_g]
-        validation: travailleur_social
-        condition: {champ: priorites, contient: l441_g}
-        points: 500
-  - id: anciennete
-    libelle: Ancienneté
-    criteres:
-      - id: anciennete
-        libelle: Ancienneté de la demande
-        base_legale: PPGD (critère local)
-        points: {par_unite: 10, valeur: anciennete_mois, plafond: 600, unite: mois}
-"""
+#: The test grid (``grille_simple.yaml`` beside this module): DALO 1000 (to validate), sans logement (l441_k)
+#: 300, violences (l441_g) 500, 10 points per month of seniority capped at 600: the legal block every grid must
+#: hold, and one local criterion.
+GRILLE_SIMPLE = (Path(__file__).parent / "grille_simple.yaml").read_text(encoding="utf-8")
 
 
 def _narbonne() -> Commune:

@@ -48,8 +48,8 @@ from attrib.rapprochement import services as services_rapprochement
 from attrib.rapprochement.enums import StatutLot
 from attrib.rapprochement.models import LotPropositions
 from attrib.territoires.models import EPCI
-from tests.commissions.conftest import JOUR_SEANCE, Caleol, monde_caleol
-from tests.factories import UserFactory, a_l_heure, membre, membres_caleol
+from tests.factories import Caleol, UserFactory, a_l_heure, construire_caleol, membre, membres_caleol
+from tests.factories.modeles import JOUR_SEANCE
 from tests.permissions.services_publics import fonctions_publiques
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ class Monde:
 
 
 def _monde() -> Monde:
-    caleol = monde_caleol()
+    caleol = construire_caleol()
     services_flux.convention_enregistrer(
         auteur=SYSTEME,
         bailleur=caleol.bailleur,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from attrib.common.view_helpers import exiger
+from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
 from attrib.organisations import permissions
-from attrib.organisations.acteurs import acteur_de
+from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation
 
 PAR_PAGE = 50
@@ -18,6 +21,13 @@ PAR_PAGE = 50
 
 def _demande_visible(request: HttpRequest, pk: int) -> Demande:
     return get_object_or_404(Demande.objects.visible_to(acteur_de(request.user)).select_related("guichet"), pk=pk)
+
+
+def _demande_active(request: HttpRequest, pk: int, peut: Callable[[Acteur, Demande], bool]) -> Demande:
+    """The visible demand ``pk``, still active, on which the user may act by the predicate ``peut`` (403 else)."""
+    demande = _demande_visible(request, pk)
+    exiger(demande.statut == StatutDemande.ACTIVE and peut(acteur_de(request.user), demande))
+    return demande
 
 
 def _organisation_agissante(user: Any, demande: Demande | None = None) -> Organisation | None:

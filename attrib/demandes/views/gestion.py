@@ -37,7 +37,7 @@ from attrib.demandes.services import (
     demande_radier,
     demande_renouveler,
 )
-from attrib.demandes.views.commun import _demande_visible, _organisation_agissante
+from attrib.demandes.views.commun import _demande_active, _organisation_agissante
 from attrib.demandes.views.enregistrement import _CLE_LISTE, _CLE_PERSONNE, _erreurs_service, _valides
 from attrib.organisations import permissions
 from attrib.organisations.acteurs import acteur_de
@@ -45,11 +45,7 @@ from attrib.organisations.acteurs import acteur_de
 
 @require_http_methods(["GET", "POST"])
 def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
-    demande = _demande_visible(request, pk)
-    exiger(
-        demande.statut == enums.StatutDemande.ACTIVE
-        and permissions.peut_modifier_demande(acteur_de(request.user), demande)
-    )
+    demande = _demande_active(request, pk, permissions.peut_modifier_demande)
     form = RenouvellementForm(request.POST or None, instance=demande, prefix="renouvellement")
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,11 +73,7 @@ def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def radier(request: HttpRequest, pk: int) -> HttpResponse:
-    demande = _demande_visible(request, pk)
-    exiger(
-        demande.statut == enums.StatutDemande.ACTIVE
-        and permissions.peut_radier_demande(acteur_de(request.user), demande)
-    )
+    demande = _demande_active(request, pk, permissions.peut_radier_demande)
     form = RadiationForm(request.POST or None, prefix="radiation")
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,11 +104,7 @@ _CHAMPS_PERSONNE = [
 
 @require_http_methods(["GET", "POST"])
 def modifier(request: HttpRequest, pk: int) -> HttpResponse:
-    demande = _demande_visible(request, pk)
-    exiger(
-        demande.statut == enums.StatutDemande.ACTIVE
-        and permissions.peut_modifier_demande(acteur_de(request.user), demande)
-    )
+    demande = _demande_active(request, pk, permissions.peut_modifier_demande)
     personnes = list(demande.personnes.order_by("id"))
     demandeur = next((p for p in personnes if p.role == enums.RolePersonne.DEMANDEUR), None)
     exiger(demandeur is not None)
@@ -267,11 +255,7 @@ def _initial_menage(personnes: Sequence[Personne]) -> list[dict[str, Any]]:
 def modifier_menage(request: HttpRequest, pk: int) -> HttpResponse:
     """The household of a registered demand: add or remove a person, change anyone's identity, nationality,
     situation, contact or resources. Nothing is written until « Enregistrer » (the add button only adds a row)."""
-    demande = _demande_visible(request, pk)
-    exiger(
-        demande.statut == enums.StatutDemande.ACTIVE
-        and permissions.peut_modifier_demande(acteur_de(request.user), demande)
-    )
+    demande = _demande_active(request, pk, permissions.peut_modifier_demande)
     personnes = sorted(demande.personnes.all(), key=lambda p: (_ORDRE_ROLES[enums.RolePersonne(p.role)], p.pk))
     initial = _initial_menage(personnes)
     action = request.POST.get("action", "enregistrer") if request.method == "POST" else ""
@@ -343,11 +327,7 @@ def _rendre_menage(request: HttpRequest, demande: Any, formset: Any, ancre: str 
 @require_http_methods(["GET", "POST"])
 def decision_dalo(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the decision of the commission de médiation DALO on a demand: desks and the State."""
-    demande = _demande_visible(request, pk)
-    exiger(
-        demande.statut == enums.StatutDemande.ACTIVE
-        and permissions.peut_enregistrer_decision_dalo(acteur_de(request.user), demande)
-    )
+    demande = _demande_active(request, pk, permissions.peut_enregistrer_decision_dalo)
     form = DecisionDaloForm(request.POST or None, demande=demande, prefix="dalo")
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,30 +5,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from attrib.commissions.services import offres_expirer
+from attrib.common.commandes import CommandeDuJour
 from attrib.common.lots import Bilan
 from attrib.organisations.acteurs import acteur_systeme
 
 
-class Command(BaseCommand):
+class Command(CommandeDuJour):
     help = "Constate les offres restées sans réponse après leur date limite : elles valent refus (R441-10 CCH)."
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--date", help="Jour du constat (AAAA-MM-JJ), par défaut aujourd'hui.")
-
     def handle(self, *args: Any, **options: Any) -> None:
-        jour = None
-        if options.get("date"):
-            try:
-                jour = date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(f"Date « {options['date']} » invalide : format AAAA-MM-JJ attendu.") from None
+        jour = self.jour(options)
         bilan = Bilan()
         nombre = offres_expirer(auteur=acteur_systeme("commande expirer_offres"), aujourd_hui=jour, bilan=bilan)
         constat = jour or timezone.localdate()
@@ -39,9 +30,4 @@ class Command(BaseCommand):
                 f"Au {constat:%d/%m/%Y} : {nombre} offre(s) sans réponse dans le délai, réputée(s) refusée(s) ; "
                 "les logements peuvent être offerts au candidat suivant."
             )
-        if bilan.echecs:
-            self.stdout.write(
-                self.style.WARNING(f"{len(bilan.echecs)} offre(s) non traitée(s), à reprendre à la main :")
-            )
-            for ligne in bilan.lignes():
-                self.stdout.write(self.style.WARNING(f"  {ligne}"))
+        self.signaler_echecs(bilan, "offre(s) non traitée(s)")
