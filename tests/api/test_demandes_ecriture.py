@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -107,13 +107,15 @@ def test_plusieurs_guichets_le_code_est_obligatoire(agent_narbonne, guichet_carc
 
 
 def test_date_de_depot_et_canal(api_narbonne):
+    # A past day whatever the day the test runs (a fixed date would be in the future under an earlier clock).
+    depot = (timezone.localdate() - timedelta(days=340)).isoformat()
     reponse = api_narbonne.post(
         "/api/v1/demandes/",
-        corps_demande(date_depot_initiale="2026-01-05", canal="systeme_local"),
+        corps_demande(date_depot_initiale=depot, canal="systeme_local"),
         format="json",
     )
     assert reponse.status_code == 201, reponse.content
-    assert reponse.json()["date_depot_initiale"] == "2026-01-05"
+    assert reponse.json()["date_depot_initiale"] == depot
     assert reponse.json()["canal"] == "systeme_local"
     futur = corps_demande(date_depot_initiale=date(timezone.localdate().year + 1, 1, 1).isoformat())
     assert "date_depot_initiale" in champs(api_narbonne.post("/api/v1/demandes/", futur, format="json"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from attrib.cotation.enums import TypeGrille
@@ -51,7 +52,9 @@ def _hachage_rapide(settings: Any) -> None:
 
 
 @pytest.fixture
-def territoire(db: Any) -> Territoire:
+def territoire(db: Any, horloge: time_machine.Coordinates) -> Territoire:
+    """Scoring reads the resource ceilings of the current year, published one year at a time: the territory's
+    tests run on the frozen day (``horloge``), where every table they use is published."""
     gn = territoire_minimal()
     epci = Organisation.objects.create(nom="CA Le Grand Narbonne", type=TypeOrganisation.EPCI, epci=gn)
     epci.perimetre.set([NARBONNE, GRUISSAN, COURSAN])

@@ -14,11 +14,13 @@ list), DALO ones carry the DALO points, new ones are scored, and every rank coun
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
 
 from attrib.cotation import calcul, selectors, services
 from attrib.cotation.enums import StatutTache
@@ -32,6 +34,14 @@ from tests.factories import COURSAN, GRUISSAN, NARBONNE
 
 POSTGRES = connection.vendor == "postgresql"
 SECTEURS = (NARBONNE, GRUISSAN, COURSAN)
+
+
+@pytest.fixture(autouse=True)
+def _horloge_qui_avance(horloge: time_machine.Coordinates) -> Iterator[None]:
+    """The frozen day (scoring needs its published ceilings), with a clock that ticks: an edit made during
+    the run must be stamped after the run's reading, as it is in life."""
+    with time_machine.travel(timezone.now(), tick=True):
+        yield
 
 
 def _fichier(territoire: Territoire) -> list[Demande]:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db.models import Max, Min
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -203,9 +204,17 @@ def test_edition_d_un_critere_de_grille_avant_apres(monde):
     assert _client(monde["agent"]).get(reverse("journal:version", args=[version.pk])).status_code == 404
 
 
+def _jours_du_journal() -> tuple[date, date]:
+    """The days of the journal's first and last entries. The database stamps each entry with its own clock,
+    which a moved Python clock (``horloge``, ``ATTRIB_VRAIE_HORLOGE``) does not move: a period built from
+    ``timezone.localdate()`` would miss them."""
+    bornes = EntreeJournal.objects.aggregate(premiere=Min("horodatage"), derniere=Max("horodatage"))
+    return timezone.localdate(bornes["premiere"]), timezone.localdate(bornes["derniere"])
+
+
 def _export(user: Any, format_: str = "csv", **periode: Any) -> Any:
-    jour = timezone.localdate()
-    params = {"debut": (jour - timedelta(days=1)).isoformat(), "fin": jour.isoformat(), "format": format_}
+    premier, dernier = _jours_du_journal()
+    params = {"debut": premier.isoformat(), "fin": dernier.isoformat(), "format": format_}
     params.update(periode)
     return _client(user).get(reverse("journal:export"), params)
 
@@ -234,8 +243,8 @@ def test_export_de_la_periode_epci_et_delegue(monde):
     ids = {(r[6], r[7]) for r in feuille.iter_rows(min_row=2, values_only=True)}
     assert ("demande", str(hors.pk)) in ids
 
-    # Yesterday only: nothing of today.
-    hier = (timezone.localdate() - timedelta(days=1)).isoformat()
+    # The day before the first entry: nothing.
+    hier = (_jours_du_journal()[0] - timedelta(days=1)).isoformat()
     vide = _export(monde["agent_epci"], debut=hier, fin=hier)
     assert len(vide.content.decode("utf-8-sig").splitlines()) == 1
 

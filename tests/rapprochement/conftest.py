@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 
 from attrib.commissions.models import Commission, Seance
 from attrib.commissions.services import commission_creer, seance_creer
@@ -240,6 +241,8 @@ def monde_rapprochement(*, communes: tuple[str, ...] = (NARBONNE,)) -> Monde:
 
 
 @pytest.fixture
-def monde(db: None, monkeypatch: pytest.MonkeyPatch) -> Monde:
+def monde(db: None, monkeypatch: pytest.MonkeyPatch, horloge: time_machine.Coordinates) -> Monde:
+    """Eligibility reads the resource ceilings of the current year, published one year at a time: the world's
+    tests run on the frozen day (``horloge``), where the tables they use are published."""
     seuil_connu(monkeypatch)
     return monde_rapprochement()
