@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -68,7 +70,7 @@ def export_journaliser(
     export: str,
     format_fichier: str,
     lignes: int,
-    auteur: Any | None,
+    auteur: AbstractBaseUser | AnonymousUser | None,
     perimetre: str,
     organisation: Any | None = None,
     donnees_personnelles: bool = False,

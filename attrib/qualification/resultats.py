@@ -161,7 +161,7 @@ def resultats_exporter_excel(*, campagne: Campagne, auteur: Acteur) -> bytes:
         export=f"des résultats de la qualification {campagne.annee}",
         format_fichier="xlsx",
         lignes=residences.lignes - 1,
-        auteur=auteur,
+        auteur=auteur.utilisateur,
         perimetre=f"campagne {campagne.annee} de {campagne.organisation}",
     )
     return contenu
