@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
@@ -20,6 +21,7 @@ from attrib.organisations.models import Organisation
 from attrib.taches.execution import Contexte, EchecTravail, Resultat, executer, travail_lancer
 from attrib.taches.models import Travail
 
+RIEN_ENREGISTRE = "Rien n'a été enregistré."
 RIEN_MODIFIE = "Aucune cotation n'a été modifiée et aucune grille n'a été publiée."
 ETAPES = TacheCotation.ETAPES
 
@@ -141,10 +143,58 @@ def recotation_lancer(*, organisation: Organisation, user: Any) -> Travail:
 # --- simulation report --------------------------------------------------------------------------------------
 
 
-def _simulation_pdf(contexte: Contexte, version_id: int, top_n: int) -> Resultat:
+def _version_simulee(version_id: int) -> VersionGrille:
     version = VersionGrille.objects.select_related("grille__organisation").filter(pk=version_id).first()
     if version is None:
-        raise EchecTravail("La version simulée a été supprimée entre-temps.", conserve="Aucun fichier n'a été produit.")
+        raise EchecTravail("La version simulée a été supprimée entre-temps.", conserve=RIEN_ENREGISTRE)
+    return version
+
+
+def _simulation_ecran(contexte: Contexte, version_id: int, top_n: int) -> Resultat:
+    """The simulation shown on screen: computed by the worker, its content rendered once (the figures of the
+    day it ran: a later simulation is a new job) and shown on the job's page."""
+    version = _version_simulee(version_id)
+    contexte.progression(1, "Calcul des scores avec les deux grilles", 0, 0)
+    s = simulation.simuler(version, jour=timezone.localdate(), top_n=top_n)
+    contexte.progression(2, "Mise en forme des résultats", 0, 0)
+    contenu = render_to_string("cotation/_simulation_contenu.html", {"s": s, "version": version, "liens": True})
+    return Resultat(
+        resume=(
+            f"Simulation de la version {version.numero} ({version.grille.get_type_display().lower()}) sur "
+            f"{s.effectif} demande{'s' if s.effectif > 1 else ''}, {s.top_n} premières par typologie. "
+            "Rien n'a été enregistré."
+        ),
+        details={"contenu": contenu, "version": version.pk, "top_n": s.top_n},
+        gabarit="cotation/_simulation_travail.html",
+        lien_vue="cotation:simulation",
+        lien_args=[version.pk],
+        lien_libelle="Refaire la simulation",
+    )
+
+
+@task()
+def simulation_ecran(*, travail_id: int, version_id: int, top_n: int) -> str:
+    return executer(travail_id, lambda contexte: _simulation_ecran(contexte, version_id, top_n))
+
+
+def simulation_lancer(*, version: VersionGrille, top_n: int, user: Any) -> Travail:
+    """Launch the on-screen simulation of ``version`` (its ``top_n`` first demands per typology)."""
+    return travail_lancer(
+        lance_par_id=user.pk,
+        nature="cotation.simulation",
+        libelle=(
+            f"Simulation de la version {version.numero} de la {version.grille.get_type_display().lower()} "
+            f"— {version.grille.organisation}"
+        ),
+        tache=simulation_ecran,
+        etapes=2,
+        conserve=RIEN_ENREGISTRE,
+        arguments={"version_id": version.pk, "top_n": top_n},
+    )
+
+
+def _simulation_pdf(contexte: Contexte, version_id: int, top_n: int) -> Resultat:
+    version = _version_simulee(version_id)
     contexte.progression(1, "Calcul des scores avec les deux grilles", 0, 0)
     s = simulation.simuler(version, jour=timezone.localdate(), top_n=top_n)
     contexte.progression(2, "Mise en page du rapport", 0, 0)
@@ -158,7 +208,7 @@ def _simulation_pdf(contexte: Contexte, version_id: int, top_n: int) -> Resultat
         type_fichier="application/pdf",
         lien_vue="cotation:simulation",
         lien_args=[version.pk],
-        lien_libelle="Voir la simulation à l'écran",
+        lien_libelle="Simuler à l'écran",
     )
 
 

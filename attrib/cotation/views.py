@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attrib.common.forms import resume_erreurs
-from attrib.cotation import controle, permissions, selectors, services, simulation, travaux
+from attrib.cotation import controle, permissions, selectors, services, travaux
 from attrib.cotation.calcul import demandes_du_territoire
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.forms import (
@@ -415,16 +415,17 @@ def classement(request: HttpRequest) -> HttpResponse:
 # --- simulation ------------------------------------------------------------------------------------
 
 
-def _simulation(request: HttpRequest, pk: int) -> simulation.Simulation:
-    v = selectors.version_suivie(request.user, pk)
-    top_n = _entier(request.GET.get("top"), TOP_N_DEFAUT, 1, TOP_N_MAX)
-    return simulation.simuler(v, jour=timezone.localdate(), top_n=top_n)
-
-
-@require_GET
+@require_http_methods(["GET", "POST"])
 def simuler(request: HttpRequest, pk: int) -> HttpResponse:
-    s = _simulation(request, pk)
-    return render(request, "cotation/simulation.html", {"s": s, "version": s.version})
+    """The simulation's settings; posted, the worker computes it and its job's page shows it (it reads every
+    demand of the EPCI: never inside the request)."""
+    v = selectors.version_suivie(request.user, pk)
+    donnees = request.POST if request.method == "POST" else request.GET
+    top_n = _entier(donnees.get("top"), TOP_N_DEFAUT, 1, TOP_N_MAX)
+    if request.method == "POST":
+        travail = travaux.simulation_lancer(version=v, top_n=top_n, user=request.user)
+        return redirect("taches:travail", pk=travail.pk)
+    return render(request, "cotation/simulation.html", {"version": v, "top_n": top_n})
 
 
 @require_GET

@@ -171,9 +171,14 @@ def test_simulation_et_rapport(territoire: Territoire) -> None:
     services.version_publier(version=publiee, auteur=acteur_systeme("test"))
     brouillon = services.version_copier(version=publiee, auteur=acteur_systeme("test"))
     client = _client(territoire.consultation)
-    page = client.get(reverse("cotation:simulation", args=[brouillon.pk]) + "?top=3")
-    assert page.status_code == 200
+    reglages = client.get(reverse("cotation:simulation", args=[brouillon.pk]) + "?top=3")
+    assert reglages.status_code == 200 and 'value="3"' in reglages.content.decode()
+    # The simulation runs in the worker (at once in tests); its job's page shows it.
+    lancee = client.post(reverse("cotation:simulation", args=[brouillon.pk]), {"top": "3"})
+    assert lancee.status_code == 302 and lancee["Location"].startswith(reverse("taches:mes_travaux"))
+    page = client.get(lancee["Location"])
     texte = _texte(page)
+    assert "Travail terminé" in texte and "Simulation de la version 2" in texte
     assert "premier quartile des ressources annuelles par unité de consommation des demandes simulées" in texte
     assert '<svg class="cotation-graphique"' in texte and "3 premiers par typologie" in texte
     pdf = fichier_du_travail(client.get(reverse("cotation:simulation_pdf", args=[brouillon.pk])))
