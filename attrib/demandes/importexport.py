@@ -59,6 +59,7 @@ from attrib.engine.formats.demandes_csv import (
     lire_demandes_polars,
 )
 from attrib.journal.contexte import journal_origine
+from attrib.taches.progression import Progression
 
 logger = logging.getLogger(__name__)
 
@@ -381,14 +382,22 @@ MESSAGE_LIGNE_NON_IMPORTEE = (
 
 
 @journal_origine("import CSV de demandes")
-def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Acteur, tout_ou_rien: bool) -> RapportImport:
+def importer_demandes(
+    *,
+    fichier: Source,
+    guichet: Organisation,
+    auteur: Acteur,
+    tout_ou_rien: bool,
+    progression: Progression | None = None,
+) -> RapportImport:
     """Import a file of the format on behalf of ``guichet``.
 
     ``fichier``: path, bytes or file object (e.g. an uploaded file). ``auteur``: the agent, or the system
     (``acteur_systeme``: the desk's perimeter then bounds the updates); an agent who is not a manager of the
     desk, or may not see sensitive situations, gets :class:`Refus`. An empty ``numero_unique`` registers
     a new demand, a filled one updates that demand. ``tout_ou_rien``: any error and nothing is written;
-    otherwise every valid line is written on its own and every invalid one is reported.
+    otherwise every valid line is written on its own and every invalid one is reported. ``progression``
+    (a job's) is told each line handled: step 1 « Import des lignes », lines done out of the file's lines.
     """
     rapport = RapportImport(tout_ou_rien=tout_ou_rien)
     refus = _refus_import(guichet, auteur)
@@ -411,19 +420,25 @@ def importer_demandes(*, fichier: Source, guichet: Organisation, auteur: Acteur,
         return rapport
     etat = _Import(guichet=guichet, auteur=auteur, colonnes=lecture.colonnes, rapport=rapport)
 
+    # The lines are parsed first (the file is in memory already), so that the progress has a total.
+    lignes = list(lecture.lignes)
+    total = len(lignes)
+
     def tout_lire() -> None:
-        for ligne in lecture.lignes:
+        for ligne in lignes:
             rapport.lignes_lues += 1
             if ligne.erreurs:
                 rapport.erreurs += ligne.erreurs
-                continue
-            try:
-                # A savepoint per line: whatever happens to one line, the others are kept or checked.
-                with transaction.atomic():
-                    etat.importer(ligne)
-            except Exception:
-                logger.exception("Import de demandes : ligne %s non importée", ligne.numero)
-                etat.erreur(ligne, None, MESSAGE_LIGNE_NON_IMPORTEE)
+            else:
+                try:
+                    # A savepoint per line: whatever happens to one line, the others are kept or checked.
+                    with transaction.atomic():
+                        etat.importer(ligne)
+                except Exception:
+                    logger.exception("Import de demandes : ligne %s non importée", ligne.numero)
+                    etat.erreur(ligne, None, MESSAGE_LIGNE_NON_IMPORTEE)
+            if progression is not None:
+                progression(1, "Import des lignes", rapport.lignes_lues, total)
 
     from attrib.demandes.suites import groupees
 

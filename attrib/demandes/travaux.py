@@ -118,13 +118,14 @@ def _details(rapport: importexport.RapportImport) -> dict[str, Any]:
 
 
 def _importer(contexte: Contexte, guichet_id: int, nom_fichier: str, contenu: str, tout_ou_rien: bool) -> Resultat:
-    contexte.progression(1, f"Lecture et import des lignes de {nom_fichier}", 0, 0)
+    contexte.progression(1, f"Lecture de {nom_fichier}", 0, 0)
     try:
         rapport = importexport.importer_demandes(
             fichier=base64.b64decode(contenu),
             guichet=Organisation.objects.get(pk=guichet_id),
             auteur=contexte.acteur,
             tout_ou_rien=tout_ou_rien,
+            progression=contexte.progression,
         )
     except PermissionDenied as exc:  # rights withdrawn between the launch and the run
         raise EchecTravail(str(exc) or "Import non autorisé.", conserve="Aucune demande n'a été importée.") from None

@@ -17,9 +17,13 @@ The atomic blocks a test case opens around each test are not the work's transact
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+
+#: A progress callback: ``(etape, libelle, faites, total)``.
+Progression = Callable[[int, str, int, int], None]
 
 
 def dans_une_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:

@@ -192,6 +192,20 @@ def test_mode_ligne_a_ligne_enregistre_les_lignes_valides(org, agent):
     assert benali.date_depot_initiale == date(2025, 11, 4)
 
 
+def test_l_import_dit_sa_progression_ligne_par_ligne(org, agent):
+    vus: list[tuple[int, str, int, int]] = []
+    rapport = importer_demandes(
+        fichier=MIXTE,
+        guichet=org,
+        auteur=acteur_de(agent),
+        tout_ou_rien=False,
+        progression=lambda *etat: vus.append(etat),
+    )
+    lignes = rapport.lignes_lues
+    assert lignes > 2 and [faites for _, _, faites, _ in vus] == list(range(1, lignes + 1))
+    assert {(etape, libelle, total) for etape, libelle, _, total in vus} == {(1, "Import des lignes", lignes)}
+
+
 def test_tout_ou_rien_avec_une_erreur_n_ecrit_rien(org, agent):
     avant = compter()
     rapport = importer_demandes(fichier=MIXTE, guichet=org, auteur=acteur_de(agent), tout_ou_rien=True)
