@@ -126,5 +126,7 @@ def test_simulation_montre_le_controle(brouillon, territoire: Territoire) -> Non
     s = simulation.simuler(brouillon, jour=JOUR)
     assert s.controle is not None and s.controle.effectif == 3
     assert any("dal_depasse" in a["message"] for a in s.controle.avertissements)
-    page = _texte(_client(territoire.gestionnaire).get(reverse("cotation:simulation", args=[brouillon.pk])))
+    client = _client(territoire.gestionnaire)
+    lancee = client.post(reverse("cotation:simulation", args=[brouillon.pk]))  # the worker computes it
+    page = _texte(client.get(lancee["Location"]))
     assert "délai anormalement long non publié à ce jour pour le département 11 (Aude)" in page

@@ -93,7 +93,8 @@ def test_la_simulation_repond_et_dit_quelle_demande_est_laissee_de_cote(
 
     client = Client()
     client.force_login(territoire.consultation)
-    page = client.get(reverse("cotation:simulation", args=[brouillon.pk]))
+    lancee = client.post(reverse("cotation:simulation", args=[brouillon.pk]))  # the worker computes it
+    page = client.get(lancee["Location"])
     assert page.status_code == 200
     texte = _texte(page)
     assert "1 demande laissée hors de la simulation" in texte
