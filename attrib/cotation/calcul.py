@@ -50,10 +50,10 @@ from attrib.engine.cotation import (
     lignes_refusees,
 )
 from attrib.organisations.models import Organisation
+from attrib.taches.progression import Progression
 
 logger = logging.getLogger(__name__)
 
-Progression = Callable[[int, str, int, int], None]
 ETAPE_LECTURE, ETAPE_CALCUL, ETAPE_ECRITURE = 1, 2, 3
 LIBELLES_ETAPES = {
     ETAPE_LECTURE: "Lecture des demandes",

@@ -35,15 +35,12 @@ from attrib.engine.erreurs import ErreurMoteur
 from attrib.journal.lisible import diff_document_grille
 from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation, TypeOrganisation
-from attrib.taches.progression import Suivi
+from attrib.taches.progression import Progression, Suivi
 
 DOSSIER_GRILLES = Path(settings.BASE_DIR) / "data" / "grilles"
 TAILLE_MAX_DOCUMENT = 500_000
 #: Attempts of a run's write when PostgreSQL breaks a deadlock by cancelling it.
 ESSAIS_ECRITURE = 3
-
-#: ``progression(etape, libelle, faites, total)``, as in ``attrib.cotation.calcul``.
-Progression = Callable[[int, str, int, int], None]
 
 
 def _verifier_gestion(auteur: Acteur, organisation: Organisation | int) -> None:

@@ -7,7 +7,7 @@ Every write takes its actor (``auteur: Acteur``) and checks it with the predicat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -34,10 +34,9 @@ from attrib.rapprochement import moteur, permissions, selectors
 from attrib.rapprochement.enums import StatutLot
 from attrib.rapprochement.models import LotPropositions
 from attrib.rapprochement.permissions import designateur, peut_designer
+from attrib.taches.progression import Progression
 from attrib.territoires.models import EPCI
 
-#: ``progression(etape, libelle, faites, total)``.
-Progression = Callable[[int, str, int, int], None]
 ETAPE_LECTURE, ETAPE_CALCUL, ETAPE_EXPLICATION = 1, 2, 3
 LIBELLES_ETAPES = {
     ETAPE_LECTURE: "Lecture des demandes et des logements",
