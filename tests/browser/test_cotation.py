@@ -70,9 +70,12 @@ def test_publier_une_nouvelle_version_recote_et_la_demande_montre_le_nouveau_det
     # Simulation on the demand file beside the published version, then publication.
     page.get_by_role("link", name="Simuler sur le fichier des demandes").click()
     expect(page.get_by_role("heading", name="Simulation de la version 2 — grille générale")).to_be_visible()
+    page.get_by_role("button", name="Calculer la simulation").click()  # the worker computes it (at once in tests)
+    expect(page.get_by_role("heading", name="Travail terminé")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Distribution des scores"))).to_be_visible()
     expect(page.get_by_role("rowheader", name=re.compile("Ancienneté de la demande"))).to_be_visible()
     _sans_violation(page)
+    page.go_back()
     page.go_back()
 
     # Publication: the POST answers with the job's page (the tests run the job at once; the real worker's
