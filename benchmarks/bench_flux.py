@@ -8,7 +8,10 @@
   (earliest-deadline rule, exact integer arithmetic), after a warm-up on 1,000 dwellings.
 - ``max_deviation``: the largest |received − share × dwellings so far| over every réservataire and every
   prefix of the year (:func:`ecart_maximal`); :func:`verifier_sequence` must find no deviation of one
-  dwelling or more, and the proven bound is 1 − 1/(2 × 50) = 0.99.
+  dwelling or more, nor any above ``optimal_bound`` = 1 − 1/(2(k − 1)) = 1 − 1/98 (Tijdeman's bound, the
+  engine's rule since December 2026), at any prefix — otherwise the benchmark fails.
+- ``previous_max_deviation`` / ``previous_bound``: the earlier constant δ = 1/(2k) (bound 1 − 1/(2k) = 0.99),
+  same shares, same run.
 - ``baseline_s`` / ``baseline_max_deviation``: the naive rule measured in the same run — each dwelling
   to the réservataire with the largest deficit (share × dwellings − received, ties to the first), in
   numpy. Its deviation is not bounded by one dwelling.
@@ -35,6 +38,7 @@ from attrib.engine.flux import (
     ouvrir_periode,
     verifier_sequence,
 )
+from attrib.engine.flux.sequenceur import Regle, sequence_rapide
 
 LOGEMENTS = 100_000
 RESERVATAIRES = 50
@@ -72,6 +76,14 @@ def plus_fort_deficit(p: Periode, n: int) -> pl.DataFrame:
     return pl.DataFrame({"reservataire": cles.gather(choix)})
 
 
+def regle_anterieure(p: Periode, n: int) -> pl.DataFrame:
+    """The earlier rule: earliest deadline with δ = 1/(2k) instead of Tijdeman's 1/(2(k − 1))."""
+    regle = Regle.de([q.part for q in p.parts], delta=Fraction(1, 2 * len(p.parts)))
+    servis, _ = sequence_rapide(regle, [0] * len(p.parts), 0, [None] * n)
+    cles = pl.Series([q.reservataire for q in p.parts])
+    return pl.DataFrame({"reservataire": cles.gather(servis)})
+
+
 def run() -> None:
     etat = ouvrir_periode(conventions(), jour=JOUR)
     p = etat.periode
@@ -88,6 +100,11 @@ def run() -> None:
     if violations:
         raise AssertionError("Écart d'un logement ou plus : " + " ; ".join(v.message for v in violations[:5]))
     max_deviation = ecart_maximal(p, sequence)
+    optimal_bound = 1 - Fraction(1, 2 * (len(p.parts) - 1))
+    au_dela = verifier_sequence(p, sequence, seuil=optimal_bound + Fraction(1, 10**12))
+    if au_dela:
+        raise AssertionError("Borne de Tijdeman dépassée : " + " ; ".join(v.message for v in au_dela[:5]))
+    previous_max_deviation = ecart_maximal(p, regle_anterieure(p, LOGEMENTS))
 
     debut = time.perf_counter()
     naive = plus_fort_deficit(p, LOGEMENTS)
@@ -96,6 +113,8 @@ def run() -> None:
 
     print(
         f"BENCH flux dwellings={LOGEMENTS} reservataires={len(p.parts)} engine_s={engine_s:.3f} "
-        f"max_deviation={max_deviation:.4f} baseline_s={baseline_s:.3f} "
+        f"max_deviation={max_deviation:.4f} optimal_bound={float(optimal_bound):.4f} "
+        f"previous_max_deviation={previous_max_deviation:.4f} previous_bound={1 - 1 / (2 * len(p.parts)):.4f} "
+        f"baseline_s={baseline_s:.3f} "
         f"baseline_max_deviation={baseline_max_deviation:.4f} ratio={baseline_s / engine_s:.1f}"
     )

@@ -27,6 +27,7 @@ from fractions import Fraction
 from attrib.engine.erreurs import EntreeInvalide, ParametresInvalides
 from attrib.engine.flux import texte
 from attrib.engine.flux.parametres import GroupeTypologie, ParametresFlux, charger_parametres_flux, verifier_groupes
+from attrib.engine.flux.sequenceur import delta_optimal
 
 #: Key of the implicit réservataire holding the bailleur's unreserved share.
 RESERVATAIRE_BAILLEUR = "bailleur"
@@ -382,8 +383,8 @@ class Periode:
 
     @property
     def delta(self) -> Fraction:
-        """δ = 1 / (2n), n = number of positive shares: every deviation stays ≤ 1 − δ (docs)."""
-        return Fraction(1, 2 * len(self.parts))
+        """δ = 1 / (2(n − 1)), n = number of positive shares (Tijdeman): every deviation stays ≤ 1 − δ (docs)."""
+        return delta_optimal(len(self.parts))
 
     @property
     def par_strate(self) -> bool:

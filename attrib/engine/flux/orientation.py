@@ -10,7 +10,7 @@ Batch: :func:`orienter_sequence` orients a whole frame of freed dwellings and gi
 
 Guarantee (``docs/flux-orientation.md``): with n positive shares, at every point of the period each
 réservataire's count differs from its exact share of the dwellings oriented so far by at most
-1 − 1/(2n) < 1 — over the whole flux, or in every stratum when a mix is requested with the arbitrage
+1 − 1/(2(n − 1)) < 1 (Tijdeman) — over the whole flux, or in every stratum when a mix is requested with the arbitrage
 ``STRATES`` (the global deviation is then below the number of strata). Overrides and lapses excepted,
 and the docs bound how fast the engine comes back within the bound after them.
 """

@@ -1,18 +1,19 @@
 """The sequencing rule, in exact integer arithmetic (statement and proof: ``docs/flux-orientation.md``).
 
 n réservataires share one sequence of dwellings with exact shares λ_i = a_i / q_i (Σ λ_i = 1). After t
-dwellings réservataire i has received x_i. With δ = 1 / (2n):
+dwellings réservataire i has received x_i. With δ = 1 / (2(n − 1)) (Tijdeman's constant; δ = 1/2 when n = 1):
 
 - the next unit of i (its (x_i + 1)-th dwelling) is **released** at slot s when λ_i·s ≥ x_i + δ, i.e.
-  ``2n·a_i·s ≥ q_i·(2n·x_i + 1)``; serving a released unit never puts i more than 1 − δ ahead;
+  ``m·a_i·s ≥ q_i·(m·x_i + 1)`` with m = 1/δ; serving a released unit never puts i more than 1 − δ ahead;
 - its **deadline** is the first slot s with λ_i·s > x_i + 1 − δ, i.e.
-  ``s = ⌊q_i·(2n·(x_i + 1) − 1) / (2n·a_i)⌋ + 1``; serving every unit by its deadline never leaves i
+  ``s = ⌊q_i·(m·(x_i + 1) − 1) / (m·a_i)⌋ + 1``; serving every unit by its deadline never leaves i
   more than 1 − δ behind.
 
 Rule (earliest deadline first): at slot t + 1, among released réservataires, serve the one whose
 deadline is earliest; ties go to the lower index (the period's stable order: larger share first, then
-réservataire key). Theorem (docs): no deadline is ever missed, so |x_i(t) − λ_i·t| ≤ 1 − 1/(2n) < 1 for
-every i and every t.
+réservataire key). Theorem (docs, §3): no deadline is ever missed, so |x_i(t) − λ_i·t| ≤ 1 − 1/(2(n − 1))
+for every i and every t — Tijdeman's bound (1980), the best possible in general; the earlier constant
+δ = 1/(2n) (bound 1 − 1/(2n)) stays available to compare (:meth:`Regle.de`, ``delta``).
 
 A **safe** alternative to the earliest deadline (used to balance a second level, e.g. strata): any
 released i whose deadline is not after the first *tight* horizon B — the first b > t at which the
@@ -31,21 +32,36 @@ from typing import Any
 from attrib.engine.erreurs import ErreurMoteur
 
 
+def delta_optimal(n: int) -> Fraction:
+    """Tijdeman's δ = 1/(2(n − 1)) for n ≥ 2 shares (every deviation ≤ 1 − δ, the best bound that holds for
+    every set of shares); 1/2 for a single share (which never deviates)."""
+    if n < 1:
+        raise ErreurMoteur("Au moins une part est nécessaire.")
+    return Fraction(1, 2 * (n - 1)) if n >= 2 else Fraction(1, 2)
+
+
 @dataclass(frozen=True, slots=True)
 class Regle:
-    """Integer data of the rule for one sequence: λ_i = num[i] / den[i] (all > 0, Σ = 1), ``deux_n`` = 2n."""
+    """Integer data of the rule for one sequence: λ_i = num[i] / den[i] (all > 0, Σ = 1) and ``m`` = 1/δ."""
 
     num: tuple[int, ...]
     den: tuple[int, ...]
-    deux_n: int
+    m: int
 
     @classmethod
-    def de(cls, parts: Sequence[Fraction]) -> Regle:
+    def de(cls, parts: Sequence[Fraction], *, delta: Fraction | None = None) -> Regle:
+        """The rule for these shares, with Tijdeman's δ (:func:`delta_optimal`) unless ``delta`` (1/m, m ≥ 2
+        an integer) is given: ``Fraction(1, 2 * n)`` gives the earlier, weaker rule (benchmarks, tests)."""
         if not parts or any(p <= 0 for p in parts) or sum(parts, Fraction(0)) != 1:
             raise ErreurMoteur("Les parts d'une séquence doivent être positives et de somme 1.")
-        return cls(
-            num=tuple(p.numerator for p in parts), den=tuple(p.denominator for p in parts), deux_n=2 * len(parts)
-        )
+        d = delta_optimal(len(parts)) if delta is None else delta
+        if d.numerator != 1 or d.denominator < 2:
+            raise ErreurMoteur("δ doit être de la forme 1/m avec m entier ≥ 2.")
+        return cls(num=tuple(p.numerator for p in parts), den=tuple(p.denominator for p in parts), m=d.denominator)
+
+    @property
+    def delta(self) -> Fraction:
+        return Fraction(1, self.m)
 
     @property
     def n(self) -> int:
@@ -53,15 +69,15 @@ class Regle:
 
     def libere(self, i: int, x: int, s: int) -> bool:
         """Is the (x + 1)-th unit of i released at slot s?"""
-        return self.deux_n * self.num[i] * s >= self.den[i] * (self.deux_n * x + 1)
+        return self.m * self.num[i] * s >= self.den[i] * (self.m * x + 1)
 
     def liberation(self, i: int, x: int) -> int:
         """First slot at which the (x + 1)-th unit of i is released."""
-        return -(-(self.den[i] * (self.deux_n * x + 1)) // (self.deux_n * self.num[i]))
+        return -(-(self.den[i] * (self.m * x + 1)) // (self.m * self.num[i]))
 
     def echeance(self, i: int, x: int) -> int:
         """Deadline (a slot number) of the (x + 1)-th unit of i."""
-        return self.den[i] * (self.deux_n * (x + 1) - 1) // (self.deux_n * self.num[i]) + 1
+        return self.den[i] * (self.m * (x + 1) - 1) // (self.m * self.num[i]) + 1
 
     def candidats(self, recus: Sequence[int], t: int) -> list[int]:
         """Réservataires released at slot t + 1 (never empty when Σ recus = t, see the docs)."""

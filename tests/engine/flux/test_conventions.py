@@ -206,7 +206,7 @@ def test_periode_part_implicite_du_bailleur_et_ordre_stable() -> None:
     assert bailleur.delai_proposition_jours is None
     assert p.parts[0].delai_proposition_jours == 30  # flux.yaml default
     assert (p.debut, p.fin) == (date(2026, 1, 1), date(2026, 12, 31))
-    assert p.delta == Fraction(1, 12)
+    assert p.delta == Fraction(1, 10)  # Tijdeman: 1/(2(6 − 1)) for six shares
 
 
 def test_periode_bornee_par_les_changements_de_conventions() -> None:

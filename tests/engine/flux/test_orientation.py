@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from attrib.engine.erreurs import EntreeInvalide
+from attrib.engine.flux.sequenceur import Regle, sequence_rapide
 from attrib.engine.flux import (
     RESERVATAIRE_BAILLEUR,
     Arbitrage,
@@ -44,15 +45,24 @@ def suite(etat: EtatFlux, n: int, **autres: object) -> tuple[list[str], EtatFlux
 
 
 def test_sequence_calculee_a_la_main() -> None:
-    # Shares 1/2, 1/3, 1/6, δ = 1/6. Unit k of r00 is released at slot 2k − 1 and due at 2k; of r01,
-    # released at 3k − 2 and due at 3k; of r02, released at 6k − 5 and due at 6k. Earliest deadline first
-    # (ties: larger share) gives the period A B A B A C, where C reaches its largest gap, 5/6 = 1 − δ.
+    # Shares 1/2, 1/3, 1/6, Tijdeman's δ = 1/(2(3 − 1)) = 1/4. Unit k is released at the first slot s with
+    # λ·s ≥ k − 3/4 and due at the first s with λ·s > k − 1/4: r00 (A) units at [1, 2], [3, 4], [5, 6];
+    # r01 (B) at [1, 3], [4, 6]; r02 (C) at [2, 5]. Earliest deadline first (ties: larger share) gives
+    # A B A C A B: the largest gap is B's 2/3 behind at the 5th dwelling, within 1 − δ = 3/4.
     etat = ouvrir_periode(jeu([Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)]), jour=DEBUT)
     choix, etat = suite(etat, 12)
-    assert choix == ["r00", "r01", "r00", "r01", "r00", "r02"] * 2
+    assert choix == ["r00", "r01", "r00", "r02", "r00", "r01"] * 2
     assert etat.ecarts() == {"r00": 0, "r01": 0, "r02": 0}
     choix5, etat5 = suite(ouvrir_periode(jeu([Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)]), jour=DEBUT), 5)
-    assert etat5.ecart("r02") == Fraction(-5, 6)
+    assert etat5.ecarts() == {"r00": Fraction(1, 2), "r01": Fraction(-2, 3), "r02": Fraction(1, 6)}
+
+
+def test_l_ancienne_constante_atteint_sa_borne_plus_faible() -> None:
+    # The earlier rule (δ = 1/(2n) = 1/6) on the same shares gives A B A B A C: C is 5/6 = 1 − 1/6 behind
+    # at the 5th dwelling, above Tijdeman's 3/4 which the rule now keeps.
+    regle = Regle.de([Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)], delta=Fraction(1, 6))
+    servis, _ = sequence_rapide(regle, [0, 0, 0], 0, [None] * 6)
+    assert servis == [0, 1, 0, 1, 0, 2]
 
 
 def test_la_regle_naive_du_plus_fort_deficit_depasse_un_logement() -> None:

@@ -2,7 +2,7 @@
 
 The acceptance property: for 2 to 50 réservataires (the bailleur's implicit share included) with random
 rational shares and up to 100,000 dwellings, every réservataire stays within one dwelling of its exact
-share at every prefix — and in fact within 1 − 1/(2n), the bound proven in docs/flux-orientation.md.
+share at every prefix — and in fact within 1 − 1/(2(n − 1)), Tijdeman's bound (docs/flux-orientation.md).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _cinquante_parts() -> list[Fraction]:
 
 
 def _borne(p: Periode) -> Fraction:
-    """1 − 1/(2n), plus a hair so that ``verifier_sequence`` flags only what exceeds the proven bound."""
+    """1 − 1/(2(n − 1)), plus a hair so that ``verifier_sequence`` flags only what exceeds the proven bound."""
     return 1 - p.delta + Fraction(1, 10**12)
 
 
