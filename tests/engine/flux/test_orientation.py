@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 
 from attrib.engine.erreurs import EntreeInvalide
-from attrib.engine.flux.sequenceur import Regle, sequence_rapide
 from attrib.engine.flux import (
     RESERVATAIRE_BAILLEUR,
     Arbitrage,
@@ -27,6 +26,7 @@ from attrib.engine.flux import (
     ouvrir_periode,
     verifier_sequence,
 )
+from attrib.engine.flux.sequenceur import Regle, sequence_rapide
 from tests.engine.flux.fabriques import DEBUT, JOUR, jeu, logements
 from tests.engine.flux.test_conventions import demo
 
