@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "attrib.rapprochement",
     "attrib.pilotage",
     "attrib.journal",
+    "attrib.exploitation",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",
