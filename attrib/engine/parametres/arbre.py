@@ -348,7 +348,12 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
         ),
         "cia.yaml": SchemaYaml(_cles("travailleurs_essentiels")),
         "conservation.yaml": SchemaYaml(
-            _cles("demandes_radiees_mois", "pieces_justificatives_apres_radiation_mois", "journal_mois", "comptes_inactifs_mois"),
+            _cles(
+                "demandes_radiees_mois",
+                "pieces_justificatives_apres_radiation_mois",
+                "journal_mois",
+                "comptes_inactifs_mois",
+            ),
             {"*": entier(1)},
         ),
         "cycle_demande.yaml": SchemaYaml(
