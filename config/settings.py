@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "attrib.rapprochement",
     "attrib.pilotage",
     "attrib.journal",
+    "attrib.exploitation",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",
@@ -209,3 +210,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Exploitation: backup, anonymised copies, retention (docs/exploitation-donnees.md, decision 0017) ---
+#: ``production`` (default as soon as ALLOWED_HOSTS names a real host), ``copie`` (a copy of production being
+#: prepared for testing: only there may ``manage.py anonymiser`` run), ``local`` (demo, development, tests).
+EXPLOITATION_ENVIRONNEMENT = os.environ.get(
+    "EXPLOITATION_ENVIRONNEMENT", "local" if INSTALLATION_LOCALE else "production"
+)
+#: Folder of pg_dump/pg_restore/psql when not the server's /usr/lib/postgresql/<version>/bin nor on the PATH.
+SAUVEGARDE_PG_BIN_DIR = os.environ.get("SAUVEGARDE_PG_BIN_DIR", "")

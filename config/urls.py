@@ -17,6 +17,7 @@ urlpatterns = [
     path("journal/", include("attrib.journal.urls")),
     path("patrimoine/", include("attrib.patrimoine.urls")),
     path("travaux/", include("attrib.taches.urls")),
+    path("exploitation/", include("attrib.exploitation.urls")),
     path("", include("attrib.accueil.urls")),
 ]
 

@@ -64,6 +64,7 @@ from attrib.demandes.models import (
 )
 from attrib.documents.models import Document, Instantane
 from attrib.documents.services import document_figer, instantane_etablir
+from attrib.exploitation.models import Effacement, Regle
 from attrib.flux.enums import Arbitrage
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation, ReglageFlux
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere, reglage_flux_enregistrer
@@ -844,6 +845,19 @@ class TravailFactory(factory.django.DjangoModelFactory):
     resume = "12 demandes exportées."
 
 
+class EffacementFactory(factory.django.DjangoModelFactory):
+    """An erasure noted by the retention rules (an inactive account)."""
+
+    class Meta:
+        model = Effacement
+
+    regle = Regle.COMPTE_INACTIF
+    objet = "organisations.user"
+    objet_id = factory.Sequence(str)
+    effectue_le = factory.LazyFunction(lambda: timezone.make_aware(datetime(2026, 3, 10, 3, 30)))
+    duree_mois = 24
+
+
 FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Evenement: EvenementFactory,
     Instantane: InstantaneFactory,
@@ -891,6 +905,7 @@ FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Bail: BailFactory,
     LotPropositions: LotPropositionsFactory,
     EntreeJournal: EntreeJournalFactory,
+    Effacement: EffacementFactory,
     Travail: TravailFactory,
 }
 

@@ -124,6 +124,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "anciennete": _anciennete(demande.date_depot_initiale, timezone.localdate()),
             "attestations": documents.instantanes(demande, NatureDocument.ATTESTATION),
             "peut_modifier": peut_modifier,
+            "peut_donnees_personnelles": permissions.peut_modifier_demande(acteur_de(user), demande),
             "peut_renouveler": peut_modifier,
             "peut_decision_dalo": active and permissions.peut_enregistrer_decision_dalo(acteur_de(user), demande),
             "peut_radier": active and permissions.peut_radier_demande(acteur_de(user), demande),

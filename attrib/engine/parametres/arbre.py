@@ -347,6 +347,15 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
             {"baisse_revenus_minimum": decimal_texte(part=True), "*": entier(0)},
         ),
         "cia.yaml": SchemaYaml(_cles("travailleurs_essentiels")),
+        "conservation.yaml": SchemaYaml(
+            _cles(
+                "demandes_radiees_mois",
+                "pieces_justificatives_apres_radiation_mois",
+                "journal_mois",
+                "comptes_inactifs_mois",
+            ),
+            {"*": entier(1)},
+        ),
         "cycle_demande.yaml": SchemaYaml(
             _cles("validite", "preavis_renouvellement", "delai_enregistrement", "doublons_seuil_similarite"),
             {"validite": entier(1), "preavis_renouvellement": entier(1), "delai_enregistrement": entier(1)},
