@@ -8,7 +8,7 @@ ONLY ?=
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: venv demo test quality bench fix chromium compile-deps serve
+.PHONY: venv demo test quality bench fix chromium compile-deps serve deploy-check
 
 venv: $(VENV)/.installed
 
@@ -31,6 +31,20 @@ demo: venv
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	  echo "Travaux longs : worker $$worker démarré (python manage.py db_worker)."; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
+
+# `check --deploy` with a production environment (default: the documented example); fails on any warning.
+# With the example, the key is drawn at random and the directories are temporary (nothing written on the machine).
+ENV_EXEMPLE := deploy/production.env.example
+ENV ?= $(ENV_EXEMPLE)
+deploy-check: venv
+	@set -a; . "$(abspath $(ENV))"; set +a; \
+	  if [ "$(ENV)" = "$(ENV_EXEMPLE)" ]; then \
+	    tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	    SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	    ATTRIB_VAR_DIR=$$tmp/var; STATIC_ROOT=$$tmp/static; \
+	    export SECRET_KEY ATTRIB_VAR_DIR STATIC_ROOT; \
+	  fi; \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 serve: venv
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -39,6 +39,9 @@ timeout = _entier("GUNICORN_TIMEOUT", 120)
 graceful_timeout = _entier("GUNICORN_GRACEFUL_TIMEOUT", 30)
 max_requests = _entier("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
+# gunicorn's control socket (``gunicornc``) would live in the service account's home, shared by every instance on
+# the machine: off; the service manager (systemd) drives the server by signals.
+control_socket_disable = True
 # Heartbeat files in memory, not on a disk that may stall (Debian mounts /dev/shm).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
