@@ -29,13 +29,13 @@ chromium:
 PORT ?= 8000
 demo: venv
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py charger_demo
+	$(PY) manage.py charger_demo --adresse http://127.0.0.1:$(PORT)
 	STATIC_MANIFEST=1 STATIC_COMPRESSION=0 $(PY) manage.py collectstatic --noinput -v0
 	@export STATIC_MANIFEST=1 STATIC_COMPRESSION=0 GUNICORN_BIND=127.0.0.1:$(PORT); \
 	  $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	  echo "Travaux longs : worker $$worker démarré (python manage.py db_worker)."; \
-	  echo "Démo servie par gunicorn sur http://127.0.0.1:$(PORT)/ (Ctrl-C pour arrêter)."; \
+	  echo "Démo servie par gunicorn sur http://127.0.0.1:$(PORT) (Ctrl-C pour arrêter)."; \
 	  $(PY) -m gunicorn -c config/gunicorn.conf.py config.wsgi
 
 # `check --deploy` with a production environment (default: the documented example); fails on any warning.
