@@ -8,7 +8,7 @@ ONLY ?=
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: venv demo test quality bench fix chromium compile-deps serve
+.PHONY: venv demo test quality bench fix chromium compile-deps serve deploy-check
 
 venv: $(VENV)/.installed
 
@@ -23,14 +23,34 @@ chromium:
 	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
 
-# The worker (long work: publications, imports, exports…) runs beside the web server and stops with it.
+# The demo is served as production serves it (docs/exploitation.md): gunicorn, DEBUG off, the static files
+# collected under hashed names and served by whitenoise, the worker (long work: publications, imports, exports…)
+# beside it, stopping with it. `make demo PORT=8001` changes the port.
+PORT ?= 8000
 demo: venv
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py charger_demo
-	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py charger_demo --adresse http://127.0.0.1:$(PORT)
+	STATIC_MANIFEST=1 STATIC_COMPRESSION=0 $(PY) manage.py collectstatic --noinput -v0
+	@export STATIC_MANIFEST=1 STATIC_COMPRESSION=0 GUNICORN_BIND=127.0.0.1:$(PORT); \
+	  $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	  echo "Travaux longs : worker $$worker démarré (python manage.py db_worker)."; \
-	  $(PY) manage.py runserver 127.0.0.1:8000
+	  echo "Démo servie par gunicorn sur http://127.0.0.1:$(PORT) (Ctrl-C pour arrêter)."; \
+	  $(PY) -m gunicorn -c config/gunicorn.conf.py config.wsgi
+
+# `check --deploy` with a production environment (default: the documented example); fails on any warning.
+# With the example, the key is drawn at random and the directories are temporary (nothing written on the machine).
+ENV_EXEMPLE := deploy/production.env.example
+DEPLOY_ENV ?= $(ENV_EXEMPLE)
+deploy-check: venv
+	@set -a; . "$(abspath $(DEPLOY_ENV))"; set +a; \
+	  if [ "$(DEPLOY_ENV)" = "$(ENV_EXEMPLE)" ]; then \
+	    tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	    SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	    ATTRIB_VAR_DIR=$$tmp/var; STATIC_ROOT=$$tmp/static; \
+	    export SECRET_KEY ATTRIB_VAR_DIR STATIC_ROOT; \
+	  fi; \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 serve: venv
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -10,6 +10,37 @@ switched by environment variables only:
 - ``SECRET_KEY``: required as soon as ``ALLOWED_HOSTS`` is set (an installation reachable under a real host
   name); a local installation (demo, tests, development) keeps a random key in ``var/secret_key``
   (docs/decisions/0004-demo-sans-debug.md).
+- ``ATTRIB_VAR_DIR``: the directory of the installation's own files (default ``var/``: SQLite, key, documents).
+- ``STATIC_ROOT``: where ``collectstatic`` writes the static files (default ``staticfiles/``).
+- ``STATIC_MANIFEST``: ``1`` serves the files collected by ``collectstatic``, under names that carry their hash,
+  cached for a year by browsers; ``0`` finds them in the applications (development). Default: ``1`` for a
+  deployment (``ALLOWED_HOSTS`` set), ``0`` for a local installation. ``STATIC_COMPRESSION`` (default ``1``):
+  ``collectstatic`` also writes compressed copies (``0``: faster collection, for the demo and the tests).
+- ``LOG_LEVEL`` (default ``WARNING``), ``LOG_FORMAT``: ``json`` (default: one JSON object per line, no personal
+  data, ``attrib/common/logs.py``) or ``texte``.
+
+Production security (block "Production security" below; docs/exploitation.md, decision 0013). Each variable has
+a safe default that depends on the kind of installation: a **deployment** (``ALLOWED_HOSTS`` set, served over
+HTTPS) gets the strict value, a **local** installation (demo, tests, development over plain HTTP on this machine)
+the value that lets it work without a certificate. Booleans are ``1``/``0``.
+
+- ``SECURE_SSL_REDIRECT``: redirect plain HTTP to HTTPS (deployment ``1``, local ``0``); ``/sante/`` is exempt
+  so that a probe on the machine itself still answers.
+- ``SECURE_HSTS_SECONDS``: how long browsers must use HTTPS only (deployment one year ``31536000``, local ``0``);
+  ``SECURE_HSTS_INCLUDE_SUBDOMAINS`` and ``SECURE_HSTS_PRELOAD`` (deployment ``1``, local ``0``).
+- ``SESSION_COOKIE_SECURE``, ``CSRF_COOKIE_SECURE``: cookies sent over HTTPS only (deployment ``1``, local ``0``).
+- ``SECURE_PROXY_SSL_HEADER``: ``1`` trusts the reverse proxy's ``X-Forwarded-Proto: https`` (default ``0``:
+  only behind a proxy that sets this header itself, never when the server is reachable directly).
+- ``CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://attrib.example.fr``) allowed to send forms when
+  they differ from the requested host (default: none).
+- ``SESSION_COOKIE_AGE``: seconds a login lasts (default ``28800``, 8 hours: a working day);
+  ``SESSION_EXPIRE_AT_BROWSER_CLOSE``: the session ends with the browser (deployment ``1``, local ``0``).
+- ``SESSION_COOKIE_HTTPONLY`` (default ``1``: scripts cannot read the session cookie), ``SESSION_COOKIE_SAMESITE``
+  (default ``Lax``; ``Strict`` also refuses the cookie on links followed from another site).
+- ``SECURE_CONTENT_TYPE_NOSNIFF`` (default ``1``), ``SECURE_REFERRER_POLICY`` (default ``same-origin``: no
+  address of an Attrib page, which may hold a search, leaves for another site), ``X_FRAME_OPTIONS`` (default
+  ``DENY``: no page inside another site's frame), ``SECURE_CROSS_ORIGIN_OPENER_POLICY`` (default
+  ``same-origin``).
 """
 
 from __future__ import annotations
@@ -22,6 +53,36 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(nom: str, defaut: bool) -> bool:
+    """``1``/``0`` (also ``true``/``false``, ``oui``/``non``); unset or empty gives the default."""
+    texte = os.environ.get(nom, "").strip().lower()
+    if not texte:
+        return defaut
+    if texte in {"1", "true", "oui", "yes", "on"}:
+        return True
+    if texte in {"0", "false", "non", "no", "off"}:
+        return False
+    raise RuntimeError(f"La variable d'environnement {nom} doit valoir 1 ou 0 (valeur lue : « {texte} »).")
+
+
+def _env_int(nom: str, defaut: int) -> int:
+    texte = os.environ.get(nom, "").strip()
+    if not texte:
+        return defaut
+    try:
+        return int(texte)
+    except ValueError:
+        raise RuntimeError(
+            f"La variable d'environnement {nom} doit être un nombre entier (valeur lue : « {texte} »)."
+        ) from None
+
+
+def _env_liste(nom: str, defaut: str = "") -> list[str]:
+    return [e.strip() for e in os.environ.get(nom, defaut).split(",") if e.strip()]
+
+
 VAR_DIR = Path(os.environ.get("ATTRIB_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -167,10 +228,26 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise reads it at start-up; filled by ``collectstatic`` when deployed
-# Without ``collectstatic`` (demo, development) whitenoise finds the files in the apps, like runserver would.
-WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise reads it at start-up; filled by ``collectstatic``
+#: Production (and ``make demo``): the files collected by ``collectstatic``, named after their hash
+#: (``dsfr.min.3f2a….css``) and listed in ``staticfiles.json``; whitenoise serves them compressed and cached for a
+#: year, a new version having new names. Otherwise (tests, development) whitenoise finds them in the apps.
+STATIC_MANIFEST = _env_bool("STATIC_MANIFEST", not INSTALLATION_LOCALE)
+#: With the manifest, ``collectstatic`` also writes gzip and brotli copies that whitenoise serves to browsers that
+#: accept them: about 45 s of processor at each upgrade, skipped by ``STATIC_COMPRESSION=0`` (demo, tests).
+STATIC_COMPRESSION = _env_bool("STATIC_COMPRESSION", True)
+if not STATIC_MANIFEST:
+    _STOCKAGE_STATIQUE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+elif STATIC_COMPRESSION:
+    _STOCKAGE_STATIQUE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    _STOCKAGE_STATIQUE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": _STOCKAGE_STATIQUE},
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 CSRF_FAILURE_VIEW = "attrib.common.erreurs.csrf_refuse"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
@@ -204,10 +281,46 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Production security (issue 12)
+# Each value from the environment, with a safe default by kind of installation (module docstring,
+# docs/exploitation.md, docs/decisions/0013-service-en-production.md). CSP and Cache-Control are set elsewhere.
+_DEPLOIEMENT = not INSTALLATION_LOCALE
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", _DEPLOIEMENT)
+# Health probes run on the machine itself, over plain HTTP (docs/exploitation.md).
+SECURE_REDIRECT_EXEMPT = [r"^sante/"]
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31_536_000 if _DEPLOIEMENT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _DEPLOIEMENT)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", _DEPLOIEMENT)
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", _DEPLOIEMENT)
+CSRF_COOKIE_SECURE = _env_bool("CSRF_COOKIE_SECURE", _DEPLOIEMENT)
+if _env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = _env_liste("CSRF_TRUSTED_ORIGINS")
+SESSION_COOKIE_AGE = _env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", _DEPLOIEMENT)
+SESSION_COOKIE_HTTPONLY = _env_bool("SESSION_COOKIE_HTTPONLY", True)
+SESSION_COOKIE_SAMESITE = os.environ.get("SESSION_COOKIE_SAMESITE", "Lax").strip() or "Lax"
+if SESSION_COOKIE_SAMESITE not in {"Lax", "Strict"}:
+    raise RuntimeError(
+        f"SESSION_COOKIE_SAMESITE doit valoir Lax ou Strict (valeur lue : « {SESSION_COOKIE_SAMESITE} »)."
+    )
+SECURE_CONTENT_TYPE_NOSNIFF = _env_bool("SECURE_CONTENT_TYPE_NOSNIFF", True)
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin").strip() or "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = os.environ.get("SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin").strip()
+X_FRAME_OPTIONS = os.environ.get("X_FRAME_OPTIONS", "DENY").strip() or "DENY"
+
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").strip() or "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One JSON object per line, without query strings, user names or exception messages (attrib/common/logs.py).
+    "formatters": {
+        "json": {"()": "attrib.common.logs.FormatJson"},
+        "texte": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "texte" if LOG_FORMAT == "texte" else "json"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from attrib.common import sante
+
 urlpatterns = [
+    # Health probes, JSON, open without login (docs/exploitation.md).
+    path("sante/vivant", sante.vivant, name="sante_vivant"),
+    path("sante/pret", sante.pret, name="sante_pret"),
     path("connexion/", auth_views.LoginView.as_view(template_name="common/connexion.html"), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -323,7 +323,7 @@ def _comptes(organisations: dict[str, Organisation]) -> dict[str, User]:
     return comptes
 
 
-def tableau_comptes(organisations: dict[str, Organisation]) -> str:
+def tableau_comptes(organisations: dict[str, Organisation], *, adresse: str = URL_DEMO) -> str:
     """The logins of the demo, one line per account, and the URL to open."""
     lignes = [("Rôle", "Organisation", "Identifiant", "Mot de passe")]
     for compte in COMPTES_DEMO:
@@ -336,7 +336,7 @@ def tableau_comptes(organisations: dict[str, Organisation]) -> str:
     texte = [
         "Comptes de démonstration (mots de passe publics : pour la démo uniquement) :",
         *("  " + "  ".join(c.ljust(w) for c, w in zip(ligne, largeurs, strict=True)).rstrip() for ligne in lignes),
-        f"Ouvrez {URL_DEMO} et connectez-vous avec l'un de ces comptes.",
+        f"Ouvrez {adresse} et connectez-vous avec l'un de ces comptes.",
     ]
     return "\n".join(texte)
 
@@ -687,6 +687,7 @@ def charger_demo(
     date_reference: date | None = None,
     reinitialiser: bool = False,
     avec_parc: bool = True,
+    adresse: str = URL_DEMO,
     stdout: TextIO | None = None,
 ) -> ResultatDemo:
     """Load the Grand Narbonne demo: referentials, organisations, accounts, ``nb_demandes`` demands.
@@ -749,7 +750,7 @@ def charger_demo(
         )
         _ecrire(sortie, caleol.texte())
     cotation_demo_installer(epci_org=organisations["epci"], jour=jour, stdout=sortie, auteur=DEMO)
-    _ecrire(sortie, tableau_comptes(organisations))
+    _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     return ResultatDemo(
         demandes_creees=creees,
         demandes_existantes=existantes,

@@ -443,7 +443,8 @@ MATRICE = [
     R("admin:index", set()),
 ]
 MATRICE += [ligne for module in EXTENSIONS for ligne in module.LIGNES]
-NON_COUVERTES = {"login", "logout"}  # authentication itself
+# Authentication itself; the health probes, open to everyone without login (tests/exploitation/test_sante.py).
+NON_COUVERTES = {"login", "logout", "sante_vivant", "sante_pret"}
 
 
 def _noms_de_routes() -> set[str]:

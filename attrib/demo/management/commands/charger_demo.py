@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from attrib.demo.chargement import DemoErreur, charger_demo
+from attrib.demo.chargement import URL_DEMO, DemoErreur, charger_demo
 
 
 def _date(texte: str) -> date:
@@ -40,6 +40,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Ne charge ni le parc social, ni la campagne de qualification, ni l'année de flux.",
         )
+        parser.add_argument(
+            "--adresse",
+            default=URL_DEMO,
+            help=f"Adresse de la démo affichée avec les comptes (défaut : {URL_DEMO}).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.INSTALLATION_LOCALE:
@@ -56,6 +61,7 @@ class Command(BaseCommand):
                 date_reference=options["date"],
                 reinitialiser=options["reinitialiser"],
                 avec_parc=not options["sans_parc"],
+                adresse=options["adresse"],
                 stdout=self.stdout,
             )
         except DemoErreur as exc:
