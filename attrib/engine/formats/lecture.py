@@ -197,7 +197,9 @@ def _rangees_csv(texte: str, sep: str, bornes: Bornes) -> Generator[Ligne, None,
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise ErreurLecture(  # the csv module's own limit (131,072), above any sensible bound
-                    debut, None, f"cellule trop longue : {_nombre(bornes.cellule)} caractères au plus"
+                    debut,
+                    None,
+                    f"ligne CSV illisible : cellule trop longue ({_nombre(bornes.cellule)} caractères au plus)",
                 ) from None
             raise ErreurLecture(debut, None, f"ligne CSV illisible ({exc})") from None
         yield Ligne(debut, tuple(cellules))
