@@ -63,7 +63,9 @@ def test_bombe_zip_refusee_sans_decompresser() -> None:
     assert len(contenu) < 100_000
     tracemalloc.start()
     try:
-        with pytest.raises(ErreurLecture, match=r"classeur refusé : 50\u202f000\u202f\d{3} octets une fois décompressé"):
+        with pytest.raises(
+            ErreurLecture, match=r"classeur refusé : 50\u202f000\u202f\d{3} octets une fois décompressé"
+        ):
             lire_xlsx(contenu, bornes=Bornes(decompresse=10_000_000))
         _, pic = tracemalloc.get_traced_memory()
     finally:
