@@ -332,3 +332,18 @@ EXPLOITATION_ENVIRONNEMENT = os.environ.get(
 )
 #: Folder of pg_dump/pg_restore/psql when not the server's /usr/lib/postgresql/<version>/bin nor on the PATH.
 SAUVEGARDE_PG_BIN_DIR = os.environ.get("SAUVEGARDE_PG_BIN_DIR", "")
+
+# --- Imports bornés (issue 12, helper "imports"; decision 0016) -------------------------------------------
+# Technical limits of user files (not legal values). Every refusal names the limit in French.
+#: Bytes of one imported file (CSV or Excel: demands, residences, dwellings, occupancy indicators).
+ATTRIB_IMPORT_OCTETS_MAX = int(os.environ.get("ATTRIB_IMPORT_OCTETS_MAX", str(50 * 1024 * 1024)))
+#: Data rows of one imported file.
+ATTRIB_IMPORT_LIGNES_MAX = int(os.environ.get("ATTRIB_IMPORT_LIGNES_MAX", "500000"))
+#: Columns of one imported file.
+ATTRIB_IMPORT_COLONNES_MAX = int(os.environ.get("ATTRIB_IMPORT_COLONNES_MAX", "300"))
+#: Characters of one cell.
+ATTRIB_IMPORT_CELLULE_MAX = int(os.environ.get("ATTRIB_IMPORT_CELLULE_MAX", "10000"))
+#: Uncompressed bytes of an .xlsx (a zip): a "zip bomb" is refused before openpyxl opens it.
+ATTRIB_IMPORT_XLSX_DECOMPRESSE_MAX = int(os.environ.get("ATTRIB_IMPORT_XLSX_DECOMPRESSE_MAX", str(500 * 1024 * 1024)))
+#: Duplicate candidates kept per birth-date block (best scores first): the detection stays linear in the rows.
+ATTRIB_DOUBLONS_PAIRES_PAR_BLOC_MAX = int(os.environ.get("ATTRIB_DOUBLONS_PAIRES_PAR_BLOC_MAX", "5000"))

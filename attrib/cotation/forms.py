@@ -15,7 +15,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import yaml
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -24,6 +23,7 @@ from attrib.cotation.enums import TypeGrille
 from attrib.cotation.lisible import libelle_colonne
 from attrib.demandes.models import PrioriteLegale
 from attrib.engine.cotation.catalogue import COLONNES_COTATION
+from attrib.engine.yaml_borne import YamlRefuse, charger_yaml_borne, ecrire_yaml
 from attrib.organisations.models import Organisation
 
 SEPARATEUR = ";"
@@ -47,6 +47,16 @@ GENRES = {c.nom: c.genre for c in COLONNES_COTATION}
 _VRAI = frozenset({"oui", "o", "vrai", "true", "1"})
 _FAUX = frozenset({"non", "n", "faux", "false", "0"})
 _DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _yaml_ou_erreur(form: forms.Form, champ: str, texte: str) -> Any:
+    """``texte`` read by the bounded YAML loader; a refusal becomes the field's French error (value ``None``)."""
+    try:
+        return charger_yaml_borne(texte)
+    except YamlRefuse as exc:
+        ligne = f" (ligne {exc.ligne})" if exc.ligne is not None else ""
+        form.add_error(champ, f"Valeur illisible{ligne} : {exc.raison}.")
+        return None
 
 
 class ImportGrilleForm(FormulaireDsfr, forms.Form):
@@ -169,7 +179,7 @@ def _texte_valeur(valeur: Any) -> str:
 
 
 def _flux(donnee: Any) -> str:
-    return yaml.safe_dump(donnee, allow_unicode=True, default_flow_style=True, sort_keys=False, width=400).strip()
+    return ecrire_yaml(donnee, allow_unicode=True, default_flow_style=True, sort_keys=False, width=400).strip()
 
 
 def condition_simple(condition: Any) -> tuple[str, str, Any] | None:
@@ -363,7 +373,7 @@ class CritereForm(FormulaireDsfr, forms.Form):
             if d.get("base"):
                 points["base"] = d["base"]
             points["par_unite"] = int(par_unite) if par_unite == par_unite.to_integral_value() else float(par_unite)
-            points["valeur"] = yaml.safe_load(brute) if brute.startswith("{") else brute
+            points["valeur"] = _yaml_ou_erreur(self, "valeur", brute) if brute.startswith("{") else brute
             if d.get("plafond_points") is not None:
                 points["plafond"] = d["plafond_points"]
             if d.get("unite"):
@@ -384,11 +394,13 @@ class CritereForm(FormulaireDsfr, forms.Form):
                 self.add_error("condition_ecrite", "Écrivez la condition, ou choisissez un autre mode.")
                 return None
             try:
-                condition = yaml.safe_load(texte)
-            except yaml.YAMLError as exc:
-                marque = getattr(exc, "problem_mark", None)
-                ligne = f" (ligne {marque.line + 1})" if marque is not None else ""
-                self.add_error("condition_ecrite", f"Condition illisible{ligne} : vérifiez les accolades et les « : ».")
+                condition = charger_yaml_borne(texte)
+            except YamlRefuse as exc:
+                ligne = f" (ligne {exc.ligne})" if exc.ligne is not None else ""
+                self.add_error(
+                    "condition_ecrite",
+                    f"Condition illisible{ligne} : {exc.raison} ; vérifiez les accolades et les « : ».",
+                )
                 return None
             if not isinstance(condition, dict):
                 self.add_error(

@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
@@ -32,6 +31,7 @@ from attrib.cotation.models import GrilleCotation, TacheCotation, VersionGrille
 from attrib.demandes.models import Demande
 from attrib.engine.cotation import Grille, GrilleInvalide, MessageGrille, charger_grille, grille_vers_yaml, valider
 from attrib.engine.erreurs import ErreurMoteur
+from attrib.engine.yaml_borne import charger_yaml_borne, ecrire_yaml
 from attrib.journal.lisible import diff_document_grille
 from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation, TypeOrganisation
@@ -204,7 +204,7 @@ def version_supprimer(*, version: VersionGrille, auteur: Acteur) -> None:
 
 def document(version: VersionGrille) -> dict[str, Any]:
     """The version's document as plain data (what the editor changes)."""
-    donnees = yaml.safe_load(version.document)
+    donnees = charger_yaml_borne(version.document)
     assert isinstance(donnees, dict)
     return donnees
 
@@ -235,7 +235,7 @@ def _modifier(
     ancien_document = version.document
     donnees = document(version)
     modification(donnees)
-    texte = yaml.safe_dump(donnees, allow_unicode=True, sort_keys=False, width=110)
+    texte = ecrire_yaml(donnees, allow_unicode=True, sort_keys=False, width=110)
     try:
         grille = charger_grille(texte, origine=version.nom_fichier)
     except GrilleInvalide as exc:

@@ -12,6 +12,11 @@ hyphens removed; usage name and birth name; all first names or the first one onl
 with rapidfuzz's ``token_sort_ratio``, which tolerates typos and first/last names typed in
 reverse order. The threshold is the dated parameter ``doublons_seuil_similarite`` of
 ``data/parametres/cycle_demande.yaml``.
+
+Identical rows (the same person typed the same way on many demands, e.g. an import run twice) are grouped
+first: a group of n demands yields n - 1 pairs, each with the group's oldest demand, and only one member per
+group is scored against the others (two matching groups: each member paired with the other group's first); each block keeps at most ``ATTRIB_DOUBLONS_PAIRES_PAR_BLOC_MAX`` pairs
+(settings), so that the work and the pairs grow linearly with the rows (decision 0016).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -117,29 +123,72 @@ def _lignes(filtre: Q) -> list[Ligne]:
     return list(qs.iterator(chunk_size=5000))
 
 
+def _groupes(fiches: list[_Fiche]) -> list[list[_Fiche]]:
+    """The block's persons grouped when written identically (same birth date, same normalised names), each
+    group in demand order (its first member is the oldest demand), one member per demand."""
+    groupes: dict[tuple[date, tuple[tuple[str, bool], ...]], dict[int, _Fiche]] = {}
+    for f in sorted(fiches, key=lambda f: f.demande_id):
+        groupes.setdefault((f.date_naissance, f.formes), {}).setdefault(f.demande_id, f)
+    return [list(g.values()) for g in groupes.values()]
+
+
 def _comparer_bloc(
-    fiches: list[_Fiche], cibles: set[int] | None, limite: float, meilleures: dict[tuple[int, int], tuple[float, str]]
-) -> None:
-    """Compare the persons of one block that sit on two different demands (with ``cibles``, only
-    the pairs involving one of those demands). Rows are scored in slices to bound memory."""
-    textes = [t for f in fiches for t, _ in f.formes]
-    proprietaire = [(i, naissance) for i, f in enumerate(fiches) for _, naissance in f.formes]
-    lignes = [u for u, (i, _) in enumerate(proprietaire) if cibles is None or fiches[i].demande_id in cibles]
+    fiches: list[_Fiche], cibles: set[int] | None, limite: float, paires_max: int
+) -> dict[tuple[int, int], tuple[float, str]]:
+    """The pairs of one block, linear in its size when persons repeat.
+
+    Identical persons (:func:`_groupes`) are not compared with each other: each member of a group is paired
+    with the group's oldest demand (n - 1 pairs for n identical rows, not n(n - 1)/2). Only the groups' first
+    members (and, with ``cibles``, the target demands' persons) are scored against each other with rapidfuzz,
+    in slices to bound memory; when two groups match, every member of each is paired with the other's first
+    demand (|Gx| + |Gy| pairs, not |Gx| × |Gy|). At most ``paires_max`` pairs are kept per block, the best scores first."""
+    trouvees: dict[tuple[int, int], tuple[float, str]] = {}
+
+    def retenir(x: _Fiche, y: _Fiche, score: float, naissance: bool) -> None:
+        if x.demande_id > y.demande_id:
+            x, y = y, x
+        paire = (x.demande_id, y.demande_id)
+        if paire not in trouvees or score > trouvees[paire][0]:
+            trouvees[paire] = (score, _motif(x, y, score, naissance))
+
+    groupes = _groupes(fiches)
+    comparees: list[tuple[_Fiche, int]] = []  # (person, its group)
+    for g, groupe in enumerate(groupes):
+        premiere = groupe[0]
+        if cibles is None or premiere.demande_id in cibles:
+            for autre in groupe[1:]:
+                retenir(premiere, autre, 100.0, False)
+        elif any(f.demande_id in cibles for f in groupe):
+            for autre in groupe[1:]:
+                if autre.demande_id in cibles:
+                    retenir(premiere, autre, 100.0, False)
+        comparees.append((premiere, g))
+        if cibles is not None:
+            comparees.extend((f, g) for f in groupe[1:] if f.demande_id in cibles)
+    textes = [t for f, _ in comparees for t, _ in f.formes]
+    proprietaire = [(i, naissance) for i, (f, _) in enumerate(comparees) for _, naissance in f.formes]
+    lignes = [u for u, (i, _) in enumerate(proprietaire) if cibles is None or comparees[i][0].demande_id in cibles]
     for debut in range(0, len(lignes), _TRANCHE):
         tranche = lignes[debut : debut + _TRANCHE]
         matrice = process.cdist([textes[u] for u in tranche], textes, scorer=fuzz.token_sort_ratio, score_cutoff=limite)
         for r, v in zip(*matrice.nonzero(), strict=True):
             i, naissance_u = proprietaire[tranche[r]]
             j, naissance_v = proprietaire[v]
-            x, y = fiches[i], fiches[j]
-            if x.demande_id == y.demande_id:
+            (x, gx), (y, gy) = comparees[i], comparees[j]
+            if gx == gy or x.demande_id == y.demande_id:
                 continue
-            score = float(matrice[r, v])
-            if x.demande_id > y.demande_id:
-                x, y = y, x
-            paire = (x.demande_id, y.demande_id)
-            if paire not in meilleures or score > meilleures[paire][0]:
-                meilleures[paire] = (score, _motif(x, y, score, naissance_u or naissance_v))
+            score, naissance = float(matrice[r, v]), naissance_u or naissance_v
+            # Each member of one group is paired with the other group's first demand (|Gx| + |Gy| pairs).
+            for membres, premiere in ((groupes[gx], groupes[gy][0]), (groupes[gy], groupes[gx][0])):
+                for m in membres:
+                    if m.demande_id != premiere.demande_id and (
+                        cibles is None or m.demande_id in cibles or premiere.demande_id in cibles
+                    ):
+                        retenir(m, premiere, score, naissance)
+    if len(trouvees) > paires_max:
+        meilleures = sorted(trouvees.items(), key=lambda p: (-p[1][0], p[0]))[:paires_max]
+        trouvees = dict(meilleures)
+    return trouvees
 
 
 def doublons_detecter(
@@ -150,6 +199,7 @@ def doublons_detecter(
     used at registration). A pair already known — to examine or decided — is never recreated."""
     auteur.exiger(permissions.peut_traiter_doublons(auteur), permissions.REFUS_DOUBLONS)
     limite = seuil(aujourd_hui)
+    paires_max = int(settings.ATTRIB_DOUBLONS_PAIRES_PAR_BLOC_MAX)
     if demandes is None:
         cibles = None
         lignes = _lignes(Q())
@@ -171,7 +221,9 @@ def doublons_detecter(
         fiches = [
             _Fiche(d, n, nom, prenoms, _formes(nom, prenoms, naissance)) for d, n, nom, prenoms, naissance in bloc
         ]
-        _comparer_bloc(fiches, cibles, limite, meilleures)
+        for paire, (score, motif) in _comparer_bloc(fiches, cibles, limite, paires_max).items():
+            if paire not in meilleures or score > meilleures[paire][0]:
+                meilleures[paire] = (score, motif)
     if not meilleures:
         return 0
     connues = DoublonPotentiel.objects.all()

@@ -19,12 +19,15 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from attrib.common import tableurs
+from attrib.common.imports import bornes_import
 from attrib.demandes import enums
 from attrib.engine.formats.cellules import neutraliser
 from attrib.engine.formats.demandes_csv import (
@@ -123,6 +126,8 @@ class RapportImport:
     creees: list[str] = field(default_factory=list)
     mises_a_jour: list[str] = field(default_factory=list)
     inchangees: list[str] = field(default_factory=list)
+    #: Updates refused because the demand changed since the export of their line (column ``version``).
+    perimees: list[str] = field(default_factory=list)
     erreurs: list[ErreurImport] = field(default_factory=list)
     lignes_lues: int = 0
     lignes_valides: int = 0
@@ -273,6 +278,50 @@ def _egal(colonne: Colonne, a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _libelle_champ(nom: str) -> str:
+    from attrib.demandes.models import Demande
+
+    try:
+        champ = Demande._meta.get_field(nom)
+    except FieldDoesNotExist:
+        return nom.replace("_", " ")
+    return str(getattr(champ, "verbose_name", nom.replace("_", " ")))
+
+
+def _message_perimee(demande: Demande, exportee: datetime) -> str:
+    """What changed on ``demande`` since the export of version ``exportee``: when, by whom, which fields (never
+    their values: the file's author may not see them)."""
+    from attrib.common.models import Evenement
+
+    depuis = list(
+        Evenement.objects.pour(demande)
+        .filter(horodatage__gt=exportee)
+        .select_related("auteur")
+        .order_by("horodatage", "id")[:20]
+    )
+    champs: dict[str, None] = {}
+    for e in depuis:
+        for nom in (e.details or {}).get("changements") or {}:
+            champs.setdefault(_libelle_champ(str(nom)))
+    quand = f"{timezone.localtime(demande.modifie_le):%d/%m/%Y à %H:%M}"
+    message = (
+        f"la demande {demande.numero_unique} a été modifiée depuis l'export de cette ligne "
+        f"(export du {timezone.localtime(exportee):%d/%m/%Y à %H:%M}, dernière modification le {quand}"
+    )
+    auteurs = sorted({str(e.auteur) for e in depuis if e.auteur is not None})
+    if auteurs:
+        message += f" par {', '.join(auteurs)}"
+    message += ")"
+    if champs:
+        message += f" ; champs modifiés depuis : {', '.join(champs)}"
+    elif depuis:
+        message += f" ; depuis : {' ; '.join(e.resume for e in depuis[:3])}"
+    return (
+        message + ". Ligne non appliquée pour ne pas écraser ces modifications : exportez de nouveau la demande "
+        "et reportez-y vos changements"
+    )
+
+
 class _Import:
     """State of one import run: the report, the numbers already seen, the demands one may update."""
 
@@ -307,6 +356,27 @@ class _Import:
                 return False
             if not _egal(c, ligne.valeurs[nom], relue):
                 return False
+        return True
+
+    def perimee(self, ligne: LigneLue, demande: Demande) -> bool:
+        """Whether the line was exported from an older version of the demand (column ``version``): then it is
+        reported as stale, with what changed since, instead of overwriting those changes (decision 0016)."""
+        texte = (ligne.valeurs.get("version") or "").strip() if "version" in self.presentes else ""
+        if not texte:
+            return False
+        try:
+            exportee = datetime.fromisoformat(texte)
+        except ValueError:
+            self.erreur(
+                ligne, "version", f"version illisible « {texte[:40]} » : recopiez-la telle que l'export l'a écrite"
+            )
+            return True
+        if timezone.is_naive(exportee):
+            exportee = timezone.make_aware(exportee)
+        if exportee == demande.modifie_le:
+            return False
+        self.erreur(ligne, "version", _message_perimee(demande, exportee))
+        self.rapport.perimees.append(demande.numero_unique)
         return True
 
     def cible_mise_a_jour(self, ligne: LigneLue, numero: str) -> Demande | None:
@@ -349,6 +419,8 @@ class _Import:
                 return
             if self.inchangee(ligne, existante):
                 self.rapport.inchangees.append(numero)
+                return
+            if self.perimee(ligne, existante):
                 return
         elif v["code_guichet"] and v["code_guichet"].upper() != self.guichet.code_guichet.upper():
             self.erreur(
@@ -413,7 +485,7 @@ def importer_demandes(
         )
         rapport.annule = True
         return rapport
-    lecture = lire_demandes(fichier)
+    lecture = lire_demandes(fichier, bornes=bornes_import())
     rapport.erreurs += lecture.erreurs
     if rapport.erreurs:
         rapport.annule = True
@@ -520,7 +592,9 @@ def _valeurs_ligne(
         motif = "" if motif in enums.MOTIFS_SENSIBLES else motif
         motifs = [m for m in motifs if m not in enums.MOTIFS_SENSIBLES]
         priorites = [p for p in priorites if p not in priorites_sensibles]
+    modifie_le = demande.get("modifie_le")
     valeurs |= {
+        "version": modifie_le.isoformat() if modifie_le is not None else None,
         "sensibles_masques": not voir_sensibles,
         "motif_principal": motif,
         "motifs_secondaires": motifs,

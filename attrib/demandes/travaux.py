@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import base64
 import io
-from typing import Any
+import uuid
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import task
@@ -117,11 +120,34 @@ def _details(rapport: importexport.RapportImport) -> dict[str, Any]:
     }
 
 
-def _importer(contexte: Contexte, guichet_id: int, nom_fichier: str, contenu: str, tout_ou_rien: bool) -> Resultat:
+def _lire_depose(chemin: str, contenu: str | None) -> bytes:
+    """The uploaded file: stored under ``imports/`` of the media storage (then removed), or, for a job queued by
+    an older version, its content in base64."""
+    if contenu is not None:
+        return base64.b64decode(contenu)
+    try:
+        with default_storage.open(chemin, "rb") as f:
+            octets: bytes = f.read()
+    except OSError:
+        raise EchecTravail(
+            "Le fichier déposé n'est plus disponible : déposez-le de nouveau.",
+            conserve="Aucune demande n'a été importée.",
+        ) from None
+    return octets
+
+
+def _importer(
+    contexte: Contexte, guichet_id: int, nom_fichier: str, chemin: str, contenu: str | None, tout_ou_rien: bool
+) -> Resultat:
     contexte.progression(1, f"Lecture de {nom_fichier}", 0, 0)
     try:
+        octets = _lire_depose(chemin, contenu)
+    finally:
+        if chemin:
+            default_storage.delete(chemin)
+    try:
         rapport = importexport.importer_demandes(
-            fichier=base64.b64decode(contenu),
+            fichier=octets,
             guichet=Organisation.objects.get(pk=guichet_id),
             auteur=contexte.acteur,
             tout_ou_rien=tout_ou_rien,
@@ -149,12 +175,28 @@ def _importer(contexte: Contexte, guichet_id: int, nom_fichier: str, contenu: st
 
 
 @task()
-def importer_demandes(*, travail_id: int, guichet_id: int, nom_fichier: str, contenu: str, tout_ou_rien: bool) -> str:
-    return executer(travail_id, lambda contexte: _importer(contexte, guichet_id, nom_fichier, contenu, tout_ou_rien))
+def importer_demandes(
+    *,
+    travail_id: int,
+    guichet_id: int,
+    nom_fichier: str,
+    tout_ou_rien: bool,
+    chemin: str = "",
+    contenu: str | None = None,
+) -> str:
+    return executer(
+        travail_id, lambda contexte: _importer(contexte, guichet_id, nom_fichier, chemin, contenu, tout_ou_rien)
+    )
 
 
-def import_lancer(*, user: Any, guichet: Organisation, nom_fichier: str, contenu: bytes, tout_ou_rien: bool) -> Travail:
-    """Launch the import of the file ``contenu`` (sent to the worker in base64, as the queue stores JSON)."""
+def import_lancer(
+    *, user: Any, guichet: Organisation, nom_fichier: str, contenu: bytes | IO[bytes], tout_ou_rien: bool
+) -> Travail:
+    """Launch the import of the file ``contenu`` (bytes, or an uploaded file read by chunks). The file is stored
+    under ``imports/`` of the media storage and the job gets its name, not its content (the queue stores JSON
+    in the database); the worker removes it once read."""
+    fichier = ContentFile(contenu) if isinstance(contenu, bytes) else File(contenu)
+    chemin = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", fichier)
     return travail_lancer(
         lance_par_id=user.pk,
         nature="demandes.import",
@@ -169,7 +211,7 @@ def import_lancer(*, user: Any, guichet: Organisation, nom_fichier: str, contenu
         arguments={
             "guichet_id": guichet.pk,
             "nom_fichier": nom_fichier[:200],
-            "contenu": base64.b64encode(contenu).decode("ascii"),
+            "chemin": chemin,
             "tout_ou_rien": tout_ou_rien,
         },
     )

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from attrib.common.forms import ChampDate, FormulaireDsfr
+from attrib.common.imports import verifier_envoi
 from attrib.flux.enums import Arbitrage, CategorieConvention, CritereMixite, NatureLiberation
 from attrib.flux.models import ConventionReservation
 from attrib.flux.moteur import parametres_flux
@@ -136,6 +137,9 @@ class ImportConventionsForm(FormulaireDsfr, forms.Form):
         help_text="CSV (séparateur « ; », UTF-8) ou Excel (.xlsx), au format de l'export.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+
+    def clean_fichier(self) -> Any:
+        return verifier_envoi(self.cleaned_data["fichier"])
 
     def __init__(self, *args: Any, bailleurs: Sequence[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

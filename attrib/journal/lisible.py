@@ -19,6 +19,7 @@ import yaml
 from django.db import models
 from django.utils import timezone
 
+from attrib.engine.yaml_borne import YamlRefuse, charger_yaml_borne
 from attrib.journal import registre
 from attrib.journal.models import EntreeJournal, Operation
 
@@ -149,8 +150,8 @@ def _charger(texte: Any) -> dict[str, Any]:
         except (GrilleInvalide, ValueError, TypeError, OSError):
             pass
     try:
-        donnees = yaml.safe_load(texte) if isinstance(texte, str) else None
-    except yaml.YAMLError:
+        donnees = charger_yaml_borne(texte) if isinstance(texte, str) else None
+    except YamlRefuse:
         return {}
     return donnees if isinstance(donnees, dict) else {}
 

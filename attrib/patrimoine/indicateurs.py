@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from attrib.common.imports import bornes_import
 from attrib.engine.formats.lecture import ErreurLecture, decoder, lire_csv
 from attrib.organisations.acteurs import Acteur
 from attrib.patrimoine.models import ANNEE_INDICATEURS_MIN, POURCENT_MAX, IndicateursOccupation, Residence
@@ -109,7 +110,7 @@ def lire_indicateurs(contenu: bytes, *, annee_max: int | None = None) -> Lecture
         lecture.erreurs.append(ErreurLigne(None, "fichier vide."))
         return lecture
     # The format's contract is the semicolon (docs/formats/indicateurs_occupation.md).
-    lecteur = lire_csv(texte, separateurs=(";",)).lignes
+    lecteur = lire_csv(texte, separateurs=(";",), bornes=bornes_import()).lignes
     entete = [c.strip().lower() for c in next(lecteur).cellules]
     if len(entete) == 1 and ("," in entete[0] or "\t" in entete[0]):
         lecture.erreurs.append(ErreurLigne(1, "séparateur de colonnes non reconnu : le point-virgule (;) est attendu."))

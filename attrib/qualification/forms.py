@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from attrib.common.forms import ChampDate, FormulaireDsfr
+from attrib.common.imports import verifier_envoi
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Residence
 from attrib.qualification.parametres import parametres
@@ -106,6 +107,9 @@ class ImportNotationsForm(FormulaireDsfr, forms.Form):
         required=False,
         help_text="Si une seule ligne est en erreur, aucune note n'est enregistrée. Sinon, les lignes valides le sont.",
     )
+
+    def clean_fichier(self) -> Any:
+        return verifier_envoi(self.cleaned_data["fichier"])
 
 
 class ClotureForm(FormulaireDsfr, forms.Form):

@@ -317,6 +317,15 @@ def test_formulaire_points_proportionnels_et_condition_ecrite(territoire: Territ
     }
     form = _formulaire({"mode_condition": "ecrite", "condition_ecrite": "{champ: [non fermé"})
     assert not form.is_valid() and "Condition illisible" in form.errors["condition_ecrite"][0]
+    # Typed YAML goes through the bounded loader: an alias bomb or a deep nesting is a located field error.
+    bombe = "{a: &a [x, x, x], b: &b [*a, *a, *a], c: [*b, *b, *b]}"
+    form = _formulaire({"mode_condition": "ecrite", "condition_ecrite": bombe})
+    assert not form.is_valid() and "références (& et *) ne sont pas admises" in form.errors["condition_ecrite"][0]
+    form = _formulaire({"mode_condition": "ecrite", "condition_ecrite": "[" * 5_000})
+    assert (
+        not form.is_valid()
+        and "Condition illisible (ligne 1) : imbrication trop profonde" in (form.errors["condition_ecrite"][0])
+    )
 
 
 def test_formulaire_prerempli_depuis_le_document(territoire: Territoire) -> None:

@@ -1,3 +1,4 @@
+import copy
 from datetime import date
 from io import StringIO
 
@@ -148,14 +149,19 @@ def test_detection_complete_et_commande(org):
     a = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
     b = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
     c = demande_de(org, nom="Martin", prenoms="Lea", date_naissance=NE_LE)
+    d = demande_de(org, nom="Marten", prenoms="Léa", date_naissance=NE_LE)
     DoublonPotentiel.objects.all().delete()
     sortie = StringIO()
     call_command("detecter_doublons", stdout=sortie)
-    assert "3 nouvelle(s) paire(s)" in sortie.getvalue()
-    assert {(d.demande_a_id, d.demande_b_id) for d in DoublonPotentiel.objects.all()} == {
+    assert "5 nouvelle(s) paire(s)" in sortie.getvalue()
+    # a, b and c are written the same way (accents aside): each is paired with the oldest, a; the near
+    # spelling d is paired with each of them.
+    assert {(x.demande_a_id, x.demande_b_id) for x in DoublonPotentiel.objects.all()} == {
         (a.pk, b.pk),
         (a.pk, c.pk),
-        (b.pk, c.pk),
+        (a.pk, d.pk),
+        (b.pk, d.pk),
+        (c.pk, d.pk),
     }
     assert doublons_detecter(auteur=acteur_systeme("test")) == 0
 
@@ -174,3 +180,53 @@ def test_liste_des_doublons_limitee_au_perimetre(org):
     doublon_decider(doublon=paire(a, b), auteur=acteur_de(agent), statut=enums.StatutDoublon.CONFIRME)
     assert list(doublons_liste(user=agent)) == []
     assert len(doublons_liste(user=agent, statut=None)) == 1
+
+
+def _copies(demande, n):
+    """``n`` copies of ``demande`` and its persons, inserted in bulk (as a repeated import would leave them)."""
+    personnes = list(demande.personnes.all())
+    copies = []
+    for i in range(n):
+        copie = copy.copy(demande)
+        copie.pk = None
+        copie.numero_unique = f"{demande.numero_unique[:10]}C{i:08d}"[:20]
+        copies.append(copie)
+    Demande.objects.bulk_create(copies, batch_size=500)
+    nouvelles = []
+    for copie_id in Demande.objects.exclude(pk=demande.pk).order_by("pk").values_list("pk", flat=True):
+        for p in personnes:
+            clone = copy.copy(p)
+            clone.pk = None
+            clone.demande_id = copie_id
+            nouvelles.append(clone)
+    Personne.objects.bulk_create(nouvelles, batch_size=500)
+
+
+def test_lignes_identiques_un_nombre_lineaire_de_paires(org):
+    # 2,000 identical demands (the same person): n - 1 pairs, each with the oldest, not n(n - 1)/2 = 1,999,000.
+    premiere = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
+    _copies(premiere, 1_999)
+    proche = demande_de(org, nom="Marten", prenoms="Léa", date_naissance=NE_LE)
+    DoublonPotentiel.objects.all().delete()
+    creees = doublons_detecter(auteur=acteur_systeme("test"))
+    assert creees == DoublonPotentiel.objects.count()
+    # 1,999 copies with the first; the near spelling with the first, and each copy with it.
+    assert creees == 1_999 + 2_000
+    assert DoublonPotentiel.objects.filter(demande_a=premiere).count() == 2_000
+    assert paire(premiere, proche) is not None
+    # At registration, a new identical demand is paired with the oldest (and the near one), not with 2,000.
+    nouvelle = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
+    assert {(d.demande_a_id, d.demande_b_id) for d in DoublonPotentiel.objects.filter(demande_b=nouvelle)} == {
+        (premiere.pk, nouvelle.pk),
+        (proche.pk, nouvelle.pk),
+    }
+
+
+def test_paires_bornees_par_bloc_les_meilleures_d_abord(org, settings):
+    a = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
+    b = demande_de(org, nom="Martin", prenoms="Léa", date_naissance=NE_LE)
+    demande_de(org, nom="Marten", prenoms="Léa", date_naissance=NE_LE)
+    DoublonPotentiel.objects.all().delete()
+    settings.ATTRIB_DOUBLONS_PAIRES_PAR_BLOC_MAX = 1
+    assert doublons_detecter(auteur=acteur_systeme("test")) == 1
+    assert paire(a, b).score == 100

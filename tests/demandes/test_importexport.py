@@ -432,7 +432,44 @@ def test_aller_retour_avec_une_modification_ne_change_que_cette_valeur(org, agen
     modification = Evenement.objects.pour(demande).get(action="modification")
     assert set(modification.details["changements"]) == {"typologie_max"}
     apres = lignes_csv(exporter_csv(agent))
-    assert apres == lignes
+    # The updated demand has a new version; everything else is what the file said.
+    assert [ligne["version"] != avant["version"] for ligne, avant in zip(apres, lignes, strict=True)] == [
+        ligne["numero_unique"] == demande.numero_unique for ligne in lignes
+    ]
+    assert [ligne | {"version": ""} for ligne in apres] == [ligne | {"version": ""} for ligne in lignes]
+
+
+def test_deux_imports_du_meme_export_le_second_est_perime_et_ne_revient_pas_en_arriere(org, agent):
+    demande = menage_complet(org)
+    autre = creer_demande(guichet_org=org, communes=(COURSAN,))
+    export = lignes_csv(exporter_csv(agent))
+    assert all(ligne["version"] for ligne in export)
+    premier = [dict(ligne) for ligne in export]
+    premier[0]["typologie_max"] = "5"
+    second = [dict(ligne) for ligne in export]
+    second[0]["revenu_fiscal_reference"] = "9999"
+    second[1]["typologie_max"] = "4"
+
+    rapport = importer_demandes(fichier=ecrire_csv(premier), guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
+    assert rapport.mises_a_jour == [demande.numero_unique]
+    rapport = importer_demandes(fichier=ecrire_csv(second), guichet=org, auteur=acteur_de(agent), tout_ou_rien=False)
+
+    # The first import's change is kept; the stale line is reported with its line; the batch went on.
+    demande.refresh_from_db()
+    autre.refresh_from_db()
+    assert demande.typologie_max == 5 and demande.revenu_fiscal_reference != 9999
+    assert autre.typologie_max == 4 and rapport.mises_a_jour == [autre.numero_unique]
+    assert rapport.perimees == [demande.numero_unique]
+    (erreur,) = rapport.erreurs
+    assert (erreur.ligne, erreur.colonne) == (2, "version")
+    assert f"la demande {demande.numero_unique} a été modifiée depuis l'export" in erreur.message
+    assert "typologie maximale" in erreur.message.lower() or "typologie" in erreur.message
+    # A line without version (a hand-made file) is not checked.
+    sans_version = [dict(export[0]) | {"version": "", "typologie_max": "6"}]
+    rapport = importer_demandes(
+        fichier=ecrire_csv(sans_version), guichet=org, auteur=acteur_de(agent), tout_ou_rien=False
+    )
+    assert rapport.mises_a_jour == [demande.numero_unique]
 
 
 def test_export_masque_les_situations_sensibles_a_qui_ne_doit_pas_les_voir(org, agent):

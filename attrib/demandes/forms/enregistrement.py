@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from attrib.common.forms import ChampDate, FormulaireDsfr
+from attrib.common.imports import verifier_envoi
 from attrib.engine import validation
 from attrib.organisations.models import Organisation
 
@@ -70,3 +71,6 @@ class ImportForm(FormulaireDsfr, forms.Form):
     def __init__(self, *args: Any, guichets: Sequence[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _proposer_guichets(self, guichets)
+
+    def clean_fichier(self) -> Any:
+        return verifier_envoi(self.cleaned_data["fichier"])

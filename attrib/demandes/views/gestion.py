@@ -377,7 +377,7 @@ def importer(request: HttpRequest) -> HttpResponse:
             user=request.user,
             guichet=form.cleaned_data["guichet"],
             nom_fichier=fichier.name,
-            contenu=fichier.read(),
+            contenu=fichier,
             tout_ou_rien=form.cleaned_data["tout_ou_rien"],
         )
         return redirect("taches:travail", pk=travail.pk)

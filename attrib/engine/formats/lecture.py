@@ -7,6 +7,11 @@
   ``separateurs``); the one found most often outside quotes wins, ``;`` on a tie.
 - **Excel**: ``.xlsx`` read with openpyxl in read-only mode (values, not formulas), first sheet unless named.
 
+**Bounds** (:class:`Bornes`, technical limits the Django side takes from settings ``ATTRIB_IMPORT_*``): bytes of
+the file, uncompressed bytes of an .xlsx (its ZIP members are summed before openpyxl opens anything, so a
+"zip bomb" is refused unread), rows, columns and characters per cell, each refused with a French message naming
+the limit (and the line).
+
 Errors are located: :class:`ErreurLecture` says « ligne 12, colonne « date_naissance » : … ». Nothing here
 touches a database.
 """
@@ -25,6 +30,59 @@ ENCODAGES = ("utf-8", "cp1252")
 SEPARATEURS = (";", ",", "\t")
 _NOMS_ENCODAGES = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
 _NOMS_SEPARATEURS = {";": "le point-virgule « ; »", ",": "la virgule « , »", "\t": "la tabulation"}
+
+
+@dataclass(frozen=True)
+class Bornes:
+    """Technical limits of one imported file (not legal values; defaults mirror the settings' defaults)."""
+
+    octets: int = 50 * 1024 * 1024
+    lignes: int = 500_000
+    colonnes: int = 300
+    cellule: int = 10_000
+    decompresse: int = 500 * 1024 * 1024
+
+
+BORNES = Bornes()
+
+
+def _nombre(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def verifier_taille(taille: int, bornes: Bornes = BORNES) -> None:
+    """Refuse a file of ``taille`` bytes beyond the bound, before reading it."""
+    if taille > bornes.octets:
+        raise ErreurLecture(
+            None,
+            None,
+            f"fichier trop volumineux : {_nombre(taille)} octets, {_nombre(bornes.octets)} au plus ; "
+            "découpez-le en plusieurs fichiers",
+        )
+
+
+def _borner(rangees: Generator[Ligne, None, None], bornes: Bornes) -> Generator[Ligne, None, None]:
+    """The rows, stopped at the first one beyond a bound (rows, columns, characters of a cell)."""
+    for n, ligne in enumerate(rangees, start=1):
+        if n > bornes.lignes + 1:  # the header is not a data row
+            raise ErreurLecture(
+                ligne.numero, None, f"trop de lignes : {_nombre(bornes.lignes)} au plus ; découpez le fichier"
+            )
+        cellules = ligne.cellules
+        if len(cellules) > bornes.colonnes:
+            while cellules and (cellules[-1] is None or cellules[-1] == ""):
+                cellules = cellules[:-1]
+            if len(cellules) > bornes.colonnes:
+                raise ErreurLecture(ligne.numero, None, f"trop de colonnes : {_nombre(bornes.colonnes)} au plus")
+            ligne = Ligne(ligne.numero, cellules)
+        for i, c in enumerate(cellules):
+            if isinstance(c, str) and len(c) > bornes.cellule:
+                raise ErreurLecture(
+                    ligne.numero,
+                    f"n° {i + 1}",
+                    f"cellule trop longue : {_nombre(len(c))} caractères, {_nombre(bornes.cellule)} au plus",
+                )
+        yield ligne
 
 
 def situer(ligne: int | None, colonne: str | None, message: str) -> str:
@@ -115,18 +173,20 @@ def lire_csv(
     *,
     encodages: Sequence[str] = ENCODAGES,
     separateurs: Sequence[str] = SEPARATEURS,
+    bornes: Bornes = BORNES,
 ) -> Tableau:
     """Open a CSV file (bytes, or text already decoded). Rows are read lazily; a malformed record (an unclosed
-    quote…) raises :class:`ErreurLecture` at its line while iterating."""
+    quote…) or a row beyond :class:`Bornes` raises :class:`ErreurLecture` at its line while iterating."""
+    verifier_taille(len(contenu) if isinstance(contenu, bytes) else len(contenu.encode("utf-8", "replace")), bornes)
     if isinstance(contenu, bytes):
         texte, encodage = decoder(contenu, encodages=encodages)
     else:
         texte, encodage = contenu.removeprefix("\ufeff"), None
     sep = separateur(texte, separateurs=separateurs)
-    return Tableau("csv", _rangees_csv(texte, sep), encodage=encodage, separateur=sep)
+    return Tableau("csv", _borner(_rangees_csv(texte, sep, bornes), bornes), encodage=encodage, separateur=sep)
 
 
-def _rangees_csv(texte: str, sep: str) -> Generator[Ligne, None, None]:
+def _rangees_csv(texte: str, sep: str, bornes: Bornes) -> Generator[Ligne, None, None]:
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=sep)
     while True:
         debut = lecteur.line_num + 1
@@ -135,6 +195,12 @@ def _rangees_csv(texte: str, sep: str) -> Generator[Ligne, None, None]:
         except StopIteration:
             return
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise ErreurLecture(  # the csv module's own limit (131,072), above any sensible bound
+                    debut,
+                    None,
+                    f"ligne CSV illisible : cellule trop longue ({_nombre(bornes.cellule)} caractères au plus)",
+                ) from None
             raise ErreurLecture(debut, None, f"ligne CSV illisible ({exc})") from None
         yield Ligne(debut, tuple(cellules))
 
@@ -142,13 +208,35 @@ def _rangees_csv(texte: str, sep: str) -> Generator[Ligne, None, None]:
 MESSAGE_CLASSEUR_ILLISIBLE = "fichier illisible : ce n'est pas un classeur Excel (.xlsx) lisible"
 
 
-def lire_xlsx(contenu: bytes | Any, *, feuille: str | None = None) -> Tableau:
+def verifier_zip(source: Any, bornes: Bornes = BORNES) -> None:
+    """Refuse an .xlsx whose members would uncompress beyond ``bornes.decompresse`` (a "zip bomb"), reading
+    only the archive's directory (the sizes it declares; zipfile also stops a member that lies about it)."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ErreurLecture(None, None, MESSAGE_CLASSEUR_ILLISIBLE) from None
+    if total > bornes.decompresse:
+        raise ErreurLecture(
+            None,
+            None,
+            f"classeur refusé : {_nombre(total)} octets une fois décompressé, {_nombre(bornes.decompresse)} au plus",
+        )
+
+
+def lire_xlsx(contenu: bytes | Any, *, feuille: str | None = None, bornes: Bornes = BORNES) -> Tableau:
     """Open an Excel workbook (bytes or a binary file object) in read-only mode: the sheet ``feuille`` when the
-    workbook has it, else the first one. Cells keep their type (numbers, dates, text; ``None`` when empty)."""
+    workbook has it, else the first one. Cells keep their type (numbers, dates, text; ``None`` when empty).
+    The file's size and uncompressed size are checked first, rows as they are read (:class:`Bornes`)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     source = io.BytesIO(contenu) if isinstance(contenu, bytes) else contenu
+    if hasattr(source, "seek"):
+        source.seek(0, io.SEEK_END)
+        verifier_taille(source.tell(), bornes)
+        source.seek(0)
+    verifier_zip(source, bornes)
     if hasattr(source, "seek"):
         source.seek(0)
     try:
@@ -159,7 +247,7 @@ def lire_xlsx(contenu: bytes | Any, *, feuille: str | None = None) -> Tableau:
         classeur.close()
         raise ErreurLecture(None, None, "fichier illisible : le classeur n'a aucune feuille")
     onglet = classeur[feuille] if feuille and feuille in classeur.sheetnames else classeur.worksheets[0]
-    return Tableau("xlsx", _rangees_xlsx(classeur, onglet))
+    return Tableau("xlsx", _borner(_rangees_xlsx(classeur, onglet), bornes))
 
 
 def _rangees_xlsx(classeur: Any, onglet: Any) -> Generator[Ligne, None, None]:
@@ -182,8 +270,9 @@ def lire_tableau(
     encodages: Sequence[str] = ENCODAGES,
     separateurs: Sequence[str] = SEPARATEURS,
     feuille: str | None = None,
+    bornes: Bornes = BORNES,
 ) -> Tableau:
     """A CSV or an Excel file, told apart by its first bytes or its name."""
     if est_classeur(contenu, nom):
-        return lire_xlsx(contenu, feuille=feuille)
-    return lire_csv(contenu, encodages=encodages, separateurs=separateurs)
+        return lire_xlsx(contenu, feuille=feuille, bornes=bornes)
+    return lire_csv(contenu, encodages=encodages, separateurs=separateurs, bornes=bornes)

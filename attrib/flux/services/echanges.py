@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attrib.common import tableurs
+from attrib.common.imports import bornes_import
 from attrib.common.services import evenement_enregistrer
 from attrib.engine.formats import lecture
 from attrib.engine.formats.cellules import retirer_neutralisation
@@ -160,9 +161,11 @@ def _lire_fichier(fichier: Any, nom: str) -> list[tuple[int, dict[str, Any]]]:
     entetes = {_sans_accents(libelle): cle for cle, libelle in COLONNES_CONVENTIONS}
     entetes.update({cle: cle for cle, _ in COLONNES_CONVENTIONS})
     try:
-        lues = [(r.numero, list(r.cellules)) for r in lecture.lire_tableau(contenu, nom=nom).lignes]
+        lues = [
+            (r.numero, list(r.cellules)) for r in lecture.lire_tableau(contenu, nom=nom, bornes=bornes_import()).lignes
+        ]
     except lecture.ErreurLecture as exc:
-        if lecture.est_classeur(contenu, nom) and exc.ligne is None:
+        if lecture.est_classeur(contenu, nom) and exc.message == lecture.MESSAGE_CLASSEUR_ILLISIBLE:
             raise ValidationError({"fichier": ["Classeur Excel illisible : enregistrez-le au format .xlsx."]}) from None
         message = str(exc)
         raise ValidationError({"fichier": [f"{message[0].upper()}{message[1:]}."]}) from None

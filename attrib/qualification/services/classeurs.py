@@ -11,8 +11,9 @@ from typing import IO, Any
 from django.db import transaction
 
 from attrib.common import tableurs
+from attrib.common.imports import bornes_import
 from attrib.common.services import evenement_enregistrer, export_journaliser
-from attrib.engine.formats.lecture import ErreurLecture, lire_xlsx
+from attrib.engine.formats.lecture import MESSAGE_CLASSEUR_ILLISIBLE, ErreurLecture, lire_xlsx
 from attrib.organisations.acteurs import Acteur, Refus
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Residence
@@ -208,9 +209,11 @@ def _lire_note(valeur: Any) -> tuple[int | None, str]:
 def _lire_classeur(fichier: Any) -> tuple[list[tuple[int, dict[str, Any]]], str]:
     """(lines as (number, {identifiant, note, commentaire}), fatal error)."""
     try:
-        rangees = lire_xlsx(fichier, feuille=FEUILLE_NOTATION).lignes
-    except ErreurLecture:
-        return [], "le fichier n'est pas un classeur Excel (.xlsx) lisible."
+        rangees = lire_xlsx(fichier, feuille=FEUILLE_NOTATION, bornes=bornes_import()).lignes
+    except ErreurLecture as exc:
+        if exc.message == MESSAGE_CLASSEUR_ILLISIBLE:
+            return [], "le fichier n'est pas un classeur Excel (.xlsx) lisible."
+        return [], f"{exc}."
     try:
         premiere = next(rangees, None)
         if premiere is None:
@@ -241,6 +244,8 @@ def _lire_classeur(fichier: Any) -> tuple[list[tuple[int, dict[str, Any]]], str]
                 continue
             lignes.append((numero, valeurs))
         return lignes, ""
+    except ErreurLecture as exc:
+        return [], f"{exc}."
     finally:
         rangees.close()
 

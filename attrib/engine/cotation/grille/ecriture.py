@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from attrib.engine.cotation.conditions import ecrire_condition, ecrire_operande
 from attrib.engine.cotation.grille.modele import Critere, Grille, Points
+from attrib.engine.yaml_borne import ecrire_yaml
 
 
 def _points_vers_donnees(points: Points) -> Any:
@@ -96,7 +95,7 @@ def grille_vers_donnees(grille: Grille) -> dict[str, Any]:
 
 def grille_vers_yaml(grille: Grille) -> str:
     """YAML text of ``grille`` (comments of the original file are not kept)."""
-    texte: str = yaml.safe_dump(
+    texte: str = ecrire_yaml(
         grille_vers_donnees(grille), allow_unicode=True, sort_keys=False, width=110, default_flow_style=False
     )
     return texte

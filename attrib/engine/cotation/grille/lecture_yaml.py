@@ -1,4 +1,6 @@
-"""Reading a grid's YAML text while keeping the line of every path; syntax errors and duplicate keys in French."""
+"""Reading a grid's YAML text while keeping the line of every path; syntax errors and duplicate keys in French.
+
+The text goes through the bounded loader :mod:`attrib.engine.yaml_borne` (size, depth, nodes, no alias)."""
 
 from __future__ import annotations
 
@@ -8,38 +10,14 @@ import yaml
 
 from attrib.engine.cotation.conditions import sous_chemin
 from attrib.engine.cotation.grille.messages import GrilleInvalide, MessageGrille
-
-
-class _Chargeur(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML loader; an impossible date (2026-13-01) stays text, for the schema to report it with its line."""
-
-
-def _date_ou_texte(chargeur: Any, noeud: yaml.ScalarNode) -> object:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(chargeur, noeud)
-    except ValueError:
-        return str(noeud.value)
-
-
-_Chargeur.add_constructor("tag:yaml.org,2002:timestamp", _date_ou_texte)
+from attrib.engine.yaml_borne import YamlRefuse, composer_yaml_borne
 
 
 def _yaml_avec_lignes(texte: str, origine: str) -> tuple[Any, dict[str, int]]:
-    chargeur = _Chargeur(texte)
     try:
-        noeud = chargeur.get_single_node()
-        donnees = None if noeud is None else chargeur.construct_document(noeud)
-    except yaml.MarkedYAMLError as exc:
-        marque = exc.problem_mark or exc.context_mark
-        ligne = None if marque is None else marque.line + 1
-        raison = exc.problem or "syntaxe incorrecte"
-        raise GrilleInvalide(
-            [MessageGrille(origine, ligne, "", f"YAML illisible : {_traduire_yaml(raison)}")]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise GrilleInvalide([MessageGrille(origine, None, "", f"YAML illisible : {exc}")]) from None
-    finally:
-        chargeur.dispose()
+        donnees, noeud = composer_yaml_borne(texte)
+    except YamlRefuse as exc:
+        raise GrilleInvalide([MessageGrille(origine, exc.ligne, "", exc.raison)]) from None
     lignes: dict[str, int] = {"": 1}
     doublons: list[tuple[str, int, str]] = []
     if noeud is not None:
@@ -47,23 +25,6 @@ def _yaml_avec_lignes(texte: str, origine: str) -> tuple[Any, dict[str, int]]:
     if doublons:
         raise GrilleInvalide([MessageGrille(origine, ligne, chemin, message) for chemin, ligne, message in doublons])
     return donnees, lignes
-
-
-_TRADUCTIONS_YAML = (
-    ("mapping values are not allowed", "« : » inattendu (un texte contenant « : » doit être entre guillemets)"),
-    ("could not find expected ':'", "« : » attendu après une clé"),
-    ("found character '\\t' that cannot start any token", "tabulation interdite : indentez avec des espaces"),
-    ("expected <block end>, but found", "indentation incohérente"),
-    ("found undefined alias", "alias non défini"),
-    ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
-)
-
-
-def _traduire_yaml(raison: str) -> str:
-    for anglais, francais in _TRADUCTIONS_YAML:
-        if anglais in raison:
-            return francais
-    return raison
 
 
 def _parcourir(noeud: yaml.Node, chemin: str, lignes: dict[str, int], doublons: list[tuple[str, int, str]]) -> None:

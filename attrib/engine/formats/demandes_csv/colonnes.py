@@ -246,6 +246,16 @@ COLONNES: tuple[Colonne, ...] = (
         lecture_seule=True,
     ),
     _c(
+        "version",
+        T.TEXTE,
+        "Version de la demande au moment de l'export (date et heure de sa dernière modification). Renseignée : "
+        "si la demande a été modifiée depuis, la ligne est refusée comme périmée au lieu d'écraser ces "
+        "modifications. Vide ou colonne absente : pas de contrôle",
+        "2026-03-15T10:42:07.123456+00:00",
+        cible=Cible.IDENTIFICATION,
+        champ="modifie_le",
+    ),
+    _c(
         "sensibles_masques",
         T.BOOLEEN,
         "« oui » quand l'export a masqué les situations sensibles (violences, santé) faute d'habilitation ; "

@@ -222,7 +222,9 @@ def _lignes(
             yield _lire_ligne(rangee.numero, entete, cellules, masquees_admises=masquees_admises, regles=regles)
 
 
-def lire_demandes(source: Source, *, masquees_admises: bool = False, regles: bool = False) -> Lecture:
+def lire_demandes(
+    source: Source, *, masquees_admises: bool = False, regles: bool = False, bornes: lecture.Bornes = lecture.BORNES
+) -> Lecture:
     """Open a file of the format (path, bytes or file object; UTF-8 with or without BOM).
 
     Lines are read lazily: iterate ``Lecture.lignes``. Nothing here touches a database. A line of an
@@ -230,12 +232,17 @@ def lire_demandes(source: Source, *, masquees_admises: bool = False, regles: boo
     ``masquees_admises`` (reading for cotation, which then cannot see those situations). ``regles``: also
     apply the rule set of the demand file (:mod:`attrib.engine.validation`) to each line, with the messages
     of the screens and the API (the application's import applies it through the demand services).
+    ``bornes``: the file's technical limits (bytes, rows, columns, cell length).
     """
     try:
         texte = _texte(source)
     except _Illisible as exc:
         return Lecture((), [exc.erreur], iter(()))
-    rangees = lecture.lire_csv(texte, separateurs=(SEPARATEUR,)).lignes
+    try:
+        lecture.verifier_taille(len(texte.encode("utf-8", "replace")), bornes)
+    except lecture.ErreurLecture as exc:
+        return Lecture((), [ErreurImport(None, None, exc.message)], iter(()))
+    rangees = lecture.lire_csv(texte, separateurs=(SEPARATEUR,), bornes=bornes).lignes
     try:
         premiere = next(rangees, None)
     except lecture.ErreurLecture as exc:
