@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 from attrib.engine.appariement.contraintes import ContraintePart
@@ -47,6 +47,7 @@ ECART_CIBLE = 1e-5
 ITERATIONS_MAX = 30
 DUREE_MAX_S = 4.0
 DEPLACEMENTS_MAX = 5_000
+CANDIDATS_LP_PAR_CLASSE = 3  # best candidatures of each (dwelling, household class) in the warm-start LP
 
 
 @dataclass
@@ -198,6 +199,44 @@ class _Probleme:
         """Lower the target of objective ``k`` to the best reachable (its slack ``marge`` < 0 becomes 0)."""
         self.cst_num[k] -= marge
         self.cst[k] = self.cst_num[k] / self.q[k]
+
+    def aretes_reduites(self, par_groupe: int, gardees: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:
+        """The ``par_groupe`` best-valued candidatures of each (dwelling, household class), plus ``gardees``
+        (edge indices, e.g. assignments already found, so that the reduced set can serve N* dwellings)."""
+        rang = np.arange(self.ordre.shape[0]) - np.repeat(self.bornes_groupes[:-1], np.diff(self.bornes_groupes))
+        choisies = self.ordre[rang < par_groupe]
+        extra = [g[g >= 0] for g in gardees]
+        return np.unique(np.concatenate([choisies, *extra]).astype(np.int64))
+
+    def multiplicateurs_lp(self, aretes: NDArray[np.int64]) -> NDArray[np.float64] | None:
+        """Multipliers of the objectives at the optimum of the LP relaxation restricted to ``aretes`` (HiGHS):
+        the duals of the objective rows. Any λ ≥ 0 gives a valid bound through :meth:`oracle`; these are
+        those of the full LP optimum when the reduced set holds its support. None when the LP fails."""
+        k = len(self.contraintes)
+        m = aretes.shape[0]
+        if not k or not m:
+            return None
+        lignes_l, col_l = np.unique(self.el[aretes], return_inverse=True)
+        lignes_d, col_d = np.unique(self.ed[aretes], return_inverse=True)
+        colonnes = np.arange(m)
+        bloc_l = csr_matrix((np.ones(m), (col_l.reshape(-1), colonnes)), shape=(lignes_l.shape[0], m))
+        bloc_d = csr_matrix((np.ones(m), (col_d.reshape(-1), colonnes)), shape=(lignes_d.shape[0], m))
+        coef = -(self.coef[:, self.classe_e[aretes]] * self.portee[:, self.el[aretes]])
+        a_ub = vstack([bloc_l, bloc_d, csr_matrix(coef)]).tocsr()
+        b_ub = np.concatenate([np.ones(lignes_l.shape[0] + lignes_d.shape[0]), self.cst])
+        resultat = linprog(
+            -self.val[aretes],
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=csr_matrix(np.ones((1, m))),
+            b_eq=np.array([float(self.pourvus_max)]),
+            bounds=(0.0, 1.0),
+            method="highs",
+        )
+        if resultat.status != 0 or resultat.ineqlin is None:
+            return None
+        duals = -np.asarray(resultat.ineqlin.marginals, dtype=np.float64)[-k:]
+        return np.asarray(np.clip(duals, 0.0, self.lam_max), dtype=np.float64)
 
     def _arete(self, lignes: NDArray[np.int64], colonnes: NDArray[np.int64]) -> NDArray[np.int64]:
         cles = lignes * max(int(self.utiles.shape[0]), 1) + colonnes
@@ -393,20 +432,26 @@ def proposer(
     ev_estime: list[NDArray[np.float64]] = []
     prouve = False
 
-    def evaluer(lam: NDArray[np.float64], deja: _Evaluation | None = None) -> _Evaluation:
-        nonlocal meilleure, meilleure_valeur, meilleur_deficit, borne, lam_borne
-        ev = pb.oracle(lam) if deja is None else deja
-        coupes.append(ev)
-        if ev.borne < borne:
-            borne, lam_borne = ev.borne, lam.copy()
-        reparation = _Reparation(pb, ev.premier)
+    def retenir(aretes: NDArray[np.int64]) -> _Reparation:
+        """Repair and improve an assignment; keep it when it is the best proposal so far."""
+        nonlocal meilleure, meilleure_valeur, meilleur_deficit
+        reparation = _Reparation(pb, aretes)
         reparation.reparer()
         reparation.ameliorer()
         deficit = float(np.maximum(0, -reparation.marges).sum())
         valeur = pb.valeur(reparation.premier)
         if deficit < meilleur_deficit or (deficit == meilleur_deficit and valeur > meilleure_valeur):
             meilleure, meilleure_valeur, meilleur_deficit = reparation.premier.copy(), valeur, deficit
-        ev_estime.append(reparation.lam_estime)
+        return reparation
+
+    def evaluer(lam: NDArray[np.float64], deja: _Evaluation | None = None, *, reparer: bool = True) -> _Evaluation:
+        nonlocal borne, lam_borne
+        ev = pb.oracle(lam) if deja is None else deja
+        coupes.append(ev)
+        if ev.borne < borne:
+            borne, lam_borne = ev.borne, lam.copy()
+        if reparer:
+            ev_estime.append(retenir(ev.premier).lam_estime)
         return ev
 
     def ecart() -> float:
@@ -414,30 +459,47 @@ def proposer(
             return np.inf
         return (borne - meilleure_valeur) / max(abs(borne), 1e-12)
 
-    # Objectives out of reach with the batch's candidates are aimed at their best reachable share.
     centre = np.zeros(k)
     libre = pb.oracle(centre)
     inatteignables: list[str] = []
-    if k:
-        essai = _Reparation(pb, libre.premier)
-        essai.reparer()
-        for i in np.flatnonzero(essai.marges < 0):
-            marge = pb.marge_maximale(int(i))
-            if marge < 0:
-                pb.relacher(int(i), marge)
-                inatteignables.append(pb.contraintes[int(i)].code)
-        libre.pente = pb.marges_de(libre.premier)
-    f_centre = evaluer(centre, libre).borne
+    # Warm start: the multipliers of the LP relaxation on a reduced candidate set (HiGHS). When that LP is
+    # infeasible, some objective may be out of reach with the batch's candidates: those are aimed at their best
+    # reachable share, and the LP is tried again.
+    lam_lp: NDArray[np.float64] | None = None
+    if k and np.any(libre.pente < 0):
+        lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(CANDIDATS_LP_PAR_CLASSE, [libre.premier]))
+        if lam_lp is None:
+            essai = _Reparation(pb, libre.premier)
+            essai.reparer()
+            for i in np.flatnonzero(essai.marges < 0):
+                marge = pb.marge_maximale(int(i))
+                if marge < 0:
+                    pb.relacher(int(i), marge)
+                    inatteignables.append(pb.contraintes[int(i)].code)
+            libre.pente = pb.marges_de(libre.premier)
+            if inatteignables:
+                lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(CANDIDATS_LP_PAR_CLASSE, [libre.premier]))
+    f_centre = evaluer(centre, libre, reparer=lam_lp is None).borne
     indices = pb.mobiles
     iterations = 1
+    if lam_lp is not None:
+        f = evaluer(lam_lp).borne
+        iterations += 1
+        if f < f_centre:
+            centre, f_centre = lam_lp.copy(), f
+        if meilleur_deficit > 0:
+            retenir(libre.premier)
     if k and indices.size and ecart() > ecart_cible:
-        estime = np.minimum(ev_estime[-1], pb.lam_max)
-        rayon = np.full(indices.shape[0], max(float(estime.max(initial=0.0)) * 2.0, 1.0))
-        if estime.any():
-            f = evaluer(estime).borne
-            iterations += 1
-            if f < f_centre:
-                centre, f_centre = estime.copy(), f
+        if lam_lp is not None:
+            rayon = np.full(indices.shape[0], max(float(centre.max(initial=0.0)) * 0.1, 1.0))
+        else:
+            estime = np.minimum(ev_estime[-1], pb.lam_max)
+            rayon = np.full(indices.shape[0], max(float(estime.max(initial=0.0)) * 2.0, 1.0))
+            if estime.any():
+                f = evaluer(estime).borne
+                iterations += 1
+                if f < f_centre:
+                    centre, f_centre = estime.copy(), f
         tolerance = max(abs(f_centre), 1.0) * ecart_cible * 0.1
         while iterations < iterations_max and time.perf_counter() - depart < duree_max_s and ecart() > ecart_cible:
             maitre = _maitre(coupes, indices, centre, rayon, pb.lam_max)
