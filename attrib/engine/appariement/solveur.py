@@ -31,6 +31,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -97,6 +98,18 @@ class _Probleme:
         self.cst = np.asarray(self.cst_num / q, dtype=np.float64) if k else np.zeros(0)
         # Constraints the batch can move (some served dwelling in scope); the others are constants.
         self.mobiles = np.flatnonzero(self.portee[:, self.actifs].any(axis=1)) if k else np.zeros(0, np.int64)
+        # Dwellings with the same scopes behave alike in a replacement: the change of every slack when a
+        # dwelling of scope pattern m moves from household class a to class b is delta_motif[:, m, a, b].
+        if k:
+            motifs, motif = np.unique(self.portee.T, axis=0, return_inverse=True)
+            self.motif = motif.reshape(-1).astype(np.int64)
+            portee_motif = motifs.T.astype(np.int64)  # (k, M)
+        else:
+            self.motif = np.zeros(self.n, dtype=np.int64)
+            portee_motif = np.zeros((0, 1), dtype=np.int64)
+        self.delta_motif = (
+            portee_motif[:, :, None, None] * (self.coef_num[:, None, None, :] - self.coef_num[:, None, :, None])
+        ).astype(np.int64)
 
         # Largest number of dwellings that can be served (maximum matching).
         graphe = csr_matrix(
@@ -302,15 +315,19 @@ class _Reparation:
             p += 1
         self.ptr[k] = p
 
-    def _mouvements(self) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
+    def _mouvements(self) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """Best replacement of each (served dwelling, class): its edge (−1: none) and the value it adds."""
         pb = self.pb
         c = pb.nb_classes
         ptr = self.ptr.reshape(pb.n, c)
         valide = (ptr < self.fin.reshape(pb.n, c)) & self.servis[:, None]
         arete = np.where(valide, self.ordre[np.minimum(ptr, max(self.ordre.shape[0] - 1, 0))], -1)
         gain = np.where(valide, pb.val[np.maximum(arete, 0)] - self.valeur_courante[:, None], -np.inf)
-        delta = pb.portee[:, :, None] * (pb.coef_num[:, None, :] - pb.coef_num[:, self.classe_courante][:, :, None])
-        return arete, gain, delta
+        return arete, gain
+
+    def _par_logement(self, table: NDArray[Any]) -> NDArray[Any]:
+        """A (pattern, current class, new class) table read for every (dwelling, new class): shape (n, C)."""
+        return np.asarray(table[self.pb.motif[:, None], self.classe_courante[:, None], np.arange(self.pb.nb_classes)])
 
     def _appliquer(self, lo: int, e: int) -> None:
         pb = self.pb
@@ -339,33 +356,35 @@ class _Reparation:
         pb = self.pb
         if not pb.contraintes:
             return
-        q = pb.q[:, None, None].astype(np.float64)
+        q = pb.q[:, None, None, None].astype(np.float64)
         for _ in range(limite):
             deficit = np.maximum(0, -self.marges)
             if not deficit.any():
                 return
-            arete, gain, delta = self._mouvements()
-            nouvelles = self.marges[:, None, None] + delta
-            casse = ((nouvelles < 0) & (delta < 0)).any(axis=0)
-            utile = np.minimum(np.maximum(delta, 0), deficit[:, None, None]) / q
-            reduction = utile.sum(axis=0)
+            arete, gain = self._mouvements()
+            delta = pb.delta_motif
+            casse_motif = ((self.marges[:, None, None, None] + delta < 0) & (delta < 0)).any(axis=0)
+            utile = np.minimum(np.maximum(delta, 0), deficit[:, None, None, None]) / q
+            reduction_motif = utile.sum(axis=0)
+            casse = self._par_logement(casse_motif)
+            reduction = self._par_logement(reduction_motif)
             possible = (arete >= 0) & (reduction > 0) & ~casse
             if not possible.any():
                 return
             cout = np.maximum(-gain, 0.0) + 1e-9
             rapport = np.where(possible, reduction / cout, -np.inf)
             lo, c = np.unravel_index(int(np.argmax(rapport)), rapport.shape)
-            aidees = utile[:, lo, c] > 0
+            aidees = utile[:, self.pb.motif[lo], self.classe_courante[lo], c] > 0
             self.lam_estime[aidees] = np.maximum(self.lam_estime[aidees], cout[lo, c] / reduction[lo, c])
             self._appliquer(int(lo), int(arete[lo, c]))
 
     def ameliorer(self, limite: int = DEPLACEMENTS_MAX) -> None:
         """Replacements that raise the value and keep every objective at least as met."""
         for _ in range(limite):
-            arete, gain, delta = self._mouvements()
+            arete, gain = self._mouvements()
             if self.pb.contraintes:
-                nouvelles = self.marges[:, None, None] + delta
-                garde = ((nouvelles >= 0) | (delta >= 0)).all(axis=0)
+                delta = self.pb.delta_motif
+                garde = self._par_logement(((self.marges[:, None, None, None] + delta >= 0) | (delta >= 0)).all(axis=0))
             else:
                 garde = np.ones(gain.shape, dtype=np.bool_)
             possible = (arete >= 0) & (gain > 1e-9) & garde
