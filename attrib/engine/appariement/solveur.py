@@ -427,9 +427,13 @@ def proposer(
     ecart_cible: float = ECART_CIBLE,
     iterations_max: int = ITERATIONS_MAX,
     duree_max_s: float = DUREE_MAX_S,
+    amorce_lp: bool = True,
 ) -> Solution:
     """First candidate and ranked alternates for every dwelling of ``instance``, meeting ``contraintes``
-    (see the module docstring), with a certificate (value, upper bound, gap, multipliers)."""
+    (see the module docstring), with a certificate (value, upper bound, gap, multipliers).
+
+    ``amorce_lp``: start the multipliers from the LP relaxation on a reduced candidate set (False: from the
+    repair's marginal costs only, the method before docs/decisions/0020; kept as the benchmark's baseline)."""
     if nb_suppleants is None:
         # The latest setting of the parameter tree (``caleol.suppleants_par_logement``); callers that know the
         # day pass the value in force on it.
@@ -485,19 +489,19 @@ def proposer(
     # infeasible, some objective may be out of reach with the batch's candidates: those are aimed at their best
     # reachable share, and the LP is tried again.
     lam_lp: NDArray[np.float64] | None = None
-    if k and np.any(libre.pente < 0):
+    if amorce_lp and k and np.any(libre.pente < 0):
         lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(CANDIDATS_LP_PAR_CLASSE, [libre.premier]))
-        if lam_lp is None:
-            essai = _Reparation(pb, libre.premier)
-            essai.reparer()
-            for i in np.flatnonzero(essai.marges < 0):
-                marge = pb.marge_maximale(int(i))
-                if marge < 0:
-                    pb.relacher(int(i), marge)
-                    inatteignables.append(pb.contraintes[int(i)].code)
-            libre.pente = pb.marges_de(libre.premier)
-            if inatteignables:
-                lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(CANDIDATS_LP_PAR_CLASSE, [libre.premier]))
+    if k and lam_lp is None:
+        essai = _Reparation(pb, libre.premier)
+        essai.reparer()
+        for i in np.flatnonzero(essai.marges < 0):
+            marge = pb.marge_maximale(int(i))
+            if marge < 0:
+                pb.relacher(int(i), marge)
+                inatteignables.append(pb.contraintes[int(i)].code)
+        libre.pente = pb.marges_de(libre.premier)
+        if amorce_lp and inatteignables and np.any(libre.pente < 0):
+            lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(CANDIDATS_LP_PAR_CLASSE, [libre.premier]))
     f_centre = evaluer(centre, libre, reparer=lam_lp is None).borne
     indices = pb.mobiles
     iterations = 1
