@@ -133,9 +133,7 @@ def generer_demandes(n: int, terr: Territoire, *, graine: int, hypotheses: Hypot
     dalo = rng.random(n) < np.where(q1, *hypotheses.part_dalo)
     prioritaire = rng.random(n) < np.where(q1, *hypotheses.part_prioritaires)
     score = np.round(
-        np.clip(
-            rng.normal(200, 60, size=n) + 120 * dalo + 60 * prioritaire + hypotheses.bonus_score_q1 * q1, 0, None
-        )
+        np.clip(rng.normal(200, 60, size=n) + 120 * dalo + 60 * prioritaire + hypotheses.bonus_score_q1 * q1, 0, None)
     )
     nb_priorites = np.where(prioritaire, rng.integers(1, 3, size=n), 0)
     lettres = np.array(LETTRES_PRIORITE)
