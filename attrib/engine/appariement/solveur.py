@@ -41,6 +41,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bip
 
 from attrib.engine.appariement.contraintes import ContraintePart
 from attrib.engine.appariement.instance import InstanceAppariement
+from attrib.engine.appariement.references import resoudre_milp
 from attrib.engine.appariement.solution import Certificat, Solution, suppleants
 from attrib.engine.parametres.arbre import charger_arbre
 
@@ -48,6 +49,7 @@ ECART_CIBLE = 1e-5
 ITERATIONS_MAX = 30
 DUREE_MAX_S = 4.0
 DEPLACEMENTS_MAX = 5_000
+ARETES_MAX_MILP = 5_000  # batches this small get the exact MILP's bound when the Lagrangian one is loose
 CANDIDATS_LP_PAR_CLASSE = 3  # best candidatures of each (dwelling, household class) in the warm-start LP
 
 
@@ -544,6 +546,21 @@ def proposer(
                 centre, f_centre = lam.copy(), f
                 rayon = np.where(touche, rayon * 2.0, rayon)
 
+    # Small batches: the LP relaxation can stay loose (a few dwellings, a share rounded up); the exact MILP
+    # closes the gap in a moment and its dual bound (HiGHS) is as true a bound as f(λ).
+    borne_exacte = False
+    reste = duree_max_s - (time.perf_counter() - depart)
+    if k and ecart() > ecart_cible and not inatteignables and pb.el.shape[0] <= ARETES_MAX_MILP and reste > 0:
+        exact = resoudre_milp(instance, pb.contraintes, duree_max_s=reste)
+        if exact.premier is not None and exact.valeur is not None and exact.borne is not None:
+            if meilleur_deficit > 0 or exact.valeur > meilleure_valeur:
+                servis = np.flatnonzero(exact.premier >= 0)
+                aretes = np.full(pb.n, -1, dtype=np.int64)
+                aretes[servis] = [instance.arete(int(lo), int(exact.premier[lo])) for lo in servis]
+                meilleure, meilleure_valeur, meilleur_deficit = aretes, pb.valeur(aretes), 0.0
+            if exact.borne < borne:
+                borne, borne_exacte = max(exact.borne, meilleure_valeur), True
+
     assert meilleure is not None
     premier = np.where(meilleure >= 0, pb.ed[np.maximum(meilleure, 0)], -1).astype(np.int64)
     valeur = meilleure_valeur
@@ -555,6 +572,7 @@ def proposer(
         iterations=iterations,
         duree_s=time.perf_counter() - depart,
         optimum_dual_prouve=prouve or k == 0 or borne <= valeur,
+        borne_exacte=borne_exacte,
         logements_sans_candidat=pb.n - int(pb.actifs.shape[0]),
         logements_non_pourvus=pb.non_pourvus,
         objectifs_inatteignables=tuple(inatteignables),
