@@ -16,14 +16,19 @@ Algorithm.
    ``scipy.sparse.csgraph.min_weight_full_bipartite_matching``; one "no candidate" column per dwelling with
    a large negative weight when not every dwelling can be served). Its optimum f(λ) = max_x Σ w x + λ·c
    bounds every feasible proposal from above (weak duality), whatever λ ≥ 0.
-2. The multipliers minimise f (a convex, piecewise-linear function of a handful of variables) by Kelley's
-   cutting planes in a trust box: each evaluation adds the cut f(λ_i) + s_i·(λ − λ_i), whose slope s_i is the
+2. Warm start (docs/decisions/0020): when the unconstrained assignment misses an objective, the duals of the
+   objective rows of the LP relaxation restricted to the best candidatures of each (dwelling, household class)
+   (HiGHS) give λ; the exact oracle on every candidature evaluates it, so the reduced set only chooses λ and
+   never weakens the bound. Then the multipliers minimise f (a convex, piecewise-linear function of a handful of
+   variables) by Kelley's cutting planes in a trust box: each evaluation adds the cut f(λ_i) + s_i·(λ − λ_i), whose slope s_i is the
    vector of objective slacks of the assignment found; a small LP (HiGHS) gives the next λ.
 3. Each assignment found is made feasible by a repair (cheapest single replacements by a free candidate
    that reduce the deficits without breaking a met objective), then improved (replacements that raise
    the value and keep every objective met).
 4. Stop when (best bound − best feasible value) / best bound ≤ ``ecart_cible``, when the cutting-plane
    model proves the bound cannot fall further, or at the iteration / time limit.
+5. Small batches (≤ ``ARETES_MAX_MILP`` candidatures) still above the target gap: the exact MILP gets the time
+   left; its dual bound replaces f(λ) when lower.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ ITERATIONS_MAX = 30
 DUREE_MAX_S = 4.0
 DEPLACEMENTS_MAX = 5_000
 ARETES_MAX_MILP = 5_000  # batches this small get the exact MILP's bound when the Lagrangian one is loose
-CANDIDATS_LP_PAR_CLASSE = 3  # best candidatures of each (dwelling, household class) in the warm-start LP
+ARETES_LP_PAR_GROUPE = 3  # best candidatures of each (dwelling, household class) in the warm-start LP
 
 
 @dataclass
@@ -492,7 +497,7 @@ def proposer(
     # reachable share, and the LP is tried again.
     lam_lp: NDArray[np.float64] | None = None
     if amorce_lp and k and np.any(libre.pente < 0):
-        lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(CANDIDATS_LP_PAR_CLASSE, [libre.premier]))
+        lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]))
     if k and lam_lp is None:
         essai = _Reparation(pb, libre.premier)
         essai.reparer()
@@ -503,7 +508,7 @@ def proposer(
                 inatteignables.append(pb.contraintes[int(i)].code)
         libre.pente = pb.marges_de(libre.premier)
         if amorce_lp and inatteignables and np.any(libre.pente < 0):
-            lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(CANDIDATS_LP_PAR_CLASSE, [libre.premier]))
+            lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]))
     f_centre = evaluer(centre, libre, reparer=lam_lp is None).borne
     indices = pb.mobiles
     iterations = 1
