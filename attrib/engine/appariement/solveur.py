@@ -228,10 +228,11 @@ class _Probleme:
         extra = [g[g >= 0] for g in gardees]
         return np.unique(np.concatenate([choisies, *extra]).astype(np.int64))
 
-    def multiplicateurs_lp(self, aretes: NDArray[np.int64]) -> NDArray[np.float64] | None:
+    def multiplicateurs_lp(self, aretes: NDArray[np.int64], duree_max_s: float) -> NDArray[np.float64] | None:
         """Multipliers of the objectives at the optimum of the LP relaxation restricted to ``aretes`` (HiGHS):
         the duals of the objective rows. Any λ ≥ 0 gives a valid bound through :meth:`oracle`; these are
-        those of the full LP optimum when the reduced set holds its support. None when the LP fails."""
+        those of the full LP optimum when the reduced set holds its support. None when the LP fails or does not
+        finish within ``duree_max_s``."""
         k = len(self.contraintes)
         m = aretes.shape[0]
         if not k or not m:
@@ -252,6 +253,7 @@ class _Probleme:
             b_eq=np.array([float(self.pourvus_max)]),
             bounds=(0.0, 1.0),
             method="highs",
+            options={"time_limit": max(duree_max_s, 0.0)},
         )
         if resultat.status != 0 or resultat.ineqlin is None:
             return None
@@ -497,7 +499,9 @@ def proposer(
     # reachable share, and the LP is tried again.
     lam_lp: NDArray[np.float64] | None = None
     if amorce_lp and k and np.any(libre.pente < 0):
-        lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]))
+        lam_lp = pb.multiplicateurs_lp(
+            pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]), duree_max_s - (time.perf_counter() - depart)
+        )
     if k and lam_lp is None:
         essai = _Reparation(pb, libre.premier)
         essai.reparer()
@@ -508,7 +512,9 @@ def proposer(
                 inatteignables.append(pb.contraintes[int(i)].code)
         libre.pente = pb.marges_de(libre.premier)
         if amorce_lp and inatteignables and np.any(libre.pente < 0):
-            lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]))
+            lam_lp = pb.multiplicateurs_lp(
+                pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]), duree_max_s - (time.perf_counter() - depart)
+            )
     f_centre = evaluer(centre, libre, reparer=lam_lp is None).borne
     indices = pb.mobiles
     iterations = 1
