@@ -494,14 +494,14 @@ def proposer(
     centre = np.zeros(k)
     libre = pb.oracle(centre)
     inatteignables: list[str] = []
-    # Warm start: the multipliers of the LP relaxation on a reduced candidate set (HiGHS). When that LP is
+    # Warm start: the multipliers of the LP relaxation on a reduced candidate set (HiGHS), which gets the whole
+    # time limit (cutting it by the time already spent made a loaded machine fall back on the slow start: the
+    # run may then exceed the limit by one LP and one evaluation). When that LP is
     # infeasible, some objective may be out of reach with the batch's candidates: those are aimed at their best
     # reachable share, and the LP is tried again.
     lam_lp: NDArray[np.float64] | None = None
     if amorce_lp and k and np.any(libre.pente < 0):
-        lam_lp = pb.multiplicateurs_lp(
-            pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]), duree_max_s - (time.perf_counter() - depart)
-        )
+        lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]), duree_max_s)
     if k and lam_lp is None:
         essai = _Reparation(pb, libre.premier)
         essai.reparer()
@@ -512,9 +512,7 @@ def proposer(
                 inatteignables.append(pb.contraintes[int(i)].code)
         libre.pente = pb.marges_de(libre.premier)
         if amorce_lp and inatteignables and np.any(libre.pente < 0):
-            lam_lp = pb.multiplicateurs_lp(
-                pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]), duree_max_s - (time.perf_counter() - depart)
-            )
+            lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]), duree_max_s)
     f_centre = evaluer(centre, libre, reparer=lam_lp is None).borne
     indices = pb.mobiles
     iterations = 1
