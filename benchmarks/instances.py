@@ -33,12 +33,33 @@ DATE_REFERENCE = date(2024, 9, 1)
 RESERVATAIRES: tuple[str, ...] = ("etat", "action_logement", "commune", "departement", "bailleur")
 PART_RESERVATAIRES: tuple[float, ...] = (0.25, 0.30, 0.20, 0.05, 0.20)
 LETTRES_PRIORITE: tuple[str, ...] = ("a", "c", "d", "e", "f", "g", "j", "k", "l")
-# Hypotheses of the generator (tuned so that the objectives bind as described in the module docstring).
-PRIX_M2_EN_QPV = 5.4  # € per m² and month
-PRIX_M2_HORS_QPV = 9.0
-PART_DALO = (0.05, 0.01)  # (first quartile, others)
-PART_PRIORITAIRES = (0.25, 0.08)
 EXPOSANT_POPULARITE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Hypotheses:
+    """Hypotheses of the generator (not observed data). The defaults make the Q1 objective outside QPV bind,
+    as described in the module docstring; :data:`CIA_LIEE` makes every objective of the CIA bind."""
+
+    prix_m2_en_qpv: float = 5.4  # € per m² and month
+    prix_m2_hors_qpv: float = 9.0
+    part_dalo: tuple[float, float] = (0.05, 0.01)  # (first quartile, others)
+    part_prioritaires: tuple[float, float] = (0.25, 0.08)
+    bonus_score_q1: float = 0.0  # cotation points a first-quartile household earns for its low resources
+    part_qpv_note_1: float = 0.35  # share of QPV residences rated 1 (most fragile)
+
+
+HYPOTHESES = Hypotheses()
+#: All four CIA objectives and the rating rule binding: few priority households (the priority share of every
+#: réservataire falls below its target without steering), and the cotation rewards low resources, so that the
+#: first quartile fills the cheap QPV dwellings and the most fragile residences beyond their limits, while the
+#: dear dwellings outside QPV still go to other households.
+CIA_LIEE = Hypotheses(
+    part_dalo=(0.02, 0.004),
+    part_prioritaires=(0.06, 0.02),
+    bonus_score_q1=25.0,
+    part_qpv_note_1=0.5,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +110,7 @@ def _souhaits(rng: np.random.Generator, poids: np.ndarray, nombres: np.ndarray, 
     )
 
 
-def generer_demandes(n: int, terr: Territoire, *, graine: int) -> pl.DataFrame:
+def generer_demandes(n: int, terr: Territoire, *, graine: int, hypotheses: Hypotheses = HYPOTHESES) -> pl.DataFrame:
     """``n`` active demands of the territory (columns of ``IndexDemandes.construire``)."""
     rng = np.random.default_rng(graine)
     personnes = rng.choice([1, 2, 3, 4, 5, 6], size=n, p=[0.38, 0.24, 0.17, 0.12, 0.06, 0.03])
@@ -109,9 +130,11 @@ def generer_demandes(n: int, terr: Territoire, *, graine: int) -> pl.DataFrame:
     seuil_q1 = float(np.quantile(revenus * 12 / uc, 0.25))
     q1 = revenus * 12 / uc <= seuil_q1
     allocation = np.round(np.where(revenu_uc < 900, (900 - revenu_uc) * 0.35 * uc, 0.0), 2)
-    dalo = rng.random(n) < np.where(q1, *PART_DALO)
-    prioritaire = rng.random(n) < np.where(q1, *PART_PRIORITAIRES)
-    score = np.round(np.clip(rng.normal(200, 60, size=n) + 120 * dalo + 60 * prioritaire, 0, None))
+    dalo = rng.random(n) < np.where(q1, *hypotheses.part_dalo)
+    prioritaire = rng.random(n) < np.where(q1, *hypotheses.part_prioritaires)
+    score = np.round(
+        np.clip(rng.normal(200, 60, size=n) + 120 * dalo + 60 * prioritaire + hypotheses.bonus_score_q1 * q1, 0, None)
+    )
     nb_priorites = np.where(prioritaire, rng.integers(1, 3, size=n), 0)
     lettres = np.array(LETTRES_PRIORITE)
     priorites = _souhaits(rng, np.full(lettres.shape[0], 1.0 / lettres.shape[0]), nb_priorites, tirages=4)
@@ -160,7 +183,9 @@ def seuil_premier_quartile(demandes: pl.DataFrame) -> float:
     return float(np.quantile(demandes.get_column("revenus_mensuels").to_numpy() * 12 / uc, 0.25))
 
 
-def generer_logements(n: int, terr: Territoire, *, graine: int, part_qpv: float = 0.30) -> list[Logement]:
+def generer_logements(
+    n: int, terr: Territoire, *, graine: int, part_qpv: float = 0.30, hypotheses: Hypotheses = HYPOTHESES
+) -> list[Logement]:
     """``n`` freed dwellings in residences of the territory; ``part_qpv`` of them in QPV."""
     rng = np.random.default_rng(graine)
     nb_residences = max(10, n // 3)
@@ -168,7 +193,7 @@ def generer_logements(n: int, terr: Territoire, *, graine: int, part_qpv: float 
     en_qpv = terr.a_un_qpv[secteur] & (rng.random(nb_residences) < 0.7)
     note = np.where(
         en_qpv,
-        rng.choice([1, 2, 3, 4], size=nb_residences, p=[0.35, 0.35, 0.2, 0.1]),
+        rng.choice([1, 2, 3, 4], size=nb_residences, p=_notes_qpv(hypotheses.part_qpv_note_1)),
         rng.choice([1, 2, 3, 4], size=nb_residences, p=[0.1, 0.2, 0.35, 0.35]),
     )
     poids = np.where(en_qpv, part_qpv / max(int(en_qpv.sum()), 1), (1 - part_qpv) / max(int((~en_qpv).sum()), 1))
@@ -176,7 +201,7 @@ def generer_logements(n: int, terr: Territoire, *, graine: int, part_qpv: float 
     typologie = rng.choice([1, 2, 3, 4, 5, 6], size=n, p=[0.08, 0.24, 0.36, 0.22, 0.08, 0.02])
     surface = np.round(np.array([0, 30, 47, 66, 80, 95, 110])[typologie] * rng.uniform(0.9, 1.15, size=n), 1)
     financement = rng.choice(["PLAI", "PLUS", "PLS"], size=n, p=[0.2, 0.7, 0.1])
-    prix = np.where(en_qpv[residence], PRIX_M2_EN_QPV, PRIX_M2_HORS_QPV) * np.where(
+    prix = np.where(en_qpv[residence], hypotheses.prix_m2_en_qpv, hypotheses.prix_m2_hors_qpv) * np.where(
         financement == "PLAI", 0.85, np.where(financement == "PLS", 1.25, 1.0)
     )
     loyer = np.round(surface * prix * rng.uniform(0.92, 1.08, size=n), 2)
@@ -206,6 +231,12 @@ def generer_logements(n: int, terr: Territoire, *, graine: int, part_qpv: float 
     ]
 
 
+def _notes_qpv(part_note_1: float) -> list[float]:
+    """Ratings of QPV residences: ``part_note_1`` rated 1, the rest spread 35 : 20 : 10 over ratings 2 to 4."""
+    reste = 1.0 - part_note_1
+    return [part_note_1, reste * 35 / 65, reste * 20 / 65, reste * 10 / 65]
+
+
 def index_demandes(demandes: pl.DataFrame) -> IndexDemandes:
     return IndexDemandes.construire(
         demandes,
@@ -223,11 +254,16 @@ class Reference:
 
 
 def instance_reference(
-    *, nb_logements: int = 2_000, nb_demandes: int = 50_000, nb_secteurs: int = 550, graine: int = 20260601
+    *,
+    nb_logements: int = 2_000,
+    nb_demandes: int = 50_000,
+    nb_secteurs: int = 550,
+    graine: int = 20260601,
+    hypotheses: Hypotheses = HYPOTHESES,
 ) -> Reference:
     """The matching benchmark's batch (seeded): dwellings, demands and their candidatures."""
     terr = territoire(nb_secteurs, graine=graine)
-    demandes = generer_demandes(nb_demandes, terr, graine=graine + 1)
+    demandes = generer_demandes(nb_demandes, terr, graine=graine + 1, hypotheses=hypotheses)
     index = index_demandes(demandes)
-    logements = generer_logements(nb_logements, terr, graine=graine + 2)
+    logements = generer_logements(nb_logements, terr, graine=graine + 2, hypotheses=hypotheses)
     return Reference(index=index, logements=logements, instance=instance_depuis_index(index, logements))

@@ -210,6 +210,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # request (ImmediateBackend, tests/conftest.py) except those that start the real worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Batch proposals (matching): limits of the solver run by the worker (docs/appariement.md,
+# docs/decisions/0020-propositions-par-lot-amorcees-par-la-relaxation.md). Technical limits, not legal values: the
+# solver stops as soon as its certified gap (upper bound − value) / upper bound is at most the target, or at the
+# time limit. Measured by ``make bench ONLY=matching``: all CIA objectives binding, 2,000 dwellings × 50,000
+# demands in under 5 s and a region's month (10,000 × 250,000) in under 30 s, both within the target.
+ATTRIB_PROPOSITIONS_ECART_CIBLE = float(os.environ.get("ATTRIB_PROPOSITIONS_ECART_CIBLE", "0.001"))
+ATTRIB_PROPOSITIONS_DUREE_MAX_S = float(os.environ.get("ATTRIB_PROPOSITIONS_DUREE_MAX_S", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 LOGIN_URL = "login"

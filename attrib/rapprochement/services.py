@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -232,7 +233,11 @@ def calculer_lot(
     contraintes = contraintes_objectifs(instance, objectifs, etat)
     if nb_suppleants is None:
         nb_suppleants = parametres_caleol.suppleants_par_logement(jour)
-    solution = proposer(instance, contraintes, nb_suppleants=nb_suppleants)
+    ecart_cible = float(settings.ATTRIB_PROPOSITIONS_ECART_CIBLE)
+    duree_max_s = float(settings.ATTRIB_PROPOSITIONS_DUREE_MAX_S)
+    solution = proposer(
+        instance, contraintes, nb_suppleants=nb_suppleants, ecart_cible=ecart_cible, duree_max_s=duree_max_s
+    )
     violations = solution.verify()
     suivre(ETAPE_CALCUL, LIBELLES_ETAPES[ETAPE_CALCUL], len(logements), len(logements))
     suivre(ETAPE_EXPLICATION, LIBELLES_ETAPES[ETAPE_EXPLICATION], 0, len(logements))
@@ -280,6 +285,10 @@ def calculer_lot(
             "borne": c.borne,
             "ecart": c.ecart,
             "ecart_texte": pourcentage(c.ecart, 4),
+            "ecart_cible": ecart_cible,
+            "ecart_cible_texte": pourcentage(ecart_cible, 4),
+            "cible_atteinte": c.ecart <= ecart_cible,
+            "duree_max_s": duree_max_s,
             "iterations": c.iterations,
             "duree_s": c.duree_s,
             "optimum_dual_prouve": c.optimum_dual_prouve,

@@ -101,6 +101,8 @@ def test_le_lot_tient_les_objectifs_que_les_meilleures_valeurs_manquent(monde: M
     assert bilans["q1_hors_qpv"]["respecte"] and bilans["q1_hors_qpv"]["apres"].startswith("50")
     assert all(b["respecte"] for b in r["bilans"])
     assert r["certificat"]["borne"] >= r["certificat"]["valeur"] > 0
+    assert r["certificat"]["ecart_cible"] == 0.001 and r["certificat"]["duree_max_s"] == 30.0
+    assert r["certificat"]["cible_atteinte"] and r["certificat"]["ecart"] <= 0.001, r["certificat"]
     for ligne in r["logements"]:
         assert len(ligne["suppleants"]) == 2
         assert ligne["explication"].startswith("Proposé en premier")
@@ -129,6 +131,8 @@ def test_la_page_du_lot_montre_le_certificat_et_inscrit_les_propositions(monde: 
     assert "Certificat du calcul" in page
     assert "Borne supérieure" in page
     assert "Vérification indépendante : aucune anomalie" in page
+    # The certified gap is shown beside the target the application asked the solver for (settings).
+    assert "Écart certifié " in page and "dans la cible de 0,1\u00a0%" in page
     assert "Attributions hors QPV aux ménages du 1er quartile" in page
     reponse = client.post(
         reverse("rapprochement:lot_inscrire", args=[lot_pk]), {"logements": [str(ll.pk) for ll in liberes]}

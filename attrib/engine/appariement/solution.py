@@ -21,7 +21,7 @@ class Certificat:
     """Quality of a solution: ``valeur`` ≤ every feasible proposal's optimum ≤ ``borne``.
 
     ``borne`` is the Lagrangian bound f(λ) at ``multiplicateurs`` (λ by objective code; all zero = the
-    unconstrained optimum); ``ecart`` = (borne − valeur) / borne. ``optimum_dual_prouve``: the cutting-plane
+    unconstrained optimum), or, when ``borne_exacte``, the dual bound of the exact MILP (small batches); ``ecart`` = (borne − valeur) / borne. ``optimum_dual_prouve``: the cutting-plane
     model showed that no multipliers give a lower bound (within the target gap).
     """
 
@@ -35,6 +35,7 @@ class Certificat:
     logements_sans_candidat: int
     logements_non_pourvus: int
     objectifs_inatteignables: tuple[str, ...] = ()
+    borne_exacte: bool = False  # the bound is the exact MILP's dual bound (small batch), not f(λ)
 
     def phrase(self) -> str:
         texte = (
@@ -42,6 +43,8 @@ class Certificat:
             f"écart {pourcentage(self.ecart, 4)} ({pluriel(self.iterations, 'itération')}, "
             f"{decimal(self.duree_s)} s)."
         )
+        if self.borne_exacte:
+            texte += " Borne prouvée par la résolution exacte du lot."
         if self.objectifs_inatteignables:
             texte += (
                 f" Objectifs hors d'atteinte avec les candidats du lot, visés au mieux : "

@@ -16,14 +16,19 @@ Algorithm.
    ``scipy.sparse.csgraph.min_weight_full_bipartite_matching``; one "no candidate" column per dwelling with
    a large negative weight when not every dwelling can be served). Its optimum f(λ) = max_x Σ w x + λ·c
    bounds every feasible proposal from above (weak duality), whatever λ ≥ 0.
-2. The multipliers minimise f (a convex, piecewise-linear function of a handful of variables) by Kelley's
-   cutting planes in a trust box: each evaluation adds the cut f(λ_i) + s_i·(λ − λ_i), whose slope s_i is the
+2. Warm start (docs/decisions/0020): when the unconstrained assignment misses an objective, the duals of the
+   objective rows of the LP relaxation restricted to the best candidatures of each (dwelling, household class)
+   (HiGHS) give λ; the exact oracle on every candidature evaluates it, so the reduced set only chooses λ and
+   never weakens the bound. Then the multipliers minimise f (a convex, piecewise-linear function of a handful of
+   variables) by Kelley's cutting planes in a trust box: each evaluation adds the cut f(λ_i) + s_i·(λ − λ_i), whose slope s_i is the
    vector of objective slacks of the assignment found; a small LP (HiGHS) gives the next λ.
 3. Each assignment found is made feasible by a repair (cheapest single replacements by a free candidate
    that reduce the deficits without breaking a met objective), then improved (replacements that raise
    the value and keep every objective met).
 4. Stop when (best bound − best feasible value) / best bound ≤ ``ecart_cible``, when the cutting-plane
    model proves the bound cannot fall further, or at the iteration / time limit.
+5. Small batches (≤ ``ARETES_MAX_MILP`` candidatures) still above the target gap: the exact MILP gets the time
+   left; its dual bound replaces f(λ) when lower.
 """
 
 from __future__ import annotations
@@ -31,15 +36,17 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 from attrib.engine.appariement.contraintes import ContraintePart
 from attrib.engine.appariement.instance import InstanceAppariement
+from attrib.engine.appariement.references import resoudre_milp
 from attrib.engine.appariement.solution import Certificat, Solution, suppleants
 from attrib.engine.parametres.arbre import charger_arbre
 
@@ -47,6 +54,8 @@ ECART_CIBLE = 1e-5
 ITERATIONS_MAX = 30
 DUREE_MAX_S = 4.0
 DEPLACEMENTS_MAX = 5_000
+ARETES_MAX_MILP = 5_000  # batches this small get the exact MILP's bound when the Lagrangian one is loose
+ARETES_LP_PAR_GROUPE = 3  # best candidatures of each (dwelling, household class) in the warm-start LP
 
 
 @dataclass
@@ -96,6 +105,18 @@ class _Probleme:
         self.cst = np.asarray(self.cst_num / q, dtype=np.float64) if k else np.zeros(0)
         # Constraints the batch can move (some served dwelling in scope); the others are constants.
         self.mobiles = np.flatnonzero(self.portee[:, self.actifs].any(axis=1)) if k else np.zeros(0, np.int64)
+        # Dwellings with the same scopes behave alike in a replacement: the change of every slack when a
+        # dwelling of scope pattern m moves from household class a to class b is delta_motif[:, m, a, b].
+        if k:
+            motifs, motif = np.unique(self.portee.T, axis=0, return_inverse=True)
+            self.motif = motif.reshape(-1).astype(np.int64)
+            portee_motif = motifs.T.astype(np.int64)  # (k, M)
+        else:
+            self.motif = np.zeros(self.n, dtype=np.int64)
+            portee_motif = np.zeros((0, 1), dtype=np.int64)
+        self.delta_motif = (
+            portee_motif[:, :, None, None] * (self.coef_num[:, None, None, :] - self.coef_num[:, None, :, None])
+        ).astype(np.int64)
 
         # Largest number of dwellings that can be served (maximum matching).
         graphe = csr_matrix(
@@ -199,6 +220,46 @@ class _Probleme:
         self.cst_num[k] -= marge
         self.cst[k] = self.cst_num[k] / self.q[k]
 
+    def aretes_reduites(self, par_groupe: int, gardees: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:
+        """The ``par_groupe`` best-valued candidatures of each (dwelling, household class), plus ``gardees``
+        (edge indices, e.g. assignments already found, so that the reduced set can serve N* dwellings)."""
+        rang = np.arange(self.ordre.shape[0]) - np.repeat(self.bornes_groupes[:-1], np.diff(self.bornes_groupes))
+        choisies = self.ordre[rang < par_groupe]
+        extra = [g[g >= 0] for g in gardees]
+        return np.unique(np.concatenate([choisies, *extra]).astype(np.int64))
+
+    def multiplicateurs_lp(self, aretes: NDArray[np.int64], duree_max_s: float) -> NDArray[np.float64] | None:
+        """Multipliers of the objectives at the optimum of the LP relaxation restricted to ``aretes`` (HiGHS):
+        the duals of the objective rows. Any λ ≥ 0 gives a valid bound through :meth:`oracle`; these are
+        those of the full LP optimum when the reduced set holds its support. None when the LP fails or does not
+        finish within ``duree_max_s``."""
+        k = len(self.contraintes)
+        m = aretes.shape[0]
+        if not k or not m:
+            return None
+        lignes_l, col_l = np.unique(self.el[aretes], return_inverse=True)
+        lignes_d, col_d = np.unique(self.ed[aretes], return_inverse=True)
+        colonnes = np.arange(m)
+        bloc_l = csr_matrix((np.ones(m), (col_l.reshape(-1), colonnes)), shape=(lignes_l.shape[0], m))
+        bloc_d = csr_matrix((np.ones(m), (col_d.reshape(-1), colonnes)), shape=(lignes_d.shape[0], m))
+        coef = -(self.coef[:, self.classe_e[aretes]] * self.portee[:, self.el[aretes]])
+        a_ub = vstack([bloc_l, bloc_d, csr_matrix(coef)]).tocsr()
+        b_ub = np.concatenate([np.ones(lignes_l.shape[0] + lignes_d.shape[0]), self.cst])
+        resultat = linprog(
+            -self.val[aretes],
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=csr_matrix(np.ones((1, m))),
+            b_eq=np.array([float(self.pourvus_max)]),
+            bounds=(0.0, 1.0),
+            method="highs",
+            options={"time_limit": max(duree_max_s, 0.0)},
+        )
+        if resultat.status != 0 or resultat.ineqlin is None:
+            return None
+        duals = -np.asarray(resultat.ineqlin.marginals, dtype=np.float64)[-k:]
+        return np.asarray(np.clip(duals, 0.0, self.lam_max), dtype=np.float64)
+
     def _arete(self, lignes: NDArray[np.int64], colonnes: NDArray[np.int64]) -> NDArray[np.int64]:
         cles = lignes * max(int(self.utiles.shape[0]), 1) + colonnes
         return np.asarray(self.tri_cles[np.searchsorted(self.cles_triees, cles)], dtype=np.int64)
@@ -263,15 +324,19 @@ class _Reparation:
             p += 1
         self.ptr[k] = p
 
-    def _mouvements(self) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
+    def _mouvements(self) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """Best replacement of each (served dwelling, class): its edge (−1: none) and the value it adds."""
         pb = self.pb
         c = pb.nb_classes
         ptr = self.ptr.reshape(pb.n, c)
         valide = (ptr < self.fin.reshape(pb.n, c)) & self.servis[:, None]
         arete = np.where(valide, self.ordre[np.minimum(ptr, max(self.ordre.shape[0] - 1, 0))], -1)
         gain = np.where(valide, pb.val[np.maximum(arete, 0)] - self.valeur_courante[:, None], -np.inf)
-        delta = pb.portee[:, :, None] * (pb.coef_num[:, None, :] - pb.coef_num[:, self.classe_courante][:, :, None])
-        return arete, gain, delta
+        return arete, gain
+
+    def _par_logement(self, table: NDArray[Any]) -> NDArray[Any]:
+        """A (pattern, current class, new class) table read for every (dwelling, new class): shape (n, C)."""
+        return np.asarray(table[self.pb.motif[:, None], self.classe_courante[:, None], np.arange(self.pb.nb_classes)])
 
     def _appliquer(self, lo: int, e: int) -> None:
         pb = self.pb
@@ -300,33 +365,35 @@ class _Reparation:
         pb = self.pb
         if not pb.contraintes:
             return
-        q = pb.q[:, None, None].astype(np.float64)
+        q = pb.q[:, None, None, None].astype(np.float64)
         for _ in range(limite):
             deficit = np.maximum(0, -self.marges)
             if not deficit.any():
                 return
-            arete, gain, delta = self._mouvements()
-            nouvelles = self.marges[:, None, None] + delta
-            casse = ((nouvelles < 0) & (delta < 0)).any(axis=0)
-            utile = np.minimum(np.maximum(delta, 0), deficit[:, None, None]) / q
-            reduction = utile.sum(axis=0)
+            arete, gain = self._mouvements()
+            delta = pb.delta_motif
+            casse_motif = ((self.marges[:, None, None, None] + delta < 0) & (delta < 0)).any(axis=0)
+            utile = np.minimum(np.maximum(delta, 0), deficit[:, None, None, None]) / q
+            reduction_motif = utile.sum(axis=0)
+            casse = self._par_logement(casse_motif)
+            reduction = self._par_logement(reduction_motif)
             possible = (arete >= 0) & (reduction > 0) & ~casse
             if not possible.any():
                 return
             cout = np.maximum(-gain, 0.0) + 1e-9
             rapport = np.where(possible, reduction / cout, -np.inf)
             lo, c = np.unravel_index(int(np.argmax(rapport)), rapport.shape)
-            aidees = utile[:, lo, c] > 0
+            aidees = utile[:, self.pb.motif[lo], self.classe_courante[lo], c] > 0
             self.lam_estime[aidees] = np.maximum(self.lam_estime[aidees], cout[lo, c] / reduction[lo, c])
             self._appliquer(int(lo), int(arete[lo, c]))
 
     def ameliorer(self, limite: int = DEPLACEMENTS_MAX) -> None:
         """Replacements that raise the value and keep every objective at least as met."""
         for _ in range(limite):
-            arete, gain, delta = self._mouvements()
+            arete, gain = self._mouvements()
             if self.pb.contraintes:
-                nouvelles = self.marges[:, None, None] + delta
-                garde = ((nouvelles >= 0) | (delta >= 0)).all(axis=0)
+                delta = self.pb.delta_motif
+                garde = self._par_logement(((self.marges[:, None, None, None] + delta >= 0) | (delta >= 0)).all(axis=0))
             else:
                 garde = np.ones(gain.shape, dtype=np.bool_)
             possible = (arete >= 0) & (gain > 1e-9) & garde
@@ -369,9 +436,13 @@ def proposer(
     ecart_cible: float = ECART_CIBLE,
     iterations_max: int = ITERATIONS_MAX,
     duree_max_s: float = DUREE_MAX_S,
+    amorce_lp: bool = True,
 ) -> Solution:
     """First candidate and ranked alternates for every dwelling of ``instance``, meeting ``contraintes``
-    (see the module docstring), with a certificate (value, upper bound, gap, multipliers)."""
+    (see the module docstring), with a certificate (value, upper bound, gap, multipliers).
+
+    ``amorce_lp``: start the multipliers from the LP relaxation on a reduced candidate set (False: from the
+    repair's marginal costs only, the method before docs/decisions/0020; kept as the benchmark's baseline)."""
     if nb_suppleants is None:
         # The latest setting of the parameter tree (``caleol.suppleants_par_logement``); callers that know the
         # day pass the value in force on it.
@@ -393,20 +464,26 @@ def proposer(
     ev_estime: list[NDArray[np.float64]] = []
     prouve = False
 
-    def evaluer(lam: NDArray[np.float64], deja: _Evaluation | None = None) -> _Evaluation:
-        nonlocal meilleure, meilleure_valeur, meilleur_deficit, borne, lam_borne
-        ev = pb.oracle(lam) if deja is None else deja
-        coupes.append(ev)
-        if ev.borne < borne:
-            borne, lam_borne = ev.borne, lam.copy()
-        reparation = _Reparation(pb, ev.premier)
+    def retenir(aretes: NDArray[np.int64]) -> _Reparation:
+        """Repair and improve an assignment; keep it when it is the best proposal so far."""
+        nonlocal meilleure, meilleure_valeur, meilleur_deficit
+        reparation = _Reparation(pb, aretes)
         reparation.reparer()
         reparation.ameliorer()
         deficit = float(np.maximum(0, -reparation.marges).sum())
         valeur = pb.valeur(reparation.premier)
         if deficit < meilleur_deficit or (deficit == meilleur_deficit and valeur > meilleure_valeur):
             meilleure, meilleure_valeur, meilleur_deficit = reparation.premier.copy(), valeur, deficit
-        ev_estime.append(reparation.lam_estime)
+        return reparation
+
+    def evaluer(lam: NDArray[np.float64], deja: _Evaluation | None = None, *, reparer: bool = True) -> _Evaluation:
+        nonlocal borne, lam_borne
+        ev = pb.oracle(lam) if deja is None else deja
+        coupes.append(ev)
+        if ev.borne < borne:
+            borne, lam_borne = ev.borne, lam.copy()
+        if reparer:
+            ev_estime.append(retenir(ev.premier).lam_estime)
         return ev
 
     def ecart() -> float:
@@ -414,11 +491,18 @@ def proposer(
             return np.inf
         return (borne - meilleure_valeur) / max(abs(borne), 1e-12)
 
-    # Objectives out of reach with the batch's candidates are aimed at their best reachable share.
     centre = np.zeros(k)
     libre = pb.oracle(centre)
     inatteignables: list[str] = []
-    if k:
+    # Warm start: the multipliers of the LP relaxation on a reduced candidate set (HiGHS), which gets the whole
+    # time limit (cutting it by the time already spent made a loaded machine fall back on the slow start: the
+    # run may then exceed the limit by one LP and one evaluation). When that LP is
+    # infeasible, some objective may be out of reach with the batch's candidates: those are aimed at their best
+    # reachable share, and the LP is tried again.
+    lam_lp: NDArray[np.float64] | None = None
+    if amorce_lp and k and np.any(libre.pente < 0):
+        lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]), duree_max_s)
+    if k and lam_lp is None:
         essai = _Reparation(pb, libre.premier)
         essai.reparer()
         for i in np.flatnonzero(essai.marges < 0):
@@ -427,17 +511,29 @@ def proposer(
                 pb.relacher(int(i), marge)
                 inatteignables.append(pb.contraintes[int(i)].code)
         libre.pente = pb.marges_de(libre.premier)
-    f_centre = evaluer(centre, libre).borne
+        if amorce_lp and inatteignables and np.any(libre.pente < 0):
+            lam_lp = pb.multiplicateurs_lp(pb.aretes_reduites(ARETES_LP_PAR_GROUPE, [libre.premier]), duree_max_s)
+    f_centre = evaluer(centre, libre, reparer=lam_lp is None).borne
     indices = pb.mobiles
     iterations = 1
+    if lam_lp is not None:
+        f = evaluer(lam_lp).borne
+        iterations += 1
+        if f < f_centre:
+            centre, f_centre = lam_lp.copy(), f
+        if meilleur_deficit > 0:
+            retenir(libre.premier)
     if k and indices.size and ecart() > ecart_cible:
-        estime = np.minimum(ev_estime[-1], pb.lam_max)
-        rayon = np.full(indices.shape[0], max(float(estime.max(initial=0.0)) * 2.0, 1.0))
-        if estime.any():
-            f = evaluer(estime).borne
-            iterations += 1
-            if f < f_centre:
-                centre, f_centre = estime.copy(), f
+        if lam_lp is not None:
+            rayon = np.full(indices.shape[0], max(float(centre.max(initial=0.0)) * 0.1, 1.0))
+        else:
+            estime = np.minimum(ev_estime[-1], pb.lam_max)
+            rayon = np.full(indices.shape[0], max(float(estime.max(initial=0.0)) * 2.0, 1.0))
+            if estime.any():
+                f = evaluer(estime).borne
+                iterations += 1
+                if f < f_centre:
+                    centre, f_centre = estime.copy(), f
         tolerance = max(abs(f_centre), 1.0) * ecart_cible * 0.1
         while iterations < iterations_max and time.perf_counter() - depart < duree_max_s and ecart() > ecart_cible:
             maitre = _maitre(coupes, indices, centre, rayon, pb.lam_max)
@@ -459,6 +555,21 @@ def proposer(
                 centre, f_centre = lam.copy(), f
                 rayon = np.where(touche, rayon * 2.0, rayon)
 
+    # Small batches: the LP relaxation can stay loose (a few dwellings, a share rounded up); the exact MILP
+    # closes the gap in a moment and its dual bound (HiGHS) is as true a bound as f(λ).
+    borne_exacte = False
+    reste = duree_max_s - (time.perf_counter() - depart)
+    if k and ecart() > ecart_cible and not inatteignables and pb.el.shape[0] <= ARETES_MAX_MILP and reste > 0:
+        exact = resoudre_milp(instance, pb.contraintes, duree_max_s=reste)
+        if exact.premier is not None and exact.valeur is not None and exact.borne is not None:
+            if meilleur_deficit > 0 or exact.valeur > meilleure_valeur:
+                servis = np.flatnonzero(exact.premier >= 0)
+                aretes = np.full(pb.n, -1, dtype=np.int64)
+                aretes[servis] = [instance.arete(int(lo), int(exact.premier[lo])) for lo in servis]
+                meilleure, meilleure_valeur, meilleur_deficit = aretes, pb.valeur(aretes), 0.0
+            if exact.borne < borne:
+                borne, borne_exacte = max(exact.borne, meilleure_valeur), True
+
     assert meilleure is not None
     premier = np.where(meilleure >= 0, pb.ed[np.maximum(meilleure, 0)], -1).astype(np.int64)
     valeur = meilleure_valeur
@@ -470,6 +581,7 @@ def proposer(
         iterations=iterations,
         duree_s=time.perf_counter() - depart,
         optimum_dual_prouve=prouve or k == 0 or borne <= valeur,
+        borne_exacte=borne_exacte,
         logements_sans_candidat=pb.n - int(pb.actifs.shape[0]),
         logements_non_pourvus=pb.non_pourvus,
         objectifs_inatteignables=tuple(inatteignables),

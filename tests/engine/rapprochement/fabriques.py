@@ -163,3 +163,33 @@ def instance_aleatoire(rng: np.random.Generator, *, logements: int, demandes: in
         prioritaire=(rng.random(demandes) < 0.25).tolist(),
         score=rng.integers(0, 300, size=demandes).astype(float).tolist(),
     )
+
+
+def instance_cia_aleatoire(
+    rng: np.random.Generator, *, logements: int, demandes: int, degre: int
+) -> InstanceAppariement:
+    """Random small batch where every CIA objective and the rating rule tend to bind: Q1 households are worth
+    less outside QPV and more inside QPV (where most residences rated 1 are), priority households are worth
+    less everywhere."""
+    q1 = rng.random(demandes) < 0.4
+    prioritaire = rng.random(demandes) < 0.2
+    dalo = prioritaire & (rng.random(demandes) < 0.3)
+    en_qpv = rng.random(logements) < 0.45
+    note = np.where(en_qpv, rng.choice([1, 2], size=logements, p=[0.7, 0.3]), rng.choice([0, 2, 3], size=logements))
+    aretes = []
+    for lo in range(logements):
+        for h in rng.choice(demandes, size=min(degre, demandes), replace=False):
+            valeur = float(rng.integers(50, 100))
+            valeur += (25.0 if en_qpv[lo] else -25.0) if q1[h] else 0.0
+            valeur -= 20.0 if prioritaire[h] else 0.0
+            aretes.append((lo, int(h), valeur))
+    return instance(
+        en_qpv=en_qpv.tolist(),
+        q1=q1.tolist(),
+        aretes=aretes,
+        reservataire=[str(rng.choice(["etat", "commune"])) for _ in range(logements)],
+        note=[int(x) for x in note],
+        dalo=dalo.tolist(),
+        prioritaire=prioritaire.tolist(),
+        score=rng.integers(0, 300, size=demandes).astype(float).tolist(),
+    )
