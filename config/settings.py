@@ -237,6 +237,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "attrib.common.limites.adresse_client"
 AXES_LOCKOUT_CALLABLE = "attrib.organisations.verrouillage.reponse_verrouillage"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+# Successful logins are not kept in a second table of addresses without a retention rule; failures are, until
+# their lock expires (axes deletes them at the next failure after the cool-off).
+AXES_DISABLE_ACCESS_LOG = True
 
 # Counters shared by every worker process (gunicorn workers, several servers): a table of the database, the one
 # store every process already shares. Created by the migration ``common.0003`` (or ``createcachetable``).
