@@ -4,7 +4,11 @@ scope with a French answer (page or JSON), the scope of issue 13 is ready, and p
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings as reglages
@@ -15,7 +19,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from attrib.common.limites import CompteurEchecs
+from attrib.common.limites import CompteurEchecs, cache_limites
 from attrib.organisations.models import User
 from tests.factories import CARCASSONNE, guichet, membre, territoire_minimal
 from tests.interface.test_exploration import texte_visible
@@ -152,3 +156,32 @@ def test_mots_de_passe_refuses_avec_un_message_francais():
     assert any("entièrement numérique" in m for m in _messages("202620262026", user))
     assert any("trop semblable" in m for m in _messages("camille.durand", user))
     validate_password("Pont-du-Gard-sous-la-pluie", user=user)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_un_verrou_pose_par_un_processus_est_vu_par_un_autre():
+    """Several gunicorn workers share the counters: a lock written here is seen by another process."""
+    from tests.cotation.test_worker_reel import _url_base
+
+    compteur = CompteurEchecs("api_jeton")
+    try:
+        while compteur.echec("192.0.2.9") is None:
+            pass
+        code = (
+            "from attrib.common.limites import CompteurEchecs as C; "
+            "print('verrou', C('api_jeton').verrou('192.0.2.9'), C('api_jeton').verrou('192.0.2.10'))"
+        )
+        sortie = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=Path(reglages.BASE_DIR),
+            env={**os.environ, "DATABASE_URL": _url_base()},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+        ligne = next(ligne for ligne in sortie.splitlines() if ligne.startswith("verrou "))
+        _, restant, autre = ligne.split()
+        assert 0 < int(restant) <= reglages.DUREE_VERROUILLAGE.total_seconds() and autre == "None"
+    finally:
+        cache_limites().clear()
