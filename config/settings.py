@@ -154,8 +154,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "login"
 
-# ANSSI (recommandations relatives à l'authentification multifacteur et aux mots de passe, 2021): 12 characters
-# at least for a password that is the only factor. A technical security setting, not a legal value.
+# A password that is the only factor: at least 12 characters (CNIL, délibération n° 2022-100, after the ANSSI
+# guide on passwords, 2021), not close to the user's name, not common, not all digits (decision 0015).
+# A technical security setting, not a legal value.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
