@@ -224,9 +224,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "login"
 
+# A password that is the only factor: at least 12 characters (CNIL, délibération n° 2022-100, after the ANSSI
+# guide on passwords, 2021), not close to the user's name, not common, not all digits (decision 0015).
+# A technical security setting, not a legal value.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "fr"
@@ -288,6 +293,82 @@ SPECTACULAR_SETTINGS = {
         "RoleMembreEnum": "attrib.organisations.models.Role",
     },
 }
+
+# --- Abuse resistance (issue 12) -------------------------------------------------------------------------------
+# Login lockout (django-axes), API token lockout, rate limits by named scope, password validators
+# (docs/decisions/0015-resistance-aux-abus.md). Every figure is a technical limit, overridable by environment.
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["axes"]
+# Axes turns a lockout flagged during authentication into its answer: the last middleware, as its docs require.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# The axes backend first refuses any login (web page, admin) while the account or the address is locked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+#: Reverse proxies in front of the application server that append the address they see to X-Forwarded-For
+#: (``REVERSE_PROXY_COUNT=1`` behind one nginx). 0 (default): the address is the TCP peer (REMOTE_ADDR), and a
+#: client-supplied X-Forwarded-For is ignored, so that no one can choose the address being counted.
+REVERSE_PROXY_COUNT = int(os.environ.get("REVERSE_PROXY_COUNT", "0"))
+#: How long a lock lasts (login, API tokens, applicant code linking), counted from the last failure.
+DUREE_VERROUILLAGE = timedelta(minutes=int(os.environ.get("LOCKOUT_MINUTES", "15")))
+
+AXES_HANDLER = "attrib.organisations.verrouillage.GestionnaireVerrouillage"  # database handler, two limits
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+#: Failed logins for one user name from one address before both are locked ...
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+#: ... and failed logins from one address, all user names together (an office behind one NAT address).
+AXES_FAILURE_LIMIT_PAR_ADRESSE = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "50"))
+AXES_COOLOFF_TIME = DUREE_VERROUILLAGE
+# A refused attempt during the lock does not prolong it: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "attrib.common.limites.adresse_client"
+AXES_LOCKOUT_CALLABLE = "attrib.organisations.verrouillage.reponse_verrouillage"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+# Successful logins are not kept in a second table of addresses without a retention rule; failures are, until
+# their lock expires (axes deletes them at the next failure after the cool-off).
+AXES_DISABLE_ACCESS_LOG = True
+
+# Counters shared by every worker process (gunicorn workers, several servers): a table of the database, the one
+# store every process already shares. Created by the migration ``common.0003`` (or ``createcachetable``).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limites": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "attrib_limites",
+        # Never evict a live counter or lock to make room (the default is 300 entries): expired ones go first.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
+}
+CACHE_LIMITES = "limites"
+
+
+def _limite(portee: str, defaut: str) -> str:
+    """A rate ``<number>/<s|min|hour|day>``, overridable by ``RATE_<SCOPE>`` (``RATE_RECHERCHE=300/min``)."""
+    return os.environ.get(f"RATE_{portee.upper()}", defaut)
+
+
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "attrib.common.limites.LimiteAnonyme",
+    "attrib.common.limites.LimiteUtilisateur",
+]
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "attrib.api.authentification.JetonAuthentification",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    # Every API request: per address without a valid token, per user with one.
+    "anon": _limite("anon", "120/min"),
+    "user": _limite("user", "3000/min"),
+    # Wrong API tokens from one address: at this rate the address is locked for DUREE_VERROUILLAGE.
+    "api_jeton": _limite("api_jeton", "20/min"),
+    # Searches by name or number (web list, API), per user: reading the file of households name by name.
+    "recherche": _limite("recherche", "300/min"),
+    # Exports of personal data (CSV, Excel, journal), per user.
+    "export": _limite("export", "30/hour"),
+    # Wrong codes when an applicant links an account to a demand (issue 13 applies it): then locked.
+    "liaison_demandeur": _limite("liaison_demandeur", "5/hour"),
+}
+
 
 # --- Production security (issue 12)
 # Each value from the environment, with a safe default by kind of installation (module docstring,

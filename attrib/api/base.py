@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.db.models import QuerySet
+from rest_framework.exceptions import Throttled
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +14,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from attrib.api.parsers import JSONParserFr
+from attrib.common.limites import Limite
 from attrib.journal.contexte import contexte_pour, definir
 from attrib.organisations.acteurs import acteur_de
 
@@ -26,6 +29,24 @@ class Pagination(LimitOffsetPagination):
 class ApiView(APIView):
     parser_classes = [JSONParserFr]
     pagination_class = Pagination
+
+    def get_throttles(self) -> list[Any]:
+        # Every request counts for ``anon``/``user`` (settings); a search by name or number also for ``recherche``,
+        # as on the web list (attrib.common.limites).
+        limites = list(super().get_throttles())
+        if self.request.method == "GET" and str(self.request.query_params.get("recherche") or "").strip():
+            limites.append(Limite("recherche"))
+        return limites
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        secondes = max(1, math.ceil(wait or 1))
+        raise Throttled(
+            wait=secondes,
+            detail=(
+                f"Trop de requêtes en peu de temps : réessayez dans {secondes} seconde(s). Espacez les appels de "
+                "votre logiciel (l'en-tête Retry-After de la réponse indique le délai)."
+            ),
+        )
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -40,6 +40,13 @@ def page_introuvable(request: HttpRequest, exception: Exception | None = None) -
     return _page(request, 404)
 
 
+def trop_de_requetes(request: HttpRequest, *, attente: int) -> HttpResponse:
+    """Too many requests of one kind (searches, exports): the wait in minutes, and ``Retry-After``."""
+    reponse = _page(request, 429, {"minutes": max(1, -(-attente // 60))})
+    reponse["Retry-After"] = str(attente)
+    return reponse
+
+
 def erreur_serveur(request: HttpRequest) -> HttpResponse:
     try:
         return _page(request, 500)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from attrib.common.limites import limite_debit
 from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import exiger
 from attrib.journal import export as export_journal
@@ -121,6 +122,7 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@limite_debit("export", si=lambda request: "debut" in request.GET)
 def export(request: HttpRequest) -> HttpResponse:
     """The journal of a period, CSV or XLSX (the form first; the file once the period is given)."""
     exiger(selectors.peut_exporter_journal(request.user))

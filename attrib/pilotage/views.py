@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from attrib.common import tableurs
+from attrib.common.limites import limite_debit
 from attrib.common.view_helpers import exiger
 from attrib.engine.rapprochement.objectifs import NON_Q1_EN_QPV, Q1_HORS_QPV
 from attrib.engine.rapprochement.texte import pourcentage
@@ -127,12 +128,14 @@ def _lancer_export(request: HttpRequest, format_fichier: str) -> HttpResponse:
 
 
 @require_GET
+@limite_debit("export")
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     """The workbook for the CIL; the list of the attributions only for a role allowed to export personal data."""
     return _lancer_export(request, "xlsx")
 
 
 @require_GET
+@limite_debit("export")
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The attributions one by one (demand numbers, resources): personal data (French 403 otherwise)."""
     return _lancer_export(request, "csv")

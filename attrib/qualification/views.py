@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from attrib.common.forms import resume_erreurs
+from attrib.common.limites import limite_debit
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
 from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
@@ -217,6 +218,7 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
 
 
 @require_GET
+@limite_debit("export")
 def notation_export(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     c, organisation = _notateur(request, pk, organisation_pk)
     contenu = services.notations_exporter_excel(campagne=c, organisation=organisation, auteur=acteur_de(request.user))

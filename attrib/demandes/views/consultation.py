@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 
 from attrib.common import tableurs
 from attrib.common.forms import resume_erreurs
+from attrib.common.limites import limite_debit
 from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import reponse_fichier
 from attrib.cotation.selectors import cotation_affichee
@@ -44,6 +45,12 @@ def _liste_filtree(request: HttpRequest) -> tuple[RechercheForm, QuerySet[Demand
     return _formulaire_et_demandes(request.user, request.GET)
 
 
+def _cherche(request: HttpRequest) -> bool:
+    """A list request that searches by name or number (field ``q``, by GET or POST): counted as a search."""
+    return bool(str(request.GET.get("q") or request.POST.get("q") or "").strip())
+
+
+@limite_debit("recherche", si=_cherche)
 def liste(request: HttpRequest) -> HttpResponse:
     form, qs = _liste_filtree(request)
     page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
@@ -347,11 +354,13 @@ def _lancer_export(request: HttpRequest, format_fichier: str) -> HttpResponse:
     return redirect("taches:travail", pk=travail.pk)
 
 
+@limite_debit("export")
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The demands of the list (same search and filters) in the interchange format."""
     return _lancer_export(request, "csv")
 
 
+@limite_debit("export")
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     return _lancer_export(request, "xlsx")
 
@@ -384,9 +393,11 @@ def _export_effectifs(request: HttpRequest, format_fichier: str) -> HttpResponse
     return reponse_fichier(contenu, f"effectifs-demandes-{timezone.localdate():%Y%m%d}.{format_fichier}", type_)
 
 
+@limite_debit("export")
 def export_effectifs_csv(request: HttpRequest) -> HttpResponse:
     return _export_effectifs(request, "csv")
 
 
+@limite_debit("export")
 def export_effectifs_xlsx(request: HttpRequest) -> HttpResponse:
     return _export_effectifs(request, "xlsx")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from attrib.common import tableurs
 from attrib.common.forms import resume_erreurs
+from attrib.common.limites import limite_debit
 from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
 from attrib.flux import permissions, selectors, services
@@ -236,6 +237,7 @@ def _journaliser_conventions(
 
 
 @require_GET
+@limite_debit("export")
 def conventions_export_csv(request: HttpRequest) -> HttpResponse:
     conventions, perimetre = _conventions_exportees(request)
     contenu = services.conventions_exporter_csv(conventions=conventions)
@@ -244,6 +246,7 @@ def conventions_export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@limite_debit("export")
 def conventions_export_xlsx(request: HttpRequest) -> HttpResponse:
     conventions, perimetre = _conventions_exportees(request)
     contenu = services.conventions_exporter_excel(conventions=conventions)
