@@ -39,13 +39,10 @@ grid reads (``attrib.engine.cotation.preparer``).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import yaml
@@ -55,13 +52,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from attrib.commissions.enums import DECISIONS_POSITIVES, StatutOffre
 from attrib.commissions.models import Bail, Decision, Offre
-from attrib.demandes import enums
-from attrib.demandes.importexport import valeurs_demandes
-from attrib.demandes.models import Demande, PieceJustificative, SituationPrioritaire
-from attrib.demandes.moteur import menages_colonnes
+from attrib.demandes import colonnes as lecture
+from attrib.demandes.models import Demande
 from attrib.engine.cotation import Grille, colonnes_lues, preparer
 from attrib.engine.erreurs import PlafondNonRenseigne
-from attrib.engine.formats.demandes_csv import COLONNES, DTYPES
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +64,6 @@ TAILLE_BLOC = 2000
 #: ``progression(faites, total)``.
 Progression = Callable[[int, int], None]
 
-SCHEMA_FICHIER: dict[str, Any] = {c.nom: DTYPES[c.type] for c in COLONNES}
 #: Working columns of the validation facts (never a grid column: grids cannot name them).
 PRIORITES_VALIDEES = "§priorites_validees"
 PIECES_VALIDEES = "§pieces_validees"
@@ -93,40 +86,6 @@ def correspondances_pieces(fichier: Path = FICHIER_VALIDATION) -> dict[str, tupl
     if not isinstance(pieces, dict):
         raise ValueError(f"{fichier.name} : « pieces » doit associer un identifiant de critère à des codes de pièces.")
     return {str(critere): tuple(str(c) for c in codes or ()) for critere, codes in pieces.items()}
-
-
-def _cellule(valeur: Any) -> Any:
-    if isinstance(valeur, Decimal):
-        return float(valeur)
-    if isinstance(valeur, list):
-        return [_cellule(v) for v in valeur]
-    if isinstance(valeur, dict):
-        return {k: _cellule(v) for k, v in valeur.items()}
-    return valeur
-
-
-def _faits_application(ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Validated priorities, fully validated document codes and ``pieces_a_jour`` of each demand."""
-    faits: dict[int, dict[str, Any]] = {pk: {"priorites": [], "pieces": defaultdict(list)} for pk in ids}
-    validees = SituationPrioritaire.objects.filter(demande_id__in=ids, statut=enums.StatutValidation.VALIDEE)
-    for pk, code in validees.order_by("priorite_id").values_list("demande_id", "priorite_id"):
-        faits[pk]["priorites"].append(code)
-    for pk, critere, statut in PieceJustificative.objects.filter(demande_id__in=ids).values_list(
-        "demande_id", "critere", "statut"
-    ):
-        faits[pk]["pieces"][critere].append(statut)
-    resultat: dict[int, dict[str, Any]] = {}
-    for pk, f in faits.items():
-        pieces: dict[str, list[str]] = f["pieces"]
-        statuts = [s for liste in pieces.values() for s in liste]
-        resultat[pk] = {
-            PRIORITES_VALIDEES: f["priorites"],
-            PIECES_VALIDEES: sorted(
-                code for code, liste in pieces.items() if all(s == enums.StatutPiece.VALIDEE for s in liste)
-            ),
-            "pieces_a_jour": bool(statuts) and all(s != enums.StatutPiece.MANQUANTE for s in statuts),
-        }
-    return resultat
 
 
 def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
@@ -157,26 +116,42 @@ def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
     return resultat
 
 
+def _evenements_frame(ids: list[int]) -> pl.DataFrame:
+    """``demande_id`` → ``refus_offres_adaptees`` and ``classements_rang_2_ou_3`` (:func:`evenements_caleol`)."""
+    lignes = [
+        (pk, nom, quand)
+        for pk, listes in evenements_caleol(ids).items()
+        for nom, dates in listes.items()
+        for quand in dates
+    ]
+    frame = pl.DataFrame(lignes, schema={DEMANDE_ID: pl.Int64, "§nom": pl.String, "§date": pl.Date}, orient="row")
+    return frame.group_by(DEMANDE_ID, maintain_order=True).agg(
+        pl.col("§date").filter(pl.col("§nom") == nom).alias(nom) for nom in (REFUS, CLASSEMENTS)
+    )
+
+
 def _bloc(ids: list[int], jour: date) -> pl.DataFrame:
-    demandes = Demande.objects.filter(pk__in=ids).order_by("pk")
-    fichier = pl.DataFrame(
-        [{k: _cellule(v) for k, v in ligne.items()} for ligne in valeurs_demandes(demandes)],
-        schema=SCHEMA_FICHIER,
+    """The columns of the demands ``ids`` (ordered by id), read as columns (``attrib.demandes.colonnes``):
+    a few queries and no Python per row, whatever the block's size."""
+    ids = sorted(ids)
+    personnes = lecture.personnes_frame(ids)
+    fichier = lecture.demandes_fichier(ids, personnes)
+    menages = lecture.menages_frame(fichier, personnes, jour)
+    application = (
+        lecture.faits_validation(ids)
+        .rename({"priorites_validees": PRIORITES_VALIDEES, "pieces_validees": PIECES_VALIDEES})
+        .join(_evenements_frame(ids), on=DEMANDE_ID, how="left", maintain_order="left")
+        .with_columns(pl.col(REFUS, CLASSEMENTS).fill_null(pl.lit([], dtype=_LISTE_DATES)))
+        .select(
+            pl.col(DEMANDE_ID),
+            pl.col(PRIORITES_VALIDEES),
+            pl.col(PIECES_VALIDEES),
+            pl.col("pieces_a_jour"),
+            pl.col(REFUS).cast(_LISTE_DATES),
+            pl.col(CLASSEMENTS).cast(_LISTE_DATES),
+        )
     )
-    menages = menages_colonnes(demandes, jour)
-    faits = _faits_application(ids)
-    caleol = evenements_caleol(ids)
-    application = pl.DataFrame(
-        [{DEMANDE_ID: pk, **faits[pk], **caleol[pk]} for pk in ids],
-        schema={
-            DEMANDE_ID: pl.Int64,
-            PRIORITES_VALIDEES: pl.List(pl.String),
-            PIECES_VALIDEES: pl.List(pl.String),
-            "pieces_a_jour": pl.Boolean,
-            REFUS: _LISTE_DATES,
-            CLASSEMENTS: _LISTE_DATES,
-        },
-    )
+    fichier = fichier.drop(DEMANDE_ID, "departement")
     communs = [c for c in menages.columns if c in fichier.columns and c != "numero_unique"]
     return (
         menages.join(fichier.drop(communs), on="numero_unique", how="left", maintain_order="left")
