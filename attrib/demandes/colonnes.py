@@ -12,7 +12,7 @@ demand and convert every cell in Python; read that way, converting dominates the
   definition of the household's monthly resources (``attrib.demandes.moteur.revenus_mensuels_menage``).
 
 Amounts are read as whole cents (``ROUND(x * 100)``, exact on PostgreSQL's ``numeric`` and on SQLite) and
-divided once in polars: a division of two exact numbers is correctly rounded, so each value is the float of
+divided once in polars (as a polars decimal, whose conversion is correctly rounded), so each value is the float of
 the stored decimal, as ``float(Decimal)`` gives it on the row path, and sums are exact before the division.
 """
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -95,7 +96,14 @@ def _en_decimal(modele: type[Model], champ: str, nom: str) -> pl.Expr:
     decimales = _decimales(modele, champ)
     if decimales is None:
         return pl.col(nom)
-    return (pl.col(nom).cast(pl.Float64) / float(10**decimales)).alias(nom)
+    return _unites_en_flottant(pl.col(nom), decimales).alias(nom)
+
+
+def _unites_en_flottant(entier: pl.Expr, decimales: int) -> pl.Expr:
+    """Whole units of the last decimal place → the float of the decimal value, as ``float(Decimal)`` gives it.
+    Divided as a polars decimal: polars divides a float by a constant through its inverse, which is off by
+    one unit in the last place for about one value in eight."""
+    return (entier.cast(pl.Decimal(38, decimales)) / pl.lit(Decimal(10**decimales))).cast(pl.Float64)
 
 
 # --- persons ------------------------------------------------------------------------------------------------
@@ -269,7 +277,9 @@ def menages_frame(fichier: pl.DataFrame, personnes: pl.DataFrame, jour: date) ->
                 for n in ("nb_personnes", "nb_personnes_a_charge", "nb_handicap", "nb_moins_14_ans", "age_demandeur")
             ),
             pl.col("couple").fill_null(False),
-            (pl.col("§centimes").fill_null(0).cast(pl.Float64) / 100.0).alias("revenus_mensuels"),
+            _unites_en_flottant(pl.col("§centimes").fill_null(0), _decimales(Personne, "salaires") or 0).alias(
+                "revenus_mensuels"
+            ),
             pl.col("zone_plafond").fill_null(ZonePlafond.AUTRES_REGIONS.value),
         )
         .select(*(pl.col(n).cast(t) for n, t in SCHEMA_MENAGES.items()))
