@@ -60,7 +60,8 @@ from attrib.engine.erreurs import PlafondNonRenseigne
 logger = logging.getLogger(__name__)
 
 FICHIER_VALIDATION = Path(settings.BASE_DIR) / "data" / "grilles" / "validation_criteres.yaml"
-TAILLE_BLOC = 2000
+#: Demands read at once (a failing block is split to find the demands that cannot be read).
+TAILLE_BLOC = 20_000
 #: ``progression(faites, total)``.
 Progression = Callable[[int, int], None]
 
@@ -90,13 +91,17 @@ def correspondances_pieces(fichier: Path = FICHIER_VALIDATION) -> dict[str, tupl
 
 def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
     """``refus_offres_adaptees`` and ``classements_rang_2_ou_3`` of each demand of ``ids`` (sorted dates), read
-    from the offers and the decisions of the CALEOL (see the module's docstring). Two queries."""
+    from the offers and the decisions of the CALEOL (see the module's docstring). Two queries (on the range of
+    ``ids``: no list of parameters)."""
     resultat: dict[int, dict[str, list[date]]] = {pk: {REFUS: [], CLASSEMENTS: []} for pk in ids}
-    refus = Offre.objects.filter(demande_id__in=ids).filter(
+    bornes = {"demande_id__gte": min(ids), "demande_id__lte": max(ids)} if ids else {"pk__in": []}
+    refus = Offre.objects.filter(**bornes).filter(
         Q(statut=StatutOffre.REFUSEE, logement_adapte=True)
         | (Q(statut=StatutOffre.EXPIREE) & (Q(logement_adapte__isnull=True) | Q(logement_adapte=True)))
     )
     for pk, statut, repondue_le, date_limite in refus.values_list("demande_id", "statut", "repondue_le", "date_limite"):
+        if pk not in resultat:  # between the bounds, not asked for
+            continue
         quand = date_limite if statut == StatutOffre.EXPIREE else repondue_le
         if quand is not None:  # a refusal is always dated; never compare a missing date
             resultat[pk][REFUS].append(quand)
@@ -104,12 +109,13 @@ def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
         logement_id=OuterRef("logement_id"), date_signature__gte=OuterRef("seance__date")
     ).exclude(demande_id=OuterRef("demande_id"))
     classements = (
-        Decision.objects.filter(demande_id__in=ids, type__in=DECISIONS_POSITIVES, rang__in=RANGS_CLASSEMENT)
+        Decision.objects.filter(**bornes, type__in=DECISIONS_POSITIVES, rang__in=RANGS_CLASSEMENT)
         .filter(Exists(attribue_a_un_autre))
         .exclude(Exists(Offre.objects.filter(decision_id=OuterRef("pk"))))
     )
     for pk, jour_seance in classements.values_list("demande_id", "seance__date"):
-        resultat[pk][CLASSEMENTS].append(jour_seance)
+        if pk in resultat:
+            resultat[pk][CLASSEMENTS].append(jour_seance)
     for listes in resultat.values():
         for dates in listes.values():
             dates.sort()
