@@ -1,12 +1,13 @@
 """Bridge from stored demands to the columns a cotation grid reads (``docs/cotation.md`` §9).
 
-:func:`colonnes_cotation` reads a queryset of demands by blocks (a few queries per block, whatever its
-size) into one polars row per demand:
+:func:`colonnes_cotation` reads a queryset of demands by blocks (``attrib.demandes.colonnes``: one query per
+table, read as columns straight into polars, no Python per row or cell) into one polars row per demand:
 
-* the columns of the interchange format (``attrib.engine.formats.demandes_csv``), from the same reader
-  as the CSV export (``attrib.demandes.importexport.valeurs_demandes``), sensitive situations included:
-  the cotation counts them, the screens mask them;
-* the household facts of the engine from ``attrib.demandes.moteur.menages_colonnes``, the one bridge
+* the columns of the interchange format (``attrib.engine.formats.demandes_csv``), the very values of the
+  CSV export's row reader (``attrib.demandes.importexport.valeurs_demandes``; compared by
+  ``tests/demandes/test_lecture_en_colonnes.py``), sensitive situations included: the cotation counts them,
+  the screens mask them;
+* the household facts of the engine, the values of ``attrib.demandes.moteur.menages_colonnes``, the bridge
   the demand page also uses for its ceilings (``revenus_mensuels`` is the interchange format's and the
   cotation catalogue's: resources of the applicant and the co-applicant, minus the alimony they pay), so
   that a demand scores the same in the application and with the offline command on its export, and the
