@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import yaml
@@ -95,7 +96,7 @@ def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
     from the offers and the decisions of the CALEOL (see the module's docstring). Two queries (on the range of
     ``ids``: no list of parameters)."""
     resultat: dict[int, dict[str, list[date]]] = {pk: {REFUS: [], CLASSEMENTS: []} for pk in ids}
-    bornes = {"demande_id__gte": min(ids), "demande_id__lte": max(ids)} if ids else {"pk__in": []}
+    bornes: dict[str, Any] = {"demande_id__gte": min(ids), "demande_id__lte": max(ids)} if ids else {"pk__in": []}
     refus = Offre.objects.filter(**bornes).filter(
         Q(statut=StatutOffre.REFUSEE, logement_adapte=True)
         | (Q(statut=StatutOffre.EXPIREE) & (Q(logement_adapte__isnull=True) | Q(logement_adapte=True)))
