@@ -7,7 +7,7 @@ In a PostgreSQL database of its own (created, then dropped), after the migration
   the whole demo as ``make demo`` loads it (stock, CALEOL year, grid published and scored);
 - ``recoter_s``: ``recoter --toutes`` end to end (read the columns, score, write the cotations back);
 - ``nuit_s``: the nightly commands (``expirer_offres``, ``flux_constater_echeances``, ``traiter_echeances``,
-  ``detecter_doublons``, ``recoter``), each also reported as ``<commande>_s``;
+  ``detecter_doublons``, ``recoter``), each also reported as ``nuit_<commande>_s``;
 - ``export_csv_s``, ``export_xlsx_s``: ``exporter_demandes`` of every demand;
 - ``*_us``: the same per demand (microseconds), and ``cpu_s``: the child's CPU time for the whole run (the
   machine may be shared: wall-clock and CPU both say something).
@@ -101,8 +101,8 @@ def _mesurer() -> str:
         _chrono(mesures, "load_s", lambda: charger_demo(nb_demandes=NB_DEMANDES, seed=2026, stdout=silence))
         _chrono(mesures, "recoter_s", lambda: call_command("recoter", "--toutes", stdout=silence))
         for commande in NUIT:
-            _chrono(mesures, f"{commande}_s", lambda c=commande: call_command(c, stdout=silence, stderr=silence))
-        mesures["nuit_s"] = sum(mesures[f"{c}_s"] for c in NUIT)
+            _chrono(mesures, f"nuit_{commande}_s", lambda c=commande: call_command(c, stdout=silence, stderr=silence))
+        mesures["nuit_s"] = sum(mesures[f"nuit_{c}_s"] for c in NUIT)
         for fmt in ("csv", "xlsx"):
             sortie = str(Path(dossier) / f"demandes.{fmt}")
             _chrono(
@@ -114,7 +114,7 @@ def _mesurer() -> str:
     n = Demande.objects.count()
     connection.close()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cles = ("load_s", "recoter_s", "nuit_s", *(f"{c}_s" for c in NUIT), "export_csv_s", "export_xlsx_s")
+    cles = ("load_s", "recoter_s", "nuit_s", *(f"nuit_{c}_s" for c in NUIT), "export_csv_s", "export_xlsx_s")
     champs = [f"{c}={mesures[c]:.2f}" for c in cles]
     champs += [f"{c.removesuffix('_s')}_us={mesures[c] / n * 1e6:.0f}" for c in ("load_s", "recoter_s", "nuit_s")]
     champs += [
