@@ -1,12 +1,13 @@
 """Bridge from stored demands to the columns a cotation grid reads (``docs/cotation.md`` §9).
 
-:func:`colonnes_cotation` reads a queryset of demands by blocks (a few queries per block, whatever its
-size) into one polars row per demand:
+:func:`colonnes_cotation` reads a queryset of demands by blocks (``attrib.demandes.colonnes``: one query per
+table, read as columns straight into polars, no Python per row or cell) into one polars row per demand:
 
-* the columns of the interchange format (``attrib.engine.formats.demandes_csv``), from the same reader
-  as the CSV export (``attrib.demandes.importexport.valeurs_demandes``), sensitive situations included:
-  the cotation counts them, the screens mask them;
-* the household facts of the engine from ``attrib.demandes.moteur.menages_colonnes``, the one bridge
+* the columns of the interchange format (``attrib.engine.formats.demandes_csv``), the very values of the
+  CSV export's row reader (``attrib.demandes.importexport.valeurs_demandes``; compared by
+  ``tests/demandes/test_lecture_en_colonnes.py``), sensitive situations included: the cotation counts them,
+  the screens mask them;
+* the household facts of the engine, the values of ``attrib.demandes.moteur.menages_colonnes``, the bridge
   the demand page also uses for its ceilings (``revenus_mensuels`` is the interchange format's and the
   cotation catalogue's: resources of the applicant and the co-applicant, minus the alimony they pay), so
   that a demand scores the same in the application and with the offline command on its export, and the
@@ -39,10 +40,8 @@ grid reads (``attrib.engine.cotation.preparer``).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -55,22 +54,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from attrib.commissions.enums import DECISIONS_POSITIVES, StatutOffre
 from attrib.commissions.models import Bail, Decision, Offre
-from attrib.demandes import enums
-from attrib.demandes.importexport import valeurs_demandes
-from attrib.demandes.models import Demande, PieceJustificative, SituationPrioritaire
-from attrib.demandes.moteur import menages_colonnes
+from attrib.demandes import colonnes as lecture
+from attrib.demandes.models import Demande
 from attrib.engine.cotation import Grille, colonnes_lues, preparer
 from attrib.engine.erreurs import PlafondNonRenseigne
-from attrib.engine.formats.demandes_csv import COLONNES, DTYPES
 
 logger = logging.getLogger(__name__)
 
 FICHIER_VALIDATION = Path(settings.BASE_DIR) / "data" / "grilles" / "validation_criteres.yaml"
-TAILLE_BLOC = 2000
+#: Demands read at once (a failing block is split to find the demands that cannot be read).
+TAILLE_BLOC = 20_000
 #: ``progression(faites, total)``.
 Progression = Callable[[int, int], None]
 
-SCHEMA_FICHIER: dict[str, Any] = {c.nom: DTYPES[c.type] for c in COLONNES}
 #: Working columns of the validation facts (never a grid column: grids cannot name them).
 PRIORITES_VALIDEES = "§priorites_validees"
 PIECES_VALIDEES = "§pieces_validees"
@@ -95,49 +91,19 @@ def correspondances_pieces(fichier: Path = FICHIER_VALIDATION) -> dict[str, tupl
     return {str(critere): tuple(str(c) for c in codes or ()) for critere, codes in pieces.items()}
 
 
-def _cellule(valeur: Any) -> Any:
-    if isinstance(valeur, Decimal):
-        return float(valeur)
-    if isinstance(valeur, list):
-        return [_cellule(v) for v in valeur]
-    if isinstance(valeur, dict):
-        return {k: _cellule(v) for k, v in valeur.items()}
-    return valeur
-
-
-def _faits_application(ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Validated priorities, fully validated document codes and ``pieces_a_jour`` of each demand."""
-    faits: dict[int, dict[str, Any]] = {pk: {"priorites": [], "pieces": defaultdict(list)} for pk in ids}
-    validees = SituationPrioritaire.objects.filter(demande_id__in=ids, statut=enums.StatutValidation.VALIDEE)
-    for pk, code in validees.order_by("priorite_id").values_list("demande_id", "priorite_id"):
-        faits[pk]["priorites"].append(code)
-    for pk, critere, statut in PieceJustificative.objects.filter(demande_id__in=ids).values_list(
-        "demande_id", "critere", "statut"
-    ):
-        faits[pk]["pieces"][critere].append(statut)
-    resultat: dict[int, dict[str, Any]] = {}
-    for pk, f in faits.items():
-        pieces: dict[str, list[str]] = f["pieces"]
-        statuts = [s for liste in pieces.values() for s in liste]
-        resultat[pk] = {
-            PRIORITES_VALIDEES: f["priorites"],
-            PIECES_VALIDEES: sorted(
-                code for code, liste in pieces.items() if all(s == enums.StatutPiece.VALIDEE for s in liste)
-            ),
-            "pieces_a_jour": bool(statuts) and all(s != enums.StatutPiece.MANQUANTE for s in statuts),
-        }
-    return resultat
-
-
 def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
     """``refus_offres_adaptees`` and ``classements_rang_2_ou_3`` of each demand of ``ids`` (sorted dates), read
-    from the offers and the decisions of the CALEOL (see the module's docstring). Two queries."""
+    from the offers and the decisions of the CALEOL (see the module's docstring). Two queries (on the range of
+    ``ids``: no list of parameters)."""
     resultat: dict[int, dict[str, list[date]]] = {pk: {REFUS: [], CLASSEMENTS: []} for pk in ids}
-    refus = Offre.objects.filter(demande_id__in=ids).filter(
+    bornes: dict[str, Any] = {"demande_id__gte": min(ids), "demande_id__lte": max(ids)} if ids else {"pk__in": []}
+    refus = Offre.objects.filter(**bornes).filter(
         Q(statut=StatutOffre.REFUSEE, logement_adapte=True)
         | (Q(statut=StatutOffre.EXPIREE) & (Q(logement_adapte__isnull=True) | Q(logement_adapte=True)))
     )
     for pk, statut, repondue_le, date_limite in refus.values_list("demande_id", "statut", "repondue_le", "date_limite"):
+        if pk not in resultat:  # between the bounds, not asked for
+            continue
         quand = date_limite if statut == StatutOffre.EXPIREE else repondue_le
         if quand is not None:  # a refusal is always dated; never compare a missing date
             resultat[pk][REFUS].append(quand)
@@ -145,38 +111,55 @@ def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
         logement_id=OuterRef("logement_id"), date_signature__gte=OuterRef("seance__date")
     ).exclude(demande_id=OuterRef("demande_id"))
     classements = (
-        Decision.objects.filter(demande_id__in=ids, type__in=DECISIONS_POSITIVES, rang__in=RANGS_CLASSEMENT)
+        Decision.objects.filter(**bornes, type__in=DECISIONS_POSITIVES, rang__in=RANGS_CLASSEMENT)
         .filter(Exists(attribue_a_un_autre))
         .exclude(Exists(Offre.objects.filter(decision_id=OuterRef("pk"))))
     )
     for pk, jour_seance in classements.values_list("demande_id", "seance__date"):
-        resultat[pk][CLASSEMENTS].append(jour_seance)
+        if pk in resultat:
+            resultat[pk][CLASSEMENTS].append(jour_seance)
     for listes in resultat.values():
         for dates in listes.values():
             dates.sort()
     return resultat
 
 
+def _evenements_frame(ids: list[int]) -> pl.DataFrame:
+    """``demande_id`` → ``refus_offres_adaptees`` and ``classements_rang_2_ou_3`` (:func:`evenements_caleol`)."""
+    lignes = [
+        (pk, nom, quand)
+        for pk, listes in evenements_caleol(ids).items()
+        for nom, dates in listes.items()
+        for quand in dates
+    ]
+    frame = pl.DataFrame(lignes, schema={DEMANDE_ID: pl.Int64, "§nom": pl.String, "§date": pl.Date}, orient="row")
+    return frame.group_by(DEMANDE_ID, maintain_order=True).agg(
+        pl.col("§date").filter(pl.col("§nom") == nom).alias(nom) for nom in (REFUS, CLASSEMENTS)
+    )
+
+
 def _bloc(ids: list[int], jour: date) -> pl.DataFrame:
-    demandes = Demande.objects.filter(pk__in=ids).order_by("pk")
-    fichier = pl.DataFrame(
-        [{k: _cellule(v) for k, v in ligne.items()} for ligne in valeurs_demandes(demandes)],
-        schema=SCHEMA_FICHIER,
+    """The columns of the demands ``ids`` (ordered by id), read as columns (``attrib.demandes.colonnes``):
+    a few queries and no Python per row, whatever the block's size."""
+    ids = sorted(ids)
+    personnes = lecture.personnes_frame(ids)
+    fichier = lecture.demandes_fichier(ids, personnes)
+    menages = lecture.menages_frame(fichier, personnes, jour)
+    application = (
+        lecture.faits_validation(ids)
+        .rename({"priorites_validees": PRIORITES_VALIDEES, "pieces_validees": PIECES_VALIDEES})
+        .join(_evenements_frame(ids), on=DEMANDE_ID, how="left", maintain_order="left")
+        .with_columns(pl.col(REFUS, CLASSEMENTS).fill_null(pl.lit([], dtype=_LISTE_DATES)))
+        .select(
+            pl.col(DEMANDE_ID),
+            pl.col(PRIORITES_VALIDEES),
+            pl.col(PIECES_VALIDEES),
+            pl.col("pieces_a_jour"),
+            pl.col(REFUS).cast(_LISTE_DATES),
+            pl.col(CLASSEMENTS).cast(_LISTE_DATES),
+        )
     )
-    menages = menages_colonnes(demandes, jour)
-    faits = _faits_application(ids)
-    caleol = evenements_caleol(ids)
-    application = pl.DataFrame(
-        [{DEMANDE_ID: pk, **faits[pk], **caleol[pk]} for pk in ids],
-        schema={
-            DEMANDE_ID: pl.Int64,
-            PRIORITES_VALIDEES: pl.List(pl.String),
-            PIECES_VALIDEES: pl.List(pl.String),
-            "pieces_a_jour": pl.Boolean,
-            REFUS: _LISTE_DATES,
-            CLASSEMENTS: _LISTE_DATES,
-        },
-    )
+    fichier = fichier.drop(DEMANDE_ID, "departement")
     communs = [c for c in menages.columns if c in fichier.columns and c != "numero_unique"]
     return (
         menages.join(fichier.drop(communs), on="numero_unique", how="left", maintain_order="left")

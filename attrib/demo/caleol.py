@@ -18,6 +18,7 @@ and only a share of them (``part_logements``) to keep ``make demo`` short.
 from __future__ import annotations
 
 import heapq
+import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any, TextIO
 
 import polars as pl
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -51,6 +53,7 @@ from attrib.commissions.services import (
     offre_suivante,
     offres_expirer,
     presences_enregistrer,
+    prochaine_decision,
     seance_cloturer,
     seance_creer,
     seance_ouvrir,
@@ -72,6 +75,7 @@ from attrib.organisations.models import Organisation, TypeOrganisation, User
 from attrib.patrimoine.models import Logement
 
 #: Who writes the demonstration's CALEOL: the product itself, for the demonstration (the journal says so).
+logger = logging.getLogger(__name__)
 DEMONSTRATION = acteur_systeme("démonstration : CALEOL simulée")
 
 GRILLE_DEMO = settings.BASE_DIR / "data" / "grilles" / "socle.yaml"
@@ -336,15 +340,20 @@ def _tenir_seance(
     return inscrits
 
 
-def _reste_un_candidat(logement: Logement, seance: Seance) -> bool:
-    """Whether a candidate ranked by ``seance`` for ``logement`` is still active and has had no offer of it."""
-    return (
-        Examen.objects.filter(
-            logement=logement, seance=seance, decision__rang__isnull=False, demande__statut=StatutDemande.ACTIVE
-        )
-        .exclude(demande__offres__logement=logement)
-        .exists()
-    )
+def _offrir(logement: Logement, envoi: date, precedente: Offre | None = None) -> Offre | None:
+    """The offer of ``logement`` to its next ranked candidate, as the service chooses it (``prochaine_decision``:
+    the best-ranked demand of the latest session, still active, not yet offered this dwelling), or ``None``
+    when none is left: every ranked candidate was housed elsewhere, struck off or offered it already. The
+    replay never stops on one dwelling: an offer the service refuses sends the dwelling back to a session."""
+    if prochaine_decision(logement) is None:
+        return None
+    try:
+        if precedente is None:
+            return offre_emettre(auteur=DEMONSTRATION, logement=logement, envoyee_le=envoi)
+        return offre_suivante(auteur=DEMONSTRATION, offre=precedente, envoyee_le=envoi)
+    except ValidationError as exc:
+        logger.warning("Démo CALEOL : offre du logement %s impossible (%s)", logement.identifiant, exc.messages)
+        return None
 
 
 def _suite_des_offres(
@@ -355,10 +364,7 @@ def _suite_des_offres(
     envoi = seance.date + timedelta(days=rng.randint(*h.delai_envoi_offre))
     if envoi > jour:
         return True, None
-    if not _reste_un_candidat(logement, seance):
-        # Every ranked candidate was housed elsewhere between the session and the offer.
-        return False, None
-    offre: Offre | None = offre_emettre(auteur=DEMONSTRATION, logement=logement, envoyee_le=envoi)
+    offre = _offrir(logement, envoi)
     while offre is not None:
         r.offres += 1
         tirage = rng.random()
@@ -404,9 +410,7 @@ def _suite_des_offres(
             offres_expirer(auteur=DEMONSTRATION, aujourd_hui=constat)
             r.expirees += 1
             suivante = constat
-        if not _reste_un_candidat(logement, seance):
-            return False, None
-        offre = offre_suivante(auteur=DEMONSTRATION, offre=offre, envoyee_le=suivante)
+        offre = _offrir(logement, suivante, precedente=offre)
     return False, None
 
 

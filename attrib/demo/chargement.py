@@ -30,6 +30,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from attrib.common.models import Evenement
+from attrib.common.statistiques import statistiques_actualiser
 from attrib.demandes import enums, regles
 from attrib.demandes.doublons import doublons_detecter
 from attrib.demandes.models import (
@@ -60,6 +61,7 @@ from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
 from attrib.engine import validation
 from attrib.journal.contexte import journal_origine
+from attrib.journal.models import EntreeJournal
 from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Membership, Organisation, Role, TypeOrganisation, User
 from attrib.patrimoine.models import Logement, Residence
@@ -730,6 +732,10 @@ def charger_demo(
                 jour=jour,
                 stdout=sortie,
             )
+        # The batches below read what was just inserted: plan them on the loaded tables' statistics.
+        statistiques_actualiser(
+            [Demande, Personne, CommuneSouhaitee, MotifSecondaire, SituationPrioritaire, Evenement, EntreeJournal]
+        )
         avis = demandes_envoyer_avis_renouvellement(aujourd_hui=jour, auteur=DEMO)
         doublons = doublons_detecter(aujourd_hui=jour, auteur=DEMO)
         _ecrire(

@@ -6,6 +6,7 @@ of the validation a criterion needs (:data:`LIBELLES_VALIDATION`).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -154,9 +155,25 @@ class Grille:
         return self.origine or f"grille {self.identifiant}"
 
 
+#: ``id(grille)`` → (the grid, its columns read): ``colonnes_lues`` is asked once per demand by the row
+#: evaluator, and walking the grid's conditions each time was a quarter of a re-scoring. Keyed by identity
+#: (a grid is immutable) and checked through a weak reference, dropped with the grid.
+_COLONNES_LUES: dict[int, tuple[weakref.ref[Grille], frozenset[str]]] = {}
+
+
 def colonnes_lues(grille: Grille) -> frozenset[str]:
     """Columns of the demands the grid reads (named values excluded; ``criteres_valides`` included
     when a criterion needs validation). Tie-break columns are not included (see :func:`colonnes_departage`)."""
+    cle = id(grille)
+    connue = _COLONNES_LUES.get(cle)
+    if connue is not None and connue[0]() is grille:
+        return connue[1]
+    resultat = _colonnes_lues(grille)
+    _COLONNES_LUES[cle] = (weakref.ref(grille, lambda _ref: _COLONNES_LUES.pop(cle, None)), resultat)
+    return resultat
+
+
+def _colonnes_lues(grille: Grille) -> frozenset[str]:
     noms: set[str] = set()
     for valeur in grille.valeurs:
         noms.update(colonnes_operande(valeur.calcul))
