@@ -150,6 +150,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy header on every answer (issue 12; settings in the block below).
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store on authenticated pages and on downloads (issue 12, docs/decisions/0014).
+    "attrib.common.cache.PasDeCacheMiddleware",
     # Static files served by the application itself (demo and small installations), DEBUG on or off.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +167,30 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# --- Content-Security-Policy (issue 12)
+# Every script, style sheet, font and image comes from the application itself (the DSFR is served locally,
+# the API documentation is rendered on the server): no inline script nor style attribute, no CDN, no frame.
+# ``data:`` images are the DSFR's own SVG icons embedded in its style sheet (checkboxes, radios, selects).
+# docs/decisions/0014-csp-no-store-recherches.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Searches are sent by POST and kept in the session under an opaque key (attrib/common/recherches.py): at most
+# this many per session (the oldest are forgotten), each cut to this many characters.
+RECHERCHES_EN_SESSION_MAX = 50
+RECHERCHE_TEXTE_MAX = 200
 
 ROOT_URLCONF = "config.urls"
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

@@ -91,9 +91,20 @@ class DemandeFiltresSerializer(serializers.Serializer):
         required=False,
         help_text="Date et heure ISO 8601 : demandes modifiées depuis, triées de la plus ancienne modification à la plus récente.",
     )
+
+
+class DemandeRechercheEntreeSerializer(DemandeFiltresSerializer):
     recherche = serializers.CharField(
         min_length=2, max_length=100, required=False, help_text="Numéro unique (ou son début) ou nom d'une personne."
     )
+
+
+#: A name, a birth date or a numéro unique never travels in a URL (access logs, proxies, histories): the search
+#: is sent in the body of a POST (docs/decisions/0014-csp-no-store-recherches.md).
+RECHERCHE_PAR_POST = (
+    "La recherche ne s'envoie pas dans l'adresse (elle finirait dans les journaux d'accès) : envoyez-la dans le "
+    "corps JSON d'un POST sur /api/v1/demandes/recherche/, avec les mêmes filtres."
+)
 
 
 def _contexte(request: Request) -> dict[str, Any]:
@@ -163,6 +174,8 @@ class DemandeCollectionApi(ApiView):
         responses={200: DemandeResumeSortieSerializer(many=True), 400: ERREURS},
     )
     def get(self, request: Request) -> Response:
+        if "recherche" in request.query_params:
+            raise serializers.ValidationError({"recherche": [RECHERCHE_PAR_POST]})
         filtres = DemandeFiltresSerializer(data=request.query_params.dict())
         filtres.is_valid(raise_exception=True)
         qs = demande_liste(user=request.user, **filtres.validated_data)
@@ -204,6 +217,29 @@ class DemandeCollectionApi(ApiView):
         reponse = _detail(request, demande, status.HTTP_201_CREATED)
         reponse["Location"] = reverse("api-demande", kwargs={"numero_unique": demande.numero_unique})
         return reponse
+
+
+class DemandeRechercheApi(ApiView):
+    """Recherche de demandes de votre périmètre par numéro unique ou nom, envoyée dans le corps de la requête
+    pour qu'aucun nom n'apparaisse dans une adresse."""
+
+    @extend_schema(
+        operation_id="demandes_rechercher",
+        summary="Rechercher des demandes par numéro unique ou nom",
+        description=(
+            "Mêmes filtres et même réponse paginée que la liste ; la recherche et les filtres vont dans le corps "
+            "JSON (un nom ne doit pas figurer dans l'adresse : journaux d'accès, historiques). Les pages "
+            "suivantes : renvoyer le même corps à l'adresse `next` (paramètres `limit` et `offset`)."
+        ),
+        tags=TAG,
+        request=DemandeRechercheEntreeSerializer,
+        responses={200: DemandeResumeSortieSerializer(many=True), 400: ERREURS},
+    )
+    def post(self, request: Request) -> Response:
+        entree = DemandeRechercheEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        qs = demande_liste(user=request.user, **entree.validated_data)
+        return reponse_paginee(queryset=qs, serializer_class=DemandeResumeSortieSerializer, request=request, view=self)
 
 
 def _guichet_choisi(user: Any, code: str | None) -> Organisation:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("v1/schema/", api(SchemaApi), name="api-schema"),
     path("v1/docs/", documentation, name="api-docs"),
     path("v1/demandes/", api(demandes.DemandeCollectionApi), name="api-demandes"),
+    path("v1/demandes/recherche/", api(demandes.DemandeRechercheApi), name="api-demandes-recherche"),
     path("v1/demandes/<str:numero_unique>/", api(demandes.DemandeDetailApi), name="api-demande"),
     path(
         "v1/demandes/<str:numero_unique>/renouveler/",

@@ -75,10 +75,22 @@ def test_filtres(demandes, api_carcassonne):
     assert numeros(api_carcassonne.get(liste, {"dalo": "true"})) == {d["carcassonne"]}
     assert numeros(api_carcassonne.get(liste, {"dalo": "false"})) == {d["souhaite_narbonne"]}
     assert numeros(api_carcassonne.get(liste, {"mutation": "true"})) == {d["souhaite_narbonne"]}
-    assert numeros(api_carcassonne.get(liste, {"recherche": "eloise dur"})) == {d["souhaite_narbonne"]}
-    assert numeros(api_carcassonne.get(liste, {"recherche": d["carcassonne"][:14]})) == {d["carcassonne"]}
+    recherche = "/api/v1/demandes/recherche/"
+    assert numeros(api_carcassonne.post(recherche, {"recherche": "eloise dur"}, format="json")) == {
+        d["souhaite_narbonne"]
+    }
+    assert numeros(api_carcassonne.post(recherche, {"recherche": d["carcassonne"][:14]}, format="json")) == {
+        d["carcassonne"]
+    }
+    assert numeros(api_carcassonne.post(recherche, {"recherche": "eloise dur", "dalo": True}, format="json")) == set()
     assert numeros(api_carcassonne.get(liste, {"statut": "radiee"})) == set()
     assert numeros(api_carcassonne.get(liste, {"statut": "active", "commune": COURSAN})) == set()
+
+
+def test_une_recherche_par_nom_dans_l_adresse_est_refusee_et_renvoie_au_post(demandes, api_carcassonne):
+    reponse = api_carcassonne.get("/api/v1/demandes/", {"recherche": "eloise dur"})
+    assert reponse.status_code == 400
+    assert "POST sur /api/v1/demandes/recherche/" in champs(reponse)["recherche"]
 
 
 def test_filtre_invalide_erreur_localisee(demandes, api_narbonne):

@@ -69,9 +69,14 @@ def test_un_guichet_enregistre_une_demande_et_voit_son_attestation(page: Page, l
     lien.click()
 
     # L'attestation d'enregistrement est un PDF.
+    # Sent with Cache-Control: no-store, the browser keeps no copy of its body: the page reads it itself.
+    lire = (
+        "url => fetch(url).then(r => r.arrayBuffer()).then(b => String.fromCharCode(...new Uint8Array(b.slice(0, 4))))"
+    )
     with page.expect_response(lambda r: r.url.endswith("attestation.pdf")) as reponse:
-        page.evaluate("url => fetch(url)", f"{base}/demandes/{demande.pk}/attestation.pdf")
+        debut = page.evaluate(lire, f"{base}/demandes/{demande.pk}/attestation.pdf")
     assert reponse.value.status == 200
     assert reponse.value.headers["content-type"] == "application/pdf"
-    assert reponse.value.body()[:4] == b"%PDF"
+    assert "no-store" in reponse.value.headers["cache-control"]
+    assert debut == "%PDF"
     expect(page.get_by_role("link", name="attestation", exact=False).first).to_be_visible()

@@ -31,6 +31,7 @@ from tests.factories import (
     personne,
     territoire_minimal,
 )
+from tests.recherches import url_recherche
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,8 @@ def test_chaque_export_des_demandes_est_journalise_avec_son_nombre_de_lignes(org
         creer_demande(guichet_org=org, personnes=[personne(nom=nom)])
     client = _client(agent)
 
-    _contenu(client.get(reverse("demandes:export_csv"), {"q": "durand"}))
+    cle = url_recherche(client, "durand").split("?", 1)[1]
+    _contenu(client.get(f"{reverse('demandes:export_csv')}?{cle}"))
     client.get(reverse("demandes:export_xlsx"))
 
     csv_, xlsx = _exports()

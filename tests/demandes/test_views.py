@@ -31,6 +31,7 @@ from tests.factories import (
     personne,
     territoire_minimal,
 )
+from tests.recherches import url_recherche
 
 pytestmark = pytest.mark.django_db
 
@@ -84,10 +85,10 @@ def test_liste_ne_montre_que_les_demandes_du_perimetre(narbonne, client_agent):
 def test_recherche_sans_accents_trouve_elodie(narbonne, client_agent):
     elodie = creer_demande(guichet_org=narbonne, personnes=[personne(nom="Bénard", prenoms="Élodie")])
     autre = creer_demande(guichet_org=narbonne, personnes=[personne(nom="Martin", prenoms="Léa")])
-    page = html(client_agent.get(reverse("demandes:liste"), {"q": "elodie benard"}))
+    page = html(client_agent.get(url_recherche(client_agent, "elodie benard")))
     assert elodie.numero_unique in page
     assert autre.numero_unique not in page
-    par_numero = html(client_agent.get(reverse("demandes:liste"), {"q": autre.numero_unique}))
+    par_numero = html(client_agent.get(url_recherche(client_agent, autre.numero_unique)))
     assert autre.numero_unique in par_numero and elodie.numero_unique not in par_numero
 
 
@@ -542,7 +543,8 @@ def test_export_csv_et_excel_du_perimetre(narbonne, client_agent):
     carcassonne = guichet(nom="Guichet Carcassonne", code="CAR01", communes=(CARCASSONNE,))
     ailleurs = creer_demande(guichet_org=carcassonne, communes=(CARCASSONNE,))
     # The export is a job: the GET answers with its page at once; the file waits there for its launcher.
-    r = client_agent.get(reverse("demandes:export_csv"), {"q": "durand"})
+    cle = url_recherche(client_agent, "durand").split("?", 1)[1]
+    r = client_agent.get(f"{reverse('demandes:export_csv')}?{cle}")
     travail = Travail.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("taches:travail", args=[travail.pk])
     assert travail.statut == "termine" and travail.resume.startswith("1 demande exportée (CSV")

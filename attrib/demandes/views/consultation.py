@@ -11,13 +11,14 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
-from attrib.common import tableurs
+from attrib.common import recherches, tableurs
 from attrib.common.forms import resume_erreurs
 from attrib.common.limites import limite_debit
 from attrib.common.services import export_journaliser
@@ -42,7 +43,12 @@ from attrib.territoires.models import Commune
 
 def _liste_filtree(request: HttpRequest) -> tuple[RechercheForm, QuerySet[Demande]]:
     """The search form of the list and the demands it selects (the same for the exports)."""
-    return _formulaire_et_demandes(request.user, request.GET)
+    return _formulaire_et_demandes(request.user, _donnees_liste(request))
+
+
+def _donnees_liste(request: HttpRequest) -> QueryDict:
+    """The list's filters (GET) and its search text, kept in the session behind ``?r=`` (common/recherches)."""
+    return recherches.donnees_de_recherche(request, champ="q")[0]
 
 
 def _cherche(request: HttpRequest) -> bool:
@@ -52,7 +58,15 @@ def _cherche(request: HttpRequest) -> bool:
 
 @limite_debit("recherche", si=_cherche)
 def liste(request: HttpRequest) -> HttpResponse:
-    form, qs = _liste_filtree(request)
+    if request.method == "POST":
+        # The search form is sent by POST: the text typed (a name, a numéro unique) never appears in a URL.
+        return redirect(
+            recherches.url_de_recherche(
+                request, base=reverse("demandes:liste"), champ="q", filtres=RechercheForm.FILTRES
+            )
+        )
+    donnees, recherche_perdue = recherches.donnees_de_recherche(request, champ="q")
+    form, qs = _formulaire_et_demandes(request.user, donnees)
     page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
     jour = timezone.localdate()
     limite = _limite_echeance(jour)
@@ -75,6 +89,7 @@ def liste(request: HttpRequest) -> HttpResponse:
             "lignes": lignes,
             "erreurs": resume_erreurs([form]),
             "filtres_actifs": bool(form.filtres() or form.recherche()),
+            "recherche_perdue": recherche_perdue,
             "peut_exporter_nominatif": permissions.peut_exporter_donnees_personnelles(acteur_de(request.user)),
         },
     )
@@ -333,7 +348,8 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _filtres_export(request: HttpRequest) -> dict[str, Any]:
-    return {cle: request.GET.getlist(cle) for cle in request.GET if cle != "page"}
+    donnees = _donnees_liste(request)
+    return {cle: donnees.getlist(cle) for cle in donnees if cle != "page"}
 
 
 def _perimetre_export(request: HttpRequest) -> str:

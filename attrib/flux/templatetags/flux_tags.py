@@ -69,12 +69,13 @@ def signe_fr(valeur: Any, chiffres: int = 2) -> str:
 
 
 @register.simple_tag
-def largeur(valeur: Any, echelle: Any) -> str:
-    """Width of a bar (CSS percentage with a dot) for ``valeur`` on a scale of ``echelle``."""
+def classe_largeur(valeur: Any, echelle: Any) -> str:
+    """CSS class of a bar's width (``largeur-0`` to ``largeur-100``, common/attrib.css) for ``valeur`` on a
+    scale of ``echelle``: the Content-Security-Policy forbids ``style`` attributes."""
     nombre, total = _nombre(valeur), _nombre(echelle)
     if nombre is None or not total:
-        return "0%"
-    return f"{min(max(nombre / total, 0.0), 1.0) * 100:.1f}%"
+        return "largeur-0"
+    return f"largeur-{round(min(max(nombre / total, 0.0), 1.0) * 100)}"
 
 
 @register.filter

@@ -26,6 +26,15 @@ def largeur(valeur: Any) -> str:
 
 
 @register.filter
+def classe_largeur(valeur: Any) -> str:
+    """A share (0 to 1) as the CSS class of a bar's width (``largeur-0`` to ``largeur-100``,
+    common/attrib.css): the Content-Security-Policy of the screens forbids ``style`` attributes."""
+    if valeur is None or valeur == "":
+        return "largeur-0"
+    return f"largeur-{round(min(max(float(valeur), 0.0), 1.0) * 100)}"
+
+
+@register.filter
 def pluriel(nombre: Any, suffixe: str = "s") -> str:
     """French plural: « s » from 2 on (0 and 1 are singular, unlike Django's ``pluralize``)."""
     try:
