@@ -433,10 +433,12 @@ def notes_retenues(residence_ids: Iterable[int]) -> dict[int, int | None]:
         ResultatResidence.objects.filter(residence_id__in=ids, campagne__statut=StatutCampagne.CLOSE)
         .annotate(note_harmonisee=_harmonisee("note"))
         .order_by("residence_id", "-campagne__annee", "-campagne__close_le")
-        .values_list("residence_id", "note_harmonisee", "note_concordante")
+        .only("residence_id", "note_commune", "statut")
     )
-    for residence_id, harmonisee, concordante in resultats:
-        note = harmonisee if harmonisee is not None else concordante
+    for resultat in resultats:
+        residence_id = resultat.residence_id
+        harmonisee: int | None = resultat.note_harmonisee
+        note = harmonisee if harmonisee is not None else resultat.note_concordante
         if notes[residence_id] is None and note is not None:
             notes[residence_id] = note
     return notes
