@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from attrib.demandes import enums, quartile
 from attrib.demandes.models import Demande, Personne
-from attrib.demandes.selectors import demandes_liste
+from attrib.demandes.selectors import demandes_liste, lignes_de_page
 from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import Organisation
 from attrib.rapprochement.moteur import signature
@@ -148,3 +148,18 @@ def test_la_premiere_page_de_la_liste_suit_un_index_sans_trier(territoire: tuple
         plan = _plan(sql, params, "enable_sort = off")
         assert "demande_ordre_liste_idx" in plan, plan
         assert "Sort" not in plan.split("SubPlan")[0], plan
+
+
+def test_une_page_de_la_liste_n_annote_que_ses_lignes_dans_l_ordre_de_la_liste(
+    territoire: tuple[EPCI, Organisation], django_assert_num_queries: Any
+) -> None:
+    _, g = territoire
+    for mois in (1, 2, 3, 4):
+        creer_demande(guichet_org=g, date_depot=date(2025, mois, 1), aujourd_hui=AVANT)
+    demandes = demandes_liste(user=acteur_systeme("test"))
+    attendues = [d.pk for d in demandes[1:3]]
+    with django_assert_num_queries(2):  # the page's ids, then those rows with their annotations
+        lignes = lignes_de_page(demandes, demandes[1:3])
+    assert [d.pk for d in lignes] == attendues
+    assert [d.date_depot_initiale for d in lignes] == [date(2025, 3, 1), date(2025, 2, 1)]
+    assert all(d.demandeur_nom == "Martin" and d.nb_personnes == 1 for d in lignes)  # type: ignore[attr-defined]
