@@ -163,3 +163,6 @@ def test_une_page_de_la_liste_n_annote_que_ses_lignes_dans_l_ordre_de_la_liste(
     assert [d.pk for d in lignes] == attendues
     assert [d.date_depot_initiale for d in lignes] == [date(2025, 3, 1), date(2025, 2, 1)]
     assert all(d.demandeur_nom == "Martin" and d.nb_personnes == 1 for d in lignes)  # type: ignore[attr-defined]
+    premiere = [d.pk for d in demandes[0:2]]
+    with django_assert_num_queries(1):  # the first page skips nothing: read as it is
+        assert [d.pk for d in lignes_de_page(demandes, demandes[0:2])] == premiere
