@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from attrib.demandes import enums
 from attrib.organisations.acteurs import Acteur, acteur_de
@@ -81,12 +81,14 @@ class DemandeQuerySet(models.QuerySet["Demande"]):
         org_ids = acteur.organisation_ids() if acteur.est_agent else []
         if not org_ids:
             return self.none()
+        # An uncorrelated semi-join: the demands wishing a commune of the perimeter are read once (PostgreSQL
+        # hashes them), not looked up again for every demand as a correlated EXISTS would (decision 0018).
         perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=org_ids).values("commune_id")
-        souhaite_perimetre = Exists(CommuneSouhaitee.objects.filter(demande=OuterRef("pk"), commune_id__in=perimetre))
-        return self.filter(Q(guichet_id__in=org_ids) | souhaite_perimetre)
+        souhaitant = CommuneSouhaitee.objects.filter(commune_id__in=perimetre).values("demande_id")
+        return self.filter(Q(guichet_id__in=org_ids) | Q(pk__in=souhaitant))
 
     def souhaitant_commune(self, code_insee: str) -> DemandeQuerySet:
-        return self.filter(Exists(CommuneSouhaitee.objects.filter(demande=OuterRef("pk"), commune_id=code_insee)))
+        return self.filter(pk__in=CommuneSouhaitee.objects.filter(commune_id=code_insee).values("demande_id"))
 
     def expirant_avant(self, jour: date) -> DemandeQuerySet:
         return self.actives().filter(date_echeance__lte=jour)
@@ -197,7 +199,13 @@ class Demande(models.Model):
     class Meta:
         verbose_name = "demande"
         ordering = ["-date_depot_initiale", "-id"]
-        indexes = [models.Index(fields=["statut", "date_depot_initiale"])]
+        indexes = [
+            models.Index(fields=["statut", "date_depot_initiale"]),
+            # The list's order (Meta.ordering): page 1 reads 50 index entries instead of sorting the file.
+            models.Index(fields=["-date_depot_initiale", "-id"], name="demande_ordre_liste_idx"),
+            # The API's synchronisation order (``modifie_depuis``: oldest change first, page by page).
+            models.Index(fields=["modifie_le", "id"], name="demande_modifie_le_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(typologie_min__lte=models.F("typologie_max")),

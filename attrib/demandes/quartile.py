@@ -26,19 +26,25 @@ matching both read it without one importing the other.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from attrib.demandes.models import CommuneSouhaitee, Demande
 from attrib.demandes.moteur import menage_de, menages_colonnes
-from attrib.engine import EntreeInvalide, Menage, q1
+from attrib.engine import Menage, q1
+from attrib.engine.derivations import lignes_invalides
 from attrib.engine.erreurs import ParametreNonRenseigne, ParametresInvalides
+from attrib.engine.menage import COLONNES_ENTREE, unites_consommation
 from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, Arbre, Valeur, charger_arbre
+from attrib.engine.q1 import revenus_par_uc_tableau
 from attrib.engine.sources import NON_PUBLIE
+from attrib.journal.generation import RACINE_DEMANDE, Generation, generation
 
 #: The data file; its folder's parameter tree is read (tests point it at a folder of their own).
 FICHIER = DOSSIER_PAR_DEFAUT / "seuils_q1.yaml"
@@ -209,18 +215,36 @@ def calcul_quartile(*, epci_siren: str, date_reference: date) -> QuartileCalcule
 
 
 def calcul_quartile_valeurs(*, epci_siren: str, date_reference: date) -> tuple[QuartileCalcule, list[float]]:
-    """:func:`calcul_quartile` and the resources per UC it ranked."""
+    """:func:`calcul_quartile` and the resources per UC it ranked.
+
+    On columns: the households the engine refuses are found in one vectorised pass
+    (:func:`attrib.engine.derivations.lignes_invalides`) and set aside; the consumption units are computed once
+    per household shape (persons, children under 14) with the engine's scale, then spread to every row."""
     frame = menages_colonnes(
         demandes_de_reference(epci_siren=epci_siren, date_reference=date_reference), date_reference
     )
-    valeurs: list[float] = []
-    ecartees = 0
-    for ligne in frame.iter_rows(named=True):
-        try:
-            valeurs.append(ressources_par_uc(Menage.depuis_ligne(ligne), jour=date_reference))
-        except EntreeInvalide:
-            ecartees += 1
-    return QuartileCalcule(q1.premier_quartile(valeurs), len(valeurs), ecartees, date_reference), valeurs
+    if frame.height == 0:
+        return QuartileCalcule(None, 0, 0, date_reference), []
+    invalides = [i for i, _ in lignes_invalides(frame.select(COLONNES_ENTREE), date_reference=date_reference)]
+    valides = frame.filter(~pl.int_range(pl.len()).is_in(invalides)) if invalides else frame
+    forme = ["nb_personnes", "nb_moins_14_ans"]
+    unites = pl.DataFrame(
+        [
+            {
+                **{k: ligne[k] for k in forme},
+                "_uc": unites_consommation(Menage.depuis_ligne(ligne), date_reference=date_reference),
+            }
+            for ligne in valides.unique(subset=forme, keep="first").iter_rows(named=True)
+        ],
+        schema={"nb_personnes": pl.Int64, "nb_moins_14_ans": pl.Int64, "_uc": pl.Float64},
+        orient="row",
+    )
+    avec_uc = valides.join(unites, on=forme, how="left", maintain_order="left")
+    valeurs = revenus_par_uc_tableau(
+        avec_uc.get_column("revenus_mensuels").cast(pl.Float64).to_numpy(), avec_uc.get_column("_uc").to_numpy()
+    ).tolist()
+    calcul = QuartileCalcule(q1.premier_quartile(valeurs), len(valeurs), len(invalides), date_reference)
+    return calcul, valeurs
 
 
 def quartile_calcule(*, epci_siren: str, date_reference: date) -> float | None:
@@ -233,10 +257,43 @@ def euros(valeur: float) -> str:
     return f"{entier} €"
 
 
+#: Computed thresholds already known: (EPCI, year, data file, state of the demand file) → threshold. A few
+#: entries per territory and year; the state is the cheap generation of :mod:`attrib.journal.generation`.
+_CALCULES: dict[tuple[str, int, str, Generation], SeuilQ1] = {}
+_CALCULES_MAX = 256
+_VERROU = threading.Lock()
+
+
+def vider_cache() -> None:
+    """Forget the computed thresholds (each is recomputed on its next read)."""
+    with _VERROU:
+        _CALCULES.clear()
+
+
 def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> SeuilQ1:
     """The threshold of ``annee`` for the EPCI: official when the data file holds it, else computed
-    (:func:`attrib.engine.q1.seuil_retenu`)."""
+    (:func:`attrib.engine.q1.seuil_retenu`).
+
+    A computed threshold is computed once per EPCI, year and state of the demand file: the state is the last
+    journal entry under a demand (any write to a demand, its persons or its wished communes moves it), read
+    in one index step; every reader (the shortlist, the matching, the pilotage) then gets the kept value."""
     entree = seuil_officiel(epci_siren=epci_siren, annee=annee, fichier=fichier)
+    if entree is not None and entree.valeur is not None:
+        return _seuil_q1(epci_siren=epci_siren, annee=annee, entree=entree)
+    cle = (epci_siren, annee, str(fichier or FICHIER), generation(RACINE_DEMANDE))
+    with _VERROU:
+        connu = _CALCULES.get(cle)
+    if connu is not None:
+        return connu
+    seuil = _seuil_q1(epci_siren=epci_siren, annee=annee, entree=entree)
+    with _VERROU:
+        if len(_CALCULES) >= _CALCULES_MAX:
+            _CALCULES.clear()
+        _CALCULES[cle] = seuil
+    return seuil
+
+
+def _seuil_q1(*, epci_siren: str, annee: int, entree: EntreeSeuil | None) -> SeuilQ1:
     reference = date(annee - 1, 12, 31)
     calculs: list[tuple[QuartileCalcule, list[float]]] = []
 

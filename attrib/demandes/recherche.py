@@ -21,17 +21,19 @@ def communes_proposees(organisations: Iterable[Organisation]) -> QuerySet[Commun
     """Communes of the EPCI(s) the organisations belong to, plus their own perimeter."""
     orgs = list(organisations)
     ids = [o.pk for o in orgs]
+    # Uncorrelated IN lists, no join: the 35,000 communes of the referential are not joined to the
+    # perimeters then made distinct (decision 0018).
+    perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=ids).values("commune_id")
+    sieges = [o.commune_id for o in orgs if o.commune_id]
     epcis_perimetre = (
-        Commune.objects.filter(Q(organisations__in=ids) | Q(organisations_siege__in=ids))
+        Commune.objects.filter(Q(code_insee__in=perimetre) | Q(code_insee__in=sieges))
         .exclude(epci=None)
         .values("epci_id")
     )
     epcis_directs = [o.epci_id for o in orgs if o.epci_id]
-    return (
-        Commune.objects.filter(Q(epci_id__in=epcis_perimetre) | Q(epci_id__in=epcis_directs) | Q(organisations__in=ids))
-        .distinct()
-        .order_by("nom")
-    )
+    return Commune.objects.filter(
+        Q(epci_id__in=epcis_perimetre) | Q(epci_id__in=epcis_directs) | Q(code_insee__in=perimetre)
+    ).order_by("nom")
 
 
 def _choix_communes(qs: QuerySet[Commune]) -> list[tuple[str, str]]:
@@ -45,7 +47,10 @@ def _communes_filtre(user: Any) -> list[tuple[str, str]]:
         return _choix_communes(communes_proposees(orgs))
     if acteur.est_superutilisateur:
         return _choix_communes(
-            Commune.objects.filter(organisations__isnull=False).distinct().order_by("nom")  # the deployed territory
+            # The deployed territory: the communes of some perimeter.
+            Commune.objects.filter(code_insee__in=Organisation.perimetre.through.objects.values("commune_id")).order_by(
+                "nom"
+            )
         )
     return []
 

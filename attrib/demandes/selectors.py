@@ -168,6 +168,19 @@ def demandes_liste(
     return _annoter_liste(qs)
 
 
+def lignes_de_page(demandes: QuerySet[Demande], tranche: Any) -> list[Demande]:
+    """The rows of one page (``tranche``, a slice of ``demandes``, a :func:`demandes_liste`), annotated.
+
+    The page's ids are chosen first with the filters and the order alone (a walk along the list's index, however
+    deep the page: the names and counts are not computed for the rows skipped before it); then only these rows
+    are read with their annotations, in the page's order. The first page skips nothing: read as it is."""
+    if tranche.query.low_mark == 0:
+        return list(tranche)
+    ids = list(tranche.values_list("pk", flat=True))
+    par_id = {d.pk: d for d in demandes.filter(pk__in=ids).order_by()}
+    return [par_id[pk] for pk in ids if pk in par_id]
+
+
 def demande_detail(*, user: Any, pk: Any) -> Demande:
     """One demand of the user's perimeter with everything its page shows; ``Http404`` otherwise."""
     qs = (

@@ -59,6 +59,8 @@ class EntreeJournal(models.Model):
         indexes = [
             models.Index(fields=["racine_table", "racine_id"], name="journal_racine_idx"),
             models.Index(fields=["table_objet", "objet_id"], name="journal_objet_idx"),
+            # The freshness key of the caches (attrib.journal.generation): last entry of a root, one index step.
+            models.Index(fields=["racine_table", "id"], name="journal_racine_generation_idx"),
         ]
         permissions = [
             (

@@ -10,7 +10,7 @@ like a missing one (``Http404``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -420,6 +420,28 @@ def note_retenue(residence: Residence) -> tuple[int, Campagne] | None:
         if note is not None:
             return note, resultat.campagne
     return None
+
+
+def notes_retenues(residence_ids: Iterable[int]) -> dict[int, int | None]:
+    """:func:`note_retenue` (the note only) of many residences in one query: residence id → note, ``None``
+    when no closed campaign settled it."""
+    ids = set(residence_ids)
+    notes: dict[int, int | None] = dict.fromkeys(ids)
+    if not ids:
+        return notes
+    resultats = (
+        ResultatResidence.objects.filter(residence_id__in=ids, campagne__statut=StatutCampagne.CLOSE)
+        .annotate(note_harmonisee=_harmonisee("note"))
+        .order_by("residence_id", "-campagne__annee", "-campagne__close_le")
+        .only("residence_id", "note_commune", "statut")
+    )
+    for resultat in resultats:
+        residence_id = resultat.residence_id
+        harmonisee: int | None = resultat.note_harmonisee
+        note = harmonisee if harmonisee is not None else resultat.note_concordante
+        if notes[residence_id] is None and note is not None:
+            notes[residence_id] = note
+    return notes
 
 
 def enjeux_de(residence: Residence) -> QuerySet[EnjeuMixite]:

@@ -21,12 +21,10 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from attrib.commissions.models import STATUTS_OFFRE_EN_COURS, Bail, Offre
-from attrib.common.models import Evenement
 from attrib.cotation.colonnes import DEMANDE_ID, PRIORITES_VALIDEES, colonnes_cotation
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.models import Cotation, VersionGrille
@@ -47,7 +45,8 @@ from attrib.engine.rapprochement import (
 )
 from attrib.engine.rapprochement.preselection import COLONNE_OFFRE_EN_COURS
 from attrib.flux.models import LogementLibere, Orientation
-from attrib.qualification.selectors import note_retenue
+from attrib.journal.generation import RACINE_DEMANDE, RACINE_GRILLE, RACINE_VERSION_GRILLE, generations
+from attrib.qualification.selectors import note_retenue, notes_retenues
 from attrib.territoires.models import EPCI, Commune
 
 #: Legal priority codes that are not L441-1 priorities (DALO is its own flag).
@@ -164,14 +163,13 @@ _BESOINS = ("besoin_fauteuil", "besoin_logement_adapte", "besoin_rdc_ou_ascenseu
 
 
 def signature(epci: EPCI) -> tuple[Any, ...]:
-    """What changes when a demand of the territory or a score changes: the last event of the audit trail on
-    any demand (every write to a demand goes through a service that records one), the last modification of a
-    demand, the number of active demands, and the number and last computation of the cotations."""
-    type_demande = ContentType.objects.get_for_model(Demande)
-    dernier_evenement = Evenement.objects.filter(cible_type=type_demande).aggregate(m=Max("pk"))["m"]
-    demandes = Demande.objects.aggregate(m=Max("modifie_le"), n=Count("pk"))
-    cotations = Cotation.objects.aggregate(m=Max("calculee_le"), n=Count("pk"))
-    return (epci.pk, dernier_evenement, demandes["m"], demandes["n"], cotations["m"], cotations["n"])
+    """What changes when a demand of the territory, a grid or a score changes, read in a few index steps
+    (never a scan of the tables): the last journal entry under a demand (a demand, its persons, wished
+    communes, offers and leases: every writer is journalled by the database, ``attrib.journal.generation``),
+    under a grid and a grid version, and the last cotation written (a re-scoring deletes and re-creates the
+    cotations of the demands it scores: a new score is a new, higher id)."""
+    derniere_cotation = Cotation.objects.order_by("-pk").values_list("pk", "calculee_le").first()
+    return (epci.pk, *generations(RACINE_DEMANDE, RACINE_GRILLE, RACINE_VERSION_GRILLE), derniere_cotation)
 
 
 @dataclass(frozen=True)
@@ -343,13 +341,10 @@ def attributions_de_l_annee(epci: EPCI, annee: int, seuil: Seuil) -> list[Attrib
         table = TableDemandeurs.depuis_cadre(cadre, annee_plafonds=jour.year, date_reference=jour)
         q1 = appartient_tableau(revenus_par_uc_tableau(table.revenus_mensuels, table.unites_consommation), seuil.valeur)
         q1_par_demande = dict(zip(brut.get_column(DEMANDE_ID).to_list(), np.asarray(q1).tolist(), strict=True))
-    notes: dict[int, int | None] = {}
+    notes = notes_retenues(b.logement.residence_id for b in baux)
     resultat = []
     for b in baux:
         residence = b.logement.residence
-        if residence.pk not in notes:
-            n = note_retenue(residence)
-            notes[residence.pk] = None if n is None else n[0]
         resultat.append(
             Attribution(
                 en_qpv=b.en_qpv,

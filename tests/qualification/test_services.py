@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from attrib.common.models import Evenement
@@ -349,6 +350,13 @@ def test_la_note_harmonisee_est_enregistree_avec_qui_et_pourquoi(territoire: Ter
     assert selectors.note_retenue(a) == (2, campagne)
     assert selectors.note_retenue(territoire.residences["c"]) == (3, campagne)
     assert selectors.note_retenue(territoire.residences["b"]) is None
+    # Many residences at once (the objectives of a shortlist): the same notes, in one query.
+    residences = list(territoire.residences.values())
+    with CaptureQueriesContext(connection) as requetes:
+        notes = selectors.notes_retenues(r.pk for r in residences)
+    assert len(requetes) == 1
+    assert notes == {r.pk: (None if (n := selectors.note_retenue(r)) is None else n[0]) for r in residences}
+    assert notes[a.pk] == 2
 
     note_harmonisee_enregistrer(
         campagne=campagne,

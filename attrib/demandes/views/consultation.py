@@ -78,7 +78,7 @@ def liste(request: HttpRequest) -> HttpResponse:
             "anciennete": _anciennete(d.date_depot_initiale, jour),
             "echeance_proche": d.statut == enums.StatutDemande.ACTIVE and d.date_echeance <= limite,
         }
-        for d in page.object_list
+        for d in selectors.lignes_de_page(qs, page.object_list)
     ]
     return render(
         request,

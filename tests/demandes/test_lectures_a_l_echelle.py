@@ -1,0 +1,168 @@
+"""The read paths at a region's size (issue 12, point 5; decision 0018): what is computed once, what reads an
+index instead of the whole file. Shown by query counts and, on PostgreSQL, by the planner's plans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from attrib.demandes import enums, quartile
+from attrib.demandes.models import Demande, Personne
+from attrib.demandes.selectors import demandes_liste, lignes_de_page
+from attrib.organisations.acteurs import acteur_de, acteur_systeme
+from attrib.organisations.models import Organisation
+from attrib.rapprochement.moteur import signature
+from attrib.territoires.models import EPCI
+from tests.factories import GRUISSAN, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
+
+pytestmark = pytest.mark.django_db
+
+GRAND_NARBONNE = "241100593"
+AVANT = date(2025, 6, 1)  # registered before 31 December 2025: counted in the 2026 threshold
+SUR_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="plan du planificateur PostgreSQL")
+
+
+@pytest.fixture
+def territoire(horloge: Any) -> Iterator[tuple[EPCI, Organisation]]:
+    epci = territoire_minimal()
+    quartile.vider_cache()
+    yield epci, guichet(communes=(NARBONNE, GRUISSAN))
+    quartile.vider_cache()
+
+
+def _adulte_seul(g: Organisation, salaires: int) -> Demande:
+    return creer_demande(guichet_org=g, personnes=[personne(salaires=salaires)], aujourd_hui=AVANT)
+
+
+def test_le_seuil_calcule_est_garde_jusqu_a_ce_que_le_fichier_change(
+    territoire: tuple[EPCI, Organisation], django_assert_max_num_queries: Any
+) -> None:
+    _, g = territoire
+    demandes = [_adulte_seul(g, s) for s in (1000, 2000, 3000, 4000)]
+    # 4 single adults (1 UC): 12 000, 24 000, 36 000, 48 000 € → ⌈4/4⌉ = 1st = 12 000 €.
+    assert quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026).valeur == 12000.0
+
+    # Read again: one query (the state of the demand file), never the households.
+    with django_assert_max_num_queries(1):
+        assert quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026).valeur == 12000.0
+
+    # Any writer moves the state, even a bulk update outside the services: the threshold follows.
+    Personne.objects.filter(demande=demandes[0]).update(salaires=500)
+    assert quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026).valeur == 6000.0
+    _adulte_seul(g, 250)
+    seuil = quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026)
+    assert seuil.valeur == 6000.0  # 5 demands: ⌈5/4⌉ = 2nd of 3 000, 6 000, …
+    assert "5 demandes actives au 31/12/2025" in seuil.source
+
+
+def test_le_calcul_en_colonnes_donne_la_mesure_de_chaque_menage(territoire: tuple[EPCI, Organisation]) -> None:
+    _, g = territoire
+    _adulte_seul(g, 1500)
+    famille = creer_demande(
+        guichet_org=g,
+        personnes=[
+            personne(salaires=900, pension_alimentaire_versee=100),
+            personne(
+                enums.RolePersonne.CODEMANDEUR,
+                prenoms="Paul",
+                salaires=600,
+                lien=enums.LienParente.CONJOINT,
+                date_naissance=date(1988, 1, 1),
+            ),
+            personne(
+                enums.RolePersonne.PERSONNE_A_LOGER,
+                prenoms="Lou",
+                salaires=0,
+                lien=enums.LienParente.ENFANT,
+                date_naissance=date(2018, 3, 3),
+            ),
+            personne(
+                enums.RolePersonne.PERSONNE_A_LOGER,
+                prenoms="Jo",
+                salaires=0,
+                lien=enums.LienParente.ENFANT,
+                date_naissance=date(2008, 3, 3),
+            ),
+        ],
+        aujourd_hui=AVANT,
+    )
+    reference = date(2025, 12, 31)
+    calcul, valeurs = quartile.calcul_quartile_valeurs(epci_siren=GRAND_NARBONNE, date_reference=reference)
+    attendues = [quartile.ressources_par_uc_demande(d, jour=reference) for d in Demande.objects.order_by("pk")]
+    assert valeurs == attendues
+    # The family: (900 − 100 + 600) × 12 / (1 + 0.5 + 0.5 + 0.3) UC.
+    assert quartile.ressources_par_uc_demande(famille, jour=reference) == pytest.approx(1400 * 12 / 2.3)
+    assert (calcul.demandes, calcul.ecartees) == (2, 0)
+
+
+def _plan(sql: str, params: Any, *reglages: str) -> str:
+    with connection.cursor() as curseur:
+        for reglage in reglages:
+            curseur.execute(f"SET LOCAL {reglage}")
+        curseur.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(ligne[0] for ligne in curseur.fetchall())
+
+
+@SUR_POSTGRESQL
+def test_la_fraicheur_de_l_index_de_preselection_se_lit_dans_des_index(territoire: tuple[EPCI, Organisation]) -> None:
+    epci, g = territoire
+    _adulte_seul(g, 1000)
+    with CaptureQueriesContext(connection) as requetes:
+        signature(epci)
+    assert len(requetes) <= 4
+    for requete in requetes.captured_queries:
+        plan = _plan(requete["sql"], None, "enable_seqscan = off")
+        # One step back along an index under a LIMIT, never an aggregate over a table.
+        assert plan.startswith("Limit"), plan
+        assert "Index" in plan and "Backward" in plan, plan
+        assert "Aggregate" not in plan, plan
+
+
+@SUR_POSTGRESQL
+def test_le_perimetre_est_une_semi_jointure_non_correlee(territoire: tuple[EPCI, Organisation]) -> None:
+    _, g = territoire
+    _adulte_seul(g, 1000)
+    agent = acteur_de(membre(g))
+    sql, params = Demande.objects.visible_to(agent).values("pk").query.sql_with_params()
+    plan = _plan(sql, params)
+    # The demands wishing a commune of the perimeter are read once and hashed: no subquery run per demand.
+    filtres = [ligne for ligne in plan.splitlines() if "Filter:" in ligne and "SubPlan" in ligne]
+    assert filtres, plan
+    for filtre in filtres:
+        assert "alternatives" not in filtre, plan
+        assert filtre.count("SubPlan") == filtre.count("hashed SubPlan"), plan
+
+
+@SUR_POSTGRESQL
+def test_la_premiere_page_de_la_liste_suit_un_index_sans_trier(territoire: tuple[EPCI, Organisation]) -> None:
+    _, g = territoire
+    _adulte_seul(g, 1000)
+    for utilisateur in (acteur_de(membre(g)), acteur_systeme("test")):
+        qs = demandes_liste(user=utilisateur)[:50]
+        sql, params = qs.query.sql_with_params()
+        plan = _plan(sql, params, "enable_sort = off")
+        assert "demande_ordre_liste_idx" in plan, plan
+        assert "Sort" not in plan.split("SubPlan")[0], plan
+
+
+def test_une_page_de_la_liste_n_annote_que_ses_lignes_dans_l_ordre_de_la_liste(
+    territoire: tuple[EPCI, Organisation], django_assert_num_queries: Any
+) -> None:
+    _, g = territoire
+    for mois in (1, 2, 3, 4):
+        creer_demande(guichet_org=g, date_depot=date(2025, mois, 1), aujourd_hui=AVANT)
+    demandes = demandes_liste(user=acteur_systeme("test"))
+    attendues = [d.pk for d in demandes[1:3]]
+    with django_assert_num_queries(2):  # the page's ids, then those rows with their annotations
+        lignes = lignes_de_page(demandes, demandes[1:3])
+    assert [d.pk for d in lignes] == attendues
+    assert [d.date_depot_initiale for d in lignes] == [date(2025, 3, 1), date(2025, 2, 1)]
+    assert all(d.demandeur_nom == "Martin" and d.nb_personnes == 1 for d in lignes)  # type: ignore[attr-defined]
+    premiere = [d.pk for d in demandes[0:2]]
+    with django_assert_num_queries(1):  # the first page skips nothing: read as it is
+        assert [d.pk for d in lignes_de_page(demandes, demandes[0:2])] == premiere
