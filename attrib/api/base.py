@@ -30,11 +30,14 @@ class ApiView(APIView):
     parser_classes = [JSONParserFr]
     pagination_class = Pagination
 
+    #: True for the views whose requests are searches by name or number (scope ``recherche``, as on the web list).
+    recherche_nominative = False
+
     def get_throttles(self) -> list[Any]:
-        # Every request counts for ``anon``/``user`` (settings); a search by name or number also for ``recherche``,
-        # as on the web list (attrib.common.limites).
+        # Every request counts for ``anon``/``user`` (settings); a search by name or number also for ``recherche``
+        # (attrib.common.limites). Searches go by POST, never in the address (decision 0014).
         limites = list(super().get_throttles())
-        if self.request.method == "GET" and str(self.request.query_params.get("recherche") or "").strip():
+        if self.recherche_nominative:
             limites.append(Limite("recherche"))
         return limites
 

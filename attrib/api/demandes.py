@@ -223,6 +223,8 @@ class DemandeRechercheApi(ApiView):
     """Recherche de demandes de votre périmètre par numéro unique ou nom, envoyée dans le corps de la requête
     pour qu'aucun nom n'apparaisse dans une adresse."""
 
+    recherche_nominative = True
+
     @extend_schema(
         operation_id="demandes_rechercher",
         summary="Rechercher des demandes par numéro unique ou nom",

@@ -123,8 +123,8 @@ def test_recherche_par_l_api_au_dela_du_taux_json_429_en_francais(agent, horloge
     taux(recherche="2/min")
     client = _api(Token.objects.create(user=agent).key)
     for _ in range(2):
-        assert client.get("/api/v1/demandes/", {"recherche": "Martin"}).status_code == 200
-    reponse = client.get("/api/v1/demandes/", {"recherche": "Martin"})
+        assert client.post("/api/v1/demandes/recherche/", {"recherche": "Martin"}, format="json").status_code == 200
+    reponse = client.post("/api/v1/demandes/recherche/", {"recherche": "Martin"}, format="json")
     assert reponse.status_code == 429
     assert _message(reponse).startswith("Trop de requêtes en peu de temps : réessayez dans ")
     assert client.get("/api/v1/demandes/").status_code == 200, "la liste sans recherche n'est pas comptée"
