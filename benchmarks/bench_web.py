@@ -115,11 +115,20 @@ class Client:
     ids: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.ouvreur = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.biscuits = http.cookiejar.CookieJar()
+        self.ouvreur = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.biscuits))
 
     def get(self, chemin: str) -> tuple[int, str]:
+        """GET ``chemin``; ``"POST /chemin/ champ=valeur"`` posts that form field (CSRF token from the cookie)."""
+        requete: str | urllib.request.Request = self.base + chemin
+        if chemin.startswith("POST "):
+            adresse, champ = chemin[5:].split(" ", 1)
+            cle, valeur = champ.split("=", 1)
+            jeton = next((c.value for c in self.biscuits if c.name == "csrftoken"), "")
+            corps = urllib.parse.urlencode({cle: valeur, "csrfmiddlewaretoken": jeton or ""}).encode()
+            requete = urllib.request.Request(self.base + adresse, data=corps, headers={"Referer": self.base + adresse})
         try:
-            with self.ouvreur.open(self.base + chemin, timeout=120) as r:
+            with self.ouvreur.open(requete, timeout=120) as r:
                 return r.status, r.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as e:
             return e.code, ""
@@ -170,9 +179,8 @@ def _chemins(client: Client) -> dict[str, Callable[[random.Random], str | None]]
     return {
         "accueil": lambda _: "/",
         "demandes": lambda alea: f"/demandes/?page={alea.randint(1, 20)}",
-        "demandes_recherche": lambda alea: (
-            "/demandes/?recherche=" + alea.choice(["Martin", "Garcia", "Dupont", "Moreau"])
-        ),
+        # Searches are sent by POST (never in the address) and answered by a redirect to an opaque key.
+        "demandes_recherche": lambda alea: "POST /demandes/ q=" + alea.choice(["Martin", "Garcia", "Dupont", "Moreau"]),
         "demandes_filtre": lambda _: "/demandes/?statut=active",
         "demande": un("demande", "/demandes/{}/"),
         "classement": lambda _: "/cotation/classement/",
