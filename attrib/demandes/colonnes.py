@@ -19,13 +19,13 @@ the stored decimal, as ``float(Decimal)`` gives it on the row path, and sums are
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import BigIntegerField, DecimalField, F, Model, QuerySet, Value
+from django.db.models import BigIntegerField, DateTimeField, DecimalField, F, Model, QuerySet, Value
 from django.db.models.functions import Cast, Round
 
 from attrib.demandes import enums
@@ -89,7 +89,29 @@ def _lire(qs: QuerySet[Any], champs: Sequence[str], schema: dict[str, Any]) -> p
         multiplie = F(champ) * Value(10**decimales, output_field=DecimalField())
         annotations[alias] = Cast(Round(multiplie), BigIntegerField())
         noms.append(alias)
-    return pl.DataFrame(_tuples(qs.annotate(**annotations).values_list(*noms)), schema=schema, orient="row")
+    lignes = _tuples(qs.annotate(**annotations).values_list(*noms))
+    instants = [k for k, champ in enumerate(champs) if _instant_en_texte(modele, champ, schema[list(schema)[k]])]
+    if instants and lignes:
+        lignes = [_instants_iso(ligne, instants) for ligne in lignes]
+    return pl.DataFrame(lignes, schema=schema, orient="row")
+
+
+def _instant_en_texte(modele: type[Model], champ: str, dtype: Any) -> bool:
+    """A date-time field written as text in the format (the ``version`` column: ``modifie_le``)."""
+    if "__" in champ or champ == "pk":
+        return False
+    return isinstance(modele._meta.get_field(champ), DateTimeField) and dtype == pl.String
+
+
+def _instants_iso(ligne: tuple[Any, ...], positions: Sequence[int]) -> tuple[Any, ...]:
+    """The date-times at ``positions`` as the row readers write them (``datetime.isoformat`` in UTC); the
+    SQLite driver gives them naive in UTC, PostgreSQL's aware."""
+    valeurs = list(ligne)
+    for k in positions:
+        v = valeurs[k]
+        if v is not None:
+            valeurs[k] = (v if v.tzinfo else v.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    return tuple(valeurs)
 
 
 def _tuples(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
