@@ -22,12 +22,13 @@ _SESSION = "attrib_recherches"
 
 def memoriser(request: HttpRequest, texte: str) -> str:
     """Keep ``texte`` in the session; return its opaque key (the oldest searches are forgotten first)."""
+    texte = texte[: settings.RECHERCHE_TEXTE_MAX]
     recherches: dict[str, str] = dict(request.session.get(_SESSION, {}))
     for cle, ancien in recherches.items():
         if ancien == texte:
             return cle  # the same search keeps its key (one bookmark, one history entry)
     cle = secrets.token_urlsafe(12)
-    recherches[cle] = texte[: settings.RECHERCHE_TEXTE_MAX]
+    recherches[cle] = texte
     while len(recherches) > settings.RECHERCHES_EN_SESSION_MAX:
         del recherches[next(iter(recherches))]
     request.session[_SESSION] = recherches

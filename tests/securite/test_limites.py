@@ -92,15 +92,15 @@ def test_recherche_web_au_dela_du_taux_page_429_en_francais(agent, horloge, taux
     client = Client()
     client.force_login(agent)
     for i in range(3):
-        assert client.get("/demandes/", {"q": f"Martin{i}"}).status_code == 200
-    reponse = client.get("/demandes/", {"q": "Dupont"})
+        assert client.post("/demandes/", {"q": f"Martin{i}"}).status_code == 302  # to the list, opaque key
+    reponse = client.post("/demandes/", {"q": "Dupont"})
     assert reponse.status_code == 429
     texte = texte_visible(reponse.content.decode())
     assert "Trop de demandes en peu de temps" in texte and "Réessayez dans 1 minute" in texte
     assert int(reponse["Retry-After"]) > 0
     assert client.get("/demandes/").status_code == 200, "la liste sans recherche reste ouverte"
     horloge.shift(timedelta(minutes=1, seconds=1))
-    assert client.get("/demandes/", {"q": "Dupont"}).status_code == 200
+    assert client.post("/demandes/", {"q": "Dupont"}).status_code == 302
 
 
 def test_export_au_dela_du_taux_page_429_et_les_autres_utilisateurs_continuent(agent, horloge, taux):

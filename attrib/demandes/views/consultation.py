@@ -52,8 +52,9 @@ def _donnees_liste(request: HttpRequest) -> QueryDict:
 
 
 def _cherche(request: HttpRequest) -> bool:
-    """A list request that searches by name or number (field ``q``, by GET or POST): counted as a search."""
-    return bool(str(request.GET.get("q") or request.POST.get("q") or "").strip())
+    """A search by name or number, sent by POST (field ``q``): counted as a search. A ``q`` in the address is
+    ignored by the list (decision 0014), so it is not counted either."""
+    return request.method == "POST" and bool(str(request.POST.get("q") or "").strip())
 
 
 @limite_debit("recherche", si=_cherche)

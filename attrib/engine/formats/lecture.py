@@ -201,8 +201,24 @@ def _rangees_csv(texte: str, sep: str, bornes: Bornes) -> Generator[Ligne, None,
                     None,
                     f"ligne CSV illisible : cellule trop longue ({_nombre(bornes.cellule)} caractères au plus)",
                 ) from None
-            raise ErreurLecture(debut, None, f"ligne CSV illisible ({exc})") from None
+            raise ErreurLecture(debut, None, _erreur_csv(str(exc))) from None
         yield Ligne(debut, tuple(cellules))
+
+
+#: The csv module's messages (English) and what the user reads instead.
+_ERREURS_CSV = (
+    ("unexpected end of data", "ligne CSV illisible : fin de fichier au milieu d'une cellule (guillemet non refermé)"),
+    ("new-line character seen in unquoted field", "ligne CSV illisible : retour à la ligne hors guillemets"),
+    ("line contains nul", "ligne CSV illisible : caractère nul dans la ligne"),
+)
+
+
+def _erreur_csv(message: str) -> str:
+    """A French message for an error of the csv module (never its English text)."""
+    for anglais, francais in _ERREURS_CSV:
+        if anglais in message.lower():
+            return francais
+    return "ligne CSV illisible : guillemets ou séparateurs incohérents"
 
 
 MESSAGE_CLASSEUR_ILLISIBLE = "fichier illisible : ce n'est pas un classeur Excel (.xlsx) lisible"

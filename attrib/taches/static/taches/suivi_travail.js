@@ -3,14 +3,16 @@
    failure. Without JavaScript, the « Actualiser » link does the same by hand.
    Used by the pages of the jobs (taches), of a scoring run (cotation) and of a batch of proposals
    (rapprochement): their state says it is over either with ``fini`` or with a ``statut`` other than
-   ``en_cours``. An optional data-unite names what is counted when the state does not. */
+   ``en_attente`` and ``en_cours``. An optional data-unite names what is counted when the state does not. */
 (function () {
   var zone = document.querySelector("[data-travail]");
   if (!zone || !window.fetch) { return; }
   var barre = zone.querySelector("progress");
   var texte = zone.querySelector("[data-etape]");
   function termine(etat) {
-    return Boolean(etat.fini) || (typeof etat.statut === "string" && etat.statut !== "en_cours");
+    // A state that says ``fini`` decides alone; otherwise a job still waiting for the worker or running is not over.
+    if ("fini" in etat) { return Boolean(etat.fini); }
+    return typeof etat.statut === "string" && etat.statut !== "en_cours" && etat.statut !== "en_attente";
   }
   function suivre() {
     fetch(zone.dataset.travail, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
