@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Q
+from django.test import RequestFactory
 
 from attrib.common.models import Evenement
 from attrib.demandes import enums
@@ -64,9 +65,11 @@ def test_organisations_et_comptes_de_la_demo(grand_narbonne):
     assert all(o.commune_id == NARBONNE for o in guichets)
 
     assert User.objects.count() == len(COMPTES_DEMO)
-    admin = authenticate(username="admin", password=MOT_DE_PASSE_DEMO)
+    # As the login page does: the lockout backend (django-axes) reads the request's address.
+    requete = RequestFactory().post("/connexion/")
+    admin = authenticate(requete, username="admin", password=MOT_DE_PASSE_DEMO)
     assert admin is not None and admin.is_superuser
-    assert authenticate(username="guichet", password=MOT_DE_PASSE_DEMO) is not None
+    assert authenticate(requete, username="guichet", password=MOT_DE_PASSE_DEMO) is not None
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert roles["gruissan"] == Role.CONSULTATION and roles["guichet"] == Role.GESTIONNAIRE
     assert len(roles) == len(COMPTES_DEMO) - 1

@@ -284,6 +284,7 @@ def test_chaque_formulaire_sans_500_ni_ecriture_partielle(monde, sessions_en_coo
 #: A valid body for each API write endpoint, mutated by the test; the route's arguments from the matrix.
 CORPS_API: dict[tuple[str, str], Any] = {
     ("api-demandes", "post"): corps_demande(),
+    ("api-demandes-recherche", "post"): {"recherche": "Martin", "statut": "active"},
     ("api-demande", "patch"): corps_demande(),
     ("api-demande-renouveler", "post"): corps_demande(),
     ("api-demande-radier", "post"): {"motif": "renonciation", "commentaire": "Courrier du 3 mars"},

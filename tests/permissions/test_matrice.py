@@ -318,6 +318,7 @@ MATRICE = [
     R("api-docs", AUTHENTIFIES),
     R("api-demandes", AUTHENTIFIES, api=True),
     R("api-demandes", ENREGISTREURS, api=True, methode="post", donnees={}),
+    R("api-demandes-recherche", AUTHENTIFIES, api=True, methode="post", donnees={}),  # a read, sent by POST
     R("api-demande", VOIENT_DEMANDE, api=True, args=("dans.numero",)),
     R("api-demande", set(), api=True, args=("hors.numero",)),
     R("api-demande", ENREGISTREURS, api=True, methode="patch", args=("dans.numero",), donnees={}),
