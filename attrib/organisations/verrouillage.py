@@ -11,13 +11,16 @@ same applies to the admin's login page. To unlock before the end: ``python manag
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from attrib.common.limites import minutes
 
@@ -40,11 +43,27 @@ class GestionnaireVerrouillage(AxesDatabaseHandler):  # type: ignore[misc]
         return max(int(paire), int(adresse) * limite_paire // limite_adresse)
 
 
+def _secondes_restantes(request: HttpRequest) -> int:
+    """Seconds until the lock of this address ends: the cool-off counts from the last failure (a refused attempt
+    during the lock does not prolong it); the whole cool-off when the last failure cannot be found."""
+    entiere = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    adresse = getattr(request, "axes_ip_address", None)
+    derniere = (
+        AccessAttempt.objects.filter(ip_address=adresse)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+    ).first()
+    if derniere is None:
+        return entiere
+    reste = math.ceil((derniere + settings.AXES_COOLOFF_TIME - timezone.now()).total_seconds())
+    return min(entiere, max(1, reste))
+
+
 def reponse_verrouillage(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
-    """The login page again, saying that connections are suspended and for how long (HTTP 429)."""
-    duree = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    """The login page again, saying that connections are suspended and for how long is left (HTTP 429)."""
+    duree = _secondes_restantes(request)
     reponse = render(
         request,
         "common/connexion.html",

@@ -56,7 +56,10 @@ def test_50_mauvais_mots_de_passe_verrouillent_puis_le_verrou_se_leve(camille, h
     assert int(reponse["Retry-After"]) == reglages.DUREE_VERROUILLAGE.total_seconds()
 
     horloge.shift(reglages.DUREE_VERROUILLAGE - timedelta(seconds=5))
-    assert _connexion(client, "camille", BON).status_code == 429, "toujours bloqué juste avant la fin"
+    reponse = _connexion(client, "camille", BON)
+    assert reponse.status_code == 429, "toujours bloqué juste avant la fin"
+    assert int(reponse["Retry-After"]) == 5, "le temps restant, pas toute la durée"
+    assert "1 minute" in texte_visible(reponse.content.decode())
     assert not _connecte(client)
 
     _apres_le_verrou(horloge)
