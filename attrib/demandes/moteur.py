@@ -23,6 +23,7 @@ import polars as pl
 from django.db.models import QuerySet
 
 from attrib.demandes import enums
+from attrib.demandes.colonnes import SCHEMA_MENAGES
 from attrib.demandes.models import CommuneSouhaitee, Demande, Personne
 from attrib.engine import COLONNES_ENTREE, Menage
 from attrib.engine.erreurs import EntreeInvalide, PlafondNonRenseigne
@@ -146,23 +147,7 @@ def menages_colonnes(demandes: QuerySet[Demande], jour: date) -> pl.DataFrame:
         }
         for d in lignes
     ]
-    schema = {
-        "demande_id": pl.Int64,
-        "numero_unique": pl.String,
-        "nb_personnes": pl.Int64,
-        "nb_personnes_a_charge": pl.Int64,
-        "couple": pl.Boolean,
-        "age_demandeur": pl.Int64,
-        "age_codemandeur": pl.Int64,
-        "nb_handicap": pl.Int64,
-        "nb_moins_14_ans": pl.Int64,
-        "revenus_mensuels": pl.Float64,
-        "revenu_fiscal_reference": pl.Int64,
-        "zone_plafond": pl.String,
-        "departement": pl.String,
-        "date_depot_initiale": pl.Date,
-        "typologie_min": pl.Int64,
-    }
+    schema = SCHEMA_MENAGES
     assert set(schema) == {"demande_id", "numero_unique", *COLONNES_ENTREE}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
