@@ -10,26 +10,42 @@ tables themselves scans them (decision ``docs/decisions/0018-lectures-a-l-echell
 The key is the entry's id **and** its database timestamp: on SQLite a rolled-back transaction gives its ids
 back, so an id alone could name two different states (two tests in a row); the timestamp (real time of the
 database, to the millisecond) tells them apart.
+
+On PostgreSQL the last id is not enough: ids are taken when a row is written, not when its transaction commits, so
+a transaction holding id 100 may commit after another one's id 101 was read, and a cache keyed on 101 would keep
+ignoring it. The key therefore also holds the root's counter of committed writing transactions
+(:class:`~attrib.journal.models.GenerationRacine`, bumped at each commit by a deferred trigger,
+``attrib.journal.generation_sql``): a transaction that commits late still changes the key. The last id stays in
+the key for what the current transaction itself wrote and has not committed yet.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from attrib.journal.models import EntreeJournal
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
+
+from attrib.journal.models import EntreeJournal, GenerationRacine
 
 #: Roots whose state the caches follow.
 RACINE_DEMANDE = "demandes.demande"
 RACINE_GRILLE = "cotation.grillecotation"
 RACINE_VERSION_GRILLE = "cotation.versiongrille"
 
-Generation = tuple[int, datetime] | None
+Generation = tuple[int, datetime, int] | None
 
 
 def generation(racine_table: str) -> Generation:
-    """The last journal entry under ``racine_table`` (``None``: nothing written yet)."""
+    """The last journal entry under ``racine_table`` and the number of committed transactions that wrote under it
+    (PostgreSQL; always 0 on SQLite), in one query (``None``: nothing written yet)."""
+    validees = GenerationRacine.objects.filter(racine_table=racine_table).values("valeur")[:1]
     return (
-        EntreeJournal.objects.filter(racine_table=racine_table).order_by("-id").values_list("id", "horodatage").first()
+        EntreeJournal.objects.filter(racine_table=racine_table)
+        .order_by("-id")
+        .annotate(validees=Coalesce(Subquery(validees), Value(0)))
+        .values_list("id", "horodatage", "validees")
+        .first()
     )
 
 

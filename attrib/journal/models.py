@@ -71,3 +71,20 @@ class EntreeJournal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.horodatage:%d/%m/%Y %H:%M} {self.get_operation_display()} {self.table_objet} {self.objet_id}"
+
+
+class GenerationRacine(models.Model):
+    """PostgreSQL: a number bumped by every transaction that wrote under a root, at its commit (a deferred
+    trigger of the journal, ``attrib.journal.generation``). The last journal id alone cannot say that a
+    transaction holding a smaller id committed after a cache read it; this number can. Written by the
+    database only."""
+
+    racine_table = models.CharField("rattaché à", max_length=100, primary_key=True)
+    valeur = models.BigIntegerField("génération", default=0)
+
+    class Meta:
+        verbose_name = "génération d'un rattachement"
+        verbose_name_plural = "générations des rattachements"
+
+    def __str__(self) -> str:
+        return f"{self.racine_table} : {self.valeur}"

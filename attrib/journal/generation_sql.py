@@ -1,0 +1,74 @@
+"""PostgreSQL: the deferred trigger that bumps :class:`~attrib.journal.models.GenerationRacine` when a transaction
+that wrote under a root commits (decision ``docs/decisions/0018-lectures-a-l-echelle.md``, addendum).
+
+A constraint trigger on the journal table, ``DEFERRABLE INITIALLY DEFERRED``: it runs just before the commit, so
+the row lock it takes on the root's counter is held only from there to the commit (writers of the same root do
+not wait on each other for their whole transaction), and the counter's new value becomes visible with the data.
+Its ``WHEN`` condition is evaluated at once for each journal row and queues the deferred call only for the first
+row of each root in the transaction (a transaction-local setting remembers it; a rolled-back savepoint forgets the
+setting and the queued call together), so a bulk load queues one call per root, not one per row.
+
+SQLite serialises every write transaction: the last journal id already follows the commit order there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FONCTIONS = r"""
+CREATE OR REPLACE FUNCTION attrib_generation_a_marquer(racine text) RETURNS boolean LANGUAGE plpgsql AS $f$
+DECLARE
+    cle text := 'attrib.generation_' || md5(racine);
+    transaction text := pg_current_xact_id()::text;
+BEGIN
+    IF current_setting(cle, true) IS NOT DISTINCT FROM transaction THEN
+        RETURN false;
+    END IF;
+    PERFORM set_config(cle, transaction, true);
+    RETURN true;
+END
+$f$;
+
+CREATE OR REPLACE FUNCTION attrib_generation_marquer() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN
+    INSERT INTO {generation} (racine_table, valeur) VALUES (NEW.racine_table, 1)
+    ON CONFLICT (racine_table) DO UPDATE SET valeur = {generation}.valeur + 1;
+    RETURN NULL;
+END
+$f$;
+"""
+
+NOM = "attrib_journal_generation"
+
+
+def instructions(journal: str, generation: str) -> list[str]:
+    return [
+        FONCTIONS.replace("{generation}", generation),
+        f"DROP TRIGGER IF EXISTS {NOM} ON {journal}",
+        f"CREATE CONSTRAINT TRIGGER {NOM} AFTER INSERT ON {journal} DEFERRABLE INITIALLY DEFERRED "
+        f"FOR EACH ROW WHEN (attrib_generation_a_marquer(NEW.racine_table)) "
+        "EXECUTE FUNCTION attrib_generation_marquer()",
+    ]
+
+
+def installer(apps: Any, schema_editor: Any) -> None:
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    qn = connection.ops.quote_name
+    journal = qn(apps.get_model("journal", "EntreeJournal")._meta.db_table)
+    generation = qn(apps.get_model("journal", "GenerationRacine")._meta.db_table)
+    with connection.cursor() as curseur:
+        for instruction in instructions(journal, generation):
+            curseur.execute(instruction)
+
+
+def supprimer(apps: Any, schema_editor: Any) -> None:
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    journal = connection.ops.quote_name(apps.get_model("journal", "EntreeJournal")._meta.db_table)
+    with connection.cursor() as curseur:
+        curseur.execute(f"DROP TRIGGER IF EXISTS {NOM} ON {journal}")
+        curseur.execute("DROP FUNCTION IF EXISTS attrib_generation_marquer()")
+        curseur.execute("DROP FUNCTION IF EXISTS attrib_generation_a_marquer(text)")
