@@ -209,11 +209,6 @@ class CotationsCalculees:
     def effectif(self) -> int:
         return self.lignes.height
 
-    def explication(self, demande_id: int) -> tuple[list[str], list[str]]:
-        """The two explanations of one demand of :attr:`lignes` (full, and without the sensitive criteria)."""
-        ligne = self.lignes.filter(pl.col(DEMANDE_ID) == demande_id).row(0, named=True)
-        return json.loads(ligne[COLONNE_EXPLICATION]), json.loads(ligne[COLONNE_RESTREINTE])
-
 
 def classer_population(demandes: pl.DataFrame, scores: pl.DataFrame, grille: Grille) -> pl.DataFrame:
     """``rang`` / ``effectif`` (same typology and sector) and ``rang_territoire`` / ``effectif_territoire``
@@ -286,7 +281,16 @@ RANGS = ("rang", "effectif", "rang_territoire", "effectif_territoire")
 
 
 def filigranes(ids: Sequence[int]) -> dict[int, Filigrane]:
-    """The watermark of each demand of ``ids`` (:data:`Filigrane`), read now."""
+    """The watermark of each demand of ``ids`` (:data:`Filigrane`), read now: one query with an array of
+    the ids on PostgreSQL, lists of :data:`TAILLE_ECRITURE` ids elsewhere."""
+    if connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        demandes, cotations = qn(Demande._meta.db_table), qn(Cotation._meta.db_table)
+        sql = (
+            f"SELECT d.id, d.modifie_le, c.calculee_le FROM {demandes} d "
+            f"LEFT JOIN {cotations} c ON c.demande_id = d.id WHERE d.id {{ids}}"
+        )
+        return {pk: (modifie_le, calculee_le) for pk, modifie_le, calculee_le in _pour_ids(sql, ids)}
     resultat: dict[int, Filigrane] = {}
     for debut in range(0, len(ids), TAILLE_ECRITURE):
         lot = ids[debut : debut + TAILLE_ECRITURE]
