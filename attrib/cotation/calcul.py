@@ -10,7 +10,7 @@ the ranks, the explanations, and the write of the results.
   among the demands of the same grid, same typology (minimal typology asked) and same sector (first
   wished commune), and among those of the same grid and typology on the whole territory.
 * **Explanations** (``attrib.engine.cotation.expliquer_lot``, from the engine's columns: each distinct
-  combination formatted once, the sentences of ``expliquer(evaluer_un(…))``): the full sentences, and the
+  sentence formatted once, the sentences of ``expliquer(evaluer_un(…))``): the full sentences, and the
   sentences where the criteria revealing a sensitive situation are not named (:func:`criteres_sensibles`),
   kept as JSON text in :attr:`CotationsCalculees.lignes` and written as such
   (``docs/decisions/0022-recotation-en-colonnes.md``).
