@@ -20,7 +20,7 @@ from attrib.engine.cotation import (
     expliquer_lot,
     masquer,
 )
-from tests.engine.cotation.fabriques import JOUR
+from tests.engine.cotation.fabriques import JOUR, critere, demande, grille, section, si
 from tests.engine.cotation.test_explication import demande_socle
 from tests.engine.cotation.test_proprietes import REGLAGES, SCHEMA, cas
 
@@ -101,3 +101,18 @@ def test_phrases_du_socle_par_lot(socle: Grille) -> None:
     assert exclusif[1] == []  # the masked criterion does not apply: nothing to hide
     assert "Score total ramené au plancher de 0 points : +280 points" in fraude[0]
     assert rien[0][1:] == ["Aucun critère de la grille ne s'applique à cette demande.", "Score : 0 points."]
+
+
+def test_un_critere_a_zero_point_n_est_dit_que_pour_les_demandes_qu_il_concerne() -> None:
+    # A criterion worth 0 points has the same points column where it applies and where it does not.
+    g = grille(section("s", critere("neutre", 0, si("prioritaire"), libelle="Critère sans effet")), legal=False)
+    demandes = [demande(prioritaire=True), demande(prioritaire=False), demande(prioritaire=True)]
+    cadre = pl.DataFrame(demandes, infer_schema_length=None)
+
+    obtenues = _par_lot(g, cadre, JOUR, frozenset({"neutre"}))
+
+    assert obtenues == [_un_par_un(g, d, JOUR, frozenset({"neutre"})) for d in demandes]
+    concerne, rien, aussi = (phrases for phrases, _, _ in obtenues)
+    assert concerne[1:] == aussi[1:] == ["Critère sans effet : 0 point", "Score : 0 points."]
+    assert rien[1:] == ["Aucun critère de la grille ne s'applique à cette demande.", "Score : 0 points."]
+    assert [restreinte for _, restreinte, _ in obtenues][1] == []
