@@ -9,8 +9,11 @@ the ranks, the explanations, and the write of the results.
 * **Ranks** (``attrib.engine.cotation.classer``: decreasing score, then the grid's tie-break order):
   among the demands of the same grid, same typology (minimal typology asked) and same sector (first
   wished commune), and among those of the same grid and typology on the whole territory.
-* **Explanations** (``evaluer_un`` + ``expliquer``): the full sentences, and the sentences where the
-  criteria revealing a sensitive situation are not named (:func:`criteres_sensibles`).
+* **Explanations** (``attrib.engine.cotation.expliquer_lot``, from the engine's columns: each distinct
+  sentence formatted once, the sentences of ``expliquer(evaluer_un(…))``): the full sentences, and the
+  sentences where the criteria revealing a sensitive situation are not named (:func:`criteres_sensibles`),
+  kept as JSON text in :attr:`CotationsCalculees.lignes` and written as such
+  (``docs/decisions/0022-recotation-en-colonnes.md``).
 
 :func:`calculer` reads and computes without writing; :func:`ecrire` writes (the caller opens the
 transaction). ``progression(etape, libelle, faites, total)`` reports the three steps.
@@ -19,6 +22,8 @@ transaction). ``progression(etape, libelle, faites, total)`` reports the three s
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,6 +32,7 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -38,17 +44,21 @@ from attrib.demandes import enums
 from attrib.demandes.models import CommuneSouhaitee, Demande, PrioriteLegale
 from attrib.engine import EntreeInvalide, ErreurMoteur
 from attrib.engine.cotation import (
+    LIBELLE_CONFIDENTIEL as LIBELLE_CONFIDENTIEL,  # re-exported: screens and tests name it from here
+)
+from attrib.engine.cotation import (
     Grille,
-    ResultatCotation,
     classer,
     colonnes_detail,
-    colonnes_lues,
     evaluer,
-    evaluer_un,
-    expliquer,
+    expliquer_lot,
     grille_vers_donnees,
     lignes_refusees,
 )
+from attrib.engine.cotation import (
+    masquer as masquer,  # re-exported
+)
+from attrib.engine.cotation.explication_lot import ECHEC, EXPLICATION, RESTREINTE
 from attrib.organisations.models import Organisation
 from attrib.taches.progression import Progression
 
@@ -61,9 +71,10 @@ LIBELLES_ETAPES = {
     ETAPE_ECRITURE: "Enregistrement des cotations",
 }
 TAILLE_ECRITURE = 1000
+#: Rows written at once by a run (one COPY on PostgreSQL; the progress is reported after each).
+TAILLE_LOT_ECRITURE = 20_000
 TYPOLOGIE = "typologie_min"
 PREFIXE_VALIDE = "valide:"
-LIBELLE_CONFIDENTIEL = "Situation confidentielle (connue des seuls services habilités)"
 #: Columns revealing a person's health (the demand page masks the disability flag too).
 COLONNES_SANTE = frozenset({"nb_handicap", "handicap_demandeur", "handicap_codemandeur"})
 COLONNES_MOTIFS = frozenset({"motif_principal", "motifs_secondaires"})
@@ -157,21 +168,13 @@ def criteres_sensibles(grille: Grille, sensibles: frozenset[str]) -> frozenset[s
     return frozenset(resultat)
 
 
-def masquer(resultat: ResultatCotation, sensibles: frozenset[str]) -> ResultatCotation:
-    """``resultat`` with the sensitive criteria renamed :data:`LIBELLE_CONFIDENTIEL`."""
-    lignes = tuple(
-        dataclasses.replace(ligne, critere=dataclasses.replace(ligne.critere, libelle=LIBELLE_CONFIDENTIEL))
-        if ligne.critere.id in sensibles
-        else ligne
-        for ligne in resultat.lignes
-    )
-    return dataclasses.replace(resultat, lignes=lignes)
-
-
 # --- computing -------------------------------------------------------------------------------------
 
 #: Prefix of the tie-break columns kept in :attr:`CotationsCalculees.lignes` (to rank again after a catch-up).
 PREFIXE_CLE = "\u00a7cle:"
+#: Columns of :attr:`CotationsCalculees.lignes` holding the two explanations (JSON text of the sentences).
+COLONNE_EXPLICATION = "\u00a7explication"
+COLONNE_RESTREINTE = "\u00a7explication_restreinte"
 #: What was read of a demand before its data: its last modification and the date of its stored cotation.
 #: A run compares it with the database before writing (``docs/decisions/0006-recotation-sans-resultat-perime.md``).
 Filigrane = tuple[Any, Any]
@@ -192,14 +195,13 @@ class DemandeEcartee:
 @dataclass
 class CotationsCalculees:
     """The scores of one version's population: one row per demand of ``lignes`` (``demande_id``,
-    ``secteur``, ``typologie_min``, scores, ranks, detail columns, tie-break keys), its two explanations
-    by demand, the demands left out (:class:`DemandeEcartee`) and the watermark of each demand read."""
+    ``secteur``, ``typologie_min``, scores, ranks, detail columns, tie-break keys, the two explanations as
+    JSON text: :data:`COLONNE_EXPLICATION`, :data:`COLONNE_RESTREINTE`), the demands left out
+    (:class:`DemandeEcartee`) and the watermark of each demand read."""
 
     version: VersionGrille
     grille: Grille
     lignes: pl.DataFrame
-    explications: dict[int, list[str]]
-    restreintes: dict[int, list[str]]
     ecartees: list[DemandeEcartee] = field(default_factory=list)
     lues: dict[int, Filigrane] = field(default_factory=dict)
 
@@ -242,10 +244,13 @@ def ecarter_refusees(
     return frame.filter(~pl.int_range(pl.len()).is_in(indices)), ecartees
 
 
-def coter_frame(frame: pl.DataFrame, grille: Grille, *, jour: date) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Prepared demands, the engine's scores with detail, and the ranks (:func:`classer_population`).
-    An invalid row named by the engine (« Ligne 3 : … ») is named by its demand's numéro unique (call
-    :func:`ecarter_refusees` first to leave such rows out instead)."""
+def coter_frame(
+    frame: pl.DataFrame, grille: Grille, *, jour: date, explication: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Prepared demands, the engine's scores with detail (and the explanation columns with
+    ``explication``), and the ranks (:func:`classer_population`). An invalid row named by the engine
+    (« Ligne 3 : … ») is named by its demand's numéro unique (call :func:`ecarter_refusees` first to
+    leave such rows out instead)."""
     try:
         prepare = preparer_pour(frame, grille, jour=jour)
     except EntreeInvalide as exc:
@@ -255,7 +260,7 @@ def coter_frame(frame: pl.DataFrame, grille: Grille, *, jour: date) -> tuple[pl.
             raise
         numero = frame["numero_unique"][int(m.group(1)) - 1]
         raise EntreeInvalide(f"Demande {numero} : {texte[m.end() :]}") from None
-    scores = evaluer(grille, prepare, date_reference=jour, detail=True)
+    scores = evaluer(grille, prepare, date_reference=jour, detail=True, explication=explication)
     return prepare, scores, classer_population(prepare, scores, grille)
 
 
@@ -276,7 +281,16 @@ RANGS = ("rang", "effectif", "rang_territoire", "effectif_territoire")
 
 
 def filigranes(ids: Sequence[int]) -> dict[int, Filigrane]:
-    """The watermark of each demand of ``ids`` (:data:`Filigrane`), read now."""
+    """The watermark of each demand of ``ids`` (:data:`Filigrane`), read now: one query with an array of
+    the ids on PostgreSQL, lists of :data:`TAILLE_ECRITURE` ids elsewhere."""
+    if connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        demandes, cotations = qn(Demande._meta.db_table), qn(Cotation._meta.db_table)
+        sql = (
+            f"SELECT d.id, d.modifie_le, c.calculee_le FROM {demandes} d "
+            f"LEFT JOIN {cotations} c ON c.demande_id = d.id WHERE d.id {{ids}}"
+        )
+        return {pk: (modifie_le, calculee_le) for pk, modifie_le, calculee_le in _pour_ids(sql, ids)}
     resultat: dict[int, Filigrane] = {}
     for debut in range(0, len(ids), TAILLE_ECRITURE):
         lot = ids[debut : debut + TAILLE_ECRITURE]
@@ -308,47 +322,32 @@ def coter_demandes(
     ecartees = [DemandeEcartee(pk, numeros_uniques([pk]).get(pk, str(pk)), motif) for pk, motif in illisibles]
     frame, refusees = ecarter_refusees(frame, [grille], jour=jour)
     ecartees += refusees
-    prepare, scores, _ = coter_frame(frame, grille, jour=jour)
+    prepare, scores, _ = coter_frame(frame, grille, jour=jour, explication=True)
+    sensibles = codes_sensibles() if sensibles is None else sensibles
+    lot = expliquer_lot(grille, scores, date_reference=jour, masques=criteres_sensibles(grille, sensibles))
     champs = _champs_cles(grille)
     lignes = pl.concat(
         [
             prepare.select(DEMANDE_ID, SECTEUR, TYPOLOGIE, *(pl.col(c).alias(PREFIXE_CLE + c) for c in champs)),
-            scores,
+            scores.select("score", "score_provisoire", "score_valide", *colonnes_detail(grille)),
+            lot.select(pl.col(EXPLICATION).alias(COLONNE_EXPLICATION), pl.col(RESTREINTE).alias(COLONNE_RESTREINTE)),
         ],
         how="horizontal",
     ).with_columns(pl.col(TYPOLOGIE).cast(pl.Int64))
-    sensibles = codes_sensibles() if sensibles is None else sensibles
-    masques = criteres_sensibles(grille, sensibles)
-    explications: dict[int, list[str]] = {}
-    restreintes: dict[int, list[str]] = {}
-    echecs: list[int] = []
-    colonnes = sorted(colonnes_lues(grille))
-    for i, (pk, numero, demande) in enumerate(
-        zip(
-            prepare[DEMANDE_ID].to_list(),
-            prepare["numero_unique"].to_list(),
-            prepare.select(colonnes).iter_rows(named=True),
-            strict=True,
-        )
-    ):
-        try:
-            resultat = evaluer_un(grille, demande, date_reference=jour)
-            explications[pk] = expliquer(resultat)
-            touche = any(ligne.applique and ligne.critere.id in masques for ligne in resultat.lignes)
-            restreintes[pk] = expliquer(masquer(resultat, masques)) if touche else []
-        except Exception as exc:  # one demand never stops the batch: reported, the others are scored
-            logger.exception("Explication de la cotation impossible pour la demande %s", pk)
-            motif = str(exc) if isinstance(exc, ErreurMoteur) else "l'explication du score n'a pas pu être calculée"
+    echecs = lot[ECHEC].is_not_null()
+    if echecs.any():
+        # One demand never stops the batch: those whose explanation failed are reported, the others scored.
+        for pk, numero, motif in (
+            pl.DataFrame({"pk": prepare[DEMANDE_ID], "numero": prepare["numero_unique"], "motif": lot[ECHEC]})
+            .filter(echecs)
+            .iter_rows()
+        ):
             ecartees.append(DemandeEcartee(pk, numero, motif))
-            echecs.append(pk)
-        if calcul_fait is not None and (i + 1) % 500 == 0:
-            calcul_fait(i + 1)
-    if echecs:
-        lignes = lignes.filter(~pl.col(DEMANDE_ID).is_in(echecs))
+        lignes = lignes.filter(~echecs)
     if calcul_fait is not None:
         calcul_fait(prepare.height)
     ecartees.sort(key=lambda e: e.numero_unique)
-    return reclasser(CotationsCalculees(version, grille, lignes, explications, restreintes, ecartees, lues))
+    return reclasser(CotationsCalculees(version, grille, lignes, ecartees, lues))
 
 
 def numeros_uniques(ids: Sequence[int]) -> dict[int, str]:
@@ -422,22 +421,14 @@ def rattraper(
             resultats.append(calcul)
             continue
         lues = {pk: f for pk, f in calcul.lues.items() if pk in gardees}
-        explications = {pk: e for pk, e in calcul.explications.items() if pk in gardees}
-        restreintes = {pk: e for pk, e in calcul.restreintes.items() if pk in gardees}
         if a_relire:
             relu = coter_demandes(calcul.version, a_relire, jour=jour)
             lignes = pl.concat([lignes, relu.lignes.select(lignes.columns)], how="vertical_relaxed")
-            explications.update(relu.explications)
-            restreintes.update(relu.restreintes)
             ecartees += relu.ecartees
             lues.update(relu.lues)
         rattrapees += len(a_relire) + len(sorties)
         lignes = lignes.sort(DEMANDE_ID)
-        resultats.append(
-            reclasser(
-                CotationsCalculees(calcul.version, calcul.grille, lignes, explications, restreintes, ecartees, lues)
-            )
-        )
+        resultats.append(reclasser(CotationsCalculees(calcul.version, calcul.grille, lignes, ecartees, lues)))
     return resultats, rattrapees
 
 
@@ -481,59 +472,177 @@ def cles_stockees(ligne: Mapping[str, Any], grille: Grille) -> dict[str, Any]:
     return {c: _valeur_json(ligne.get(PREFIXE_CLE + c)) for c in _champs_cles(grille)}
 
 
-def ecrire_lignes(
-    calcul: CotationsCalculees, lignes: Sequence[Mapping[str, Any]], *, jour: date, maintenant: Any
-) -> int:
-    """Replace the cotations of the demands of ``lignes`` (rows of ``calcul.lignes``) and write the
-    history of the changed scores. Call inside a transaction."""
-    colonnes = colonnes_detail(calcul.grille)
-    lot_ids = [ligne[DEMANDE_ID] for ligne in lignes]
-    avant = {
-        pk: (version_id, provisoire, valide)
-        for pk, version_id, provisoire, valide in Cotation.objects.filter(demande_id__in=lot_ids).values_list(
-            "demande_id", "version_id", "score_provisoire", "score_valide"
-        )
-    }
-    Cotation.objects.filter(demande_id__in=lot_ids).delete()
-    nouvelles = []
-    historique = []
-    for ligne in lignes:
-        pk = ligne[DEMANDE_ID]
-        cotation = Cotation(
-            demande_id=pk,
-            version=calcul.version,
-            score=ligne["score"],
-            score_provisoire=ligne["score_provisoire"],
-            score_valide=ligne["score_valide"],
-            typologie=ligne[TYPOLOGIE],
-            secteur_id=ligne[SECTEUR],
-            rang=ligne["rang"],
-            effectif=ligne["effectif"],
-            rang_territoire=ligne["rang_territoire"],
-            effectif_territoire=ligne["effectif_territoire"],
-            detail=detail_stocke(ligne, colonnes),
-            explication=calcul.explications[pk],
-            explication_restreinte=calcul.restreintes[pk],
-            cles_classement=cles_stockees(ligne, calcul.grille),
-            date_reference=jour,
-            calculee_le=maintenant,
-        )
-        nouvelles.append(cotation)
-        if avant.get(pk) != (calcul.version.pk, cotation.score_provisoire, cotation.score_valide):
-            historique.append(
-                CotationHistorique(
-                    demande_id=pk,
-                    version=calcul.version,
-                    score=cotation.score,
-                    score_provisoire=cotation.score_provisoire,
-                    score_valide=cotation.score_valide,
-                    date_reference=jour,
-                    calculee_le=maintenant,
-                )
+#: Columns written for a cotation, in order (the names of the table's columns: ``*_id`` for the keys).
+COLONNES_COTATION = (
+    "demande_id",
+    "version_id",
+    "score",
+    "score_provisoire",
+    "score_valide",
+    "typologie",
+    "secteur_id",
+    "rang",
+    "effectif",
+    "rang_territoire",
+    "effectif_territoire",
+    "detail",
+    "explication",
+    "explication_restreinte",
+    "cles_classement",
+    "date_reference",
+    "calculee_le",
+)
+COLONNES_HISTORIQUE = (
+    "demande_id",
+    "version_id",
+    "score",
+    "score_provisoire",
+    "score_valide",
+    "date_reference",
+    "calculee_le",
+)
+#: polars types whose values :func:`_json_cles` writes as :func:`cles_stockees` does.
+_TYPES_CLES_JSON = (
+    pl.Int64,
+    pl.Int32,
+    pl.Int16,
+    pl.Int8,
+    pl.UInt32,
+    pl.UInt16,
+    pl.UInt8,
+    pl.String,
+    pl.Date,
+    pl.Boolean,
+)
+
+
+def _objet_json(paires: Sequence[tuple[str, str]]) -> pl.Expr:
+    """JSON text of ``{cle: points}`` for the non-zero integer columns of ``paires`` (``(cle, colonne)``)."""
+    if not paires:
+        return pl.lit("{}")
+    morceaux = [
+        pl.when(pl.col(colonne) != 0).then(pl.lit(json.dumps(cle) + ": ") + pl.col(colonne).cast(pl.String))
+        for cle, colonne in paires
+    ]
+    return pl.lit("{") + pl.concat_str(morceaux, separator=", ", ignore_nulls=True) + pl.lit("}")
+
+
+def _json_detail(colonnes: Sequence[str]) -> pl.Expr:
+    """JSON text of :func:`detail_stocke` of each row, computed on the columns."""
+    provisoires = [(c, c) for c in colonnes if not c.startswith(PREFIXE_VALIDE)]
+    valides = [(c.removeprefix(PREFIXE_VALIDE), c) for c in colonnes if c.startswith(PREFIXE_VALIDE)] or provisoires
+    return pl.lit('{"provisoire": ') + _objet_json(provisoires) + pl.lit(', "valide": ') + _objet_json(valides) + "}"
+
+
+def _json_cles(lignes: pl.DataFrame, grille: Grille) -> pl.Series:
+    """JSON text of :func:`cles_stockees` of each row (on the columns when their types allow it)."""
+    champs = _champs_cles(grille)
+    if not champs:
+        return pl.repeat("{}", lignes.height, dtype=pl.String, eager=True)
+    colonnes = [PREFIXE_CLE + c for c in champs]
+    if all(isinstance(lignes.schema[c], (pl.Enum, pl.Categorical, *_TYPES_CLES_JSON)) for c in colonnes):
+        return lignes.select(
+            pl.struct(
+                pl.col(PREFIXE_CLE + c).cast(pl.String).alias(c)
+                if isinstance(lignes.schema[PREFIXE_CLE + c], (pl.Enum, pl.Categorical))
+                else pl.col(PREFIXE_CLE + c).alias(c)
+                for c in champs
+            ).struct.json_encode()
+        ).to_series()
+    return pl.Series(
+        [json.dumps(cles_stockees(ligne, grille)) for ligne in lignes.select(colonnes).iter_rows(named=True)],
+        dtype=pl.String,
+    )
+
+
+def lignes_a_ecrire(calcul: CotationsCalculees, lignes: pl.DataFrame, *, jour: date) -> pl.DataFrame:
+    """The rows of ``lignes`` (of ``calcul.lignes``) as written: :data:`COLONNES_COTATION` but
+    ``calculee_le``, the JSON fields as text."""
+    return lignes.select(
+        pl.col(DEMANDE_ID).alias("demande_id"),
+        pl.lit(calcul.version.pk, dtype=pl.Int64).alias("version_id"),
+        pl.col("score", "score_provisoire", "score_valide"),
+        pl.col(TYPOLOGIE).alias("typologie"),
+        pl.col(SECTEUR).alias("secteur_id"),
+        pl.col(*RANGS),
+        _json_detail(colonnes_detail(calcul.grille)).alias("detail"),
+        pl.col(COLONNE_EXPLICATION).cast(pl.String).alias("explication"),
+        pl.col(COLONNE_RESTREINTE).cast(pl.String).alias("explication_restreinte"),
+        pl.lit(_json_cles(lignes, calcul.grille)).alias("cles_classement"),
+        pl.lit(jour, dtype=pl.Date).alias("date_reference"),
+    )
+
+
+def _pour_ids(sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """Run ``sql`` (``{ids}``: the condition on the ids column, e.g. ``demande_id {ids}``) for ``ids``:
+    one query with an array on PostgreSQL, lists of at most :data:`TAILLE_ECRITURE` ids on SQLite.
+    Returns the rows read (none for a write)."""
+    lignes: list[tuple[Any, ...]] = []
+    with connection.cursor() as curseur:
+        if connection.vendor == "postgresql":
+            curseur.execute(sql.format(ids="= ANY(%s)"), [list(ids)])
+            return list(curseur.fetchall()) if curseur.description else []
+        for debut in range(0, len(ids), TAILLE_ECRITURE):
+            lot = list(ids[debut : debut + TAILLE_ECRITURE])
+            curseur.execute(sql.format(ids=f"IN ({', '.join(['%s'] * len(lot))})"), lot)
+            if curseur.description:
+                lignes += curseur.fetchall()
+    return lignes
+
+
+def _inserer(table: str, colonnes: Sequence[str], lignes: pl.DataFrame, maintenant: datetime) -> None:
+    """Insert ``lignes`` (columns ``colonnes`` but the last, ``calculee_le`` = ``maintenant``) into
+    ``table``: one COPY on PostgreSQL, one ``executemany`` elsewhere."""
+    if not lignes.height:
+        return
+    qn = connection.ops.quote_name
+    noms = ", ".join(qn(c) for c in colonnes)
+    with connection.cursor() as curseur:
+        if connection.vendor == "postgresql":
+            tampon = io.StringIO()
+            lignes.with_columns(pl.lit(maintenant.isoformat()).alias(colonnes[-1])).select(colonnes).write_csv(
+                tampon, include_header=False, quote_style="non_numeric"
             )
-    Cotation.objects.bulk_create(nouvelles)
-    CotationHistorique.objects.bulk_create(historique)
-    return len(nouvelles)
+            with curseur.cursor.copy(f"COPY {qn(table)} ({noms}) FROM STDIN (FORMAT csv)") as copie:
+                copie.write(tampon.getvalue())
+            return
+        calculee_le = connection.ops.adapt_datetimefield_value(maintenant)
+        jour_iso = {c for c in colonnes if lignes.schema.get(c) == pl.Date}
+        valeurs = lignes.with_columns(pl.col(c).cast(pl.String) for c in jour_iso).select(colonnes[:-1])
+        curseur.executemany(
+            f"INSERT INTO {qn(table)} ({noms}) VALUES ({', '.join(['%s'] * len(colonnes))})",
+            [(*ligne, calculee_le) for ligne in valeurs.iter_rows()],
+        )
+
+
+def ecrire_lignes(calcul: CotationsCalculees, lignes: pl.DataFrame, *, jour: date, maintenant: datetime) -> int:
+    """Replace the cotations of the demands of ``lignes`` (rows of ``calcul.lignes``) and write the
+    history of the changed scores (score or version), in a few set-based statements (COPY on
+    PostgreSQL). Call inside a transaction."""
+    if not lignes.height:
+        return 0
+    table = Cotation._meta.db_table
+    ids = lignes[DEMANDE_ID].to_list()
+    avant = pl.DataFrame(
+        _pour_ids(
+            f"SELECT demande_id, version_id, score_provisoire, score_valide FROM {connection.ops.quote_name(table)} "
+            "WHERE demande_id {ids}",
+            ids,
+        ),
+        schema={"demande_id": pl.Int64, "§v": pl.Int64, "§p": pl.Int64, "§s": pl.Int64},
+        orient="row",
+    )
+    _pour_ids(f"DELETE FROM {connection.ops.quote_name(table)} WHERE demande_id {{ids}}", ids)
+    nouvelles = lignes_a_ecrire(calcul, lignes, jour=jour)
+    _inserer(table, COLONNES_COTATION, nouvelles, maintenant)
+    changees = nouvelles.join(avant, on="demande_id", how="left").filter(
+        pl.col("§v").is_null()
+        | (pl.col("§v") != pl.col("version_id"))
+        | (pl.col("§p") != pl.col("score_provisoire"))
+        | (pl.col("§s") != pl.col("score_valide"))
+    )
+    _inserer(CotationHistorique._meta.db_table, COLONNES_HISTORIQUE, changees, maintenant)
+    return nouvelles.height
 
 
 def ecrire(
@@ -551,14 +660,13 @@ def ecrire(
     ids = {pk for c in calculs for pk in c.lignes[DEMANDE_ID].to_list()}
     anciennes = Cotation.objects.filter(version__grille__organisation=organisation).values_list("demande_id", flat=True)
     retirees = sorted(set(anciennes) - ids)
-    for debut in range(0, len(retirees), TAILLE_ECRITURE):
-        Cotation.objects.filter(demande_id__in=retirees[debut : debut + TAILLE_ECRITURE]).delete()
+    _pour_ids(f"DELETE FROM {connection.ops.quote_name(Cotation._meta.db_table)} WHERE demande_id {{ids}}", retirees)
     ecrites = 0
     progression(ETAPE_ECRITURE, LIBELLES_ETAPES[ETAPE_ECRITURE], 0, total)
     for calcul in calculs:
-        lignes = calcul.lignes.to_dicts()
-        for debut in range(0, len(lignes), TAILLE_ECRITURE):
-            ecrites += ecrire_lignes(calcul, lignes[debut : debut + TAILLE_ECRITURE], jour=jour, maintenant=maintenant)
+        for debut in range(0, calcul.lignes.height, TAILLE_LOT_ECRITURE):
+            lot = calcul.lignes.slice(debut, TAILLE_LOT_ECRITURE)
+            ecrites += ecrire_lignes(calcul, lot, jour=jour, maintenant=maintenant)
             progression(ETAPE_ECRITURE, LIBELLES_ETAPES[ETAPE_ECRITURE], ecrites, total)
     return ecrites
 
@@ -656,7 +764,7 @@ def actualiser(ids: Sequence[int], *, jour: date) -> list[DemandeEcartee]:
                 numeros = numeros_uniques(a_coter)
                 ecartees += [DemandeEcartee(pk, numeros.get(pk, str(pk)), str(exc)) for pk in a_coter]
                 continue
-            ecrire_lignes(resultat, resultat.lignes.to_dicts(), jour=jour, maintenant=maintenant)
+            ecrire_lignes(resultat, resultat.lignes, jour=jour, maintenant=maintenant)
             cotees.update(resultat.lignes[DEMANDE_ID].to_list())
             groupes.update((version.pk, int(t)) for t in resultat.lignes[TYPOLOGIE].unique().to_list())
             ecartees += resultat.ecartees

@@ -44,7 +44,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import yaml
@@ -91,22 +90,24 @@ def correspondances_pieces(fichier: Path = FICHIER_VALIDATION) -> dict[str, tupl
     return {str(critere): tuple(str(c) for c in codes or ()) for critere, codes in pieces.items()}
 
 
-def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
-    """``refus_offres_adaptees`` and ``classements_rang_2_ou_3`` of each demand of ``ids`` (sorted dates), read
-    from the offers and the decisions of the CALEOL (see the module's docstring). Two queries (on the range of
-    ``ids``: no list of parameters)."""
-    resultat: dict[int, dict[str, list[date]]] = {pk: {REFUS: [], CLASSEMENTS: []} for pk in ids}
-    bornes: dict[str, Any] = {"demande_id__gte": min(ids), "demande_id__lte": max(ids)} if ids else {"pk__in": []}
+def _evenements(ids: list[int]) -> list[tuple[int, str, date]]:
+    """``(demande_id, column, date)`` of each event of the demands ``ids`` (see :func:`evenements_caleol`).
+    Two queries (on the range of ``ids``: no list of parameters); nothing per demand without events."""
+    if not ids:
+        return []
+    voulus = set(ids)
+    bornes = {"demande_id__gte": min(ids), "demande_id__lte": max(ids)}
+    evenements: list[tuple[int, str, date]] = []
     refus = Offre.objects.filter(**bornes).filter(
         Q(statut=StatutOffre.REFUSEE, logement_adapte=True)
         | (Q(statut=StatutOffre.EXPIREE) & (Q(logement_adapte__isnull=True) | Q(logement_adapte=True)))
     )
     for pk, statut, repondue_le, date_limite in refus.values_list("demande_id", "statut", "repondue_le", "date_limite"):
-        if pk not in resultat:  # between the bounds, not asked for
+        if pk not in voulus:  # between the bounds, not asked for
             continue
         quand = date_limite if statut == StatutOffre.EXPIREE else repondue_le
         if quand is not None:  # a refusal is always dated; never compare a missing date
-            resultat[pk][REFUS].append(quand)
+            evenements.append((pk, REFUS, quand))
     attribue_a_un_autre = Bail.objects.filter(
         logement_id=OuterRef("logement_id"), date_signature__gte=OuterRef("seance__date")
     ).exclude(demande_id=OuterRef("demande_id"))
@@ -116,8 +117,18 @@ def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
         .exclude(Exists(Offre.objects.filter(decision_id=OuterRef("pk"))))
     )
     for pk, jour_seance in classements.values_list("demande_id", "seance__date"):
-        if pk in resultat:
-            resultat[pk][CLASSEMENTS].append(jour_seance)
+        if pk in voulus:
+            evenements.append((pk, CLASSEMENTS, jour_seance))
+    return evenements
+
+
+def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
+    """``refus_offres_adaptees`` and ``classements_rang_2_ou_3`` of each demand of ``ids`` (sorted dates), read
+    from the offers and the decisions of the CALEOL (see the module's docstring). Two queries (on the range of
+    ``ids``: no list of parameters)."""
+    resultat: dict[int, dict[str, list[date]]] = {pk: {REFUS: [], CLASSEMENTS: []} for pk in ids}
+    for pk, nom, quand in _evenements(ids):
+        resultat[pk][nom].append(quand)
     for listes in resultat.values():
         for dates in listes.values():
             dates.sort()
@@ -125,16 +136,13 @@ def evenements_caleol(ids: list[int]) -> dict[int, dict[str, list[date]]]:
 
 
 def _evenements_frame(ids: list[int]) -> pl.DataFrame:
-    """``demande_id`` → ``refus_offres_adaptees`` and ``classements_rang_2_ou_3`` (:func:`evenements_caleol`)."""
-    lignes = [
-        (pk, nom, quand)
-        for pk, listes in evenements_caleol(ids).items()
-        for nom, dates in listes.items()
-        for quand in dates
-    ]
-    frame = pl.DataFrame(lignes, schema={DEMANDE_ID: pl.Int64, "§nom": pl.String, "§date": pl.Date}, orient="row")
+    """``demande_id`` → ``refus_offres_adaptees`` and ``classements_rang_2_ou_3`` (:func:`evenements_caleol`)
+    of the demands with events only."""
+    frame = pl.DataFrame(
+        _evenements(ids), schema={DEMANDE_ID: pl.Int64, "§nom": pl.String, "§date": pl.Date}, orient="row"
+    )
     return frame.group_by(DEMANDE_ID, maintain_order=True).agg(
-        pl.col("§date").filter(pl.col("§nom") == nom).alias(nom) for nom in (REFUS, CLASSEMENTS)
+        pl.col("§date").filter(pl.col("§nom") == nom).sort().alias(nom) for nom in (REFUS, CLASSEMENTS)
     )
 
 

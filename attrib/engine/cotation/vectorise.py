@@ -7,6 +7,12 @@ section (``plafond:<section>``) and of the total (``plafond:total``): the detail
 ``score_provisoire``. When a criterion of the grid needs validation, the same detail for
 ``score_valide`` follows, prefixed ``valide:``.
 
+With ``explication=True``, what the French sentences need of each criterion follows too (columns named by
+:func:`colonne_explication`): whether it applies, its own points, for proportional points its value and
+its points before its cap, whether it is validated (criteria needing validation) and whether its
+exclusive section set it aside. :mod:`attrib.engine.cotation.explication_lot` turns them into the
+sentences of :func:`attrib.engine.cotation.expliquer`, without evaluating each demand again.
+
 The meaning is that of the per-demand reference (:mod:`attrib.engine.cotation.reference`); property
 tests check both agree on random grids and demands.
 """
@@ -54,6 +60,31 @@ COLONNES_SCORE = ("score", "score_provisoire", "score_valide")
 _INTERNE = "\u00a7"  # prefix of the working columns ("§"), never a grid identifier
 
 _ORDRES = ("inf", "inf_egal", "sup", "sup_egal")
+
+#: Kinds of the explanation columns (:func:`colonne_explication`).
+APPLIQUE, POINTS, BRUT, VALEUR, VALIDE, ECARTE = "a", "p", "b", "x", "ok", "e"
+
+
+def colonne_explication(nature: str, critere_id: str) -> str:
+    """Name of an explanation column of ``evaluer(..., explication=True)`` (:data:`APPLIQUE`…)."""
+    return f"{_INTERNE}{nature}:{critere_id}"
+
+
+def colonnes_explication(grille: Grille) -> tuple[str, ...]:
+    """The explanation columns of ``grille``, in order: for each criterion, whether it applies and its
+    points; for proportional points its value and its points before its cap; for a criterion needing
+    validation whether it is validated; in an exclusive section whether it was set aside."""
+    noms: list[str] = []
+    for section, critere in grille.criteres():
+        natures = [APPLIQUE, POINTS]
+        if critere.points.proportionnel:
+            natures += [VALEUR, BRUT]
+        if critere.a_valider:
+            natures.append(VALIDE)
+        if section.exclusive:
+            natures.append(ECARTE)
+        noms += [colonne_explication(n, critere.id) for n in natures]
+    return tuple(noms)
 
 
 def colonnes_detail(grille: Grille) -> tuple[str, ...]:
@@ -267,6 +298,15 @@ class _Compilateur:
 
     # --- criteria --------------------------------------------------------------------------------
 
+    def valeur_et_brut(self, critere: Critere, applique: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        """Value and points before the cap of a proportional criterion (empty and 0 when it does not apply)."""
+        p = critere.points
+        if not critere.en_vigueur(self.jour) or p.valeur is None or p.par_unite is None:
+            return pl.lit(None, dtype=pl.Int64), pl.lit(0, dtype=pl.Int64)
+        valeur = self.operande(p.valeur)
+        brut = (pl.lit(p.fixe) + pl.lit(p.par_unite) * valeur).cast(pl.Int64)
+        return pl.when(applique).then(valeur), pl.when(applique).then(brut).otherwise(pl.lit(0, dtype=pl.Int64))
+
     def critere(self, critere: Critere) -> tuple[pl.Expr, pl.Expr]:
         """(applies, points): whether the criterion applies, and its points (0 when it does not)."""
         if not critere.en_vigueur(self.jour):
@@ -375,6 +415,28 @@ def _agregats(grille: Grille, colonnes: Mapping[str, _Colonnes], *, valide: bool
     return total, detail
 
 
+def _explication(grille: Grille, colonnes: Mapping[str, _Colonnes]) -> list[pl.Expr]:
+    """The explanation columns (:func:`colonnes_explication`), read from the working columns."""
+    expressions: list[pl.Expr] = []
+    for section in grille.sections:
+        for i, critere in enumerate(section.criteres):
+            c = colonnes[critere.id]
+            applique = pl.col(c.applique)
+            expressions += [
+                applique.alias(colonne_explication(APPLIQUE, critere.id)),
+                pl.col(c.points).alias(colonne_explication(POINTS, critere.id)),
+            ]
+            if critere.points.proportionnel:
+                expressions += [pl.col(colonne_explication(n, critere.id)) for n in (VALEUR, BRUT)]
+            if c.valide is not None:
+                expressions.append((applique & pl.col(c.valide)).alias(colonne_explication(VALIDE, critere.id)))
+            if section.exclusive:
+                cle = _cle_exclusive(c, i, len(section.criteres), valide=False)
+                ecarte = applique & (cle != pl.col(f"{_INTERNE}m:{section.id}")).fill_null(True)
+                expressions.append(ecarte.alias(colonne_explication(ECARTE, critere.id)))
+    return expressions
+
+
 def applications(grille: Grille, demandes: pl.DataFrame, *, date_reference: date) -> dict[str, int]:
     """Number of demands each criterion applies to (its condition holds and its value is known), whether or
     not its points are kept (an exclusive section keeps only the best one)."""
@@ -390,7 +452,9 @@ def applications(grille: Grille, demandes: pl.DataFrame, *, date_reference: date
     return {nom: int(comptes[nom][0] or 0) for nom in comptes.columns}
 
 
-def evaluer(grille: Grille, demandes: pl.DataFrame, *, date_reference: date, detail: bool = True) -> pl.DataFrame:
+def evaluer(
+    grille: Grille, demandes: pl.DataFrame, *, date_reference: date, detail: bool = True, explication: bool = False
+) -> pl.DataFrame:
     """Score every demand (one output row per input row, same order). See the module docstring."""
     verifier_colonnes(grille, demandes.schema)
     demandes = _typer_colonnes_vides(grille, demandes)
@@ -411,6 +475,12 @@ def evaluer(grille: Grille, demandes: pl.DataFrame, *, date_reference: date, det
         colonnes[critere.id] = c
         applique, points = compilateur.critere(critere)
         travail += [applique.alias(c.applique), points.alias(c.points)]
+        if explication and critere.points.proportionnel:
+            valeur_critere, brut = compilateur.valeur_et_brut(critere, applique)
+            travail += [
+                valeur_critere.alias(colonne_explication(VALEUR, critere.id)),
+                brut.alias(colonne_explication(BRUT, critere.id)),
+            ]
         if c.valide is not None:
             travail.append(
                 pl.col(COLONNE_CRITERES_VALIDES).list.contains(pl.lit(critere.id)).fill_null(False).alias(c.valide)
@@ -435,6 +505,8 @@ def evaluer(grille: Grille, demandes: pl.DataFrame, *, date_reference: date, det
         sorties.append(provisoire.alias("score_valide"))
     if detail:
         sorties += detail_provisoire + detail_valide
+    if explication:
+        sorties += _explication(grille, colonnes)
     resultat = plan.select(sorties).collect()
     classement = "score_valide" if grille.score_classement == "valide" else "score_provisoire"
     return resultat.select(pl.col(classement).alias("score"), pl.all())
