@@ -14,7 +14,9 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from attrib.api.parsers import JSONParserFr
+from attrib.common.comptes import compter
 from attrib.common.limites import Limite
+from attrib.demandes.models import Demande
 from attrib.journal.contexte import contexte_pour, definir
 from attrib.organisations.acteurs import acteur_de
 
@@ -22,6 +24,13 @@ from attrib.organisations.acteurs import acteur_de
 class Pagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 500
+
+    def get_count(self, queryset: Any) -> int:
+        # The demands are counted once per state of the file (attrib.common.comptes): every page of a region's
+        # list would count its whole perimeter again.
+        if isinstance(queryset, QuerySet) and queryset.model is Demande:
+            return compter(queryset)
+        return int(super().get_count(queryset))
 
 
 # Base of the API classes: one class per URL, one method per operation. (A comment, not a docstring:

@@ -173,11 +173,14 @@ def lignes_de_page(demandes: QuerySet[Demande], tranche: Any) -> list[Demande]:
 
     The page's ids are chosen first with the filters and the order alone (a walk along the list's index, however
     deep the page: the names and counts are not computed for the rows skipped before it); then only these rows
-    are read with their annotations, in the page's order. The first page skips nothing: read as it is."""
+    are read with their annotations, by their ids alone, in the page's order. The first page skips nothing: read
+    as it is."""
     if tranche.query.low_mark == 0:
         return list(tranche)
     ids = list(tranche.values_list("pk", flat=True))
-    par_id = {d.pk: d for d in demandes.filter(pk__in=ids).order_by()}
+    # The ids come from the user's list: their rows are read by id alone, without the perimeter and the filters
+    # again (each reading of the perimeter hashes every demand wishing one of its communes).
+    par_id = {d.pk: d for d in _annoter_liste(Demande.objects.filter(pk__in=ids))}
     return [par_id[pk] for pk in ids if pk in par_id]
 
 

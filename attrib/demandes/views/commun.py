@@ -17,6 +17,8 @@ from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation
 
 PAR_PAGE = 50
+#: The list counts its demands up to this number (« plus de 10 000 demandes » beyond): 200 pages.
+BORNE_LISTE = 10_000
 
 
 def _demande_visible(request: HttpRequest, pk: int) -> Demande:
