@@ -85,10 +85,14 @@ def demandes_filtrees(user: Any, donnees: Any) -> QuerySet[Demande]:
     return _formulaire_et_demandes(user, donnees)[1]
 
 
-def _formulaire_et_demandes(user: Any, donnees: Any) -> tuple[RechercheForm, QuerySet[Demande]]:
+def _formulaire_et_demandes(
+    user: Any, donnees: Any, *, par_ligne: bool = False
+) -> tuple[RechercheForm, QuerySet[Demande]]:
     form = RechercheForm(donnees or None, communes=_communes_filtre(user))
     try:
-        qs = selectors.demandes_liste(user=user, recherche=form.recherche(), filtres=form.filtres())
+        qs = selectors.demandes_liste(
+            user=user, recherche=form.recherche(), filtres=form.filtres(), par_ligne=par_ligne
+        )
     except ValidationError as exc:
         for champ, messages_champ in exc.message_dict.items():
             form.add_error(champ if champ in form.fields else None, messages_champ)

@@ -113,6 +113,7 @@ def demandes_liste(
     recherche: str = "",
     filtres: Mapping[str, Any] | None = None,
     aujourd_hui: date | None = None,
+    par_ligne: bool = False,
 ) -> QuerySet[Demande]:
     """Demands of the user's perimeter matching a search and filters, annotated for a list.
 
@@ -123,14 +124,14 @@ def demandes_liste(
 
     Each row carries ``demandeur_nom``, ``demandeur_prenoms``, ``nb_personnes``,
     ``commune_principale`` (name of the commune wished first) and ``commune_principale_code``;
-    ``guichet`` is joined.
+    ``guichet`` is joined. ``par_ligne``: the list is read by pages (``DemandeQuerySet.visible_to``).
     """
     filtres = {k: v for k, v in (filtres or {}).items() if v not in (None, "")}
     inconnus = set(filtres) - set(FILTRES)
     if inconnus:
         raise ValidationError({k: [f"Filtre inconnu : « {k} »."] for k in sorted(inconnus)})
     jour = aujourd_hui or timezone.localdate()
-    qs = Demande.objects.visible_to(user)
+    qs = Demande.objects.visible_to(user, par_ligne=par_ligne)
 
     condition = _filtre_recherche(recherche)
     if condition is not None:
@@ -278,7 +279,10 @@ def doublons_liste(
         paires = paires.filter(statut=statut)
     lignes = list(paires.values_list("pk", "demande_a_id", "demande_b_id"))
     concernees = {a for _, a, _ in lignes} | {b for _, _, b in lignes}
-    visibles = set(Demande.objects.visible_to(user).filter(pk__in=concernees).values_list("pk", flat=True))
+    # A few hundred demands, looked up one by one (never the whole perimeter hashed: decision 0022).
+    visibles = set(
+        Demande.objects.visible_to(user, par_ligne=True).filter(pk__in=concernees).values_list("pk", flat=True)
+    )
     gardees = [
         pk
         for pk, a, b in lignes

@@ -67,7 +67,8 @@ def liste(request: HttpRequest) -> HttpResponse:
             )
         )
     donnees, recherche_perdue = recherches.donnees_de_recherche(request, champ="q")
-    form, qs = _formulaire_et_demandes(request.user, donnees)
+    # Read by pages, its count bounded: the perimeter is checked along the walk (decision 0022).
+    form, qs = _formulaire_et_demandes(request.user, donnees, par_ligne=True)
     # Counted up to BORNE_LISTE demands, once per state of the file (attrib.common.comptes, decision 0022).
     page = PaginateurCompte(qs, PAR_PAGE, borne=BORNE_LISTE).get_page(request.GET.get("page"))
     jour = timezone.localdate()
