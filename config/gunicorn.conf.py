@@ -100,3 +100,16 @@ def when_ready(server: Any) -> None:
         server.log.warning("Préchauffage des index de présélection incomplet (%.1f s) : %s", duree, fini.stderr[-2000:])
     else:
         server.log.info("Index de présélection prêts en %.1f s.", duree)
+
+
+def post_worker_init(worker: Any) -> None:
+    """In each worker, once the application is loaded and before its first request: the shortlist indexes read back
+    from the files ``when_ready`` prepared (decision 0022). A failure is logged; the worker serves anyway."""
+    if os.environ.get("ATTRIB_PRECHAUFFAGE", "1").strip() == "0":
+        return
+    try:
+        from attrib.rapprochement.moteur import prechauffer_processus
+
+        prechauffer_processus()
+    except Exception:  # never keep a worker from serving
+        worker.log.exception("Préchauffage de la présélection impossible dans ce processus")

@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import io
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterable, Sequence
@@ -58,6 +59,8 @@ from attrib.flux.models import LogementLibere, Orientation
 from attrib.journal.generation import RACINE_DEMANDE, RACINE_GRILLE, RACINE_VERSION_GRILLE, generation, generations
 from attrib.qualification.selectors import note_retenue, notes_retenues
 from attrib.territoires.models import EPCI, Commune
+
+logger = logging.getLogger(__name__)
 
 #: Legal priority codes that are not L441-1 priorities (DALO is its own flag).
 CODES_HORS_PRIORITES = frozenset({"dalo"})
@@ -290,6 +293,32 @@ def territoires_a_prechauffer() -> list[EPCI]:
         .distinct()
     )
     return list(EPCI.objects.filter(pk__in=codes).order_by("nom"))
+
+
+def prechauffer_seuils(epci: EPCI, jour: date) -> None:
+    """The Q1 thresholds of this year and the last (the pilotage reads both), computed once for the installation
+    (``attrib.demandes.quartile`` keeps them in ``ATTRIB_VAR_DIR``)."""
+    for annee in (jour.year - 1, jour.year):
+        quartile.seuil_q1(epci_siren=epci.siren, annee=annee)
+
+
+def prechauffer_processus() -> int:
+    """In a web process that starts (gunicorn's ``post_worker_init``): the index of each territory, read back from
+    the kept file (:func:`dossier_index`), and the households of the year's leases, so that the process's first
+    shortlist reads neither. Returns the territories ready; one that fails is skipped (its first shortlist builds
+    it)."""
+    prets = 0
+    jour = timezone.localdate()
+    for epci in territoires_a_prechauffer():
+        try:
+            it = index_territoire(epci, jour=jour)
+            attributions_de_l_annee(epci, jour.year, it.seuil)
+            prechauffer_seuils(epci, jour)
+        except Exception:  # a territory never stops the process from starting
+            logger.exception("Préchauffage de la présélection impossible pour %s", epci.pk)
+            continue
+        prets += 1
+    return prets
 
 
 def _indexer(
@@ -545,6 +574,8 @@ __all__ = [
     "objectifs",
     "seuil_territoire",
     "signature",
+    "prechauffer_processus",
+    "prechauffer_seuils",
     "territoires_a_prechauffer",
     "vider_cache",
 ]

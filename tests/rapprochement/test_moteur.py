@@ -155,3 +155,13 @@ def test_le_prechauffage_prepare_l_index_des_territoires_ayant_des_logements_lib
     call_command("prechauffer_rapprochement", stdout=sortie)
     assert "demandes cotées prêt" in sortie.getvalue()
     assert list(moteur.dossier_index().glob("*.index"))
+
+
+def test_un_processus_qui_demarre_relit_l_index_avant_sa_premiere_preselection(monde: Monde) -> None:
+    call_command("prechauffer_rapprochement", stdout=io.StringIO())
+    with moteur._VERROU:
+        moteur._CACHE.clear()  # a new web process
+    assert moteur.prechauffer_processus() == 1
+    with CaptureQueriesContext(connection) as requetes:
+        moteur.index_territoire(monde.epci.epci)
+    assert not [q for q in requetes.captured_queries if "demandes_personne" in q["sql"]]

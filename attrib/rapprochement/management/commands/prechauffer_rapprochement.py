@@ -29,6 +29,7 @@ class Command(BaseCommand):
             debut = time.monotonic()
             try:
                 it = moteur.index_territoire(epci)
+                moteur.prechauffer_seuils(epci, it.jour)
             except Exception as exc:  # one territory never stops the others: reported below
                 echecs.append(f"{epci.nom} : {exc}")
                 continue
