@@ -188,7 +188,7 @@ def lignes_de_page(demandes: QuerySet[Demande], tranche: Any) -> list[Demande]:
 def demande_detail(*, user: Any, pk: Any) -> Demande:
     """One demand of the user's perimeter with everything its page shows; ``Http404`` otherwise."""
     qs = (
-        Demande.objects.visible_to(user)
+        Demande.objects.visible_to(user, par_ligne=True)  # one demand: its own communes looked up (decision 0022)
         .select_related("guichet", "guichet__commune")
         .prefetch_related(
             Prefetch("personnes", queryset=Personne.objects.order_by("id")),
