@@ -179,7 +179,7 @@ def test_une_demande_lue_par_son_id_ne_hache_pas_tout_le_perimetre(territoire: t
     d = _adulte_seul(g, 1000)
     agent = acteur_de(membre(g))
     visibles = Demande.objects.visible_to(agent, par_ligne=True)
-    assert list(visibles.values_list("pk", flat=True)) == list(
+    assert sorted(visibles.values_list("pk", flat=True)) == sorted(
         Demande.objects.visible_to(agent).values_list("pk", flat=True)
     )
     sql, params = visibles.filter(pk=d.pk).values("pk").query.sql_with_params()
