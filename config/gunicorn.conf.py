@@ -8,7 +8,10 @@ Every value comes from an environment variable (docs/exploitation.md lists them)
 - ``GUNICORN_TIMEOUT``: seconds before a silent worker is killed (default 120: a freed dwelling's first shortlist
   at a region's size takes longer than gunicorn's 30 s; long work itself runs in ``manage.py db_worker``);
 - ``GUNICORN_GRACEFUL_TIMEOUT``: seconds a stopping worker gets to finish its requests (default 30);
-- ``GUNICORN_MAX_REQUESTS``: requests after which a worker is replaced (default 2000, with jitter; 0 = never).
+- ``GUNICORN_MAX_REQUESTS``: requests after which a worker is replaced (default 2000, with jitter; 0 = never);
+- ``ATTRIB_PRECHAUFFAGE``: ``1`` (default) builds the shortlist indexes before the workers start
+  (``manage.py prechauffer_rapprochement``, at most ``ATTRIB_PRECHAUFFAGE_TIMEOUT`` seconds, default 600), ``0``:
+  not (each is then built by the first shortlist of its territory). Decision 0022.
 
 Logs: one JSON object per line on standard error (``attrib.common.logs.FormatJson``); the access line holds the
 method, the path WITHOUT its query string, the status, the size and the duration; no user name, no address.
@@ -17,6 +20,11 @@ method, the path WITHOUT its query string, the status, the size and the duration
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
 
 from attrib.common.logs import ATOMES_ACCES
 
@@ -63,3 +71,45 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
+
+
+def when_ready(server: Any) -> None:
+    """Before the first worker starts: the shortlist indexes, built once for every process (decision 0022).
+
+    Run in a separate process: the arbiter never imports the application (a reload, ``kill -HUP``, still starts
+    workers on the new code). Kept in ``ATTRIB_VAR_DIR``, an index already built for the current state of the data
+    is only read back (a restart takes a second); a failure is logged and never stops the server: the first
+    shortlist of the territory then builds it."""
+    if os.environ.get("ATTRIB_PRECHAUFFAGE", "1").strip() == "0":
+        return
+    debut = time.monotonic()
+    manage = Path(__file__).resolve().parents[1] / "manage.py"
+    try:
+        fini = subprocess.run(
+            [sys.executable, str(manage), "prechauffer_rapprochement"],
+            capture_output=True,
+            text=True,
+            timeout=_entier("ATTRIB_PRECHAUFFAGE_TIMEOUT", 600),
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        server.log.warning("Préchauffage des index de présélection interrompu : %s", exc)
+        return
+    duree = time.monotonic() - debut
+    if fini.returncode:
+        server.log.warning("Préchauffage des index de présélection incomplet (%.1f s) : %s", duree, fini.stderr[-2000:])
+    else:
+        server.log.info("Index de présélection prêts en %.1f s.", duree)
+
+
+def post_worker_init(worker: Any) -> None:
+    """In each worker, once the application is loaded and before its first request: the shortlist indexes read back
+    from the files ``when_ready`` prepared (decision 0022). A failure is logged; the worker serves anyway."""
+    if os.environ.get("ATTRIB_PRECHAUFFAGE", "1").strip() == "0":
+        return
+    try:
+        from attrib.rapprochement.moteur import prechauffer_processus
+
+        prechauffer_processus()
+    except Exception:  # never keep a worker from serving
+        worker.log.exception("Préchauffage de la présélection impossible dans ce processus")

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from attrib.commissions import permissions as commissions_permissions
 from attrib.commissions import selectors as commissions_selectors
+from attrib.common.comptes import compter
 from attrib.demandes import enums, selectors
 from attrib.demandes.models import Demande, PieceJustificative
 from attrib.organisations import permissions
@@ -20,8 +21,9 @@ def accueil(request: HttpRequest) -> HttpResponse:
     visibles = Demande.objects.visible_to(acteur_de(user))
     contexte: dict[str, Any] = {
         "memberships": permissions.memberships(user),
-        "nb_actives": visibles.actives().count(),
-        "nb_echeances": selectors.demandes_liste(user=user, filtres={"echeance_proche": "oui"}).count(),
+        # Counted once per state of the demand file (attrib.common.comptes).
+        "nb_actives": compter(visibles.actives()),
+        "nb_echeances": compter(selectors.demandes_liste(user=user, filtres={"echeance_proche": "oui"})),
         "peut_enregistrer": permissions.peut_enregistrer_demande(acteur_de(user)),
         "peut_doublons": permissions.peut_traiter_doublons(acteur_de(user)),
         "peut_valider": permissions.peut_valider_pieces(acteur_de(user)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,7 +15,9 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from attrib.api.parsers import JSONParserFr
+from attrib.common.comptes import compter
 from attrib.common.limites import Limite
+from attrib.demandes.models import Demande
 from attrib.journal.contexte import contexte_pour, definir
 from attrib.organisations.acteurs import acteur_de
 
@@ -22,6 +25,18 @@ from attrib.organisations.acteurs import acteur_de
 class Pagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 500
+
+    def __init__(self, compte: Callable[[], int] | None = None) -> None:
+        self.compte = compte
+
+    def get_count(self, queryset: Any) -> int:
+        # The demands are counted once per state of the file (attrib.common.comptes): every page of a region's
+        # list would count its whole perimeter again.
+        if self.compte is not None:
+            return self.compte()
+        if isinstance(queryset, QuerySet) and queryset.model is Demande:
+            return compter(queryset)
+        return int(super().get_count(queryset))
 
 
 # Base of the API classes: one class per URL, one method per operation. (A comment, not a docstring:
@@ -64,9 +79,11 @@ def reponse_paginee(
     request: Request,
     view: APIView,
     context: dict[str, Any] | None = None,
+    compte: Callable[[], int] | None = None,
 ) -> Response:
-    """One page of ``queryset`` as ``{"count", "next", "previous", "results"}``."""
-    pagination = Pagination()
+    """One page of ``queryset`` as ``{"count", "next", "previous", "results"}`` (``compte``: how the rows are
+    counted, when not by counting ``queryset``)."""
+    pagination = Pagination(compte)
     page = pagination.paginate_queryset(queryset, request, view=view)
     donnees = serializer_class(page, many=True, context={"request": request, **(context or {})}).data
     return pagination.get_paginated_response(donnees)

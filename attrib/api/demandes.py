@@ -34,6 +34,7 @@ from attrib.api.serializers import (
     RadiationEntreeSerializer,
     chemin_dans_la_requete,
 )
+from attrib.common.comptes import compter
 from attrib.demandes import enums
 from attrib.demandes.models import Demande
 from attrib.demandes.services import (
@@ -178,8 +179,16 @@ class DemandeCollectionApi(ApiView):
             raise serializers.ValidationError({"recherche": [RECHERCHE_PAR_POST]})
         filtres = DemandeFiltresSerializer(data=request.query_params.dict())
         filtres.is_valid(raise_exception=True)
-        qs = demande_liste(user=request.user, **filtres.validated_data)
-        return reponse_paginee(queryset=qs, serializer_class=DemandeResumeSortieSerializer, request=request, view=self)
+        # The page is read with the perimeter checked along the walk; the whole perimeter is counted (hashed).
+        qs = demande_liste(user=request.user, par_ligne=True, **filtres.validated_data)
+        tous = demande_liste(user=request.user, **filtres.validated_data)
+        return reponse_paginee(
+            queryset=qs,
+            serializer_class=DemandeResumeSortieSerializer,
+            request=request,
+            view=self,
+            compte=lambda: compter(tous),
+        )
 
     @extend_schema(
         operation_id="demandes_enregistrer",

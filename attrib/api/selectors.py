@@ -22,15 +22,17 @@ def demande_liste(
     user: Any,
     recherche: str = "",
     modifie_depuis: datetime | None = None,
+    par_ligne: bool = False,
     **filtres: Any,
 ) -> QuerySet[Demande]:
     """The demands of the user's perimeter matching the search and the filters of the screens
     (``selectors.FILTRES``).
 
     With ``modifie_depuis`` the result is ordered by modification date (oldest first), so that a
-    partner system can synchronise page by page; otherwise as the screens order it.
+    partner system can synchronise page by page; otherwise as the screens order it. ``par_ligne``: read by
+    pages (``DemandeQuerySet.visible_to``).
     """
-    qs = selectors.demandes_liste(user=user, recherche=recherche, filtres=filtres)
+    qs = selectors.demandes_liste(user=user, recherche=recherche, filtres=filtres, par_ligne=par_ligne)
     if modifie_depuis is not None:
         qs = qs.filter(modifie_le__gte=modifie_depuis).order_by("modifie_le", "id")
     return qs.prefetch_related("communes_souhaitees")

@@ -7,6 +7,7 @@ A grid, version or run outside the user's rights answers ``Http404``, like a mis
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
 from attrib.engine.cotation import grille_vers_donnees
 from attrib.engine.cotation.grille import LIBELLES_VALIDATION
+from attrib.journal.generation import RACINE_DEMANDE, generation
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 
 NON_DISPONIBLE_ATTRIBUTIONS = "non disponible : aucune attribution enregistrée"
@@ -144,6 +146,35 @@ def versions_classables() -> QuerySet[VersionGrille]:
         .select_related("grille__organisation")
         .order_by("grille__organisation__nom", "grille__type")
     )
+
+
+def fraicheur_cotations() -> tuple[Any, ...]:
+    """What changes when a demand or a score changes: the demands' generation and the last cotation written (a
+    re-scoring deletes and re-creates the cotations it computes: a new score is a new, higher id). Two index steps."""
+    return (generation(RACINE_DEMANDE), Cotation.objects.order_by("-pk").values_list("pk", "calculee_le").first())
+
+
+#: Sectors of a version's ranked lists already read: (version, state of the scores) → (code, name).
+_SECTEURS: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+_SECTEURS_MAX = 64
+_VERROU_SECTEURS = threading.Lock()
+
+
+def secteurs_classes(version: VersionGrille) -> list[tuple[str, str]]:
+    """(code, name) of the sectors of the version's cotations, by name: read once per state of the scores (a
+    ``DISTINCT`` over every cotation of the version)."""
+    cle = (version.pk, fraicheur_cotations())
+    with _VERROU_SECTEURS:
+        connus = _SECTEURS.get(cle)
+    if connus is None:
+        connus = sorted(
+            set(version.cotations.order_by().values_list("secteur_id", "secteur__nom").distinct()), key=lambda s: s[1]
+        )
+        with _VERROU_SECTEURS:
+            if len(_SECTEURS) >= _SECTEURS_MAX:
+                _SECTEURS.clear()
+            _SECTEURS[cle] = connus
+    return connus
 
 
 def classement(user: Any, *, version: VersionGrille, typologie: int, secteur: str | None) -> QuerySet[Cotation]:

@@ -11,13 +11,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from attrib.common.comptes import PaginateurCompte
 from attrib.common.forms import resume_erreurs
 from attrib.cotation import controle, permissions, selectors, services, travaux
 from attrib.cotation.calcul import demandes_du_territoire
@@ -388,13 +388,12 @@ def classement(request: HttpRequest) -> HttpResponse:
     secteurs: list[tuple[str, str]] = []
     page = None
     if choisie is not None:
-        secteurs = sorted(
-            set(choisie.cotations.order_by().values_list("secteur_id", "secteur__nom").distinct()), key=lambda s: s[1]
-        )
+        secteurs = selectors.secteurs_classes(choisie)
         if secteur not in {s for s, _ in secteurs}:
             secteur = ""
         qs = selectors.classement(request.user, version=choisie, typologie=typologie, secteur=secteur or None)
-        page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
+        # Counted once per state of the demands and of the scores (attrib.common.comptes).
+        page = PaginateurCompte(qs, PAR_PAGE, fraicheur=selectors.fraicheur_cotations).get_page(request.GET.get("page"))
     return render(
         request,
         "cotation/classement.html",

@@ -126,12 +126,23 @@ def _tuples(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return curseur.fetchall()
 
 
+#: At most this many ids are read by an ``IN`` list when they are sparse (see :func:`_plage`).
+LISTE_IN_MAX = 2_000
+#: Ids are sparse when their range holds more than this many times their number.
+DENSITE_MIN = 4
+
+
 def _plage(qs: QuerySet[Any], ids: Sequence[int], champ: str = DEMANDE_ID) -> QuerySet[Any]:
     """The rows of ``qs`` whose ``champ`` lies between the first and the last of ``ids`` (sorted): one range
     predicate rather than an ``IN`` list of thousands of parameters, whose building and parsing cost more than
-    the reading. The frames read are joined to ``ids`` (left or semi join), which drops the rows in between."""
+    the reading. The frames read are joined to ``ids`` (left or semi join), which drops the rows in between.
+
+    A few ids scattered over the file (the leases of a year, a page of demands) are read by their ``IN`` list
+    instead: their range would read most of the table for a handful of rows."""
     if not ids:
         return qs.none()
+    if len(ids) <= LISTE_IN_MAX and ids[-1] - ids[0] + 1 > DENSITE_MIN * len(ids):
+        return qs.filter(**{f"{champ}__in": list(ids)})
     return qs.filter(**{f"{champ}__gte": ids[0], f"{champ}__lte": ids[-1]})
 
 

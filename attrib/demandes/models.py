@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from attrib.demandes import enums
 from attrib.organisations.acteurs import Acteur, acteur_de
@@ -67,12 +67,17 @@ class DemandeQuerySet(models.QuerySet["Demande"]):
     def actives(self) -> DemandeQuerySet:
         return self.filter(statut=enums.StatutDemande.ACTIVE)
 
-    def visible_to(self, acteur: Acteur) -> DemandeQuerySet:
+    def visible_to(self, acteur: Acteur, *, par_ligne: bool = False) -> DemandeQuerySet:
         """Demands the actor may see (perimeter rule, DESIGN.md §5): all of them for the system and a superuser;
         for an agent, those its organisations registered or that wish a commune of their perimeter; for an
         applicant, its own demands only; nothing for anybody else.
 
-        A ``User`` is still accepted (read through ``acteur_de``) for the apps not yet converted."""
+        A ``User`` is still accepted (read through ``acteur_de``) for the apps not yet converted.
+
+        ``par_ligne``: for a page of a list (``LIMIT``), the perimeter is checked demand by demand along the walk
+        (a look-up of the demand's own wished communes), never hashed whole: PostgreSQL does not weigh the
+        ``LIMIT`` when it chooses, and would hash every demand of the perimeter for 50 rows (decision 0022). The
+        same demands either way."""
         acteur = acteur_de(acteur)
         if acteur.voit_tout:
             return self.all()
@@ -81,11 +86,17 @@ class DemandeQuerySet(models.QuerySet["Demande"]):
         org_ids = acteur.organisation_ids() if acteur.est_agent else []
         if not org_ids:
             return self.none()
-        # An uncorrelated semi-join: the demands wishing a commune of the perimeter are read once (PostgreSQL
-        # hashes them), not looked up again for every demand as a correlated EXISTS would (decision 0018).
+        # An EXISTS, which PostgreSQL plans either way (decisions 0018, 0022): over many demands (a count, a list)
+        # the demands wishing a commune of the perimeter are read once and hashed; for one demand (its page, by
+        # id) its own wished communes are looked up in the index, instead of hashing the whole perimeter.
         perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=org_ids).values("commune_id")
-        souhaitant = CommuneSouhaitee.objects.filter(commune_id__in=perimetre).values("demande_id")
-        return self.filter(Q(guichet_id__in=org_ids) | Q(pk__in=souhaitant))
+        souhaitant = CommuneSouhaitee.objects.filter(demande_id=OuterRef("pk"), commune_id__in=perimetre)
+        if par_ligne:
+            # The same look-up written as a closed range: PostgreSQL only hashes an equality.
+            souhaitant = CommuneSouhaitee.objects.filter(
+                demande_id__gte=OuterRef("pk"), demande_id__lte=OuterRef("pk"), commune_id__in=perimetre
+            )
+        return self.filter(Q(guichet_id__in=org_ids) | Q(Exists(souhaitant)))
 
     def souhaitant_commune(self, code_insee: str) -> DemandeQuerySet:
         return self.filter(pk__in=CommuneSouhaitee.objects.filter(commune_id=code_insee).values("demande_id"))

@@ -26,13 +26,18 @@ matching both read it without one importing the other.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from attrib.demandes.models import CommuneSouhaitee, Demande
@@ -268,6 +273,8 @@ def vider_cache() -> None:
     """Forget the computed thresholds (each is recomputed on its next read)."""
     with _VERROU:
         _CALCULES.clear()
+    for fichier in (Path(settings.VAR_DIR) / "cache" / "quartile").glob("*.json"):
+        fichier.unlink(missing_ok=True)
 
 
 def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> SeuilQ1:
@@ -285,12 +292,42 @@ def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> Seu
         connu = _CALCULES.get(cle)
     if connu is not None:
         return connu
-    seuil = _seuil_q1(epci_siren=epci_siren, annee=annee, entree=entree)
+    # Another process of the installation may have computed it for the same state (decision 0022).
+    garde = _fichier_garde(cle)
+    seuil = _lire_garde(garde)
+    if seuil is None:
+        seuil = _seuil_q1(epci_siren=epci_siren, annee=annee, entree=entree)
+        _ecrire_garde(garde, seuil)
     with _VERROU:
         if len(_CALCULES) >= _CALCULES_MAX:
             _CALCULES.clear()
         _CALCULES[cle] = seuil
     return seuil
+
+
+def _fichier_garde(cle: tuple[Any, ...]) -> Path:
+    """The file of a computed threshold shared by the processes of the installation (``ATTRIB_VAR_DIR``), named
+    after the database and the key (EPCI, year, data file, state of the demand file)."""
+    nom = hashlib.sha256(repr((connection.settings_dict["NAME"], cle)).encode()).hexdigest()[:32]
+    return Path(settings.VAR_DIR) / "cache" / "quartile" / f"{nom}.json"
+
+
+def _lire_garde(fichier: Path) -> SeuilQ1 | None:
+    try:
+        return SeuilQ1(**json.loads(fichier.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _ecrire_garde(fichier: Path, seuil: SeuilQ1) -> None:
+    """Written whole then renamed (a reader sees the file complete or not at all); a threshold is no personal data."""
+    try:
+        fichier.parent.mkdir(parents=True, exist_ok=True)
+        provisoire = fichier.with_suffix(f".{os.getpid()}.tmp")
+        provisoire.write_text(json.dumps(asdict(seuil)), encoding="utf-8")
+        os.replace(provisoire, fichier)
+    except OSError:
+        return  # kept in memory only
 
 
 def _seuil_q1(*, epci_siren: str, annee: int, entree: EntreeSeuil | None) -> SeuilQ1:

@@ -3,11 +3,12 @@ for an actor, shared by the list page, its exports and the export job run by the
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from attrib.demandes import selectors
 from attrib.demandes.forms import RechercheForm
@@ -40,11 +41,35 @@ def _choix_communes(qs: QuerySet[Commune]) -> list[tuple[str, str]]:
     return [(code, f"{nom} ({code})") for code, nom in qs.values_list("code_insee", "nom")]
 
 
+#: Choices of the commune filter already read: (organisations, state of the perimeters) → choices.
+_CHOIX: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+_CHOIX_MAX = 512
+_VERROU = threading.Lock()
+
+
+def _etat_perimetres() -> tuple[Any, ...]:
+    """What changes when a perimeter changes (one aggregate on the small table of perimeters). The referential of
+    communes itself is loaded at installation (``importer_territoires``), never by the service."""
+    through = Organisation.perimetre.through.objects.aggregate(n=Count("pk"), dernier=Max("pk"))
+    return (through["n"], through["dernier"])
+
+
 def _communes_filtre(user: Any) -> list[tuple[str, str]]:
     acteur = acteur_de(user)
     orgs = acteur.organisations()
     if orgs:
-        return _choix_communes(communes_proposees(orgs))
+        # The same choices on every page of the list: read once per set of organisations and state of the
+        # perimeters (reading them joins the 35,000 communes of the referential).
+        cle = (tuple(sorted((o.pk, o.commune_id, o.epci_id) for o in orgs)), _etat_perimetres())
+        with _VERROU:
+            connus = _CHOIX.get(cle)
+        if connus is None:
+            connus = _choix_communes(communes_proposees(orgs))
+            with _VERROU:
+                if len(_CHOIX) >= _CHOIX_MAX:
+                    _CHOIX.clear()
+                _CHOIX[cle] = connus
+        return connus
     if acteur.est_superutilisateur:
         return _choix_communes(
             # The deployed territory: the communes of some perimeter.
@@ -60,10 +85,14 @@ def demandes_filtrees(user: Any, donnees: Any) -> QuerySet[Demande]:
     return _formulaire_et_demandes(user, donnees)[1]
 
 
-def _formulaire_et_demandes(user: Any, donnees: Any) -> tuple[RechercheForm, QuerySet[Demande]]:
+def _formulaire_et_demandes(
+    user: Any, donnees: Any, *, par_ligne: bool = False
+) -> tuple[RechercheForm, QuerySet[Demande]]:
     form = RechercheForm(donnees or None, communes=_communes_filtre(user))
     try:
-        qs = selectors.demandes_liste(user=user, recherche=form.recherche(), filtres=form.filtres())
+        qs = selectors.demandes_liste(
+            user=user, recherche=form.recherche(), filtres=form.filtres(), par_ligne=par_ligne
+        )
     except ValidationError as exc:
         for champ, messages_champ in exc.message_dict.items():
             form.add_error(champ if champ in form.fields else None, messages_champ)

@@ -113,6 +113,7 @@ def demandes_liste(
     recherche: str = "",
     filtres: Mapping[str, Any] | None = None,
     aujourd_hui: date | None = None,
+    par_ligne: bool = False,
 ) -> QuerySet[Demande]:
     """Demands of the user's perimeter matching a search and filters, annotated for a list.
 
@@ -123,14 +124,14 @@ def demandes_liste(
 
     Each row carries ``demandeur_nom``, ``demandeur_prenoms``, ``nb_personnes``,
     ``commune_principale`` (name of the commune wished first) and ``commune_principale_code``;
-    ``guichet`` is joined.
+    ``guichet`` is joined. ``par_ligne``: the list is read by pages (``DemandeQuerySet.visible_to``).
     """
     filtres = {k: v for k, v in (filtres or {}).items() if v not in (None, "")}
     inconnus = set(filtres) - set(FILTRES)
     if inconnus:
         raise ValidationError({k: [f"Filtre inconnu : « {k} »."] for k in sorted(inconnus)})
     jour = aujourd_hui or timezone.localdate()
-    qs = Demande.objects.visible_to(user)
+    qs = Demande.objects.visible_to(user, par_ligne=par_ligne)
 
     condition = _filtre_recherche(recherche)
     if condition is not None:
@@ -173,18 +174,21 @@ def lignes_de_page(demandes: QuerySet[Demande], tranche: Any) -> list[Demande]:
 
     The page's ids are chosen first with the filters and the order alone (a walk along the list's index, however
     deep the page: the names and counts are not computed for the rows skipped before it); then only these rows
-    are read with their annotations, in the page's order. The first page skips nothing: read as it is."""
+    are read with their annotations, by their ids alone, in the page's order. The first page skips nothing: read
+    as it is."""
     if tranche.query.low_mark == 0:
         return list(tranche)
     ids = list(tranche.values_list("pk", flat=True))
-    par_id = {d.pk: d for d in demandes.filter(pk__in=ids).order_by()}
+    # The ids come from the user's list: their rows are read by id alone, without the perimeter and the filters
+    # again (each reading of the perimeter hashes every demand wishing one of its communes).
+    par_id = {d.pk: d for d in _annoter_liste(Demande.objects.filter(pk__in=ids))}
     return [par_id[pk] for pk in ids if pk in par_id]
 
 
 def demande_detail(*, user: Any, pk: Any) -> Demande:
     """One demand of the user's perimeter with everything its page shows; ``Http404`` otherwise."""
     qs = (
-        Demande.objects.visible_to(user)
+        Demande.objects.visible_to(user, par_ligne=True)  # one demand: its own communes looked up (decision 0022)
         .select_related("guichet", "guichet__commune")
         .prefetch_related(
             Prefetch("personnes", queryset=Personne.objects.order_by("id")),
@@ -275,7 +279,10 @@ def doublons_liste(
         paires = paires.filter(statut=statut)
     lignes = list(paires.values_list("pk", "demande_a_id", "demande_b_id"))
     concernees = {a for _, a, _ in lignes} | {b for _, _, b in lignes}
-    visibles = set(Demande.objects.visible_to(user).filter(pk__in=concernees).values_list("pk", flat=True))
+    # A few hundred demands, looked up one by one (never the whole perimeter hashed: decision 0022).
+    visibles = set(
+        Demande.objects.visible_to(user, par_ligne=True).filter(pk__in=concernees).values_list("pk", flat=True)
+    )
     gardees = [
         pk
         for pk, a, b in lignes

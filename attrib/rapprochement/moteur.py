@@ -13,14 +13,23 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import io
+import json
+import logging
+import os
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
+from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -33,6 +42,7 @@ from attrib.demandes.models import CommuneSouhaitee, Demande
 from attrib.engine.cotation import classer
 from attrib.engine.cotation.catalogue import COLONNES_COTATION
 from attrib.engine.erreurs import EntreeInvalide, ErreurMoteur
+from attrib.engine.menage import COLONNES_ENTREE
 from attrib.engine.q1 import appartient_tableau, revenus_par_uc_tableau
 from attrib.engine.rapprochement import (
     Compte,
@@ -43,11 +53,14 @@ from attrib.engine.rapprochement import (
     charger_regles,
     objectifs_cia,
 )
-from attrib.engine.rapprochement.preselection import COLONNE_OFFRE_EN_COURS
+from attrib.engine.rapprochement.eligibilite import COLONNES_BESOINS
+from attrib.engine.rapprochement.preselection import COLONNE_OFFRE_EN_COURS, COLONNE_RANG, COLONNES_DEMANDES
 from attrib.flux.models import LogementLibere, Orientation
-from attrib.journal.generation import RACINE_DEMANDE, RACINE_GRILLE, RACINE_VERSION_GRILLE, generations
+from attrib.journal.generation import RACINE_DEMANDE, RACINE_GRILLE, RACINE_VERSION_GRILLE, generation, generations
 from attrib.qualification.selectors import note_retenue, notes_retenues
 from attrib.territoires.models import EPCI, Commune
+
+logger = logging.getLogger(__name__)
 
 #: Legal priority codes that are not L441-1 priorities (DALO is its own flag).
 CODES_HORS_PRIORITES = frozenset({"dalo"})
@@ -172,7 +185,7 @@ def signature(epci: EPCI) -> tuple[Any, ...]:
     return (epci.pk, *generations(RACINE_DEMANDE, RACINE_GRILLE, RACINE_VERSION_GRILLE), derniere_cotation)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class IndexTerritoire:
     epci: EPCI
     jour: date
@@ -185,6 +198,8 @@ class IndexTerritoire:
     lignes: dict[str, int]  # numéro unique → row of the index
     signature: tuple[Any, ...]
     construit_le: datetime
+    cle: str = ""  # the state it was built from (:func:`_cle_index`)
+    cadre: pl.DataFrame = field(default_factory=pl.DataFrame)  # the columns it was built from (COLONNES_INDEX)
 
     @property
     def nb_indexees(self) -> int:
@@ -193,52 +208,203 @@ class IndexTerritoire:
 
 _CACHE: dict[str, IndexTerritoire] = {}
 _VERROU = threading.Lock()
+#: Columns of the demand frame the index reads (the persisted copy keeps these only: no name, no address).
+COLONNES_INDEX: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            DEMANDE_ID,
+            *COLONNES_DEMANDES,
+            *COLONNES_ENTREE,
+            *COLONNES_BESOINS,
+            "typologie_min",
+            COLONNE_RANG,
+            COLONNE_OFFRE_EN_COURS,
+        )
+    )
+)
 
 
 def vider_cache() -> None:
+    """Forget the indexes in memory and those kept for the other processes."""
     with _VERROU:
         _CACHE.clear()
+        _DRAPEAUX.clear()
+    for fichier in dossier_index().glob("*.index"):
+        fichier.unlink(missing_ok=True)
+
+
+def _fichier_index(epci: EPCI) -> Path:
+    """The file of the territory's index, named after the database too (two databases never share it)."""
+    nom = hashlib.sha256(f"{connection.settings_dict['NAME']}|{epci.pk}".encode()).hexdigest()[:24]
+    return dossier_index() / f"{nom}.index"
+
+
+def dossier_index() -> Path:
+    """Where the indexes built are kept for every process of the installation (``ATTRIB_VAR_DIR``)."""
+    return Path(settings.VAR_DIR) / "cache" / "rapprochement"
+
+
+def _cle_index(epci: EPCI, jour: date, sig: tuple[Any, ...]) -> str:
+    """The state an index is built from: the signature, the day and the official Q1 threshold of the year (when
+    there is none, the computed threshold follows the demands, already in the signature)."""
+    officiel = quartile.seuil_officiel(epci_siren=epci.siren, annee=jour.year)
+    return hashlib.sha256(repr((sig, jour.isoformat(), officiel)).encode()).hexdigest()
 
 
 def index_territoire(epci: EPCI, *, jour: date | None = None) -> IndexTerritoire:
     """The demand index of the territory on ``jour`` (today by default), rebuilt when :func:`signature`
-    changed, when the day changed, or when the Q1 threshold changed; otherwise the one in memory."""
+    changed, when the day changed, or when the official Q1 threshold changed; otherwise the one in memory, or
+    the one another process of the installation built for the same state (:func:`dossier_index`, decision
+    0022): a new process (a restarted server, a worker replaced after ``GUNICORN_MAX_REQUESTS``) reads it
+    instead of reading every demand again."""
     jour = jour or timezone.localdate()
     sig = signature(epci)
-    seuil = seuil_territoire(epci, jour.year)
+    cle = _cle_index(epci, jour, sig)
     with _VERROU:
         en_memoire = _CACHE.get(epci.pk)
-    if en_memoire is not None and en_memoire.signature == sig and en_memoire.jour == jour and en_memoire.seuil == seuil:
+    if en_memoire is not None and en_memoire.cle == cle:
         return en_memoire
-    donnees = cadre_demandes(epci, jour=jour)
+    fichier = _fichier_index(epci)
+    construit = _lire_index(fichier, epci, jour, cle, sig)
+    if construit is None:
+        fichier.parent.mkdir(parents=True, exist_ok=True)
+        # One process builds a state; the others wait for it and read its file.
+        with open(fichier.with_suffix(".verrou"), "a+b") as verrou:
+            fcntl.flock(verrou, fcntl.LOCK_EX)
+            try:
+                construit = _lire_index(fichier, epci, jour, cle, sig)
+                if construit is None:
+                    construit = _construire(epci, jour, cle, sig)
+                    _ecrire_index(fichier, construit)
+            finally:
+                fcntl.flock(verrou, fcntl.LOCK_UN)
+    with _VERROU:
+        _CACHE[epci.pk] = construit
+    return construit
+
+
+def territoires_a_prechauffer() -> list[EPCI]:
+    """The territories whose shortlists are opened: those with dwellings freed since the start of last year."""
+    debut = date(timezone.localdate().year - 1, 1, 1)
+    codes = (
+        LogementLibere.objects.filter(date_liberation__gte=debut, commune__epci__isnull=False)
+        .order_by()
+        .values("commune__epci_id")
+        .distinct()
+    )
+    return list(EPCI.objects.filter(pk__in=codes).order_by("nom"))
+
+
+def prechauffer_seuils(epci: EPCI, jour: date) -> None:
+    """The Q1 thresholds of this year and the last (the pilotage reads both), computed once for the installation
+    (``attrib.demandes.quartile`` keeps them in ``ATTRIB_VAR_DIR``)."""
+    for annee in (jour.year - 1, jour.year):
+        quartile.seuil_q1(epci_siren=epci.siren, annee=annee)
+
+
+def prechauffer_processus() -> int:
+    """In a web process that starts (gunicorn's ``post_worker_init``): the index of each territory, read back from
+    the kept file (:func:`dossier_index`), and the households of the year's leases, so that the process's first
+    shortlist reads neither. Returns the territories ready; one that fails is skipped (its first shortlist builds
+    it)."""
+    prets = 0
+    jour = timezone.localdate()
+    for epci in territoires_a_prechauffer():
+        try:
+            it = index_territoire(epci, jour=jour)
+            attributions_de_l_annee(epci, jour.year, it.seuil)
+            prechauffer_seuils(epci, jour)
+        except Exception:  # a territory never stops the process from starting
+            logger.exception("Préchauffage de la présélection impossible pour %s", epci.pk)
+            continue
+        prets += 1
+    return prets
+
+
+def _indexer(
+    epci: EPCI,
+    jour: date,
+    cle: str,
+    sig: tuple[Any, ...],
+    cadre: pl.DataFrame,
+    seuil: Seuil,
+    nb_actives: int,
+    nb_sans_cotation: int,
+    departage: str,
+) -> IndexTerritoire:
     index = IndexDemandes.construire(
-        donnees.cadre,
+        cadre,
         annee_plafonds=jour.year,
         date_reference=jour,
         seuil_q1=seuil.valeur if seuil.valeur is not None else float("nan"),
     )
-    construit = IndexTerritoire(
+    return IndexTerritoire(
         epci=epci,
         jour=jour,
         index=index,
         seuil=seuil,
-        nb_actives=donnees.nb_actives,
-        nb_sans_cotation=donnees.nb_sans_cotation,
-        departage=donnees.departage,
+        nb_actives=nb_actives,
+        nb_sans_cotation=nb_sans_cotation,
+        departage=departage,
         demande_pk=dict(
-            zip(
-                donnees.cadre.get_column("demande").to_list(),
-                donnees.cadre.get_column(DEMANDE_ID).to_list(),
-                strict=True,
-            )
+            zip(cadre.get_column("demande").to_list(), cadre.get_column(DEMANDE_ID).to_list(), strict=True)
         ),
         lignes={str(n): i for i, n in enumerate(index.demandes.tolist())},
         signature=sig,
         construit_le=timezone.now(),
+        cle=cle,
+        cadre=cadre,
     )
-    with _VERROU:
-        _CACHE[epci.pk] = construit
-    return construit
+
+
+def _construire(epci: EPCI, jour: date, cle: str, sig: tuple[Any, ...]) -> IndexTerritoire:
+    seuil = seuil_territoire(epci, jour.year)
+    donnees = cadre_demandes(epci, jour=jour)
+    cadre = donnees.cadre.select(c for c in COLONNES_INDEX if c in donnees.cadre.columns)
+    return _indexer(epci, jour, cle, sig, cadre, seuil, donnees.nb_actives, donnees.nb_sans_cotation, donnees.departage)
+
+
+def _ecrire_index(fichier: Path, it: IndexTerritoire) -> None:
+    """The index's columns (Arrow IPC) after one line of JSON (its state and counts), written whole then renamed:
+    a reader sees the previous file or this one, never a part. Only the columns the index reads are kept (no
+    name, address or contact); the file is replaced by the next state's."""
+    entete = {
+        "cle": it.cle,
+        "seuil": {
+            "valeur": it.seuil.valeur,
+            "origine": it.seuil.origine,
+            "source": it.seuil.source,
+            "libelle": it.seuil.libelle,
+        },
+        "nb_actives": it.nb_actives,
+        "nb_sans_cotation": it.nb_sans_cotation,
+        "departage": it.departage,
+    }
+    tampon = io.BytesIO()
+    it.cadre.write_ipc(tampon, compression="lz4")
+    provisoire = fichier.with_suffix(f".{os.getpid()}.tmp")
+    with open(provisoire, "wb") as f:
+        f.write(json.dumps(entete).encode() + b"\n")
+        f.write(tampon.getvalue())
+    os.replace(provisoire, fichier)
+
+
+def _lire_index(fichier: Path, epci: EPCI, jour: date, cle: str, sig: tuple[Any, ...]) -> IndexTerritoire | None:
+    """The index kept in ``fichier`` when it was built from the state ``cle``; ``None`` otherwise (absent,
+    another state, unreadable: then built again)."""
+    try:
+        with open(fichier, "rb") as f:
+            entete = json.loads(f.readline())
+            if entete.get("cle") != cle:
+                return None
+            cadre = pl.read_ipc(io.BytesIO(f.read()))
+        s = entete["seuil"]
+        seuil = Seuil(valeur=s["valeur"], origine=s["origine"], source=s["source"], libelle=s["libelle"])
+        return _indexer(
+            epci, jour, cle, sig, cadre, seuil, entete["nb_actives"], entete["nb_sans_cotation"], entete["departage"]
+        )
+    except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
+        return None
 
 
 # --- dwellings ------------------------------------------------------------------------------------------
@@ -325,22 +491,7 @@ def attributions_de_l_annee(epci: EPCI, annee: int, seuil: Seuil) -> list[Attrib
     if not baux:
         return []
     jour = max(b.date_signature for b in baux)
-    q1_par_demande: dict[int, bool] = {}
-    brut = colonnes_cotation(Demande.objects.filter(pk__in=[b.demande_id for b in baux]), jour=jour)
-    prioritaires = {
-        pk: bool([c for c in (codes or []) if c not in CODES_HORS_PRIORITES])
-        for pk, codes in zip(
-            brut.get_column(DEMANDE_ID).to_list(), brut.get_column(PRIORITES_VALIDEES).to_list(), strict=True
-        )
-    }
-    if seuil.valeur is not None and brut.height:
-        cadre = brut.with_columns(
-            pl.col("allocation_logement").fill_null(0).cast(pl.Float64),
-            *(pl.col(c).fill_null(False).cast(pl.Boolean) for c in _BESOINS),
-        )
-        table = TableDemandeurs.depuis_cadre(cadre, annee_plafonds=jour.year, date_reference=jour)
-        q1 = appartient_tableau(revenus_par_uc_tableau(table.revenus_mensuels, table.unites_consommation), seuil.valeur)
-        q1_par_demande = dict(zip(brut.get_column(DEMANDE_ID).to_list(), np.asarray(q1).tolist(), strict=True))
+    q1_par_demande, prioritaires = _drapeaux_menages(sorted({b.demande_id for b in baux}), jour, seuil)
     notes = notes_retenues(b.logement.residence_id for b in baux)
     resultat = []
     for b in baux:
@@ -356,6 +507,43 @@ def attributions_de_l_annee(epci: EPCI, annee: int, seuil: Seuil) -> list[Attrib
             )
         )
     return resultat
+
+
+#: The households' flags of the leased demands, kept per state of the demand file (see :func:`_drapeaux_menages`).
+_DRAPEAUX: dict[tuple[Any, ...], tuple[dict[int, bool], dict[int, bool]]] = {}
+_DRAPEAUX_MAX = 64
+
+
+def _drapeaux_menages(ids: list[int], jour: date, seuil: Seuil) -> tuple[dict[int, bool], dict[int, bool]]:
+    """Whether each demand of ``ids`` is Q1 (on ``jour``, with ``seuil``) and prioritaire. Read once per state of
+    the demand file (its generation: any write to a demand, its persons, situations or leases moves it), not on
+    every shortlist: the leases of a year are the same from one request to the next."""
+    cle = (tuple(ids), jour, seuil.valeur, generation(RACINE_DEMANDE))
+    with _VERROU:
+        connu = _DRAPEAUX.get(cle)
+    if connu is not None:
+        return connu
+    q1_par_demande: dict[int, bool] = {}
+    brut = colonnes_cotation(Demande.objects.filter(pk__in=ids), jour=jour)
+    prioritaires = {
+        pk: bool([c for c in (codes or []) if c not in CODES_HORS_PRIORITES])
+        for pk, codes in zip(
+            brut.get_column(DEMANDE_ID).to_list(), brut.get_column(PRIORITES_VALIDEES).to_list(), strict=True
+        )
+    }
+    if seuil.valeur is not None and brut.height:
+        cadre = brut.with_columns(
+            pl.col("allocation_logement").fill_null(0).cast(pl.Float64),
+            *(pl.col(c).fill_null(False).cast(pl.Boolean) for c in _BESOINS),
+        )
+        table = TableDemandeurs.depuis_cadre(cadre, annee_plafonds=jour.year, date_reference=jour)
+        q1 = appartient_tableau(revenus_par_uc_tableau(table.revenus_mensuels, table.unites_consommation), seuil.valeur)
+        q1_par_demande = dict(zip(brut.get_column(DEMANDE_ID).to_list(), np.asarray(q1).tolist(), strict=True))
+    with _VERROU:
+        if len(_DRAPEAUX) >= _DRAPEAUX_MAX:
+            _DRAPEAUX.clear()
+        _DRAPEAUX[cle] = (q1_par_demande, prioritaires)
+    return q1_par_demande, prioritaires
 
 
 def etat_objectifs(objectifs_: Sequence[Objectif], attributions: Sequence[Attribution]) -> dict[str, Compte]:
@@ -386,6 +574,9 @@ __all__ = [
     "objectifs",
     "seuil_territoire",
     "signature",
+    "prechauffer_processus",
+    "prechauffer_seuils",
+    "territoires_a_prechauffer",
     "vider_cache",
 ]
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from attrib.common.comptes import compter
 from attrib.demandes import enums, quartile
+from attrib.demandes.colonnes import personnes_frame
 from attrib.demandes.models import Demande, Personne
 from attrib.demandes.selectors import demandes_liste, lignes_de_page
 from attrib.organisations.acteurs import acteur_de, acteur_systeme
@@ -166,3 +169,60 @@ def test_une_page_de_la_liste_n_annote_que_ses_lignes_dans_l_ordre_de_la_liste(
     premiere = [d.pk for d in demandes[0:2]]
     with django_assert_num_queries(1):  # the first page skips nothing: read as it is
         assert [d.pk for d in lignes_de_page(demandes, demandes[0:2])] == premiere
+
+
+@SUR_POSTGRESQL
+def test_une_demande_lue_par_son_id_ne_hache_pas_tout_le_perimetre(territoire: tuple[EPCI, Organisation]) -> None:
+    """Its page reads one demand: its own wished communes are looked up, the perimeter is not hashed whatever the
+    planner's statistics (decision 0022); over many demands (above) the perimeter is still read once and hashed."""
+    _, g = territoire
+    d = _adulte_seul(g, 1000)
+    agent = acteur_de(membre(g))
+    visibles = Demande.objects.visible_to(agent, par_ligne=True)
+    assert sorted(visibles.values_list("pk", flat=True)) == sorted(
+        Demande.objects.visible_to(agent).values_list("pk", flat=True)
+    )
+    sql, params = visibles.filter(pk=d.pk).values("pk").query.sql_with_params()
+    plan = _plan(sql, params)
+    assert "SubPlan" in plan and "hashed SubPlan" not in plan, plan
+
+
+def test_un_compte_est_garde_jusqu_a_ce_qu_une_demande_change(
+    territoire: tuple[EPCI, Organisation], django_assert_max_num_queries: Any
+) -> None:
+    _, g = territoire
+    demandes = [_adulte_seul(g, s) for s in (1000, 2000, 3000)]
+    agent = acteur_de(membre(g))
+    assert compter(Demande.objects.visible_to(agent)) == 3
+    with django_assert_max_num_queries(1):  # the state of the demand file, not the count
+        assert compter(Demande.objects.visible_to(agent)) == 3
+    assert compter(Demande.objects.visible_to(agent), borne=2) == 3  # more than 2: not counted further
+    assert compter(Demande.objects.visible_to(agent).filter(typologie_min__gte=5)) == 0
+    Demande.objects.filter(pk=demandes[0].pk).update(typologie_min=5, typologie_max=5)  # outside the services
+    assert compter(Demande.objects.visible_to(agent).filter(typologie_min__gte=5)) == 1
+    _adulte_seul(g, 4000)
+    assert compter(Demande.objects.visible_to(agent)) == 4
+
+
+def test_la_liste_dit_plus_de_au_dela_de_sa_borne(territoire: tuple[EPCI, Organisation], client: Any) -> None:
+    _, g = territoire
+    for _ in range(3):
+        _adulte_seul(g, 1000)
+    client.force_login(membre(g))
+    with patch("attrib.demandes.views.consultation.BORNE_LISTE", 2):
+        page = client.get("/demandes/").content.decode()
+    assert "Plus de 2 demandes" in page
+    assert "3 demandes" in client.get("/demandes/").content.decode()
+
+
+def test_quelques_demandes_dispersees_sont_lues_par_leurs_ids(territoire: tuple[EPCI, Organisation]) -> None:
+    """The leases of a year are a few demands scattered over the file: read by their ids, not by every row between
+    the first and the last (decision 0022)."""
+    _, g = territoire
+    demandes = [_adulte_seul(g, s) for s in range(1000, 1010)]
+    choisies = sorted([demandes[0].pk, demandes[-1].pk])
+    with CaptureQueriesContext(connection) as requetes:
+        personnes = personnes_frame(choisies)
+    assert sorted(set(personnes.get_column("demande_id").to_list())) == choisies
+    lecture = next(q["sql"] for q in requetes.captured_queries if "demandes_personne" in q["sql"])
+    assert " IN (" in lecture and ">=" not in lecture, lecture

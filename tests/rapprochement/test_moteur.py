@@ -3,7 +3,12 @@ columns, and the shortlist agrees with the engine's reference path demand by dem
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from attrib.cotation.models import Cotation
 from attrib.demandes.enums import MotifRadiation
@@ -113,3 +118,50 @@ def test_charges_inconnues_le_taux_d_effort_est_evalue_avec_le_forfait(monde: Mo
         assert "non évalué" not in effort.message
         assert "charges forfaitaires" in effort.message or "Ressources mensuelles nulles" in effort.message
         assert "forfait de charges de l'aide au logement" in effort.message
+
+
+def test_un_nouveau_processus_relit_l_index_garde_sans_relire_les_demandes(monde: Monde) -> None:
+    """The index built by one process is kept for the others (decision 0022): a process whose memory is empty (a
+    restarted server, a replaced worker) reads it back instead of every demand, and shortlists the same."""
+    premier = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
+    with moteur._VERROU:
+        moteur._CACHE.clear()  # what a new process holds
+    with CaptureQueriesContext(connection) as requetes:
+        relu = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
+    assert relu is not premier
+    assert not [q for q in requetes.captured_queries if "demandes_personne" in q["sql"]]
+    assert relu.nb_actives == premier.nb_actives and relu.seuil == premier.seuil
+    assert relu.demande_pk == premier.demande_pk and relu.lignes == premier.lignes
+    lg = moteur.logement_moteur(monde.ll_etat)
+    assert [c.demande for c in relu.index.preselection(lg, nombre=10).candidats] == [
+        c.demande for c in premier.index.preselection(lg, nombre=10).candidats
+    ]
+    # Only the columns the index reads are kept: no name, no address, no contact.
+    assert not {"nom_demandeur", "adresse_demandeur", "email_demandeur", "telephone_demandeur"} & set(
+        relu.cadre.columns
+    )
+
+    # A change of the demands is a new state: the kept index is not read for it.
+    couple = monde.demandes["couple"]
+    demande_radier(demande=couple, auteur=acteur_systeme("test"), motif=MotifRadiation.RENONCIATION)
+    with moteur._VERROU:
+        moteur._CACHE.clear()
+    assert couple.numero_unique not in moteur.index_territoire(monde.epci.epci, jour=monde.jour).lignes
+
+
+def test_le_prechauffage_prepare_l_index_des_territoires_ayant_des_logements_liberes(monde: Monde) -> None:
+    assert monde.epci.epci in moteur.territoires_a_prechauffer()
+    sortie = io.StringIO()
+    call_command("prechauffer_rapprochement", stdout=sortie)
+    assert "demandes cotées prêt" in sortie.getvalue()
+    assert list(moteur.dossier_index().glob("*.index"))
+
+
+def test_un_processus_qui_demarre_relit_l_index_avant_sa_premiere_preselection(monde: Monde) -> None:
+    call_command("prechauffer_rapprochement", stdout=io.StringIO())
+    with moteur._VERROU:
+        moteur._CACHE.clear()  # a new web process
+    assert moteur.prechauffer_processus() == 1
+    with CaptureQueriesContext(connection) as requetes:
+        moteur.index_territoire(monde.epci.epci)
+    assert not [q for q in requetes.captured_queries if "demandes_personne" in q["sql"]]

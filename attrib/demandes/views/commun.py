@@ -17,10 +17,14 @@ from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation
 
 PAR_PAGE = 50
+#: The list counts its demands up to this number (« plus de 10 000 demandes » beyond): 200 pages.
+BORNE_LISTE = 10_000
 
 
 def _demande_visible(request: HttpRequest, pk: int) -> Demande:
-    return get_object_or_404(Demande.objects.visible_to(acteur_de(request.user)).select_related("guichet"), pk=pk)
+    # One demand: its own wished communes are looked up, the perimeter is not hashed (decision 0022).
+    qs = Demande.objects.visible_to(acteur_de(request.user), par_ligne=True).select_related("guichet")
+    return get_object_or_404(qs, pk=pk)
 
 
 def _demande_active(request: HttpRequest, pk: int, peut: Callable[[Acteur, Demande], bool]) -> Demande:

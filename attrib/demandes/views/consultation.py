@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from attrib.common import recherches, tableurs
+from attrib.common.comptes import PaginateurCompte
 from attrib.common.forms import resume_erreurs
 from attrib.common.limites import limite_debit
 from attrib.common.services import export_journaliser
@@ -33,7 +33,7 @@ from attrib.demandes.forms import (
 from attrib.demandes.models import Demande, DoublonPotentiel, Personne, PrioriteLegale
 from attrib.demandes.moteur import situation_plafonds
 from attrib.demandes.recherche import _formulaire_et_demandes
-from attrib.demandes.views.commun import PAR_PAGE, _anciennete, _demande_visible
+from attrib.demandes.views.commun import BORNE_LISTE, PAR_PAGE, _anciennete, _demande_visible
 from attrib.documents import selectors as documents
 from attrib.documents.models import NatureDocument
 from attrib.organisations import permissions
@@ -67,8 +67,10 @@ def liste(request: HttpRequest) -> HttpResponse:
             )
         )
     donnees, recherche_perdue = recherches.donnees_de_recherche(request, champ="q")
-    form, qs = _formulaire_et_demandes(request.user, donnees)
-    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
+    # Read by pages, its count bounded: the perimeter is checked along the walk (decision 0022).
+    form, qs = _formulaire_et_demandes(request.user, donnees, par_ligne=True)
+    # Counted up to BORNE_LISTE demands, once per state of the file (attrib.common.comptes, decision 0022).
+    page = PaginateurCompte(qs, PAR_PAGE, borne=BORNE_LISTE).get_page(request.GET.get("page"))
     jour = timezone.localdate()
     limite = _limite_echeance(jour)
     lignes = [
