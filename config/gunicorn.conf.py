@@ -11,7 +11,7 @@ Every value comes from an environment variable (docs/exploitation.md lists them)
 - ``GUNICORN_MAX_REQUESTS``: requests after which a worker is replaced (default 2000, with jitter; 0 = never);
 - ``ATTRIB_PRECHAUFFAGE``: ``1`` (default) builds the shortlist indexes before the workers start
   (``manage.py prechauffer_rapprochement``, at most ``ATTRIB_PRECHAUFFAGE_TIMEOUT`` seconds, default 600), ``0``:
-  not (each is then built by the first shortlist of its territory). Decision 0022.
+  not (each is then built by the first shortlist of its territory). Decision 0023.
 
 Logs: one JSON object per line on standard error (``attrib.common.logs.FormatJson``); the access line holds the
 method, the path WITHOUT its query string, the status, the size and the duration; no user name, no address.
@@ -74,7 +74,7 @@ logconfig_dict = {
 
 
 def when_ready(server: Any) -> None:
-    """Before the first worker starts: the shortlist indexes, built once for every process (decision 0022).
+    """Before the first worker starts: the shortlist indexes, built once for every process (decision 0023).
 
     Run in a separate process: the arbiter never imports the application (a reload, ``kill -HUP``, still starts
     workers on the new code). Kept in ``ATTRIB_VAR_DIR``, an index already built for the current state of the data
@@ -104,7 +104,7 @@ def when_ready(server: Any) -> None:
 
 def post_worker_init(worker: Any) -> None:
     """In each worker, once the application is loaded and before its first request: the shortlist indexes read back
-    from the files ``when_ready`` prepared (decision 0022). A failure is logged; the worker serves anyway."""
+    from the files ``when_ready`` prepared (decision 0023). A failure is logged; the worker serves anyway."""
     if os.environ.get("ATTRIB_PRECHAUFFAGE", "1").strip() == "0":
         return
     try:

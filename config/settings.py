@@ -218,14 +218,14 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'attrib.sqlite3'}",
         # A connection kept by each process (sync workers: one request at a time), checked before reuse: opening
-        # one per request forks a PostgreSQL backend whose caches start empty (decision 0022).
+        # one per request forks a PostgreSQL backend whose caches start empty (decision 0023).
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: it costs tens of milliseconds to the queries it judges expensive (a count, the hash of a
-    # perimeter at a region's size) and pays off only on long analytical queries (decision 0022).
+    # perimeter at a region's size) and pays off only on long analytical queries (decision 0023).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})

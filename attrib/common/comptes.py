@@ -5,7 +5,7 @@ page). :func:`compter` keeps each count in the process's memory under the exact 
 the user's perimeter, the filters, the day) and the freshness keys of what it counts (``attrib.journal.generation``:
 any write to a demand, its persons, wished communes, situations, offers or leases moves the key of the demands);
 :func:`compter` with ``borne`` stops counting past that many rows: the list then says « plus de 10 000 » and its
-pagination gives no last page (decision 0022).
+pagination gives no last page (decision 0023).
 """
 
 from __future__ import annotations

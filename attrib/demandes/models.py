@@ -76,7 +76,7 @@ class DemandeQuerySet(models.QuerySet["Demande"]):
 
         ``par_ligne``: for a page of a list (``LIMIT``), the perimeter is checked demand by demand along the walk
         (a look-up of the demand's own wished communes), never hashed whole: PostgreSQL does not weigh the
-        ``LIMIT`` when it chooses, and would hash every demand of the perimeter for 50 rows (decision 0022). The
+        ``LIMIT`` when it chooses, and would hash every demand of the perimeter for 50 rows (decision 0023). The
         same demands either way."""
         acteur = acteur_de(acteur)
         if acteur.voit_tout:
@@ -86,7 +86,7 @@ class DemandeQuerySet(models.QuerySet["Demande"]):
         org_ids = acteur.organisation_ids() if acteur.est_agent else []
         if not org_ids:
             return self.none()
-        # An EXISTS, which PostgreSQL plans either way (decisions 0018, 0022): over many demands (a count, a list)
+        # An EXISTS, which PostgreSQL plans either way (decisions 0018, 0023): over many demands (a count, a list)
         # the demands wishing a commune of the perimeter are read once and hashed; for one demand (its page, by
         # id) its own wished communes are looked up in the index, instead of hashing the whole perimeter.
         perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=org_ids).values("commune_id")

@@ -292,7 +292,7 @@ def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> Seu
         connu = _CALCULES.get(cle)
     if connu is not None:
         return connu
-    # Another process of the installation may have computed it for the same state (decision 0022).
+    # Another process of the installation may have computed it for the same state (decision 0023).
     garde = _fichier_garde(cle)
     seuil = _lire_garde(garde)
     if seuil is None:

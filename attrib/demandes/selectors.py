@@ -188,7 +188,7 @@ def lignes_de_page(demandes: QuerySet[Demande], tranche: Any) -> list[Demande]:
 def demande_detail(*, user: Any, pk: Any) -> Demande:
     """One demand of the user's perimeter with everything its page shows; ``Http404`` otherwise."""
     qs = (
-        Demande.objects.visible_to(user, par_ligne=True)  # one demand: its own communes looked up (decision 0022)
+        Demande.objects.visible_to(user, par_ligne=True)  # one demand: its own communes looked up (decision 0023)
         .select_related("guichet", "guichet__commune")
         .prefetch_related(
             Prefetch("personnes", queryset=Personne.objects.order_by("id")),
@@ -279,7 +279,7 @@ def doublons_liste(
         paires = paires.filter(statut=statut)
     lignes = list(paires.values_list("pk", "demande_a_id", "demande_b_id"))
     concernees = {a for _, a, _ in lignes} | {b for _, _, b in lignes}
-    # A few hundred demands, looked up one by one (never the whole perimeter hashed: decision 0022).
+    # A few hundred demands, looked up one by one (never the whole perimeter hashed: decision 0023).
     visibles = set(
         Demande.objects.visible_to(user, par_ligne=True).filter(pk__in=concernees).values_list("pk", flat=True)
     )

@@ -255,7 +255,7 @@ def index_territoire(epci: EPCI, *, jour: date | None = None) -> IndexTerritoire
     """The demand index of the territory on ``jour`` (today by default), rebuilt when :func:`signature`
     changed, when the day changed, or when the official Q1 threshold changed; otherwise the one in memory, or
     the one another process of the installation built for the same state (:func:`dossier_index`, decision
-    0022): a new process (a restarted server, a worker replaced after ``GUNICORN_MAX_REQUESTS``) reads it
+    0023): a new process (a restarted server, a worker replaced after ``GUNICORN_MAX_REQUESTS``) reads it
     instead of reading every demand again."""
     jour = jour or timezone.localdate()
     sig = signature(epci)

@@ -174,7 +174,7 @@ def test_une_page_de_la_liste_n_annote_que_ses_lignes_dans_l_ordre_de_la_liste(
 @SUR_POSTGRESQL
 def test_une_demande_lue_par_son_id_ne_hache_pas_tout_le_perimetre(territoire: tuple[EPCI, Organisation]) -> None:
     """Its page reads one demand: its own wished communes are looked up, the perimeter is not hashed whatever the
-    planner's statistics (decision 0022); over many demands (above) the perimeter is still read once and hashed."""
+    planner's statistics (decision 0023); over many demands (above) the perimeter is still read once and hashed."""
     _, g = territoire
     d = _adulte_seul(g, 1000)
     agent = acteur_de(membre(g))
@@ -217,7 +217,7 @@ def test_la_liste_dit_plus_de_au_dela_de_sa_borne(territoire: tuple[EPCI, Organi
 
 def test_quelques_demandes_dispersees_sont_lues_par_leurs_ids(territoire: tuple[EPCI, Organisation]) -> None:
     """The leases of a year are a few demands scattered over the file: read by their ids, not by every row between
-    the first and the last (decision 0022)."""
+    the first and the last (decision 0023)."""
     _, g = territoire
     demandes = [_adulte_seul(g, s) for s in range(1000, 1010)]
     choisies = sorted([demandes[0].pk, demandes[-1].pk])

@@ -121,7 +121,7 @@ def test_charges_inconnues_le_taux_d_effort_est_evalue_avec_le_forfait(monde: Mo
 
 
 def test_un_nouveau_processus_relit_l_index_garde_sans_relire_les_demandes(monde: Monde) -> None:
-    """The index built by one process is kept for the others (decision 0022): a process whose memory is empty (a
+    """The index built by one process is kept for the others (decision 0023): a process whose memory is empty (a
     restarted server, a replaced worker) reads it back instead of every demand, and shortlists the same."""
     premier = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
     with moteur._VERROU:

@@ -22,7 +22,7 @@ BORNE_LISTE = 10_000
 
 
 def _demande_visible(request: HttpRequest, pk: int) -> Demande:
-    # One demand: its own wished communes are looked up, the perimeter is not hashed (decision 0022).
+    # One demand: its own wished communes are looked up, the perimeter is not hashed (decision 0023).
     qs = Demande.objects.visible_to(acteur_de(request.user), par_ligne=True).select_related("guichet")
     return get_object_or_404(qs, pk=pk)
 

@@ -67,9 +67,9 @@ def liste(request: HttpRequest) -> HttpResponse:
             )
         )
     donnees, recherche_perdue = recherches.donnees_de_recherche(request, champ="q")
-    # Read by pages, its count bounded: the perimeter is checked along the walk (decision 0022).
+    # Read by pages, its count bounded: the perimeter is checked along the walk (decision 0023).
     form, qs = _formulaire_et_demandes(request.user, donnees, par_ligne=True)
-    # Counted up to BORNE_LISTE demands, once per state of the file (attrib.common.comptes, decision 0022).
+    # Counted up to BORNE_LISTE demands, once per state of the file (attrib.common.comptes, decision 0023).
     page = PaginateurCompte(qs, PAR_PAGE, borne=BORNE_LISTE).get_page(request.GET.get("page"))
     jour = timezone.localdate()
     limite = _limite_echeance(jour)

@@ -5,7 +5,7 @@ Run by the web server as it starts (``config/gunicorn.conf.py``, ``ATTRIB_PRECHA
     python manage.py prechauffer_rapprochement
 
 Each index is kept in ``ATTRIB_VAR_DIR`` (``attrib.rapprochement.moteur.dossier_index``): the web processes read it
-on their first shortlist instead of reading every demand of the territory (decision 0022). An index already kept
+on their first shortlist instead of reading every demand of the territory (decision 0023). An index already kept
 for the current state of the data is only read back. A territory that cannot be indexed is reported, never stops
 the others.
 """
