@@ -4,7 +4,7 @@
 demo demands already exist, none are added unless ``reinitialiser=True``, which first deletes every
 demand registered at a demo guichet (with its persons, wishes, priorities and audit entries).
 
-Demands are inserted by columns (``attrib.common.insertion``: COPY on PostgreSQL) in one transaction (all or
+Demands are inserted by columns (``attrib.demo.insertion``: COPY on PostgreSQL) in one transaction (all or
 nothing), every row checked by the rule set of ``attrib.engine.validation`` first, with the numéro
 unique of ``attrib.demandes.services.numero_unique_attribuer`` (DDD AA MM NNNNNNN GGGGG): the
 sequence of ``CompteurNumero`` is advanced so that later registrations continue it.
@@ -28,7 +28,6 @@ from django.core.management import call_command, get_commands
 from django.db import models, transaction
 from django.utils import timezone
 
-from attrib.common.insertion import inserer_colonnes, valeur_par_defaut
 from attrib.common.models import Evenement
 from attrib.common.statistiques import statistiques_actualiser
 from attrib.demandes import enums, regles
@@ -57,6 +56,7 @@ from attrib.demo.generateur import (
     generer_personnes,
     poids_communes_demo,
 )
+from attrib.demo.insertion import inserer_colonnes, valeur_par_defaut
 from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
 from attrib.engine import validation
@@ -479,7 +479,7 @@ def _inserer_demandes(
     stdout: TextIO,
 ) -> int:
     """Insert the demands and their persons, wishes, motives, priorities and registration events by columns
-    (``attrib.common.insertion``: COPY on PostgreSQL), batch by batch, each row checked by the rule set first."""
+    (``attrib.demo.insertion``: COPY on PostgreSQL), batch by batch, each row checked by the rule set first."""
     rng = np.random.default_rng([seed, 2])
     menages, personnes = _ordre_de_depot(menages, personnes)
     guichets = _choisir_guichets(menages, organisations, rng)

@@ -11,10 +11,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from attrib.common.insertion import InsertionErreur, inserer_colonnes
 from attrib.common.models import Evenement
 from attrib.demandes import enums
 from attrib.demandes.models import Demande, Personne
+from attrib.demo.insertion import InsertionErreur, inserer_colonnes
 from attrib.journal.contexte import contexte_journal
 from attrib.journal.models import EntreeJournal
 from attrib.organisations.acteurs import acteur_de
