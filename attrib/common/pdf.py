@@ -9,6 +9,7 @@ shipped with django-dsfr (``POLICES``), served from the local disk. Templates na
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,21 @@ def uri_polices() -> str:
     return POLICES.as_uri()
 
 
+_LOCAL = threading.local()
+
+
+def _polices_chargees() -> FontConfiguration:
+    """The font configuration of this thread, created once: the Marianne faces of ``@font-face`` are decoded
+    (WOFF → OpenType) and registered with Fontconfig at the first document only, and Pango's font caches
+    serve every later one. Per thread, as Pango's font maps are not shared between threads. The documents
+    are the same (same glyphs, same layout): only the time stamp inside the embedded font subset is that of
+    the first document of the thread."""
+    configuration: FontConfiguration | None = getattr(_LOCAL, "polices", None)
+    if configuration is None:
+        configuration = _LOCAL.polices = FontConfiguration()
+    return configuration
+
+
 def pdf_depuis_html(html: str, *, document: str = "du document") -> bytes:
     """Render ``html`` to PDF bytes offline. ``document`` names it in the refusal of a foreign resource
     (« du procès-verbal », « de l'attestation »…)."""
@@ -50,7 +66,7 @@ def pdf_depuis_html(html: str, *, document: str = "du document") -> bytes:
         base_url=POLICES.as_uri() + "/",
         url_fetcher=PolicesSeulement(allowed_protocols=("file",), document=document),
     )
-    pdf: bytes = rendu.write_pdf(font_config=FontConfiguration())
+    pdf: bytes = rendu.write_pdf(font_config=_polices_chargees())
     return pdf
 
 

@@ -4,7 +4,8 @@
 demo demands already exist, none are added unless ``reinitialiser=True``, which first deletes every
 demand registered at a demo guichet (with its persons, wishes, priorities and audit entries).
 
-Demands are inserted with ``bulk_create`` in one transaction (all or nothing), with the numéro
+Demands are inserted by columns (``attrib.demo.insertion``: COPY on PostgreSQL) in one transaction (all or
+nothing), every row checked by the rule set of ``attrib.engine.validation`` first, with the numéro
 unique of ``attrib.demandes.services.numero_unique_attribuer`` (DDD AA MM NNNNNNN GGGGG): the
 sequence of ``CompteurNumero`` is advanced so that later registrations continue it.
 """
@@ -12,8 +13,6 @@ sequence of ``CompteurNumero`` is advanced so that later registrations continue 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -57,6 +56,7 @@ from attrib.demo.generateur import (
     generer_personnes,
     poids_communes_demo,
 )
+from attrib.demo.insertion import inserer_colonnes, valeur_par_defaut
 from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
 from attrib.engine import validation
@@ -79,7 +79,8 @@ URL_DEMO = "http://127.0.0.1:8000"
 SIREN_FICTIF = "00000000{}"
 #: Public password of every demo account: the demo is for evaluation only, never for production data.
 MOT_DE_PASSE_DEMO = "demo-attrib"
-TAILLE_LOT = 2_000
+#: Demands inserted per batch (and per COPY); also the batch of the deletions.
+TAILLE_LOT = 10_000
 
 
 class DemoErreur(Exception):
@@ -366,20 +367,6 @@ def _supprimer_demandes(organisations: dict[str, Organisation], stdout: TextIO) 
     return len(ids)
 
 
-@contextmanager
-def _horodatages_historiques(*champs: Any) -> Iterator[None]:
-    """Let bulk_create keep the historical timestamps we give (registration dates of the past)
-    instead of ``auto_now_add``'s current time. Restored on exit."""
-    avant = [(champ, champ.auto_now_add) for champ in champs]
-    try:
-        for champ, _ in avant:
-            champ.auto_now_add = False
-        yield
-    finally:
-        for champ, valeur in avant:
-            champ.auto_now_add = valeur
-
-
 def _decimal(valeur: float | None) -> Decimal:
     return Decimal(f"{valeur:.2f}") if valeur else Decimal("0")
 
@@ -445,26 +432,40 @@ class DemoInvalide(ValueError):
     """The generator produced a value the demand's rule set refuses (a bug of the generator)."""
 
 
-def _verifier_regles(objets: Sequence[Demande] | Sequence[Personne], jour: date) -> None:
-    """The generated demands and persons pass the same rule set as the screens, the API and the import
-    (``attrib.engine.validation``): a bulk insert skips the services, not the rules."""
+def _verifier_regles(
+    objet: str, modele: type[models.Model], colonnes: dict[str, list[Any]], qui: list[str], jour: date
+) -> None:
+    """The generated demands (``objet="demande"``) or persons (``"personne"``), given by columns, pass the same
+    rule set as the screens, the API and the import (``attrib.engine.validation``), one plain row at a time:
+    a bulk insert skips the services, not the rules. A field the columns leave out is checked with the value
+    the insert will give it (the model's default)."""
+    champs = set(validation.champs_regles(objet))
+    if objet == "personne":
+        champs.add("enfant_a_naitre")
+    n = len(qui)
+    valeurs = {
+        c: colonnes[c] if c in colonnes else [valeur_par_defaut(modele._meta.get_field(c), timezone.now())] * n  # type: ignore[arg-type]
+        for c in sorted(champs)
+    }
+    regle = validation.erreurs_demande if objet == "demande" else validation.erreurs_personne
     erreurs: list[str] = []
-    for objet in objets:
-        if isinstance(objet, Demande):
-            valeurs = {c: getattr(objet, c) for c in validation.champs_regles("demande")}
-            trouvees = validation.erreurs_demande(valeurs, jour=jour)
-            qui = f"demande {objet.numero_unique}"
-        else:
-            valeurs = {c: getattr(objet, c) for c in validation.champs_regles("personne")}
-            valeurs["enfant_a_naitre"] = objet.enfant_a_naitre
-            trouvees = validation.erreurs_personne(valeurs, jour=jour)
-            qui = f"personne {objet.prenoms} {objet.nom}"
-        erreurs += [f"{qui}, {champ} : {m}" for champ, messages in trouvees.items() for m in messages]
+    for i, ligne in enumerate(zip(*valeurs.values(), strict=True)):
+        trouvees = regle(dict(zip(valeurs, ligne, strict=True)), jour=jour)
+        erreurs += [f"{qui[i]}, {champ} : {m}" for champ, messages in trouvees.items() for m in messages]
     if erreurs:
         raise DemoInvalide(
             f"Données de démonstration refusées par les règles de saisie ({len(erreurs)} erreur(s)) ; "
             f"premières : {' | '.join(erreurs[:5])}"
         )
+
+
+def _decimaux(valeurs: list[float | None]) -> list[Decimal]:
+    return [_decimal(v) for v in valeurs]
+
+
+def _texte(valeurs: list[Any]) -> list[str]:
+    """An optional text of the generator (None or an enum code) as stored: "" when absent."""
+    return [str(v) if v is not None else "" for v in valeurs]
 
 
 def _inserer_demandes(
@@ -477,6 +478,8 @@ def _inserer_demandes(
     jour: date,
     stdout: TextIO,
 ) -> int:
+    """Insert the demands and their persons, wishes, motives, priorities and registration events by columns
+    (``attrib.demo.insertion``: COPY on PostgreSQL), batch by batch, each row checked by the rule set first."""
     rng = np.random.default_rng([seed, 2])
     menages, personnes = _ordre_de_depot(menages, personnes)
     guichets = _choisir_guichets(menages, organisations, rng)
@@ -495,142 +498,157 @@ def _inserer_demandes(
     validees = rng.random(menages.height) < PART_SITUATIONS_VALIDEES
     minutes = rng.integers(0, 8 * 60, menages.height)
     debut_personnes = np.concatenate([[0], np.cumsum(menages.get_column("nb_personnes").to_numpy())])
+    echeances: dict[date, date] = {}
     total = menages.height
     for debut in range(0, total, TAILLE_LOT):
         fin = min(debut + TAILLE_LOT, total)
-        lignes = menages.slice(debut, fin - debut).to_dicts()
-        demandes = []
-        for i, m in enumerate(lignes, start=debut):
-            depot = m["date_depot_initiale"]
-            depart_validite = m["date_dernier_renouvellement"] or depot
-            demandes.append(
-                Demande(
-                    numero_unique=numeros[i],
-                    canal=str(m["canal"]),
-                    guichet=guichets[i],
-                    departement=m["departement"],
-                    date_depot_initiale=depot,
-                    date_enregistrement=m["date_enregistrement"],
-                    date_dernier_renouvellement=m["date_dernier_renouvellement"],
-                    date_echeance=regles.echeance(depart_validite),
-                    statut_logement_actuel=str(m["statut_logement_actuel"]),
-                    bailleur_actuel=m["bailleur_actuel"] or "",
-                    type_logement_actuel=m["type_logement_actuel"] or "",
-                    nb_pieces_actuel=m["nb_pieces_actuel"],
-                    surface_actuelle=_decimal(m["surface_actuelle"]) if m["surface_actuelle"] else None,
-                    loyer_actuel=_decimal(m["loyer_actuel"]),
-                    charges_actuelles=_decimal(m["charges_actuelles"]),
-                    allocation_logement=_decimal(m["allocation_logement"]),
-                    logement_actuel_depuis=m["logement_actuel_depuis"],
-                    procedure_expulsion=str(m["procedure_expulsion"]),
-                    logement_non_decent=m["logement_non_decent"],
-                    arrete_insalubrite=m["arrete_insalubrite"],
-                    typologie_min=m["typologie_min"],
-                    typologie_max=m["typologie_max"],
-                    type_logement_recherche=str(m["type_logement_recherche"]),
-                    besoin_fauteuil=m["besoin_fauteuil"],
-                    besoin_logement_adapte=m["besoin_logement_adapte"],
-                    besoin_rdc_ou_ascenseur=m["besoin_rdc_ou_ascenseur"],
-                    besoin_parking=m["besoin_parking"],
-                    revenu_fiscal_reference=m["revenu_fiscal_reference"],
-                    annee_revenu_fiscal=m["annee_revenu_fiscal"],
-                    revenu_n1_si_baisse=m["revenu_n1_si_baisse"],
-                    dalo_reconnu=m["dalo_reconnu"],
-                    dalo_date_decision=m["dalo_date_decision"],
-                    motif_principal=str(m["motif_principal"]),
-                    cree_le=_horodatage(m["date_enregistrement"], int(minutes[i])),
-                )
-            )
-        _verifier_regles(demandes, jour)
-        Demande.objects.bulk_create(demandes)
-
-        objets_personnes = []
-        lot_personnes = personnes.slice(
-            int(debut_personnes[debut]), int(debut_personnes[fin] - debut_personnes[debut])
-        ).to_dicts()
-        for p in lot_personnes:
-            demande = demandes[p["menage_rang"] - debut]
-            demandeur = p["role"] == enums.RolePersonne.DEMANDEUR
-            residence = str(lignes[p["menage_rang"] - debut]["commune_residence"])
-            objets_personnes.append(
-                Personne(
-                    demande_id=demande.pk,
-                    role=str(p["role"]),
-                    lien=p["lien"] or "",
-                    civilite=p["civilite"] or "",
-                    nom=p["nom"],
-                    nom_naissance=p["nom_naissance"] or "",
-                    prenoms=p["prenoms"],
-                    nom_normalise=normaliser_nom(f"{p['nom']} {p['prenoms']}"),
-                    nom_naissance_normalise=normaliser_nom(p["nom_naissance"] or "")[:100],
-                    date_naissance=p["date_naissance"],
-                    nationalite=p["nationalite"] or "",
-                    titre_sejour_type=p["titre_sejour_type"] or "",
-                    titre_sejour_fin=p["titre_sejour_fin"],
-                    situation_familiale=p["situation_familiale"] or "",
-                    situation_professionnelle=p["situation_professionnelle"] or "",
-                    employeur_cotisant_action_logement=p["employeur_cotisant_action_logement"],
-                    emploi_non_teletravaillable=p["emploi_non_teletravaillable"],
-                    secteur_essentiel=p["secteur_essentiel"] or "",
-                    a_charge=p["a_charge"],
-                    handicap=p["handicap"],
-                    adresse=p["adresse"] or "",
-                    ville=noms_communes.get(residence, "") if demandeur else "",
-                    telephone=p["telephone"] or "",
-                    email=p["email"] or "",
-                    **{r: _decimal(p[r]) for r in RESSOURCES},
-                )
-            )
-        _verifier_regles(objets_personnes, jour)
-        Personne.objects.bulk_create(objets_personnes)
-
-        CommuneSouhaitee.objects.bulk_create(
-            CommuneSouhaitee(demande_id=d.pk, commune_id=str(code), rang=rang)
-            for d, m in zip(demandes, lignes, strict=True)
-            for rang, code in enumerate(m["communes_souhaitees"], start=1)
+        m = menages.slice(debut, fin - debut).to_dict(as_series=False)
+        n = fin - debut
+        lot_guichets = guichets[debut:fin]
+        lot_minutes = [int(x) for x in minutes[debut:fin]]
+        departs = [r or d for r, d in zip(m["date_dernier_renouvellement"], m["date_depot_initiale"], strict=True)]
+        for depart in set(departs) - echeances.keys():
+            echeances[depart] = regles.echeance(depart)
+        cree_le = [_horodatage(e, x) for e, x in zip(m["date_enregistrement"], lot_minutes, strict=True)]
+        demandes: dict[str, list[Any]] = {
+            "numero_unique": numeros[debut:fin],
+            "canal": _texte(m["canal"]),
+            "guichet_id": [g.pk for g in lot_guichets],
+            "departement": m["departement"],
+            "date_depot_initiale": m["date_depot_initiale"],
+            "date_enregistrement": m["date_enregistrement"],
+            "date_dernier_renouvellement": m["date_dernier_renouvellement"],
+            "date_echeance": [echeances[d] for d in departs],
+            "statut_logement_actuel": _texte(m["statut_logement_actuel"]),
+            "bailleur_actuel": _texte(m["bailleur_actuel"]),
+            "type_logement_actuel": _texte(m["type_logement_actuel"]),
+            "nb_pieces_actuel": m["nb_pieces_actuel"],
+            "surface_actuelle": [_decimal(v) if v else None for v in m["surface_actuelle"]],
+            "loyer_actuel": _decimaux(m["loyer_actuel"]),
+            "charges_actuelles": _decimaux(m["charges_actuelles"]),
+            "allocation_logement": _decimaux(m["allocation_logement"]),
+            "logement_actuel_depuis": m["logement_actuel_depuis"],
+            "procedure_expulsion": _texte(m["procedure_expulsion"]),
+            "logement_non_decent": m["logement_non_decent"],
+            "arrete_insalubrite": m["arrete_insalubrite"],
+            "typologie_min": m["typologie_min"],
+            "typologie_max": m["typologie_max"],
+            "type_logement_recherche": _texte(m["type_logement_recherche"]),
+            "besoin_fauteuil": m["besoin_fauteuil"],
+            "besoin_logement_adapte": m["besoin_logement_adapte"],
+            "besoin_rdc_ou_ascenseur": m["besoin_rdc_ou_ascenseur"],
+            "besoin_parking": m["besoin_parking"],
+            "revenu_fiscal_reference": m["revenu_fiscal_reference"],
+            "annee_revenu_fiscal": m["annee_revenu_fiscal"],
+            "revenu_n1_si_baisse": m["revenu_n1_si_baisse"],
+            "dalo_reconnu": m["dalo_reconnu"],
+            "dalo_date_decision": m["dalo_date_decision"],
+            "motif_principal": _texte(m["motif_principal"]),
+            "cree_le": cree_le,
+        }
+        _verifier_regles("demande", Demande, demandes, [f"demande {x}" for x in demandes["numero_unique"]], jour)
+        inserer_colonnes(Demande, demandes)
+        ids_par_numero = dict(
+            Demande.objects.filter(numero_unique__in=demandes["numero_unique"]).values_list("numero_unique", "pk")
         )
-        MotifSecondaire.objects.bulk_create(
-            MotifSecondaire(demande_id=d.pk, motif=str(motif))
-            for d, m in zip(demandes, lignes, strict=True)
-            for motif in m["motifs_secondaires"]
+        ids = [ids_par_numero[x] for x in demandes["numero_unique"]]
+
+        p = personnes.slice(int(debut_personnes[debut]), int(debut_personnes[fin] - debut_personnes[debut])).to_dict(
+            as_series=False
         )
-        situations = []
-        for d, m, i in zip(demandes, lignes, range(debut, fin), strict=True):
-            codes = [lettres[str(lettre)] for lettre in m["priorites"] if str(lettre) in lettres]
-            if m["dalo_reconnu"] and code_dalo:
+        rangs = [r - debut for r in p["menage_rang"]]
+        residences = _texte(m["commune_residence"])
+        colonnes_personnes: dict[str, list[Any]] = {
+            "demande_id": [ids[r] for r in rangs],
+            "role": _texte(p["role"]),
+            "lien": _texte(p["lien"]),
+            "civilite": _texte(p["civilite"]),
+            "nom": p["nom"],
+            "nom_naissance": _texte(p["nom_naissance"]),
+            "prenoms": p["prenoms"],
+            "nom_normalise": [normaliser_nom(f"{a} {b}") for a, b in zip(p["nom"], p["prenoms"], strict=True)],
+            "nom_naissance_normalise": [normaliser_nom(x or "")[:100] for x in p["nom_naissance"]],
+            "date_naissance": p["date_naissance"],
+            "nationalite": _texte(p["nationalite"]),
+            "titre_sejour_type": _texte(p["titre_sejour_type"]),
+            "titre_sejour_fin": p["titre_sejour_fin"],
+            "situation_familiale": _texte(p["situation_familiale"]),
+            "situation_professionnelle": _texte(p["situation_professionnelle"]),
+            "employeur_cotisant_action_logement": p["employeur_cotisant_action_logement"],
+            "emploi_non_teletravaillable": p["emploi_non_teletravaillable"],
+            "secteur_essentiel": _texte(p["secteur_essentiel"]),
+            "a_charge": p["a_charge"],
+            "handicap": p["handicap"],
+            "adresse": _texte(p["adresse"]),
+            "ville": [
+                noms_communes.get(residences[r], "") if role == enums.RolePersonne.DEMANDEUR else ""
+                for r, role in zip(rangs, p["role"], strict=True)
+            ],
+            "telephone": _texte(p["telephone"]),
+            "email": _texte(p["email"]),
+            **{r: _decimaux(p[r]) for r in RESSOURCES},
+        }
+        qui = [f"personne {a} {b}" for a, b in zip(p["prenoms"], p["nom"], strict=True)]
+        _verifier_regles("personne", Personne, colonnes_personnes, qui, jour)
+        inserer_colonnes(Personne, colonnes_personnes)
+
+        souhaits = [
+            (ids[i], str(code), rang)
+            for i, codes in enumerate(m["communes_souhaitees"])
+            for rang, code in enumerate(codes, start=1)
+        ]
+        inserer_colonnes(
+            CommuneSouhaitee,
+            {
+                "demande_id": [s[0] for s in souhaits],
+                "commune_id": [s[1] for s in souhaits],
+                "rang": [s[2] for s in souhaits],
+            },
+        )
+        motifs = [(ids[i], str(motif)) for i, liste in enumerate(m["motifs_secondaires"]) for motif in liste]
+        inserer_colonnes(MotifSecondaire, {"demande_id": [x[0] for x in motifs], "motif": [x[1] for x in motifs]})
+        situations: dict[str, list[Any]] = {
+            k: [] for k in ("demande_id", "priorite_id", "statut", "validee_par_id", "validee_le")
+        }
+        for i in range(n):
+            codes = [lettres[str(lettre)] for lettre in m["priorites"][i] if str(lettre) in lettres]
+            if m["dalo_reconnu"][i] and code_dalo:
                 codes.insert(0, code_dalo)
+            valide = bool(validees[debut + i])
             for code in codes:
-                valide = bool(validees[i])
-                situations.append(
-                    SituationPrioritaire(
-                        demande_id=d.pk,
-                        priorite_id=code,
-                        statut=enums.StatutValidation.VALIDEE if valide else enums.StatutValidation.DECLAREE,
-                        validee_par_id=agents.get(d.guichet_id) if valide else None,
-                        validee_le=_horodatage(d.date_enregistrement + timedelta(days=7), int(minutes[i]))
-                        if valide
-                        else None,
-                    )
+                situations["demande_id"].append(ids[i])
+                situations["priorite_id"].append(code)
+                situations["statut"].append(
+                    enums.StatutValidation.VALIDEE.value if valide else enums.StatutValidation.DECLAREE.value
                 )
-        SituationPrioritaire.objects.bulk_create(situations)
+                situations["validee_par_id"].append(agents.get(lot_guichets[i].pk) if valide else None)
+                situations["validee_le"].append(
+                    _horodatage(m["date_enregistrement"][i] + timedelta(days=7), lot_minutes[i]) if valide else None
+                )
+        inserer_colonnes(SituationPrioritaire, situations)
 
-        Evenement.objects.bulk_create(
-            Evenement(
-                cible_type=type_demande,
-                cible_id=str(d.pk),
-                action="enregistrement",
-                auteur_id=agents.get(d.guichet_id) if d.canal == enums.Canal.GUICHET else None,
-                organisation_id=d.guichet_id,
-                visible_demandeur=True,
-                resume=f"Demande enregistrée sous le numéro {d.numero_unique} par {d.guichet}.",
-                details={
-                    "date_depot_initiale": str(d.date_depot_initiale),
-                    "echeance": str(d.date_echeance),
-                    "origine": "demo",
-                },
-                horodatage=d.cree_le,
-            )
-            for d in demandes
+        inserer_colonnes(
+            Evenement,
+            {
+                "cible_type_id": [type_demande.pk] * n,
+                "cible_id": [str(pk) for pk in ids],
+                "action": ["enregistrement"] * n,
+                "auteur_id": [
+                    agents.get(g.pk) if canal == enums.Canal.GUICHET else None
+                    for g, canal in zip(lot_guichets, demandes["canal"], strict=True)
+                ],
+                "organisation_id": [g.pk for g in lot_guichets],
+                "visible_demandeur": [True] * n,
+                "resume": [
+                    f"Demande enregistrée sous le numéro {x} par {g}."
+                    for x, g in zip(demandes["numero_unique"], lot_guichets, strict=True)
+                ],
+                "details": [
+                    {"date_depot_initiale": str(d), "echeance": str(e), "origine": "demo"}
+                    for d, e in zip(demandes["date_depot_initiale"], demandes["date_echeance"], strict=True)
+                ],
+                "horodatage": cree_le,
+            },
         )
         _ecrire(stdout, f"  {fin:>7} / {total} demandes")
     return total
@@ -721,8 +739,7 @@ def charger_demo(
         _ecrire(sortie, f"Génération de {nb_demandes} demandes synthétiques (graine {seed}, au {jour:%d/%m/%Y})…")
         menages = generer_menages(nb_demandes, seed=seed, date_reference=jour, communes=poids)
         personnes = generer_personnes(menages, seed=seed, date_reference=jour)
-        champs = (Demande._meta.get_field("cree_le"), Evenement._meta.get_field("horodatage"))
-        with transaction.atomic(), _horodatages_historiques(*champs):
+        with transaction.atomic():
             creees = _inserer_demandes(
                 menages=menages,
                 personnes=personnes,

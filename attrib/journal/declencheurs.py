@@ -1,12 +1,14 @@
 """Database triggers of the change journal, generated from ``attrib.journal.registre`` for both backends.
 
-PostgreSQL: one plpgsql function ``attrib_journaliser()`` (``to_jsonb(OLD/NEW)``, only the changed columns
-of an update) and one ``AFTER INSERT OR UPDATE OR DELETE … FOR EACH ROW`` trigger per tracked table, whose
-arguments are the object's label, its racine's label, the racine column and the excluded columns.
+PostgreSQL: three triggers per tracked table, whose arguments are the object's label, its racine's label, the
+racine column and the excluded columns. Inserts and deletes are journalled per statement, from the statement's
+transition table (``REFERENCING NEW/OLD TABLE``: one ``INSERT … SELECT to_jsonb(…)`` per statement, which also
+fires for ``COPY``); updates per row (``attrib_journaliser()``: only the changed columns, nothing when none
+changed). Until journal.0004 one row-level trigger did the three operations; its rows were the same.
 SQLite: three triggers per table with the column list written out (``json_group_object``), reading the
 context from the connection's ``attrib_contexte()`` function.
 
-Installed by migration ``journal.0002``, dropped on SQLite before every ``migrate`` (``pre_migrate``: SQLite refuses
+Installed by migration ``journal.0002`` (set-based since ``journal.0004``), dropped on SQLite before every ``migrate`` (``pre_migrate``: SQLite refuses
 to drop a column a trigger names) and installed again after it (``post_migrate``: SQLite rebuilds a table to
 alter it, which drops its triggers, and a new column must enter the SQLite column lists). Installing is
 idempotent (drop if exists, create). Writes made by the migrations themselves are not journalled.
@@ -22,7 +24,14 @@ from attrib.journal import registre
 
 NOM = "attrib_journal"
 
-FONCTION_POSTGRESQL = r"""
+#: Reads the context the connection carries (``attrib.journal.contexte``) into ``ctx``.
+_CONTEXTE_POSTGRESQL = """
+    brut := current_setting('attrib.contexte', true);
+    IF brut IS NOT NULL AND brut <> '' THEN ctx := brut::jsonb; ELSE ctx := '{}'::jsonb; END IF;"""
+
+#: Row-level function of the updates: only the changed columns, nothing when none changed.
+FONCTION_POSTGRESQL = (
+    r"""
 CREATE OR REPLACE FUNCTION attrib_journaliser() RETURNS trigger LANGUAGE plpgsql AS $fonction$
 DECLARE
     exclus text[] := coalesce(TG_ARGV[3:], '{}');
@@ -45,9 +54,9 @@ BEGIN
     ELSE
         avant := ancien - exclus;
         apres := nouveau - exclus;
-    END IF;
-    brut := current_setting('attrib.contexte', true);
-    IF brut IS NOT NULL AND brut <> '' THEN ctx := brut::jsonb; ELSE ctx := '{}'::jsonb; END IF;
+    END IF;"""
+    + _CONTEXTE_POSTGRESQL
+    + r"""
     INSERT INTO {table} (horodatage, table_objet, objet_id, operation, racine_table, racine_id, avant, apres,
                          auteur_id, auteur_libelle, organisation_id, origine)
     VALUES (clock_timestamp(), TG_ARGV[0], ligne->>'id',
@@ -59,6 +68,51 @@ BEGIN
 END
 $fonction$;
 """
+)
+
+
+def _fonction_ensembliste(nom: str, transition: str, operation: str, avant: str, apres: str) -> str:
+    """Statement-level function of the inserts or the deletes: one ``INSERT … SELECT`` of the journal rows
+    from the statement's transition table (``nouvelles`` or ``anciennes``), COPY included; the rows are
+    those the row-level function writes (same columns, same JSON, same context)."""
+    return (
+        f"""
+CREATE OR REPLACE FUNCTION {nom}() RETURNS trigger LANGUAGE plpgsql AS $fonction$
+DECLARE
+    exclus text[] := coalesce(TG_ARGV[3:], '{{}}');
+    brut text;
+    ctx jsonb;
+BEGIN"""
+        + _CONTEXTE_POSTGRESQL
+        + f"""
+    INSERT INTO {{table}} (horodatage, table_objet, objet_id, operation, racine_table, racine_id, avant, apres,
+                         auteur_id, auteur_libelle, organisation_id, origine)
+    SELECT clock_timestamp(), TG_ARGV[0], ligne->>'id', '{operation}', TG_ARGV[1], ligne->>TG_ARGV[2],
+           {avant}, {apres},
+           (ctx->>'auteur')::bigint, coalesce(ctx->>'auteur_libelle', ''), (ctx->>'organisation')::bigint,
+           coalesce(ctx->>'origine', '')
+      FROM (SELECT to_jsonb(t) AS ligne FROM {transition} t) AS lignes;
+    RETURN NULL;
+END
+$fonction$;
+"""
+    )
+
+
+FONCTIONS_POSTGRESQL = (
+    FONCTION_POSTGRESQL,
+    _fonction_ensembliste("attrib_journaliser_creations", "nouvelles", "creation", "NULL", "ligne - exclus"),
+    _fonction_ensembliste("attrib_journaliser_suppressions", "anciennes", "suppression", "ligne - exclus", "NULL"),
+)
+#: Trigger name → its definition (``{table}`` and ``{arguments}`` filled per table). PostgreSQL accepts a
+#: transition table only on a trigger of one event: one trigger per operation.
+DECLENCHEURS_POSTGRESQL = {
+    f"{NOM}_creation": "AFTER INSERT ON {table} REFERENCING NEW TABLE AS nouvelles FOR EACH STATEMENT "
+    "EXECUTE FUNCTION attrib_journaliser_creations({arguments})",
+    f"{NOM}_modification": "AFTER UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION attrib_journaliser({arguments})",
+    f"{NOM}_suppression": "AFTER DELETE ON {table} REFERENCING OLD TABLE AS anciennes FOR EACH STATEMENT "
+    "EXECUTE FUNCTION attrib_journaliser_suppressions({arguments})",
+}
 
 
 def _table_journal(apps: Any) -> str:
@@ -74,11 +128,11 @@ def _sql_postgresql(modele: type[models.Model], suivi: registre.Suivi, qn: Any) 
     arguments = ", ".join(
         _litteral(a) for a in (suivi.etiquette, suivi.etiquette_racine, suivi.colonne_racine, *suivi.exclus)
     )
-    return [
-        f"DROP TRIGGER IF EXISTS {NOM} ON {table}",
-        f"CREATE TRIGGER {NOM} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION attrib_journaliser({arguments})",
-    ]
+    # The trigger of journal.0002 (one row-level trigger for the three operations) is dropped too.
+    sql = [f"DROP TRIGGER IF EXISTS {nom} ON {table}" for nom in (NOM, *DECLENCHEURS_POSTGRESQL)]
+    for nom, definition in DECLENCHEURS_POSTGRESQL.items():
+        sql.append(f"CREATE TRIGGER {nom} " + definition.format(table=table, arguments=arguments))
+    return sql
 
 
 def _objet_sqlite(ligne: str, cols: list[str], qn: Any) -> str:
@@ -132,7 +186,7 @@ def instructions(connection: Any, apps: Any) -> list[str]:
     tables = set(connection.introspection.table_names())
     sql: list[str] = []
     if connection.vendor == "postgresql":
-        sql.append(FONCTION_POSTGRESQL.replace("{table}", qn(journal)))
+        sql += [fonction.replace("{table}", qn(journal)) for fonction in FONCTIONS_POSTGRESQL]
     for suivi in registre.SUIVIS:
         try:
             modele = registre.modele(suivi, apps)
@@ -167,12 +221,14 @@ def supprimer(connection: Any, apps: Any) -> None:
             if db_table not in tables:
                 continue
             if connection.vendor == "postgresql":
-                curseur.execute(f"DROP TRIGGER IF EXISTS {NOM} ON {qn(db_table)}")
+                for nom in (NOM, *DECLENCHEURS_POSTGRESQL):
+                    curseur.execute(f"DROP TRIGGER IF EXISTS {nom} ON {qn(db_table)}")
             else:
                 for suffixe in ("i", "u", "d"):
                     curseur.execute(f"DROP TRIGGER IF EXISTS {qn(f'{NOM}_{db_table}_{suffixe}')}")
         if connection.vendor == "postgresql":
-            curseur.execute("DROP FUNCTION IF EXISTS attrib_journaliser()")
+            for fonction in ("attrib_journaliser", "attrib_journaliser_creations", "attrib_journaliser_suppressions"):
+                curseur.execute(f"DROP FUNCTION IF EXISTS {fonction}()")
 
 
 def avant_migration(sender: Any, using: str = "default", **kwargs: Any) -> None:

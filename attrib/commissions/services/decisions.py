@@ -8,10 +8,11 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from attrib.commissions import parametres, selectors
 from attrib.commissions.enums import DECISIONS_POSITIVES, SensVote, StatutSeance, TypeDecision, Voix
-from attrib.commissions.models import Decision, Examen, Vote
+from attrib.commissions.models import Decision, Examen, Presence, Vote
 from attrib.commissions.services._commun import (
     _exiger_gestion,
     _heure_de_seance,
@@ -25,6 +26,42 @@ from attrib.commissions.services._commun import (
 from attrib.common.services import evenement_enregistrer
 from attrib.cotation.models import Cotation
 from attrib.organisations.acteurs import Acteur
+
+
+def _votes_enregistrer(examen: Examen, votes: dict[Presence, str], auteur: Acteur) -> None:
+    """Record (or replace) the vote of each present member on ``examen``: one read of the votes already
+    recorded, one insert of the new ones, one update of the others (what ``update_or_create`` per member
+    writes, without a query and a savepoint per member)."""
+    if not votes:
+        return
+    saisi_par = _utilisateur(auteur)
+    existants = {v.presence_id: v for v in Vote.objects.filter(examen=examen, presence__in=list(votes))}
+    nouveaux, modifies = [], []
+    maintenant = timezone.now()
+    for presence, sens in votes.items():
+        vote = existants.get(presence.pk)
+        if vote is None:
+            nouveaux.append(
+                Vote(
+                    examen=examen,
+                    presence=presence,
+                    voix=Voix.DELIBERATIVE,
+                    sens=sens,
+                    a_distance=False,
+                    saisi_par=saisi_par,
+                )
+            )
+            continue
+        vote.voix, vote.sens, vote.a_distance, vote.saisi_par, vote.saisi_le = (
+            Voix.DELIBERATIVE,
+            sens,
+            False,
+            saisi_par,
+            maintenant,
+        )
+        modifies.append(vote)
+    Vote.objects.bulk_create(nouveaux)
+    Vote.objects.bulk_update(modifies, ["voix", "sens", "a_distance", "saisi_par", "saisi_le"])
 
 
 @transaction.atomic
@@ -143,12 +180,7 @@ def decision_enregistrer(
         ]
     if erreurs:
         raise ValidationError(erreurs)
-    for membre_id, sens in (votes or {}).items():
-        Vote.objects.update_or_create(
-            examen=examen,
-            presence=presences[membre_id],
-            defaults={"voix": Voix.DELIBERATIVE, "sens": sens, "a_distance": False, "saisi_par": _utilisateur(auteur)},
-        )
+    _votes_enregistrer(examen, {presences[membre_id]: sens for membre_id, sens in (votes or {}).items()}, auteur)
     tally = selectors.decompte(examen)
     if tally.votants == 0:
         raise ValidationError({"votes": ["Aucun vote n'est enregistré sur cette candidature : recueillez les votes."]})
