@@ -8,7 +8,7 @@ from attrib.journal import generation_sql
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0003_index_lectures'),
+        ('journal', '0004_declencheurs_ensemblistes'),
     ]
 
     operations = [
