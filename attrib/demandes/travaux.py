@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import base64
 import io
-import uuid
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.http import QueryDict
 from django.utils import timezone
@@ -23,6 +21,7 @@ from attrib.common import tableurs
 from attrib.demandes import importexport
 from attrib.demandes.recherche import demandes_filtrees
 from attrib.organisations.models import Organisation
+from attrib.taches.depots import depot_enregistrer, depot_lire
 from attrib.taches.execution import Contexte, EchecTravail, Resultat, executer, travail_lancer
 from attrib.taches.models import Travail
 
@@ -124,27 +123,17 @@ def _lire_depose(chemin: str, contenu: str | None) -> bytes:
     """The uploaded file: stored under ``imports/`` of the media storage (then removed), or, for a job queued by
     an older version, its content in base64."""
     if contenu is not None:
+        if chemin:
+            default_storage.delete(chemin)
         return base64.b64decode(contenu)
-    try:
-        with default_storage.open(chemin, "rb") as f:
-            octets: bytes = f.read()
-    except OSError:
-        raise EchecTravail(
-            "Le fichier déposé n'est plus disponible : déposez-le de nouveau.",
-            conserve="Aucune demande n'a été importée.",
-        ) from None
-    return octets
+    return depot_lire(chemin, conserve="Aucune demande n'a été importée.")
 
 
 def _importer(
     contexte: Contexte, guichet_id: int, nom_fichier: str, chemin: str, contenu: str | None, tout_ou_rien: bool
 ) -> Resultat:
     contexte.progression(1, f"Lecture de {nom_fichier}", 0, 0)
-    try:
-        octets = _lire_depose(chemin, contenu)
-    finally:
-        if chemin:
-            default_storage.delete(chemin)
+    octets = _lire_depose(chemin, contenu)
     try:
         rapport = importexport.importer_demandes(
             fichier=octets,
@@ -195,8 +184,7 @@ def import_lancer(
     """Launch the import of the file ``contenu`` (bytes, or an uploaded file read by chunks). The file is stored
     under ``imports/`` of the media storage and the job gets its name, not its content (the queue stores JSON
     in the database); the worker removes it once read."""
-    fichier = ContentFile(contenu) if isinstance(contenu, bytes) else File(contenu)
-    chemin = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", fichier)
+    chemin = depot_enregistrer(contenu, suffixe=".csv")
     return travail_lancer(
         lance_par_id=user.pk,
         nature="demandes.import",

@@ -16,6 +16,8 @@ a :class:`YamlRefuse` whose message is French and names the line. Syntax errors 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import yaml
@@ -76,10 +78,28 @@ def _ligne(evenement: Any) -> int | None:
     return None if marque is None else int(marque.line) + 1
 
 
+@contextmanager
+def _en_francais(chargeur: Any) -> Iterator[None]:
+    """Run a step of ``chargeur``: its syntax errors become a :class:`YamlRefuse` (French, with the line), and
+    the loader is released whatever happens."""
+    try:
+        yield
+    except yaml.MarkedYAMLError as exc:
+        marque = exc.problem_mark or exc.context_mark
+        raise YamlRefuse(
+            f"YAML illisible : {_traduire(exc.problem or 'syntaxe incorrecte')}",
+            None if marque is None else marque.line + 1,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlRefuse(f"YAML illisible : {_traduire(str(exc))}") from None
+    finally:
+        chargeur.dispose()
+
+
 def _verifier_evenements(texte: str, *, profondeur_max: int, noeuds_max: int) -> None:
     """Walk the event stream (no node built) and stop at the first anchor, alias, level or node too many."""
     chargeur = _Chargeur(texte)
-    try:
+    with _en_francais(chargeur):
         profondeur = 0
         noeuds = 0
         while chargeur.check_event():
@@ -108,16 +128,6 @@ def _verifier_evenements(texte: str, *, profondeur_max: int, noeuds_max: int) ->
                     raise YamlRefuse(f"imbrication trop profonde ({profondeur_max} niveaux au plus)", _ligne(evenement))
             elif isinstance(evenement, yaml.CollectionEndEvent):
                 profondeur -= 1
-    except yaml.MarkedYAMLError as exc:
-        marque = exc.problem_mark or exc.context_mark
-        raise YamlRefuse(
-            f"YAML illisible : {_traduire(exc.problem or 'syntaxe incorrecte')}",
-            None if marque is None else marque.line + 1,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise YamlRefuse(f"YAML illisible : {_traduire(str(exc))}") from None
-    finally:
-        chargeur.dispose()
 
 
 def composer_yaml_borne(
@@ -135,19 +145,9 @@ def composer_yaml_borne(
         raise YamlRefuse(f"texte trop volumineux ({taille:,} octets ; {octets_max:,} au plus)".replace(",", " "))
     _verifier_evenements(texte, profondeur_max=profondeur_max, noeuds_max=noeuds_max)
     chargeur = _Chargeur(texte)
-    try:
+    with _en_francais(chargeur):
         noeud = chargeur.get_single_node()
         donnees = None if noeud is None else chargeur.construct_document(noeud)
-    except yaml.MarkedYAMLError as exc:
-        marque = exc.problem_mark or exc.context_mark
-        raise YamlRefuse(
-            f"YAML illisible : {_traduire(exc.problem or 'syntaxe incorrecte')}",
-            None if marque is None else marque.line + 1,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise YamlRefuse(f"YAML illisible : {_traduire(str(exc))}") from None
-    finally:
-        chargeur.dispose()
     return donnees, noeud
 
 

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
+from attrib.common.imports import bornes_import
 from attrib.engine.formats.lecture import ErreurLecture, lire_csv
 from attrib.patrimoine.enums import TypeConstruction
 from attrib.patrimoine.models import ANNEE_MIN
@@ -85,7 +86,7 @@ def lire_comptages(chemin: Path, *, annee_max: int) -> tuple[list[Comptage], lis
     if not chemin.is_file():
         return [], [ErreurLigne(None, f"fichier introuvable : {chemin}.")]
     try:
-        rangees = list(lire_csv(chemin.read_bytes(), separateurs=(",",)).lignes)
+        rangees = list(lire_csv(chemin.read_bytes(), separateurs=(",",), bornes=bornes_import()).lignes)
     except ErreurLecture as exc:
         return [], [ErreurLigne(exc.ligne, f"{exc.message}.")]
     en_tete = list(rangees[0].cellules) if rangees else []

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from attrib.common.imports import bornes_import
 from attrib.engine.formats.lecture import ErreurLecture, lire_csv
 from attrib.patrimoine.enums import TypeConstruction
 from attrib.patrimoine.models import ANNEE_MIN, NB_PIECES_MAX
@@ -309,7 +310,10 @@ def _lire_ligne(ligne: _Ligne, codes: Mapping[str, CodeFinancement], annee_max: 
 def _rangees(chemin: Path) -> list[tuple[int, list[str]]]:
     """(line number, fields) of a ``;`` file in UTF-8 (with or without BOM) or, failing that, Windows-1252
     (the product's reader, :mod:`attrib.engine.formats.lecture`)."""
-    return [(r.numero, list(r.cellules)) for r in lire_csv(chemin.read_bytes(), separateurs=(";",)).lignes]
+    return [
+        (r.numero, list(r.cellules))
+        for r in lire_csv(chemin.read_bytes(), separateurs=(";",), bornes=bornes_import()).lignes
+    ]
 
 
 def lire_fichier(chemin: Path, *, codes: Mapping[str, CodeFinancement], annee_max: int) -> Lecture:

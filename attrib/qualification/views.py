@@ -25,7 +25,7 @@ from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Residence
 from attrib.patrimoine.selectors import residence_visible
-from attrib.qualification import permissions, resultats, selectors, services
+from attrib.qualification import permissions, resultats, selectors, services, travaux
 from attrib.qualification.enums import Partie
 from attrib.qualification.forms import (
     CampagneForm,
@@ -232,28 +232,23 @@ def notation_import(request: HttpRequest, pk: int, organisation_pk: int) -> Http
     form = ImportNotationsForm(
         donnees_postees(request), request.FILES if request.method == "POST" else None, prefix="import"
     )
-    rapport = None
     if request.method == "POST" and form.is_valid():
-        try:
-            rapport = services.notations_importer_excel(
-                campagne=c,
-                organisation=organisation,
-                fichier=form.cleaned_data["fichier"],
-                auteur=acteur_de(request.user),
-                tout_ou_rien=form.cleaned_data["tout_ou_rien"],
-            )
-        except ValidationError as exc:
-            placer_erreurs(exc, form)
+        # The worker imports; the job's page shows the progress, then the report line by line.
+        fichier = form.cleaned_data["fichier"]
+        fichier.seek(0)
+        travail = travaux.import_lancer(
+            user=request.user,
+            campagne=c,
+            organisation=organisation,
+            nom_fichier=fichier.name,
+            contenu=fichier,
+            tout_ou_rien=form.cleaned_data["tout_ou_rien"],
+        )
+        return redirect("taches:travail", pk=travail.pk)
     return render(
         request,
         "qualification/notation_import.html",
-        {
-            "campagne": c,
-            "organisation": organisation,
-            "form": form,
-            "rapport": rapport,
-            "erreurs": resume_erreurs([form]),
-        },
+        {"campagne": c, "organisation": organisation, "form": form, "erreurs": resume_erreurs([form])},
     )
 
 

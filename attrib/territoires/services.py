@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from shapely.geometry import shape
 
+from attrib.common.imports import bornes_import
 from attrib.engine.formats.lecture import ErreurLecture, lire_csv
 from attrib.organisations.acteurs import Acteur
 from attrib.territoires.models import EPCI, QPV, Commune
@@ -100,7 +101,7 @@ class _Lecteur:
             self.erreur(None, f"fichier introuvable ({self.chemin}).")
             return
         try:
-            rangees = lire_csv(self.chemin.read_bytes(), separateurs=(",",)).lignes
+            rangees = lire_csv(self.chemin.read_bytes(), separateurs=(",",), bornes=bornes_import()).lignes
             premiere = next(rangees, None)
             en_tete = list(premiere.cellules) if premiere is not None else []
             manquantes = [c for c in colonnes if c not in en_tete]

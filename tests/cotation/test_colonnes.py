@@ -22,6 +22,7 @@ from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import User
 from tests.cotation.conftest import GRILLE, Territoire
 from tests.factories import GRUISSAN, NARBONNE, personne
+from tests.menages import hugo_et_lina
 
 pytestmark = pytest.mark.django_db
 
@@ -58,22 +59,7 @@ def _menage_complet(territoire: Territoire) -> Demande:
         communes=(GRUISSAN, NARBONNE),
         personnes=[
             personne(salaires=1400, pension_alimentaire_versee=150, date_naissance=date(1980, 2, 3)),
-            personne(
-                role=enums.RolePersonne.CODEMANDEUR,
-                lien=enums.LienParente.CONJOINT,
-                prenoms="Hugo",
-                date_naissance=date(1979, 7, 8),
-                salaires=900,
-                handicap=True,
-            ),
-            personne(
-                role=enums.RolePersonne.PERSONNE_A_LOGER,
-                lien=enums.LienParente.ENFANT,
-                prenoms="Lina",
-                date_naissance=date(2016, 4, 4),
-                a_charge=True,
-                salaires=0,
-            ),
+            *hugo_et_lina(salaires_hugo=900, salaires_lina=0),
         ],
         priorites=("l441_g", "l441_k"),
         motifs_secondaires=("violences",),

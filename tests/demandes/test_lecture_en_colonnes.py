@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone
 
 from attrib.demandes import colonnes as lecture
-from attrib.demandes import enums
 from attrib.demandes.importexport import valeurs_demandes
 from attrib.demandes.models import Demande, Personne
 from attrib.demandes.moteur import menages_colonnes
 from tests.factories import GRUISSAN, NARBONNE, creer_demande, guichet, personne, territoire_minimal
+from tests.menages import hugo_et_lina
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("horloge")]
 
@@ -41,22 +41,7 @@ def demandes() -> list[Demande]:
             communes=(GRUISSAN, NARBONNE),
             personnes=[
                 personne(salaires=Decimal("0.10"), autres_revenus=Decimal("0.20"), pension_alimentaire_versee=150),
-                personne(
-                    role=enums.RolePersonne.CODEMANDEUR,
-                    lien=enums.LienParente.CONJOINT,
-                    prenoms="Hugo",
-                    date_naissance=date(1979, 7, 8),
-                    salaires=Decimal("1234.56"),
-                    handicap=True,
-                ),
-                personne(
-                    role=enums.RolePersonne.PERSONNE_A_LOGER,
-                    lien=enums.LienParente.ENFANT,
-                    prenoms="Lina",
-                    date_naissance=date(2016, 4, 4),
-                    a_charge=True,
-                    salaires=700,
-                ),
+                *hugo_et_lina(salaires_hugo=Decimal("1234.56"), salaires_lina=700),
             ],
             priorites=("l441_k", "l441_g"),
             motifs_secondaires=("violences", "sans_logement"),

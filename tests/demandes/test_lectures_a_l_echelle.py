@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from attrib.common.comptes import compter
-from attrib.demandes import enums, quartile
+from attrib.demandes import quartile
 from attrib.demandes.colonnes import personnes_frame
 from attrib.demandes.models import Demande, Personne
 from attrib.demandes.selectors import demandes_liste, lignes_de_page
@@ -22,6 +22,7 @@ from attrib.organisations.models import Organisation
 from attrib.rapprochement.moteur import signature
 from attrib.territoires.models import EPCI
 from tests.factories import GRUISSAN, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
+from tests.menages import conjoint, enfant
 
 pytestmark = pytest.mark.django_db
 
@@ -70,27 +71,9 @@ def test_le_calcul_en_colonnes_donne_la_mesure_de_chaque_menage(territoire: tupl
         guichet_org=g,
         personnes=[
             personne(salaires=900, pension_alimentaire_versee=100),
-            personne(
-                enums.RolePersonne.CODEMANDEUR,
-                prenoms="Paul",
-                salaires=600,
-                lien=enums.LienParente.CONJOINT,
-                date_naissance=date(1988, 1, 1),
-            ),
-            personne(
-                enums.RolePersonne.PERSONNE_A_LOGER,
-                prenoms="Lou",
-                salaires=0,
-                lien=enums.LienParente.ENFANT,
-                date_naissance=date(2018, 3, 3),
-            ),
-            personne(
-                enums.RolePersonne.PERSONNE_A_LOGER,
-                prenoms="Jo",
-                salaires=0,
-                lien=enums.LienParente.ENFANT,
-                date_naissance=date(2008, 3, 3),
-            ),
+            conjoint(salaires=600),
+            enfant(),
+            enfant(prenoms="Jo", date_naissance=date(2008, 3, 3)),
         ],
         aujourd_hui=AVANT,
     )

@@ -3,14 +3,20 @@ with located errors, exports, and 404 outside the perimeter."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from attrib.flux import travaux
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation
+from attrib.organisations.models import Membership, Organisation, TypeOrganisation
+from attrib.taches.models import StatutTravail, Travail
 from tests.factories import guichet, membre
 from tests.flux.conftest import Monde
 
@@ -93,21 +99,86 @@ def test_le_formulaire_de_convention_affiche_la_regle_de_l_etat(monde: Monde) ->
     assert ConventionReservation.objects.get(categorie="action_logement").part == 12.5
 
 
-def test_import_par_l_ecran(monde: Monde) -> None:
-    client = _client(monde.users["alogea"])
-    fichier = SimpleUploadedFile(
-        "conventions.csv",
-        f"Réservataire;Contingent;Part du flux (%);Début\nAction Logement Services;action_logement;20;01/01/{timezone.localdate().year}\n".encode(),
+def _conventions_csv(*lignes: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        "conventions.csv", "\n".join(["Réservataire;Contingent;Part du flux (%);Début", *lignes, ""]).encode()
     )
+
+
+def test_import_par_l_ecran(monde: Monde, settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = _client(monde.users["alogea"])
+    fichier = _conventions_csv(f"Action Logement Services;action_logement;20;01/01/{timezone.localdate().year}")
     reponse = client.post(
         reverse("flux:conventions_import"), {"import-bailleur": monde.alogea.pk, "import-fichier": fichier}
     )
-    assert reponse.status_code == 200 and "Import réussi" in reponse.text
+    travail = Travail.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("taches:travail", args=[travail.pk])
+    page = client.get(reponse["Location"])
+    assert "Import réussi" in page.text and "1 convention(s) créée(s), 0 modifiée(s), 0 inchangée(s)." in page.text
     assert ConventionReservation.objects.get().part == 20
+    assert not list(tmp_path.rglob("*.csv"))
     export = client.get(reverse("flux:conventions_export_csv"))
     assert export["Content-Type"].startswith("text/csv") and "Action Logement Services" in export.content.decode(
         "utf-8-sig"
     )
+
+
+def test_l_import_refuse_montre_la_ligne_en_erreur_sur_la_page_du_travail(
+    monde: Monde, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = _client(monde.users["alogea"])
+    annee = timezone.localdate().year
+    fichier = _conventions_csv(
+        f"Action Logement Services;action_logement;20;01/01/{annee}", f"Inconnue;action_logement;10;01/01/{annee}"
+    )
+    reponse = client.post(
+        reverse("flux:conventions_import"), {"import-bailleur": monde.alogea.pk, "import-fichier": fichier}
+    )
+    travail = Travail.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("taches:travail", args=[travail.pk])
+    page = html.unescape(client.get(reponse["Location"]).text)
+    assert "Import refusé" in page and "Le travail n'a pas abouti" in page
+    assert (
+        "Ligne 3, colonne « Réservataire » : « Inconnue » : aucune organisation titulaire de droits de réservation"
+        in page
+    )
+    assert "Ce qui a été conservé :</strong> Aucune convention n'a été enregistrée ni modifiée." in page
+    assert not ConventionReservation.objects.exists()
+    assert not list(tmp_path.rglob("*.csv"))
+
+
+def test_les_erreurs_du_formulaire_d_import_restent_sur_sa_page(monde: Monde, settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    autre = Organisation.objects.create(nom="Autre bailleur", type=TypeOrganisation.BAILLEUR)
+    client = _client(monde.users["alogea"])
+    url = reverse("flux:conventions_import")
+    sans_fichier = client.post(url, {"import-bailleur": monde.alogea.pk})
+    assert sans_fichier.status_code == 200 and "Le formulaire contient une erreur" in sans_fichier.text
+    mauvais = client.post(url, {"import-bailleur": autre.pk, "import-fichier": _conventions_csv()})
+    assert mauvais.status_code == 200 and "Sélectionnez un choix valide" in mauvais.text
+    assert not Travail.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_des_droits_retires_avant_l_import_sont_dits_en_francais(monde: Monde, settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    user = monde.users["alogea"]
+    fichier = _conventions_csv(f"Action Logement Services;action_logement;20;01/01/{timezone.localdate().year}")
+    travail = travaux.import_lancer(user=user, bailleur=monde.alogea, nom_fichier="conventions.csv", contenu=fichier)
+    (depose,) = tmp_path.rglob("*.csv")
+    Membership.objects.filter(user=user).delete()
+    travaux.importer_conventions.call(
+        travail_id=travail.pk,
+        bailleur_id=monde.alogea.pk,
+        nom_fichier="conventions.csv",
+        chemin=str(depose.relative_to(tmp_path)),
+    )
+    travail.refresh_from_db()
+    assert travail.statut == StatutTravail.ECHEC and "Alogea" in travail.resume
+    assert travail.conserve == "Aucune convention n'a été enregistrée ni modifiée."
+    assert not ConventionReservation.objects.exists() and not depose.exists()
 
 
 def test_la_file_du_reservataire_et_sa_proposition(monde: Monde) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -233,3 +234,20 @@ def test_bailleur_qui_n_en_est_pas_un_refuse(grand_narbonne: None, fichier_rpls:
     commune = Organisation.objects.create(nom="Ville de Narbonne", type=TypeOrganisation.COMMUNE)
     with pytest.raises(ValidationError, match="n'est pas un bailleur social"):
         rpls_importer(chemin=fichier_rpls(lignes_narbonne()[11:12]), bailleur=commune, auteur=acteur_systeme("test"))
+
+
+def test_les_bornes_reglees_par_l_exploitant_s_appliquent_a_l_import_rpls(
+    grand_narbonne: None, fichier_rpls: Ecrire, settings: Any
+) -> None:
+    chemin = fichier_rpls(lignes_narbonne()[1:4])
+    settings.ATTRIB_IMPORT_LIGNES_MAX = 2
+    with pytest.raises(ValidationError) as exc:
+        rpls_importer(chemin=chemin, auteur=acteur_systeme("test"))
+    assert exc.value.messages == ["rpls.csv, ligne 4 : trop de lignes : 2 au plus ; découpez le fichier."]
+    settings.ATTRIB_IMPORT_LIGNES_MAX = 3
+    settings.ATTRIB_IMPORT_OCTETS_MAX = 100
+    with pytest.raises(ValidationError) as exc:
+        rpls_importer(chemin=chemin, auteur=acteur_systeme("test"))
+    (message,) = exc.value.messages
+    assert message.startswith("rpls.csv, fichier trop volumineux : ") and "octets, 100 au plus" in message
+    assert not Logement.objects.exists()

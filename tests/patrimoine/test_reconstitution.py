@@ -7,6 +7,7 @@ from collections import Counter
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -188,3 +189,16 @@ def test_erreur_dans_les_comptages_n_ecrit_rien(grand_narbonne: None, tmp_path: 
     with pytest.raises(CommandError, match=r"comptages.csv, ligne 51 : dpeserre « H » invalide"):
         call_command("generer_patrimoine_grand_narbonne", "--fichier", str(chemin), stdout=StringIO())
     assert Residence.objects.count() == 0
+
+
+def test_les_bornes_reglees_par_l_exploitant_s_appliquent_aux_comptages(settings: Any) -> None:
+    settings.ATTRIB_IMPORT_LIGNES_MAX = 10
+    comptages, erreurs = lire_comptages(FICHIER_COMPTAGES, annee_max=2026)
+    assert comptages == [] and [str(e) for e in erreurs] == [
+        "ligne 12 : trop de lignes : 10 au plus ; découpez le fichier."
+    ]
+    settings.ATTRIB_IMPORT_LIGNES_MAX = 500_000
+    settings.ATTRIB_IMPORT_CELLULE_MAX = 3
+    comptages, erreurs = lire_comptages(FICHIER_COMPTAGES, annee_max=2026)
+    assert comptages == [] and len(erreurs) == 1
+    assert str(erreurs[0]).startswith("ligne 1 : ") and "caractères, 3 au plus" in str(erreurs[0])

@@ -13,6 +13,7 @@ from attrib.demandes.services import demande_radier
 from attrib.engine.q1 import premier_quartile
 from attrib.organisations.acteurs import acteur_systeme
 from tests.factories import CARCASSONNE, GRUISSAN, NARBONNE, creer_demande, guichet, personne, territoire_minimal
+from tests.menages import conjoint, enfant
 
 GRAND_NARBONNE = "241100593"
 
@@ -105,20 +106,8 @@ def test_sans_valeur_officielle_le_seuil_est_calcule_sur_les_demandes_au_31_dece
         communes=(GRUISSAN,),
         personnes=[
             personne(salaires=900),
-            personne(
-                enums.RolePersonne.CODEMANDEUR,
-                prenoms="Paul",
-                salaires=0,
-                lien=enums.LienParente.CONJOINT,
-                date_naissance=date(1988, 1, 1),
-            ),
-            personne(
-                enums.RolePersonne.PERSONNE_A_LOGER,
-                prenoms="Lou",
-                salaires=0,
-                lien=enums.LienParente.ENFANT,
-                date_naissance=date(2018, 3, 3),
-            ),
+            conjoint(),
+            enfant(),
         ],
         aujourd_hui=avant,
     )

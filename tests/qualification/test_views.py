@@ -3,8 +3,10 @@ close, agenda, agreed note, exports."""
 
 from __future__ import annotations
 
+import html
 import io
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +16,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from attrib.organisations.acteurs import acteur_systeme
+from attrib.organisations.models import Membership
+from attrib.qualification import travaux
 from attrib.qualification.models import Campagne, Notation, NoteHarmonisee
 from attrib.qualification.services import campagne_cloturer, notations_exporter_excel
+from attrib.taches.models import StatutTravail, Travail
 from tests.factories import GRUISSAN, NARBONNE
 from tests.qualification.conftest import Territoire
 
@@ -115,23 +120,97 @@ def test_une_personne_en_consultation_voit_ses_notes_sans_pouvoir_noter(
     assert page(lecteur, "notation_import", campagne.pk, territoire.narbonne.pk).status_code == 404
 
 
-def test_l_import_affiche_le_compte_rendu_ligne_par_ligne(territoire: Territoire, campagne: Campagne) -> None:
+def _classeur_rempli(campagne: Campagne, territoire: Territoire, notes: dict[int, Any]) -> io.BytesIO:
     export = notations_exporter_excel(campagne=campagne, organisation=territoire.alogea, auteur=acteur_systeme("test"))
     classeur = load_workbook(io.BytesIO(export))
     feuille = classeur["Notation"]
-    feuille.cell(2, 8).value = 9
-    feuille.cell(3, 8).value = 2
+    for ligne, note in notes.items():
+        feuille.cell(ligne, 8).value = note
     flux = io.BytesIO()
     classeur.save(flux)
     flux.seek(0)
     flux.name = "notes.xlsx"
+    return flux
+
+
+def test_l_import_affiche_le_compte_rendu_ligne_par_ligne(
+    territoire: Territoire, campagne: Campagne, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
     url = reverse("qualification:notation_import", args=[campagne.pk, territoire.alogea.pk])
+    bailleur = client(territoire, "alogea")
 
-    reponse = client(territoire, "alogea").post(url, {"import-fichier": flux})
+    reponse = bailleur.post(url, {"import-fichier": _classeur_rempli(campagne, territoire, {2: 9, 3: 2})})
 
-    texte = reponse.content.decode()
+    travail = Travail.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("taches:travail", args=[travail.pk])
+    texte = bailleur.get(reponse["Location"]).content.decode()
     assert "Note « 9 » hors de l&#x27;échelle 1 à 4." in texte
     assert "<td>2</td>" in texte and "<td>3</td>" in texte
+    assert not list(tmp_path.rglob("*.xlsx"))
+
+
+def test_l_import_tout_ou_rien_refuse_n_enregistre_rien_et_nomme_la_ligne(
+    territoire: Territoire, campagne: Campagne, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    avant = sorted(Notation.objects.values_list("residence__identifiant", "organisation_id", "note"))
+    url = reverse("qualification:notation_import", args=[campagne.pk, territoire.alogea.pk])
+    bailleur = client(territoire, "alogea")
+    fichier = _classeur_rempli(campagne, territoire, {2: 9, 3: 2})
+
+    reponse = bailleur.post(url, {"import-fichier": fichier, "import-tout_ou_rien": "on"})
+
+    travail = Travail.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("taches:travail", args=[travail.pk])
+    texte = html.unescape(bailleur.get(reponse["Location"]).content.decode())
+    assert "Le travail n'a pas abouti" in texte and "Aucune note n'a été enregistrée (mode « tout ou rien »)." in texte
+    assert "<td>2</td>" in texte and "Note « 9 » hors de l'échelle 1 à 4." in texte
+    assert sorted(Notation.objects.values_list("residence__identifiant", "organisation_id", "note")) == avant
+    assert not list(tmp_path.rglob("*.xlsx"))
+
+
+def test_sans_fichier_l_erreur_reste_sur_le_formulaire(
+    territoire: Territoire, campagne: Campagne, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("qualification:notation_import", args=[campagne.pk, territoire.alogea.pk])
+    reponse = client(territoire, "alogea").post(url, {"import-tout_ou_rien": "on"})
+    assert reponse.status_code == 200 and "Le formulaire contient une erreur" in reponse.content.decode()
+    assert not Travail.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_des_droits_retires_avant_l_import_des_notes_sont_dits_en_francais(
+    territoire: Territoire, campagne: Campagne, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    user = territoire.users["alogea"]
+    avant = sorted(Notation.objects.values_list("residence__identifiant", "organisation_id", "note"))
+    travail = travaux.import_lancer(
+        user=user,
+        campagne=campagne,
+        organisation=territoire.alogea,
+        nom_fichier="notes.xlsx",
+        contenu=_classeur_rempli(campagne, territoire, {3: 2}).getvalue(),
+        tout_ou_rien=False,
+    )
+    (depose,) = tmp_path.rglob("*.xlsx")
+    Membership.objects.filter(user=user).delete()
+    travaux.importer_notations.call(
+        travail_id=travail.pk,
+        campagne_id=campagne.pk,
+        organisation_id=territoire.alogea.pk,
+        nom_fichier="notes.xlsx",
+        chemin=str(depose.relative_to(tmp_path)),
+        tout_ou_rien=False,
+    )
+    travail.refresh_from_db()
+    assert travail.statut == StatutTravail.ECHEC
+    assert travail.resume.startswith(f"Vous ne pouvez plus enregistrer les notes de {territoire.alogea}")
+    assert travail.conserve == "Aucune note n'a été enregistrée."
+    assert sorted(Notation.objects.values_list("residence__identifiant", "organisation_id", "note")) == avant
+    assert not depose.exists()
 
 
 def test_l_epci_cloture_puis_tout_le_territoire_voit_les_resultats(territoire: Territoire, campagne: Campagne) -> None:

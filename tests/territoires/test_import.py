@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -234,3 +235,13 @@ def test_commande_affiche_l_erreur_localisee(dossier_narbonne: Path) -> None:
         "import annulé, rien n'a été enregistré.",
         "epci_2026.csv, ligne 2 : population_municipale « n/a » n'est pas un entier positif.",
     ]
+
+
+def test_les_bornes_reglees_par_l_exploitant_s_appliquent_aux_referentiels(
+    dossier_narbonne: Path, settings: Any
+) -> None:
+    settings.ATTRIB_IMPORT_LIGNES_MAX = 5
+    with pytest.raises(ErreursImport) as exc:
+        territoires_importer(dossier=dossier_narbonne, auteur=acteur_systeme("test"))
+    assert exc.value.messages == ["communes_epci_2026.csv, ligne 7 : trop de lignes : 5 au plus ; découpez le fichier."]
+    assert not EPCI.objects.exists() and not Commune.objects.exists()

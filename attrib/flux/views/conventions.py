@@ -17,7 +17,7 @@ from attrib.common.forms import resume_erreurs
 from attrib.common.limites import limite_debit
 from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs, reponse_fichier
-from attrib.flux import permissions, selectors, services
+from attrib.flux import permissions, selectors, services, travaux
 from attrib.flux.forms import ArbitrageForm, ConventionForm, ImportConventionsForm
 from attrib.flux.models import ConventionReservation, Orientation, ReglageFlux
 from attrib.flux.moteur import parametres_flux
@@ -190,26 +190,15 @@ def conventions_import(request: HttpRequest) -> HttpResponse:
         bailleurs=bailleurs,
         prefix="import",
     )
-    rapport = None
     if request.method == "POST" and form.is_valid():
+        # The worker imports; the job's page shows the progress, then the report line by line.
         fichier = form.cleaned_data["fichier"]
-        try:
-            rapport = services.conventions_importer(
-                bailleur=form.cleaned_data["bailleur"],
-                fichier=fichier.read(),
-                nom_fichier=fichier.name,
-                auteur=acteur_de(request.user),
-            )
-        except ValidationError as exc:
-            placer_erreurs(exc, form)
-        else:
-            if not rapport.annule:
-                messages.success(request, rapport.resume())
-    return render(
-        request,
-        "flux/conventions_import.html",
-        {"form": form, "rapport": rapport, "erreurs": resume_erreurs([form])},
-    )
+        fichier.seek(0)
+        travail = travaux.import_lancer(
+            user=request.user, bailleur=form.cleaned_data["bailleur"], nom_fichier=fichier.name, contenu=fichier
+        )
+        return redirect("taches:travail", pk=travail.pk)
+    return render(request, "flux/conventions_import.html", {"form": form, "erreurs": resume_erreurs([form])})
 
 
 def _conventions_exportees(request: HttpRequest) -> tuple[list[ConventionReservation], str]:
