@@ -29,8 +29,10 @@ def test_engine_package_exists() -> None:
 ATTRIB = ENGINE.parent
 #: The one writer of the product's CSV and Excel files (docs/decisions/0004-exports-surs.md).
 ECRIVAIN = ATTRIB / "common" / "tableurs.py"
-#: The offline cotation command writes its scores with polars, through the same cell rule (``_sans_formule``).
-ECRITURE_POLARS = {ENGINE / "cotation" / "cli.py"}
+#: The offline cotation command writes its scores with polars, through the same cell rule (``_sans_formule``); the
+#: re-scoring streams its rows to PostgreSQL's ``COPY`` as CSV (a transport to the database, never a file a user
+#: opens: decision 0022).
+ECRITURE_POLARS = {ENGINE / "cotation" / "cli.py", ATTRIB / "cotation" / "calcul.py"}
 _INTERDITS_CSV = {"writer", "DictWriter"}
 _INTERDITS_OPENPYXL = {"Workbook", "WriteOnlyCell", "Cell"}
 

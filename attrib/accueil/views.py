@@ -9,8 +9,8 @@ from django.shortcuts import render
 
 from attrib.commissions import permissions as commissions_permissions
 from attrib.commissions import selectors as commissions_selectors
-from attrib.common.comptes import compter
 from attrib.demandes import enums, selectors
+from attrib.demandes.comptes import compter
 from attrib.demandes.models import Demande, PieceJustificative
 from attrib.organisations import permissions
 from attrib.organisations.acteurs import acteur_de
@@ -21,7 +21,7 @@ def accueil(request: HttpRequest) -> HttpResponse:
     visibles = Demande.objects.visible_to(acteur_de(user))
     contexte: dict[str, Any] = {
         "memberships": permissions.memberships(user),
-        # Counted once per state of the demand file (attrib.common.comptes).
+        # Counted once per state of the demand file (attrib.demandes.comptes).
         "nb_actives": compter(visibles.actives()),
         "nb_echeances": compter(selectors.demandes_liste(user=user, filtres={"echeance_proche": "oui"})),
         "peut_enregistrer": permissions.peut_enregistrer_demande(acteur_de(user)),

@@ -15,8 +15,8 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from attrib.api.parsers import JSONParserFr
-from attrib.common.comptes import compter
 from attrib.common.limites import Limite
+from attrib.demandes.comptes import compter
 from attrib.demandes.models import Demande
 from attrib.journal.contexte import contexte_pour, definir
 from attrib.organisations.acteurs import acteur_de
@@ -30,7 +30,7 @@ class Pagination(LimitOffsetPagination):
         self.compte = compte
 
     def get_count(self, queryset: Any) -> int:
-        # The demands are counted once per state of the file (attrib.common.comptes): every page of a region's
+        # The demands are counted once per state of the file (attrib.demandes.comptes): every page of a region's
         # list would count its whole perimeter again.
         if self.compte is not None:
             return self.compte()

@@ -34,8 +34,8 @@ from attrib.api.serializers import (
     RadiationEntreeSerializer,
     chemin_dans_la_requete,
 )
-from attrib.common.comptes import compter
 from attrib.demandes import enums
+from attrib.demandes.comptes import compter
 from attrib.demandes.models import Demande
 from attrib.demandes.services import (
     demande_decision_dalo_enregistrer,

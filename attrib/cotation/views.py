@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attrib.common.comptes import PaginateurCompte
 from attrib.common.forms import resume_erreurs
 from attrib.cotation import controle, permissions, selectors, services, travaux
 from attrib.cotation.calcul import demandes_du_territoire
@@ -30,6 +29,7 @@ from attrib.cotation.forms import (
     placer_erreurs_grille,
 )
 from attrib.cotation.models import TacheCotation, VersionGrille
+from attrib.demandes.comptes import PaginateurCompte
 from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
 
@@ -392,7 +392,7 @@ def classement(request: HttpRequest) -> HttpResponse:
         if secteur not in {s for s, _ in secteurs}:
             secteur = ""
         qs = selectors.classement(request.user, version=choisie, typologie=typologie, secteur=secteur or None)
-        # Counted once per state of the demands and of the scores (attrib.common.comptes).
+        # Counted once per state of the demands and of the scores (attrib.demandes.comptes).
         page = PaginateurCompte(qs, PAR_PAGE, fraicheur=selectors.fraicheur_cotations).get_page(request.GET.get("page"))
     return render(
         request,

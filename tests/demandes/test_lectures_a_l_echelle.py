@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from attrib.common.comptes import compter
 from attrib.demandes import quartile
 from attrib.demandes.colonnes import personnes_frame
+from attrib.demandes.comptes import compter
 from attrib.demandes.models import Demande, Personne
 from attrib.demandes.selectors import demandes_liste, lignes_de_page
 from attrib.organisations.acteurs import acteur_de, acteur_systeme

@@ -411,9 +411,13 @@ def test_la_demo_refuse_une_valeur_que_les_regles_refusent():
     from attrib.demo.chargement import DemoInvalide, _verifier_regles
 
     jour = timezone.localdate()
+
+    def personnes(naissance: date) -> dict[str, list[object]]:
+        return {"nom": ["Martin"], "prenoms": ["Léa"], "date_naissance": [naissance]}
+
     with pytest.raises(DemoInvalide, match="Date de naissance : le 31/12/9999 est dans le futur"):
-        _verifier_regles([Personne(nom="Martin", prenoms="Léa", date_naissance=date(9999, 12, 31))], jour)
-    _verifier_regles([Personne(nom="Martin", prenoms="Léa", date_naissance=date(1990, 5, 17))], jour)
+        _verifier_regles("personne", Personne, personnes(date(9999, 12, 31)), ["personne Léa Martin"], jour)
+    _verifier_regles("personne", Personne, personnes(date(1990, 5, 17)), ["personne Léa Martin"], jour)
 
 
 def test_lecteur_hors_ligne_du_format_applique_les_memes_regles():

@@ -68,7 +68,7 @@ from attrib.exploitation.models import Effacement, Regle
 from attrib.flux.enums import Arbitrage
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation, ReglageFlux
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere, reglage_flux_enregistrer
-from attrib.journal.models import EntreeJournal
+from attrib.journal.models import EntreeJournal, GenerationRacine
 from attrib.organisations.models import (
     CategorieReservataire,
     Membership,
@@ -828,6 +828,17 @@ class EntreeJournalFactory(factory.django.DjangoModelFactory):
     apres = factory.LazyAttribute(lambda o: {"nom": f"Organisation {o.objet_id}"})
 
 
+class GenerationRacineFactory(factory.django.DjangoModelFactory):
+    """The counter of committed writing transactions of one root, as the deferred trigger keeps it."""
+
+    class Meta:
+        model = GenerationRacine
+        django_get_or_create = ("racine_table",)
+
+    racine_table = factory.Sequence(lambda n: f"test.racine{n}")
+    valeur = 1
+
+
 class TravailFactory(factory.django.DjangoModelFactory):
     """A long job as « Mes travaux » lists it, finished with its summary."""
 
@@ -905,6 +916,7 @@ FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Bail: BailFactory,
     LotPropositions: LotPropositionsFactory,
     EntreeJournal: EntreeJournalFactory,
+    GenerationRacine: GenerationRacineFactory,
     Effacement: EffacementFactory,
     Travail: TravailFactory,
 }

@@ -18,7 +18,6 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from attrib.common import recherches, tableurs
-from attrib.common.comptes import PaginateurCompte
 from attrib.common.forms import resume_erreurs
 from attrib.common.limites import limite_debit
 from attrib.common.services import export_journaliser
@@ -26,6 +25,7 @@ from attrib.common.view_helpers import reponse_fichier
 from attrib.cotation.selectors import cotation_affichee
 from attrib.demandes import enums, importexport, regles, selectors, travaux
 from attrib.demandes.attestation import attestation_a_servir
+from attrib.demandes.comptes import PaginateurCompte
 from attrib.demandes.forms import (
     RESSOURCES_PERSONNE,
     RechercheForm,
@@ -69,7 +69,7 @@ def liste(request: HttpRequest) -> HttpResponse:
     donnees, recherche_perdue = recherches.donnees_de_recherche(request, champ="q")
     # Read by pages, its count bounded: the perimeter is checked along the walk (decision 0023).
     form, qs = _formulaire_et_demandes(request.user, donnees, par_ligne=True)
-    # Counted up to BORNE_LISTE demands, once per state of the file (attrib.common.comptes, decision 0023).
+    # Counted up to BORNE_LISTE demands, once per state of the file (attrib.demandes.comptes, decision 0023).
     page = PaginateurCompte(qs, PAR_PAGE, borne=BORNE_LISTE).get_page(request.GET.get("page"))
     jour = timezone.localdate()
     limite = _limite_echeance(jour)

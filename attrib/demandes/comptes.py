@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
@@ -44,7 +45,10 @@ def compter(
         a_compter = a_compter[: borne + 1]
     if a_compter.query.is_empty():
         return 0
-    sql, params = a_compter.query.sql_with_params()
+    try:
+        sql, params = a_compter.query.sql_with_params()
+    except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``, an empty perimeter)
+        return 0
     cle = (qs.db, sql, tuple(map(repr, params)), fraicheur())
     with _VERROU:
         connu = _COMPTES.get(cle)
