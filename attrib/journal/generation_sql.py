@@ -6,7 +6,10 @@ the row lock it takes on the root's counter is held only from there to the commi
 not wait on each other for their whole transaction), and the counter's new value becomes visible with the data.
 Its ``WHEN`` condition is evaluated at once for each journal row and queues the deferred call only for the first
 row of each root in the transaction (a transaction-local setting remembers it; a rolled-back savepoint forgets the
-setting and the queued call together), so a bulk load queues one call per root, not one per row.
+setting and the queued call together), so a bulk load queues one call per root, not one per row. The first call
+bumps every root the transaction wrote, in the order of their names (the others find nothing left to do): two
+transactions that wrote the same roots in different orders lock the counters in the same order and cannot
+deadlock at commit.
 
 SQLite serialises every write transaction: the last journal id already follows the commit order there.
 """
@@ -20,18 +23,29 @@ CREATE OR REPLACE FUNCTION attrib_generation_a_marquer(racine text) RETURNS bool
 DECLARE
     cle text := 'attrib.generation_' || md5(racine);
     transaction text := pg_current_xact_id()::text;
+    racines text := coalesce(current_setting('attrib.generation_racines', true), '');
 BEGIN
     IF current_setting(cle, true) IS NOT DISTINCT FROM transaction THEN
         RETURN false;
     END IF;
     PERFORM set_config(cle, transaction, true);
+    PERFORM set_config('attrib.generation_racines', racines || racine || ',', true);
     RETURN true;
 END
 $f$;
 
 CREATE OR REPLACE FUNCTION attrib_generation_marquer() RETURNS trigger LANGUAGE plpgsql AS $f$
+DECLARE
+    racines text := coalesce(current_setting('attrib.generation_racines', true), '');
 BEGIN
-    INSERT INTO {generation} (racine_table, valeur) VALUES (NEW.racine_table, 1)
+    IF racines = '' THEN
+        RETURN NULL;
+    END IF;
+    PERFORM set_config('attrib.generation_racines', '', true);
+    -- Every root of the transaction at once, in one order for all transactions: no deadlock between two
+    -- transactions that wrote the same roots in different orders.
+    INSERT INTO {generation} (racine_table, valeur)
+    SELECT DISTINCT r, 1 FROM unnest(string_to_array(racines, ',')) AS r WHERE r <> '' ORDER BY 1
     ON CONFLICT (racine_table) DO UPDATE SET valeur = {generation}.valeur + 1;
     RETURN NULL;
 END

@@ -67,3 +67,44 @@ def test_une_transaction_validee_apres_une_plus_recente_change_encore_la_cle() -
     assert apres[0] == entre_deux[0]  # the last journal id did not move: A's entry has the smaller id
     assert apres != entre_deux
     assert Demande.objects.get(pk=lente).loyer_actuel == 501
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deux_transactions_qui_ecrivent_les_memes_racines_dans_l_ordre_inverse_valident_toutes_deux() -> None:
+    """T1 writes under root A then B, T2 under B then A, and both commit at the same moment: the counters are
+    bumped in one order for every transaction, so neither save fails on a deadlock at commit."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite sérialise les transactions d'écriture.")
+    from attrib.journal.models import GenerationRacine
+    from tests.factories.modeles import EntreeJournalFactory
+
+    ensemble = threading.Barrier(2)
+    erreurs: list[BaseException] = []
+
+    def ecrire(racines: tuple[str, str]) -> None:
+        try:
+            with transaction.atomic():
+                for racine in racines:
+                    EntreeJournalFactory(racine_table=racine)
+                ensemble.wait(timeout=30)
+        except BaseException as exc:  # reported to the test's thread
+            erreurs.append(exc)
+        finally:
+            connection.close()
+
+    for _ in range(3):
+        fils = [
+            threading.Thread(target=ecrire, args=(("essai.a", "essai.b"),)),
+            threading.Thread(target=ecrire, args=(("essai.b", "essai.a"),)),
+        ]
+        for f in fils:
+            f.start()
+        for f in fils:
+            f.join(timeout=60)
+        assert not erreurs, erreurs
+    assert dict(
+        GenerationRacine.objects.filter(racine_table__startswith="essai.").values_list("racine_table", "valeur")
+    ) == {
+        "essai.a": 6,
+        "essai.b": 6,
+    }
