@@ -323,7 +323,7 @@ def _ecrire_garde(fichier: Path, seuil: SeuilQ1) -> None:
     """Written whole then renamed (a reader sees the file complete or not at all); a threshold is no personal data."""
     try:
         fichier.parent.mkdir(parents=True, exist_ok=True)
-        provisoire = fichier.with_suffix(f".{os.getpid()}.tmp")
+        provisoire = fichier.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         provisoire.write_text(json.dumps(asdict(seuil)), encoding="utf-8")
         os.replace(provisoire, fichier)
     except OSError:

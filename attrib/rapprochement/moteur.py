@@ -267,7 +267,7 @@ def index_territoire(epci: EPCI, *, jour: date | None = None) -> IndexTerritoire
     fichier = _fichier_index(epci)
     construit = _lire_index(fichier, epci, jour, cle, sig)
     if construit is None:
-        fichier.parent.mkdir(parents=True, exist_ok=True)
+        fichier.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # One process builds a state; the others wait for it and read its file.
         with open(fichier.with_suffix(".verrou"), "a+b") as verrou:
             fcntl.flock(verrou, fcntl.LOCK_EX)
@@ -382,8 +382,9 @@ def _ecrire_index(fichier: Path, it: IndexTerritoire) -> None:
     }
     tampon = io.BytesIO()
     it.cadre.write_ipc(tampon, compression="lz4")
-    provisoire = fichier.with_suffix(f".{os.getpid()}.tmp")
-    with open(provisoire, "wb") as f:
+    # Households' incomes and composition: readable by the service's user only; one temporary name per thread.
+    provisoire = fichier.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    with os.fdopen(os.open(provisoire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
         f.write(json.dumps(entete).encode() + b"\n")
         f.write(tampon.getvalue())
     os.replace(provisoire, fichier)

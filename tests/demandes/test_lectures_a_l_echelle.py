@@ -102,8 +102,9 @@ def test_la_fraicheur_de_l_index_de_preselection_se_lit_dans_des_index(territoir
         signature(epci)
     assert len(requetes) <= 4
     for requete in requetes.captured_queries:
-        plan = _plan(requete["sql"], None, "enable_seqscan = off")
-        # One step back along an index under a LIMIT, never an aggregate over a table.
+        plan = _plan(requete["sql"], None, "enable_seqscan = off", "enable_sort = off")
+        # One step back along an index under a LIMIT, never an aggregate over a table (sorting off: on the test's
+        # few rows the planner would rather sort one row than walk the index backwards, whatever the test order).
         assert plan.startswith("Limit"), plan
         assert "Index" in plan and "Backward" in plan, plan
         assert "Aggregate" not in plan, plan

@@ -154,7 +154,10 @@ def test_le_prechauffage_prepare_l_index_des_territoires_ayant_des_logements_lib
     sortie = io.StringIO()
     call_command("prechauffer_rapprochement", stdout=sortie)
     assert "demandes cotées prêt" in sortie.getvalue()
-    assert list(moteur.dossier_index().glob("*.index"))
+    fichiers = list(moteur.dossier_index().glob("*.index"))
+    assert fichiers
+    # Households' incomes: readable by the service's user only.
+    assert all(f.stat().st_mode & 0o077 == 0 for f in fichiers)
 
 
 def test_un_processus_qui_demarre_relit_l_index_avant_sa_premiere_preselection(monde: Monde) -> None:
