@@ -205,7 +205,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                "attrib.common.context_processors.site_config",
                 "attrib.accueil.context_processors.navigation",
             ],
         },

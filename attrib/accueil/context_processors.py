@@ -90,7 +90,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entrees = [g for g in groupes if g is not None]
     return {
         "nav_peut_enregistrer": permissions.peut_enregistrer_demande(acteur_de(user)),
-        "nav_memberships": permissions.memberships(user),
+        "nav_memberships": acteur_de(user).appartenances,
         "nav_entrees": entrees,
         "skiplinks": [
             {"link": "#content", "label": "Contenu"},

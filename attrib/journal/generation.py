@@ -32,6 +32,7 @@ from attrib.journal.models import EntreeJournal, GenerationRacine
 RACINE_DEMANDE = "demandes.demande"
 RACINE_GRILLE = "cotation.grillecotation"
 RACINE_VERSION_GRILLE = "cotation.versiongrille"
+RACINE_RESIDENCE = "patrimoine.residence"
 
 Generation = tuple[int, datetime, int] | None
 
@@ -54,4 +55,12 @@ def generations(*racines: str) -> tuple[Generation, ...]:
     return tuple(generation(r) for r in racines)
 
 
-__all__ = ["RACINE_DEMANDE", "RACINE_GRILLE", "RACINE_VERSION_GRILLE", "Generation", "generation", "generations"]
+__all__ = [
+    "RACINE_DEMANDE",
+    "RACINE_GRILLE",
+    "RACINE_RESIDENCE",
+    "RACINE_VERSION_GRILLE",
+    "Generation",
+    "generation",
+    "generations",
+]

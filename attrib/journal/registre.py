@@ -108,6 +108,10 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi("qualification.Notation", racine="qualification.Campagne", colonne_racine="campagne_id"),
     Suivi("qualification.NoteHarmonisee", racine="qualification.Campagne", colonne_racine="campagne_id"),
     Suivi("qualification.EnjeuMixite", racine="qualification.Campagne", colonne_racine="campagne_id"),
+    # The social housing stock: residences and their dwellings (RPLS imports, corrections); not personal data,
+    # journalled so that a change is traced and moves the freshness key of what is computed from the stock.
+    Suivi("patrimoine.Residence"),
+    Suivi("patrimoine.Logement", racine="patrimoine.Residence", colonne_racine="residence_id"),
     # Gestion en flux: the reservation agreements and their territory.
     Suivi("flux.ConventionReservation", exclus=("cree_le", "modifie_le")),
     Suivi(
@@ -115,6 +119,9 @@ SUIVIS: tuple[Suivi, ...] = (
         racine="flux.ConventionReservation",
         colonne_racine="conventionreservation_id",
     ),
+    # The freed dwellings and their orientations (to which réservataire a dwelling goes, and whether it still does).
+    Suivi("flux.LogementLibere"),
+    Suivi("flux.Orientation", racine="flux.LogementLibere", colonne_racine="logement_libere_id"),
     # CALEOL: the commission and its members, the sessions, examinations, decisions, attendance, votes;
     # the offers and leases on the household's demand.
     Suivi("commissions.Commission"),

@@ -116,13 +116,13 @@ def residences_liste(user: Any, filtres: Mapping[str, Any], recherche: str = "")
 
 def communes_du_parc(user: Any) -> list[tuple[str, str]]:
     """(code, name) of the communes where the user sees residences, by name."""
-    codes = residences_visibles(user).values("commune_id")
+    codes = Residence.objects.visible_to(user).values("commune_id")
     return list(Commune.objects.filter(code_insee__in=codes).order_by("nom").values_list("code_insee", "nom"))
 
 
 def bailleurs_du_parc(user: Any) -> list[tuple[str, str]]:
     """(id, name) of the bailleurs of the residences the user sees, by name."""
-    ids = residences_visibles(user).exclude(bailleur=None).values("bailleur_id")
+    ids = Residence.objects.visible_to(user).exclude(bailleur=None).values("bailleur_id")
     return [
         (str(pk), nom)
         for pk, nom in Organisation.objects.filter(pk__in=ids, type=TypeOrganisation.BAILLEUR)

@@ -53,8 +53,13 @@ def residences_visibles(acteur: Acteur, *, prefixe: str = "") -> Q:
     if not ids:
         return Q(pk__in=[])
     perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=ids).values("commune_id")
+    from attrib.territoires.models import Commune
+
+    # The EPCIs' communes as a list read by the EPCI index, not a join to every commune of France
+    # (34,969 rows hashed for each list: decision 0023, addendum).
+    communes_des_epci = Commune.objects.filter(epci_id__in=sorted(epcis_du_territoire(acteur))).values("code_insee")
     return (
-        Q(**{f"{prefixe}commune__epci_id__in": sorted(epcis_du_territoire(acteur))})
+        Q(**{f"{prefixe}commune_id__in": communes_des_epci})
         | Q(**{f"{prefixe}commune_id__in": perimetre})
         | Q(**{f"{prefixe}bailleur_id__in": ids})
     )

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from attrib.patrimoine.models import Logement, Residence
@@ -17,7 +18,18 @@ def residences_visibles(user: Any, *, commune: str | None = None) -> QuerySet[Re
     qs = Residence.objects.visible_to(user)
     if commune:
         qs = qs.de_commune(commune)
-    return qs.select_related("commune", "bailleur", "qpv").annotate(nb_logements=Count("logements"))
+    # A count per residence read for the rows shown, not a grouping of every visible residence with its
+    # dwellings (the list's count and its filter choices then read the residences alone; decision 0023).
+    compte = (
+        Logement.objects.filter(residence=OuterRef("pk"))
+        .order_by()
+        .values("residence")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return qs.select_related("commune", "bailleur", "qpv").annotate(
+        nb_logements=Coalesce(Subquery(compte, output_field=IntegerField()), Value(0))
+    )
 
 
 def residence_visible(user: Any, pk: int) -> Residence:

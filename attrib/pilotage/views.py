@@ -28,7 +28,7 @@ TYPE_XLSX = tableurs.TYPE_XLSX
 
 def _filtres(request: HttpRequest) -> tuple[FiltreForm, dict[str, list[tuple[Any, str]]]]:
     exiger(permissions.peut_acceder(acteur_de(request.user)))
-    choix = selectors.choix_perimetre(acteur_de(request.user))
+    choix = selectors.choix_perimetre_garde(acteur_de(request.user))
     form = FiltreForm(request.GET, choix=choix, aujourd_hui=timezone.localdate())
     return form, choix
 

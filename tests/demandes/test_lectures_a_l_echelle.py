@@ -210,3 +210,15 @@ def test_quelques_demandes_dispersees_sont_lues_par_leurs_ids(territoire: tuple[
     assert sorted(set(personnes.get_column("demande_id").to_list())) == choisies
     lecture = next(q["sql"] for q in requetes.captured_queries if "demandes_personne" in q["sql"])
     assert " IN (" in lecture and ">=" not in lecture, lecture
+
+
+@SUR_POSTGRESQL
+def test_la_recherche_par_nom_lit_l_index_trigramme(territoire: tuple[EPCI, Organisation]) -> None:
+    _, g = territoire
+    _adulte_seul(g, 1000)
+    qs = demandes_liste(user=acteur_de(membre(g)), recherche="Martin").values("pk")
+    sql, params = qs.query.sql_with_params()
+    # Sequential scans off: the planner must still be able to answer « nom LIKE '%MARTIN%' » from an index, which
+    # only the trigram index can (a B-tree serves a prefix, not a substring).
+    plan = _plan(sql, params, "enable_seqscan = off")
+    assert "demandes_personne_noms_trgm_idx" in plan, plan

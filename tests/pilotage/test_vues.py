@@ -160,3 +160,27 @@ def test_chacun_ne_voit_que_son_perimetre(monde: Monde) -> None:
         reverse("pilotage:tableau"), {**ANNEE_2026, "reservataire": str(monde.etat.pk)}
     )
     assert "hors de votre périmètre" in r.content.decode()
+
+
+def test_le_tableau_est_garde_jusqu_a_ce_que_ses_donnees_changent(agent_epci: Any) -> None:
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from attrib.commissions.models import Bail
+
+    c = _client(agent_epci)
+
+    def page() -> str:
+        return c.get(reverse("pilotage:tableau"), ANNEE_2026).content.decode()
+
+    assert "10 attributions</strong>" in page()
+    # Read again with nothing changed: the leases are not read again (the dashboard and its filter choices are
+    # kept for this state of the data).
+    with CaptureQueriesContext(connection) as requetes:
+        assert "10 attributions</strong>" in page()
+    assert not [r for r in requetes.captured_queries if "commissions_bail" in r["sql"]]
+    # A bulk update outside any service (a lease moved to the previous year) moves the state: it is counted again.
+    Bail.objects.filter(pk=Bail.objects.order_by("pk").values("pk")[:1]).update(date_signature=date(2025, 12, 1))
+    assert "9 attributions</strong>" in page()

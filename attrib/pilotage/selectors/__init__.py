@@ -33,9 +33,10 @@ from attrib.pilotage.selectors.essentiels import (
 )
 from attrib.pilotage.selectors.objectifs import Indicateur, compte_objectif, indicateurs
 from attrib.pilotage.selectors.perimetre import Perimetre, Periode
-from attrib.pilotage.selectors.tableau_de_bord import Tableau, detail_indicateur, tableau
+from attrib.pilotage.selectors.tableau_de_bord import Tableau, choix_perimetre_garde, detail_indicateur, tableau
 
 __all__ = [
+    "choix_perimetre_garde",
     "CIBLE_CIA_ABSENTE",
     "DEFINITION_TRAVAILLEURS_ESSENTIELS",
     "JOURS_PAR_MOIS",

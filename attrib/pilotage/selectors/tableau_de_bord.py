@@ -7,14 +7,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
 
 from attrib.demandes.quartile import SeuilQ1, euros, seuil_officiel
 from attrib.engine.rapprochement.objectifs import Q1_HORS_QPV, Objectif
 from attrib.engine.rapprochement.parametres import ObjectifsAttribution, charger_regles
 from attrib.engine.sources import NON_PUBLIE
+from attrib.journal.generation import RACINE_DEMANDE, RACINE_RESIDENCE
+from attrib.journal.memoire import MemoireParEtat
 from attrib.organisations.acteurs import Acteur
 from attrib.pilotage.selectors._commun import _dans_la_cible, _seuil_par_defaut
-from attrib.pilotage.selectors.attributions import LigneAttribution, SourceSeuils, baux, lignes_attributions
+from attrib.pilotage.selectors.attributions import (
+    LigneAttribution,
+    SourceSeuils,
+    baux,
+    choix_perimetre,
+    lignes_attributions,
+)
 from attrib.pilotage.selectors.chiffres import Mois, Refus, Repartition, offres, refus
 from attrib.pilotage.selectors.essentiels import travailleurs_essentiels
 from attrib.pilotage.selectors.objectifs import Indicateur, compte_objectif, indicateurs
@@ -89,9 +100,59 @@ def _mensuel(periode: Periode, lignes: list[LigneAttribution], objectif: Objecti
     )
 
 
+#: Roots of what a dashboard is computed from: demands with their offers and leases, the ratings of the stock,
+#: the reservation agreements, the freed dwellings and their orientations, the stock itself
+#: (``attrib.journal.registre``).
+RACINES_TABLEAU = (
+    RACINE_DEMANDE,
+    "qualification.campagne",
+    "flux.conventionreservation",
+    "flux.logementlibere",
+    RACINE_RESIDENCE,
+)
+
+#: Dashboards kept per state of their roots.
+_TABLEAUX: MemoireParEtat[Tableau] = MemoireParEtat(*RACINES_TABLEAU)
+
+
+def cle_acteur(acteur: Acteur) -> tuple[Any, ...]:
+    """What the attributions an actor sees depend on: who they are and their organisations."""
+    return (
+        acteur.nature,
+        acteur.user_id if acteur.voit_tout else None,
+        tuple(sorted((a.organisation_id, a.role) for a in acteur.appartenances)),
+    )
+
+
 def tableau(
     acteur: Acteur, periode: Periode, perimetre: Perimetre, *, seuils: SourceSeuils = _seuil_par_defaut
 ) -> Tableau:
+    """The dashboard, computed once per state of the data it reads (decision 0023, addendum): the same actor's
+    organisations, period, scope and day, and no write since under any of ``RACINES_TABLEAU`` (whatever the
+    writer: the keys move on every committed write, ``attrib.journal.generation``)."""
+    if seuils is not _seuil_par_defaut:
+        return _calculer(acteur, periode, perimetre, seuils=seuils)
+    return _TABLEAUX.obtenir(
+        (cle_acteur(acteur), periode, perimetre, timezone.localdate()),
+        lambda: _calculer(acteur, periode, perimetre, seuils=seuils),
+    )
+
+
+#: Filter choices (communes, bailleurs, réservataires of the attributions an actor sees) per state.
+_CHOIX: MemoireParEtat[dict[str, list[tuple[Any, str]]]] = MemoireParEtat(*RACINES_TABLEAU)
+
+
+def choix_perimetre_garde(acteur: Acteur) -> dict[str, list[tuple[Any, str]]]:
+    """:func:`choix_perimetre`, computed once per actor's organisations and state of the data."""
+    return _CHOIX.obtenir(cle_acteur(acteur), lambda: choix_perimetre(acteur))
+
+
+def vider() -> None:
+    _TABLEAUX.vider()
+    _CHOIX.vider()
+
+
+def _calculer(acteur: Acteur, periode: Periode, perimetre: Perimetre, *, seuils: SourceSeuils) -> Tableau:
     lignes, cache = lignes_attributions(baux(acteur, periode, perimetre), seuils=seuils)
     parametres = charger_regles(periode.fin).objectifs
     generaux, par_reservataire = indicateurs(lignes, parametres)
