@@ -9,7 +9,7 @@ not in):
   (``data/parametres/adequation_typologie.yaml``): the demand then joins the similar demands of that typology;
 * wish one more commune of the territory.
 
-Each variant of the demand's row is scored with the grid (one vectorised evaluation for all) and placed in the
+Each variant of the demand's row is derived with the others on columns, scored by the grid's per-demand evaluator and placed in the
 index (:meth:`~attrib.engine.position.colonnes.IndexPositions.situation_pour`): its effect on the score, on the
 band of places and on the waiting range is what may be shown of the whole groups concerned, never a finer figure.
 """
@@ -22,8 +22,7 @@ from datetime import date
 
 import polars as pl
 
-from attrib.engine.cotation import Grille, colonnes_lues, evaluer, preparer
-from attrib.engine.cotation.vectorise import APPLIQUE, VALIDE, colonne_explication
+from attrib.engine.cotation import Grille, colonnes_lues, evaluer_un, preparer
 from attrib.engine.erreurs import EntreeInvalide
 from attrib.engine.position.colonnes import IndexPositions
 from attrib.engine.position.unitaire import Situation
@@ -80,26 +79,20 @@ def _typo(t: int) -> str:
     return "T6 et plus" if t >= 6 else f"T{t}"
 
 
-def _variantes_pieces(
-    grille: Grille, evaluee: pl.DataFrame, valides: list[str], justifiables: Mapping[str, str]
-) -> list[_Variante]:
-    variantes = []
-    for _, critere in grille.criteres():
-        if not critere.a_valider or critere.id not in justifiables:
-            continue
-        applique = colonne_explication(APPLIQUE, critere.id)
-        valide = colonne_explication(VALIDE, critere.id)
-        if evaluee[applique][0] and not evaluee[valide][0]:
-            variantes.append(
-                _Variante(
-                    PIECE,
-                    f"Fournir {justifiables[critere.id]} pour faire valider le critère « {critere.libelle} »",
-                    CRITERES_VALIDES,
-                    [*valides, critere.id],
-                    critere=critere.id,
-                )
-            )
-    return variantes
+def _variantes_pieces(grille: Grille, valides: list[str], justifiables: Mapping[str, str]) -> list[_Variante]:
+    """A variant per criterion a document could validate and not validated yet (kept when validating it changes
+    a score: the criterion applies and is provisional)."""
+    return [
+        _Variante(
+            PIECE,
+            f"Fournir {justifiables[critere.id]} pour faire valider le critère « {critere.libelle} »",
+            CRITERES_VALIDES,
+            [*valides, critere.id],
+            critere=critere.id,
+        )
+        for _, critere in grille.criteres()
+        if critere.a_valider and critere.id in justifiables and critere.id not in valides
+    ]
 
 
 def simuler(
@@ -124,10 +117,8 @@ def simuler(
     if rangee is None:
         return []
     groupe = index.groupe_de(rangee)
-    base = preparer(ligne, grille, date_reference=date_reference, annee_plafonds=annee_plafonds)
-    evaluee = evaluer(grille, base, date_reference=date_reference, explication=True)
-    valides = list(ligne[CRITERES_VALIDES][0] or [])
-    variantes = _variantes_pieces(grille, evaluee, valides, justifiables)
+    valides = list(ligne[CRITERES_VALIDES].to_list()[0] or [])
+    variantes = _variantes_pieces(grille, valides, justifiables)
 
     typologie = int(ligne["typologie_min"][0])
     adaptees = charger_regles(date_reference).adequation.typologies.pour(int(ligne["nb_personnes"][0]))
@@ -141,7 +132,7 @@ def simuler(
                 typologie=t,
             )
         )
-    souhaitees = list(ligne[COMMUNES_SOUHAITEES][0] or [])
+    souhaitees = list(ligne[COMMUNES_SOUHAITEES].to_list()[0] or [])
     autres = [c for c in communes if c not in souhaitees]
     communes_lues = COMMUNES_SOUHAITEES in colonnes_lues(grille)
     if communes_lues:
@@ -156,22 +147,30 @@ def simuler(
                 )
             )
 
-    score, valide = int(evaluee["score"][0]), int(evaluee["score_valide"][0])
+    # The demand's row first, then every variant: derived once on columns (seniority, délai anormalement long…),
+    # then each row scored by the per-demand evaluator (a handful of rows: no grid to compile).
+    lignes = pl.concat(
+        [
+            ligne,
+            *(ligne.with_columns(pl.Series(v.colonne, [v.valeur], dtype=ligne.schema[v.colonne])) for v in variantes),
+        ],
+        how="vertical",
+    )
+    preparees = preparer(lignes, grille, date_reference=date_reference, annee_plafonds=annee_plafonds)
+    lues = colonnes_lues(grille)
+    cotees = [
+        evaluer_un(grille, {k: v for k, v in r.items() if k in lues}, date_reference=date_reference)
+        for r in preparees.iter_rows(named=True)
+    ]
+    score, valide = cotees[0].score, cotees[0].score_valide
     avant = index.situation_pour(rangee, groupe, score)
     resultats: list[Simulation] = []
     if variantes:
-        lignes = pl.concat(
-            [ligne.with_columns(pl.Series(v.colonne, [v.valeur], dtype=ligne.schema[v.colonne])) for v in variantes],
-            how="vertical",
-        )
-        scores = evaluer(
-            grille,
-            preparer(lignes, grille, date_reference=date_reference, annee_plafonds=annee_plafonds),
-            date_reference=date_reference,
-            detail=False,
-        )
         dims = index.regles.dimensions
-        for v, s, sv in zip(variantes, scores["score"].to_list(), scores["score_valide"].to_list(), strict=True):
+        for v, cotee in zip(variantes, cotees[1:], strict=True):
+            s, sv = cotee.score, cotee.score_valide
+            if v.critere is not None and (int(s), int(sv)) == (score, valide):
+                continue  # the criterion does not apply: a document would change nothing
             cible = groupe
             if v.typologie is not None and "typologie" in dims:
                 i = 1 + dims.index("typologie")
