@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "attrib.flux",
     "attrib.commissions",
     "attrib.rapprochement",
+    "attrib.information",
     "attrib.pilotage",
     "attrib.journal",
     "attrib.exploitation",

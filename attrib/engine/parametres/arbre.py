@@ -382,6 +382,22 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
                 "bilan_annuel_date_limite": champs(mois=entier(1), jour=entier(1)),
             },
         ),
+        "information_demandeur.yaml": SchemaYaml(
+            _cles(
+                "similarite",
+                "fenetre_attente",
+                "effectif_minimal_attente",
+                "effectif_minimal_position",
+                "pas_position",
+            ),
+            {
+                "similarite": champs(dimensions=liste(texte), libelle=texte, libelle_attente=texte),
+                "fenetre_attente": entier(1),
+                "effectif_minimal_attente": entier(1),
+                "effectif_minimal_position": entier(1),
+                "pas_position": entier(1),
+            },
+        ),
         "majoration_pls.yaml": SchemaYaml(_cles("coefficient_pls"), {"coefficient_pls": decimal_texte()}),
         "objectifs_attribution.yaml": SchemaYaml(
             _cles(
