@@ -273,6 +273,8 @@ ATTRIB_AVIS_PAUSE_S = float(os.environ.get("ATTRIB_AVIS_PAUSE_S", "2"))
 #: The watermark stays this many seconds behind the newest source row: a transaction still open when the worker
 #: reads (its rows numbered before rows already committed) is read at a later run.
 ATTRIB_AVIS_GARDE_S = int(os.environ.get("ATTRIB_AVIS_GARDE_S", "600"))
+#: An event older than this many days gives no notice (a history loaded in bulk, a worker stopped for long).
+ATTRIB_AVIS_AGE_MAX_J = int(os.environ.get("ATTRIB_AVIS_AGE_MAX_J", "30"))
 #: Address of the installation in the emails' links (``https://attrib.example.fr``); no link when empty.
 ATTRIB_URL_PUBLIQUE = os.environ.get("ATTRIB_URL_PUBLIQUE", "").rstrip("/")
 #: The demo's mailbox page (``/avis/demo/boite/``): on with ``DEBUG`` or ``ATTRIB_DEMO_BOITE=1``, never otherwise.

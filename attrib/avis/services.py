@@ -111,12 +111,16 @@ def avis_lire_sources(*, auteur: Acteur, rapport: Rapport | None = None) -> Rapp
     older than the guard). Run by the worker (``attrib.avis.taches``)."""
     auteur.exiger(auteur.voit_tout, permissions.REFUS_TRAITER)
     rapport = rapport or Rapport()
-    garde = timezone.now() - timedelta(seconds=settings.ATTRIB_AVIS_GARDE_S)
+    maintenant = timezone.now()
+    garde = maintenant - timedelta(seconds=settings.ATTRIB_AVIS_GARDE_S)
+    # An event older than this is no news any more (a history loaded in bulk, a run after a long stop).
+    horizon = maintenant - timedelta(days=settings.ATTRIB_AVIS_AGE_MAX_J)
 
     filigrane = _filigrane(Source.EVENEMENT)
     plafond = _plafond(Evenement.objects.all(), "horodatage", garde)
+    evenements = _evenements().filter(horodatage__gte=horizon)
     for lot in _rangs(
-        _evenements().only("id", "cible_id", "action", "details", "resume", "horodatage"), filigrane.dernier_id
+        evenements.only("id", "cible_id", "action", "details", "resume", "horodatage"), filigrane.dernier_id
     ):
         faits = _deja_ecrits(Source.EVENEMENT, [e.id for e in lot])
         for e in lot:
@@ -133,7 +137,7 @@ def avis_lire_sources(*, auteur: Acteur, rapport: Rapport | None = None) -> Rapp
 
     filigrane = _filigrane(Source.COTATION)
     plafond = _plafond(CotationHistorique.objects.all(), "calculee_le", garde)
-    for lot in _rangs(CotationHistorique.objects.all(), filigrane.dernier_id):
+    for lot in _rangs(CotationHistorique.objects.filter(calculee_le__gte=horizon), filigrane.dernier_id):
         faits = _deja_ecrits(Source.COTATION, [h.id for h in lot])
         for h in lot:
             if h.id in faits:

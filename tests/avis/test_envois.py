@@ -316,3 +316,14 @@ def test_seul_attrib_ecrit_et_envoie_les_avis() -> None:
     agent = Acteur(nature=Nature.AGENT, utilisateur=membre(guichet()))
     with pytest.raises(PermissionDenied):
         services.avis_traiter(auteur=agent)
+
+
+def test_un_evenement_trop_ancien_ne_donne_pas_d_avis(smtp: ServeurSMTP, settings: Any) -> None:
+    """A history loaded in bulk (the demo's years, a restored backup) sends nothing to the households."""
+    from attrib.common.models import Evenement
+
+    demande = _demande()
+    Evenement.objects.filter(cible_id=str(demande.pk)).update(horodatage=timezone.now() - timedelta(days=45))
+    settings.ATTRIB_AVIS_AGE_MAX_J = 30
+    _traiter()
+    assert smtp.recus == [] and not Avis.objects.filter(demande=demande).exists()
