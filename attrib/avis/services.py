@@ -159,6 +159,15 @@ def avis_lire_sources(*, auteur: Acteur, rapport: Rapport | None = None) -> Rapp
     return rapport
 
 
+def filigranes_a_partir_de_maintenant(*, auteur: Acteur) -> None:
+    """Start the notices now: every row already written is jumped over (a history just loaded — the demo —, a
+    restored backup, the service switched on late). The rows written from now on give their notices."""
+    auteur.exiger(auteur.voit_tout, permissions.REFUS_TRAITER)
+    for source, modele in ((Source.EVENEMENT, Evenement), (Source.COTATION, CotationHistorique)):
+        dernier = modele.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        _avancer(_filigrane(source), dernier)
+
+
 def _avancer(filigrane: Filigrane, plafond: int | None) -> None:
     if plafond is not None and plafond > filigrane.dernier_id:
         Filigrane.objects.filter(pk=filigrane.pk, dernier_id__lt=plafond).update(

@@ -327,3 +327,33 @@ def test_un_evenement_trop_ancien_ne_donne_pas_d_avis(smtp: ServeurSMTP, setting
     settings.ATTRIB_AVIS_AGE_MAX_J = 30
     _traiter()
     assert smtp.recus == [] and not Avis.objects.filter(demande=demande).exists()
+
+
+def test_le_bloc_boite_de_reception_se_lit_en_francais() -> None:
+    from django.template.loader import render_to_string
+
+    demande = _demande(email="")
+    services.avis_lire_sources(auteur=SYSTEME)
+    boite = selectors.boite_de(demande=demande)
+    services.avis_marquer_lu(
+        avis=boite[-1], auteur=Acteur(nature=Nature.DEMANDEUR, demande_ids=frozenset({demande.pk}))
+    )
+    html = render_to_string("avis/_boite.html", {"avis_liste": selectors.boite_de(demande=demande)})
+    assert "Votre demande de logement social est enregistrée" in html
+    assert html.count("Nouveau") == len(boite) - 1
+    assert f"numéro unique {demande.numero_unique}" in html
+    vide = render_to_string("avis/_boite.html", {"avis_liste": []})
+    assert "Vous n'avez encore reçu aucun avis" in vide
+
+
+def test_a_partir_de_maintenant_l_historique_ne_donne_pas_d_avis(smtp: ServeurSMTP) -> None:
+    from django.core.management import call_command
+
+    ancienne = _demande()
+    call_command("traiter_avis", "--a-partir-de-maintenant")
+    nouvelle = creer_demande(guichet_org=ancienne.guichet, personnes=[personne(nom="Neuf", email="neuf@example.org")])
+    call_command("traiter_avis")  # queued, run at once by the tests' task backend
+    assert not Avis.objects.filter(demande=ancienne).exists()
+    assert "Votre demande de logement social est enregistrée" in _titres(smtp, "neuf@example.org")
+    assert smtp.gestionnaire.pour("lea.martin@example.org") == []
+    assert nouvelle.pk

@@ -1,5 +1,6 @@
 """``python manage.py traiter_avis``: put a run of the notices' outbox in the worker's queue (cron, every minute or
-so). ``--toutes-les N`` keeps doing it every N seconds (the demo, without cron); ``--maintenant`` runs it here and
+so). ``--a-partir-de-maintenant`` jumps over every event already written (after loading the demo, restoring a
+backup). ``--toutes-les N`` keeps doing it every N seconds (the demo, without cron); ``--maintenant`` runs it here and
 prints its report (operator's check)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from attrib.avis.services import avis_traiter
+from attrib.avis.services import avis_traiter, filigranes_a_partir_de_maintenant
 from attrib.avis.taches import traiter_avis
 from attrib.organisations.acteurs import acteur_systeme
 
@@ -24,10 +25,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--maintenant", action="store_true", help="traiter ici, sans passer par le worker")
         parser.add_argument(
+            "--a-partir-de-maintenant",
+            action="store_true",
+            help="ne donner aucun avis pour les événements déjà enregistrés (après le chargement de la démo, "
+            "la restauration d'une sauvegarde), puis s'arrêter",
+        )
+        parser.add_argument(
             "--toutes-les", type=int, default=0, metavar="SECONDES", help="recommencer toutes les SECONDES secondes"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["a_partir_de_maintenant"]:
+            filigranes_a_partir_de_maintenant(auteur=acteur_systeme("commande traiter_avis"))
+            self.stdout.write("Avis : les événements déjà enregistrés ne donneront pas d'avis.")
+            return
         while True:
             if options["maintenant"]:
                 rapport = avis_traiter(auteur=acteur_systeme("commande traiter_avis"))
