@@ -211,8 +211,11 @@ def _ecrire(
                 _courrier(avis, demande)
                 rapport.courriers += 1
         rapport.avis += 1
-    except IntegrityError:
-        return  # written meanwhile by another worker: one notice per row
+    except IntegrityError as exc:
+        if Avis.objects.filter(source=source, source_id=source_id).exists():
+            return  # written meanwhile by another worker: one notice per row
+        logger.exception("Avis non écrit (%s %s)", source, source_id)
+        rapport.sautes.append(f"{Source(source).label} n° {source_id} (demande {demande_id}) : {type(exc).__name__}")
     except Exception as exc:  # noqa: BLE001 — the batch goes on; the row is named
         logger.exception("Avis non écrit (%s %s)", source, source_id)
         rapport.sautes.append(f"{Source(source).label} n° {source_id} (demande {demande_id}) : {type(exc).__name__}")
