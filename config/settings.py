@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "attrib.pilotage",
     "attrib.journal",
     "attrib.exploitation",
+    "attrib.avis",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",
@@ -253,6 +254,32 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # demands in under 5 s and a region's month (10,000 × 250,000) in under 30 s, both within the target.
 ATTRIB_PROPOSITIONS_ECART_CIBLE = float(os.environ.get("ATTRIB_PROPOSITIONS_ECART_CIBLE", "0.001"))
 ATTRIB_PROPOSITIONS_DUREE_MAX_S = float(os.environ.get("ATTRIB_PROPOSITIONS_DUREE_MAX_S", "30"))
+
+# Notices to households (attrib/avis, docs/decisions/0024-avis-aux-demandeurs.md): sent by the worker through
+# Django's mail framework. ``EMAIL_HOST`` (default ``127.0.0.1``), ``EMAIL_PORT`` (default ``25``; the demo's local
+# mailbox listens on ``1025``), ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS`` / ``EMAIL_USE_SSL``
+# (``1``/``0``), ``EMAIL_TIMEOUT`` (seconds, default ``10``), ``DEFAULT_FROM_EMAIL`` (the sender households see).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Attrib <ne-pas-repondre@attrib.localhost>")
+#: Attempts for one email in one run of the worker, and the pauses between them (seconds): technical limits.
+ATTRIB_AVIS_TENTATIVES = int(os.environ.get("ATTRIB_AVIS_TENTATIVES", "3"))
+ATTRIB_AVIS_PAUSE_S = float(os.environ.get("ATTRIB_AVIS_PAUSE_S", "2"))
+#: The watermark stays this many seconds behind the newest source row: a transaction still open when the worker
+#: reads (its rows numbered before rows already committed) is read at a later run.
+ATTRIB_AVIS_GARDE_S = int(os.environ.get("ATTRIB_AVIS_GARDE_S", "600"))
+#: An event older than this many days gives no notice (a history loaded in bulk, a worker stopped for long).
+ATTRIB_AVIS_AGE_MAX_J = int(os.environ.get("ATTRIB_AVIS_AGE_MAX_J", "30"))
+#: Address of the installation in the emails' links (``https://attrib.example.fr``); no link when empty.
+ATTRIB_URL_PUBLIQUE = os.environ.get("ATTRIB_URL_PUBLIQUE", "").rstrip("/")
+#: The demo's mailbox page (``/avis/demo/boite/``): on with ``DEBUG`` or ``ATTRIB_DEMO_BOITE=1``, never otherwise.
+ATTRIB_DEMO_BOITE = os.environ.get("ATTRIB_DEMO_BOITE", "1" if DEBUG else "0") == "1"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"

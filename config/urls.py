@@ -23,6 +23,7 @@ urlpatterns = [
     path("patrimoine/", include("attrib.patrimoine.urls")),
     path("travaux/", include("attrib.taches.urls")),
     path("exploitation/", include("attrib.exploitation.urls")),
+    path("avis/", include("attrib.avis.urls")),
     path("", include("attrib.accueil.urls")),
 ]
 

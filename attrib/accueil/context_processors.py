@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from attrib.avis import permissions as avis_permissions
 from attrib.commissions import permissions as commissions_permissions
 from attrib.flux import permissions as flux_permissions
 from attrib.journal.selectors import dans_le_menu as journal_dans_le_menu
@@ -60,6 +61,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             demandes += [enregistrer, _entree("Importer des demandes", "demandes:import", vue)]
         if permissions.peut_traiter_doublons(acteur_de(user)):
             demandes.append(_entree("Doublons potentiels", "demandes:doublons", vue))
+        if avis_permissions.guichets_imprimeurs(acteur_de(user)) != []:
+            demandes.append(_entree("Courriers à imprimer", "avis:courriers", vue))
         parc = [
             _section("Patrimoine", "patrimoine:liste", vue),
             _section("Qualification du parc", "qualification:liste", vue),

@@ -23,6 +23,7 @@ class NatureDocument(models.TextChoices):
     PROCES_VERBAL = "proces_verbal", "Procès-verbal de séance de la CALEOL"
     COURRIER_OFFRE = "courrier_offre", "Courrier de proposition de logement"
     ATTESTATION = "attestation", "Attestation d'enregistrement de la demande"
+    COURRIER_AVIS = "courrier_avis", "Courrier d'information du demandeur"
 
 
 class DocumentFige(Exception):

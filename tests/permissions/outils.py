@@ -45,6 +45,8 @@ class Route:
     api: bool = False
     donnees: Any = None
     suffixe: str = ""
+    #: What an anonymous visitor gets: the login page, or « refus » for a page open without login (404).
+    anonyme: str = "connexion"
 
 
 def R(nom: str, autorises: set[str], **kw: Any) -> Route:

@@ -509,5 +509,7 @@ def test_matrice(route: Route, monde: Monde) -> None:
     if route.nom == "admin:index":
         attendu = dict.fromkeys(PROFILS, "connexion")
     else:
-        attendu = {p: "autorise" if p in route.autorises else "refus" for p in AUTHENTIFIES} | {"anonyme": "connexion"}
+        attendu = {p: "autorise" if p in route.autorises else "refus" for p in AUTHENTIFIES} | {
+            "anonyme": route.anonyme
+        }
     assert obtenu == attendu
