@@ -27,14 +27,19 @@ chromium:
 # collected under hashed names and served by whitenoise, the worker (long work: publications, imports, exports…)
 # beside it, stopping with it. `make demo PORT=8001` changes the port.
 PORT ?= 8000
+PORT_COURRIEL ?= 1025
 demo: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py charger_demo --adresse http://127.0.0.1:$(PORT)
+	$(PY) manage.py traiter_avis --a-partir-de-maintenant
 	STATIC_MANIFEST=1 STATIC_COMPRESSION=0 $(PY) manage.py collectstatic --noinput -v0
-	@export STATIC_MANIFEST=1 STATIC_COMPRESSION=0 GUNICORN_BIND=127.0.0.1:$(PORT); \
+	@export STATIC_MANIFEST=1 STATIC_COMPRESSION=0 GUNICORN_BIND=127.0.0.1:$(PORT) EMAIL_PORT=$(PORT_COURRIEL) ATTRIB_DEMO_BOITE=1; \
+	  $(PY) manage.py serveur_courriel_demo --port $(PORT_COURRIEL) & courriel=$$!; \
 	  $(PY) manage.py db_worker --no-reload & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(PY) manage.py traiter_avis --toutes-les 15 & avis=$$!; \
+	  trap 'kill $$worker $$courriel $$avis 2>/dev/null; wait $$worker $$courriel $$avis 2>/dev/null' EXIT; \
 	  echo "Travaux longs : worker $$worker démarré (python manage.py db_worker)."; \
+	  echo "Courriels envoyés par la démo (serveur SMTP local, port $(PORT_COURRIEL)) : http://127.0.0.1:$(PORT)/avis/demo/boite/"; \
 	  echo "Démo servie par gunicorn sur http://127.0.0.1:$(PORT) (Ctrl-C pour arrêter)."; \
 	  $(PY) -m gunicorn -c config/gunicorn.conf.py config.wsgi
 

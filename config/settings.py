@@ -255,7 +255,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ATTRIB_PROPOSITIONS_ECART_CIBLE = float(os.environ.get("ATTRIB_PROPOSITIONS_ECART_CIBLE", "0.001"))
 ATTRIB_PROPOSITIONS_DUREE_MAX_S = float(os.environ.get("ATTRIB_PROPOSITIONS_DUREE_MAX_S", "30"))
 
-# Notices to households (attrib/avis, docs/decisions/0024-avis-aux-demandeurs.md): sent by the worker through
+# Notices to households (attrib/avis, docs/decisions/0025-avis-aux-demandeurs.md): sent by the worker through
 # Django's mail framework. ``EMAIL_HOST`` (default ``127.0.0.1``), ``EMAIL_PORT`` (default ``25``; the demo's local
 # mailbox listens on ``1025``), ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS`` / ``EMAIL_USE_SSL``
 # (``1``/``0``), ``EMAIL_TIMEOUT`` (seconds, default ``10``), ``DEFAULT_FROM_EMAIL`` (the sender households see).

@@ -1,4 +1,4 @@
-"""Writing the notices and sending them (issue 13, point 5; docs/decisions/0024-avis-aux-demandeurs.md).
+"""Writing the notices and sending them (issue 13, point 5; docs/decisions/0025-avis-aux-demandeurs.md).
 
 An outbox: the worker reads the rows of two sources after their watermark (:class:`Filigrane`) —
 the entries of the business trail that the household sees (``Evenement.visible_demandeur``) and the changes of
