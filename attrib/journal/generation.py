@@ -32,6 +32,9 @@ from attrib.journal.models import EntreeJournal, GenerationRacine
 RACINE_DEMANDE = "demandes.demande"
 RACINE_GRILLE = "cotation.grillecotation"
 RACINE_VERSION_GRILLE = "cotation.versiongrille"
+#: The cotations: not journalled (decision 0007); their counter is bumped by a trigger of their own table
+#: (``attrib.journal.generation_sql.instructions_ecritures``).
+RACINE_COTATION = "cotation.cotation"
 
 Generation = tuple[int, datetime, int] | None
 
@@ -54,4 +57,12 @@ def generations(*racines: str) -> tuple[Generation, ...]:
     return tuple(generation(r) for r in racines)
 
 
-__all__ = ["RACINE_DEMANDE", "RACINE_GRILLE", "RACINE_VERSION_GRILLE", "Generation", "generation", "generations"]
+__all__ = [
+    "RACINE_COTATION",
+    "RACINE_DEMANDE",
+    "RACINE_GRILLE",
+    "RACINE_VERSION_GRILLE",
+    "Generation",
+    "generation",
+    "generations",
+]
