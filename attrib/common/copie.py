@@ -12,6 +12,7 @@ convert it on the columns.
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,9 +30,13 @@ def copie_sql(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.Dat
     if any(t not in TYPES_LUS for t in schema.values()):
         raise TypeError(f"Type de colonne non lu par COPY : {schema}")
     tampon = io.BytesIO()
-    with connection.cursor() as curseur, curseur.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copie:
+    instruction = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
+    debut = time.monotonic()
+    with connection.cursor() as curseur, curseur.cursor.copy(instruction, params) as copie:
         for morceau in copie:
             tampon.write(morceau)
+    if connection.queries_logged:  # as Django logs its queries (DEBUG, tests counting or reading the queries)
+        connection.queries_log.append({"sql": instruction, "time": f"{time.monotonic() - debut:.3f}"})
     if not tampon.tell():
         return pl.DataFrame(schema=schema)
     lu = pl.read_csv(
