@@ -28,7 +28,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -36,6 +36,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from attrib.common.copie import copie_sql
 from attrib.cotation.colonnes import DEMANDE_ID, SECTEUR, colonnes_cotation_isolees, preparer_pour
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.models import Cotation, CotationHistorique, VersionGrille
@@ -175,9 +176,13 @@ PREFIXE_CLE = "\u00a7cle:"
 #: Columns of :attr:`CotationsCalculees.lignes` holding the two explanations (JSON text of the sentences).
 COLONNE_EXPLICATION = "\u00a7explication"
 COLONNE_RESTREINTE = "\u00a7explication_restreinte"
-#: What was read of a demand before its data: its last modification and the date of its stored cotation.
-#: A run compares it with the database before writing (``docs/decisions/0006-recotation-sans-resultat-perime.md``).
-Filigrane = tuple[Any, Any]
+#: What was read of a demand before its data: its last modification and the date of its stored cotation
+#: (columns :data:`MODIFIEE`, :data:`CALCULEE`: microseconds since 1970, null without cotation), one row per
+#: demand. A run compares them with the database before writing
+#: (``docs/decisions/0006-recotation-sans-resultat-perime.md``).
+MODIFIEE, CALCULEE, LUE = "\u00a7modifie_le", "\u00a7calculee_le", "\u00a7lue"
+SCHEMA_FILIGRANES = {DEMANDE_ID: pl.Int64, MODIFIEE: pl.Int64, CALCULEE: pl.Int64}
+_EPOQUE = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -197,13 +202,13 @@ class CotationsCalculees:
     """The scores of one version's population: one row per demand of ``lignes`` (``demande_id``,
     ``secteur``, ``typologie_min``, scores, ranks, detail columns, tie-break keys, the two explanations as
     JSON text: :data:`COLONNE_EXPLICATION`, :data:`COLONNE_RESTREINTE`), the demands left out
-    (:class:`DemandeEcartee`) and the watermark of each demand read."""
+    (:class:`DemandeEcartee`) and the watermarks of the demands read (:data:`SCHEMA_FILIGRANES`)."""
 
     version: VersionGrille
     grille: Grille
     lignes: pl.DataFrame
     ecartees: list[DemandeEcartee] = field(default_factory=list)
-    lues: dict[int, Filigrane] = field(default_factory=dict)
+    lues: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SCHEMA_FILIGRANES))
 
     @property
     def effectif(self) -> int:
@@ -280,25 +285,31 @@ def reclasser(calcul: CotationsCalculees) -> CotationsCalculees:
 RANGS = ("rang", "effectif", "rang_territoire", "effectif_territoire")
 
 
-def filigranes(ids: Sequence[int]) -> dict[int, Filigrane]:
-    """The watermark of each demand of ``ids`` (:data:`Filigrane`), read now: one query with an array of
-    the ids on PostgreSQL, lists of :data:`TAILLE_ECRITURE` ids elsewhere."""
+def _microsecondes(instant: datetime | None) -> int | None:
+    return None if instant is None else (instant - _EPOQUE) // timedelta(microseconds=1)
+
+
+def filigranes(ids: Sequence[int]) -> pl.DataFrame:
+    """The watermarks of the demands of ``ids`` (:data:`SCHEMA_FILIGRANES`), read now: on PostgreSQL one
+    ``COPY`` of a query with an array of the ids, the instants converted by the server (no time stamp parsed
+    in Python); elsewhere lists of :data:`TAILLE_ECRITURE` ids."""
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
         demandes, cotations = qn(Demande._meta.db_table), qn(Cotation._meta.db_table)
+        microsecondes = "(EXTRACT(EPOCH FROM {}) * 1000000)::bigint"
         sql = (
-            f"SELECT d.id, d.modifie_le, c.calculee_le FROM {demandes} d "
-            f"LEFT JOIN {cotations} c ON c.demande_id = d.id WHERE d.id {{ids}}"
+            f"SELECT d.id, {microsecondes.format('d.modifie_le')}, {microsecondes.format('c.calculee_le')} "
+            f"FROM {demandes} d LEFT JOIN {cotations} c ON c.demande_id = d.id WHERE d.id = ANY(%s)"
         )
-        return {pk: (modifie_le, calculee_le) for pk, modifie_le, calculee_le in _pour_ids(sql, ids)}
-    resultat: dict[int, Filigrane] = {}
+        return copie_sql(sql, [list(ids)], SCHEMA_FILIGRANES)
+    lignes: list[tuple[int, int | None, int | None]] = []
     for debut in range(0, len(ids), TAILLE_ECRITURE):
         lot = ids[debut : debut + TAILLE_ECRITURE]
         for pk, modifie_le, calculee_le in Demande.objects.filter(pk__in=lot).values_list(
             "pk", "modifie_le", "cotation__calculee_le"
         ):
-            resultat[pk] = (modifie_le, calculee_le)
-    return resultat
+            lignes.append((pk, _microsecondes(modifie_le), _microsecondes(calculee_le)))
+    return pl.DataFrame(lignes, schema=SCHEMA_FILIGRANES, orient="row")
 
 
 def coter_demandes(
@@ -412,21 +423,29 @@ def rattraper(
     for calcul in calculs:
         ids = list(actuelles[calcul.version.pk].order_by("pk").values_list("pk", flat=True))
         maintenant = filigranes(ids)
-        a_relire = [pk for pk in ids if calcul.lues.get(pk) != maintenant.get(pk)]
-        gardees = set(ids) - set(a_relire)
-        sorties = [pk for pk in calcul.lues if pk not in maintenant]
-        lignes = calcul.lignes.filter(pl.col(DEMANDE_ID).is_in(list(gardees)))
-        ecartees = [e for e in calcul.ecartees if e.demande_id in gardees]
+        lues_avant = calcul.lues.with_columns(pl.lit(True).alias(LUE))
+        compares = maintenant.join(lues_avant, on=DEMANDE_ID, how="left", suffix="\u00a7lu")
+        change = (
+            pl.col(LUE).is_null()  # entered the population
+            | pl.col(MODIFIEE).ne_missing(pl.col(MODIFIEE + "\u00a7lu"))
+            | pl.col(CALCULEE).ne_missing(pl.col(CALCULEE + "\u00a7lu"))
+        )
+        a_relire = compares.filter(change)[DEMANDE_ID].to_list()
+        gardees = compares.filter(~change)[DEMANDE_ID]
+        sorties = calcul.lues.join(maintenant, on=DEMANDE_ID, how="anti").height
+        lignes = calcul.lignes.join(gardees.to_frame(), on=DEMANDE_ID, how="semi", maintain_order="left")
+        gardees_ids = set(gardees.to_list())
+        ecartees = [e for e in calcul.ecartees if e.demande_id in gardees_ids]
         if not a_relire and lignes.height == calcul.lignes.height and len(ecartees) == len(calcul.ecartees):
             resultats.append(calcul)
             continue
-        lues = {pk: f for pk, f in calcul.lues.items() if pk in gardees}
+        lues = calcul.lues.join(gardees.to_frame(), on=DEMANDE_ID, how="semi")
         if a_relire:
             relu = coter_demandes(calcul.version, a_relire, jour=jour)
             lignes = pl.concat([lignes, relu.lignes.select(lignes.columns)], how="vertical_relaxed")
             ecartees += relu.ecartees
-            lues.update(relu.lues)
-        rattrapees += len(a_relire) + len(sorties)
+            lues = pl.concat([lues, relu.lues], how="vertical")
+        rattrapees += len(a_relire) + sorties
         lignes = lignes.sort(DEMANDE_ID)
         resultats.append(reclasser(CotationsCalculees(calcul.version, calcul.grille, lignes, ecartees, lues)))
     return resultats, rattrapees
@@ -663,12 +682,72 @@ def ecrire(
     _pour_ids(f"DELETE FROM {connection.ops.quote_name(Cotation._meta.db_table)} WHERE demande_id {{ids}}", retirees)
     ecrites = 0
     progression(ETAPE_ECRITURE, LIBELLES_ETAPES[ETAPE_ECRITURE], 0, total)
+    ecrire_lot = ecrire_lignes
+    if connection.vendor == "postgresql":
+        _creer_tampon()
+        ecrire_lot = _reecrire_lignes
     for calcul in calculs:
         for debut in range(0, calcul.lignes.height, TAILLE_LOT_ECRITURE):
             lot = calcul.lignes.slice(debut, TAILLE_LOT_ECRITURE)
-            ecrites += ecrire_lignes(calcul, lot, jour=jour, maintenant=maintenant)
+            ecrites += ecrire_lot(calcul, lot, jour=jour, maintenant=maintenant)
             progression(ETAPE_ECRITURE, LIBELLES_ETAPES[ETAPE_ECRITURE], ecrites, total)
     return ecrites
+
+
+#: PostgreSQL: the temporary table a run copies its rows into before writing them (dropped at commit).
+TAMPON = "attrib_cotations_a_ecrire"
+
+
+def _creer_tampon() -> None:
+    """The temporary table of a run (:data:`COLONNES_COTATION`, typed as the cotations, no constraint or index)."""
+    qn = connection.ops.quote_name
+    colonnes = ", ".join(qn(c) for c in COLONNES_COTATION)
+    with connection.cursor() as curseur:
+        curseur.execute(f"DROP TABLE IF EXISTS {TAMPON}")
+        curseur.execute(
+            f"CREATE TEMPORARY TABLE {TAMPON} ON COMMIT DROP AS "
+            f"SELECT {colonnes} FROM {qn(Cotation._meta.db_table)} WITH NO DATA"
+        )
+
+
+def _reecrire_lignes(calcul: CotationsCalculees, lignes: pl.DataFrame, *, jour: date, maintenant: datetime) -> int:
+    """PostgreSQL, a run: :func:`ecrire_lignes` in set-based statements on a copy of the rows. The rows are copied
+    (``COPY``) into the run's temporary table (:func:`_creer_tampon`); then one statement writes the history of
+    the changed scores (compared with the stored ones in the database: nothing read back in Python), one updates
+    the stored cotations in place (their foreign keys unchanged: PostgreSQL checks none of them, where a deletion
+    and a new insertion checked three per row at commit) and one inserts those of the demands not scored yet."""
+    nouvelles = lignes_a_ecrire(calcul, lignes, jour=jour)
+    if not nouvelles.height:
+        return 0
+    qn = connection.ops.quote_name
+    table, historique = qn(Cotation._meta.db_table), qn(CotationHistorique._meta.db_table)
+    with connection.cursor() as curseur:
+        curseur.execute(f"TRUNCATE {TAMPON}")
+    _inserer(TAMPON, COLONNES_COTATION, nouvelles, maintenant)
+    with connection.cursor() as curseur:
+        # The lot's size for the planner (a temporary table has no statistics): each row is then joined to its
+        # cotation through the unique index, never by reading the whole table (measured: a hash join over a
+        # sequential scan of the cotations for each lot).
+        curseur.execute(f"ANALYZE {TAMPON} (demande_id)")
+    colonnes = [qn(c) for c in COLONNES_COTATION]
+    noms = ", ".join(colonnes)
+    de_n = ", ".join(f"n.{c}" for c in colonnes)
+    noms_historique = ", ".join(qn(c) for c in COLONNES_HISTORIQUE)
+    historique_de_n = ", ".join(f"n.{qn(c)}" for c in COLONNES_HISTORIQUE)
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"INSERT INTO {historique} ({noms_historique}) SELECT {historique_de_n} FROM {TAMPON} n "
+            f"LEFT JOIN {table} c ON c.demande_id = n.demande_id "
+            "WHERE c.id IS NULL OR c.version_id <> n.version_id OR c.score_provisoire <> n.score_provisoire "
+            "OR c.score_valide <> n.score_valide ORDER BY n.demande_id"
+        )
+        mises_a_jour = ", ".join(f"{c} = n.{c}" for c in colonnes if c != qn("demande_id"))
+        curseur.execute(f"UPDATE {table} c SET {mises_a_jour} FROM {TAMPON} n WHERE c.demande_id = n.demande_id")
+        curseur.execute(
+            f"INSERT INTO {table} ({noms}) SELECT {de_n} FROM {TAMPON} n "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} c WHERE c.demande_id = n.demande_id) ORDER BY n.demande_id"
+        )
+    return nouvelles.height
 
 
 # --- one demand, or a few, scored at once ----------------------------------------------------------

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from attrib.cotation import calcul, lisible, permissions
@@ -22,7 +23,8 @@ from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
 from attrib.engine.cotation import grille_vers_donnees
 from attrib.engine.cotation.grille import LIBELLES_VALIDATION
-from attrib.journal.generation import RACINE_DEMANDE, generation
+from attrib.journal.generation import RACINE_COTATION, RACINE_DEMANDE, generation
+from attrib.journal.models import GenerationRacine
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 
 NON_DISPONIBLE_ATTRIBUTIONS = "non disponible : aucune attribution enregistrée"
@@ -149,9 +151,24 @@ def versions_classables() -> QuerySet[VersionGrille]:
 
 
 def fraicheur_cotations() -> tuple[Any, ...]:
-    """What changes when a demand or a score changes: the demands' generation and the last cotation written (a
-    re-scoring deletes and re-creates the cotations it computes: a new score is a new, higher id). Two index steps."""
-    return (generation(RACINE_DEMANDE), Cotation.objects.order_by("-pk").values_list("pk", "calculee_le").first())
+    """What changes when a demand or a score changes: the demands' generation and the cotations' (:func:`etat_cotations`).
+    Two index steps."""
+    return (generation(RACINE_DEMANDE), etat_cotations())
+
+
+def etat_cotations() -> tuple[Any, ...] | None:
+    """What changes when a cotation is written: the last cotation written and the number of committed
+    transactions that wrote cotations (PostgreSQL: a transaction holding a smaller id may commit after a larger
+    one was read, the last id alone would not move; ``attrib.journal.generation.RACINE_COTATION``). The last id
+    covers what the current transaction wrote and SQLite, whose writes commit in id order. One index step
+    (``None``: no cotation)."""
+    validees = GenerationRacine.objects.filter(racine_table=RACINE_COTATION).values("valeur")[:1]
+    return (
+        Cotation.objects.order_by("-pk")
+        .annotate(validees=Coalesce(Subquery(validees), Value(0)))
+        .values_list("pk", "calculee_le", "validees")
+        .first()
+    )
 
 
 #: Sectors of a version's ranked lists already read: (version, state of the scores) → (code, name).

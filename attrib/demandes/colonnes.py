@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, DateTimeField, DecimalField, F, Model, QuerySet, Value
 from django.db.models.functions import Cast, Round
 
+from attrib.common import copie
 from attrib.demandes import enums
 from attrib.demandes.models import (
     CommuneSouhaitee,
@@ -76,7 +77,8 @@ def _decimales(modele: type[Model], champ: str) -> int | None:
 
 def _lire(qs: QuerySet[Any], champs: Sequence[str], schema: dict[str, Any]) -> pl.DataFrame:
     """``qs``'s ``champs`` (decimal fields as whole units of their last decimal place) in a frame of
-    ``schema`` (same names, in order); one query, rows fetched as tuples."""
+    ``schema`` (same names, in order); one query, read by ``COPY`` on PostgreSQL (``attrib.common.copie``),
+    as the driver's tuples elsewhere."""
     modele = qs.model
     annotations: dict[str, Any] = {}
     noms: list[str] = []
@@ -89,8 +91,12 @@ def _lire(qs: QuerySet[Any], champs: Sequence[str], schema: dict[str, Any]) -> p
         multiplie = F(champ) * Value(10**decimales, output_field=DecimalField())
         annotations[alias] = Cast(Round(multiplie), BigIntegerField())
         noms.append(alias)
-    lignes = _tuples(qs.annotate(**annotations).values_list(*noms))
     instants = [k for k, champ in enumerate(champs) if _instant_en_texte(modele, champ, schema[list(schema)[k]])]
+    valeurs = qs.annotate(**annotations).values_list(*noms)
+    if connection.vendor == "postgresql":
+        instants_lus = [pl.col(n).pipe(copie.instant_iso).alias(n) for n in (list(schema)[k] for k in instants)]
+        return copie.frame_de(valeurs, schema).with_columns(instants_lus)
+    lignes = copie.tuples(valeurs)
     if instants and lignes:
         lignes = [_instants_iso(ligne, instants) for ligne in lignes]
     return pl.DataFrame(lignes, schema=schema, orient="row")
@@ -112,18 +118,6 @@ def _instants_iso(ligne: tuple[Any, ...], positions: Sequence[int]) -> tuple[Any
         if v is not None:
             valeurs[k] = (v if v.tzinfo else v.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
     return tuple(valeurs)
-
-
-def _tuples(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a ``values_list`` queryset as the database driver returns them, without Django's
-    per-cell converters (none is needed for the types read here: PostgreSQL's driver and Django's SQLite
-    connection return dates, booleans and numbers typed)."""
-    if qs.query.is_empty():
-        return []
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as curseur:
-        curseur.execute(sql, params)
-        return curseur.fetchall()
 
 
 #: At most this many ids are read by an ``IN`` list when they are sparse (see :func:`_plage`).
@@ -253,8 +247,7 @@ def _demandes(ids: Sequence[int]) -> pl.DataFrame:
 
 def _listes(qs: QuerySet[Any], champ: str, nom: str, ordre: Sequence[str]) -> pl.DataFrame:
     """``demande_id`` → the list of ``champ`` of its rows in ``ordre``."""
-    lignes = _tuples(qs.order_by(*ordre).values_list(DEMANDE_ID, champ))
-    frame = pl.DataFrame(lignes, schema={DEMANDE_ID: pl.Int64, nom: pl.String}, orient="row")
+    frame = copie.frame_de(qs.order_by(*ordre).values_list(DEMANDE_ID, champ), {DEMANDE_ID: pl.Int64, nom: pl.String})
     return frame.group_by(DEMANDE_ID, maintain_order=True).agg(pl.col(nom))
 
 
@@ -309,10 +302,11 @@ def menages_frame(fichier: pl.DataFrame, personnes: pl.DataFrame, jour: date) ->
     """The engine's household columns (``SCHEMA_MENAGES``) of the demands of ``fichier`` (from
     :func:`demandes_fichier`) and their ``personnes`` (:func:`personnes_frame`), on ``jour``."""
     ids = fichier.get_column(DEMANDE_ID).to_list()
-    zones = pl.DataFrame(
-        _tuples(_plage(CommuneSouhaitee.objects.filter(rang=1), ids).values_list(DEMANDE_ID, "commune__zone_plafond")),
-        schema={DEMANDE_ID: pl.Int64, "zone_plafond": pl.String},
-        orient="row",
+    zones = copie.frame_de(
+        _plage(CommuneSouhaitee.objects.filter(rang=1), ids)
+        .order_by()
+        .values_list(DEMANDE_ID, "commune__zone_plafond"),
+        {DEMANDE_ID: pl.Int64, "zone_plafond": pl.String},
     )
     return (
         fichier.select(
@@ -350,10 +344,9 @@ def faits_validation(ids: Sequence[int]) -> pl.DataFrame:
         "priorites_validees",
         ["priorite_id"],
     )
-    pieces = pl.DataFrame(
-        _tuples(_plage(PieceJustificative.objects.all(), ids).order_by().values_list(DEMANDE_ID, "critere", "statut")),
-        schema={DEMANDE_ID: pl.Int64, "critere": pl.String, "statut": pl.String},
-        orient="row",
+    pieces = copie.frame_de(
+        _plage(PieceJustificative.objects.all(), ids).order_by().values_list(DEMANDE_ID, "critere", "statut"),
+        {DEMANDE_ID: pl.Int64, "critere": pl.String, "statut": pl.String},
     )
     par_code = pieces.group_by(DEMANDE_ID, "critere").agg(
         (pl.col("statut") == enums.StatutPiece.VALIDEE.value).all().alias("§toutes_validees"),

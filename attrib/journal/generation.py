@@ -33,6 +33,9 @@ RACINE_DEMANDE = "demandes.demande"
 RACINE_GRILLE = "cotation.grillecotation"
 RACINE_VERSION_GRILLE = "cotation.versiongrille"
 RACINE_RESIDENCE = "patrimoine.residence"
+#: The cotations: not journalled (decision 0007); their counter is bumped by a trigger of their own table
+#: (``attrib.journal.generation_sql.instructions_ecritures``).
+RACINE_COTATION = "cotation.cotation"
 
 Generation = tuple[int, datetime, int] | None
 
@@ -56,6 +59,7 @@ def generations(*racines: str) -> tuple[Generation, ...]:
 
 
 __all__ = [
+    "RACINE_COTATION",
     "RACINE_DEMANDE",
     "RACINE_GRILLE",
     "RACINE_RESIDENCE",

@@ -11,11 +11,18 @@ bumps every root the transaction wrote, in the order of their names (the others 
 transactions that wrote the same roots in different orders lock the counters in the same order and cannot
 deadlock at commit.
 
+Tables that are not journalled but that caches follow (the cotations: a re-scoring rewrites them all, the journal
+does not register them, decision 0007) get the same deferred call from a constraint trigger of their own
+(:func:`instructions_ecritures`): the first row a transaction writes, inserts or deletes there registers the table's
+root and queues the call; for every other row its ``WHEN`` condition is two built-in calls (no PL/pgSQL per row of
+a re-scoring of 300,000 demands).
+
 SQLite serialises every write transaction: the last journal id already follows the commit order there.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 FONCTIONS = r"""
@@ -62,6 +69,25 @@ def instructions(journal: str, generation: str) -> list[str]:
         f"CREATE CONSTRAINT TRIGGER {NOM} AFTER INSERT ON {journal} DEFERRABLE INITIALLY DEFERRED "
         f"FOR EACH ROW WHEN (attrib_generation_a_marquer(NEW.racine_table)) "
         "EXECUTE FUNCTION attrib_generation_marquer()",
+    ]
+
+
+NOM_ECRITURES = "attrib_generation_ecritures"
+
+
+def instructions_ecritures(table: str, racine: str) -> list[str]:
+    """The constraint trigger that bumps ``racine``'s counter when a transaction that wrote ``table`` (quoted name)
+    commits. The ``CASE`` calls ``attrib_generation_a_marquer`` only while the transaction has not registered the
+    root yet (the setting it writes, read by a built-in)."""
+    cle = "attrib.generation_" + hashlib.md5(racine.encode()).hexdigest()
+    condition = (
+        f"CASE WHEN current_setting('{cle}', true) IS DISTINCT FROM pg_current_xact_id()::text "
+        f"THEN attrib_generation_a_marquer('{racine}') ELSE false END"
+    )
+    return [
+        f"DROP TRIGGER IF EXISTS {NOM_ECRITURES} ON {table}",
+        f"CREATE CONSTRAINT TRIGGER {NOM_ECRITURES} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({condition}) EXECUTE FUNCTION attrib_generation_marquer()",
     ]
 
 

@@ -37,6 +37,7 @@ from attrib.commissions.models import STATUTS_OFFRE_EN_COURS, Bail, Offre
 from attrib.cotation.colonnes import DEMANDE_ID, PRIORITES_VALIDEES, colonnes_cotation
 from attrib.cotation.enums import StatutVersion, TypeGrille
 from attrib.cotation.models import Cotation, VersionGrille
+from attrib.cotation.selectors import etat_cotations
 from attrib.demandes import quartile
 from attrib.demandes.models import CommuneSouhaitee, Demande
 from attrib.engine.cotation import classer
@@ -179,10 +180,9 @@ def signature(epci: EPCI) -> tuple[Any, ...]:
     """What changes when a demand of the territory, a grid or a score changes, read in a few index steps
     (never a scan of the tables): the last journal entry under a demand (a demand, its persons, wished
     communes, offers and leases: every writer is journalled by the database, ``attrib.journal.generation``),
-    under a grid and a grid version, and the last cotation written (a re-scoring deletes and re-creates the
-    cotations of the demands it scores: a new score is a new, higher id)."""
-    derniere_cotation = Cotation.objects.order_by("-pk").values_list("pk", "calculee_le").first()
-    return (epci.pk, *generations(RACINE_DEMANDE, RACINE_GRILLE, RACINE_VERSION_GRILLE), derniere_cotation)
+    under a grid and a grid version, and the state of the cotations (``cotation.selectors.etat_cotations``: the
+    committed transactions that wrote them, whatever their commit order, and the last one written)."""
+    return (epci.pk, *generations(RACINE_DEMANDE, RACINE_GRILLE, RACINE_VERSION_GRILLE), etat_cotations())
 
 
 @dataclass(frozen=True, eq=False)

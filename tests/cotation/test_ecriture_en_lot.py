@@ -4,7 +4,7 @@ only the changed scores enter the history."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -80,3 +80,29 @@ def test_l_ecriture_ne_compte_pas_une_requete_par_demande_et_n_historise_que_les
     # The nine new demands enter the history, and only they.
     assert CotationHistorique.objects.count() == historique + 9
     assert set(CotationHistorique.objects.values_list("demande_id", flat=True)) == {d.pk for d in demandes}
+
+
+def test_une_recotation_qui_change_les_scores_les_remplace_et_les_historise(territoire: Territoire) -> None:
+    """Two months later every seniority has grown: the run replaces each stored cotation (one per demand, the new
+    date and score) and the history holds the former and the new score of each demand."""
+    demandes = _demandes(territoire, 4)
+    jour = timezone.localdate()
+    services.version_publier(version=importer(territoire), auteur=acteur_systeme("test"), jour=jour)
+    avant = dict(Cotation.objects.values_list("demande_id", "score"))
+
+    tache = services.cotations_recalculer(
+        organisation=territoire.epci, auteur=acteur_systeme("test"), jour=jour + timedelta(days=61)
+    )
+
+    assert tache.statut == "terminee", tache.message
+    apres = dict(Cotation.objects.values_list("demande_id", "score"))
+    assert set(apres) == {d.pk for d in demandes}
+    assert all(apres[pk] > avant[pk] for pk in apres), (avant, apres)
+    assert set(Cotation.objects.values_list("date_reference", flat=True)) == {jour + timedelta(days=61)}
+    for demande in demandes:
+        scores = list(
+            CotationHistorique.objects.filter(demande=demande)
+            .order_by("date_reference")
+            .values_list("score", flat=True)
+        )
+        assert scores == [avant[demande.pk], apres[demande.pk]]

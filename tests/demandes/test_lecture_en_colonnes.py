@@ -3,7 +3,7 @@ of the row readers: the interchange format's rows (exports) and the household of
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -74,3 +74,17 @@ def test_le_menage_est_celui_du_pont_par_lignes(demandes: list[Demande]) -> None
     # Resources of the applicant and co-applicant only, exact in decimal before the division.
     assert menages["revenus_mensuels"][0] == float(Decimal("0.10") + Decimal("0.20") - 150 + Decimal("1234.56"))
     assert Personne.objects.filter(demande_id=ids[1]).count() == 1 and menages["age_demandeur"][1] in (13, 14)
+
+
+def test_la_version_est_l_instant_de_la_ligne_a_la_microseconde(demandes: list[Demande]) -> None:
+    """The ``version`` column (last modification, read by COPY as PostgreSQL writes it on that path) is the row
+    reader's ``isoformat``: fraction of six digits, none when it is zero."""
+    premiere, seconde = demandes
+    Demande.objects.filter(pk=premiere.pk).update(modifie_le=datetime(2026, 2, 3, 4, 5, 6, 120000, tzinfo=UTC))
+    Demande.objects.filter(pk=seconde.pk).update(modifie_le=datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC))
+    ids = sorted(d.pk for d in demandes)
+    lignes = valeurs_demandes(Demande.objects.filter(pk__in=ids).order_by("pk"))
+    colonnes = lecture.demandes_fichier(ids)
+
+    assert colonnes["version"].to_list() == [ligne["version"] for ligne in lignes]
+    assert colonnes["version"].to_list() == ["2026-02-03T04:05:06.120000+00:00", "2026-02-03T04:05:06+00:00"]

@@ -12,13 +12,53 @@ from typing import Any
 import polars as pl
 
 from attrib.demo.generateur import generer_menages, generer_personnes
-from attrib.engine.cotation import Critere, Grille, Points, Section, evaluer, evaluer_un
+from attrib.engine.cotation import Critere, Grille, Points, Section, colonnes_lues, evaluer, evaluer_un
+from attrib.engine.cotation.catalogue import GENRES_CONNUS
 from attrib.engine.cotation.conditions import Champ, Comparaison, Condition, Constante
 from attrib.engine.formats.demandes_csv import COLONNES, COLONNES_PAR_NOM, formater
 
 RACINE = Path(__file__).resolve().parents[3]
 GRILLES = RACINE / "data" / "grilles"
 JOUR = date(2026, 7, 1)
+
+
+NEUTRES = {"nombre": None, "texte": "", "booleen": False, "date": None, "liste": [], "liste_dates": []}
+
+
+def demande_socle(socle: Grille, **valeurs: Any) -> dict[str, Any]:
+    """A demand with every column the socle grid reads, all empty or false, overridden by ``valeurs``."""
+    neutre = {nom: NEUTRES[GENRES_CONNUS[nom]] for nom in colonnes_lues(socle)}
+    return neutre | {"unites_consommation": 1.0, "revenus_mensuels": 1500.0} | valeurs
+
+
+def dalo_en_attente(socle: Grille) -> dict[str, Any]:
+    """Golden demand: DALO awaiting validation, hosted by family, 26 months of seniority."""
+    return demande_socle(socle, dalo_reconnu=True, anciennete_mois=26, statut_logement_actuel="heberge_famille")
+
+
+def plafonds_exclusivite_et_malus(socle: Grille) -> dict[str, Any]:
+    """Golden demand: a section's ceiling, an exclusive section, the seniority's ceiling and refusals."""
+    return demande_socle(
+        socle,
+        anciennete_mois=70,
+        statut_logement_actuel="heberge_tiers",
+        priorites=["l441_d", "l441_k"],
+        motif_principal="separation",
+        motifs_secondaires=["regroupement_familial", "handicap_sante"],
+        nb_personnes_a_charge=1,
+        refus_offres_adaptees=[date(2026, 1, 5), date(2026, 3, 1), date(2026, 6, 30)],
+        criteres_valides=["l441_k_sans_logement"],
+    )
+
+
+def fausse_declaration(socle: Grille) -> dict[str, Any]:
+    """Golden demand: a false declaration brings the total down to the floor."""
+    return demande_socle(socle, fausses_declarations=[date(2026, 1, 1)], anciennete_mois=2)
+
+
+def sans_critere(socle: Grille) -> dict[str, Any]:
+    """Golden demand: no criterion of the grid applies."""
+    return demande_socle(socle, anciennete_mois=None)
 
 
 def critere(ident: str, points: int | Points, condition: Condition | None = None, **champs: Any) -> Critere:

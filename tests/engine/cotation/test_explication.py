@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
-from attrib.engine.cotation import Grille, colonnes_lues, evaluer_un, expliquer
-from attrib.engine.cotation.catalogue import GENRES_CONNUS
-from tests.engine.cotation.fabriques import JOUR
-
-NEUTRES = {"nombre": None, "texte": "", "booleen": False, "date": None, "liste": [], "liste_dates": []}
-
-
-def demande_socle(socle: Grille, **valeurs: Any) -> dict[str, Any]:
-    """A demand with every column the socle grid reads, all empty or false, overridden by ``valeurs``."""
-    neutre = {nom: NEUTRES[GENRES_CONNUS[nom]] for nom in colonnes_lues(socle)}
-    return neutre | {"unites_consommation": 1.0, "revenus_mensuels": 1500.0} | valeurs
+from attrib.engine.cotation import Grille, evaluer_un, expliquer
+from tests.engine.cotation.fabriques import (
+    JOUR,
+    dalo_en_attente,
+    fausse_declaration,
+    plafonds_exclusivite_et_malus,
+    sans_critere,
+)
 
 
 def test_explication_d_un_menage_dalo_en_attente_de_validation(socle: Grille):
-    d = demande_socle(socle, dalo_reconnu=True, anciennete_mois=26, statut_logement_actuel="heberge_famille")
+    d = dalo_en_attente(socle)
 
     phrases = expliquer(evaluer_un(socle, d, date_reference=JOUR))
 
@@ -36,18 +30,7 @@ def test_explication_d_un_menage_dalo_en_attente_de_validation(socle: Grille):
 
 
 def test_plafonds_exclusivite_et_malus_expliques(socle: Grille):
-    refus = [date(2026, 1, 5), date(2026, 3, 1), date(2026, 6, 30)]
-    d = demande_socle(
-        socle,
-        anciennete_mois=70,
-        statut_logement_actuel="heberge_tiers",
-        priorites=["l441_d", "l441_k"],
-        motif_principal="separation",
-        motifs_secondaires=["regroupement_familial", "handicap_sante"],
-        nb_personnes_a_charge=1,
-        refus_offres_adaptees=refus,
-        criteres_valides=["l441_k_sans_logement"],
-    )
+    d = plafonds_exclusivite_et_malus(socle)
 
     phrases = expliquer(evaluer_un(socle, d, date_reference=JOUR))
 
@@ -66,8 +49,8 @@ def test_plafonds_exclusivite_et_malus_expliques(socle: Grille):
 
 
 def test_plancher_du_total_et_demande_sans_critere(socle: Grille):
-    fraude = demande_socle(socle, fausses_declarations=[date(2026, 1, 1)], anciennete_mois=2)
-    rien = demande_socle(socle, anciennete_mois=None)
+    fraude = fausse_declaration(socle)
+    rien = sans_critere(socle)
 
     phrases_fraude = expliquer(evaluer_un(socle, fraude, date_reference=JOUR))
     phrases_rien = expliquer(evaluer_un(socle, rien, date_reference=JOUR))

@@ -20,8 +20,18 @@ from attrib.engine.cotation import (
     expliquer_lot,
     masquer,
 )
-from tests.engine.cotation.fabriques import JOUR, critere, demande, grille, section, si
-from tests.engine.cotation.test_explication import demande_socle
+from tests.engine.cotation.fabriques import (
+    JOUR,
+    critere,
+    dalo_en_attente,
+    demande,
+    fausse_declaration,
+    grille,
+    plafonds_exclusivite_et_malus,
+    sans_critere,
+    section,
+    si,
+)
 from tests.engine.cotation.test_proprietes import REGLAGES, SCHEMA, cas
 
 
@@ -61,22 +71,11 @@ def test_le_lot_donne_les_phrases_de_l_evaluation_d_une_demande(
 
 
 def test_phrases_du_socle_par_lot(socle: Grille) -> None:
-    refus = [date(2026, 1, 5), date(2026, 3, 1), date(2026, 6, 30)]
     demandes = [
-        demande_socle(socle, dalo_reconnu=True, anciennete_mois=26, statut_logement_actuel="heberge_famille"),
-        demande_socle(
-            socle,
-            anciennete_mois=70,
-            statut_logement_actuel="heberge_tiers",
-            priorites=["l441_d", "l441_k"],
-            motif_principal="separation",
-            motifs_secondaires=["regroupement_familial", "handicap_sante"],
-            nb_personnes_a_charge=1,
-            refus_offres_adaptees=refus,
-            criteres_valides=["l441_k_sans_logement"],
-        ),
-        demande_socle(socle, fausses_declarations=[date(2026, 1, 1)], anciennete_mois=2),
-        demande_socle(socle, anciennete_mois=None),
+        dalo_en_attente(socle),
+        plafonds_exclusivite_et_malus(socle),
+        fausse_declaration(socle),
+        sans_critere(socle),
     ]
     cadre = pl.DataFrame(demandes, infer_schema_length=None)
 
