@@ -23,6 +23,7 @@ class NatureDocument(models.TextChoices):
     PROCES_VERBAL = "proces_verbal", "Procès-verbal de séance de la CALEOL"
     COURRIER_OFFRE = "courrier_offre", "Courrier de proposition de logement"
     ATTESTATION = "attestation", "Attestation d'enregistrement de la demande"
+    COURRIER_CODE_LIAISON = "courrier_code_liaison", "Courrier du code d'accès à l'espace demandeur"
 
 
 class DocumentFige(Exception):
