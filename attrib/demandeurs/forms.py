@@ -71,7 +71,7 @@ class DemanderCodeForm(FormulaireDsfr, forms.Form):
     numero_unique = forms.CharField(
         label="Numéro unique de votre demande",
         max_length=30,
-        help_text="Il figure sur votre attestation d'enregistrement, par exemple 011 24 MHN01 00012.",
+        help_text="Il figure sur votre attestation d'enregistrement : 19 caractères, par exemple 01126060000012MHN01.",
     )
 
 

@@ -134,6 +134,9 @@ _MISES_A_JOUR = {
 }
 
 
+_AVEC_L_ENREGISTREMENT = frozenset(_MISES_A_JOUR)
+
+
 def _situation(e: EntreeJournal) -> Etape | None:
     if e.operation == Operation.CREATION:
         return Etape(e.horodatage, "Situation prioritaire déclarée")
@@ -218,10 +221,14 @@ def chronologie(*, demande: Demande) -> list[Etape]:
     etapes: list[Etape] = []
     vues: set[tuple[str, str, str]] = set()
     for e in entrees:
-        # The rows written with the registration itself (household, wishes) are told by « Demande enregistrée »;
-        # the documents it awaits are told one by one.
-        avec_l_enregistrement = creation is not None and abs((e.horodatage - creation).total_seconds()) < 60
-        if avec_l_enregistrement and e.table_objet not in ("demandes.demande", "demandes.piecejustificative"):
+        # The rows written with the registration itself (household, wishes, motives) are told by « Demande
+        # enregistrée »; the documents and priority situations it awaits are told one by one.
+        if (
+            creation is not None
+            and e.operation == Operation.CREATION
+            and e.table_objet in _AVEC_L_ENREGISTREMENT
+            and abs((e.horodatage - creation).total_seconds()) < 10
+        ):
             continue
         for etape in _etapes(e):
             cle = (timezone.localtime(etape.moment).strftime("%Y%m%d%H%M"), etape.titre, etape.detail)

@@ -159,9 +159,7 @@ def verification_renvoyer(*, courriel: str, adresse_site: str) -> None:
 def courriel_verifier(*, jeton: str) -> CompteDemandeur:
     """Mark the account's address as verified from the signed link (of limited life)."""
     try:
-        donnees = signing.loads(
-            jeton, salt=SEL_VERIFICATION, max_age=settings.DEMANDEURS_VERIFICATION_DUREE
-        )
+        donnees = signing.loads(jeton, salt=SEL_VERIFICATION, max_age=settings.DEMANDEURS_VERIFICATION_DUREE)
     except signing.SignatureExpired:
         raise ValidationError(
             "Ce lien de confirmation a expiré. Connectez-vous avec votre adresse et votre mot de passe : un nouveau "
