@@ -8,15 +8,21 @@ offers no FranceConnect button.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from attrib.demandeurs.services import compte_franceconnect
+from attrib.organisations.acteurs import acteur_systeme
+
+journal = logging.getLogger(__name__)
 
 
 def actif() -> bool:
@@ -27,7 +33,13 @@ class BackendFranceConnect(OIDCAuthenticationBackend):  # type: ignore[misc]
     def authenticate(self, request: Any, **kwargs: Any) -> Any:
         if not actif() or request is None or "nonce" not in kwargs:
             return None  # not an OpenID Connect return (a password login, an API token…)
-        return super().authenticate(request, **kwargs)
+        try:
+            return super().authenticate(request, **kwargs)
+        except (requests.RequestException, ValueError, SuspiciousOperation) as exc:
+            # A code refused by the provider, the provider unreachable, an ID token that does not verify: nobody is
+            # logged in, and the login page says in French that FranceConnect did not succeed.
+            journal.warning("Connexion FranceConnect refusée : %s", type(exc).__name__)
+            return None
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(str(claims.get("sub", "")).strip())
@@ -42,6 +54,7 @@ class BackendFranceConnect(OIDCAuthenticationBackend):  # type: ignore[misc]
                 prenoms=str(claims.get("given_name", "")),
                 nom=str(claims.get("family_name") or claims.get("usual_name") or ""),
                 courriel=str(claims.get("email", "")),
+                auteur=acteur_systeme("connexion FranceConnect"),
             )
         except ValidationError as exc:
             raise SuspiciousOperation(str(exc)) from exc
@@ -59,4 +72,8 @@ class DebutFranceConnect(OIDCAuthenticationRequestView):  # type: ignore[misc]
 
 class RetourFranceConnect(OIDCAuthenticationCallbackView):  # type: ignore[misc]
     """FranceConnect's return: the code is exchanged for tokens, the ID token checked (signature, nonce), the
-    account found or created, the applicant logged in."""
+    account found or created, the applicant logged in, then sent to « Mon espace » (never to the staff's home)."""
+
+    @property
+    def success_url(self) -> str:
+        return str(self.request.session.get("oidc_login_next") or reverse("demandeurs:espace"))

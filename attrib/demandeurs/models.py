@@ -60,7 +60,8 @@ class Liaison(models.Model):
     qualite = models.CharField("qualité", max_length=20, choices=Qualite.choices)
     accordee_par = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        # Links are withdrawn, never deleted; they go only with their demand (retention, demo), all together.
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="acces_accordes",

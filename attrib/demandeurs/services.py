@@ -146,8 +146,9 @@ def compte_inscrire(*, courriel: str, mot_de_passe: str, adresse_site: str, aute
     return compte
 
 
-def verification_renvoyer(*, courriel: str, adresse_site: str) -> None:
-    """Send the verification link again to an account not yet verified (silently nothing otherwise)."""
+def verification_renvoyer(*, courriel: str, adresse_site: str, auteur: Acteur) -> None:
+    """Send the verification link again to an account not yet verified (silently nothing otherwise). Anybody
+    may ask (the link only reaches the address itself)."""
     compte = CompteDemandeur.objects.filter(
         courriel=normaliser_courriel(courriel), courriel_verifie_le__isnull=True
     ).first()
@@ -156,8 +157,9 @@ def verification_renvoyer(*, courriel: str, adresse_site: str) -> None:
 
 
 @transaction.atomic
-def courriel_verifier(*, jeton: str) -> CompteDemandeur:
-    """Mark the account's address as verified from the signed link (of limited life)."""
+def courriel_verifier(*, jeton: str, auteur: Acteur) -> CompteDemandeur:
+    """Mark the account's address as verified from the signed link (of limited life): whoever holds the link
+    (the signature is the right)."""
     try:
         donnees = signing.loads(jeton, salt=SEL_VERIFICATION, max_age=settings.DEMANDEURS_VERIFICATION_DUREE)
     except signing.SignatureExpired:
@@ -182,9 +184,12 @@ def courriel_verifier(*, jeton: str) -> CompteDemandeur:
 
 
 @transaction.atomic
-def compte_franceconnect(*, sub: str, prenoms: str = "", nom: str = "", courriel: str = "") -> Any:
+def compte_franceconnect(*, sub: str, prenoms: str = "", nom: str = "", courriel: str = "", auteur: Acteur) -> Any:
     """The user of the FranceConnect identity ``sub``: found, or created with its applicant account. The names
-    the provider certifies are kept on the user; the address is not used to merge with a local account."""
+    the provider certifies are kept on the user; the address is not used to merge with a local account.
+    Called by the system on a verified ID token (``auteur``: the system, « connexion FranceConnect »)."""
+    auteur = acteur_de(auteur)
+    auteur.exiger(auteur.est_systeme, "Seule la connexion FranceConnect crée ou retrouve un compte FranceConnect.")
     sub = (sub or "").strip()
     if not sub:
         raise ValidationError("FranceConnect n'a pas transmis d'identifiant : la connexion est refusée.")

@@ -104,7 +104,7 @@ def inscription(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def verifier(request: HttpRequest, jeton: str) -> HttpResponse:
     try:
-        services.courriel_verifier(jeton=jeton)
+        services.courriel_verifier(jeton=jeton, auteur=acteur_de(request.user))
     except ValidationError as exc:
         return render(request, "demandeurs/verification.html", {"erreur": exc.messages[0]}, status=400)
     return render(request, "demandeurs/verification.html", {"erreur": ""})

@@ -34,7 +34,7 @@ def compte_verifie(courriel: str = "lea.martin@example.org") -> CompteDemandeur:
     compte = compte_inscrire(courriel=courriel, mot_de_passe=MOT_DE_PASSE, adresse_site=SITE, auteur=ANONYME)
     assert compte is not None
     jeton = lien_du_courriel(mail.outbox[avant]).rstrip("/").rsplit("/", 1)[-1]
-    return courriel_verifier(jeton=jeton)
+    return courriel_verifier(jeton=jeton, auteur=ANONYME)
 
 
 def client_de(compte: CompteDemandeur) -> Client:

@@ -52,7 +52,7 @@ def test_inscription_envoie_un_lien_qui_confirme_l_adresse() -> None:
     assert compte is not None and compte.courriel == "lea.martin@example.org" and not compte.verifie
     assert mail.outbox[-1].to == ["lea.martin@example.org"]
     jeton = lien_du_courriel(mail.outbox[-1]).rstrip("/").rsplit("/", 1)[-1]
-    assert courriel_verifier(jeton=jeton).verifie
+    assert courriel_verifier(jeton=jeton, auteur=ANONYME).verifie
 
 
 def test_le_lien_de_verification_expire(settings: Any) -> None:
@@ -60,9 +60,9 @@ def test_le_lien_de_verification_expire(settings: Any) -> None:
     jeton = lien_du_courriel(mail.outbox[-1]).rstrip("/").rsplit("/", 1)[-1]
     settings.DEMANDEURS_VERIFICATION_DUREE = timedelta(seconds=-1)
     with pytest.raises(ValidationError, match="a expiré"):
-        courriel_verifier(jeton=jeton)
+        courriel_verifier(jeton=jeton, auteur=ANONYME)
     with pytest.raises(ValidationError, match="n'est pas valide"):
-        courriel_verifier(jeton=jeton[:-3] + "abc")
+        courriel_verifier(jeton=jeton[:-3] + "abc", auteur=ANONYME)
     assert not CompteDemandeur.objects.get(courriel="a@example.org").verifie
 
 
@@ -234,8 +234,12 @@ def test_consentement_refuse_un_compte_inconnu_ou_non_confirme(demande: Demande)
 
 
 def test_franceconnect_retrouve_le_compte_par_son_sub() -> None:
-    premier = compte_franceconnect(sub="abc123", prenoms="Léa", nom="Martin", courriel="lea@example.org")
-    encore = compte_franceconnect(sub="abc123", prenoms="Léa Marie", nom="Martin")
+    with pytest.raises(Refus):
+        compte_franceconnect(sub="abc123", auteur=ANONYME)
+    premier = compte_franceconnect(
+        sub="abc123", prenoms="Léa", nom="Martin", courriel="lea@example.org", auteur=acteur_systeme("test")
+    )
+    encore = compte_franceconnect(sub="abc123", prenoms="Léa Marie", nom="Martin", auteur=acteur_systeme("test"))
     assert premier.pk == encore.pk and encore.first_name == "Léa Marie"
     assert acteur_de(encore).nature is Nature.DEMANDEUR
     assert not encore.has_usable_password()
