@@ -64,7 +64,9 @@ class Connexion(auth_views.LoginView):
         if any(e.code == "non_verifie" for e in form.errors.as_data().get("__all__", [])):
             try:
                 services.verification_renvoyer(
-                    courriel=self.request.POST.get("username", ""), adresse_site=_site(self.request)
+                    courriel=self.request.POST.get("username", ""),
+                    adresse_site=_site(self.request),
+                    auteur=acteur_de(self.request.user),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages[0])
