@@ -55,7 +55,7 @@ REFUS_ENVOI = (
 )
 REFUS_NON_DEMANDEUR = "Seul un compte de l'espace demandeur peut lier une demande ou donner un accès."
 REFUS_NON_TITULAIRE = "Seul le ménage demandeur, connecté avec son propre compte, peut donner ou retirer un accès."
-REFUS_COURRIER = "Seul un gestionnaire d'un guichet enregistreur peut émettre le courrier d'un code de liaison."
+REFUS_COURRIER = "Seul un gestionnaire d'un guichet enregistreur qui voit la demande peut en émettre un code d'accès."
 
 
 class LiaisonVerrouillee(ValidationError):
@@ -238,7 +238,9 @@ def code_emettre(*, demande: Demande, canal: str, auteur: Acteur, adresse_site: 
     from attrib.demandeurs.courrier import courrier_figer
 
     auteur = acteur_de(auteur)
-    if canal == CanalCode.COURRIER and not auteur.est_systeme:
+    # The household asks for an e-mailed code itself (the code only reaches the demand's own contact); any other
+    # issue is the desk's (or the system's, answering a household's request).
+    if not auteur.est_systeme and not (auteur.est_demandeur and canal == CanalCode.COURRIEL):
         auteur.exiger(
             peut_modifier_demande(auteur, demande)
             and Demande.objects.visible_to(auteur).filter(pk=demande.pk).exists(),

@@ -194,8 +194,10 @@ def test_courrier_fige_pour_un_menage_sans_courriel(settings: Any, tmp_path: Any
 
 def test_un_agent_hors_perimetre_ne_peut_pas_emettre_de_courrier(demande: Demande) -> None:
     ailleurs = membre(guichet(nom="Carcassonne", code="CAR01", communes=(CARCASSONNE,)), username="ailleurs")
-    with pytest.raises(Refus):
-        code_emettre(demande=demande, canal=CanalCode.COURRIER, auteur=acteur_de(ailleurs))
+    for canal in (CanalCode.COURRIER, CanalCode.COURRIEL):
+        with pytest.raises(Refus):
+            code_emettre(demande=demande, canal=canal, auteur=acteur_de(ailleurs), adresse_site=SITE)
+    assert not CodeLiaison.objects.exists() and not mail.outbox
 
 
 def _lier(compte: CompteDemandeur, demande: Demande) -> Liaison:

@@ -186,3 +186,17 @@ def test_le_guichet_emet_et_imprime_le_courrier_fige(demande: Demande) -> None:
     assert client.get(reponse["Location"]).content == pdf.content  # the same bytes at every print
     assert "Courrier du" in _texte(client.get(reverse("demandes:detail", args=[demande.pk])))
     assert not CompteDemandeur.objects.exists()
+
+
+def test_connexion_demandeur_bloquee_apres_trop_d_echecs_sur_sa_propre_page(settings: Any) -> None:
+    settings.AXES_FAILURE_LIMIT = 2
+    compte_verifie()
+    client = Client()
+    for _ in range(2):
+        client.post(reverse("demandeurs:connexion"), {"username": "lea.martin@example.org", "password": "faux"})
+    reponse = client.post(
+        reverse("demandeurs:connexion"), {"username": "lea.martin@example.org", "password": MOT_DE_PASSE}
+    )
+    texte = _texte(reponse)
+    assert reponse.status_code == 429 and "Connexion suspendue" in texte
+    assert "Suivre ma demande de logement social" in texte  # the applicant's page, not the staff's
