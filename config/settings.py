@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "attrib.journal",
     "attrib.exploitation",
     "attrib.avis",
+    # The applicant space (issue 13): applicant accounts, links to demands, consents, « Mon espace ».
+    "attrib.demandeurs",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",
@@ -166,6 +168,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "attrib.organisations.middleware.ActeurMiddleware",
     "attrib.journal.middleware.JournalMiddleware",
+    # An applicant account reaches the applicant space only: every other page answers 404 (decision 0024).
+    "attrib.demandeurs.middleware.EspaceDemandeurMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -366,7 +370,12 @@ INSTALLED_APPS += ["axes"]
 # Axes turns a lockout flagged during authentication into its answer: the last middleware, as its docs require.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 # The axes backend first refuses any login (web page, admin) while the account or the address is locked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # FranceConnect (OpenID Connect) for the applicant space; inert while FRANCECONNECT_CLIENT_ID is unset.
+    "attrib.demandeurs.franceconnect.BackendFranceConnect",
+]
 
 #: Reverse proxies in front of the application server that append the address they see to X-Forwarded-For
 #: (``REVERSE_PROXY_COUNT=1`` behind one nginx). 0 (default): the address is the TCP peer (REMOTE_ADDR), and a
@@ -499,3 +508,33 @@ ATTRIB_IMPORT_CELLULE_MAX = int(os.environ.get("ATTRIB_IMPORT_CELLULE_MAX", "100
 ATTRIB_IMPORT_XLSX_DECOMPRESSE_MAX = int(os.environ.get("ATTRIB_IMPORT_XLSX_DECOMPRESSE_MAX", str(500 * 1024 * 1024)))
 #: Duplicate candidates kept per birth-date block (best scores first): the detection stays linear in the rows.
 ATTRIB_DOUBLONS_PAIRES_PAR_BLOC_MAX = int(os.environ.get("ATTRIB_DOUBLONS_PAIRES_PAR_BLOC_MAX", "5000"))
+
+# --- Applicant space (issue 13; docs/demandeurs.md, decision 0024) --------------------------------------------
+# Technical limits (not legal values), each overridable by environment.
+#: How long the link of a local account's verification e-mail stays valid.
+DEMANDEURS_VERIFICATION_DUREE = timedelta(hours=_env_int("DEMANDEUR_VERIFICATION_HEURES", 48))
+#: How long a linking code sent by e-mail stays valid, and one printed on a letter by the desk (post delays).
+DEMANDEURS_CODE_DUREE_COURRIEL = timedelta(hours=_env_int("DEMANDEUR_CODE_COURRIEL_HEURES", 24))
+DEMANDEURS_CODE_DUREE_COURRIER = timedelta(days=_env_int("DEMANDEUR_CODE_COURRIER_JOURS", 30))
+#: Wrong codes typed for one demand before its code is spent (a new one must be asked for).
+DEMANDEURS_CODE_ESSAIS_MAX = _env_int("DEMANDEUR_CODE_ESSAIS_MAX", 5)
+
+# FranceConnect through mozilla-django-oidc: enabled when FRANCECONNECT_CLIENT_ID is set. The endpoints default to
+# FranceConnect's integration platform (fcp-low.sbx.dev-franceconnect.fr, v2); production sets its own.
+_FC = os.environ.get("FRANCECONNECT_URL", "https://fcp-low.sbx.dev-franceconnect.fr/api/v2").rstrip("/")
+FRANCECONNECT_ACTIF = bool(os.environ.get("FRANCECONNECT_CLIENT_ID", "").strip())
+OIDC_RP_CLIENT_ID = os.environ.get("FRANCECONNECT_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("FRANCECONNECT_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("FRANCECONNECT_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("FRANCECONNECT_AUTHORIZATION_ENDPOINT", f"{_FC}/authorize")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("FRANCECONNECT_TOKEN_ENDPOINT", f"{_FC}/token")
+OIDC_OP_USER_ENDPOINT = os.environ.get("FRANCECONNECT_USERINFO_ENDPOINT", f"{_FC}/userinfo")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("FRANCECONNECT_JWKS_ENDPOINT", f"{_FC}/jwks")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("FRANCECONNECT_LOGOUT_ENDPOINT", f"{_FC}/session/end")
+OIDC_RP_SCOPES = os.environ.get("FRANCECONNECT_SCOPES", "openid given_name family_name email")
+#: FranceConnect requires the eIDAS level in the authorisation request.
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": os.environ.get("FRANCECONNECT_ACR_VALUES", "eidas1")}
+OIDC_AUTHENTICATION_CALLBACK_URL = "demandeurs:franceconnect_retour"
+OIDC_CREATE_USER = True
+OIDC_STORE_ID_TOKEN = True  # FranceConnect's logout needs the id_token
+LOGIN_REDIRECT_URL_FAILURE = "/mon-espace/connexion/?franceconnect=echec"

@@ -3,12 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from attrib.common import sante
+from attrib.demandeurs.forms import ConnexionPersonnelForm
 
 urlpatterns = [
     # Health probes, JSON, open without login (docs/exploitation.md).
     path("sante/vivant", sante.vivant, name="sante_vivant"),
     path("sante/pret", sante.pret, name="sante_pret"),
-    path("connexion/", auth_views.LoginView.as_view(template_name="common/connexion.html"), name="login"),
+    # The staff login; applicant accounts log in to their own space (/mon-espace/connexion/, decision 0024).
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(template_name="common/connexion.html", authentication_form=ConnexionPersonnelForm),
+        name="login",
+    ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("attrib.api.urls")),
@@ -24,6 +30,9 @@ urlpatterns = [
     path("travaux/", include("attrib.taches.urls")),
     path("exploitation/", include("attrib.exploitation.urls")),
     path("avis/", include("attrib.avis.urls")),
+    # The applicant space (issue 13) and the desk's side of it (letters of linking codes).
+    path("mon-espace/", include("attrib.demandeurs.urls")),
+    path("acces-demandeurs/", include("attrib.demandeurs.urls_guichet")),
     path("", include("attrib.accueil.urls")),
 ]
 

@@ -49,7 +49,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     vue = match.view_name if match else ""
     entrees: list[dict[str, Any]] = []
-    if getattr(user, "is_authenticated", False):
+    # An applicant's pages have no staff menu (decision 0024).
+    if getattr(user, "is_authenticated", False) and not acteur_de(user).est_demandeur:
         liste = _entree("Liste des demandes", "demandes:liste", vue)
         if liste["courant"] is None and vue.startswith("demandes:") and vue not in _HORS_SECTION_DEMANDES:
             liste["courant"] = "true"

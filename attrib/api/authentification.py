@@ -14,6 +14,7 @@ from rest_framework.authentication import TokenAuthentication, get_authorization
 from rest_framework.request import Request
 
 from attrib.common.limites import CompteurEchecs, adresse_client, minutes
+from attrib.organisations.acteurs import acteur_de
 
 PORTEE = "api_jeton"
 
@@ -41,8 +42,12 @@ class JetonAuthentification(TokenAuthentication):
         if (attente := compteur.verrou(adresse)) is not None:
             raise AdresseVerrouillee(attente)
         try:
-            return super().authenticate(request)
+            resultat = super().authenticate(request)
         except exceptions.AuthenticationFailed:
             if (duree := compteur.echec(adresse)) is not None:
                 raise AdresseVerrouillee(duree) from None
             raise
+        if resultat is not None and acteur_de(resultat[0]).est_demandeur:
+            # An applicant account reaches no staff route, the API included: 404 as for a missing page.
+            raise exceptions.NotFound()
+        return resultat

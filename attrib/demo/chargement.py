@@ -45,6 +45,7 @@ from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement
 from attrib.demo.caleol import caleol_demo_creer
 from attrib.demo.cotation import cotation_demo_installer
+from attrib.demo.demandeurs import demandeurs_demo_creer, tableau_demandeurs
 from attrib.demo.flux import flux_demo_creer
 from attrib.demo.generateur import (
     BAILLEURS_DEMO,
@@ -776,7 +777,9 @@ def charger_demo(
         )
         _ecrire(sortie, caleol.texte())
     cotation_demo_installer(epci_org=organisations["epci"], jour=jour, stdout=sortie, auteur=DEMO)
+    demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
+    _ecrire(sortie, tableau_demandeurs(demandeurs, mot_de_passe=MOT_DE_PASSE_DEMO, adresse=adresse))
     return ResultatDemo(
         demandes_creees=creees,
         demandes_existantes=existantes,

@@ -24,6 +24,7 @@ class NatureDocument(models.TextChoices):
     COURRIER_OFFRE = "courrier_offre", "Courrier de proposition de logement"
     ATTESTATION = "attestation", "Attestation d'enregistrement de la demande"
     COURRIER_AVIS = "courrier_avis", "Courrier d'information du demandeur"
+    COURRIER_CODE_LIAISON = "courrier_code_liaison", "Courrier du code d'accès à l'espace demandeur"
 
 
 class DocumentFige(Exception):

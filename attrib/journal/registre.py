@@ -133,6 +133,10 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi("commissions.Vote", racine="commissions.Examen", colonne_racine="examen_id"),
     Suivi("commissions.Offre", racine=DEMANDE, colonne_racine="demande_id"),
     Suivi("commissions.Bail", racine=DEMANDE, colonne_racine="demande_id"),
+    # The applicant space (issue 13): the accounts linked to a demand, the consents, the one-time codes (never
+    # their hash).
+    Suivi("demandeurs.Liaison", racine=DEMANDE, colonne_racine="demande_id"),
+    Suivi("demandeurs.CodeLiaison", racine=DEMANDE, colonne_racine="demande_id", exclus=("empreinte",)),
 )
 
 

@@ -185,6 +185,17 @@ def _appartenances(user: Any) -> tuple[Appartenance, ...]:
     )
 
 
+#: Set by the applicant space (``attrib.demandeurs``, in its ``ready()``): for a user, the ids of the demands its
+#: applicant account holds, or ``None`` when the user has no applicant account. This module imports no app above it.
+_RECONNAISSANCE_DEMANDEUR: Callable[[Any], frozenset[int] | None] | None = None
+
+
+def reconnaitre_demandeur(fonction: Callable[[Any], frozenset[int] | None]) -> None:
+    """Register how an applicant account is recognised (called once by ``attrib.demandeurs``)."""
+    global _RECONNAISSANCE_DEMANDEUR
+    _RECONNAISSANCE_DEMANDEUR = fonction
+
+
 def acteur_de(user: Any) -> Acteur:
     """The actor of an authenticated user (or ``ANONYME``), built once per user object, i.e. per request."""
     if isinstance(user, Acteur):
@@ -195,15 +206,18 @@ def acteur_de(user: Any) -> Acteur:
     if isinstance(cache, Acteur):
         return cache
     appartenances = _appartenances(user)
+    demande_ids: frozenset[int] = frozenset()
     if user.is_superuser:
         nature = Nature.SUPERUTILISATEUR
     elif appartenances:
         nature = Nature.AGENT
     else:
-        # A staff account without organisation sees nothing; the applicant's own accounts (issue 13) will be
-        # recognised here by the demands they hold.
-        nature = Nature.AGENT
-    acteur = Acteur(nature=nature, utilisateur=user, appartenances=appartenances)
+        # Without organisation: an applicant account (issue 13) sees the demands it is linked to and nothing
+        # else; a staff account not yet placed in an organisation sees nothing.
+        liees = _RECONNAISSANCE_DEMANDEUR(user) if _RECONNAISSANCE_DEMANDEUR is not None else None
+        nature = Nature.AGENT if liees is None else Nature.DEMANDEUR
+        demande_ids = liees or frozenset()
+    acteur = Acteur(nature=nature, utilisateur=user, appartenances=appartenances, demande_ids=demande_ids)
     user._attrib_acteur = acteur
     return acteur
 
@@ -242,5 +256,6 @@ __all__ = [
     "acteur_de",
     "acteur_systeme",
     "oublier",
+    "reconnaitre_demandeur",
     "restreindre",
 ]

@@ -64,9 +64,11 @@ def reponse_verrouillage(
 ) -> HttpResponse:
     """The login page again, saying that connections are suspended and for how long is left (HTTP 429)."""
     duree = _secondes_restantes(request)
+    # The applicant space has its own login page (attrib.demandeurs), locked the same way.
+    espace_demandeur = request.path.startswith("/mon-espace/")
     reponse = render(
         request,
-        "common/connexion.html",
+        "demandeurs/connexion.html" if espace_demandeur else "common/connexion.html",
         {"verrouille": True, "minutes": minutes(duree), "next": request.POST.get("next", "")},
         status=429,
     )

@@ -146,7 +146,8 @@ def test_relancer_ne_duplique_rien_et_reinitialiser_remplace(grand_narbonne):
     sortie, resultat = _charger(60)
     assert resultat.demandes_creees == 0 and "déjà 60 demande(s)" in sortie
     assert Demande.objects.count() == 60
-    assert Organisation.objects.count() == len(ORGANISATIONS_DEMO) and User.objects.count() == len(COMPTES_DEMO)
+    personnel = User.objects.filter(compte_demandeur__isnull=True)
+    assert Organisation.objects.count() == len(ORGANISATIONS_DEMO) and personnel.count() == len(COMPTES_DEMO)
     anciennes = set(Demande.objects.values_list("pk", flat=True))
     sortie, resultat = _charger(40, reinitialiser=True)
     assert "60 demande(s) de démonstration supprimée(s)" in sortie
@@ -186,3 +187,29 @@ def test_la_demo_charge_le_parc_reel_une_campagne_close_et_une_annee_de_flux(gra
     assert campagne.est_close and campagne.annee == REFERENCE.year - 1
     assert Orientation.objects.exists()
     assert "Parc social : 7780 logements" in sortie
+
+
+def test_comptes_demandeurs_de_la_demo_imprimes_et_lies(grand_narbonne):
+    """``make demo`` prints applicant accounts beside the staff's: each logs in to the applicant space with the
+    printed address and password and sees the demo demands it is linked to, and only them."""
+    from django.test import Client
+
+    from attrib.demo.demandeurs import COMPTES_DEMANDEURS_DEMO
+    from attrib.organisations.acteurs import acteur_de
+
+    sortie, _ = _charger(30)
+    assert sortie.index("Comptes de démonstration") < sortie.index("Comptes demandeurs de démonstration")
+    assert f"{URL_DEMO}/mon-espace/connexion/" in sortie
+    for spec in COMPTES_DEMANDEURS_DEMO:
+        ligne = re.search(rf"\s{re.escape(spec.courriel)}\s+{MOT_DE_PASSE_DEMO}\s+(.+)$", sortie, re.MULTILINE)
+        assert ligne, spec.courriel
+        numeros = set(ligne.group(1).split(", "))
+        client = Client()
+        reponse = client.post("/mon-espace/connexion/", {"username": spec.courriel, "password": MOT_DE_PASSE_DEMO})
+        assert reponse.status_code == 302 and reponse["Location"] == "/mon-espace/"
+        user = User.objects.get(email=spec.courriel)
+        assert set(Demande.objects.visible_to(acteur_de(user)).values_list("numero_unique", flat=True)) == numeros
+        assert client.get("/demandes/").status_code == 404
+    # Loading again neither duplicates the accounts nor their links.
+    _charger(30)
+    assert User.objects.filter(compte_demandeur__isnull=False).count() == len(COMPTES_DEMANDEURS_DEMO)

@@ -42,7 +42,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 #: Examples per form and per API endpoint (bounded: the whole run takes a few minutes).
 EXEMPLES = 12
 #: Forms that end the session rather than write anything.
-EXCLUES = {"logout", "login"}
+EXCLUES = {"logout", "login", "deconnexion"}  # deconnexion: the applicant space's logout
 
 VALEURS_PIEGES = [
     "",

@@ -20,9 +20,13 @@ PROFILS = (
     "service_social",
     "consultation",
     "sans_organisation",
+    # An applicant's account (issue 13), linked to the demand « dans »: it reaches the applicant space only; every
+    # staff page, its own demand's staff page included, and the API answer 404.
+    "demandeur",
     "anonyme",
 )
-AUTHENTIFIES = set(PROFILS) - {"anonyme"}
+#: Every staff account (the applicant is authenticated too, but allowed nowhere among the staff's pages).
+AUTHENTIFIES = set(PROFILS) - {"anonyme", "demandeur"}
 ENREGISTREURS = {"guichet", "bailleur"}
 # The demand « dans » is registered by the guichet and wishes Narbonne: the commune of Gruissan
 # does not see it, nor does a user without organisation.

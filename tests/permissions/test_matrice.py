@@ -38,6 +38,7 @@ from tests.factories import (
     personne,
     territoire_minimal,
 )
+from tests.permissions.matrice_demandeurs import demandeur_lie
 from tests.permissions.outils import (
     AUTHENTIFIES,
     ENREGISTREURS,
@@ -98,6 +99,7 @@ def monde(settings: Any, tmp_path: Any) -> Monde:
     utilisateurs["anonyme"] = None
 
     dans = creer_demande(guichet_org=g, communes=(NARBONNE,), priorites=("l441_g",))
+    utilisateurs["demandeur"] = demandeur_lie(dans)
     jumelle = creer_demande(guichet_org=g, communes=(NARBONNE,), personnes=[personne(prenoms="Lea")])
     car = guichet(nom="Guichet Carcassonne", code="CAR01", communes=(CARCASSONNE,))
     hors = creer_demande(guichet_org=car, communes=(CARCASSONNE,))
@@ -446,6 +448,16 @@ MATRICE = [
 MATRICE += [ligne for module in EXTENSIONS for ligne in module.LIGNES]
 # Authentication itself; the health probes, open to everyone without login (tests/exploitation/test_sante.py).
 NON_COUVERTES = {"login", "logout", "sante_vivant", "sante_pret"}
+# The applicant space's own authentication pages, open without login (tests/demandeurs/test_vues.py,
+# tests/demandeurs/test_franceconnect.py).
+NON_COUVERTES |= {
+    "demandeurs:connexion",
+    "demandeurs:deconnexion",
+    "demandeurs:inscription",
+    "demandeurs:verifier",
+    "demandeurs:franceconnect",
+    "demandeurs:franceconnect_retour",
+}
 
 
 def _noms_de_routes() -> set[str]:
@@ -507,9 +519,8 @@ def test_matrice(route: Route, monde: Monde) -> None:
     url = reverse(route.nom, args=_arguments(route, monde)) + route.suffixe
     obtenu = {profil: _issue(route, monde.utilisateurs[profil], url) for profil in PROFILS}
     if route.nom == "admin:index":
-        attendu = dict.fromkeys(PROFILS, "connexion")
+        attendu = dict.fromkeys(PROFILS, "connexion") | {"demandeur": "refus"}
     else:
-        attendu = {p: "autorise" if p in route.autorises else "refus" for p in AUTHENTIFIES} | {
-            "anonyme": route.anonyme
-        }
+        connectes = AUTHENTIFIES | {"demandeur"}
+        attendu = {p: "autorise" if p in route.autorises else "refus" for p in connectes} | {"anonyme": route.anonyme}
     assert obtenu == attendu

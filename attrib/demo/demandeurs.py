@@ -1,0 +1,96 @@
+"""Applicant accounts of the demo (issue 13): households linked to demo demands, and a social worker to whom
+both households gave access, so that « Mon espace » can be tried at once. Printed beside the staff accounts
+by ``charger_demo`` (same public password, for the demo only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import models, transaction
+from django.utils import timezone
+
+from attrib.demandes.enums import StatutDemande
+from attrib.demandes.models import Demande
+from attrib.demandeurs.models import CompteDemandeur, Liaison, Qualite
+from attrib.organisations.models import User
+
+
+@dataclass(frozen=True)
+class CompteDemandeurDemo:
+    courriel: str
+    libelle: str
+    #: Indexes of the demo demands (oldest active demands first) the account reaches, and how.
+    demandes: tuple[int, ...]
+    qualite: str
+
+
+COMPTES_DEMANDEURS_DEMO = (
+    CompteDemandeurDemo("menage1.demo@example.org", "Ménage demandeur", (0,), Qualite.TITULAIRE),
+    CompteDemandeurDemo("menage2.demo@example.org", "Ménage demandeur", (1,), Qualite.TITULAIRE),
+    CompteDemandeurDemo(
+        "travailleur.social.demo@example.org",
+        "Travailleur social (accès donné par les deux ménages)",
+        (0, 1),
+        Qualite.TRAVAILLEUR_SOCIAL,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class LigneDemandeurDemo:
+    libelle: str
+    courriel: str
+    numeros: tuple[str, ...]
+
+
+@transaction.atomic
+def demandeurs_demo_creer(demandes: models.QuerySet[Demande], *, mot_de_passe: str) -> list[LigneDemandeurDemo]:
+    """Create (or reset) the demo's applicant accounts and their links to the first active demo demands.
+    Nothing when the demo holds fewer demands than the accounts need."""
+    choisies = list(demandes.filter(statut=StatutDemande.ACTIVE).order_by("pk")[:2])
+    if len(choisies) < 2:
+        return []
+    empreinte = make_password(mot_de_passe)
+    maintenant = timezone.now()
+    comptes: dict[str, CompteDemandeur] = {}
+    for spec in COMPTES_DEMANDEURS_DEMO:
+        user, _ = User.objects.update_or_create(
+            username=f"demandeur-demo-{spec.courriel.split('@')[0]}",
+            defaults={"email": spec.courriel, "password": empreinte, "is_active": True},
+        )
+        compte, _ = CompteDemandeur.objects.update_or_create(
+            utilisateur=user, defaults={"courriel": spec.courriel, "courriel_verifie_le": maintenant}
+        )
+        comptes[spec.courriel] = compte
+    lignes = []
+    for spec in COMPTES_DEMANDEURS_DEMO:
+        compte = comptes[spec.courriel]
+        for i in spec.demandes:
+            demande = choisies[i]
+            if Liaison.objects.filter(compte=compte, demande=demande, retiree_le__isnull=True).exists():
+                continue
+            accordee_par = None
+            if spec.qualite != Qualite.TITULAIRE:
+                accordee_par = Liaison.objects.get(demande=demande, qualite=Qualite.TITULAIRE, retiree_le__isnull=True)
+            Liaison.objects.create(compte=compte, demande=demande, qualite=spec.qualite, accordee_par=accordee_par)
+        lignes.append(
+            LigneDemandeurDemo(spec.libelle, spec.courriel, tuple(choisies[i].numero_unique for i in spec.demandes))
+        )
+    return lignes
+
+
+def tableau_demandeurs(lignes: list[LigneDemandeurDemo], *, mot_de_passe: str, adresse: str) -> str:
+    """The applicant logins of the demo, printed after the staff's."""
+    if not lignes:
+        return "Aucun compte demandeur de démonstration : la démo ne contient pas de demande."
+    entetes = ("Espace demandeur", "Courriel (identifiant)", "Mot de passe", "Demande(s)")
+    rangs = [entetes, *((x.libelle, x.courriel, mot_de_passe, ", ".join(x.numeros)) for x in lignes)]
+    largeurs = [max(len(r[i]) for r in rangs) for i in range(4)]
+    return "\n".join(
+        [
+            "Comptes demandeurs de démonstration (ménages ; mots de passe publics : pour la démo uniquement) :",
+            *("  " + "  ".join(c.ljust(w) for c, w in zip(r, largeurs, strict=True)).rstrip() for r in rangs),
+            f"Ouvrez {adresse.rstrip('/')}/mon-espace/connexion/ et connectez-vous avec l'une de ces adresses.",
+        ]
+    )

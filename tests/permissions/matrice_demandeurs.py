@@ -1,0 +1,60 @@
+"""The applicant space (issue 13): its pages belong to the applicant's account, each demand to the accounts
+linked to it; the desk's letter of a linking code belongs to the managers of a desk that sees the demand.
+Staff accounts get 404 on the applicant's pages, as the applicant does on theirs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrib.demandes.models import Demande
+from attrib.demandeurs.models import CanalCode, CompteDemandeur, Liaison, Qualite
+from attrib.demandeurs.services import code_emettre
+from attrib.organisations.acteurs import acteur_systeme
+from attrib.organisations.models import Organisation, User
+from tests.permissions.outils import ENREGISTREURS, R
+
+LIGNES = [
+    R("demandeurs:espace", {"demandeur"}),
+    R("demandeurs:lier", {"demandeur"}),
+    R("demandeurs:lier", {"demandeur"}, methode="post", donnees={}),
+    R("demandeurs:demande", {"demandeur"}, args=("dans",)),
+    R("demandeurs:demande", set(), args=("hors",)),
+    R("demandeurs:acces_donner", {"demandeur"}, methode="post", args=("dans",), donnees={}),
+    R("demandeurs:acces_donner", set(), methode="post", args=("hors",), donnees={}),
+    R("demandeurs:acces_retirer", {"demandeur"}, methode="post", args=("dans", "acces_dans"), donnees={}),
+    R("demandeurs:acces_retirer", set(), methode="post", args=("hors", "acces_hors"), donnees={}),
+    R("demandeurs_guichet:courrier_emettre", ENREGISTREURS, methode="post", args=("dans",), donnees={}),
+    R("demandeurs_guichet:courrier_emettre", set(), methode="post", args=("hors",), donnees={}),
+    R("demandeurs_guichet:courrier", ENREGISTREURS, args=("courrier_dans",)),
+    R("demandeurs_guichet:courrier", set(), args=("courrier_hors",)),
+]
+
+
+def demandeur_lie(demande: Demande) -> User:
+    """The applicant household's account, linked to ``demande`` (its own link, as the code gives it)."""
+    user = User.objects.create(username="demandeur", email="menage@example.org")
+    compte = CompteDemandeur.objects.create(utilisateur=user, courriel="menage@example.org")
+    Liaison.objects.create(compte=compte, demande=demande, qualite=Qualite.TITULAIRE)
+    return user
+
+
+def _acces(demande: Demande, titulaire: Liaison, courriel: str) -> Liaison:
+    user = User.objects.create(username=courriel, email=courriel)
+    compte = CompteDemandeur.objects.create(utilisateur=user, courriel=courriel)
+    return Liaison.objects.create(compte=compte, demande=demande, qualite=Qualite.CODEMANDEUR, accordee_par=titulaire)
+
+
+def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any]:
+    dans, hors = ids["dans"], ids["hors"]
+    titulaire = Liaison.objects.get(demande=dans, qualite=Qualite.TITULAIRE)
+    autre = CompteDemandeur.objects.create(
+        utilisateur=User.objects.create(username="autre-menage"), courriel="autre@example.org"
+    )
+    titulaire_hors = Liaison.objects.create(compte=autre, demande=hors, qualite=Qualite.TITULAIRE)
+    systeme = acteur_systeme("test")
+    return {
+        "acces_dans": _acces(dans, titulaire, "codemandeur@example.org"),
+        "acces_hors": _acces(hors, titulaire_hors, "codemandeur-hors@example.org"),
+        "courrier_dans": code_emettre(demande=dans, canal=CanalCode.COURRIER, auteur=systeme).code_liaison,
+        "courrier_hors": code_emettre(demande=hors, canal=CanalCode.COURRIER, auteur=systeme).code_liaison,
+    }
