@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
+from attrib.avis import selectors as avis_selectors
+from attrib.avis import services as avis_services
 from attrib.common.forms import resume_erreurs
 from attrib.common.limites import adresse_client
 from attrib.common.view_helpers import donnees_postees, placer_erreurs
@@ -28,6 +30,7 @@ from attrib.demandeurs import franceconnect, selectors, services
 from attrib.demandeurs.acteur import compte_de
 from attrib.demandeurs.forms import AccesForm, ConnexionDemandeurForm, DemanderCodeForm, InscriptionForm, LierForm
 from attrib.demandeurs.models import Liaison, Qualite
+from attrib.information import selectors as information_selectors
 from attrib.organisations.acteurs import Refus, acteur_de
 
 
@@ -195,7 +198,20 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
     liaison = selectors.liaison_de(acteur, objet)
     titulaire = liaison is not None and liaison.qualite == Qualite.TITULAIRE
     form = AccesForm(prefix="acces")
-    return render(request, "demandeurs/demande.html", _contexte_demande(objet, liaison, titulaire, form))
+    contexte = _contexte_demande(objet, liaison, titulaire, form)
+    # What the law says the applicant must know (the score, the position, the waiting range, what would change
+    # them: attrib.information) and the notices of the demand (attrib.avis), shown to whoever may follow it.
+    contexte |= {
+        "situation": information_selectors.situation_de(demande=objet),
+        "simulations": information_selectors.simulations_de(demande=objet),
+        "avis_liste": avis_selectors.boite_de(demande=objet),
+    }
+    reponse = render(request, "demandeurs/demande.html", contexte)
+    if titulaire:  # the household has now seen its new notices: « Nouveau » is shown once
+        for avis in contexte["avis_liste"]:
+            if not avis.lu:
+                avis_services.avis_marquer_lu(avis=avis, auteur=acteur)
+    return reponse
 
 
 def _contexte_demande(objet: Any, liaison: Liaison | None, titulaire: bool, form: AccesForm) -> dict[str, Any]:

@@ -200,3 +200,29 @@ def test_connexion_demandeur_bloquee_apres_trop_d_echecs_sur_sa_propre_page(sett
     texte = _texte(reponse)
     assert reponse.status_code == 429 and "Connexion suspendue" in texte
     assert "Suivre ma demande de logement social" in texte  # the applicant's page, not the staff's
+
+
+def test_ma_demande_montre_le_score_la_position_et_les_avis_marques_lus(demande: Demande) -> None:
+    from django.utils import timezone
+
+    from attrib.avis.models import Avis, Source
+
+    compte = compte_verifie()
+    Liaison.objects.create(compte=compte, demande=demande, qualite="titulaire")
+    avis = Avis.objects.create(
+        demande=demande,
+        source=Source.EVENEMENT,
+        source_id=1,
+        nature="renouvellement",
+        titre="Votre demande a été renouvelée",
+        texte="Elle est valable un an de plus.",
+        date_evenement=timezone.now(),
+    )
+    client = client_de(compte)
+    page = _texte(client.get(reverse("demandeurs:demande", args=[demande.pk])))
+    assert "Votre score et votre position" in page
+    assert "Mes avis" in page and "Nouveau Votre demande a été renouvelée" in page
+    avis.refresh_from_db()
+    assert avis.lu
+    page = _texte(client.get(reverse("demandeurs:demande", args=[demande.pk])))
+    assert "Votre demande a été renouvelée" in page and "Nouveau" not in page
