@@ -70,6 +70,7 @@ PREDICATS: dict[str, SensibleSi] = {
 }
 
 DEMANDE = "demandes.Demande"
+ORGANISATION = "organisations.Organisation"
 
 SUIVIS: tuple[Suivi, ...] = (
     # Personal data of the demand (CERFA): the demand, its persons, wishes, motives, priorities, documents.
@@ -126,6 +127,11 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi("commissions.Vote", racine="commissions.Examen", colonne_racine="examen_id"),
     Suivi("commissions.Offre", racine=DEMANDE, colonne_racine="demande_id"),
     Suivi("commissions.Bail", racine=DEMANDE, colonne_racine="demande_id"),
+    # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their
+    # root's generation is in the key of every cache of what a user sees (``attrib.demandes.comptes``).
+    Suivi(ORGANISATION),
+    Suivi("organisations.Organisation_perimetre", racine=ORGANISATION, colonne_racine="organisation_id"),
+    Suivi("organisations.Membership", racine=ORGANISATION, colonne_racine="organisation_id"),
 )
 
 
