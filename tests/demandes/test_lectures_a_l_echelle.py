@@ -65,6 +65,35 @@ def test_le_seuil_calcule_est_garde_jusqu_a_ce_que_le_fichier_change(
     assert "5 demandes actives au 31/12/2025" in seuil.source
 
 
+def test_un_seul_fichier_de_seuil_par_epci_et_annee_remplace_a_chaque_etat(
+    territoire: tuple[EPCI, Organisation], settings: Any, tmp_path: Any
+) -> None:
+    """The thresholds kept on disk for the other processes: one file per EPCI and year, replaced when the demand
+    file changes, the leftovers of the earlier format (one file per state, never removed) purged (review
+    finding: the folder grew by one file per state)."""
+    _, g = territoire
+    settings.VAR_DIR = tmp_path
+    dossier = tmp_path / "cache" / "quartile"
+    dossier.mkdir(parents=True)
+    ancien = dossier / "0123456789abcdef0123456789abcdef.json"  # a file of the earlier format
+    ancien.write_text('{"epci": "241100593", "annee": 2026, "valeur": 1.0}', encoding="utf-8")
+    for salaires in (1000, 2000, 3000, 4000):
+        _adulte_seul(g, salaires)
+    assert quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026).valeur == 12000.0
+    for salaires in (250, 250):
+        _adulte_seul(g, salaires)
+        quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026)
+    quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2025)
+    fichiers = sorted(dossier.iterdir())
+    assert len(fichiers) == 2, fichiers  # 2026 and 2025, whatever the number of states
+    assert not ancien.exists()
+    # Another process (nothing in memory) reads the kept value of the current state, not an older one.
+    with quartile._VERROU:
+        quartile._CALCULES.clear()
+    assert quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026).valeur == 3000.0  # ⌈6/4⌉ = 2nd: 3 000
+    assert len(list(dossier.iterdir())) == 2
+
+
 def test_le_calcul_en_colonnes_donne_la_mesure_de_chaque_menage(territoire: tuple[EPCI, Organisation]) -> None:
     _, g = territoire
     _adulte_seul(g, 1500)
