@@ -20,6 +20,10 @@ prepared columns of the same demands with the same grid (the floor of a re-scori
 
 Without PostgreSQL (``DATABASE_URL`` of a server, else ``postgres://postgres@127.0.0.1:5432/postgres``) the
 benchmark says so and prints no figure.
+
+The run takes a quarter of an hour at full size: each step prints one line of progress on stderr when it starts
+and when it ends (``BENCH region · 12.3 s · …``), ``charger_demo`` its own progress there too; stdout carries the
+single ``BENCH region …`` line only, unchanged.
 """
 
 from __future__ import annotations
@@ -42,10 +46,20 @@ SERVEUR_DEFAUT = "postgres://postgres@127.0.0.1:5432/postgres"
 NUIT = ("expirer_offres", "flux_constater_echeances", "traiter_echeances", "detecter_doublons", "recoter")
 
 
+_DEPART = time.perf_counter()
+
+
+def _etape(texte: str) -> None:
+    """One line of progress on stderr (stdout carries the ``BENCH`` line only), with the time since the start."""
+    print(f"BENCH region · {time.perf_counter() - _DEPART:.1f} s · {texte}", file=sys.stderr, flush=True)
+
+
 def _chrono(mesures: dict[str, float], cle: str, action: object) -> None:
+    _etape(f"{cle.removesuffix('_s')} : début")
     debut = time.perf_counter()
     action()  # type: ignore[operator]
     mesures[cle] = time.perf_counter() - debut
+    _etape(f"{cle.removesuffix('_s')} : fini en {mesures[cle]:.1f} s")
 
 
 def _baselines(mesures: dict[str, float]) -> None:
@@ -58,6 +72,7 @@ def _baselines(mesures: dict[str, float]) -> None:
     from attrib.engine.cotation import evaluer
     from attrib.organisations.models import Organisation
 
+    _etape("références : copie des demandes (COPY)")
     with connection.cursor() as curseur, transaction.atomic():
         curseur.execute("CREATE TEMPORARY TABLE bench_demande (LIKE demandes_demande)")
         tampon = io.BytesIO()
@@ -69,6 +84,7 @@ def _baselines(mesures: dict[str, float]) -> None:
             copie.write(tampon.getvalue())
         mesures["baseline_load_s"] = time.perf_counter() - debut
         curseur.execute("DROP TABLE bench_demande")
+    _etape(f"références : COPY fini en {mesures['baseline_load_s']:.1f} s ; moteur seul sur les colonnes préparées")
     jour = timezone.localdate()
     total = 0.0
     organisations = Organisation.objects.filter(grilles_cotation__versions__statut=StatutVersion.PUBLIEE).distinct()
@@ -80,12 +96,18 @@ def _baselines(mesures: dict[str, float]) -> None:
             evaluer(grille, prepare, date_reference=jour, detail=True)
             total += time.perf_counter() - debut
     mesures["baseline_recoter_s"] = total
+    _etape(f"références : moteur seul fini en {total:.1f} s")
 
 
 def _mesurer() -> str:
+    import logging
+
     import django
 
     django.setup()
+    # The demo's PDFs warn once per document about a font library: not progress, it would drown the steps' lines.
+    for bavard in ("weasyprint", "fontTools"):
+        logging.getLogger(bavard).setLevel(logging.ERROR)
     import time_machine
     from django.core.management import call_command
     from django.db import connection
@@ -94,12 +116,15 @@ def _mesurer() -> str:
     from attrib.demo.chargement import SIREN_GRAND_NARBONNE, charger_demo
 
     silence = io.StringIO()
+    _etape(f"{NB_DEMANDES} demandes : migrations")
     call_command("migrate", verbosity=0)
+    _etape("référentiel territorial et priorités légales")
     call_command("importer_territoires", "--epci", SIREN_GRAND_NARBONNE, stdout=silence)
     call_command("charger_priorites", stdout=silence)
     mesures: dict[str, float] = {}
     with time_machine.travel(JOUR, tick=True), tempfile.TemporaryDirectory(prefix="attrib-bench-region-") as dossier:
-        _chrono(mesures, "load_s", lambda: charger_demo(nb_demandes=NB_DEMANDES, seed=2026, stdout=silence))
+        # charger_demo's own progress (demands written, CALEOL year…) goes to stderr as well.
+        _chrono(mesures, "load_s", lambda: charger_demo(nb_demandes=NB_DEMANDES, seed=2026, stdout=sys.stderr))
         cpu = time.process_time()
         _chrono(mesures, "recoter_s", lambda: call_command("recoter", "--toutes", stdout=silence))
         mesures["recoter_cpu_s"] = time.process_time() - cpu
@@ -115,6 +140,7 @@ def _mesurer() -> str:
             )
         _baselines(mesures)
     n = Demande.objects.count()
+    _etape("fini")
     connection.close()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cles = ("load_s", "recoter_s", "nuit_s", *(f"nuit_{c}_s" for c in NUIT), "export_csv_s", "export_xlsx_s")
@@ -165,11 +191,13 @@ def run() -> None:
                 DJANGO_SETTINGS_MODULE="config.settings",
                 DATABASE_URL=urlunsplit(urlsplit(serveur)._replace(path=f"/{base}")),
             )
+            # The child's progress (stderr) is shown as it comes; its stdout holds the BENCH line.
             enfant = subprocess.run(
                 [sys.executable, "-m", "benchmarks.bench_region"],
                 cwd=RACINE,
                 env=env,
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=None,
                 text=True,
                 check=False,
             )
@@ -177,8 +205,7 @@ def run() -> None:
         with psycopg.connect(serveur, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{base}" WITH (FORCE)')
     if enfant.returncode != 0:
-        print(enfant.stderr[-4000:], file=sys.stderr)
-        raise SystemExit(f"BENCH region : échec de la mesure (code {enfant.returncode}).")
+        raise SystemExit(f"BENCH region : échec de la mesure (code {enfant.returncode}, détail ci-dessus sur stderr).")
     print(enfant.stdout.strip().splitlines()[-1])
 
 

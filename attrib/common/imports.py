@@ -14,6 +14,10 @@ from django.conf import settings
 
 from attrib.engine.formats.lecture import Bornes, ErreurLecture, verifier_taille
 
+#: Lines an import's report lists at the most (kept in the job's details, shown on its page): its counts stay
+#: exact and it says how many lines it did not list. A file may hold up to ``ATTRIB_IMPORT_LIGNES_MAX`` faulty rows.
+LIGNES_RAPPORT_MAX = 500
+
 
 def bornes_import() -> Bornes:
     """The bounds in force (settings)."""

@@ -6,6 +6,10 @@ the user's perimeter, the filters, the day) and the freshness keys of what it co
 any write to a demand, its persons, wished communes, situations, offers or leases moves the key of the demands);
 :func:`compter` with ``borne`` stops counting past that many rows: the list then says « plus de 10 000 » and its
 pagination gives no last page (decision 0023).
+
+Whatever it counts, a count is also kept under the state of who sees what (:func:`fraicheur_perimetres`): the
+perimeter of a user's organisations is a subquery of the counted SQL, not a parameter, so a commune added to or
+removed from a perimeter (or a membership changed) would otherwise leave the previous count on screen.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
-from attrib.journal.generation import RACINE_DEMANDE, generation
+from attrib.journal.generation import RACINE_DEMANDE, RACINE_ORGANISATION, generation, generations_en_une
 
 #: Counts kept (query → count); emptied whole when full.
 _COMPTES: dict[tuple[Any, ...], int] = {}
@@ -28,8 +32,18 @@ _VERROU = threading.Lock()
 
 
 def fraicheur_demandes() -> tuple[Any, ...]:
-    """The freshness key of the demand file (one index step)."""
-    return (generation(RACINE_DEMANDE),)
+    """The freshness key of the demand file and of who sees it (:func:`fraicheur_perimetres`), in one query."""
+    return generations_en_une(RACINE_DEMANDE, RACINE_ORGANISATION)
+
+
+def fraicheur_perimetres() -> tuple[Any, ...]:
+    """The freshness key of who sees what: the organisations, the communes of their perimeters and their members,
+    journalled by the database under one root (``attrib.journal.registre``; one index step)."""
+    return (generation(RACINE_ORGANISATION),)
+
+
+#: Freshness keys that already hold the perimeters' (:func:`compter` adds it to the others).
+_AVEC_PERIMETRES = (fraicheur_demandes,)
 
 
 def compter(
@@ -39,7 +53,7 @@ def compter(
     fraicheur: Callable[[], tuple[Any, ...]] = fraicheur_demandes,
 ) -> int:
     """The number of rows of ``qs``, at most ``borne + 1`` when ``borne`` is given (more than ``borne``: the exact
-    number is not counted). Kept until ``fraicheur()`` changes."""
+    number is not counted). Kept until ``fraicheur()`` or the perimeters (:func:`fraicheur_perimetres`) change."""
     a_compter = qs.order_by().values("pk")
     if borne is not None:
         a_compter = a_compter[: borne + 1]
@@ -49,7 +63,8 @@ def compter(
         sql, params = a_compter.query.sql_with_params()
     except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``, an empty perimeter)
         return 0
-    cle = (qs.db, sql, tuple(map(repr, params)), fraicheur())
+    etat = fraicheur() if fraicheur in _AVEC_PERIMETRES else (*fraicheur(), *fraicheur_perimetres())
+    cle = (qs.db, sql, tuple(map(repr, params)), etat)
     with _VERROU:
         connu = _COMPTES.get(cle)
     if connu is not None:

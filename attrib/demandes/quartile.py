@@ -273,7 +273,7 @@ def vider_cache() -> None:
     """Forget the computed thresholds (each is recomputed on its next read)."""
     with _VERROU:
         _CALCULES.clear()
-    for fichier in (Path(settings.VAR_DIR) / "cache" / "quartile").glob("*.json"):
+    for fichier in dossier_garde().glob("*.json"):
         fichier.unlink(missing_ok=True)
 
 
@@ -293,11 +293,12 @@ def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> Seu
     if connu is not None:
         return connu
     # Another process of the installation may have computed it for the same state (decision 0023).
-    garde = _fichier_garde(cle)
-    seuil = _lire_garde(garde)
+    garde = _fichier_garde(epci_siren, annee, str(fichier or FICHIER))
+    etat = repr(cle)
+    seuil = _lire_garde(garde, etat)
     if seuil is None:
         seuil = _seuil_q1(epci_siren=epci_siren, annee=annee, entree=entree)
-        _ecrire_garde(garde, seuil)
+        _ecrire_garde(garde, etat, seuil)
     with _VERROU:
         if len(_CALCULES) >= _CALCULES_MAX:
             _CALCULES.clear()
@@ -305,27 +306,44 @@ def seuil_q1(*, epci_siren: str, annee: int, fichier: Path | None = None) -> Seu
     return seuil
 
 
-def _fichier_garde(cle: tuple[Any, ...]) -> Path:
-    """The file of a computed threshold shared by the processes of the installation (``ATTRIB_VAR_DIR``), named
-    after the database and the key (EPCI, year, data file, state of the demand file)."""
-    nom = hashlib.sha256(repr((connection.settings_dict["NAME"], cle)).encode()).hexdigest()[:32]
-    return Path(settings.VAR_DIR) / "cache" / "quartile" / f"{nom}.json"
+#: Prefix of the kept thresholds' files; any other file of the folder is a leftover of an earlier format.
+PREFIXE_GARDE = "seuil-"
 
 
-def _lire_garde(fichier: Path) -> SeuilQ1 | None:
+def dossier_garde() -> Path:
+    return Path(settings.VAR_DIR) / "cache" / "quartile"
+
+
+def _fichier_garde(epci_siren: str, annee: int, fichier: str) -> Path:
+    """The file of the computed threshold of an EPCI and year shared by the processes of the installation
+    (``ATTRIB_VAR_DIR``): one file per database, EPCI, year and data file, holding the state it was computed
+    from (:func:`_lire_garde`), replaced by the next state's: the folder never grows with the states."""
+    nom = hashlib.sha256(repr((connection.settings_dict["NAME"], epci_siren, annee, fichier)).encode()).hexdigest()
+    return dossier_garde() / f"{PREFIXE_GARDE}{nom[:32]}.json"
+
+
+def _lire_garde(fichier: Path, etat: str) -> SeuilQ1 | None:
+    """The threshold kept in ``fichier`` when it was computed from ``etat``; ``None`` otherwise."""
     try:
-        return SeuilQ1(**json.loads(fichier.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
+        garde = json.loads(fichier.read_text(encoding="utf-8"))
+        if not isinstance(garde, dict) or garde.get("etat") != etat:
+            return None
+        return SeuilQ1(**garde["seuil"])
+    except (OSError, ValueError, TypeError, KeyError):
         return None
 
 
-def _ecrire_garde(fichier: Path, seuil: SeuilQ1) -> None:
-    """Written whole then renamed (a reader sees the file complete or not at all); a threshold is no personal data."""
+def _ecrire_garde(fichier: Path, etat: str, seuil: SeuilQ1) -> None:
+    """Written whole then renamed over the previous state's (a reader sees a file complete or not at all); the
+    files of an earlier format (one per state, never replaced) are removed. A threshold is no personal data."""
     try:
         fichier.parent.mkdir(parents=True, exist_ok=True)
         provisoire = fichier.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        provisoire.write_text(json.dumps(asdict(seuil)), encoding="utf-8")
+        provisoire.write_text(json.dumps({"etat": etat, "seuil": asdict(seuil)}), encoding="utf-8")
         os.replace(provisoire, fichier)
+        for perime in fichier.parent.glob("*.json"):
+            if not perime.name.startswith(PREFIXE_GARDE):
+                perime.unlink(missing_ok=True)
     except OSError:
         return  # kept in memory only
 

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from attrib.demandes import selectors
+from attrib.demandes.comptes import fraicheur_perimetres
 from attrib.demandes.forms import RechercheForm
 from attrib.demandes.models import Demande
 from attrib.organisations.acteurs import acteur_de
@@ -48,10 +49,9 @@ _VERROU = threading.Lock()
 
 
 def _etat_perimetres() -> tuple[Any, ...]:
-    """What changes when a perimeter changes (one aggregate on the small table of perimeters). The referential of
-    communes itself is loaded at installation (``importer_territoires``), never by the service."""
-    through = Organisation.perimetre.through.objects.aggregate(n=Count("pk"), dernier=Max("pk"))
-    return (through["n"], through["dernier"])
+    """What changes when a perimeter changes (the journal's generation of the organisations: one index step). The
+    referential of communes itself is loaded at installation (``importer_territoires``), never by the service."""
+    return fraicheur_perimetres()
 
 
 def _communes_filtre(user: Any) -> list[tuple[str, str]]:

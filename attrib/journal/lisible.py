@@ -32,8 +32,12 @@ LIBELLES: dict[str, dict[str, str]] = {
         "conventionreservation_id": "convention",
         "commune_id": "commune du territoire",
     },
+    "organisations.organisation_perimetre": {"organisation_id": "organisation", "commune_id": "commune du périmètre"},
 }
-_OBJETS_M2M = {"flux.conventionreservation_territoire": "commune du territoire d'une convention"}
+_OBJETS_M2M = {
+    "flux.conventionreservation_territoire": "commune du territoire d'une convention",
+    "organisations.organisation_perimetre": "commune du périmètre d'une organisation",
+}
 
 
 @dataclass(frozen=True)

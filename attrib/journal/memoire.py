@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 from django.db import connection
 
-from attrib.journal.generation import generations
+from attrib.journal.generation import generations_en_une
 
 T = TypeVar("T")
 
@@ -28,7 +28,7 @@ class MemoireParEtat(Generic[T]):
 
     def obtenir(self, cle: Hashable, calcul: Callable[[], T]) -> T:
         """The value kept under ``cle`` for the current state of the roots, else ``calcul()`` (then kept)."""
-        complete = (connection.alias, cle, generations(*self.racines))
+        complete = (connection.alias, cle, generations_en_une(*self.racines))
         with self._verrou:
             if complete in self._valeurs:
                 return self._valeurs[complete]

@@ -70,6 +70,7 @@ PREDICATS: dict[str, SensibleSi] = {
 }
 
 DEMANDE = "demandes.Demande"
+ORGANISATION = "organisations.Organisation"
 
 SUIVIS: tuple[Suivi, ...] = (
     # Personal data of the demand (CERFA): the demand, its persons, wishes, motives, priorities, documents.
@@ -137,6 +138,11 @@ SUIVIS: tuple[Suivi, ...] = (
     # their hash).
     Suivi("demandeurs.Liaison", racine=DEMANDE, colonne_racine="demande_id"),
     Suivi("demandeurs.CodeLiaison", racine=DEMANDE, colonne_racine="demande_id", exclus=("empreinte",)),
+    # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their
+    # root's generation is in the key of every cache of what a user sees (``attrib.demandes.comptes``).
+    Suivi(ORGANISATION),
+    Suivi("organisations.Organisation_perimetre", racine=ORGANISATION, colonne_racine="organisation_id"),
+    Suivi("organisations.Membership", racine=ORGANISATION, colonne_racine="organisation_id"),
 )
 
 

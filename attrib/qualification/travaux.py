@@ -8,6 +8,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_tasks import task
 
+from attrib.common.imports import LIGNES_RAPPORT_MAX
 from attrib.organisations.models import Organisation
 from attrib.qualification import permissions, services
 from attrib.qualification.models import Campagne
@@ -23,16 +24,25 @@ CONSERVE_TOUT_OU_RIEN = "Aucune note n'a été enregistrée (mode « tout ou rie
 def _details(
     rapport: services.RapportImportNotations, campagne: Campagne, organisation: Organisation
 ) -> dict[str, Any]:
+    """The report kept with the job: its counts exact, its lines bounded (``LIGNES_RAPPORT_MAX``, as every import):
+    the errors first, then the other lines while there is room, in the file's order; what is left out is counted."""
+    erreurs = rapport.erreurs
+    listees = erreurs[:LIGNES_RAPPORT_MAX]
+    place = LIGNES_RAPPORT_MAX - len(listees)
+    autres = [li for li in rapport.lignes if li.resultat != "erreur"]
+    listees += autres[:place]
     return {
         "campagne_id": campagne.pk,
         "organisation_id": organisation.pk,
         "annule": rapport.annule,
         "resume": rapport.resume(),
         "erreur_fichier": rapport.erreur_fichier,
-        "nb_erreurs": len(rapport.erreurs),
+        "nb_erreurs": len(erreurs),
+        "nb_erreurs_non_listees": len(erreurs) - min(len(erreurs), LIGNES_RAPPORT_MAX),
+        "nb_autres_non_listees": len(autres) - min(len(autres), place),
         "lignes": [
             {"ligne": li.ligne, "identifiant": li.identifiant, "resultat": li.resultat, "message": li.message}
-            for li in rapport.lignes
+            for li in sorted(listees, key=lambda li: li.ligne)
         ],
     }
 

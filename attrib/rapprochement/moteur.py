@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -44,6 +45,7 @@ from attrib.engine.cotation import classer
 from attrib.engine.cotation.catalogue import COLONNES_COTATION
 from attrib.engine.erreurs import EntreeInvalide, ErreurMoteur
 from attrib.engine.menage import COLONNES_ENTREE
+from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT as DOSSIER_PARAMETRES
 from attrib.engine.q1 import appartient_tableau, revenus_par_uc_tableau
 from attrib.engine.rapprochement import (
     Compte,
@@ -244,11 +246,78 @@ def dossier_index() -> Path:
     return Path(settings.VAR_DIR) / "cache" / "rapprochement"
 
 
+#: Version of the kept index (its file's layout and the rules that build its columns from the database): raise it
+#: with any change to either. It is part of the index's key: after a deployment that changes them, the files of the
+#: previous version are never read (they are replaced by the next build).
+FORMAT_INDEX = 2
+
+#: Folders of the dated data files the columns and the index are computed from (parameters: ceilings, UC,
+#: eligibility rules…; the grids' rules: validation of the criteria). Their content is part of the index's key.
+DOSSIERS_DONNEES: tuple[Path, ...] = (DOSSIER_PARAMETRES, DOSSIER_PARAMETRES.parent / "grilles")
+
+#: The data files' fingerprint known, under the state of the files it was computed from (names, sizes, dates).
+_EMPREINTE_DONNEES: dict[tuple[Any, ...], str] = {}
+#: Seconds during which the files' state, once read, is trusted (a shortlist does not ``stat`` every file).
+EMPREINTE_DUREE = 2.0
+_EMPREINTE_LUE: list[Any] = [None, 0.0, ""]  # folders, monotonic time of the last look, fingerprint
+
+
+def _etat_fichiers() -> list[tuple[str, int, int, str]]:
+    """(name, size, modification time, path) of each data file, in name order (one ``scandir`` per folder)."""
+    etat = []
+    for dossier in DOSSIERS_DONNEES:
+        try:
+            entrees = list(os.scandir(dossier))
+        except OSError:
+            continue
+        for e in entrees:
+            if e.is_file():
+                infos = e.stat()
+                etat.append((f"{dossier.name}/{e.name}", infos.st_size, infos.st_mtime_ns, e.path))
+    return sorted(etat)
+
+
+def empreinte_donnees() -> str:
+    """The fingerprint of the content of the data files (:data:`DOSSIERS_DONNEES`): their state (names, sizes,
+    dates) is looked at again after :data:`EMPREINTE_DUREE` seconds, their content hashed again only when that state
+    changed. A deployment (new processes) always computes it afresh."""
+    maintenant = time.monotonic()
+    with _VERROU:
+        dossiers, vu_le, connue = _EMPREINTE_LUE
+    if dossiers == DOSSIERS_DONNEES and maintenant - vu_le < EMPREINTE_DUREE:
+        return str(connue)
+    fichiers = _etat_fichiers()
+    etat = tuple(f[:3] for f in fichiers)
+    with _VERROU:
+        connue = _EMPREINTE_DONNEES.get(etat)
+    if connue is None:
+        empreinte = hashlib.sha256()
+        for nom, _taille, _date, chemin in fichiers:
+            with open(chemin, "rb") as f:
+                empreinte.update(nom.encode() + b"\0" + f.read() + b"\0")
+        connue = empreinte.hexdigest()
+    with _VERROU:
+        _EMPREINTE_DONNEES.clear()
+        _EMPREINTE_DONNEES[etat] = connue
+        _EMPREINTE_LUE[:] = [DOSSIERS_DONNEES, maintenant, connue]
+    return connue
+
+
+def empreinte_territoire(epci: EPCI) -> tuple[Any, ...]:
+    """The referential of the territory the index reads: its communes (which demands are the territory's) and their
+    ceiling zones (the households' ceilings). One indexed read of a few dozen rows; the referential is loaded by
+    ``importer_territoires``, outside the change journal."""
+    return tuple(Commune.objects.filter(epci=epci).order_by("code_insee").values_list("code_insee", "zone_plafond"))
+
+
 def _cle_index(epci: EPCI, jour: date, sig: tuple[Any, ...]) -> str:
-    """The state an index is built from: the signature, the day and the official Q1 threshold of the year (when
-    there is none, the computed threshold follows the demands, already in the signature)."""
+    """The state an index is built from: the version of the format (:data:`FORMAT_INDEX`), the signature (demands,
+    grids, scores), the territory's referential (:func:`empreinte_territoire`), the data files
+    (:func:`empreinte_donnees`), the day and the official Q1 threshold of the year (when there is none, the computed
+    threshold follows the demands, already in the signature)."""
     officiel = quartile.seuil_officiel(epci_siren=epci.siren, annee=jour.year)
-    return hashlib.sha256(repr((sig, jour.isoformat(), officiel)).encode()).hexdigest()
+    etat = (FORMAT_INDEX, sig, empreinte_territoire(epci), empreinte_donnees(), jour.isoformat(), officiel)
+    return hashlib.sha256(repr(etat).encode()).hexdigest()
 
 
 def index_territoire(epci: EPCI, *, jour: date | None = None) -> IndexTerritoire:

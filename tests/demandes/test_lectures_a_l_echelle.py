@@ -3,6 +3,7 @@ index instead of the whole file. Shown by query counts and, on PostgreSQL, by th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -21,7 +22,7 @@ from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.organisations.models import Organisation
 from attrib.rapprochement.moteur import signature
 from attrib.territoires.models import EPCI
-from tests.factories import GRUISSAN, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
+from tests.factories import COURSAN, GRUISSAN, NARBONNE, creer_demande, guichet, membre, personne, territoire_minimal
 from tests.menages import conjoint, enfant
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,35 @@ def test_le_seuil_calcule_est_garde_jusqu_a_ce_que_le_fichier_change(
     seuil = quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026)
     assert seuil.valeur == 6000.0  # 5 demands: ⌈5/4⌉ = 2nd of 3 000, 6 000, …
     assert "5 demandes actives au 31/12/2025" in seuil.source
+
+
+def test_un_seul_fichier_de_seuil_par_epci_et_annee_remplace_a_chaque_etat(
+    territoire: tuple[EPCI, Organisation], settings: Any, tmp_path: Any
+) -> None:
+    """The thresholds kept on disk for the other processes: one file per EPCI and year, replaced when the demand
+    file changes, the leftovers of the earlier format (one file per state, never removed) purged (review
+    finding: the folder grew by one file per state)."""
+    _, g = territoire
+    settings.VAR_DIR = tmp_path
+    dossier = tmp_path / "cache" / "quartile"
+    dossier.mkdir(parents=True)
+    ancien = dossier / "0123456789abcdef0123456789abcdef.json"  # a file of the earlier format
+    ancien.write_text('{"epci": "241100593", "annee": 2026, "valeur": 1.0}', encoding="utf-8")
+    for salaires in (1000, 2000, 3000, 4000):
+        _adulte_seul(g, salaires)
+    assert quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026).valeur == 12000.0
+    for salaires in (250, 250):
+        _adulte_seul(g, salaires)
+        quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026)
+    quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2025)
+    fichiers = sorted(dossier.iterdir())
+    assert len(fichiers) == 2, fichiers  # 2026 and 2025, whatever the number of states
+    assert not ancien.exists()
+    # Another process (nothing in memory) reads the kept value of the current state, not an older one.
+    with quartile._VERROU:
+        quartile._CALCULES.clear()
+    assert quartile.seuil_q1(epci_siren=GRAND_NARBONNE, annee=2026).valeur == 3000.0  # ⌈6/4⌉ = 2nd: 3 000
+    assert len(list(dossier.iterdir())) == 2
 
 
 def test_le_calcul_en_colonnes_donne_la_mesure_de_chaque_menage(territoire: tuple[EPCI, Organisation]) -> None:
@@ -178,7 +208,7 @@ def test_un_compte_est_garde_jusqu_a_ce_qu_une_demande_change(
     demandes = [_adulte_seul(g, s) for s in (1000, 2000, 3000)]
     agent = acteur_de(membre(g))
     assert compter(Demande.objects.visible_to(agent)) == 3
-    with django_assert_max_num_queries(1):  # the state of the demand file, not the count
+    with django_assert_max_num_queries(1):  # the states of the demand file and of the perimeters, not the count
         assert compter(Demande.objects.visible_to(agent)) == 3
     assert compter(Demande.objects.visible_to(agent), borne=2) == 3  # more than 2: not counted further
     assert compter(Demande.objects.visible_to(agent).filter(typologie_min__gte=5)) == 0
@@ -186,6 +216,31 @@ def test_un_compte_est_garde_jusqu_a_ce_qu_une_demande_change(
     assert compter(Demande.objects.visible_to(agent).filter(typologie_min__gte=5)) == 1
     _adulte_seul(g, 4000)
     assert compter(Demande.objects.visible_to(agent)) == 4
+
+
+def test_changer_le_perimetre_d_une_organisation_change_le_compte_affiche_a_un_membre(
+    territoire: tuple[EPCI, Organisation], client: Any
+) -> None:
+    """The perimeter is a subquery of the counted SQL, not a parameter: the counts kept per state must follow a
+    change of perimeter, whatever its writer (review finding: the list kept the previous count)."""
+    _, g = territoire
+    for _ in range(2):
+        creer_demande(guichet_org=g, communes=(GRUISSAN,), personnes=[personne(salaires=1000)], aujourd_hui=AVANT)
+    commune = guichet(nom="Commune de Coursan", code="COU01", communes=(COURSAN,))
+    client.force_login(membre(commune))
+
+    def affiches() -> tuple[str, str]:
+        liste = client.get("/demandes/").content.decode()
+        accueil = client.get("/").content.decode()
+        return re.search(r'<h2 id="resultats">([^<]*)</h2>', liste).group(1), re.search(  # type: ignore[union-attr]
+            r'id="nb-actives">([^<]*)<', accueil
+        ).group(1)  # type: ignore[union-attr]
+
+    assert affiches() == ("0 demandes", "0")
+    commune.perimetre.add(GRUISSAN)  # the ORM's many-to-many manager
+    assert affiches() == ("2 demandes", "2")
+    Organisation.perimetre.through.objects.filter(organisation=commune, commune_id=GRUISSAN).delete()  # in bulk
+    assert affiches() == ("0 demandes", "0")
 
 
 def test_la_liste_dit_plus_de_au_dela_de_sa_borne(territoire: tuple[EPCI, Organisation], client: Any) -> None:

@@ -8,6 +8,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.test import Client
@@ -148,6 +149,32 @@ def test_l_import_affiche_le_compte_rendu_ligne_par_ligne(
     assert "Note « 9 » hors de l&#x27;échelle 1 à 4." in texte
     assert "<td>2</td>" in texte and "<td>3</td>" in texte
     assert not list(tmp_path.rglob("*.xlsx"))
+
+
+def test_le_compte_rendu_de_l_import_est_borne_et_dit_combien_d_erreurs_il_ne_liste_pas(
+    territoire: Territoire, campagne: Campagne, settings: Any, tmp_path: Path
+) -> None:
+    """A file may hold hundreds of thousands of faulty rows: the report kept with the job lists a bounded number of
+    lines, the errors first, and says how many it left out (review finding: every line was kept and shown)."""
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("qualification:notation_import", args=[campagne.pk, territoire.alogea.pk])
+    bailleur = client(territoire, "alogea")
+
+    with patch("attrib.qualification.travaux.LIGNES_RAPPORT_MAX", 2):
+        reponse = bailleur.post(
+            url, {"import-fichier": _classeur_rempli(campagne, territoire, {2: 9, 3: 8, 4: 7, 5: 2})}
+        )
+
+    travail = Travail.objects.get()
+    assert [li["ligne"] for li in travail.details["lignes"]] == [2, 3]  # the first errors, nothing else
+    assert travail.details["nb_erreurs"] == 3 and travail.details["nb_erreurs_non_listees"] == 1
+    assert "3 erreur(s)" in travail.resume and "1 note(s) enregistrée(s)" in travail.resume  # counts stay exact
+    texte = html.unescape(bailleur.get(reponse["Location"]).content.decode())
+    assert "Note « 9 » hors de l'échelle 1 à 4." in texte and "Note « 8 » hors de l'échelle 1 à 4." in texte
+    assert "Note « 7 »" not in texte
+    assert "1 autre erreur n'est pas listée ici" in texte
+    autres = travail.details["nb_autres_non_listees"]
+    assert autres >= 1 and f"{autres} autre" in texte and "sans erreur n" in texte
 
 
 def test_l_import_tout_ou_rien_refuse_n_enregistre_rien_et_nomme_la_ligne(

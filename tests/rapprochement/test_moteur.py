@@ -4,6 +4,8 @@ columns, and the shortlist agrees with the engine's reference path demand by dem
 from __future__ import annotations
 
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +19,8 @@ from attrib.demandes.services import demande_radier
 from attrib.engine.rapprochement import Demandeur, eligibilite
 from attrib.organisations.acteurs import acteur_de, acteur_systeme
 from attrib.rapprochement import moteur, selectors
+from attrib.territoires.models import EPCI, Commune
+from tests.factories import NARBONNE
 from tests.rapprochement.conftest import Monde, seuil_connu
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +151,47 @@ def test_un_nouveau_processus_relit_l_index_garde_sans_relire_les_demandes(monde
     with moteur._VERROU:
         moteur._CACHE.clear()
     assert couple.numero_unique not in moteur.index_territoire(monde.epci.epci, jour=monde.jour).lignes
+
+
+def _relu_sans_memoire(monde: Monde) -> tuple[moteur.IndexTerritoire, bool]:
+    """The index a new process gets (memory empty), and whether it read the demands again (not the kept file)."""
+    with moteur._VERROU:
+        moteur._CACHE.clear()
+    with CaptureQueriesContext(connection) as requetes:
+        it = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
+    return it, any("demandes_personne" in q["sql"] for q in requetes.captured_queries)
+
+
+def test_l_index_garde_sur_disque_n_est_pas_relu_apres_un_changement_de_format_de_regles_ou_de_territoire(
+    monde: Monde, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The key of the kept index holds the version of its format and the fingerprints of what builds it besides
+    the demands: a deployment that changes the format or a rule, or a new referential, never reads an old file
+    (review finding: the key held neither)."""
+    premier = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
+    assert _relu_sans_memoire(monde)[1] is False  # same state: the kept file is read
+
+    # A new version of the format (a deployment): the file of the previous one is not read.
+    monkeypatch.setattr(moteur, "FORMAT_INDEX", moteur.FORMAT_INDEX + 1)
+    assert _relu_sans_memoire(monde)[1] is True
+    assert _relu_sans_memoire(monde)[1] is False  # the new version's file, written by that build
+
+    # A rule changed in the dated data files (a copy of them here): a new state.
+    copie = tmp_path / "donnees"
+    for dossier in moteur.DOSSIERS_DONNEES:
+        shutil.copytree(dossier, copie / dossier.name)
+    monkeypatch.setattr(moteur, "DOSSIERS_DONNEES", tuple(copie / d.name for d in moteur.DOSSIERS_DONNEES))
+    monkeypatch.setattr(moteur, "EMPREINTE_DUREE", 0.0)  # the files' state looked at on every read
+    assert _relu_sans_memoire(monde)[1] is False  # same content: same state
+    taux = copie / "parametres" / "taux_effort.yaml"
+    taux.write_text(taux.read_text(encoding="utf-8") + "\n# révisé\n", encoding="utf-8")
+    assert _relu_sans_memoire(monde)[1] is True
+
+    # The referential: Narbonne, the communes the demands wish, leaves the EPCI; the territory has none of them.
+    assert premier.nb_actives > 0
+    Commune.objects.filter(code_insee=NARBONNE).update(epci=EPCI.objects.get(siren="200035715"))
+    apres = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
+    assert apres.nb_actives == 0 and not apres.lignes
 
 
 def test_le_prechauffage_prepare_l_index_des_territoires_ayant_des_logements_liberes(monde: Monde) -> None:

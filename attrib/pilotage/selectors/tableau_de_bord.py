@@ -15,7 +15,7 @@ from attrib.demandes.quartile import SeuilQ1, euros, seuil_officiel
 from attrib.engine.rapprochement.objectifs import Q1_HORS_QPV, Objectif
 from attrib.engine.rapprochement.parametres import ObjectifsAttribution, charger_regles
 from attrib.engine.sources import NON_PUBLIE
-from attrib.journal.generation import RACINE_DEMANDE, RACINE_RESIDENCE
+from attrib.journal.generation import RACINE_DEMANDE, RACINE_ORGANISATION, RACINE_RESIDENCE
 from attrib.journal.memoire import MemoireParEtat
 from attrib.organisations.acteurs import Acteur
 from attrib.pilotage.selectors._commun import _dans_la_cible, _seuil_par_defaut
@@ -101,7 +101,8 @@ def _mensuel(periode: Periode, lignes: list[LigneAttribution], objectif: Objecti
 
 
 #: Roots of what a dashboard is computed from: demands with their offers and leases, the ratings of the stock,
-#: the reservation agreements, the freed dwellings and their orientations, the stock itself
+#: the reservation agreements, the freed dwellings and their orientations, the stock itself, the organisations
+#: with their perimeters and members
 #: (``attrib.journal.registre``).
 RACINES_TABLEAU = (
     RACINE_DEMANDE,
@@ -109,6 +110,7 @@ RACINES_TABLEAU = (
     "flux.conventionreservation",
     "flux.logementlibere",
     RACINE_RESIDENCE,
+    RACINE_ORGANISATION,
 )
 
 #: Dashboards kept per state of their roots.
