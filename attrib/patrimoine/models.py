@@ -55,9 +55,12 @@ def residences_visibles(acteur: Acteur, *, prefixe: str = "") -> Q:
     perimetre = Organisation.perimetre.through.objects.filter(organisation_id__in=ids).values("commune_id")
     from attrib.territoires.models import Commune
 
-    # The EPCIs' communes as a list read by the EPCI index, not a join to every commune of France
-    # (34,969 rows hashed for each list: decision 0023, addendum).
-    communes_des_epci = Commune.objects.filter(epci_id__in=sorted(epcis_du_territoire(acteur))).values("code_insee")
+    # The EPCIs' communes read first by the EPCI index and given as a list, not a join to every commune of France
+    # (34,969 rows hashed for each list: decision 0023, addendum); nor a subquery, which PostgreSQL may run again
+    # for each row when it misjudges its size (tables just loaded, without statistics).
+    communes_des_epci = sorted(
+        Commune.objects.filter(epci_id__in=sorted(epcis_du_territoire(acteur))).values_list("code_insee", flat=True)
+    )
     return (
         Q(**{f"{prefixe}commune_id__in": communes_des_epci})
         | Q(**{f"{prefixe}commune_id__in": perimetre})
