@@ -750,12 +750,9 @@ def charger_demo(
                 jour=jour,
                 stdout=sortie,
             )
-        # The batches below, and the pages served right after the load, read what was just inserted: plan them on
-        # the loaded tables' statistics (the referentials too: without them PostgreSQL takes the 34,969 communes
-        # for 5,000 and hashes them all to sort a page of 20 residences).
+        # The batches below read what was just inserted: plan them on the loaded tables' statistics.
         statistiques_actualiser(
             [Demande, Personne, CommuneSouhaitee, MotifSecondaire, SituationPrioritaire, Evenement, EntreeJournal]
-            + [EPCI, Commune, Residence, Logement]
         )
         avis = demandes_envoyer_avis_renouvellement(aujourd_hui=jour, auteur=DEMO)
         doublons = doublons_detecter(aujourd_hui=jour, auteur=DEMO)
@@ -777,6 +774,11 @@ def charger_demo(
         )
         _ecrire(sortie, caleol.texte())
     cotation_demo_installer(epci_org=organisations["epci"], jour=jour, stdout=sortie, auteur=DEMO)
+    # The pages served right after the load read the referentials and the stock: plan them on their statistics,
+    # taken once they are full (without them PostgreSQL takes the 34,969 communes for 5,000 and hashes them all to
+    # sort a page of 20 residences; taken on the empty tables before the stock is loaded, they made each lookup of a
+    # dwelling by its key a scan).
+    statistiques_actualiser([EPCI, Commune, Residence, Logement])
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(sortie, tableau_demandeurs(demandeurs, mot_de_passe=MOT_DE_PASSE_DEMO, adresse=adresse))
