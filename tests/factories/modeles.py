@@ -19,6 +19,7 @@ import factory
 from django.db import models
 from django.utils import timezone
 
+from attrib.avis.models import Avis, Envoi, Filigrane
 from attrib.commissions.enums import ModePresence, SensVote, TypeDecision, Voix
 from attrib.commissions.models import (
     Bail,
@@ -62,12 +63,14 @@ from attrib.demandes.models import (
     PrioriteLegale,
     SituationPrioritaire,
 )
+from attrib.demandeurs.models import CodeLiaison, CompteDemandeur, Liaison
 from attrib.documents.models import Document, Instantane
 from attrib.documents.services import document_figer, instantane_etablir
 from attrib.exploitation.models import Effacement, Regle
 from attrib.flux.enums import Arbitrage
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation, ReglageFlux
 from attrib.flux.services import convention_enregistrer, logement_declarer_libere, reglage_flux_enregistrer
+from attrib.information.models import InstantanePosition
 from attrib.journal.models import EntreeJournal, GenerationRacine
 from attrib.organisations.models import (
     CategorieReservataire,
@@ -869,6 +872,108 @@ class EffacementFactory(factory.django.DjangoModelFactory):
     duree_mois = 24
 
 
+# --- the applicant space (issue 13) ------------------------------------------------------------------------
+
+
+class CompteDemandeurFactory(_ParService):
+    """A local applicant account, registered and confirmed through the services (the link of its e-mail)."""
+
+    class Meta:
+        model = CompteDemandeur
+
+    courriel = factory.Sequence(lambda n: f"menage{n}@example.org")
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> CompteDemandeur:
+        from attrib.demandeurs.services import _lien_verification, compte_inscrire, courriel_verifier
+        from attrib.organisations.acteurs import ANONYME
+
+        compte = compte_inscrire(
+            courriel=kwargs["courriel"],
+            mot_de_passe="Un-mot-de-passe-solide-42",
+            adresse_site="http://testserver",
+            auteur=ANONYME,
+        )
+        assert compte is not None
+        # The link the verification e-mail carries.
+        jeton = _lien_verification(compte, "http://testserver").rstrip("/").rsplit("/", 1)[-1]
+        return courriel_verifier(jeton=jeton, auteur=ANONYME)
+
+
+class LiaisonFactory(factory.django.DjangoModelFactory):
+    """The household's own access to its demand, as linking with its code leaves it."""
+
+    class Meta:
+        model = Liaison
+
+    compte = factory.SubFactory(CompteDemandeurFactory)
+    demande = factory.SubFactory(DemandeFactory)
+    qualite = "titulaire"
+
+
+class CodeLiaisonFactory(factory.django.DjangoModelFactory):
+    """A one-time code sent by e-mail, not used yet (only its keyed hash is kept)."""
+
+    class Meta:
+        model = CodeLiaison
+
+    demande = factory.SubFactory(DemandeFactory)
+    canal = "courriel"
+    empreinte = factory.Sequence(lambda n: f"{n:064x}")
+    expire_le = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(hours=24))
+
+
+class AvisFactory(factory.django.DjangoModelFactory):
+    """A notice as the worker writes it from an event of the demand."""
+
+    class Meta:
+        model = Avis
+
+    demande = factory.SubFactory(DemandeFactory)
+    source = "evenement"
+    source_id = factory.Sequence(lambda n: 1_000_000 + n)
+    nature = "renouvellement"
+    titre = "Votre demande a été renouvelée"
+    texte = "Elle reste valable un an de plus."
+    date_evenement = factory.LazyFunction(timezone.now)
+
+
+class EnvoiFactory(factory.django.DjangoModelFactory):
+    """The e-mail of a notice, waiting to be sent."""
+
+    class Meta:
+        model = Envoi
+
+    avis = factory.SubFactory(AvisFactory)
+    canal = "courriel"
+    statut = "a_envoyer"
+    destinataire = "lea.martin@example.org"
+
+
+class FiligraneFactory(factory.django.DjangoModelFactory):
+    """Where the notices' reader stopped in one source."""
+
+    class Meta:
+        model = Filigrane
+        django_get_or_create = ("source",)
+
+    source = factory.Iterator(["evenement", "cotation"])
+    dernier_id = 0
+
+
+class InstantanePositionFactory(factory.django.DjangoModelFactory):
+    """The band of places last shown to a household."""
+
+    class Meta:
+        model = InstantanePosition
+
+    demande = factory.SubFactory(DemandeFactory)
+    debut = 6
+    fin = 10
+    effectif = 230
+    pris_le = factory.LazyFunction(timezone.localdate)
+
+
 FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Evenement: EvenementFactory,
     Instantane: InstantaneFactory,
@@ -919,6 +1024,13 @@ FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     GenerationRacine: GenerationRacineFactory,
     Effacement: EffacementFactory,
     Travail: TravailFactory,
+    CompteDemandeur: CompteDemandeurFactory,
+    Liaison: LiaisonFactory,
+    CodeLiaison: CodeLiaisonFactory,
+    Avis: AvisFactory,
+    Envoi: EnvoiFactory,
+    Filigrane: FiligraneFactory,
+    InstantanePosition: InstantanePositionFactory,
 }
 
 __all__ += [f.__name__ for f in FABRIQUES.values() if f.__module__ == __name__]
