@@ -120,9 +120,6 @@ SUIVIS: tuple[Suivi, ...] = (
         racine="flux.ConventionReservation",
         colonne_racine="conventionreservation_id",
     ),
-    # The freed dwellings and their orientations (to which réservataire a dwelling goes, and whether it still does).
-    Suivi("flux.LogementLibere"),
-    Suivi("flux.Orientation", racine="flux.LogementLibere", colonne_racine="logement_libere_id"),
     # CALEOL: the commission and its members, the sessions, examinations, decisions, attendance, votes;
     # the offers and leases on the household's demand.
     Suivi("commissions.Commission"),

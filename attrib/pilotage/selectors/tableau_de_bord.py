@@ -101,14 +101,15 @@ def _mensuel(periode: Periode, lignes: list[LigneAttribution], objectif: Objecti
 
 
 #: Roots of what a dashboard is computed from: demands with their offers and leases, the ratings of the stock,
-#: the reservation agreements, the freed dwellings and their orientations, the stock itself, the organisations
+#: the reservation agreements, the stock itself, the organisations
 #: with their perimeters and members
-#: (``attrib.journal.registre``).
+#: (``attrib.journal.registre``). The orientations of freed dwellings are not journalled (their triggers, run for
+#: each orientation inside the flux services' savepoints, made every later read of a dwelling cost a second in a
+#: long transaction): a lease carries its orientation when it is signed, and a signed lease is not reoriented.
 RACINES_TABLEAU = (
     RACINE_DEMANDE,
     "qualification.campagne",
     "flux.conventionreservation",
-    "flux.logementlibere",
     RACINE_RESIDENCE,
     RACINE_ORGANISATION,
 )
