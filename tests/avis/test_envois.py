@@ -181,8 +181,7 @@ def test_pieces_attendues_validees_refusees_et_radiation(smtp: ServeurSMTP) -> N
 
     demande = _demande()
     pieces = list(PieceJustificative.objects.filter(demande=demande, sensible=False))
-    if not pieces:
-        pytest.skip("la demande de test n'attend aucune pièce")
+    assert pieces, "la demande de test doit attendre au moins une pièce"
     piece = pieces[0]
     piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4 test", name="avis-impot.pdf"), auteur=SYSTEME)
     piece_valider(piece=piece, auteur=SYSTEME)
@@ -212,8 +211,7 @@ def test_une_situation_sensible_n_est_jamais_nommee(smtp: ServeurSMTP) -> None:
 
     demande = _demande(priorites=("l441_g",))
     sensibles = list(PieceJustificative.objects.filter(demande=demande, sensible=True))
-    if not sensibles:
-        pytest.skip("la priorité de test n'attend aucune pièce sensible")
+    assert sensibles, "la priorité de test doit attendre une pièce sensible"
     piece = sensibles[0]
     piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4 test", name="plainte.pdf"), auteur=SYSTEME)
     piece_valider(piece=piece, auteur=SYSTEME)
