@@ -14,7 +14,7 @@
   (« loyer », « moyen »). Known limits: the verbal ending ``-ent`` is counted (« ils demandent » 3),
   some diaereses and hiatus are missed; the scores are meant to compare wordings, not to grade literature.
 * **Words** (:func:`mots`): runs of letters, apostrophes and hyphens between letters (« l'ancienneté »,
-  « c'est-à-dire » are one word each), and numbers (« 1 000 » one word, counted as one syllable).
+  « c'est-à-dire » are one word each), and numbers (« 1 000 », « 01/09/2019 » one word, counted as one syllable).
 * **Sentences** (:func:`phrases`): a text is cut after ``.``, ``!``, ``?``, ``…`` and at every line break
   (a list item is a sentence); a colon or a semicolon does not end a sentence.
 * **Checks** (:func:`examiner`): each sentence at most ``mots_par_phrase_max`` words; the whole text a
@@ -44,7 +44,7 @@ import yaml
 FICHIER_REGLES = Path(__file__).resolve().parent / "donnees" / "langage_clair.yaml"
 
 _VOYELLES = "aeiouyàâäéèêëîïôöùûüÿœæ"
-_MOT = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d(?:[\d\u00a0\u202f ,.]*\d)?")
+_MOT = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d(?:[\d\u00a0\u202f ,./]*\d)?")
 _LETTRES = re.compile(r"[^\W\d_]+")
 _FIN_DE_PHRASE = re.compile(r"(?<=[.!?…])[»”\")\]]*\s+|\n+")
 _SIGLE = re.compile(r"\b[A-ZÀ-Ý]{2,}\b")

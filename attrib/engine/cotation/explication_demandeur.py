@@ -148,7 +148,7 @@ def etat_demandeur(ligne: LignePoints) -> str:
     if not ligne.points:
         return "Ces points comptent dans le score validé. Dans l'autre score, une situation encore en attente rapporte plus."
     if ligne.confidentiel:
-        return "Acquis : la situation est confirmée."
+        return "Ces points sont acquis."
     if critere.validation == "travailleur_social":
         return "Acquis : un travailleur social a confirmé la situation."
     return "Acquis : votre pièce a été acceptée."
@@ -180,7 +180,7 @@ def source_demandeur(ligne: LignePoints, *, articles: Mapping[str, str]) -> str:
     if critere is None:
         return "Règle de la grille de cotation."
     if ligne.confidentiel:
-        return "Le détail reste privé."
+        return "Le détail ne vous est pas donné ici."
     if critere.priorites_legales:
         reference = next((articles[c] for c in critere.priorites_legales if c in articles), critere.base_legale)
         article = article_en_clair(reference)
