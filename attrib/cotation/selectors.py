@@ -343,9 +343,7 @@ def explication_demandeur(cotation: Cotation, *, voit_sensible: bool) -> Explica
             for ligne in lignes
         ),
         phrases=tuple(
-            phrases_demandeur(
-                lignes, score_provisoire=cotation.score_provisoire, score_valide=cotation.score_valide
-            )
+            phrases_demandeur(lignes, score_provisoire=cotation.score_provisoire, score_valide=cotation.score_valide)
         ),
     )
 

@@ -84,7 +84,11 @@ def _piece(e: EntreeJournal, voit_sensible: bool) -> Etape | None:
     sensible = valeurs.get("sensible") in (True, 1, "1", "true")
     # A confidential document (violence, health) is named to the household only: a co-applicant or a social
     # worker reads « Pièce confidentielle ».
-    nom = "Pièce confidentielle" if sensible and not voit_sensible else str(valeurs.get("libelle") or "Pièce justificative")
+    nom = (
+        "Pièce confidentielle"
+        if sensible and not voit_sensible
+        else str(valeurs.get("libelle") or "Pièce justificative")
+    )
     if e.operation == Operation.CREATION:
         return Etape(e.horodatage, "Pièce à fournir", f"{nom}.")
     if e.operation == Operation.MODIFICATION and "statut" in (e.apres or {}):

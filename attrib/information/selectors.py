@@ -19,11 +19,11 @@ from typing import Any
 import polars as pl
 from django.utils import timezone
 
+from attrib.cotation.calcul import codes_sensibles, criteres_sensibles
 from attrib.cotation.colonnes import colonnes_cotation, correspondances_pieces, criteres_valides, lit_des_plafonds
 from attrib.cotation.enums import StatutVersion
 from attrib.cotation.models import Cotation, VersionGrille
 from attrib.cotation.permissions import communes_du_territoire
-from attrib.cotation.calcul import codes_sensibles, criteres_sensibles
 from attrib.cotation.selectors import LigneDemandeur, explication_demandeur, fraicheur_cotations
 from attrib.demandes.models import Demande
 from attrib.engine.cotation.explication_demandeur import article_en_clair

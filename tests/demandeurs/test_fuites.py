@@ -88,7 +88,9 @@ def demo() -> Demo:
     priorites = sorted({*demande.situations_prioritaires.values_list("priorite_id", flat=True), VIOLENCES})
     demande_modifier(demande=demande, auteur=SYSTEME, priorites=priorites)
     for piece in PieceJustificative.objects.filter(demande=demande):
-        piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4 essai", name="justificatif-scanne.pdf"), auteur=SYSTEME)
+        piece_deposer(
+            piece=piece, fichier=ContentFile(b"%PDF-1.4 essai", name="justificatif-scanne.pdf"), auteur=SYSTEME
+        )
     ordinaire = PieceJustificative.objects.filter(demande=demande, sensible=False).first()
     if ordinaire is not None:
         piece_valider(piece=ordinaire, auteur=SYSTEME)
@@ -108,7 +110,9 @@ def _visible(page: str) -> str:
     page = re.sub(r"(?is)<(script|style|template)\b.*?</\1>", " ", page)
     page = re.sub(r"(?s)<!--.*?-->", " ", page)
     attributs = re.findall(r'\b(?:alt|title|aria-label|placeholder)="([^"]*)"', page)
-    page = re.sub(r"(?i)<(?:br|/p|/li|/h\d|/div|/td|/th|/tr|/summary|/button|/a|/label|/legend|/option)\b[^>]*>", "\n", page)
+    page = re.sub(
+        r"(?i)<(?:br|/p|/li|/h\d|/div|/td|/th|/tr|/summary|/button|/a|/label|/legend|/option)\b[^>]*>", "\n", page
+    )
     texte = html.unescape(re.sub(r"<[^>]+>", " ", page))
     lignes = [re.sub(r"[ \t\u00a0]+", " ", ligne).strip() for ligne in [*texte.splitlines(), *attributs]]
     return "\n".join(ligne for ligne in lignes if ligne)
@@ -131,9 +135,7 @@ def _codes_des_grilles() -> set[str]:
     for version in VersionGrille.objects.all():
         grille = version.charger()
         ids = {c.id for _, c in grille.criteres()} | {s.id for s in grille.sections} | {v.id for v in grille.valeurs}
-        libelles = " ".join(
-            [c.libelle for _, c in grille.criteres()] + [s.libelle for s in grille.sections]
-        ).lower()
+        libelles = " ".join([c.libelle for _, c in grille.criteres()] + [s.libelle for s in grille.sections]).lower()
         codes |= {i for i in ids if "_" in i or not re.search(rf"\b{re.escape(i)}\b", libelles)}
     return codes
 
@@ -196,9 +198,11 @@ def test_aucune_fuite_interne_sur_les_pages_les_avis_les_courriels_et_les_courri
         lues[f"anonyme {url}"] = _visible(Client().get(url).content.decode())
     # Every page of the space was read, the demand's page of each household and of the social worker included.
     for demande in (demo.demande, demo.radiee):
-        assert f"{demo.titulaire.courriel if demande == demo.demande else demo.autre_menage.courriel} " + reverse(
-            "demandeurs:demande", args=[demande.pk]
-        ) in lues
+        assert (
+            f"{demo.titulaire.courriel if demande == demo.demande else demo.autre_menage.courriel} "
+            + reverse("demandeurs:demande", args=[demande.pk])
+            in lues
+        )
     assert any("Votre score et votre position" in t for t in lues.values())
     for ou, texte in lues.items():
         fuites += _fuites(texte, ou=ou, noms=noms, codes=codes)
@@ -210,7 +214,9 @@ def test_aucune_fuite_interne_sur_les_pages_les_avis_les_courriels_et_les_courri
     adresses = {p.email for d in (demo.demande, demo.radiee) for p in d.personnes.all() if p.email}
     courriels = [m for m in mail.outbox if set(m.to) & adresses]
     for message in courriels:
-        fuites += _fuites(f"{message.subject}\n{message.body}", ou=f"courriel « {message.subject} »", noms=noms, codes=codes)
+        fuites += _fuites(
+            f"{message.subject}\n{message.body}", ou=f"courriel « {message.subject} »", noms=noms, codes=codes
+        )
     courriers = Envoi.objects.filter(avis__in=avis, canal=Canal.COURRIER).select_related("avis__demande__guichet")
     for envoi in courriers:
         texte = _visible(courrier_html(envoi.avis, envoi.avis.demande))
