@@ -5,8 +5,8 @@ staff notes (issue 13, point 4; decision 0031). And a co-applicant or a social w
 sensitive situation by name.
 
 The pages are found from the applicant space's URLs (``attrib/demandeurs/urls.py``): a page added later is
-audited too. Its identifiers are filled from the account's own demand and links; a page answering anything but
-200 (a form that only takes POST) is not read."""
+audited too. Its identifiers are filled from the account's own demand and links; every HTML answer is read, error
+pages included (a form that only takes POST answers without a page)."""
 
 from __future__ import annotations
 
@@ -173,7 +173,8 @@ def _lire_pages(client: Client, compte: CompteDemandeur) -> dict[str, str]:
     pages = {}
     for url in dict.fromkeys(_urls_espace(client, compte)):
         reponse = client.get(url)
-        if reponse.status_code == 200 and reponse["Content-Type"].startswith("text/html"):
+        # Error pages are read too (a refused link, a missing page): a household reads them as well.
+        if reponse.get("Content-Type", "").startswith("text/html") and reponse.content:
             pages[url] = _visible(reponse.content.decode())
     return pages
 
