@@ -14,6 +14,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from attrib.cotation.models import Cotation, CotationHistorique
+from attrib.cotation.selectors import explication_demandeur
 from attrib.demandes import enums
 from attrib.demandes.models import Demande, PieceJustificative, PrioriteLegale
 
@@ -107,12 +108,12 @@ def rediger_evenement(*, action: str, demande: Demande, details: dict[str, Any],
 
 def rediger_score(*, historique: CotationHistorique, precedent: CotationHistorique, demande: Demande) -> Redaction:
     """The notice of a changed score: before, after, why (the grid changed, or the demand), and the detail of
-    the new score without sensitive situations when the current cotation is the one of ``historique``."""
-    cotation = Cotation.objects.filter(demande=demande).first()
+    the new score in the applicant's words, without naming a sensitive situation (an email or a letter may be
+    read by someone else in the home), when the current cotation is the one of ``historique``."""
+    cotation = Cotation.objects.select_related("version__grille__organisation").filter(demande=demande).first()
     explication: list[str] = []
     if cotation is not None and cotation.version_id == historique.version_id and cotation.score == historique.score:
-        # The first sentence names the grid and its version (internal); the rest are the criteria and the total.
-        explication = [str(p) for p in (cotation.explication_restreinte or [])[1:]]
+        explication = list(explication_demandeur(cotation, voit_sensible=False).phrases)
     texte = render_to_string(
         "avis/textes/score.txt",
         {

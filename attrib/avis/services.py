@@ -221,9 +221,9 @@ def _ecrire(
         rapport.sautes.append(f"{Source(source).label} n° {source_id} (demande {demande_id}) : {type(exc).__name__}")
 
 
-def _courrier(avis: Avis, demande: Demande) -> Envoi:
-    """Freeze the letter (PDF) of ``avis`` now and queue it for the desk that registered the demand."""
-    html = render_to_string(
+def courrier_html(avis: Avis, demande: Demande) -> str:
+    """The HTML the letter of ``avis`` is printed from (what the household reads on paper)."""
+    return render_to_string(
         "avis/pdf/courrier.html",
         {
             "avis": avis,
@@ -234,6 +234,11 @@ def _courrier(avis: Avis, demande: Demande) -> Envoi:
             "cree_le_iso": avis.date_evenement.isoformat(),
         },
     )
+
+
+def _courrier(avis: Avis, demande: Demande) -> Envoi:
+    """Freeze the letter (PDF) of ``avis`` now and queue it for the desk that registered the demand."""
+    html = courrier_html(avis, demande)
     document = document_figer(
         objet=avis,
         nature=NatureDocument.COURRIER_AVIS,

@@ -22,7 +22,17 @@ from attrib.cotation.models import Cotation, CotationHistorique, GrilleCotation,
 from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
 from attrib.engine.cotation import grille_vers_donnees
+from attrib.engine.cotation.explication_demandeur import (
+    LignePoints,
+    etat_demandeur,
+    libelle_demandeur,
+    lignes_points,
+    origine_demandeur,
+    phrases_demandeur,
+    source_demandeur,
+)
 from attrib.engine.cotation.grille import LIBELLES_VALIDATION
+from attrib.engine.cotation.priorites import charger_priorites
 from attrib.journal.generation import RACINE_COTATION, RACINE_DEMANDE, generation
 from attrib.journal.models import GenerationRacine
 from attrib.organisations.permissions import peut_voir_situations_sensibles
@@ -242,57 +252,100 @@ def _typologie(n: int) -> str:
     return "T6 et plus" if n >= 6 else f"T{n}"
 
 
-def lignes_detail(cotation: Cotation, *, voit_sensible: bool) -> tuple[LigneDetail, ...]:
-    """One line per criterion or cap with points, in the grid's order: they add up to both scores."""
+def lignes_points_de(cotation: Cotation, *, voit_sensible: bool) -> tuple[LignePoints, ...]:
+    """The criteria and limits that give points to ``cotation``, in the grid's order (they add up to both scores);
+    without ``voit_sensible``, the criteria revealing a sensitive situation (violences, health, disability…:
+    :func:`attrib.cotation.calcul.criteres_sensibles`) marked confidential. The one reading of a stored detail:
+    the staff's score section and the applicant's both use it."""
     grille = cotation.version.charger()
-    provisoire: dict[str, int] = cotation.detail.get("provisoire", {})
-    valide: dict[str, int] = cotation.detail.get("valide", provisoire)
     masques = frozenset() if voit_sensible else calcul.criteres_sensibles(grille, calcul.codes_sensibles())
+    return lignes_points(grille, cotation.detail, masques=masques)
+
+
+def lignes_detail(cotation: Cotation, *, voit_sensible: bool) -> tuple[LigneDetail, ...]:
+    """One line per criterion or cap with points, in the grid's order, in the staff's words."""
     lignes = []
-    for section in grille.sections:
-        for critere in section.criteres:
-            p, v = provisoire.get(critere.id, 0), valide.get(critere.id, 0)
-            if not p and not v:
-                continue
-            if critere.a_valider and p and not v:
-                etat = f"Provisoire : en attente de validation par {LIBELLES_VALIDATION[critere.validation]}"
-            elif critere.a_valider:
-                etat = "Validé"
-            else:
-                etat = "Sans validation requise"
-            confidentiel = critere.id in masques
+    for ligne in lignes_points_de(cotation, voit_sensible=voit_sensible):
+        critere, section = ligne.critere, ligne.section
+        if critere is None:
             lignes.append(
                 LigneDetail(
-                    libelle=calcul.LIBELLE_CONFIDENTIEL if confidentiel else critere.libelle,
-                    section=section.libelle,
-                    points_provisoires=p,
-                    points_valides=v,
-                    etat=etat,
-                    confidentiel=confidentiel,
-                )
-            )
-        cle = f"plafond:{section.id}"
-        if provisoire.get(cle) or valide.get(cle):
-            lignes.append(
-                LigneDetail(
-                    libelle=f"Plafond ou plancher de la section « {section.libelle} »",
-                    section=section.libelle,
-                    points_provisoires=provisoire.get(cle, 0),
-                    points_valides=valide.get(cle, 0),
+                    libelle=f"Plafond ou plancher de la section « {section.libelle} »"
+                    if section is not None
+                    else "Plafond ou plancher du score total",
+                    section=section.libelle if section is not None else "",
+                    points_provisoires=ligne.points,
+                    points_valides=ligne.points_valides,
                     etat="Ajustement",
                 )
             )
-    if provisoire.get("plafond:total") or valide.get("plafond:total"):
+            continue
+        if ligne.provisoire:
+            etat = f"Provisoire : en attente de validation par {LIBELLES_VALIDATION[critere.validation]}"
+        elif critere.a_valider:
+            etat = "Validé"
+        else:
+            etat = "Sans validation requise"
         lignes.append(
             LigneDetail(
-                libelle="Plafond ou plancher du score total",
-                section="",
-                points_provisoires=provisoire.get("plafond:total", 0),
-                points_valides=valide.get("plafond:total", 0),
-                etat="Ajustement",
+                libelle=calcul.LIBELLE_CONFIDENTIEL if ligne.confidentiel else critere.libelle,
+                section=section.libelle if section is not None else "",
+                points_provisoires=ligne.points,
+                points_valides=ligne.points_valides,
+                etat=etat,
+                confidentiel=ligne.confidentiel,
             )
         )
     return tuple(lignes)
+
+
+@dataclass(frozen=True)
+class LigneDemandeur:
+    """One criterion or limit of the applicant's score, in plain words: its name (« Situation particulière
+    (confidentielle) » for a reader who may not see it), its points, where they stand, what it rests on."""
+
+    libelle: str
+    points: int
+    points_valides: int
+    etat: str
+    source: str
+    confidentiel: bool = False
+
+
+@dataclass(frozen=True)
+class ExplicationDemandeur:
+    """The applicant's score explained (CRPA R311-3-1-2): who adopted the grid and since when, one line per
+    criterion, and the whole in sentences."""
+
+    origine: str
+    lignes: tuple[LigneDemandeur, ...]
+    phrases: tuple[str, ...]
+
+
+def explication_demandeur(cotation: Cotation, *, voit_sensible: bool) -> ExplicationDemandeur:
+    """The score of ``cotation`` in the applicant's words (``attrib.engine.cotation.explication_demandeur``); the
+    sensitive criteria are named only when ``voit_sensible`` (the household itself, never a co-applicant, a
+    social worker, an email or a letter: decision 0031)."""
+    lignes = lignes_points_de(cotation, voit_sensible=voit_sensible)
+    articles = {p.code: p.base_legale for p in charger_priorites()}
+    version = cotation.version
+    return ExplicationDemandeur(
+        origine=origine_demandeur(organisation=version.grille.organisation.nom, date_effet=version.date_effet),
+        lignes=tuple(
+            LigneDemandeur(
+                libelle=libelle_demandeur(ligne),
+                points=ligne.points,
+                points_valides=ligne.points_valides,
+                etat=etat_demandeur(ligne),
+                source=source_demandeur(ligne, articles=articles),
+                confidentiel=ligne.confidentiel,
+            )
+            for ligne in lignes
+        ),
+        phrases=tuple(
+            phrases_demandeur(lignes, score_provisoire=cotation.score_provisoire, score_valide=cotation.score_valide)
+        ),
+    )
 
 
 def cotation_de(demande: Demande) -> Cotation | None:

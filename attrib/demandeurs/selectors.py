@@ -23,7 +23,7 @@ from attrib.journal.models import EntreeJournal, Operation
 from attrib.journal.selectors import entrees_demande
 from attrib.organisations.acteurs import Acteur
 
-__all__ = ["Etape", "acces_de", "chronologie", "demande_de", "demandes_de", "liaison_de"]
+__all__ = ["Etape", "acces_de", "chronologie", "demande_de", "demandes_de", "liaison_de", "voit_sensible"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,13 @@ def liaison_de(acteur: Acteur, demande: Demande) -> Liaison | None:
     if compte is None:
         return None
     return Liaison.objects.filter(compte=compte, demande=demande, retiree_le__isnull=True).first()
+
+
+def voit_sensible(liaison: Liaison | None) -> bool:
+    """Whether the reader of a demand sees its sensitive situations (violences, health, disability…) by name:
+    the household itself (its « titulaire » link) only. A co-applicant or a social worker given access reads
+    « Situation particulière (confidentielle) » with its points, and « Pièce confidentielle » (decision 0031)."""
+    return liaison is not None and liaison.retiree_le is None and liaison.qualite == Qualite.TITULAIRE
 
 
 def acces_de(demande: Demande) -> QuerySet[Liaison]:
@@ -72,11 +79,16 @@ def _statut_piece(valeur: Any) -> str:
     }.get(valeur, "")
 
 
-def _piece(e: EntreeJournal) -> Etape | None:
+def _piece(e: EntreeJournal, voit_sensible: bool) -> Etape | None:
     valeurs = {**(e.avant or {}), **(e.apres or {})}
     sensible = valeurs.get("sensible") in (True, 1, "1", "true")
-    # A confidential document (violence, health) is never named: a co-applicant may read this page too.
-    nom = "Pièce confidentielle" if sensible else str(valeurs.get("libelle") or "Pièce justificative")
+    # A confidential document (violence, health) is named to the household only: a co-applicant or a social
+    # worker reads « Pièce confidentielle ».
+    nom = (
+        "Pièce confidentielle"
+        if sensible and not voit_sensible
+        else str(valeurs.get("libelle") or "Pièce justificative")
+    )
     if e.operation == Operation.CREATION:
         return Etape(e.horodatage, "Pièce à fournir", f"{nom}.")
     if e.operation == Operation.MODIFICATION and "statut" in (e.apres or {}):
@@ -108,7 +120,7 @@ def _demande(e: EntreeJournal) -> list[Etape]:
             )
         )
     if apres.get("dalo_reconnu") in (True, 1, "1", "true"):
-        etapes.append(Etape(e.horodatage, "Reconnaissance DALO enregistrée"))
+        etapes.append(Etape(e.horodatage, "Reconnaissance du droit au logement opposable (DALO) enregistrée"))
     #: Columns told above, or that say nothing to the household (comments and reasons typed by staff).
     racontees = {
         "statut",
@@ -188,12 +200,12 @@ def _code(e: EntreeJournal) -> Etape | None:
     )
 
 
-def _etapes(e: EntreeJournal) -> list[Etape]:
+def _etapes(e: EntreeJournal, voit_sensible: bool) -> list[Etape]:
     table = e.table_objet
     if table == "demandes.demande":
         return _demande(e)
     if table == "demandes.piecejustificative":
-        return [x] if (x := _piece(e)) else []
+        return [x] if (x := _piece(e, voit_sensible)) else []
     if table == "demandes.situationprioritaire":
         return [x] if (x := _situation(e)) else []
     if table == "commissions.offre":
@@ -209,10 +221,11 @@ def _etapes(e: EntreeJournal) -> list[Etape]:
     return []
 
 
-def chronologie(*, demande: Demande) -> list[Etape]:
+def chronologie(*, demande: Demande, voit_sensible: bool = False) -> list[Etape]:
     """Every event of the demand in plain French, most recent first. What one registration, one update or
     one renewal wrote in several rows (the household, its wishes) is told once; the rows written with the
-    demand's registration are told by the registration itself."""
+    demand's registration are told by the registration itself. A confidential document is named only for
+    ``voit_sensible`` (:func:`voit_sensible`)."""
     entrees = list(entrees_demande(demande).order_by("horodatage", "id"))
     creation = next(
         (e.horodatage for e in entrees if e.table_objet == "demandes.demande" and e.operation == Operation.CREATION),
@@ -230,7 +243,7 @@ def chronologie(*, demande: Demande) -> list[Etape]:
             and abs((e.horodatage - creation).total_seconds()) < 10
         ):
             continue
-        for etape in _etapes(e):
+        for etape in _etapes(e, voit_sensible):
             cle = (timezone.localtime(etape.moment).strftime("%Y%m%d%H%M"), etape.titre, etape.detail)
             if cle in vues:
                 continue

@@ -200,10 +200,12 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
     form = AccesForm(prefix="acces")
     contexte = _contexte_demande(objet, liaison, titulaire, form)
     # What the law says the applicant must know (the score, the position, the waiting range, what would change
-    # them: attrib.information) and the notices of the demand (attrib.avis), shown to whoever may follow it.
+    # them: attrib.information) and the notices of the demand (attrib.avis), shown to whoever may follow it;
+    # the sensitive situations by name to the household only (decision 0031).
+    voit = selectors.voit_sensible(liaison)
     contexte |= {
-        "situation": information_selectors.situation_de(demande=objet),
-        "simulations": information_selectors.simulations_de(demande=objet),
+        "situation": information_selectors.situation_de(demande=objet, voit_sensible=voit),
+        "simulations": information_selectors.simulations_de(demande=objet, voit_sensible=voit),
         "avis_liste": avis_selectors.boite_de(demande=objet),
     }
     reponse = render(request, "demandeurs/demande.html", contexte)
@@ -219,7 +221,7 @@ def _contexte_demande(objet: Any, liaison: Liaison | None, titulaire: bool, form
         "demande": objet,
         "liaison": liaison,
         "titulaire": titulaire,
-        "etapes": selectors.chronologie(demande=objet),
+        "etapes": selectors.chronologie(demande=objet, voit_sensible=selectors.voit_sensible(liaison)),
         "acces": list(selectors.acces_de(objet)) if titulaire else [],
         "form": form,
         "erreurs": resume_erreurs([form]),

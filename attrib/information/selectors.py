@@ -19,13 +19,14 @@ from typing import Any
 import polars as pl
 from django.utils import timezone
 
+from attrib.cotation.calcul import codes_sensibles, criteres_sensibles
 from attrib.cotation.colonnes import colonnes_cotation, correspondances_pieces, criteres_valides, lit_des_plafonds
 from attrib.cotation.enums import StatutVersion
 from attrib.cotation.models import Cotation, VersionGrille
 from attrib.cotation.permissions import communes_du_territoire
-from attrib.cotation.selectors import fraicheur_cotations
+from attrib.cotation.selectors import LigneDemandeur, explication_demandeur, fraicheur_cotations
 from attrib.demandes.models import Demande
-from attrib.engine.cotation.grille import LIBELLES_VALIDATION
+from attrib.engine.cotation.explication_demandeur import article_en_clair
 from attrib.engine.erreurs import PlafondNonRenseigne
 from attrib.engine.position import (
     Bande,
@@ -91,32 +92,24 @@ def index_version(version: VersionGrille, *, jour: date | None = None) -> IndexP
 
 
 @dataclass(frozen=True)
-class LigneScore:
-    """One criterion that gives (or takes) points: its name, its points, what it rests on, in words."""
-
-    libelle: str
-    section: str
-    points: int
-    points_valides: int
-    etat: str
-    base_legale: str
-    source: str
-
-
-@dataclass(frozen=True)
 class SituationDemandeur:
     score: int
     score_provisoire: int
     score_valide: int
     grille: str
     date_calcul: date
-    lignes: tuple[LigneScore, ...]
+    #: Who adopted the grid and since when (« Ces critères viennent de la grille de cotation adoptée par … »).
+    origine: str
+    lignes: tuple[LigneDemandeur, ...]
+    #: The score in plain sentences (``attrib.cotation.selectors.explication_demandeur``).
     explication: tuple[str, ...]
     typologie: str
     situation: Situation
     regles: ReglesInformation
     #: How equal scores are ordered, in words.
     departage: str
+    #: The article of law the local rule applies, spelt out (empty when its source cites none).
+    source_regle: str = ""
 
     @property
     def position(self) -> Bande | None:
@@ -145,71 +138,21 @@ def _typologie(n: int) -> str:
     return "T6 et plus" if n >= 6 else f"T{n}"
 
 
-def _lignes(cotation: Cotation) -> tuple[LigneScore, ...]:
-    grille = cotation.version.charger()
-    provisoire: dict[str, int] = cotation.detail.get("provisoire", {})
-    valide: dict[str, int] = cotation.detail.get("valide", provisoire)
-    lignes = []
-    for section in grille.sections:
-        for critere in section.criteres:
-            p, v = provisoire.get(critere.id, 0), valide.get(critere.id, 0)
-            if not p and not v:
-                continue
-            if critere.a_valider and p and not v:
-                etat = f"Provisoire : ces points seront acquis après validation par {LIBELLES_VALIDATION[critere.validation]}"
-            elif critere.a_valider:
-                etat = "Validé"
-            else:
-                etat = "Acquis (aucune pièce à fournir)"
-            lignes.append(
-                LigneScore(
-                    libelle=critere.libelle,
-                    section=section.libelle,
-                    points=p,
-                    points_valides=v,
-                    etat=etat,
-                    base_legale=critere.base_legale,
-                    source=critere.source,
-                )
-            )
-        cle = f"plafond:{section.id}"
-        if provisoire.get(cle) or valide.get(cle):
-            lignes.append(
-                LigneScore(
-                    libelle=f"Plafond de la partie « {section.libelle} » de la grille",
-                    section=section.libelle,
-                    points=provisoire.get(cle, 0),
-                    points_valides=valide.get(cle, 0),
-                    etat="Ajustement prévu par la grille",
-                    base_legale="",
-                    source="",
-                )
-            )
-    if provisoire.get("plafond:total") or valide.get("plafond:total"):
-        lignes.append(
-            LigneScore(
-                libelle="Plafond du score total",
-                section="",
-                points=provisoire.get("plafond:total", 0),
-                points_valides=valide.get("plafond:total", 0),
-                etat="Ajustement prévu par la grille",
-                base_legale="",
-                source="",
-            )
-        )
-    return tuple(lignes)
-
-
 def _cotation(demande: Demande) -> Cotation | None:
     return (
-        Cotation.objects.select_related("version__grille")
+        Cotation.objects.select_related("version__grille__organisation")
         .filter(demande=demande, version__statut=StatutVersion.PUBLIEE)
         .first()
     )
 
 
-def situation_de(*, demande: Demande, jour: date | None = None) -> SituationDemandeur | None:
-    """The applicant's score explained, position and waiting range (``None``: the demand has no score)."""
+def situation_de(
+    *, demande: Demande, jour: date | None = None, voit_sensible: bool = False
+) -> SituationDemandeur | None:
+    """The applicant's score explained, position and waiting range (``None``: the demand has no score). The
+    criteria revealing a sensitive situation are named only for ``voit_sensible`` (the household itself:
+    ``attrib.demandeurs.selectors.voit_sensible``); otherwise « Situation particulière (confidentielle) » with
+    its points."""
     cotation = _cotation(demande)
     if cotation is None:
         return None
@@ -217,18 +160,21 @@ def situation_de(*, demande: Demande, jour: date | None = None) -> SituationDema
     situation = index.situation(demande.pk)
     if situation is None:  # scored, but no longer active
         return None
+    explication = explication_demandeur(cotation, voit_sensible=voit_sensible)
     return SituationDemandeur(
         score=cotation.score,
         score_provisoire=cotation.score_provisoire,
         score_valide=cotation.score_valide,
         grille=cotation.version.libelle,
         date_calcul=cotation.date_reference,
-        lignes=_lignes(cotation),
-        explication=tuple(cotation.explication),
+        origine=explication.origine,
+        lignes=explication.lignes,
+        explication=explication.phrases,
         typologie=_typologie(cotation.typologie),
         situation=situation,
         regles=index.regles,
         departage=departage_en_mots(cotation.version),
+        source_regle=article_en_clair(index.regles.source),
     )
 
 
@@ -251,9 +197,10 @@ def justifiables(version: VersionGrille) -> dict[str, str]:
     return resultat
 
 
-def simulations_de(*, demande: Demande, jour: date | None = None) -> list[Simulation]:
+def simulations_de(*, demande: Demande, jour: date | None = None, voit_sensible: bool = False) -> list[Simulation]:
     """The actions the household may take (provide a document, widen its typologies or communes), each with its
-    effect on the score, the band of places and the waiting range (empty: the demand has no score)."""
+    effect on the score, the band of places and the waiting range (empty: the demand has no score). Without
+    ``voit_sensible``, a document validating a sensitive criterion does not name it (as :func:`situation_de`)."""
     jour = jour or timezone.localdate()
     cotation = _cotation(demande)
     if cotation is None:
@@ -270,6 +217,7 @@ def simulations_de(*, demande: Demande, jour: date | None = None) -> list[Simula
         "libelles_communes": dict(communes),
         "justifiables": justifiables(version),
         "date_reference": jour,
+        "masques": frozenset() if voit_sensible else criteres_sensibles(grille, codes_sensibles()),
     }
     try:
         return simuler(index, grille, ligne, **arguments)

@@ -74,7 +74,8 @@ def test_position_et_fourchette_lues_des_cotations_et_des_baux(seuils: None) -> 
     situation = selectors.situation_de(demande=actives[5], jour=APRES_LES_BAUX)
     assert situation is not None
     assert situation.position is not None and situation.position.debut <= 6 + 2  # figurants are ranked too
-    assert situation.lignes[0].libelle == "Ancienneté de la demande" and situation.lignes[0].base_legale
+    assert situation.lignes[0].libelle == "Ancienneté de la demande"
+    assert situation.lignes[0].source == "Critère choisi par le territoire."
     # The waiting range: the eleven leases of the window, as the plain-record reference reads them.
     regles = charger_regles_information(APRES_LES_BAUX)
     baux = [*monde.baux, monde.hors_periode]
@@ -121,7 +122,7 @@ def test_ce_qui_changerait_ma_position(horloge: Any) -> None:
         guichet_org=desk, personnes=[personne(nom="Victime")], priorites=("l441_g",), date_depot=date(2026, 1, 1)
     )
     coter_les_demandes(date(2026, 6, 15))
-    simulations = selectors.simulations_de(demande=violences, jour=date(2026, 6, 15))
+    simulations = selectors.simulations_de(demande=violences, jour=date(2026, 6, 15), voit_sensible=True)
     par_nature = {s.nature: s for s in simulations}
     # The social worker's attestation validates the 500 points already counted as provisional.
     piece = par_nature["piece"]
@@ -139,6 +140,12 @@ def test_ce_qui_changerait_ma_position(horloge: Any) -> None:
     texte = _rendu("information/_simulations.html", {"simulations": simulations})
     assert "Fournir l'attestation d'un travailleur social" in texte and "Accepter aussi un T1" in texte
     assert "l441_g" not in texte and "violences" not in [s.critere for s in simulations if s.nature != "piece"]
+    # A co-applicant or a social worker (decision 0031): the same action and effect, the situation not named.
+    masquees = {s.nature: s for s in selectors.simulations_de(demande=violences, jour=date(2026, 6, 15))}
+    assert masquees["piece"].libelle == "Faire confirmer votre situation particulière (confidentielle)"
+    assert (masquees["piece"].score_valide_apres, masquees["piece"].apres) == (piece.score_valide_apres, piece.apres)
+    texte_masque = _rendu("information/_simulations.html", {"simulations": list(masquees.values())})
+    assert "violences" not in texte_masque.lower() and "travailleur social" not in texte_masque
     assert all(d.pk for d in demandes)
 
 

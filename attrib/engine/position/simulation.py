@@ -23,6 +23,8 @@ from datetime import date
 import polars as pl
 
 from attrib.engine.cotation import Grille, colonnes_lues, evaluer_un, preparer
+from attrib.engine.cotation.explication_demandeur import ACTION_CONFIDENTIELLE
+from attrib.engine.cotation.grille import Critere
 from attrib.engine.erreurs import EntreeInvalide
 from attrib.engine.position.colonnes import IndexPositions
 from attrib.engine.position.unitaire import Situation
@@ -79,13 +81,22 @@ def _typo(t: int) -> str:
     return "T6 et plus" if t >= 6 else f"T{t}"
 
 
-def _variantes_pieces(grille: Grille, valides: list[str], justifiables: Mapping[str, str]) -> list[_Variante]:
+def _libelle_piece(critere: Critere, justifiable: str, masques: frozenset[str]) -> str:
+    if critere.id in masques:
+        # Neither the criterion nor who validates it (a social worker's attestation hints at the situation).
+        return ACTION_CONFIDENTIELLE
+    return f"Fournir {justifiable} pour faire valider le critère « {critere.libelle} »"
+
+
+def _variantes_pieces(
+    grille: Grille, valides: list[str], justifiables: Mapping[str, str], masques: frozenset[str]
+) -> list[_Variante]:
     """A variant per criterion a document could validate and not validated yet (kept when validating it changes
     a score: the criterion applies and is provisional)."""
     return [
         _Variante(
             PIECE,
-            f"Fournir {justifiables[critere.id]} pour faire valider le critère « {critere.libelle} »",
+            _libelle_piece(critere, justifiables[critere.id], masques),
             CRITERES_VALIDES,
             [*valides, critere.id],
             critere=critere.id,
@@ -106,11 +117,14 @@ def simuler(
     justifiables: Mapping[str, str],
     date_reference: date,
     annee_plafonds: int | None = None,
+    masques: frozenset[str] = frozenset(),
 ) -> list[Simulation]:
     """The legitimate actions of the demand ``demande_id`` (its raw row ``ligne``: the grid's input columns with
     ``criteres_valides``, ``typologie_min``, ``nb_personnes``, ``communes_souhaitees``) and their effects.
     ``communes``: the territory's communes (``libelles_communes``: their names); ``justifiables``: criterion id →
-    what to provide, in French. Empty when the demand is not in the index."""
+    what to provide, in French; ``masques``: criteria the reader may not see by name (their document is offered as
+    « Faire confirmer votre situation particulière (confidentielle) »). Empty when the demand is not in the
+    index."""
     if ligne.height != 1:
         raise EntreeInvalide("Une simulation porte sur une seule demande.")
     rangee = index.ligne(demande_id)
@@ -118,7 +132,7 @@ def simuler(
         return []
     groupe = index.groupe_de(rangee)
     valides = list(ligne[CRITERES_VALIDES].to_list()[0] or [])
-    variantes = _variantes_pieces(grille, valides, justifiables)
+    variantes = _variantes_pieces(grille, valides, justifiables, masques)
 
     typologie = int(ligne["typologie_min"][0])
     adaptees = charger_regles(date_reference).adequation.typologies.pour(int(ligne["nb_personnes"][0]))

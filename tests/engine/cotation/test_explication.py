@@ -20,7 +20,8 @@ def test_explication_d_un_menage_dalo_en_attente_de_validation(socle: Grille):
     assert phrases == [
         "Grille « Grille socle de cotation — CA Le Grand Narbonne (démonstration) », version 2026-1, calcul au "
         "01/07/2026. La cotation est une aide à la décision : la commission d'attribution reste souveraine.",
-        "Ménage reconnu prioritaire et urgent par la commission de médiation (DALO) : +1\u00a0000 points "
+        "Ménage reconnu prioritaire et urgent par la commission de médiation du droit au logement opposable "
+        "(DALO) : +1\u00a0000 points "
         "(provisoire : en attente de validation par un justificatif)",
         "Hébergé chez ses parents ou ses enfants : +120 points",
         "Ancienneté de la demande : 26 mois × 10 points : +260 points",

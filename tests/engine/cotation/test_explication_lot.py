@@ -84,7 +84,8 @@ def test_phrases_du_socle_par_lot(socle: Grille) -> None:
     assert obtenues == [_un_par_un(socle, d, JOUR, frozenset({"dalo"})) for d in demandes]
     dalo, exclusif, fraude, rien = obtenues
     assert dalo[0][1] == (
-        "Ménage reconnu prioritaire et urgent par la commission de médiation (DALO) : +1\u00a0000 points "
+        "Ménage reconnu prioritaire et urgent par la commission de médiation du droit au logement opposable "
+        "(DALO) : +1\u00a0000 points "
         "(provisoire : en attente de validation par un justificatif)"
     )
     assert dalo[1][1] == (
