@@ -669,6 +669,11 @@ def _charger_parc(
     import_rpls = rpls_importer(chemin=FICHIER_RPLS_NARBONNE, auteur=DEMO)
     reconstitution = patrimoine_reconstituer(chemin=FICHIER_COMPTAGES, graine=seed, bailleurs=bailleurs, auteur=DEMO)
     estimes = bailleurs_estimer(bailleurs=bailleurs, graine=seed, auteur=DEMO)
+    # The campaign, the flux and the CALEOL replays below look dwellings up by their key: plan them on the loaded
+    # stock's statistics. Without this, statistics taken earlier on these tables while they held no row (a demo
+    # without stock, then a load in the same transaction; ANALYZE's page and row counts outlive a rollback) give
+    # 0 rows per page, and each lookup of a dwelling by its key walked the whole stock (2 s each, 834 of them).
+    statistiques_actualiser([Residence, Logement])
     _ecrire(
         stdout,
         f"Parc social : {Logement.objects.count()} logements dans {Residence.objects.count()} résidences "
@@ -776,9 +781,10 @@ def charger_demo(
     cotation_demo_installer(epci_org=organisations["epci"], jour=jour, stdout=sortie, auteur=DEMO)
     # The pages served right after the load read the referentials and the stock: plan them on their statistics,
     # taken once they are full (without them PostgreSQL takes the 34,969 communes for 5,000 and hashes them all to
-    # sort a page of 20 residences; taken on the empty tables before the stock is loaded, they made each lookup of a
-    # dwelling by its key a scan).
-    statistiques_actualiser([EPCI, Commune, Residence, Logement])
+    # sort a page of 20 residences).
+    # The stock's own were taken once it was loaded (``_charger_parc``); taken here on a demo without stock they
+    # would say « no row per page » to every later load in the same transaction.
+    statistiques_actualiser([EPCI, Commune])
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(sortie, tableau_demandeurs(demandeurs, mot_de_passe=MOT_DE_PASSE_DEMO, adresse=adresse))
