@@ -60,6 +60,7 @@ from attrib.demo.generateur import (
 from attrib.demo.insertion import inserer_colonnes, valeur_par_defaut
 from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
+from attrib.demo.siad import siad_demo_creer
 from attrib.engine import validation
 from attrib.journal.contexte import journal_origine
 from attrib.journal.models import EntreeJournal
@@ -779,6 +780,8 @@ def charger_demo(
     # sort a page of 20 residences; taken on the empty tables before the stock is loaded, they made each lookup of a
     # dwelling by its key a scan).
     statistiques_actualiser([EPCI, Commune, Residence, Logement])
+    siad = siad_demo_creer(epci=epci, organisations=organisations, jour=jour, auteur=DEMO)
+    _ecrire(sortie, f"{siad.texte()} Pages publiques : {adresse}/territoire/{epci.siren}/")
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(sortie, tableau_demandeurs(demandeurs, mot_de_passe=MOT_DE_PASSE_DEMO, adresse=adresse))
