@@ -128,6 +128,7 @@ def reserver(request: HttpRequest, siren: str, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             placer_erreurs(exc, form)
+            creneau.refresh_from_db()  # another household may just have taken the last place
         else:
             envoye = services.rendez_vous_confirmer(
                 rendez_vous=rendez_vous, adresse_site=_site(request), auteur=acteur_de(request.user)
