@@ -111,11 +111,15 @@ class ResultatSiadDemo:
     creneaux: int
 
     def texte(self) -> str:
-        return f"Accueil des demandeurs : {self.lieux} lieux d'accueil, {self.creneaux} créneaux de rendez-vous à venir."
+        return (
+            f"Accueil des demandeurs : {self.lieux} lieux d'accueil, {self.creneaux} créneaux de rendez-vous à venir."
+        )
 
 
 @transaction.atomic
-def siad_demo_creer(*, epci: EPCI, organisations: dict[str, Organisation], jour: date, auteur: Acteur) -> ResultatSiadDemo:
+def siad_demo_creer(
+    *, epci: EPCI, organisations: dict[str, Organisation], jour: date, auteur: Acteur
+) -> ResultatSiadDemo:
     """Create (or update) the demo's places, hours and slots of the next four weeks, two bookings, and compute the
     territory's key figures. Slots start tomorrow (the real day: a slot is never in the past)."""
     communes = {c.pk: c for c in Commune.objects.filter(code_insee__in=[NARBONNE, COURSAN])}
@@ -164,11 +168,11 @@ def siad_demo_creer(*, epci: EPCI, organisations: dict[str, Organisation], jour:
             )
         lieux.append(lieu)
     if lieux and not RendezVous.objects.filter(creneau__lieu=lieux[0], statut=StatutRendezVous.RESERVE).exists():
-        libres = Creneau.objects.ouverts(timezone.now()).filter(lieu=lieux[0]).order_by("debut")[: len(RESERVATIONS_DEMO)]
+        libres = (
+            Creneau.objects.ouverts(timezone.now()).filter(lieu=lieux[0]).order_by("debut")[: len(RESERVATIONS_DEMO)]
+        )
         for creneau, (nom, email, telephone, motif) in zip(libres, RESERVATIONS_DEMO, strict=False):
-            rendez_vous_reserver(
-                creneau=creneau, nom=nom, email=email, telephone=telephone, motif=motif, auteur=auteur
-            )
+            rendez_vous_reserver(creneau=creneau, nom=nom, email=email, telephone=telephone, motif=motif, auteur=auteur)
     chiffres_cles_calculer(epci=epci, auteur=auteur, jour=jour)
     return ResultatSiadDemo(
         lieux=len(lieux), creneaux=Creneau.objects.filter(lieu__in=lieux, debut__gt=timezone.now()).count()

@@ -88,7 +88,9 @@ def _regle_des_lignes(tableau: Tableau, masque: set[Case], minimum: int) -> bool
         cachees = [p for p in parts if p in masque]
         visibles = sorted((tableau[p], p) for p in parts if p not in masque and tableau[p] > 0)
         if total in masque:
-            if len(cachees) <= 1 and visibles:  # the hidden total would be the sum of shown parts, or equal the one hidden
+            if (
+                len(cachees) <= 1 and visibles
+            ):  # the hidden total would be the sum of shown parts, or equal the one hidden
                 masque.add(visibles[0][1])
                 return True
             continue
@@ -100,7 +102,9 @@ def _regle_des_lignes(tableau: Tableau, masque: set[Case], minimum: int) -> bool
     return False
 
 
-def intervalles(tableau: Tableau, masque: frozenset[Case] | set[Case], cibles: Sequence[Case] = ()) -> dict[Case, tuple[float, float]]:
+def intervalles(
+    tableau: Tableau, masque: frozenset[Case] | set[Case], cibles: Sequence[Case] = ()
+) -> dict[Case, tuple[float, float]]:
     """The smallest and largest value of each hidden figure of ``cibles`` (default: all hidden figures) that agree
     with every shown figure and every relation of the table, each hidden figure being at least 1."""
     inconnues = sorted(masque)
@@ -149,7 +153,10 @@ def _determinee(intervalle: tuple[float, float]) -> bool:
 
 def violations(tableau: Tableau, masque: frozenset[Case] | set[Case], minimum: int, *, audit: bool = True) -> list[str]:
     """What the published table would reveal (empty: nothing). ``audit``: also solve the linear programmes."""
-    erreurs = [f"Case {c} : {tableau[c]} est sous le minimum et n'est pas masquée." for c in primaires(tableau, minimum) - set(masque)]
+    erreurs = [
+        f"Case {c} : {tableau[c]} est sous le minimum et n'est pas masquée."
+        for c in primaires(tableau, minimum) - set(masque)
+    ]
     for parts, total in tableau.lignes_de_calcul():
         cachees = [p for p in parts if p in masque]
         if total not in masque and cachees and (len(cachees) == 1 or sum(tableau[p] for p in cachees) < minimum):
@@ -169,9 +176,7 @@ def _voisine(tableau: Tableau, case: Case, masque: set[Case]) -> Case | None:
     i, j = case
     n, m = tableau.n_lignes, tableau.n_colonnes
     voisines = [(i, k) for k in range(m + 1) if k != j] + [(k, j) for k in range(n + 1) if k != i]
-    candidates = sorted(
-        (c[0] == n or c[1] == m, tableau[c], c) for c in voisines if c not in masque and tableau[c] > 0
-    )
+    candidates = sorted((c[0] == n or c[1] == m, tableau[c], c) for c in voisines if c not in masque and tableau[c] > 0)
     return candidates[0][2] if candidates else None
 
 

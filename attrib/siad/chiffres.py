@@ -159,7 +159,7 @@ def calculer(epci: EPCI, jour: date) -> dict[str, Any]:
         valeurs = [[comptes[mesure].get((c, j), 0) for j in range(_N)] for c in communes]
         document[mesure], masques[mesure] = _publier(valeurs, minimum)
     # Waiting ranges of the same leases, by the engine (same quartiles, same minimum as « Ma demande »).
-    par = {
+    par: dict[tuple[str, ...], dict[tuple[Any, ...], tuple[Fourchette | None, int]]] = {
         dims: fourchettes(baux, regles=replace(regles, dimensions=dims), jour=jour)
         for dims in (("secteur", "typologie"), ("secteur",), ("typologie",), ("territoire",))
     }

@@ -41,7 +41,9 @@ class ReservationForm(FormulaireDsfr, forms.Form):
     def __init__(self, *args: Any, services: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choix = [(s.value, s.label) for s in Service if not services or s.value in services]
-        self.fields["motif"].choices = [("", "— Choisir —"), *choix]
+        motif = self.fields["motif"]
+        assert isinstance(motif, forms.ChoiceField)
+        motif.choices = [("", "— Choisir —"), *choix]
 
 
 class LieuForm(FormulaireDsfr, forms.Form):
@@ -51,7 +53,9 @@ class LieuForm(FormulaireDsfr, forms.Form):
         ("Ce que l'on y trouve", ("services", "accessibilite", "informations")),
         ("Ouverture", ("rendez_vous_en_ligne", "actif")),
     )
-    organisation = forms.ModelChoiceField(label="Organisation qui tient l'accueil", queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label="Organisation qui tient l'accueil", queryset=Organisation.objects.none()
+    )
     nom = forms.CharField(label="Nom du lieu", max_length=200)
     adresse = forms.CharField(label="Adresse", max_length=300, help_text="Numéro et voie.")
     complement = forms.CharField(label="Complément d'adresse", max_length=200, required=False)
@@ -73,7 +77,9 @@ class LieuForm(FormulaireDsfr, forms.Form):
         help_text="Comment venir, ce qu'il faut apporter… Ce texte est lu par les ménages : rien de personnel.",
     )
     rendez_vous_en_ligne = forms.BooleanField(label="Les ménages réservent leurs rendez-vous en ligne", required=False)
-    actif = forms.BooleanField(label="Le lieu est ouvert au public et figure sur les pages du territoire", required=False)
+    actif = forms.BooleanField(
+        label="Le lieu est ouvert au public et figure sur les pages du territoire", required=False
+    )
 
     def __init__(self, *args: Any, organisations: Any, communes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

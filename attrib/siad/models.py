@@ -114,9 +114,7 @@ class PlageHoraire(models.Model):
                 name="plage_horaire_fin_apres_debut",
                 violation_error_message="L'heure de fermeture doit être après l'heure d'ouverture.",
             ),
-            models.CheckConstraint(
-                condition=Q(jour__gte=0) & Q(jour__lte=6), name="plage_horaire_jour_de_la_semaine"
-            ),
+            models.CheckConstraint(condition=Q(jour__gte=0) & Q(jour__lte=6), name="plage_horaire_jour_de_la_semaine"),
         ]
 
     def __str__(self) -> str:
@@ -145,15 +143,15 @@ class ExceptionHoraire(models.Model):
             )
         ]
 
-    @property
-    def ferme(self) -> bool:
-        return self.debut is None
-
     def __str__(self) -> str:
         if self.ferme:
             return f"{self.date:%d/%m/%Y} : fermé"
         assert self.debut is not None and self.fin is not None
         return f"{self.date:%d/%m/%Y} : {self.debut:%H:%M}–{self.fin:%H:%M}"
+
+    @property
+    def ferme(self) -> bool:
+        return self.debut is None
 
 
 class CreneauQuerySet(models.QuerySet["Creneau"]):
@@ -230,7 +228,9 @@ class RendezVous(models.Model):
     email = models.EmailField("adresse de courriel", blank=True)
     telephone = models.CharField("téléphone", max_length=20, blank=True)
     motif = models.CharField("motif", max_length=20, choices=Service.choices)
-    statut = models.CharField("statut", max_length=10, choices=StatutRendezVous.choices, default=StatutRendezVous.RESERVE)
+    statut = models.CharField(
+        "statut", max_length=10, choices=StatutRendezVous.choices, default=StatutRendezVous.RESERVE
+    )
     #: The secret of the household's cancellation link (signed with the site's key, ``attrib.siad.services``).
     cle = models.UUIDField("clé du lien d'annulation", default=uuid.uuid4, unique=True, editable=False)
     compte = models.ForeignKey(

@@ -116,9 +116,7 @@ def creneaux_a_venir(lieu: LieuAccueil, maintenant: datetime | None = None) -> l
 
 def creneau_ouvert(epci: EPCI, pk: int, maintenant: datetime | None = None) -> Creneau:
     """A slot of a public place (404 otherwise); a full or past slot is shown as such by the booking page."""
-    creneau = (
-        Creneau.objects.filter(pk=pk, lieu__epci=epci, lieu__actif=True).select_related("lieu__commune").first()
-    )
+    creneau = Creneau.objects.filter(pk=pk, lieu__epci=epci, lieu__actif=True).select_related("lieu__commune").first()
     if creneau is None:
         raise Http404("Créneau introuvable.")
     return creneau
@@ -314,7 +312,8 @@ def parts_reservataires(epci: EPCI, jour: date) -> list[PartFlux]:
     )
     par_categorie: dict[str, list[Decimal]] = defaultdict(list)
     for categorie, part in conventions.values_list("categorie", "part"):
-        par_categorie[categorie].append(part)
+        if part is not None:
+            par_categorie[categorie].append(part)
     resultat = []
     for categorie in CategorieConvention:
         parts = par_categorie.get(categorie.value)

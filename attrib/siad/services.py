@@ -74,7 +74,9 @@ def _verifier_courriel(courriel: str, cle: str, erreurs: dict[str, list[str]]) -
         try:
             validate_email(courriel)
         except ValidationError:
-            erreurs.setdefault(cle, []).append("Saisissez une adresse de courriel valide, par exemple prenom.nom@exemple.fr.")
+            erreurs.setdefault(cle, []).append(
+                "Saisissez une adresse de courriel valide, par exemple prenom.nom@exemple.fr."
+            )
 
 
 # --- places ----------------------------------------------------------------------------------------------------
@@ -225,14 +227,18 @@ def creneaux_creer_serie(
     elif heure_fin > heure_debut and (
         datetime.combine(premier_jour, heure_fin) - datetime.combine(premier_jour, heure_debut)
     ) < timedelta(minutes=duree_minutes):
-        erreurs["duree_minutes"] = ["Aucun rendez-vous de cette durée ne tient entre l'heure de début et l'heure de fin."]
+        erreurs["duree_minutes"] = [
+            "Aucun rendez-vous de cette durée ne tient entre l'heure de début et l'heure de fin."
+        ]
     if not 1 <= capacite <= CAPACITE_CRENEAU_MAX:
         erreurs["capacite"] = [f"Un créneau reçoit de 1 à {CAPACITE_CRENEAU_MAX} rendez-vous."]
     if erreurs:
         raise ValidationError(erreurs)
     fermes = set(ExceptionHoraire.objects.filter(lieu=lieu, debut__isnull=True).values_list("date", flat=True))
     existants = set(
-        Creneau.objects.filter(lieu=lieu, debut__date__gte=premier_jour - timedelta(days=1)).values_list("debut", flat=True)
+        Creneau.objects.filter(lieu=lieu, debut__date__gte=premier_jour - timedelta(days=1)).values_list(
+            "debut", flat=True
+        )
     )
     serie = SerieCreee()
     a_creer: list[Creneau] = []

@@ -103,7 +103,7 @@ def _prerempli(request: HttpRequest) -> dict[str, str]:
     acteur = acteur_de(request.user)
     if not acteur.est_demandeur:
         return {}
-    compte = compte_de(request.user)
+    compte = compte_de(acteur)
     return {"email": compte.courriel or ""} if compte is not None else {}
 
 
@@ -139,7 +139,9 @@ def reserver(request: HttpRequest, siren: str, pk: int) -> HttpResponse:
     return render(
         request,
         "siad/reserver.html",
-        _contexte(epci, "lieux", lieu=lieu_, creneau=creneau, form=form, complet=complet, erreurs=resume_erreurs([form])),
+        _contexte(
+            epci, "lieux", lieu=lieu_, creneau=creneau, form=form, complet=complet, erreurs=resume_erreurs([form])
+        ),
     )
 
 
@@ -183,7 +185,9 @@ def rendez_vous(request: HttpRequest, siren: str, jeton: str) -> HttpResponse:
 @page_publique()
 def fonctionnement(request: HttpRequest, siren: str) -> HttpResponse:
     epci = selectors.territoire(siren)
-    return render(request, "siad/fonctionnement.html", _contexte(epci, "fonctionnement", f=selectors.fonctionnement(epci)))
+    return render(
+        request, "siad/fonctionnement.html", _contexte(epci, "fonctionnement", f=selectors.fonctionnement(epci))
+    )
 
 
 def _ligne(mesures: dict[str, Any], i: int | None, j: int | None) -> dict[str, Any]:

@@ -160,7 +160,9 @@ def horaires(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Les horaires sont enregistrés.")
             return redirect("siad_gestion:agenda", lieu.pk)
-    return render(request, "siad/gestion/horaires.html", {"form": form, "lieu": lieu, "erreurs": resume_erreurs([form])})
+    return render(
+        request, "siad/gestion/horaires.html", {"form": form, "lieu": lieu, "erreurs": resume_erreurs([form])}
+    )
 
 
 def _debut_agenda(request: HttpRequest) -> date:
@@ -216,11 +218,15 @@ def serie(request: HttpRequest, pk: int) -> HttpResponse:
             if resultat.deja_existants:
                 texte += f" {resultat.deja_existants} existai(en)t déjà."
             if resultat.jours_fermes:
-                texte += " Jours fermés laissés de côté : " + ", ".join(f"{d:%d/%m/%Y}" for d in resultat.jours_fermes) + "."
+                texte += (
+                    " Jours fermés laissés de côté : " + ", ".join(f"{d:%d/%m/%Y}" for d in resultat.jours_fermes) + "."
+                )
             if resultat.deja_commences:
                 texte += f" {resultat.deja_commences} créneau(x) déjà commencé(s) laissé(s) de côté."
             messages.success(request, texte)
-            return redirect(f"{reverse('siad_gestion:agenda', args=[lieu.pk])}?debut={form.cleaned_data['premier_jour']}")
+            return redirect(
+                f"{reverse('siad_gestion:agenda', args=[lieu.pk])}?debut={form.cleaned_data['premier_jour']}"
+            )
     return _page_agenda(request, lieu, form, statut=400)
 
 
@@ -264,7 +270,8 @@ def rendez_vous_annuler(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Le rendez-vous est annulé ; le ménage en est prévenu par courriel.")
         else:
             messages.warning(
-                request, "Le rendez-vous est annulé. Aucun courriel n'a pu être envoyé : prévenez le ménage par téléphone."
+                request,
+                "Le rendez-vous est annulé. Aucun courriel n'a pu être envoyé : prévenez le ménage par téléphone.",
             )
     return redirect(_retour_agenda(rdv.creneau.lieu, rdv.creneau.debut))
 
@@ -286,7 +293,8 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
     lieu = _lieu(request, pk)
     creneaux = Creneau.objects.filter(lieu=lieu).annotate(texte=Cast("pk", CharField())).values("texte")
     entrees = EntreeJournal.objects.filter(
-        Q(racine_table="siad.lieuaccueil", racine_id=str(lieu.pk)) | Q(racine_table="siad.creneau", racine_id__in=creneaux)
+        Q(racine_table="siad.lieuaccueil", racine_id=str(lieu.pk))
+        | Q(racine_table="siad.creneau", racine_id__in=creneaux)
     )
     page = Paginator(entrees.select_related("organisation").order_by("-horodatage", "-id"), 50).get_page(
         request.GET.get("page")

@@ -92,14 +92,21 @@ def _creneaux(lieu: Any) -> list[Any]:
 
 def _rdv(creneau: Any, email: str) -> Any:
     return rendez_vous_reserver(
-        creneau=creneau, nom="Ménage test", email=email, telephone="", motif="information", auteur=acteur_systeme("test")
+        creneau=creneau,
+        nom="Ménage test",
+        email=email,
+        telephone="",
+        motif="information",
+        auteur=acteur_systeme("test"),
     )
 
 
 def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any]:
     """A place of the desk « guichet » in Narbonne with three slots (one booked), and a place of a desk of
     Carcassonne (another EPCI, another organisation) with its own slots and booking."""
-    carcassonne = Organisation.objects.create(nom="Accueil de Carcassonne", type=TypeOrganisation.GUICHET, code_guichet="CARSI")
+    carcassonne = Organisation.objects.create(
+        nom="Accueil de Carcassonne", type=TypeOrganisation.GUICHET, code_guichet="CARSI"
+    )
     lieu = _lieu(orgs["guichet"], NARBONNE, "Maison de l'habitat")
     hors = _lieu(carcassonne, CARCASSONNE, "Accueil de Carcassonne")
     reserve, libre, ouvert = _creneaux(lieu)

@@ -17,10 +17,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from attrib.engine.secret import Tableau, intervalles
 from attrib.patrimoine.models import Logement, Residence
 from attrib.siad.chiffres import TYPOLOGIES, chiffres_cles_calculer
 from attrib.siad.models import ChiffresCles
-from attrib.engine.secret import Tableau, intervalles
 from tests.factories import COURSAN, GRUISSAN, NARBONNE, creer_demande
 from tests.siad.conftest import SIREN, SYSTEME, MondeSiad
 

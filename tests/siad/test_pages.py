@@ -97,7 +97,10 @@ def test_reservation_sans_compte_de_bout_en_bout(monde: MondeSiad) -> None:
     assert RendezVous.objects.get().nom == "Camille Martin"
     assert len(mail.outbox) == 1 and reponse["Location"].split("?")[0] in mail.outbox[0].body
     # Now full: the place's page offers it no more, and its booking page says so.
-    assert f'id="reserver-{creneau.pk}"' not in client.get(reverse("siad:lieu", args=[SIREN, monde.lieu.pk])).content.decode()
+    assert (
+        f'id="reserver-{creneau.pk}"'
+        not in client.get(reverse("siad:lieu", args=[SIREN, monde.lieu.pk])).content.decode()
+    )
     complet = client.post(url, {"nom": "Autre", "email": "autre@example.org", "motif": "information"})
     assert "Ce créneau n'est plus disponible" in complet.content.decode()
     assert RendezVous.objects.count() == 1
@@ -136,7 +139,13 @@ def test_comment_ca_marche_en_clair_sans_code_interne(monde: MondeSiad) -> None:
     for interne in ("anciennete_mois", "DOMAIN.md", "[K]", "yaml", "priorites_legales", "l441_"):
         assert interne not in texte, interne
     # The CIA's objectives, the flux, the committee, the documents.
-    for attendu in ("Au moins 25\u00a0%", "premier quartile", "au moins 3 candidats", "10 jours", "Pièce d&#x27;identité du demandeur"):
+    for attendu in (
+        "Au moins 25\u00a0%",
+        "premier quartile",
+        "au moins 3 candidats",
+        "10 jours",
+        "Pièce d&#x27;identité du demandeur",
+    ):
         assert attendu in texte, attendu
 
 
@@ -159,7 +168,18 @@ def test_pages_du_guichet(monde: MondeSiad) -> None:
         },
     )
     assert reponse.status_code == 302 and Creneau.objects.filter(lieu=monde.lieu).count() == 36
-    erreur = client.post(url, {"premier_jour": "2026-06-01", "dernier_jour": "2026-06-30", "jours": ["1"], "heure_debut": "09:00", "heure_fin": "12:00", "duree_minutes": "20", "capacite": "1"})
+    erreur = client.post(
+        url,
+        {
+            "premier_jour": "2026-06-01",
+            "dernier_jour": "2026-06-30",
+            "jours": ["1"],
+            "heure_debut": "09:00",
+            "heure_fin": "12:00",
+            "duree_minutes": "20",
+            "capacite": "1",
+        },
+    )
     assert erreur.status_code == 400 and "Le premier jour est passé" in erreur.content.decode()
     horaires = client.post(
         reverse("siad_gestion:horaires", args=[monde.lieu.pk]),

@@ -10,9 +10,7 @@ from attrib.engine.secret import Tableau, _regle_des_lignes, intervalles, masque
 
 MINIMUM = 11
 VALEUR = st.one_of(st.integers(0, 3), st.integers(0, 15), st.integers(0, 60))
-TABLES = st.integers(1, 5).flatmap(
-    lambda m: st.lists(st.lists(VALEUR, min_size=m, max_size=m), min_size=1, max_size=6)
-)
+TABLES = st.integers(1, 5).flatmap(lambda m: st.lists(st.lists(VALEUR, min_size=m, max_size=m), min_size=1, max_size=6))
 
 
 @settings(max_examples=150, deadline=None)

@@ -26,7 +26,9 @@ from tests.siad.conftest import SYSTEME, MondeSiad, demain, donnees_lieu
 pytestmark = pytest.mark.django_db
 
 
-def reserver(creneau: Creneau, *, nom: str = "Camille Martin", email: str = "camille@example.org", **kw: Any) -> RendezVous:
+def reserver(
+    creneau: Creneau, *, nom: str = "Camille Martin", email: str = "camille@example.org", **kw: Any
+) -> RendezVous:
     return services.rendez_vous_reserver(
         creneau=creneau,
         nom=nom,
@@ -80,7 +82,12 @@ def test_un_lieu_est_tenu_par_un_guichet_ou_un_epci_et_ses_champs_sont_controles
 def test_horaires_lus_et_ecrits() -> None:
     assert lire_plages("9h-12h, 13h30 - 17h") == [(time(9), time(12)), (time(13, 30), time(17))]
     assert lire_plages("") == []
-    for faux, attendu in (("12h-9h", "après"), ("9h-12h, 11h-14h", "chevauchent"), ("9h", "plage"), ("25h-26h", "heure")):
+    for faux, attendu in (
+        ("12h-9h", "après"),
+        ("9h-12h, 11h-14h", "chevauchent"),
+        ("9h", "plage"),
+        ("25h-26h", "heure"),
+    ):
         with pytest.raises(HoraireInvalide, match=attendu):
             lire_plages(faux)
     lues = lire_exceptions("25/12/2026 : fermé (Noël)\n24/12/2026 : 9h-12h")
@@ -155,7 +162,9 @@ def test_serie_dates_controlees(monde: MondeSiad) -> None:
         assert champ in erreur.value.message_dict, champ
     assert not Creneau.objects.exists()
     # Today: the slots already started are left out, the others opened.
-    aujourd_hui = services.creneaux_creer_serie(**(base | {"premier_jour": date(2026, 6, 15), "dernier_jour": date(2026, 6, 15), "jours": [0]}))
+    aujourd_hui = services.creneaux_creer_serie(
+        **(base | {"premier_jour": date(2026, 6, 15), "dernier_jour": date(2026, 6, 15), "jours": [0]})
+    )
     assert aujourd_hui.deja_commences == 4 and len(aujourd_hui.creneaux) == 5  # 9h00 to 10h00 started at 10h00
 
 
@@ -211,8 +220,8 @@ def test_un_contact_ne_prend_pas_tous_les_creneaux(monde: MondeSiad, settings: A
 
 
 def test_le_compte_du_demandeur_connecte_est_garde(monde: MondeSiad) -> None:
-    from tests.permissions.matrice_demandeurs import demandeur_lie
     from tests.factories import creer_demande
+    from tests.permissions.matrice_demandeurs import demandeur_lie
 
     user = demandeur_lie(creer_demande(guichet_org=monde.guichet))
     creneau = monde.ouvrir(demain(), time(9), time(9, 20))[0]
@@ -230,7 +239,10 @@ def test_confirmation_par_courriel_et_annulation_par_le_lien(monde: MondeSiad) -
     lien = next(ligne for ligne in message.body.splitlines() if ligne.startswith("http://testserver/territoire/"))
     # A forged or altered link is refused; the right one cancels once and frees the place.
     jeton = lien.rstrip("/").rsplit("/", 1)[-1]
-    for faux in (jeton[:-2] + "xx", services.jeton_de(RendezVous(pk=rdv.pk, cle="00000000-0000-0000-0000-000000000000"))):
+    for faux in (
+        jeton[:-2] + "xx",
+        services.jeton_de(RendezVous(pk=rdv.pk, cle="00000000-0000-0000-0000-000000000000")),
+    ):
         with pytest.raises(ValidationError, match="lien d'annulation n'est pas valide"):
             services.rendez_vous_annuler_par_jeton(jeton=faux, auteur=ANONYME)
     reponse = Client().post(lien.removeprefix("http://testserver"))
