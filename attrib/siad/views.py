@@ -28,6 +28,7 @@ from attrib.common.view_helpers import donnees_postees, placer_erreurs
 from attrib.demandeurs.acteur import compte_de
 from attrib.organisations.acteurs import acteur_de
 from attrib.siad import selectors, services
+from attrib.siad.enums import StatutRendezVous
 from attrib.siad.forms import ReservationForm
 from attrib.siad.models import Creneau
 from attrib.territoires.models import EPCI
@@ -177,7 +178,7 @@ def rendez_vous(request: HttpRequest, siren: str, jeton: str) -> HttpResponse:
             reserve=request.GET.get("reserve", ""),
             annule=annule,
             erreur_annulation=erreur,
-            annulable=rdv.statut == "reserve" and rdv.creneau.debut > timezone.now(),
+            annulable=rdv.statut == StatutRendezVous.RESERVE and rdv.creneau.debut > timezone.now(),
         ),
     )
 

@@ -323,3 +323,19 @@ def test_chaque_service_qui_ecrit_exige_un_acteur_type() -> None:
         assert parametre is not None, nom
         assert parametre.kind is inspect.Parameter.KEYWORD_ONLY and parametre.annotation is Acteur, nom
         assert parametre.default is inspect.Parameter.empty, nom
+
+
+def test_une_copie_anonymisee_ne_garde_ni_nom_ni_contact_des_rendez_vous(monde: MondeSiad, settings: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    settings.EXPLOITATION_ENVIRONNEMENT = "copie"
+    rdv = reserver(monde.ouvrir(demain(), time(9), time(9, 20))[0], nom="Ghislaine Dupontel", telephone="0612345678")
+    call_command("anonymiser", "--je-confirme-copie", "--graine", "essai", stdout=io.StringIO())
+    rdv.refresh_from_db()
+    assert (rdv.nom, rdv.email, rdv.telephone) == ("", "", "")
+    for entree in EntreeJournal.objects.filter(table_objet="siad.rendezvous"):
+        assert (
+            "Dupontel" not in f"{entree.avant} {entree.apres}" and "0612345678" not in f"{entree.avant} {entree.apres}"
+        )
