@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "attrib.avis",
     # The applicant space (issue 13): applicant accounts, links to demands, consents, « Mon espace ».
     "attrib.demandeurs",
+    # The territory's reception and information service (issue 13 point 6): public pages, reception places, slots.
+    "attrib.siad",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",
@@ -284,6 +286,17 @@ ATTRIB_AVIS_AGE_MAX_J = int(os.environ.get("ATTRIB_AVIS_AGE_MAX_J", "30"))
 ATTRIB_URL_PUBLIQUE = os.environ.get("ATTRIB_URL_PUBLIQUE", "").rstrip("/")
 #: The demo's mailbox page (``/avis/demo/boite/``): on with ``DEBUG`` or ``ATTRIB_DEMO_BOITE=1``, never otherwise.
 ATTRIB_DEMO_BOITE = os.environ.get("ATTRIB_DEMO_BOITE", "1" if DEBUG else "0") == "1"
+
+# The reception service's public pages and appointments (attrib/siad, docs/decisions/0030): technical limits.
+#: A series of slots covers at most this many days and opens at most this many slots.
+SIAD_SERIE_JOURS_MAX = int(os.environ.get("SIAD_SERIE_JOURS_MAX", "183"))
+SIAD_SERIE_CRENEAUX_MAX = int(os.environ.get("SIAD_SERIE_CRENEAUX_MAX", "500"))
+#: Bookings to come that one contact (e-mail or telephone) may hold at one place.
+SIAD_RENDEZ_VOUS_PAR_CONTACT_MAX = int(os.environ.get("SIAD_RENDEZ_VOUS_PAR_CONTACT_MAX", "2"))
+#: Weeks of slots a place's public page offers.
+SIAD_SEMAINES_PUBLIEES = int(os.environ.get("SIAD_SEMAINES_PUBLIEES", "6"))
+#: Seconds a browser or a proxy may keep a public page of the territory (the same for every visitor).
+SIAD_CACHE_PUBLIC_S = int(os.environ.get("SIAD_CACHE_PUBLIC_S", "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
@@ -439,6 +452,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "export": _limite("export", "30/hour"),
     # Wrong codes when an applicant links an account to a demand (issue 13 applies it): then locked.
     "liaison_demandeur": _limite("liaison_demandeur", "5/hour"),
+    # Appointments booked without login on the public pages of the reception service (issue 13), per address.
+    "rendez_vous": _limite("rendez_vous", "20/hour"),
 }
 
 

@@ -33,6 +33,10 @@ urlpatterns = [
     # The applicant space (issue 13) and the desk's side of it (letters of linking codes).
     path("mon-espace/", include("attrib.demandeurs.urls")),
     path("acces-demandeurs/", include("attrib.demandeurs.urls_guichet")),
+    # The territory's reception and information service (issue 13 point 6): public pages without login, and the
+    # staff's pages of the reception places.
+    path("territoire/", include("attrib.siad.urls")),
+    path("siad/", include("attrib.siad.urls_gestion")),
     path("", include("attrib.accueil.urls")),
 ]
 

@@ -13,6 +13,7 @@ from attrib.organisations import permissions
 from attrib.organisations.acteurs import acteur_de
 from attrib.pilotage import permissions as pilotage_permissions
 from attrib.rapprochement import permissions as rapprochement_permissions
+from attrib.siad import permissions as siad_permissions
 
 #: Views that belong to the "Demandes" section without being one of its own menu entries.
 _HORS_SECTION_DEMANDES = {"demandes:nouvelle", "demandes:nouvelle_etape", "demandes:doublons", "demandes:import"}
@@ -64,6 +65,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             demandes.append(_entree("Doublons potentiels", "demandes:doublons", vue))
         if avis_permissions.guichets_imprimeurs(acteur_de(user)) != []:
             demandes.append(_entree("Courriers à imprimer", "avis:courriers", vue))
+        if siad_permissions.peut_acceder(acteur_de(user)):
+            demandes.append(_section("Lieux d'accueil", "siad_gestion:lieux", vue))
         parc = [
             _section("Patrimoine", "patrimoine:liste", vue),
             _section("Qualification du parc", "qualification:liste", vue),

@@ -1,7 +1,7 @@
 """An applicant account reaches the applicant space and nothing else (decision 0026).
 
 Every page outside ``/mon-espace/`` (the staff's pages, the admin, the API by session) answers 404 to an
-applicant, exactly like a missing object: nothing tells the applicant that a staff page exists. The API by
+applicant — but the public pages of the territory (``/territoire/``), open to everybody —, exactly like a missing object: nothing tells the applicant that a staff page exists. The API by
 token refuses applicant accounts in its own authentication (``attrib.api.authentification``).
 """
 
@@ -15,6 +15,9 @@ from attrib.common.erreurs import page_introuvable
 from attrib.organisations.acteurs import acteur_de
 
 PREFIXE = "/mon-espace/"
+#: Pages open to everybody, an applicant too: the public pages of the territory's reception and information
+#: service (issue 13 point 6, decision 0030).
+PREFIXES_PUBLICS = ("/territoire/",)
 
 
 class EspaceDemandeurMiddleware:
@@ -26,7 +29,7 @@ class EspaceDemandeurMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not request.path.startswith(PREFIXE)
+            and not request.path.startswith((PREFIXE, *PREFIXES_PUBLICS))
             and acteur_de(getattr(request, "acteur", user)).est_demandeur
         ):
             return page_introuvable(request)

@@ -60,6 +60,7 @@ from attrib.demo.generateur import (
 from attrib.demo.insertion import inserer_colonnes, valeur_par_defaut
 from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
+from attrib.demo.siad import siad_demo_creer
 from attrib.engine import validation
 from attrib.journal.contexte import journal_origine
 from attrib.journal.models import EntreeJournal
@@ -785,6 +786,8 @@ def charger_demo(
     # The stock's own were taken once it was loaded (``_charger_parc``); taken here on a demo without stock they
     # would say « no row per page » to every later load in the same transaction.
     statistiques_actualiser([EPCI, Commune])
+    siad = siad_demo_creer(epci=epci, organisations=organisations, jour=jour, auteur=DEMO)
+    _ecrire(sortie, f"{siad.texte()} Pages publiques : {adresse}/territoire/{epci.siren}/")
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(sortie, tableau_demandeurs(demandeurs, mot_de_passe=MOT_DE_PASSE_DEMO, adresse=adresse))

@@ -135,6 +135,13 @@ SUIVIS: tuple[Suivi, ...] = (
     # their hash).
     Suivi("demandeurs.Liaison", racine=DEMANDE, colonne_racine="demande_id"),
     Suivi("demandeurs.CodeLiaison", racine=DEMANDE, colonne_racine="demande_id", exclus=("empreinte",)),
+    # The reception service (issue 13 point 6): places, their hours, slots and the households' bookings (personal
+    # data: name and contact, erased after the retention of data/parametres/siad.yaml).
+    Suivi("siad.LieuAccueil", exclus=("cree_le", "modifie_le")),
+    Suivi("siad.PlageHoraire", racine="siad.LieuAccueil", colonne_racine="lieu_id"),
+    Suivi("siad.ExceptionHoraire", racine="siad.LieuAccueil", colonne_racine="lieu_id"),
+    Suivi("siad.Creneau", racine="siad.LieuAccueil", colonne_racine="lieu_id", exclus=("cree_le",)),
+    Suivi("siad.RendezVous", racine="siad.Creneau", colonne_racine="creneau_id", exclus=("cle",)),
     # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their
     # root's generation is in the key of every cache of what a user sees (``attrib.demandes.comptes``).
     Suivi(ORGANISATION),

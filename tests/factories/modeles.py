@@ -10,7 +10,7 @@ organisations) are plain model factories. Every date is fixed, never today's.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,7 @@ from attrib.qualification.services import (
     note_harmonisee_enregistrer,
 )
 from attrib.rapprochement.models import LotPropositions
+from attrib.siad.models import ChiffresCles, Creneau, ExceptionHoraire, LieuAccueil, PlageHoraire, RendezVous
 from attrib.taches.models import StatutTravail, Travail
 from attrib.territoires.models import EPCI, QPV, Commune
 from tests.factories import (
@@ -103,6 +104,7 @@ from tests.factories import (
     personne,
     territoire_minimal,
 )
+from tests.factories.systeme import SYSTEME as SYSTEME_FABRIQUE
 from tests.factories.systeme import services_par_le_systeme
 
 services_par_le_systeme(globals())
@@ -974,6 +976,124 @@ class InstantanePositionFactory(factory.django.DjangoModelFactory):
     pris_le = factory.LazyFunction(timezone.localdate)
 
 
+# --- the reception service (issue 13 point 6) -----------------------------------------------------------------
+
+
+def _guichet_siad() -> Organisation:
+    return guichet_narbonne()
+
+
+class LieuAccueilFactory(_ParService):
+    """A reception place of the desk of Narbonne, written by the service."""
+
+    class Meta:
+        model = LieuAccueil
+
+    nom = factory.Sequence(lambda n: f"Accueil logement {n}")
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> LieuAccueil:
+        from attrib.siad.services import lieu_enregistrer
+
+        donnees = {
+            "organisation": _guichet_siad(),
+            "nom": kwargs["nom"],
+            "adresse": "1 rue de l'Essai",
+            "code_postal": "11100",
+            "commune": _narbonne(),
+            "telephone": "04 00 00 00 00",
+            "services": ["enregistrement", "information"],
+            "accessibilite": ["fauteuil"],
+        }
+        return lieu_enregistrer(lieu=None, donnees=donnees, auteur=SYSTEME_FABRIQUE)
+
+
+class PlageHoraireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlageHoraire
+
+    lieu = factory.SubFactory(LieuAccueilFactory)
+    jour = 1
+    debut = time(9)
+    fin = time(12)
+
+
+class ExceptionHoraireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExceptionHoraire
+
+    lieu = factory.SubFactory(LieuAccueilFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+    motif = "fermeture exceptionnelle"
+
+
+class CreneauFactory(_ParService):
+    """A slot of next week, opened by the desk's series service."""
+
+    class Meta:
+        model = Creneau
+
+    lieu = factory.SubFactory(LieuAccueilFactory)
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Creneau:
+        from attrib.siad.services import creneaux_creer_serie
+
+        jour = timezone.localdate() + timedelta(days=7)
+        serie = creneaux_creer_serie(
+            lieu=kwargs["lieu"],
+            premier_jour=jour,
+            dernier_jour=jour,
+            jours=[jour.weekday()],
+            heure_debut=time(9),
+            heure_fin=time(9, 30),
+            duree_minutes=30,
+            capacite=2,
+            auteur=SYSTEME_FABRIQUE,
+        )
+        return serie.creneaux[0]
+
+
+class RendezVousFactory(_ParService):
+    """A booking of a household without account, through the booking service."""
+
+    class Meta:
+        model = RendezVous
+
+    creneau = factory.SubFactory(CreneauFactory)
+    nom = "Camille Essai"
+    email = factory.Sequence(lambda n: f"rdv{n}@example.org")
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> RendezVous:
+        from attrib.organisations.acteurs import ANONYME
+        from attrib.siad.services import rendez_vous_reserver
+
+        return rendez_vous_reserver(
+            creneau=kwargs["creneau"],
+            nom=kwargs["nom"],
+            email=kwargs["email"],
+            telephone="",
+            motif="information",
+            auteur=ANONYME,
+        )
+
+
+class ChiffresClesFactory(_ParService):
+    """The key figures of a territory, computed by the service."""
+
+    class Meta:
+        model = ChiffresCles
+
+    epci = factory.Sequence(lambda n: EPCIFactory(siren=f"2{n:08d}", nom=f"Territoire {n}"))
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> ChiffresCles:
+        from attrib.siad.chiffres import chiffres_cles_calculer
+
+        return chiffres_cles_calculer(epci=kwargs["epci"], auteur=SYSTEME_FABRIQUE)
+
+
 FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Evenement: EvenementFactory,
     Instantane: InstantaneFactory,
@@ -1031,6 +1151,12 @@ FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Envoi: EnvoiFactory,
     Filigrane: FiligraneFactory,
     InstantanePosition: InstantanePositionFactory,
+    LieuAccueil: LieuAccueilFactory,
+    PlageHoraire: PlageHoraireFactory,
+    ExceptionHoraire: ExceptionHoraireFactory,
+    Creneau: CreneauFactory,
+    RendezVous: RendezVousFactory,
+    ChiffresCles: ChiffresClesFactory,
 }
 
 __all__ += [f.__name__ for f in FABRIQUES.values() if f.__module__ == __name__]

@@ -382,6 +382,10 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
                 "bilan_annuel_date_limite": champs(mois=entier(1), jour=entier(1)),
             },
         ),
+        "siad.yaml": SchemaYaml(
+            _cles("rendez_vous_conservation_jours", "publier_parts_reservataires"),
+            {"rendez_vous_conservation_jours": entier(1), "publier_parts_reservataires": booleen},
+        ),
         "information_demandeur.yaml": SchemaYaml(
             _cles(
                 "similarite",
