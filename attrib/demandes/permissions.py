@@ -7,8 +7,9 @@ quality of the link that gives the access:
 - the household itself (``titulaire``, linked by its one-time code) updates its demand, provides its
   documents, renews it and withdraws it;
 - a co-applicant or a social worker to whom the household gave access helps: updates, documents, renewal.
-  Only the household withdraws its demand; only the household sees, provides and downloads a confidential
-  document (violence, health), which is « Pièce confidentielle » to the others (decision 0026 §10).
+  Only the household withdraws its demand; only the household sees and changes what may reveal violence or
+  health: a confidential document (« Pièce confidentielle » to the others, decision 0026 §10), the motives of
+  the demand, a person's disability.
 
 The qualities are those of ``attrib.demandeurs.models.Qualite`` (the applicant space builds on the demand file;
 the demand file reads the link through its reverse relation and never imports the space).
@@ -33,8 +34,9 @@ __all__ = [
 class ActeDemandeur(StrEnum):
     MODIFIER = "modifier"
     DEPOSER_PIECE = "deposer_piece"
-    #: See, provide and download a confidential document (violence, health).
-    PIECE_CONFIDENTIELLE = "piece_confidentielle"
+    #: See and change what may reveal violence or health: a confidential document (seen, provided, downloaded),
+    #: the motives of the demand, a person's disability.
+    CONFIDENTIEL = "confidentiel"
     RENOUVELER = "renouveler"
     RETIRER = "retirer"
 
@@ -52,7 +54,10 @@ REFUS_DEMANDEUR: dict[ActeDemandeur, str] = {
     ActeDemandeur.DEPOSER_PIECE: (
         "Seuls le ménage et les personnes à qui il a donné accès peuvent fournir une pièce justificative."
     ),
-    ActeDemandeur.PIECE_CONFIDENTIELLE: "Seul le ménage lui-même peut consulter ou fournir une pièce confidentielle.",
+    ActeDemandeur.CONFIDENTIEL: (
+        "Seul le ménage lui-même peut consulter ou changer une information confidentielle (motifs de la demande, "
+        "handicap, pièce confidentielle)."
+    ),
     ActeDemandeur.RENOUVELER: "Seuls le ménage et les personnes à qui il a donné accès peuvent renouveler sa demande.",
     ActeDemandeur.RETIRER: "Seul le ménage lui-même peut retirer sa demande.",
 }

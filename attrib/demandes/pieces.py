@@ -312,7 +312,7 @@ def _exiger(auteur: Acteur, piece: PieceJustificative, permis: bool, message: st
 
 def _exiger_demandeur(auteur: Acteur, piece: PieceJustificative) -> None:
     """An applicant provides a document of its own demand; a confidential one only as the household itself."""
-    acte = ActeDemandeur.PIECE_CONFIDENTIELLE if piece.sensible else ActeDemandeur.DEPOSER_PIECE
+    acte = ActeDemandeur.CONFIDENTIEL if piece.sensible else ActeDemandeur.DEPOSER_PIECE
     if not peut_agir_en_demandeur(auteur, piece.demande_id, ActeDemandeur.DEPOSER_PIECE):
         raise Refus(REFUS_DEMANDEUR[ActeDemandeur.DEPOSER_PIECE])
     if not peut_agir_en_demandeur(auteur, piece.demande_id, acte):

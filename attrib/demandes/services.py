@@ -414,6 +414,10 @@ def demande_modifier(
         _exiger_demandeur(auteur, demande, ActeDemandeur.MODIFIER)
         if priorites is not None or set(donnees or {}) & set(CHAMPS_DECISION_DALO):
             raise Refus(REFUS_DEMANDEUR_SITUATIONS)
+        if (motifs_secondaires is not None or "motif_principal" in (donnees or {})) and not peut_agir_en_demandeur(
+            auteur, demande, ActeDemandeur.CONFIDENTIEL
+        ):
+            raise Refus(REFUS_DEMANDEUR[ActeDemandeur.CONFIDENTIEL])
     else:
         auteur.exiger(permissions.peut_modifier_demande(auteur, demande), permissions.REFUS_MODIFIER)
         _exiger_visible(auteur, demande, permissions.REFUS_MODIFIER)

@@ -381,7 +381,7 @@ def contexte_demande(
         },
         "sections": SECTIONS,
         "taille_max_mo": settings.ATTRIB_PIECE_TAILLE_MAX_MO,
-        "groupes_pieces": pieces_par_critere(demande=demande, titulaire=ActeDemandeur.PIECE_CONFIDENTIELLE in permis),
+        "groupes_pieces": pieces_par_critere(demande=demande, titulaire=ActeDemandeur.CONFIDENTIEL in permis),
         "fenetre_renouvellement": fenetre_renouvellement(demande),
         "changement_score": explication,
     }

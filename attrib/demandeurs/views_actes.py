@@ -87,7 +87,7 @@ def _piece(request: HttpRequest, pk: int, piece_pk: int, *, active: bool) -> tup
     exiger(objet is not None)
     assert objet is not None
     piece = get_object_or_404(PieceJustificative, pk=piece_pk, demande=objet)
-    acte = ActeDemandeur.PIECE_CONFIDENTIELLE if piece.sensible else ActeDemandeur.DEPOSER_PIECE
+    acte = ActeDemandeur.CONFIDENTIEL if piece.sensible else ActeDemandeur.DEPOSER_PIECE
     qualite = qualite_de(request.acteur, objet)  # type: ignore[attr-defined]
     exiger(qualite is not None and acte in ACTES_PAR_QUALITE.get(qualite, frozenset()))
     exiger(not active or objet.statut == enums.StatutDemande.ACTIVE)
@@ -189,7 +189,18 @@ def _changees(form: Any, exclus: Sequence[str] = ()) -> dict[str, Any]:
     return {n: form.cleaned_data[n] for n in form.changed_data if n in form.cleaned_data and n not in exclus}
 
 
-def _saisie_menage(demande: Demande, donnees: Any, action: str) -> Saisie:
+#: What only the household itself reads and changes: a disability (health) and the motives, which may say
+#: violence or health (decision 0026 §10: the people it gave access to may be at home with it).
+CHAMPS_CONFIDENTIELS_PERSONNE = ("handicap",)
+CHAMPS_CONFIDENTIELS_DEMANDE = ("motif_principal", "motifs_secondaires")
+
+
+def _sans_confidentiel(form: Any, champs: Sequence[str]) -> None:
+    for nom in champs:
+        form.fields.pop(nom, None)
+
+
+def _saisie_menage(demande: Demande, donnees: Any, action: str, confidentiel: bool) -> Saisie:
     personnes = sorted(_personnes(demande), key=lambda p: (p.role != enums.RolePersonne.DEMANDEUR, p.pk))
     initial = [{n: getattr(p, n) for n in CHAMPS_PERSONNE_MENAGE} for p in personnes]
     if action == "ajouter_personne" and donnees is not None:
@@ -197,12 +208,21 @@ def _saisie_menage(demande: Demande, donnees: Any, action: str) -> Saisie:
         total = str(donnees.get("personnes-TOTAL_FORMS") or "")
         donnees["personnes-TOTAL_FORMS"] = str(min((int(total) if total.isdigit() else len(personnes)) + 1, 20))
     formset = MenageFormSet(donnees, prefix="personnes", initial=initial)
+    if not confidentiel:
+        for form in formset.forms:
+            _sans_confidentiel(form, CHAMPS_CONFIDENTIELS_PERSONNE)
 
     def changements() -> dict[str, Any] | None:
         gardees = formset.lignes_gardees()  # type: ignore[attr-defined]
         if not formset.has_changed() and len(gardees) == len(personnes):
             return None
-        return {"personnes": [d for _, d in gardees]}
+        # What the reader could not see is kept as recorded (a person added has none).
+        gardes = () if confidentiel else CHAMPS_CONFIDENTIELS_PERSONNE
+        return {
+            "personnes": [
+                {**d, **{n: getattr(personnes[i], n) for n in gardes if i < len(personnes)}} for i, d in gardees
+            ]
+        }
 
     def placer(exc: ValidationError) -> None:
         lignes = [i for i, _ in formset.lignes_gardees()]  # type: ignore[attr-defined]
@@ -236,12 +256,14 @@ def _saisie_ressources(demande: Demande, donnees: Any) -> Saisie:
     )
 
 
-def _saisie_logement(demande: Demande, donnees: Any) -> Saisie:
+def _saisie_logement(demande: Demande, donnees: Any, confidentiel: bool) -> Saisie:
     form = ModificationLogementForm(donnees, instance=demande)
+    if not confidentiel:
+        _sans_confidentiel(form, CHAMPS_CONFIDENTIELS_DEMANDE)
 
     def changements() -> dict[str, Any] | None:
         champs = _changees(form, exclus=("motifs_secondaires",))
-        motifs = form.cleaned_data["motifs_secondaires"] if "motifs_secondaires" in form.changed_data else None
+        motifs = form.cleaned_data.get("motifs_secondaires") if "motifs_secondaires" in form.changed_data else None
         if not champs and motifs is None:
             return None
         return {"donnees": champs, "motifs_secondaires": motifs}
@@ -301,12 +323,15 @@ def _saisie_coordonnees(demande: Demande, donnees: Any) -> Saisie:
     )
 
 
-def _saisie(section: str, demande: Demande, donnees: Any, action: str) -> Saisie:
+def _saisie(section: str, demande: Demande, donnees: Any, action: str, *, confidentiel: bool) -> Saisie:
+    """The forms of ``section``; ``confidentiel``: the reader is the household itself (else the fields that may
+    reveal violence or health are left out, and kept as recorded)."""
     if section == "menage":
-        return _saisie_menage(demande, donnees, action)
+        return _saisie_menage(demande, donnees, action, confidentiel)
+    if section == "logement":
+        return _saisie_logement(demande, donnees, confidentiel)
     return {
         "ressources": _saisie_ressources,
-        "logement": _saisie_logement,
         "recherche": _saisie_recherche,
         "coordonnees": _saisie_coordonnees,
     }[section](demande, donnees)
@@ -322,7 +347,13 @@ def modifier(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     exiger(section in actes.SECTIONS)
     objet, qualite = _demande(request, pk, ActeDemandeur.MODIFIER)
     action = request.POST.get("action", "enregistrer") if request.method == "POST" else ""
-    saisie = _saisie(section, objet, request.POST if request.method == "POST" else None, action)
+    saisie = _saisie(
+        section,
+        objet,
+        request.POST if request.method == "POST" else None,
+        action,
+        confidentiel=ActeDemandeur.CONFIDENTIEL in ACTES_PAR_QUALITE.get(qualite, frozenset()),
+    )
     statut = 200
     if action == "ajouter_personne":
         return _rendre_section(request, objet, section, saisie, ajout=True)

@@ -621,3 +621,32 @@ def test_ce_que_chaque_qualite_de_liaison_peut_faire(menage: tuple[CompteDemande
     Liaison.objects.filter(compte=social).update(retiree_le=timezone.now())
     with pytest.raises(Refus):
         demande_modifier(demande=demande, auteur=acteur(social), donnees={"loyer_max": Decimal("650")})
+
+
+def test_les_aides_ne_lisent_ni_ne_changent_les_motifs_ni_le_handicap(narbonne: Any) -> None:
+    demande = _demande(
+        narbonne,
+        personnes=[personne(email="lea.martin@example.org", handicap=True)],
+        motif_principal=enums.Motif.VIOLENCES,
+    )
+    compte = compte_verifie()
+    _lier(compte, demande)
+    codemandeur = _aide(compte, demande, "marc@example.org", Qualite.CODEMANDEUR)
+    client = client_de(codemandeur)
+    url = reverse("demandeurs:modifier", args=[demande.pk, "logement"])
+    page = client.get(url)
+    assert "logement-motif_principal" not in page.content.decode() and "Violences" not in _texte(page)
+    assert client.post(url, _donnees(_formulaires(page)) | {"logement-loyer_actuel": "480"}).status_code == 302
+    url = reverse("demandeurs:modifier", args=[demande.pk, "menage"])
+    page = client.get(url)
+    assert "personnes-0-handicap" not in page.content.decode()
+    assert client.post(url, _donnees(_formulaires(page)) | {"personnes-0-telephone": "0611223344"}).status_code == 302
+    demande.refresh_from_db()
+    demandeur = demande.personnes.get(role=enums.RolePersonne.DEMANDEUR)
+    assert demande.loyer_actuel == Decimal("480") and demandeur.telephone == "0611223344"
+    assert demande.motif_principal == enums.Motif.VIOLENCES and demandeur.handicap  # kept as recorded
+    with pytest.raises(Refus, match="confidentielle"):
+        demande_modifier(demande=demande, auteur=acteur(codemandeur), motifs_secondaires=[enums.Motif.SEPARATION])
+    # The household itself reads and changes them.
+    page = client_de(compte).get(reverse("demandeurs:modifier", args=[demande.pk, "logement"]))
+    assert "logement-motif_principal" in page.content.decode()
