@@ -533,6 +533,9 @@ DEMANDEURS_CODE_DUREE_COURRIEL = timedelta(hours=_env_int("DEMANDEUR_CODE_COURRI
 DEMANDEURS_CODE_DUREE_COURRIER = timedelta(days=_env_int("DEMANDEUR_CODE_COURRIER_JOURS", 30))
 #: Wrong codes typed for one demand before its code is spent (a new one must be asked for).
 DEMANDEURS_CODE_ESSAIS_MAX = _env_int("DEMANDEUR_CODE_ESSAIS_MAX", 5)
+#: Largest supporting document accepted (a photo or a scan), in megabytes (decision 0027). A reverse proxy in front
+#: of the application must accept bodies at least this large (``client_max_body_size`` for nginx).
+ATTRIB_PIECE_TAILLE_MAX_MO = _env_int("ATTRIB_PIECE_TAILLE_MAX_MO", 10)
 
 # FranceConnect through mozilla-django-oidc: enabled when FRANCECONNECT_CLIENT_ID is set. The endpoints default to
 # FranceConnect's integration platform (fcp-low.sbx.dev-franceconnect.fr, v2); production sets its own.

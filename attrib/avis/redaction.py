@@ -97,6 +97,8 @@ def _contexte_evenement(action: str, demande: Demande, details: dict[str, Any], 
         motif = details.get("motif")
         contexte["motif"] = enums.MotifRadiation(motif).label if motif in enums.MotifRadiation.values else ""
         contexte["date_radiation"] = demande.date_radiation
+        # Withdrawn by the household itself (from its space or by a letter to its desk): said as its own act.
+        contexte["retrait"] = motif == enums.MotifRadiation.RENONCIATION
     return contexte
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 
 def exiger(condition: bool) -> None:
@@ -34,4 +36,14 @@ def reponse_fichier(contenu: bytes, nom: str, type_: str) -> HttpResponse:
     """A file to download."""
     reponse = HttpResponse(contenu, content_type=type_)
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
+
+
+def servir_fichier(fichier: FieldFile, nom: str) -> FileResponse:
+    """A stored file (``MEDIA_ROOT``, which no URL serves) handed out by a view that checked who may read it:
+    always downloaded, never shown inline nor sniffed by the browser (a file that is not what its name says
+    cannot run in the site's origin), under ``nom`` rather than its storage name."""
+    type_ = mimetypes.guess_type(nom)[0] or "application/octet-stream"
+    reponse = FileResponse(fichier.open("rb"), as_attachment=True, filename=nom, content_type=type_)
+    reponse["X-Content-Type-Options"] = "nosniff"
     return reponse

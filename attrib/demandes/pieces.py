@@ -7,8 +7,14 @@ documents and the condition under which the demand needs them. A document goes
 a reason. When every document of a priority criterion is validated, the declared
 ``SituationPrioritaire`` is validated too.
 
-Permission checks belong to the views; these services refuse invalid transitions with French
-``ValidationError`` messages and record every change in the audit trail.
+A file is checked before it is stored (:func:`verifier_fichier`): its type is read from its content (the
+``filetype`` library: PDF, JPEG or PNG; a name ending in ``.pdf`` is not enough), its size is bounded by
+``settings.ATTRIB_PIECE_TAILLE_MAX_MO``; it is stored under ``MEDIA_ROOT``, which no URL serves: only the views
+that check who sees the demand hand it out (decision 0027).
+
+Each service checks its actor's right first (the staff's in ``attrib.organisations.permissions``, the
+applicant's in ``attrib.demandes.permissions``), refuses invalid transitions with French ``ValidationError``
+messages and records every change in the audit trail.
 """
 
 from __future__ import annotations
@@ -21,14 +27,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from attrib.common.services import evenement_enregistrer
 from attrib.demandes import enums, suites
 from attrib.demandes.models import Demande, Personne, PieceJustificative, PrioriteLegale, SituationPrioritaire
+from attrib.demandes.permissions import REFUS_DEMANDEUR, ActeDemandeur, peut_agir_en_demandeur
 from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, Valeur, charger_arbre
 from attrib.organisations import permissions
 from attrib.organisations.acteurs import Acteur, Refus
@@ -36,8 +46,71 @@ from attrib.organisations.acteurs import Acteur, Refus
 FICHIER = DOSSIER_PAR_DEFAUT / "pieces_justificatives.yaml"
 FEUILLE = "pieces_justificatives.versions"
 
-#: File types accepted for a document (a scan or a photo).
+#: File names accepted for a document (a scan or a photo).
 EXTENSIONS_ACCEPTEES = (".pdf", ".jpg", ".jpeg", ".png")
+#: Types accepted, read from the content (``filetype``'s extension → the extension the file is stored under).
+TYPES_ACCEPTES = {"pdf": ".pdf", "jpg": ".jpg", "png": ".png"}
+#: The photos of recent iPhones: refused with a message that says how to send them (the desks' computers do not
+#: all open them; Safari converts them to JPEG when the page asks for an image, the usual case).
+TYPES_HEIC = frozenset({"heic", "heif", "avif"})
+#: Bytes read from the start of a file to recognise its type.
+_ENTETE = 8192
+MESSAGE_FORMATS = "déposez un PDF, une photo JPEG ou une image PNG"
+MESSAGE_HEIC = (
+    "Les photos au format HEIC (iPhone) ne sont pas acceptées : dans les réglages de l'appareil photo, "
+    "choisissez « Le plus compatible », ou déposez une capture d'écran ou un PDF."
+)
+
+
+def taille_max_octets() -> int:
+    """The largest file accepted, in bytes (``settings.ATTRIB_PIECE_TAILLE_MAX_MO``, technical knob)."""
+    return int(settings.ATTRIB_PIECE_TAILLE_MAX_MO) * 1024 * 1024
+
+
+def _mo(octets: int) -> str:
+    return f"{octets / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " Mo"
+
+
+def verifier_fichier(fichier: File[Any] | None) -> str:
+    """Check a file given for a document and return the extension it is stored under (the one of its content);
+    a French ``ValidationError`` on ``fichier`` otherwise: empty, too large, a name or a content that is not a
+    PDF, a JPEG or a PNG."""
+    taille = int(getattr(fichier, "size", 0) or 0) if fichier is not None else 0
+    if fichier is None or not taille:
+        raise ValidationError({"fichier": ["Le fichier est vide : joignez un document lisible."]})
+    maximum = taille_max_octets()
+    if taille > maximum:
+        raise ValidationError(
+            {
+                "fichier": [
+                    f"Le fichier est trop lourd ({_mo(taille)}) : la taille maximale est de {_mo(maximum)}. "
+                    "Réduisez la qualité de la photo ou enregistrez le document en PDF, puis déposez-le à nouveau."
+                ]
+            }
+        )
+    extension = Path(Path(fichier.name or "").name).suffix.lower()
+    if extension in (".heic", ".heif"):
+        raise ValidationError({"fichier": [MESSAGE_HEIC]})
+    if extension not in EXTENSIONS_ACCEPTEES:
+        raise ValidationError(
+            {"fichier": [f"Format non accepté ({extension or 'sans extension'}) : {MESSAGE_FORMATS}."]}
+        )
+    fichier.seek(0)
+    entete = fichier.read(_ENTETE)
+    fichier.seek(0)
+    genre = filetype.guess(bytes(entete or b""))
+    if genre is not None and genre.extension in TYPES_HEIC:
+        raise ValidationError({"fichier": [MESSAGE_HEIC]})
+    if genre is None or genre.extension not in TYPES_ACCEPTES:
+        raise ValidationError(
+            {
+                "fichier": [
+                    f"Le contenu du fichier n'est ni un PDF, ni une photo JPEG, ni une image PNG, même si son nom "
+                    f"se termine par {extension} : {MESSAGE_FORMATS}."
+                ]
+            }
+        )
+    return TYPES_ACCEPTES[genre.extension]
 
 
 @dataclass(frozen=True)
@@ -157,6 +230,14 @@ def pieces_attendues(demande: Demande, *, jour: date | None = None) -> list[Piec
     return attendues
 
 
+def nom_telechargement(piece: PieceJustificative) -> str:
+    """The name a document is downloaded under: its label, never its storage name nor the name the file had;
+    « piece-confidentielle » for a confidential one (a download folder may be shared)."""
+    extension = Path(piece.fichier.name or "").suffix.lower()
+    libelle = "piece-confidentielle" if piece.sensible else (slugify(piece.libelle)[:60].strip("-") or "piece")
+    return f"{libelle}-{piece.demande.numero_unique}{extension}"
+
+
 def _evenement(
     piece: PieceJustificative, *, action: str, resume: str, auteur: Acteur, organisation: Any, **details: Any
 ) -> None:
@@ -229,6 +310,15 @@ def _exiger(auteur: Acteur, piece: PieceJustificative, permis: bool, message: st
         raise Refus(message)
 
 
+def _exiger_demandeur(auteur: Acteur, piece: PieceJustificative) -> None:
+    """An applicant provides a document of its own demand; a confidential one only as the household itself."""
+    acte = ActeDemandeur.CONFIDENTIEL if piece.sensible else ActeDemandeur.DEPOSER_PIECE
+    if not peut_agir_en_demandeur(auteur, piece.demande_id, ActeDemandeur.DEPOSER_PIECE):
+        raise Refus(REFUS_DEMANDEUR[ActeDemandeur.DEPOSER_PIECE])
+    if not peut_agir_en_demandeur(auteur, piece.demande_id, acte):
+        raise Refus(REFUS_DEMANDEUR[acte])
+
+
 def _supprimer_apres_commit(nom: str | None) -> None:
     if nom:
         stockage = PieceJustificative.fichier.field.storage
@@ -239,21 +329,20 @@ def _supprimer_apres_commit(nom: str | None) -> None:
 def piece_deposer(
     *, piece: PieceJustificative, fichier: File[Any], auteur: Acteur, organisation: Any = None
 ) -> PieceJustificative:
-    """Attach a file to an expected document: it becomes ``fournie`` (a previous file is replaced)."""
-    _exiger(auteur, piece, permissions.peut_deposer_piece(auteur, piece.demande), permissions.REFUS_DEPOSER_PIECE)
+    """Attach a file to an expected document: it becomes ``fournie`` (a previous file is replaced). The staff
+    who update the demand or validate documents attach one; so does the household from its space, and those it
+    gave access to (a confidential document: the household only)."""
+    if auteur.est_demandeur:
+        _exiger_demandeur(auteur, piece)
+    else:
+        _exiger(auteur, piece, permissions.peut_deposer_piece(auteur, piece.demande), permissions.REFUS_DEPOSER_PIECE)
     piece = _verrouiller(piece)
     if piece.statut == enums.StatutPiece.VALIDEE:
         raise ValidationError(
             {"fichier": [f"La pièce « {piece.libelle} » est déjà validée : elle ne peut être remplacée."]}
         )
-    if fichier is None or not getattr(fichier, "size", 0):
-        raise ValidationError({"fichier": ["Le fichier est vide : joignez un document lisible."]})
-    nom_origine = Path(fichier.name or "").name
-    extension = Path(nom_origine).suffix.lower()
-    if extension not in EXTENSIONS_ACCEPTEES:
-        raise ValidationError(
-            {"fichier": [f"Format non accepté ({extension or 'sans extension'}) : déposez un PDF, un JPEG ou un PNG."]}
-        )
+    nom_origine = Path((fichier.name if fichier is not None else "") or "").name
+    extension = verifier_fichier(fichier)
     ancien = piece.fichier.name
     piece.fichier.save(f"{uuid.uuid4().hex}{extension}", fichier, save=False)
     piece.statut = enums.StatutPiece.FOURNIE

@@ -64,3 +64,9 @@ def echeance(depart: date) -> date:
 def date_avis(echeance_: date) -> date:
     """Day from which the renewal notice is due."""
     return ajouter_mois(echeance_, -parametre("preavis_renouvellement", echeance_))
+
+
+def ouverture_renouvellement_en_ligne(echeance_: date) -> date:
+    """First day the household may renew its demand from its space (the desk renews at any time before the
+    échéance): ``renouvellement_en_ligne`` months before it."""
+    return ajouter_mois(echeance_, -parametre("renouvellement_en_ligne", echeance_))

@@ -212,7 +212,8 @@ def demande_detail(*, user: Any, pk: Any) -> Demande:
 def historique(demande: Demande, *, user: Any = None) -> QuerySet[Evenement]:
     """The audit trail of a demand, newest first. Given a ``user`` who may not see sensitive
     situations, the events that reveal one (``details["sensible"]``) are left out."""
-    qs = Evenement.objects.pour(demande).select_related("auteur", "organisation")
+    # An applicant's own act is signed by its account of the applicant space (decision 0027).
+    qs = Evenement.objects.pour(demande).select_related("auteur__compte_demandeur", "organisation")
     if user is not None and not peut_voir_situations_sensibles(user):
         qs = qs.filter(Q(details__sensible__isnull=True) | Q(details__sensible=False))
     return qs

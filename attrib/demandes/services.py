@@ -5,7 +5,8 @@ field: ``"revenu_fiscal_reference"``, ``"personnes[1].date_naissance"``, ``"comm
 
 Every write takes its ``auteur`` (an :class:`~attrib.organisations.acteurs.Acteur`); an actor without the
 right gets :class:`~attrib.organisations.acteurs.Refus` (the predicates of ``attrib.organisations.permissions``)
-and nothing is written.
+and nothing is written. The household itself, from its space, updates, renews and withdraws its own demand
+(``attrib.demandes.permissions``, decision 0027): the same validation, the same messages as at the desk.
 """
 
 from __future__ import annotations
@@ -40,12 +41,13 @@ from attrib.demandes.models import (
     SituationPrioritaire,
 )
 from attrib.demandes.normalisation import normaliser_nom
+from attrib.demandes.permissions import REFUS_DEMANDEUR, ActeDemandeur, peut_agir_en_demandeur
 from attrib.demandes.pieces import pieces_attendues_synchroniser
 from attrib.engine import cycle_demande, validation
 from attrib.engine.erreurs import ParametresInvalides
 from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 from attrib.organisations import permissions
-from attrib.organisations.acteurs import Acteur, Refus
+from attrib.organisations.acteurs import Acteur, Refus, acteur_systeme
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.territoires.models import Commune
 
@@ -244,7 +246,27 @@ def _ecrire_liens(
 
 def _coter(demandes: Sequence[Demande | int], auteur: Acteur) -> None:
     """The demands changed: what derives from them follows (their cotation, ``attrib.demandes.suites``)."""
-    suites.demandes_modifiees(demandes, auteur=auteur)
+    suites.demandes_modifiees(demandes, auteur=_auteur_des_suites(auteur))
+
+
+def _auteur_des_suites(auteur: Acteur) -> Acteur:
+    """Who carries what follows a write (the documents now expected, the duplicates, the score, the attestation):
+    the writer itself, except the household acting from its space. It may update its demand but neither look
+    for duplicates nor fix documents: Attrib does it for it, at once (decision 0027)."""
+    return acteur_systeme("suite d'une démarche en ligne du demandeur") if auteur.est_demandeur else auteur
+
+
+def _exiger_demandeur(auteur: Acteur, demande: Demande, acte: ActeDemandeur) -> None:
+    """The applicant's own right on its demand (``attrib.demandes.permissions``)."""
+    auteur.exiger(peut_agir_en_demandeur(auteur, demande, acte), REFUS_DEMANDEUR[acte])
+
+
+#: What the household does not declare itself: the L441-1 situations are recognised and the DALO decision recorded
+#: by the desk (or the State) on evidence.
+REFUS_DEMANDEUR_SITUATIONS = (
+    "Les situations prioritaires et la décision DALO sont enregistrées par votre guichet, sur justificatif : "
+    "adressez-vous à lui."
+)
 
 
 def _lever_si_erreurs(erreurs: dict[str, list[str]]) -> None:
@@ -385,10 +407,20 @@ def demande_modifier(
     action: str = "modification",
     resume: str | None = None,
 ) -> Demande:
-    """Update a demand; the audit trail records every field that changed (before/after). Only a desk manager
-    who sees the demand (or the system, a superuser) updates it."""
-    auteur.exiger(permissions.peut_modifier_demande(auteur, demande), permissions.REFUS_MODIFIER)
-    _exiger_visible(auteur, demande, permissions.REFUS_MODIFIER)
+    """Update a demand; the audit trail records every field that changed (before/after). A desk manager who sees
+    the demand (or the system, a superuser) updates it; so does the household from its space (and those it gave
+    access to), except the L441-1 situations and the DALO decision."""
+    if auteur.est_demandeur:
+        _exiger_demandeur(auteur, demande, ActeDemandeur.MODIFIER)
+        if priorites is not None or set(donnees or {}) & set(CHAMPS_DECISION_DALO):
+            raise Refus(REFUS_DEMANDEUR_SITUATIONS)
+        if (motifs_secondaires is not None or "motif_principal" in (donnees or {})) and not peut_agir_en_demandeur(
+            auteur, demande, ActeDemandeur.CONFIDENTIEL
+        ):
+            raise Refus(REFUS_DEMANDEUR[ActeDemandeur.CONFIDENTIEL])
+    else:
+        auteur.exiger(permissions.peut_modifier_demande(auteur, demande), permissions.REFUS_MODIFIER)
+        _exiger_visible(auteur, demande, permissions.REFUS_MODIFIER)
     return _modifier(
         demande=demande,
         auteur=auteur,
@@ -461,9 +493,10 @@ def _modifier(
             resume=resume or f"Demande modifiée ({len(changements)} champ(s)).",
             details={"changements": changements, "sensible": _revele_situation_sensible(changements)},
         )
-    pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=organisation)
+    suite = _auteur_des_suites(auteur)
+    pieces_attendues_synchroniser(demande=demande, auteur=suite, organisation=organisation)
     if personnes is not None:
-        doublons_detecter(demandes=[demande], auteur=auteur)
+        doublons_detecter(demandes=[demande], auteur=suite)
     _coter([demande], auteur)
     return demande
 
@@ -525,12 +558,19 @@ def demande_renouveler(
     aujourd_hui: date | None = None,
     **modifications: Any,
 ) -> Demande:
-    """Renew for one more year from today; seniority (first filing date) is kept. Updates may come with it."""
-    auteur.exiger(permissions.peut_modifier_demande(auteur, demande), permissions.REFUS_MODIFIER)
-    _exiger_visible(auteur, demande, permissions.REFUS_MODIFIER)
+    """Renew for one more year from today; seniority (first filing date) is kept. Updates may come with it.
+    The household renews from its space once its demand is in the online renewal window
+    (:func:`attrib.demandes.regles.ouverture_renouvellement_en_ligne`), until its échéance as at the desk."""
+    if auteur.est_demandeur:
+        _exiger_demandeur(auteur, demande, ActeDemandeur.RENOUVELER)
+    else:
+        auteur.exiger(permissions.peut_modifier_demande(auteur, demande), permissions.REFUS_MODIFIER)
+        _exiger_visible(auteur, demande, permissions.REFUS_MODIFIER)
     jour = _today(aujourd_hui)
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     _verifier_transition(demande, cycle_demande.Action.RENOUVELER, echeance=demande.date_echeance, jour=jour)
+    if auteur.est_demandeur:
+        _verifier_fenetre_en_ligne(demande, jour)
     _lever_si_erreurs(
         validation.erreurs_demande(
             {"date_dernier_renouvellement": jour},
@@ -554,9 +594,23 @@ def demande_renouveler(
         **modifications,
     )
     attestation_etablir(
-        demande=demande, jour=jour, auteur=auteur, motif=f"Renouvellement du {jour:%d/%m/%Y}."
+        demande=demande, jour=jour, auteur=_auteur_des_suites(auteur), motif=f"Renouvellement du {jour:%d/%m/%Y}."
     )  # issue 10 rule 4
     return demande
+
+
+def _verifier_fenetre_en_ligne(demande: Demande, jour: date) -> None:
+    """Online, a demand is renewed in the months before its échéance (dated value ``renouvellement_en_ligne``)."""
+    ouverture = regles.ouverture_renouvellement_en_ligne(demande.date_echeance)
+    if jour < ouverture:
+        raise ValidationError(
+            {
+                "date_echeance": [
+                    f"Votre demande est valable jusqu'au {demande.date_echeance:%d/%m/%Y} : vous pourrez la "
+                    f"renouveler en ligne à partir du {ouverture:%d/%m/%Y}."
+                ]
+            }
+        )
 
 
 @transaction.atomic
@@ -570,14 +624,21 @@ def demande_radier(
     commentaire: str = "",
 ) -> Demande:
     """Strike a demand off with one of the R441-2-8 reasons. A desk manager who sees the demand strikes it off;
-    so does a manager of the bailleur (``organisation``) whose lease it signed (reason « attribution »)."""
+    so does a manager of the bailleur (``organisation``) whose lease it signed (reason « attribution »), and the
+    household itself, from its space, withdraws it (reason « renonciation », today)."""
     bailleur_du_bail = (
         motif == enums.MotifRadiation.ATTRIBUTION
         and organisation is not None
         and organisation.type == TypeOrganisation.BAILLEUR
         and auteur.est_membre(organisation.pk, ecriture=True)
     )
-    if not bailleur_du_bail:
+    if auteur.est_demandeur:
+        _exiger_demandeur(auteur, demande, ActeDemandeur.RETIRER)
+        if motif != enums.MotifRadiation.RENONCIATION or (
+            date_radiation is not None and date_radiation != timezone.localdate()
+        ):
+            raise Refus(REFUS_DEMANDEUR[ActeDemandeur.RETIRER])
+    elif not bailleur_du_bail:
         auteur.exiger(permissions.peut_radier_demande(auteur, demande), permissions.REFUS_RADIER)
         _exiger_visible(auteur, demande, permissions.REFUS_RADIER)
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)

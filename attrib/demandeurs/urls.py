@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attrib.demandeurs import views
+from attrib.demandeurs import views, views_actes
 
 app_name = "demandeurs"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("demandes/<int:pk>/", views.demande, name="demande"),
     path("demandes/<int:pk>/acces/", views.acces_donner, name="acces_donner"),
     path("demandes/<int:pk>/acces/<int:liaison_pk>/retirer/", views.acces_retirer, name="acces_retirer"),
+    # The household's own acts on its demand (decision 0027).
+    path("demandes/<int:pk>/pieces/<int:piece_pk>/", views_actes.piece_deposer, name="piece_deposer"),
+    path("demandes/<int:pk>/pieces/<int:piece_pk>/fichier/", views_actes.piece_fichier, name="piece_fichier"),
+    path("demandes/<int:pk>/modifier/<str:section>/", views_actes.modifier, name="modifier"),
+    path("demandes/<int:pk>/renouveler/", views_actes.renouveler, name="renouveler"),
+    path("demandes/<int:pk>/retirer/", views_actes.retirer, name="retirer"),
 ]

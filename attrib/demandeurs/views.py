@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
@@ -26,23 +27,25 @@ from attrib.common.forms import resume_erreurs
 from attrib.common.limites import adresse_client
 from attrib.common.view_helpers import donnees_postees, placer_erreurs
 from attrib.demandes.enums import StatutDemande
-from attrib.demandeurs import franceconnect, selectors, services
+from attrib.demandeurs import actes, franceconnect, selectors, services
 from attrib.demandeurs.acteur import compte_de
 from attrib.demandeurs.forms import AccesForm, ConnexionDemandeurForm, DemanderCodeForm, InscriptionForm, LierForm
 from attrib.demandeurs.models import Liaison, Qualite
 from attrib.information import selectors as information_selectors
 from attrib.organisations.acteurs import Refus, acteur_de
 
+_R = TypeVar("_R", bound=HttpResponseBase)
+
 
 def _site(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def espace_demandeur(vue: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def espace_demandeur(vue: Callable[..., _R]) -> Callable[..., _R | HttpResponse]:
     """A page of a logged-in applicant: the applicant login for nobody, 404 for a staff account."""
 
     @wraps(vue)
-    def enveloppe(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def enveloppe(request: HttpRequest, *args: Any, **kwargs: Any) -> _R | HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("demandeurs:connexion"))
         if not acteur_de(request.user).est_demandeur:
@@ -198,7 +201,9 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
     liaison = selectors.liaison_de(acteur, objet)
     titulaire = liaison is not None and liaison.qualite == Qualite.TITULAIRE
     form = AccesForm(prefix="acces")
-    contexte = _contexte_demande(objet, liaison, titulaire, form)
+    # The explanation of the household's last update (its effect on the score), shown once (decision 0027).
+    changement = request.session.pop(actes.cle_changement(objet.pk), None)
+    contexte = _contexte_demande(objet, liaison, titulaire, form, changement=changement)
     # What the law says the applicant must know (the score, the position, the waiting range, what would change
     # them: attrib.information) and the notices of the demand (attrib.avis), shown to whoever may follow it;
     # the sensitive situations by name to the household only (decision 0031).
@@ -216,8 +221,13 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
     return reponse
 
 
-def _contexte_demande(objet: Any, liaison: Liaison | None, titulaire: bool, form: AccesForm) -> dict[str, Any]:
-    return {
+def _contexte_demande(
+    objet: Any, liaison: Liaison | None, titulaire: bool, form: AccesForm, *, changement: Any = None
+) -> dict[str, Any]:
+    # The household's own acts (decision 0027): documents per criterion, renewal, updates, withdrawal.
+    return actes.contexte_demande(
+        demande=objet, qualite=liaison.qualite if liaison is not None else None, changement_brut=changement
+    ) | {
         "demande": objet,
         "liaison": liaison,
         "titulaire": titulaire,

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from attrib.demandes.models import Demande
+from django.core.files.base import ContentFile
+
+from attrib.demandes.models import Demande, PieceJustificative
+from attrib.demandes.pieces import piece_deposer
 from attrib.demandeurs.models import CanalCode, CompteDemandeur, Liaison, Qualite
 from attrib.demandeurs.services import code_emettre
 from attrib.organisations.acteurs import acteur_systeme
@@ -23,6 +26,24 @@ LIGNES = [
     R("demandeurs:acces_donner", set(), methode="post", args=("hors",), donnees={}),
     R("demandeurs:acces_retirer", {"demandeur"}, methode="post", args=("dans", "acces_dans"), donnees={}),
     R("demandeurs:acces_retirer", set(), methode="post", args=("hors", "acces_hors"), donnees={}),
+    # The household's own acts (decision 0027): its documents, updates, renewal, withdrawal.
+    R("demandeurs:piece_deposer", {"demandeur"}, args=("dans", "piece")),
+    R("demandeurs:piece_deposer", {"demandeur"}, methode="post", args=("dans", "piece"), donnees={}),
+    R("demandeurs:piece_deposer", set(), args=("hors", "piece_hors")),
+    R("demandeurs:piece_deposer", set(), methode="post", args=("hors", "piece_hors"), donnees={}),
+    R("demandeurs:piece_fichier", {"demandeur"}, args=("dans", "piece")),
+    R("demandeurs:piece_fichier", set(), args=("hors", "piece_hors")),
+    R("demandeurs:modifier", {"demandeur"}, args=("dans", "ressources")),
+    R("demandeurs:modifier", {"demandeur"}, methode="post", args=("dans", "menage"), donnees={}),
+    R("demandeurs:modifier", set(), args=("hors", "ressources")),
+    R("demandeurs:modifier", set(), methode="post", args=("hors", "logement"), donnees={}),
+    R("demandeurs:renouveler", {"demandeur"}, args=("dans",)),
+    R("demandeurs:renouveler", {"demandeur"}, methode="post", args=("dans",), donnees={}),
+    R("demandeurs:renouveler", set(), args=("hors",)),
+    R("demandeurs:retirer", {"demandeur"}, args=("dans",)),
+    R("demandeurs:retirer", {"demandeur"}, methode="post", args=("dans",), donnees={}),
+    R("demandeurs:retirer", set(), args=("hors",)),
+    R("demandeurs:retirer", set(), methode="post", args=("hors",), donnees={}),
     R("demandeurs_guichet:courrier_emettre", ENREGISTREURS, methode="post", args=("dans",), donnees={}),
     R("demandeurs_guichet:courrier_emettre", set(), methode="post", args=("hors",), donnees={}),
     R("demandeurs_guichet:courrier", ENREGISTREURS, args=("courrier_dans",)),
@@ -52,7 +73,11 @@ def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any
     )
     titulaire_hors = Liaison.objects.create(compte=autre, demande=hors, qualite=Qualite.TITULAIRE)
     systeme = acteur_systeme("test")
+    piece_hors = PieceJustificative.objects.filter(demande=hors, sensible=False).first()
+    assert piece_hors is not None
+    piece_deposer(piece=piece_hors, fichier=ContentFile(b"%PDF-1.4 hors", name="hors.pdf"), auteur=systeme)
     return {
+        "piece_hors": piece_hors,
         "acces_dans": _acces(dans, titulaire, "codemandeur@example.org"),
         "acces_hors": _acces(hors, titulaire_hors, "codemandeur-hors@example.org"),
         "courrier_dans": code_emettre(demande=dans, canal=CanalCode.COURRIER, auteur=systeme).code_liaison,

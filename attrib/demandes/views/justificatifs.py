@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attrib.common.forms import resume_erreurs
-from attrib.common.view_helpers import exiger
+from attrib.common.view_helpers import exiger, servir_fichier
 from attrib.demandes import enums, pieces
 from attrib.demandes.forms import (
     PieceDepotForm,
@@ -39,9 +39,7 @@ def piece_fichier(request: HttpRequest, pk: int, piece_pk: int) -> FileResponse:
             or permissions.peut_modifier_demande(acteur_de(request.user), demande)
         )
     )
-    return FileResponse(
-        piece.fichier.open("rb"), as_attachment=False, filename=(piece.fichier.name or "").rsplit("/", 1)[-1]
-    )
+    return servir_fichier(piece.fichier, pieces.nom_telechargement(piece))
 
 
 @require_http_methods(["GET", "POST"])

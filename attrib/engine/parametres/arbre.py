@@ -357,8 +357,19 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
             {"*": entier(1)},
         ),
         "cycle_demande.yaml": SchemaYaml(
-            _cles("validite", "preavis_renouvellement", "delai_enregistrement", "doublons_seuil_similarite"),
-            {"validite": entier(1), "preavis_renouvellement": entier(1), "delai_enregistrement": entier(1)},
+            _cles(
+                "validite",
+                "preavis_renouvellement",
+                "delai_enregistrement",
+                "doublons_seuil_similarite",
+                "renouvellement_en_ligne",
+            ),
+            {
+                "validite": entier(1),
+                "preavis_renouvellement": entier(1),
+                "delai_enregistrement": entier(1),
+                "renouvellement_en_ligne": entier(1),
+            },
         ),
         "estimations_patrimoine.yaml": SchemaYaml(
             _cles("loyer_m2", "surfaces_par_pieces", "regroupement", "communes_fichier_adresses", "graine")
