@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attrib.demandeurs import views
+from attrib.demandeurs import views, views_offres
 
 app_name = "demandeurs"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("demandes/<int:pk>/", views.demande, name="demande"),
     path("demandes/<int:pk>/acces/", views.acces_donner, name="acces_donner"),
     path("demandes/<int:pk>/acces/<int:liaison_pk>/retirer/", views.acces_retirer, name="acces_retirer"),
+]
+
+# Answering an offer online (decision 0028).
+urlpatterns += [
+    path("demandes/<int:pk>/offres/<int:offre_pk>/", views_offres.offre, name="offre"),
+    path("demandes/<int:pk>/offres/<int:offre_pk>/courrier/", views_offres.offre_courrier, name="offre_courrier"),
 ]

@@ -30,6 +30,7 @@ from attrib.demandeurs import franceconnect, selectors, services
 from attrib.demandeurs.acteur import compte_de
 from attrib.demandeurs.forms import AccesForm, ConnexionDemandeurForm, DemanderCodeForm, InscriptionForm, LierForm
 from attrib.demandeurs.models import Liaison, Qualite
+from attrib.demandeurs.offres import offres_de
 from attrib.information import selectors as information_selectors
 from attrib.organisations.acteurs import Refus, acteur_de
 
@@ -205,6 +206,7 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
         "situation": information_selectors.situation_de(demande=objet),
         "simulations": information_selectors.simulations_de(demande=objet),
         "avis_liste": avis_selectors.boite_de(demande=objet),
+        "offres": offres_de(objet),
     }
     reponse = render(request, "demandeurs/demande.html", contexte)
     if titulaire:  # the household has now seen its new notices: « Nouveau » is shown once
