@@ -38,7 +38,17 @@ def _demande_et_offre(acteur: Acteur, pk: int, offre_pk: int) -> tuple[Demande, 
     return demande, offre
 
 
-def _contexte(acteur: Acteur, demande: Demande, offre: Offre, acceptation: Any, refus: Any) -> dict[str, Any]:
+#: A POST that is neither answer (a form forged or broken): said on the page, nothing recorded.
+SANS_REPONSE = {
+    "ancre": "repondre-titre",
+    "libelle": "Votre réponse",
+    "message": "Choisissez d'accepter ou de refuser ce logement.",
+}
+
+
+def _contexte(
+    acteur: Acteur, demande: Demande, offre: Offre, acceptation: Any, refus: Any, autres: list[dict[str, str]]
+) -> dict[str, Any]:
     logement = offre.logement
     loyer, charges = logement.loyer_principal, logement.charges
     return {
@@ -56,7 +66,7 @@ def _contexte(acteur: Acteur, demande: Demande, offre: Offre, acceptation: Any, 
         "source_delai": parametres.source("delai_reponse_offre_jours", offre.envoyee_le),
         "acceptation": acceptation,
         "refus": refus,
-        "erreurs": resume_erreurs([acceptation, refus]),
+        "erreurs": autres + resume_erreurs([acceptation, refus]),
         "statuts": StatutOffre,
         "aujourd_hui": timezone.localdate(),
     }
@@ -71,6 +81,7 @@ def offre(request: HttpRequest, pk: int, offre_pk: int) -> HttpResponse:
     acceptation = AcceptationForm(request.POST if reponse == "accepte" else None, prefix="accepter")
     refus = RefusForm(request.POST if reponse == "refuse" else None, prefix="refus")
     statut = 200
+    autres: list[dict[str, str]] = []
     if request.method == "POST":
         # Only the household itself answers: the form is not offered to anyone else, who gets 404 like a missing
         # page. An answer the service refuses (already answered, deadline passed, a reason missing) is shown.
@@ -78,7 +89,7 @@ def offre(request: HttpRequest, pk: int, offre_pk: int) -> HttpResponse:
             raise Http404("Page introuvable.")
         form: Any = acceptation if reponse == "accepte" else refus
         if reponse not in ("accepte", "refuse"):
-            refus.add_error(None, "Choisissez d'accepter ou de refuser ce logement.")
+            autres.append(SANS_REPONSE)
         elif form.is_valid():
             arguments = refus.arguments() if reponse == "refuse" else {}
             try:
@@ -96,7 +107,10 @@ def offre(request: HttpRequest, pk: int, offre_pk: int) -> HttpResponse:
         statut = 400
         objet.refresh_from_db()
     return render(
-        request, "demandeurs/offres/offre.html", _contexte(acteur, demande, objet, acceptation, refus), status=statut
+        request,
+        "demandeurs/offres/offre.html",
+        _contexte(acteur, demande, objet, acceptation, refus, autres),
+        status=statut,
     )
 
 

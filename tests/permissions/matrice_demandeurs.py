@@ -27,6 +27,13 @@ LIGNES = [
     R("demandeurs_guichet:courrier_emettre", set(), methode="post", args=("hors",), donnees={}),
     R("demandeurs_guichet:courrier", ENREGISTREURS, args=("courrier_dans",)),
     R("demandeurs_guichet:courrier", set(), args=("courrier_hors",)),
+    # Answering an offer (decision 0028): « caleol_offre » (matrice_commissions) is the offer made to « dans ».
+    R("demandeurs:offre", {"demandeur"}, args=("dans", "caleol_offre")),
+    R("demandeurs:offre", set(), args=("hors", "caleol_offre")),
+    R("demandeurs:offre", {"demandeur"}, methode="post", args=("dans", "caleol_offre"), donnees={}),
+    R("demandeurs:offre", set(), methode="post", args=("hors", "caleol_offre"), donnees={}),
+    R("demandeurs:offre_courrier", {"demandeur"}, args=("dans", "caleol_offre")),
+    R("demandeurs:offre_courrier", set(), args=("hors", "caleol_offre")),
 ]
 
 
@@ -46,6 +53,7 @@ def _acces(demande: Demande, titulaire: Liaison, courriel: str) -> Liaison:
 
 def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any]:
     dans, hors = ids["dans"], ids["hors"]
+    assert ids["caleol_offre"].demande_id == dans.pk, "l'offre de la matrice des commissions est faite à « dans »"
     titulaire = Liaison.objects.get(demande=dans, qualite=Qualite.TITULAIRE)
     autre = CompteDemandeur.objects.create(
         utilisateur=User.objects.create(username="autre-menage"), courriel="autre@example.org"
