@@ -439,6 +439,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "export": _limite("export", "30/hour"),
     # Wrong codes when an applicant links an account to a demand (issue 13 applies it): then locked.
     "liaison_demandeur": _limite("liaison_demandeur", "5/hour"),
+    # « Mot de passe oublié » of the applicant space, per address and per address typed (decision 0028).
+    "reinitialisation": _limite("reinitialisation", "5/hour"),
 }
 
 
@@ -518,6 +520,8 @@ DEMANDEURS_CODE_DUREE_COURRIEL = timedelta(hours=_env_int("DEMANDEUR_CODE_COURRI
 DEMANDEURS_CODE_DUREE_COURRIER = timedelta(days=_env_int("DEMANDEUR_CODE_COURRIER_JOURS", 30))
 #: Wrong codes typed for one demand before its code is spent (a new one must be asked for).
 DEMANDEURS_CODE_ESSAIS_MAX = _env_int("DEMANDEUR_CODE_ESSAIS_MAX", 5)
+#: How long the link of a « mot de passe oublié » e-mail stays valid (Django's reset tokens; applicants only).
+PASSWORD_RESET_TIMEOUT = _env_int("DEMANDEUR_REINITIALISATION_HEURES", 24) * 3600
 
 # FranceConnect through mozilla-django-oidc: enabled when FRANCECONNECT_CLIENT_ID is set. The endpoints default to
 # FranceConnect's integration platform (fcp-low.sbx.dev-franceconnect.fr, v2); production sets its own.

@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from attrib.avis import selectors as avis_selectors
@@ -84,7 +84,6 @@ class Connexion(auth_views.LoginView):
 
 
 connexion = login_not_required(Connexion.as_view())
-deconnexion = login_not_required(auth_views.LogoutView.as_view(next_page=reverse_lazy("demandeurs:connexion")))
 
 
 @login_not_required

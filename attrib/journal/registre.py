@@ -135,6 +135,8 @@ SUIVIS: tuple[Suivi, ...] = (
     # their hash).
     Suivi("demandeurs.Liaison", racine=DEMANDE, colonne_racine="demande_id"),
     Suivi("demandeurs.CodeLiaison", racine=DEMANDE, colonne_racine="demande_id", exclus=("empreinte",)),
+    # The accounts themselves: their address and its verification, their password resets (decision 0028).
+    Suivi("demandeurs.CompteDemandeur"),
     # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their
     # root's generation is in the key of every cache of what a user sees (``attrib.demandes.comptes``).
     Suivi(ORGANISATION),

@@ -34,6 +34,15 @@ LIGNES = [
     R("demandeurs:offre", set(), methode="post", args=("hors", "caleol_offre"), donnees={}),
     R("demandeurs:offre_courrier", {"demandeur"}, args=("dans", "caleol_offre")),
     R("demandeurs:offre_courrier", set(), args=("hors", "caleol_offre")),
+    # The account's pages, used logged out (decision 0028): open to nobody logged in and to the applicant, 404 for
+    # every staff account. The link's page with a made-up token says the link is no longer valid.
+    R("demandeurs:mot_de_passe_oublie", {"demandeur"}, anonyme="autorise"),
+    R("demandeurs:mot_de_passe_oublie", {"demandeur"}, methode="post", donnees={}, anonyme="autorise"),
+    R("demandeurs:mot_de_passe_nouveau", {"demandeur"}, args=("MQ", "jeton-invente"), anonyme="autorise"),
+    R("demandeurs:mot_de_passe_change", {"demandeur"}, anonyme="autorise"),
+    # FranceConnect's logout return: FranceConnect is not configured here, so 404 for all (its behaviour against a
+    # real provider: tests/demandeurs/test_franceconnect.py).
+    R("demandeurs:franceconnect_deconnexion", set(), anonyme="refus"),
 ]
 
 
