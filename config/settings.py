@@ -454,6 +454,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "liaison_demandeur": _limite("liaison_demandeur", "5/hour"),
     # Appointments booked without login on the public pages of the reception service (issue 13), per address.
     "rendez_vous": _limite("rendez_vous", "20/hour"),
+    # « Mot de passe oublié » of the applicant space, per address and per address typed (decision 0028).
+    "reinitialisation": _limite("reinitialisation", "5/hour"),
 }
 
 
@@ -536,6 +538,8 @@ DEMANDEURS_CODE_ESSAIS_MAX = _env_int("DEMANDEUR_CODE_ESSAIS_MAX", 5)
 #: Largest supporting document accepted (a photo or a scan), in megabytes (decision 0027). A reverse proxy in front
 #: of the application must accept bodies at least this large (``client_max_body_size`` for nginx).
 ATTRIB_PIECE_TAILLE_MAX_MO = _env_int("ATTRIB_PIECE_TAILLE_MAX_MO", 10)
+#: How long the link of a « mot de passe oublié » e-mail stays valid (Django's reset tokens; applicants only).
+PASSWORD_RESET_TIMEOUT = _env_int("DEMANDEUR_REINITIALISATION_HEURES", 24) * 3600
 
 # FranceConnect through mozilla-django-oidc: enabled when FRANCECONNECT_CLIENT_ID is set. The endpoints default to
 # FranceConnect's integration platform (fcp-low.sbx.dev-franceconnect.fr, v2); production sets its own.

@@ -5,7 +5,8 @@ score changed, presented to the commission, its decision, an offer, a lease, a r
 title and text in plain French, fixed when it is written, read in the applicant's inbox. It comes from one
 source row (an entry of the business trail ``Evenement`` visible to the applicant, or a change of score
 ``CotationHistorique``) read by the worker after a watermark (:class:`Filigrane`): one source row gives one
-notice, whatever the number of runs (unique constraint).
+notice, whatever the number of runs (unique constraint). A move of the position among similar demands gives a notice
+too, written by the nightly follow-up of the positions (``attrib.avis.positions``), once per demand and snapshot.
 
 Each notice is delivered on one channel besides the inbox (:class:`Envoi`): an email when the household gave an
 address, otherwise a letter (PDF frozen at the emission, ``attrib.documents``) queued for the desk that
@@ -21,6 +22,8 @@ from django.db.models import Q
 class Source(models.TextChoices):
     EVENEMENT = "evenement", "Événement de la demande"
     COTATION = "cotation", "Changement de score"
+    #: A move of the position among similar demands (``source_id``: the snapshot row it was compared with).
+    POSITION = "position", "Changement de position"
 
 
 class Avis(models.Model):

@@ -29,10 +29,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from attrib.avis import permissions
+from attrib.avis.liens import liens_de
 from attrib.avis.models import Avis, Canal, Envoi, Filigrane, Source, StatutEnvoi
 from attrib.avis.redaction import TITRES, Redaction, paragraphes, rediger_evenement, rediger_score
 from attrib.common.models import Evenement
@@ -260,14 +260,11 @@ def _systeme() -> Acteur:
 # --- sending the emails ---------------------------------------------------------------------------------------
 
 
-def _lien() -> str:
-    base = settings.ATTRIB_URL_PUBLIQUE
-    return f"{base}{reverse('accueil')}" if base else ""
-
-
 def _message(envoi: Envoi, connexion: Any) -> EmailMessage:
     avis = envoi.avis
-    corps = render_to_string("avis/courriel.txt", {"avis": avis, "lien": _lien(), "guichet": avis.demande.guichet.nom})
+    corps = render_to_string(
+        "avis/courriel.txt", {"avis": avis, "liens": liens_de(avis), "guichet": avis.demande.guichet.nom}
+    )
     return EmailMessage(
         subject=f"{avis.titre} — demande n° {avis.demande.numero_unique}",
         body=corps,

@@ -7,6 +7,9 @@
   the organisation a ``MembreCommission`` represents (réservataires, commune, EPCI, préfecture), sees the
   commission, its sessions and their minutes. The member's own user votes remotely during an open remote
   session (CAL numérique).
+- **The household** answers an offer of its own demand online, from its own account (its link as the household,
+  ``acteur.demandes_titulaire``; not a co-applicant nor a social worker it gave access to): the bailleur's
+  managers record the answers given by letter, phone or at the desk.
 - The system and superusers see and manage everything (``acteur.voit_tout``). Anything else answers 404,
   like a missing page.
 
@@ -17,7 +20,7 @@ keeps the predicates and the French message of each refusal.
 from __future__ import annotations
 
 from attrib.commissions.enums import StatutSeance, Voix
-from attrib.commissions.models import Commission, MembreCommission, Seance
+from attrib.commissions.models import Commission, MembreCommission, Offre, Seance
 from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import TypeOrganisation
 
@@ -36,6 +39,20 @@ def gere_commission(acteur: Acteur, commission: Commission) -> bool:
 def gere_bailleur(acteur: Acteur, bailleur_id: int | None) -> bool:
     """Offers, answers and leases of the bailleur's dwellings."""
     return acteur.voit_tout or acteur.est_membre(bailleur_id, ecriture=True)
+
+
+def repond_a_l_offre(acteur: Acteur, offre: Offre) -> bool:
+    """Who records the answer to an offer: the bailleur's managers (or the system, a superuser), and the household
+    of the demand itself, online (decision 0028)."""
+    if acteur.est_demandeur:
+        return offre.demande_id in acteur.demandes_titulaire
+    return gere_bailleur(acteur, offre.logement.residence.bailleur_id)
+
+
+REFUS_REPONSE = (
+    "Seuls les gestionnaires du bailleur et le ménage demandeur lui-même, depuis son espace, enregistrent la "
+    "réponse à une offre."
+)
 
 
 def peut_creer_commission(acteur: Acteur) -> bool:

@@ -306,6 +306,18 @@ def offre_suivante_possible(offre: Offre) -> bool:
     return not autres.exists() and not offre.logement.baux.filter(date_fin__isnull=True).exists()
 
 
+def reponse_de(offre: Offre) -> Evenement | None:
+    """The trail entry of the answer to ``offre`` (who recorded it, and whether the household gave it online:
+    ``details["en_ligne"]``); ``None`` while it waits."""
+    return (
+        Evenement.objects.pour(offre.demande)
+        .filter(action__in=("offre_acceptee", "offre_refusee"), details__offre=offre.pk)
+        .select_related("auteur")
+        .order_by("-horodatage", "-id")
+        .first()
+    )
+
+
 # --- the applicant's notifications ------------------------------------------------------------------
 
 

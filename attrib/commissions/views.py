@@ -531,6 +531,7 @@ def offre(request: HttpRequest, pk: int) -> HttpResponse:
             "suivante": gere and selectors.offre_suivante_possible(o),
             "prochain": services.prochaine_decision(o.logement) if gere else None,
             "bail": getattr(o, "bail", None),
+            "reponse": selectors.reponse_de(o) if o.repondue_le else None,
             "aujourd_hui": timezone.localdate(),
             "historique": list(
                 Offre.objects.filter(logement=o.logement).select_related("demande").order_by("envoyee_le", "pk")

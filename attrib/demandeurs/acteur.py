@@ -13,19 +13,24 @@ from typing import Any
 from django.db.models import QuerySet
 
 from attrib.demandes.models import Demande
-from attrib.demandeurs.models import CompteDemandeur, Liaison
+from attrib.demandeurs.models import CompteDemandeur, Liaison, Qualite
 from attrib.organisations.acteurs import Acteur, acteur_de
 
 
-def demandes_du_compte(user: Any) -> frozenset[int] | None:
-    """The ids of the demands the applicant account of ``user`` is linked to; ``None`` if ``user`` has no
-    applicant account (a staff account)."""
+def demandes_du_compte(user: Any) -> tuple[frozenset[int], frozenset[int]] | None:
+    """The ids of the demands the applicant account of ``user`` is linked to, and among them those it holds as
+    the household itself (its own link, :attr:`Qualite.TITULAIRE`); ``None`` if ``user`` has no applicant
+    account (a staff account)."""
     if not CompteDemandeur.objects.filter(utilisateur_id=user.pk).exists():
         return None
-    return frozenset(
+    liens = list(
         Liaison.objects.filter(compte__utilisateur_id=user.pk, retiree_le__isnull=True).values_list(
-            "demande_id", flat=True
+            "demande_id", "qualite"
         )
+    )
+    return (
+        frozenset(d for d, _ in liens),
+        frozenset(d for d, qualite in liens if qualite == Qualite.TITULAIRE),
     )
 
 

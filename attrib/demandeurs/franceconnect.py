@@ -4,12 +4,18 @@ The endpoints, the client and the scopes come from the environment (``FRANCECONN
 An identity is an applicant account found or created by the provider's ``sub`` (never merged with a local
 account by e-mail). Without ``FRANCECONNECT_CLIENT_ID`` the backend authenticates nobody and the login page
 offers no FranceConnect button.
+
+The ID token is kept in the session at login (``OIDC_STORE_ID_TOKEN``); logging out of a FranceConnect session
+ends it at FranceConnect too (:func:`url_deconnexion`: ``id_token_hint``, ``state``, ``post_logout_redirect_uri``;
+decision 0028).
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
@@ -25,8 +31,27 @@ from attrib.organisations.acteurs import acteur_systeme
 journal = logging.getLogger(__name__)
 
 
+#: Where mozilla-django-oidc keeps the ID token in the session (``OIDC_STORE_ID_TOKEN``).
+CLE_ID_TOKEN = "oidc_id_token"
+#: The ``state`` of a logout at FranceConnect, checked on its return.
+CLE_ETAT_DECONNEXION = "franceconnect_deconnexion_etat"
+
+
 def actif() -> bool:
     return bool(getattr(settings, "FRANCECONNECT_ACTIF", False))
+
+
+def url_deconnexion(request: Any, id_token: str) -> str:
+    """FranceConnect's ``end_session_endpoint`` for the session of ``id_token``; the ``state`` is kept in the (new,
+    logged-out) session to be checked when FranceConnect sends the browser back."""
+    etat = secrets.token_urlsafe(32)
+    request.session[CLE_ETAT_DECONNEXION] = etat
+    parametres = {
+        "id_token_hint": id_token,
+        "state": etat,
+        "post_logout_redirect_uri": request.build_absolute_uri(reverse("demandeurs:franceconnect_deconnexion")),
+    }
+    return f"{settings.OIDC_OP_LOGOUT_ENDPOINT}?{urlencode(parametres)}"
 
 
 class BackendFranceConnect(OIDCAuthenticationBackend):  # type: ignore[misc]

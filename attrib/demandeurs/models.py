@@ -1,14 +1,16 @@
 """Accounts of the applicant space (issue 13): the account, the demands it is linked to, the one-time codes.
 
 - :class:`CompteDemandeur`: a user of the applicant space (never a member of an organisation): a local account
-  (e-mail verified, password) or a FranceConnect account (the provider's ``sub``), or both.
+  (e-mail verified, password, reset by a link sent to that address) or a FranceConnect account (the provider's
+  ``sub``), or both.
 - :class:`Liaison`: an account's access to one demand. The household's own link (``TITULAIRE``) comes from the
   one-time code sent to the contact the demand holds; the household gives (and withdraws) access to a
   co-applicant or a social worker (consent, ``accordee_par``). A withdrawn link keeps its row (``retiree_le``).
 - :class:`CodeLiaison`: a one-time code, stored as a hash, sent by e-mail or by a letter the desk prints; it
   expires and is used at most once.
 
-Links and codes are followed by the change journal (``attrib.journal.registre``) under their demand.
+Links and codes are followed by the change journal (``attrib.journal.registre``) under their demand; accounts
+(their address, its verification, a password reset) on their own.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class CompteDemandeur(models.Model):
     courriel_verifie_le = models.DateTimeField("courriel vérifié le", null=True, blank=True)
     franceconnect_sub = models.CharField("identifiant FranceConnect", max_length=255, null=True, blank=True)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    #: The last password chosen through the « mot de passe oublié » link (the journal keeps each one).
+    mot_de_passe_change_le = models.DateTimeField("mot de passe réinitialisé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "compte demandeur"

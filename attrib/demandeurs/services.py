@@ -38,6 +38,7 @@ from attrib.demandes import enums
 from attrib.demandes.models import Demande
 from attrib.demandeurs.models import CanalCode, CodeLiaison, CompteDemandeur, Liaison, Qualite
 from attrib.organisations.acteurs import Acteur, Refus, acteur_de, acteur_systeme, oublier
+from attrib.organisations.models import PREFIXE_COMPTE_DEMANDEUR
 from attrib.organisations.permissions import peut_modifier_demande
 
 User = get_user_model()
@@ -130,7 +131,7 @@ def compte_inscrire(*, courriel: str, mot_de_passe: str, adresse_site: str, aute
             destinataire=courriel,
         )
         return None
-    user = User(username=f"demandeur-{uuid.uuid4().hex}", email=courriel, is_active=True)
+    user = User(username=f"{PREFIXE_COMPTE_DEMANDEUR}{uuid.uuid4().hex}", email=courriel, is_active=True)
     try:
         validate_password(mot_de_passe, user)
     except ValidationError as exc:
@@ -197,7 +198,7 @@ def compte_franceconnect(*, sub: str, prenoms: str = "", nom: str = "", courriel
     if compte is not None:
         user = compte.utilisateur
     else:
-        user = User(username=f"demandeur-{uuid.uuid4().hex}", is_active=True)
+        user = User(username=f"{PREFIXE_COMPTE_DEMANDEUR}{uuid.uuid4().hex}", is_active=True)
         user.set_unusable_password()  # FranceConnect only: no password to guess
         user.save()
         compte = CompteDemandeur.objects.create(utilisateur=user, franceconnect_sub=sub)

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from attrib.demandeurs import views, views_actes
+from attrib.demandeurs import views, views_actes, views_compte, views_offres
 
 app_name = "demandeurs"
 
 urlpatterns = [
     path("", views.espace, name="espace"),
     path("connexion/", views.connexion, name="connexion"),
-    path("deconnexion/", views.deconnexion, name="deconnexion"),
+    path("deconnexion/", views_compte.deconnexion, name="deconnexion"),
     path("inscription/", views.inscription, name="inscription"),
     path("verifier/<str:jeton>/", views.verifier, name="verifier"),
     path("franceconnect/", views.franceconnect_debut, name="franceconnect"),
@@ -22,4 +22,18 @@ urlpatterns = [
     path("demandes/<int:pk>/modifier/<str:section>/", views_actes.modifier, name="modifier"),
     path("demandes/<int:pk>/renouveler/", views_actes.renouveler, name="renouveler"),
     path("demandes/<int:pk>/retirer/", views_actes.retirer, name="retirer"),
+]
+
+# Answering an offer online (decision 0028).
+urlpatterns += [
+    path("demandes/<int:pk>/offres/<int:offre_pk>/", views_offres.offre, name="offre"),
+    path("demandes/<int:pk>/offres/<int:offre_pk>/courrier/", views_offres.offre_courrier, name="offre_courrier"),
+]
+
+# The account: FranceConnect's logout return, « Mot de passe oublié » (decision 0028).
+urlpatterns += [
+    path("franceconnect/deconnexion/", views_compte.franceconnect_deconnexion, name="franceconnect_deconnexion"),
+    path("mot-de-passe/", views_compte.mot_de_passe_oublie, name="mot_de_passe_oublie"),
+    path("mot-de-passe/change/", views_compte.mot_de_passe_change, name="mot_de_passe_change"),
+    path("mot-de-passe/<str:uidb64>/<str:token>/", views_compte.mot_de_passe_nouveau, name="mot_de_passe_nouveau"),
 ]

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from attrib.avis import selectors as avis_selectors
@@ -31,6 +31,7 @@ from attrib.demandeurs import actes, franceconnect, selectors, services
 from attrib.demandeurs.acteur import compte_de
 from attrib.demandeurs.forms import AccesForm, ConnexionDemandeurForm, DemanderCodeForm, InscriptionForm, LierForm
 from attrib.demandeurs.models import Liaison, Qualite
+from attrib.demandeurs.offres import offres_de
 from attrib.information import selectors as information_selectors
 from attrib.organisations.acteurs import Refus, acteur_de
 
@@ -86,7 +87,6 @@ class Connexion(auth_views.LoginView):
 
 
 connexion = login_not_required(Connexion.as_view())
-deconnexion = login_not_required(auth_views.LogoutView.as_view(next_page=reverse_lazy("demandeurs:connexion")))
 
 
 @login_not_required
@@ -212,6 +212,7 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
         "situation": information_selectors.situation_de(demande=objet, voit_sensible=voit),
         "simulations": information_selectors.simulations_de(demande=objet, voit_sensible=voit),
         "avis_liste": avis_selectors.boite_de(demande=objet),
+        "offres": offres_de(objet),
     }
     reponse = render(request, "demandeurs/demande.html", contexte)
     if titulaire:  # the household has now seen its new notices: « Nouveau » is shown once

@@ -237,6 +237,8 @@ class PositionChangee:
     demande_id: int
     avant: Bande
     apres: Bande
+    #: The snapshot row the position was compared with (a notice is written once per demand and snapshot).
+    instantane_id: int = 0
 
 
 def bandes_actuelles(*, jour: date | None = None) -> pl.DataFrame:
@@ -255,8 +257,18 @@ def positions_changees(*, jour: date | None = None) -> list[PositionChangee]:
     or whose position is no longer shown, has not "moved")."""
     actuelles = bandes_actuelles(jour=jour)
     avant = pl.DataFrame(
-        list(InstantanePosition.objects.order_by("demande_id").values_list("demande_id", "debut", "fin", "effectif")),
-        schema={"demande_id": pl.Int64, "debut_avant": pl.Int64, "fin_avant": pl.Int64, "effectif_avant": pl.Int64},
+        list(
+            InstantanePosition.objects.order_by("demande_id").values_list(
+                "demande_id", "debut", "fin", "effectif", "id"
+            )
+        ),
+        schema={
+            "demande_id": pl.Int64,
+            "debut_avant": pl.Int64,
+            "fin_avant": pl.Int64,
+            "effectif_avant": pl.Int64,
+            "instantane_id": pl.Int64,
+        },
         orient="row",
     )
     bougees = actuelles.join(avant, on="demande_id", how="inner").filter(
@@ -267,6 +279,7 @@ def positions_changees(*, jour: date | None = None) -> list[PositionChangee]:
             demande_id=r["demande_id"],
             avant=Bande(r["debut_avant"], r["fin_avant"], r["effectif_avant"]),
             apres=Bande(r["debut"], r["fin"], r["effectif"]),
+            instantane_id=r["instantane_id"],
         )
         for r in bougees.sort("demande_id").iter_rows(named=True)
     ]

@@ -142,6 +142,8 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi("siad.ExceptionHoraire", racine="siad.LieuAccueil", colonne_racine="lieu_id"),
     Suivi("siad.Creneau", racine="siad.LieuAccueil", colonne_racine="lieu_id", exclus=("cree_le",)),
     Suivi("siad.RendezVous", racine="siad.Creneau", colonne_racine="creneau_id", exclus=("cle",)),
+    # The accounts themselves: their address and its verification, their password resets (decision 0028).
+    Suivi("demandeurs.CompteDemandeur"),
     # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their
     # root's generation is in the key of every cache of what a user sees (``attrib.demandes.comptes``).
     Suivi(ORGANISATION),

@@ -79,6 +79,9 @@ class Acteur:
     appartenances: tuple[Appartenance, ...] = ()
     #: The demands an applicant's account holds (DEMANDEUR only).
     demande_ids: frozenset[int] = frozenset()
+    #: Among them, those whose household this account is (its own link, obtained with the one-time code; not an
+    #: access given by the household to a co-applicant or a social worker): it answers their offers.
+    demandes_titulaire: frozenset[int] = frozenset()
     #: Why the system acts (SYSTEME only), e.g. « commande recoter », « import RPLS », « démonstration ».
     motif: str = ""
 
@@ -119,6 +122,8 @@ class Acteur:
             return f"Attrib ({self.motif})" if self.motif else "Attrib"
         if self.utilisateur is None:
             return "anonyme"
+        if self.est_demandeur:  # its user name is opaque: the staff read the person and where they acted
+            return str(self.utilisateur)
         return self.utilisateur.get_full_name() or self.utilisateur.get_username()
 
     # ----- memberships
@@ -186,11 +191,13 @@ def _appartenances(user: Any) -> tuple[Appartenance, ...]:
 
 
 #: Set by the applicant space (``attrib.demandeurs``, in its ``ready()``): for a user, the ids of the demands its
-#: applicant account holds, or ``None`` when the user has no applicant account. This module imports no app above it.
-_RECONNAISSANCE_DEMANDEUR: Callable[[Any], frozenset[int] | None] | None = None
+#: applicant account holds and, among them, those it holds as the household itself (``demandes_titulaire``), or
+#: ``None`` when the user has no applicant account. This module imports no app above it.
+Reconnaissance = Callable[[Any], tuple[frozenset[int], frozenset[int]] | None]
+_RECONNAISSANCE_DEMANDEUR: Reconnaissance | None = None
 
 
-def reconnaitre_demandeur(fonction: Callable[[Any], frozenset[int] | None]) -> None:
+def reconnaitre_demandeur(fonction: Reconnaissance) -> None:
     """Register how an applicant account is recognised (called once by ``attrib.demandeurs``)."""
     global _RECONNAISSANCE_DEMANDEUR
     _RECONNAISSANCE_DEMANDEUR = fonction
@@ -207,6 +214,7 @@ def acteur_de(user: Any) -> Acteur:
         return cache
     appartenances = _appartenances(user)
     demande_ids: frozenset[int] = frozenset()
+    titulaire: frozenset[int] = frozenset()
     if user.is_superuser:
         nature = Nature.SUPERUTILISATEUR
     elif appartenances:
@@ -216,8 +224,15 @@ def acteur_de(user: Any) -> Acteur:
         # else; a staff account not yet placed in an organisation sees nothing.
         liees = _RECONNAISSANCE_DEMANDEUR(user) if _RECONNAISSANCE_DEMANDEUR is not None else None
         nature = Nature.AGENT if liees is None else Nature.DEMANDEUR
-        demande_ids = liees or frozenset()
-    acteur = Acteur(nature=nature, utilisateur=user, appartenances=appartenances, demande_ids=demande_ids)
+        if liees is not None:
+            demande_ids, titulaire = liees
+    acteur = Acteur(
+        nature=nature,
+        utilisateur=user,
+        appartenances=appartenances,
+        demande_ids=demande_ids,
+        demandes_titulaire=titulaire,
+    )
     user._attrib_acteur = acteur
     return acteur
 

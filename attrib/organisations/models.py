@@ -37,6 +37,10 @@ class Role(models.TextChoices):
     CONSULTATION = "consultation", "Consultation"
 
 
+#: User names of the applicant space's accounts (``demandeur-<uuid>``, attrib.demandeurs): opaque, never typed.
+PREFIXE_COMPTE_DEMANDEUR = "demandeur-"
+
+
 class User(AbstractUser):
     """A person who logs in. What they may see and do comes from their memberships."""
 
@@ -44,6 +48,9 @@ class User(AbstractUser):
         verbose_name = "utilisateur"
 
     def __str__(self) -> str:
+        if self.username.startswith(PREFIXE_COMPTE_DEMANDEUR):
+            # The staff read who acted in the applicant space by the person's name or address, not the opaque id.
+            return f"{self.get_full_name() or self.email or 'compte FranceConnect'} (espace demandeur)"
         return self.get_full_name() or self.username
 
 

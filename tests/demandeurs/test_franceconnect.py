@@ -31,6 +31,7 @@ CLIENT_ID = "attrib-test"
 CLIENT_SECRET = "secret-du-client-attrib-pour-le-test"
 IDENTIFIANT, MOT_DE_PASSE = "lea", "mot-de-passe-du-fournisseur"
 RETOUR = "http://testserver/mon-espace/franceconnect/retour/"
+RETOUR_DECONNEXION = "http://testserver/mon-espace/franceconnect/deconnexion/"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,7 @@ def fournisseur(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "FOURNISSEUR_CLIENT_ID": CLIENT_ID,
         "FOURNISSEUR_CLIENT_SECRET": CLIENT_SECRET,
         "FOURNISSEUR_REDIRECTION": RETOUR,
+        "FOURNISSEUR_DECONNEXION": RETOUR_DECONNEXION,
         "FOURNISSEUR_IDENTIFIANT": IDENTIFIANT,
         "FOURNISSEUR_MOT_DE_PASSE": MOT_DE_PASSE,
     }
@@ -83,6 +85,7 @@ def reglages(settings: Any, fournisseur: str) -> str:
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{fournisseur}/o/token/"
     settings.OIDC_OP_USER_ENDPOINT = f"{fournisseur}/o/userinfo/"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{fournisseur}/o/.well-known/jwks.json"
+    settings.OIDC_OP_LOGOUT_ENDPOINT = f"{fournisseur}/o/logout/"
     settings.OIDC_TIMEOUT = 10
     return fournisseur
 
@@ -106,15 +109,17 @@ def _navigateur_connecte(fournisseur: str) -> requests.Session:
     return navigateur
 
 
-def _connexion_franceconnect(client: Client, fournisseur: str) -> Any:
-    """One whole authorisation code flow; returns Attrib's answer to the provider's redirection."""
+def _connexion_franceconnect(client: Client, fournisseur: str, navigateur: requests.Session | None = None) -> Any:
+    """One whole authorisation code flow (in ``navigateur``, the person's browser at the provider, logged in there);
+    returns Attrib's answer to the provider's redirection."""
     depart = client.get(reverse("demandeurs:franceconnect"))
     assert depart.status_code == 302
     autorisation = depart["Location"]
     assert autorisation.startswith(f"{fournisseur}/o/authorize/")
     demande = parse_qs(urlsplit(autorisation).query)
     assert demande["client_id"] == [CLIENT_ID] and demande["acr_values"] == ["eidas1"] and demande["nonce"][0]
-    retour = _navigateur_connecte(fournisseur).get(autorisation, allow_redirects=False, timeout=10)
+    navigateur = navigateur or _navigateur_connecte(fournisseur)
+    retour = navigateur.get(autorisation, allow_redirects=False, timeout=10)
     assert retour.status_code == 302, retour.text[:500]
     vers = urlsplit(retour.headers["Location"])
     assert f"{vers.scheme}://{vers.netloc}{vers.path}" == RETOUR
@@ -156,3 +161,56 @@ def test_sans_configuration_franceconnect_est_absent(settings: Any) -> None:
     settings.FRANCECONNECT_ACTIF = False
     assert Client().get(reverse("demandeurs:franceconnect")).status_code == 404
     assert "FranceConnect" not in Client().get(reverse("demandeurs:connexion")).content.decode()
+
+
+def test_la_deconnexion_ferme_aussi_la_session_franceconnect(reglages: str) -> None:
+    client = Client()
+    navigateur = _navigateur_connecte(reglages)
+    assert _connexion_franceconnect(client, reglages, navigateur)["Location"] == reverse("demandeurs:espace")
+    id_token = client.session["oidc_id_token"]  # kept at login for the logout
+    assert id_token.count(".") == 2
+
+    sortie = client.post(reverse("demandeurs:deconnexion"))
+    assert sortie.status_code == 302 and sortie["Location"].startswith(f"{reglages}/o/logout/?")
+    demande = parse_qs(urlsplit(sortie["Location"]).query)
+    assert demande["id_token_hint"] == [id_token] and demande["post_logout_redirect_uri"] == [RETOUR_DECONNEXION]
+    etat = demande["state"][0]
+    assert len(etat) >= 32
+    # Logged out of Attrib at once.
+    assert client.get(reverse("demandeurs:espace"))["Location"].startswith(reverse("demandeurs:connexion"))
+
+    # The browser goes to the provider: it checks the ID token and the return address, ends its own session and
+    # sends the browser back with the same state.
+    retour = navigateur.get(sortie["Location"], allow_redirects=False, timeout=10)
+    assert retour.status_code == 302, retour.text[:500]
+    vers = urlsplit(retour.headers["Location"])
+    assert f"{vers.scheme}://{vers.netloc}{vers.path}" == RETOUR_DECONNEXION
+    assert parse_qs(vers.query)["state"] == [etat]
+    fin = client.get(f"{vers.path}?{vers.query}")
+    assert fin.status_code == 302 and fin["Location"] == reverse("demandeurs:connexion")
+    page = client.get(fin["Location"]).content.decode()
+    assert "Vous êtes déconnecté de votre espace demandeur et de FranceConnect." in page
+
+    # The provider's session is over: a new authorisation asks the person to log in at the provider again.
+    depart = Client().get(reverse("demandeurs:franceconnect"))
+    autorisation = navigateur.get(depart["Location"], allow_redirects=False, timeout=10)
+    assert autorisation.status_code == 302 and urlsplit(autorisation.headers["Location"]).path == "/connexion/"
+
+
+def test_un_retour_de_deconnexion_sans_le_bon_etat_ne_confirme_rien(reglages: str) -> None:
+    client = Client()
+    assert _connexion_franceconnect(client, reglages)["Location"] == reverse("demandeurs:espace")
+    client.post(reverse("demandeurs:deconnexion"))
+    fin = client.get(reverse("demandeurs:franceconnect_deconnexion"), {"state": "invente"})
+    assert fin["Location"] == reverse("demandeurs:connexion")
+    page = client.get(fin["Location"]).content.decode().replace("&#x27;", "'")
+    assert "FranceConnect n'a pas confirmé la fin de votre session" in page
+
+
+def test_un_compte_local_se_deconnecte_sans_passer_par_franceconnect(reglages: str) -> None:
+    from tests.demandeurs.outils import client_de, compte_verifie
+
+    client = client_de(compte_verifie())
+    sortie = client.post(reverse("demandeurs:deconnexion"))
+    assert sortie.status_code == 302 and sortie["Location"] == reverse("demandeurs:connexion")
+    assert client.get(reverse("demandeurs:espace"))["Location"].startswith(reverse("demandeurs:connexion"))

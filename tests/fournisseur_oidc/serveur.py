@@ -43,6 +43,7 @@ def main() -> None:
         client_type=Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
         redirect_uris=os.environ["FOURNISSEUR_REDIRECTION"],
+        post_logout_redirect_uris=os.environ.get("FOURNISSEUR_DECONNEXION", ""),
         algorithm=Application.RS256_ALGORITHM,
         skip_authorization=True,
     )

@@ -40,5 +40,9 @@ OAUTH2_PROVIDER = {
         "email": "Adresse électronique",
     },
     "PKCE_REQUIRED": False,
+    # FranceConnect's logout (session/end): id_token_hint, state, post_logout_redirect_uri; no confirmation page
+    # when the ID token is the logged-in person's.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "OAUTH2_VALIDATOR_CLASS": "tests.fournisseur_oidc.validateur.Validateur",
 }

@@ -48,6 +48,22 @@ LIGNES = [
     R("demandeurs_guichet:courrier_emettre", set(), methode="post", args=("hors",), donnees={}),
     R("demandeurs_guichet:courrier", ENREGISTREURS, args=("courrier_dans",)),
     R("demandeurs_guichet:courrier", set(), args=("courrier_hors",)),
+    # Answering an offer (decision 0028): « caleol_offre » (matrice_commissions) is the offer made to « dans ».
+    R("demandeurs:offre", {"demandeur"}, args=("dans", "caleol_offre")),
+    R("demandeurs:offre", set(), args=("hors", "caleol_offre")),
+    R("demandeurs:offre", {"demandeur"}, methode="post", args=("dans", "caleol_offre"), donnees={}),
+    R("demandeurs:offre", set(), methode="post", args=("hors", "caleol_offre"), donnees={}),
+    R("demandeurs:offre_courrier", {"demandeur"}, args=("dans", "caleol_offre")),
+    R("demandeurs:offre_courrier", set(), args=("hors", "caleol_offre")),
+    # The account's pages, used logged out (decision 0028): open to nobody logged in and to the applicant, 404 for
+    # every staff account. The link's page with a made-up token says the link is no longer valid.
+    R("demandeurs:mot_de_passe_oublie", {"demandeur"}, anonyme="autorise"),
+    R("demandeurs:mot_de_passe_oublie", {"demandeur"}, methode="post", donnees={}, anonyme="autorise"),
+    R("demandeurs:mot_de_passe_nouveau", {"demandeur"}, args=("MQ", "jeton-invente"), anonyme="autorise"),
+    R("demandeurs:mot_de_passe_change", {"demandeur"}, anonyme="autorise"),
+    # FranceConnect's logout return: FranceConnect is not configured here, so 404 for all (its behaviour against a
+    # real provider: tests/demandeurs/test_franceconnect.py).
+    R("demandeurs:franceconnect_deconnexion", set(), anonyme="refus"),
 ]
 
 
@@ -67,6 +83,7 @@ def _acces(demande: Demande, titulaire: Liaison, courriel: str) -> Liaison:
 
 def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any]:
     dans, hors = ids["dans"], ids["hors"]
+    assert ids["caleol_offre"].demande_id == dans.pk, "l'offre de la matrice des commissions est faite à « dans »"
     titulaire = Liaison.objects.get(demande=dans, qualite=Qualite.TITULAIRE)
     autre = CompteDemandeur.objects.create(
         utilisateur=User.objects.create(username="autre-menage"), courriel="autre@example.org"

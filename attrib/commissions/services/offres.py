@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attrib.commissions import courrier, parametres, selectors
+from attrib.commissions import courrier, parametres, permissions, selectors
 from attrib.commissions.enums import MotifRefus, StatutOffre
 from attrib.commissions.models import Decision, Offre
 from attrib.commissions.services._commun import (
@@ -155,14 +155,18 @@ def offre_repondre(
     auteur: Acteur,
 ) -> Offre:
     """Record the applicant's answer. A refusal carries a structured reason (``MotifRefus``) and whether the
-    dwelling was adapted to the household's needs and means (R441-2-10 11°, for the cotation)."""
+    dwelling was adapted to the household's needs and means (R441-2-10 11°, for the cotation).
+
+    Recorded by the bailleur's managers (an answer by letter, phone, at the desk: ``repondue_le`` is the day it
+    was given) or given by the household itself online (``permissions.repond_a_l_offre``): then it is dated the
+    day it is given, and the same rules apply (decision 0028)."""
     offre = (
         Offre.objects.select_for_update(of=("self", "logement", "logement__residence"))
         .select_related("logement__residence", "demande")
         .get(pk=offre.pk)
     )
-    _exiger_gestion(auteur, offre.logement.residence.bailleur_id)
-    jour = _aujourd_hui(repondue_le)
+    auteur.exiger(permissions.repond_a_l_offre(auteur, offre), permissions.REFUS_REPONSE)
+    jour = timezone.localdate() if auteur.est_demandeur else _aujourd_hui(repondue_le)
     erreurs: dict[str, list[str]] = {}
     detail = _texte(motif_refus_detail, "motif_refus_detail", erreurs)
     if offre.statut != StatutOffre.EN_ATTENTE:
@@ -177,7 +181,9 @@ def offre_repondre(
     if not accepte:
         motifs = [m for m in MotifRefus.values if m != MotifRefus.SANS_REPONSE]
         if motif_refus not in motifs:
-            erreurs["motif_refus"] = [f"Indiquez le motif du refus parmi : {', '.join(motifs)}."]
+            erreurs["motif_refus"] = [
+                f"Indiquez le motif du refus parmi : {', '.join(MotifRefus(m).label.lower() for m in motifs)}."
+            ]
         elif motif_refus == MotifRefus.AUTRE and not detail:
             erreurs["motif_refus_detail"] = ["Motif « autre » : précisez la raison du refus."]
         if logement_adapte is None:
@@ -209,7 +215,13 @@ def offre_repondre(
         auteur=_utilisateur(auteur),
         organisation=offre.logement.residence.bailleur,
         visible_demandeur=True,
-        details={"offre": offre.pk, "motif": motif_refus, "logement_adapte": logement_adapte, "message": resume},
+        details={
+            "offre": offre.pk,
+            "motif": motif_refus,
+            "logement_adapte": logement_adapte,
+            "message": resume,
+            "en_ligne": auteur.est_demandeur,
+        },
     )
     return offre
 

@@ -404,6 +404,7 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
                 "effectif_minimal_attente",
                 "effectif_minimal_position",
                 "pas_position",
+                "alerte_position",
             ),
             {
                 "similarite": champs(dimensions=liste(texte), libelle=texte, libelle_attente=texte),
@@ -411,6 +412,7 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
                 "effectif_minimal_attente": entier(1),
                 "effectif_minimal_position": entier(1),
                 "pas_position": entier(1),
+                "alerte_position": champs(tranches_minimum=entier(1), intervalle_minimal_jours=entier(0)),
             },
         ),
         "majoration_pls.yaml": SchemaYaml(_cles("coefficient_pls"), {"coefficient_pls": decimal_texte()}),
