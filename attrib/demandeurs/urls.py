@@ -17,3 +17,12 @@ urlpatterns = [
     path("demandes/<int:pk>/acces/", views.acces_donner, name="acces_donner"),
     path("demandes/<int:pk>/acces/<int:liaison_pk>/retirer/", views.acces_retirer, name="acces_retirer"),
 ]
+
+# Online filing (issue 13, point 3; decision 0029).
+from attrib.demandeurs import views_depot  # noqa: E402
+
+urlpatterns += [
+    path("deposer/", views_depot.deposer, name="deposer"),
+    path("deposer/<slug:etape>/", views_depot.deposer_etape, name="deposer_etape"),
+    path("demandes/<int:pk>/attestation/", views_depot.attestation, name="attestation"),
+]

@@ -147,7 +147,8 @@ def test_relancer_ne_duplique_rien_et_reinitialiser_remplace(grand_narbonne):
     assert resultat.demandes_creees == 0 and "déjà 60 demande(s)" in sortie
     assert Demande.objects.count() == 60
     personnel = User.objects.filter(compte_demandeur__isnull=True)
-    assert Organisation.objects.count() == len(ORGANISATIONS_DEMO) and personnel.count() == len(COMPTES_DEMO)
+    # The demo's organisations and its online desk (decision 0029).
+    assert Organisation.objects.count() == len(ORGANISATIONS_DEMO) + 1 and personnel.count() == len(COMPTES_DEMO)
     anciennes = set(Demande.objects.values_list("pk", flat=True))
     sortie, resultat = _charger(40, reinitialiser=True)
     assert "60 demande(s) de démonstration supprimée(s)" in sortie
