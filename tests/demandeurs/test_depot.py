@@ -439,3 +439,19 @@ def test_ouvrir_le_guichet_en_ligne_est_idempotent(territoire: dict[str, Any]) -
     assert territoire["en_ligne"].nom == "En ligne" and "3 communes" in sortie.getvalue()
     with pytest.raises(ValidationError):
         guichet_en_ligne_ouvrir(epci=EPCI.objects.get(siren="241100593"), code_guichet="NAR01", auteur=SYSTEME)
+
+
+def test_le_brouillon_d_une_session_expiree_est_purge(territoire: dict[str, Any], menage: Client) -> None:
+    """The draft lives in the login session only; the nightly retention run deletes expired sessions with it."""
+    from django.contrib.sessions.models import Session
+
+    from attrib.exploitation.conservation import conservation_appliquer
+
+    menage.post(_etape("menage"), {**IDENTITE, "action": "suivant"})
+    session = Session.objects.get(session_key=menage.session.session_key)
+    assert "Bénard" in str(session.get_decoded()) and "Bénard" not in str(list(EntreeJournal.objects.values("apres")))
+    conservation_appliquer(auteur=SYSTEME)
+    assert Session.objects.filter(pk=session.pk).exists()  # still alive: kept
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    bilan = conservation_appliquer(auteur=SYSTEME)
+    assert bilan.sessions_supprimees == 1 and not Session.objects.filter(pk=session.pk).exists()
