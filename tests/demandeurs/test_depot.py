@@ -455,3 +455,20 @@ def test_le_brouillon_d_une_session_expiree_est_purge(territoire: dict[str, Any]
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
     bilan = conservation_appliquer(auteur=SYSTEME)
     assert bilan.sessions_supprimees == 1 and not Session.objects.filter(pk=session.pk).exists()
+
+
+def test_seul_un_compte_demandeur_depose_et_seul_l_administrateur_ouvre_le_guichet_en_ligne(
+    territoire: dict[str, Any],
+) -> None:
+    from attrib.demandeurs.services_depot import demande_deposer_en_ligne
+    from attrib.organisations.acteurs import ANONYME, Refus, acteur_de
+
+    agent = acteur_de(membre(territoire["guichet"], username="agent-guichet"))
+    for auteur in (ANONYME, agent):
+        with pytest.raises(Refus):
+            demande_deposer_en_ligne(
+                auteur=auteur, donnees={}, personnes=[personne()], communes=[NARBONNE], consentement=True
+            )
+        with pytest.raises(Refus):
+            guichet_en_ligne_ouvrir(epci=EPCI.objects.get(siren="241100593"), code_guichet="AUTRE", auteur=auteur)
+    assert not Demande.objects.exists()
