@@ -38,6 +38,7 @@ from attrib.avis.redaction import TITRES, Redaction, paragraphes, rediger_evenem
 from attrib.common.models import Evenement
 from attrib.common.pdf import pdf_depuis_html, uri_polices
 from attrib.cotation.models import CotationHistorique
+from attrib.demandes.attestation import attestation_a_servir
 from attrib.demandes.models import Demande
 from attrib.documents.models import NatureDocument
 from attrib.documents.services import document_figer
@@ -260,12 +261,26 @@ def _systeme() -> Acteur:
 # --- sending the emails ---------------------------------------------------------------------------------------
 
 
+#: Notices whose email carries the attestation of registration (R441-2-4 CCH: the attestation is sent to the
+#: household), as frozen at its event (``attrib.demandes.attestation``).
+NATURES_AVEC_ATTESTATION = frozenset({"enregistrement", "renouvellement"})
+
+
 def _message(envoi: Envoi, connexion: Any) -> EmailMessage:
     avis = envoi.avis
-    corps = render_to_string(
-        "avis/courriel.txt", {"avis": avis, "liens": liens_de(avis), "guichet": avis.demande.guichet.nom}
+    attestation = (
+        attestation_a_servir(avis.demande, auteur=_systeme()) if avis.nature in NATURES_AVEC_ATTESTATION else None
     )
-    return EmailMessage(
+    corps = render_to_string(
+        "avis/courriel.txt",
+        {
+            "avis": avis,
+            "liens": liens_de(avis),
+            "guichet": avis.demande.guichet.nom,
+            "attestation": attestation is not None,
+        },
+    )
+    message = EmailMessage(
         subject=f"{avis.titre} — demande n° {avis.demande.numero_unique}",
         body=corps,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -273,6 +288,9 @@ def _message(envoi: Envoi, connexion: Any) -> EmailMessage:
         connection=connexion,
         headers={"Auto-Submitted": "auto-generated"},
     )
+    if attestation is not None:
+        message.attach(attestation.nom_fichier, bytes(attestation.octets), "application/pdf")
+    return message
 
 
 def _prendre(envoi: Envoi) -> bool:

@@ -239,6 +239,24 @@ def doublons_detecter(
     return len(nouvelles)
 
 
+def demandes_actives_de_la_personne(
+    *, nom: str, prenoms: str, date_naissance: date, nom_naissance: str = "", jour: date | None = None
+) -> list[int]:
+    """The active demands on which this person is applicant or co-applicant, by the detection's own method (same
+    birth date, or day and month swapped; one written form of the names at or above the threshold). Used before a
+    demand is filed online, so that a household with an active demand is not given a second one silently."""
+    inverse = date_inversee(date_naissance)
+    dates = [date_naissance, *([inverse] if inverse else [])]
+    formes = [texte for texte, _ in _formes(nom, prenoms, nom_naissance)]
+    limite = seuil(jour)
+    trouvees: set[int] = set()
+    for demande_id, _, autre_nom, autres_prenoms, autre_naissance in _lignes(Q(date_naissance__in=dates)):
+        autres = [texte for texte, _ in _formes(autre_nom, autres_prenoms, autre_naissance or "")]
+        if any(fuzz.token_sort_ratio(a, b) >= limite for a in formes for b in autres):
+            trouvees.add(demande_id)
+    return sorted(trouvees)
+
+
 @transaction.atomic
 def doublon_decider(
     *, doublon: DoublonPotentiel, auteur: Acteur, statut: str, commentaire: str = "", organisation: Any = None

@@ -299,6 +299,7 @@ def demande_enregistrer(
     if inconnus:
         erreurs["__all__"] = [f"Champ(s) non modifiable(s) : {', '.join(sorted(inconnus))}."]
     modifiables = {k: v for k, v in donnees.items() if k not in CHAMPS_NON_MODIFIABLES}
+    _verifier_canal(guichet, modifiables.get("canal", enums.Canal.GUICHET), erreurs)
     # The rule set bounds values by the real today (``aujourd_hui`` replays a registration of the past).
     regles_demande = validation.erreurs_demande(
         {**modifiables, "date_depot_initiale": depot}, jour=max(jour, timezone.localdate())
@@ -342,6 +343,21 @@ def demande_enregistrer(
     _coter([demande], auteur)
     attestation_etablir(demande=demande, jour=jour, auteur=auteur)  # issue 10 rule 4: fixed at the registration
     return demande
+
+
+def _verifier_canal(guichet: Organisation, canal: str, erreurs: dict[str, list[str]]) -> None:
+    """The online desk registers the demands households file in their space (channel « en ligne »), and only them
+    (``attrib.demandeurs.services_depot``)."""
+    if guichet.guichet_en_ligne and canal != enums.Canal.EN_LIGNE:
+        erreurs["guichet"] = [
+            f"« {guichet} » est le guichet en ligne : il n'enregistre que les demandes déposées par les ménages dans "
+            "leur espace. Choisissez votre guichet."
+        ]
+    elif canal == enums.Canal.EN_LIGNE and not guichet.guichet_en_ligne:
+        erreurs["canal"] = [
+            "Le canal « En ligne (espace demandeur) » est réservé aux demandes déposées par les ménages dans leur "
+            "espace."
+        ]
 
 
 def _echeance(depot: date, erreurs: dict[str, list[str]]) -> date:

@@ -37,3 +37,12 @@ urlpatterns += [
     path("mot-de-passe/change/", views_compte.mot_de_passe_change, name="mot_de_passe_change"),
     path("mot-de-passe/<str:uidb64>/<str:token>/", views_compte.mot_de_passe_nouveau, name="mot_de_passe_nouveau"),
 ]
+
+# Online filing (issue 13, point 3; decision 0029).
+from attrib.demandeurs import views_depot  # noqa: E402
+
+urlpatterns += [
+    path("deposer/", views_depot.deposer, name="deposer"),
+    path("deposer/<slug:etape>/", views_depot.deposer_etape, name="deposer_etape"),
+    path("demandes/<int:pk>/attestation/", views_depot.attestation, name="attestation"),
+]

@@ -26,6 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command, get_commands
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from attrib.common.models import Evenement
@@ -45,7 +46,7 @@ from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement
 from attrib.demo.caleol import caleol_demo_creer
 from attrib.demo.cotation import cotation_demo_installer
-from attrib.demo.demandeurs import demandeurs_demo_creer, tableau_demandeurs
+from attrib.demo.demandeurs import demandeurs_demo_creer, guichet_en_ligne_demo_ouvrir, tableau_demandeurs
 from attrib.demo.flux import flux_demo_creer
 from attrib.demo.generateur import (
     BAILLEURS_DEMO,
@@ -354,7 +355,8 @@ def _guichets_demo(organisations: dict[str, Organisation]) -> list[Organisation]
 
 
 def _demandes_demo(organisations: dict[str, Organisation]) -> models.QuerySet[Demande]:
-    return Demande.objects.filter(guichet__in=_guichets_demo(organisations))
+    # The demands of the demo's desks, and those filed online in the demo (its online desk).
+    return Demande.objects.filter(Q(guichet__in=_guichets_demo(organisations)) | Q(guichet__guichet_en_ligne=True))
 
 
 @transaction.atomic
@@ -727,6 +729,7 @@ def charger_demo(
     jour = date_reference or timezone.localdate()
     epci = _referentiels(sortie)
     organisations = _organisations(epci)
+    guichet_en_ligne = guichet_en_ligne_demo_ouvrir(epci)
     comptes = _comptes(organisations)
     _ecrire(sortie, f"{len(organisations)} organisations et {len(comptes)} comptes de démonstration prêts.")
     if reinitialiser:
@@ -790,7 +793,12 @@ def charger_demo(
     _ecrire(sortie, f"{siad.texte()} Pages publiques : {adresse}/territoire/{epci.siren}/")
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
-    _ecrire(sortie, tableau_demandeurs(demandeurs, mot_de_passe=MOT_DE_PASSE_DEMO, adresse=adresse))
+    _ecrire(
+        sortie,
+        tableau_demandeurs(
+            demandeurs, mot_de_passe=MOT_DE_PASSE_DEMO, adresse=adresse, guichet_en_ligne=guichet_en_ligne
+        ),
+    )
     return ResultatDemo(
         demandes_creees=creees,
         demandes_existantes=existantes,

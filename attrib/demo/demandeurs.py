@@ -1,6 +1,7 @@
 """Applicant accounts of the demo (issue 13): households linked to demo demands, and a social worker to whom
 both households gave access, so that « Mon espace » can be tried at once. Printed beside the staff accounts
-by ``charger_demo`` (same public password, for the demo only)."""
+by ``charger_demo`` (same public password, for the demo only). The demo also opens the Grand Narbonne's online desk
+(decision 0029), so that a household can file a demand from its space."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from django.utils import timezone
 from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
 from attrib.demandeurs.models import CompteDemandeur, Liaison, Qualite
-from attrib.organisations.models import User
+from attrib.demandeurs.services_depot import guichet_en_ligne_ouvrir
+from attrib.organisations.acteurs import acteur_systeme
+from attrib.organisations.models import Organisation, User
+from attrib.territoires.models import EPCI
+
+#: The code guichet of the demo's online desk (in the numéro unique of the demands filed online).
+CODE_GUICHET_EN_LIGNE = "GNWEB"
 
 
 @dataclass(frozen=True)
@@ -80,10 +87,31 @@ def demandeurs_demo_creer(demandes: models.QuerySet[Demande], *, mot_de_passe: s
     return lignes
 
 
-def tableau_demandeurs(lignes: list[LigneDemandeurDemo], *, mot_de_passe: str, adresse: str) -> str:
-    """The applicant logins of the demo, printed after the staff's."""
+def guichet_en_ligne_demo_ouvrir(epci: EPCI) -> Organisation:
+    """The Grand Narbonne's online desk (idempotent)."""
+    return guichet_en_ligne_ouvrir(
+        epci=epci,
+        code_guichet=CODE_GUICHET_EN_LIGNE,
+        nom="Guichet en ligne du Grand Narbonne",
+        auteur=acteur_systeme("démonstration (charger_demo)"),
+    )
+
+
+def tableau_demandeurs(
+    lignes: list[LigneDemandeurDemo], *, mot_de_passe: str, adresse: str, guichet_en_ligne: Organisation | None = None
+) -> str:
+    """The applicant logins of the demo, printed after the staff's, and how to file a demand online."""
+    depot = (
+        [
+            f"Dépôt en ligne : créez un compte sur {adresse.rstrip('/')}/mon-espace/inscription/ (ou connectez-vous), "
+            f"puis « Déposer une demande » ; la demande est enregistrée par « {guichet_en_ligne} » "
+            f"(code guichet {guichet_en_ligne.code_guichet})."
+        ]
+        if guichet_en_ligne is not None
+        else []
+    )
     if not lignes:
-        return "Aucun compte demandeur de démonstration : la démo ne contient pas de demande."
+        return "\n".join(["Aucun compte demandeur de démonstration : la démo ne contient pas de demande.", *depot])
     entetes = ("Espace demandeur", "Courriel (identifiant)", "Mot de passe", "Demande(s)")
     rangs = [entetes, *((x.libelle, x.courriel, mot_de_passe, ", ".join(x.numeros)) for x in lignes)]
     largeurs = [max(len(r[i]) for r in rangs) for i in range(4)]
@@ -92,5 +120,6 @@ def tableau_demandeurs(lignes: list[LigneDemandeurDemo], *, mot_de_passe: str, a
             "Comptes demandeurs de démonstration (ménages ; mots de passe publics : pour la démo uniquement) :",
             *("  " + "  ".join(c.ljust(w) for c, w in zip(r, largeurs, strict=True)).rstrip() for r in rangs),
             f"Ouvrez {adresse.rstrip('/')}/mon-espace/connexion/ et connectez-vous avec l'une de ces adresses.",
+            *depot,
         ]
     )

@@ -69,6 +69,8 @@ class Canal(ListeFermee):
     GUICHET = "guichet", "Guichet enregistreur"
     INTERNET_SNE = "internet_sne", "En ligne (SNE)"
     SYSTEME_LOCAL = "systeme_local", "Système local / fichier partagé"
+    #: Filed by the household itself in its applicant space (issue 13): registered at the territory's online desk.
+    EN_LIGNE = "en_ligne", "En ligne (espace demandeur)"
 
 
 class LienParente(ListeFermee):

@@ -82,6 +82,12 @@ class Organisation(models.Model):
     perimetre = models.ManyToManyField(
         "territoires.Commune", related_name="organisations", blank=True, verbose_name="périmètre (communes)"
     )
+    guichet_en_ligne = models.BooleanField(
+        "guichet en ligne",
+        default=False,
+        help_text="Point d'enregistrement des demandes que les ménages déposent eux-mêmes dans leur espace, pour les "
+        "communes de son EPCI (un par EPCI, avec son propre code guichet).",
+    )
 
     class Meta:
         verbose_name = "organisation"
@@ -94,6 +100,17 @@ class Organisation(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["code_guichet"], condition=~Q(code_guichet=""), name="organisation_code_guichet_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(guichet_en_ligne=False) | (~Q(code_guichet="") & Q(epci__isnull=False)),
+                name="organisation_guichet_en_ligne_code_et_epci",
+                violation_error_message="Un guichet en ligne a un code guichet et un EPCI.",
+            ),
+            models.UniqueConstraint(
+                fields=["epci"],
+                condition=Q(guichet_en_ligne=True),
+                name="organisation_un_guichet_en_ligne_par_epci",
+                violation_error_message="Cet EPCI a déjà un guichet en ligne.",
             ),
         ]
 

@@ -38,7 +38,11 @@ def _charger(n: int = 200, **options: object) -> tuple[str, object]:
 def test_organisations_et_comptes_de_la_demo(grand_narbonne):
     sortie, _ = _charger(0)
     orgs = {o.nom: o for o in Organisation.objects.all()}
-    assert set(orgs) == {s.nom for s in ORGANISATIONS_DEMO}
+    # The demo's organisations, and the online desk of the Grand Narbonne (decision 0029).
+    assert set(orgs) == {s.nom for s in ORGANISATIONS_DEMO} | {"Guichet en ligne du Grand Narbonne"}
+    en_ligne = orgs["Guichet en ligne du Grand Narbonne"]
+    assert en_ligne.guichet_en_ligne and en_ligne.code_guichet == "GNWEB" and en_ligne.perimetre.count() == 5
+    assert "Dépôt en ligne" in sortie and "(code guichet GNWEB)" in sortie
     epci = orgs["CA Le Grand Narbonne"]
     assert epci.categorie_reservataire == CategorieReservataire.EPCI and epci.siren == "241100593"
     assert set(epci.perimetre.values_list("code_insee", flat=True)) == {
@@ -54,7 +58,7 @@ def test_organisations_et_comptes_de_la_demo(grand_narbonne):
     assert orgs["Ville de Narbonne"].categorie_reservataire == CategorieReservataire.COMMUNE
     assert orgs["Action Logement Services"].categorie_reservataire == CategorieReservataire.ACTION_LOGEMENT
     assert orgs["Préfecture de l'Aude — DDETS"].categorie_reservataire == CategorieReservataire.ETAT
-    guichets = [o for o in orgs.values() if o.code_guichet]
+    guichets = [o for o in orgs.values() if o.code_guichet and not o.guichet_en_ligne]
     assert {o.nom for o in guichets} == {
         "Ville de Narbonne",
         "Domitia Habitat",
@@ -147,7 +151,8 @@ def test_relancer_ne_duplique_rien_et_reinitialiser_remplace(grand_narbonne):
     assert resultat.demandes_creees == 0 and "déjà 60 demande(s)" in sortie
     assert Demande.objects.count() == 60
     personnel = User.objects.filter(compte_demandeur__isnull=True)
-    assert Organisation.objects.count() == len(ORGANISATIONS_DEMO) and personnel.count() == len(COMPTES_DEMO)
+    # The demo's organisations and its online desk (decision 0029).
+    assert Organisation.objects.count() == len(ORGANISATIONS_DEMO) + 1 and personnel.count() == len(COMPTES_DEMO)
     anciennes = set(Demande.objects.values_list("pk", flat=True))
     sortie, resultat = _charger(40, reinitialiser=True)
     assert "60 demande(s) de démonstration supprimée(s)" in sortie

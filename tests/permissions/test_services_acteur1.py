@@ -69,6 +69,7 @@ EXEMPTEES: dict[str, str] = {
     "attrib.demandes.attestation.jour_de_l_attestation": "reads a date of the demand",
     "attrib.demandes.attestation.nom_fichier": "computes a file name",
     "attrib.demandes.doublons.date_inversee": "pure date arithmetic",
+    "attrib.demandes.doublons.demandes_actives_de_la_personne": "reads the active demands of a person",
     "attrib.demandes.doublons.seuil": "reads the similarity threshold in force",
     "attrib.demandes.importexport.effectifs_demandes": "counts the demands the actor sees (takes the actor)",
     "attrib.demandes.importexport.valeurs_demandes": "reads column values for the application's computations",
