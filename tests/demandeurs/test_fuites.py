@@ -236,7 +236,7 @@ def test_le_menage_lit_sa_situation_sensible_le_travailleur_social_et_le_co_dema
     score = menage[menage.index("Votre score et votre position") : menage.index("Ce qui changerait votre position")]
     assert "Victime de violences au sein du couple" in score and LIBELLE_CONFIDENTIEL_DEMANDEUR not in score
     # Its notices (an email, a letter may be read by someone else in the home) never name it.
-    boite = menage[menage.index("Mes avis") :]
+    boite = menage[menage.index("Mes avis") : menage.index("Mes pièces justificatives")]
     assert "violence" not in boite.lower()
 
     social = _visible(_client(demo.travailleur_social).get(url).content.decode())

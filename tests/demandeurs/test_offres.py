@@ -221,7 +221,7 @@ def test_le_refus_en_ligne_porte_son_motif_et_le_personnel_le_voit() -> None:
     guichet = Client()
     guichet.force_login(m.guichet)
     historique = _texte(guichet.get(reverse("demandes:detail", args=[m.demande.pk])))
-    assert "Par lea.martin@example.org (espace demandeur) (Alogea)" in historique
+    assert "Par l'espace demandeur en ligne (compte lea.martin@example.org) (Alogea)" in historique
 
 
 def test_l_acceptation_en_ligne_se_confirme_et_ne_se_donne_qu_une_fois() -> None:
