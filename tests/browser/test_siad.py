@@ -115,6 +115,8 @@ def test_un_menage_s_informe_reserve_et_annule_sans_compte_puis_le_guichet_ouvre
     page: Page, navigateur: Browser, live_server: Any, boite: Boite, settings: Settings
 ) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # 60 demands: the fewest for which the demo's last 12 months hold enough leases (13) for the territory's waiting
+    # range to be published (25 or 40 give none); the stock, flux and CALEOL replays cost the same whatever the count.
     charger_demo(nb_demandes=60, seed=2026, stdout=io.StringIO())
     maison = LieuAccueil.objects.select_related("commune", "organisation").get(nom=LIEUX_DEMO[0].nom)
     base, siren = live_server.url, maison.epci_id
