@@ -63,7 +63,13 @@ def _contexte(epci: EPCI, rubrique: str, **autres: Any) -> dict[str, Any]:
 
 @page_publique()
 def territoires(request: HttpRequest) -> HttpResponse:
-    return render(request, "siad/territoires.html", {"territoires": selectors.territoires(), "rubrique": ""})
+    # No territory chosen yet, hence no menu: the skip links lead to the content and the footer only.
+    evitements = [{"link": "#content", "label": "Contenu"}, {"link": "#footer", "label": "Pied de page"}]
+    return render(
+        request,
+        "siad/territoires.html",
+        {"territoires": selectors.territoires(), "rubrique": "", "skiplinks": evitements},
+    )
 
 
 @page_publique()
