@@ -20,6 +20,7 @@ from attrib.commissions.models import Commission
 from attrib.cotation.enums import StatutVersion
 from attrib.cotation.models import VersionGrille
 from attrib.demandes import enums as demandes_enums
+from attrib.demandes import regles
 from attrib.demandes.pieces import referentiel
 from attrib.demandes.quartile import seuil_officiel
 from attrib.engine.cotation.grille import Critere, Points, Section
@@ -328,7 +329,6 @@ def parts_reservataires(epci: EPCI, jour: date) -> list[PartFlux]:
 _CONDITIONS = {
     "codemandeur": "si vous déposez la demande avec un co-demandeur",
     "nationalite_hors_ue": "pour chaque adulte de nationalité hors de l'Union européenne",
-    "baisse_revenus": "si vos revenus ont baissé d'au moins 10 % sur les douze derniers mois",
     "enfants": "si des enfants vivent avec vous",
     "expulsion": "si une procédure d'expulsion vous vise",
     "non_decent": "si votre logement est indigne ou non décent",
@@ -347,6 +347,9 @@ def _condition(bloc: dict[str, Any]) -> str:
         return "si votre demande a pour motif : " + ", ".join(
             str(demandes_enums.Motif(v).label).lower() for v in valeurs
         )
+    if condition == "baisse_revenus":
+        baisse = regles.baisse_revenus_minimum(timezone.localdate())
+        return f"si vos revenus ont baissé d'au moins {baisse} sur les douze derniers mois"
     if condition == "logement_actuel":
         return "si vous êtes aujourd'hui : " + ", ".join(
             str(demandes_enums.StatutLogementActuel(v).label).lower() for v in valeurs

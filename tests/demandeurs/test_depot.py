@@ -90,8 +90,14 @@ RESSOURCES = {
     "ressources_codemandeur-salaires": "900",
     "ressources_codemandeur-indemnites_chomage": "310.25",
     "ressources_menage-revenu_fiscal_reference": "24000",
-    "ressources_menage-annee_revenu_fiscal": str(timezone.localdate().year - 2),
 }
+
+
+def _ressources() -> dict[str, str]:
+    """The resources step; the tax year is the one before last, read when the test runs (never at import)."""
+    return {**RESSOURCES, "ressources_menage-annee_revenu_fiscal": str(timezone.localdate().year - 2)}
+
+
 LOGEMENT = {
     "logement_actuel-statut_logement_actuel": "locataire_parc_prive",
     "logement_actuel-type_logement_actuel": "appartement",
@@ -157,7 +163,7 @@ def _deposer_en_ligne(client: Client, *, contact: dict[str, str] = CONTACT) -> A
     suite = [
         ("menage", {**IDENTITE, **CODEMANDEUR}, "personnes"),
         ("personnes", PERSONNES, "ressources"),
-        ("ressources", RESSOURCES, "logement"),
+        ("ressources", _ressources(), "logement"),
         ("logement", LOGEMENT, "souhaits"),
         ("souhaits", SOUHAITS, "contact"),
         ("contact", {f"contact-{k}": v for k, v in contact.items()}, "recapitulatif"),
@@ -181,7 +187,7 @@ def _enregistrer_au_guichet(client: Client, guichet_id: int) -> Demande:
         **{f"demandeur-{k}": v for k, v in CONTACT.items()},
     }
     assert client.post(etape(1), {**premiere, "action": "ajouter_codemandeur"}).status_code == 302
-    for n, donnees in enumerate([{**premiere, **CODEMANDEUR}, PERSONNES, RESSOURCES, LOGEMENT, SOUHAITS], start=1):
+    for n, donnees in enumerate([{**premiere, **CODEMANDEUR}, PERSONNES, _ressources(), LOGEMENT, SOUHAITS], start=1):
         reponse = client.post(etape(n), {**donnees, "action": "suivant"})
         assert reponse.status_code == 302 and reponse["Location"] == etape(n + 1), _texte(reponse)[:3000]
     reponse = client.post(etape(6), {"action": "enregistrer"})
@@ -318,7 +324,7 @@ def test_erreurs_en_francais_sur_chaque_champ(territoire: dict[str, Any], menage
     assert menage.get(_etape("souhaits"))["Location"] == _etape("menage")
     # The wishes: the rule of the typologies, in French on its field.
     menage.post(_etape("menage"), {**IDENTITE, "action": "suivant"})
-    for etape, donnees in (("personnes", PERSONNES), ("ressources", RESSOURCES), ("logement", LOGEMENT)):
+    for etape, donnees in (("personnes", PERSONNES), ("ressources", _ressources()), ("logement", LOGEMENT)):
         menage.post(_etape(etape), {**donnees, "action": "suivant"})
     reponse = menage.post(
         _etape("souhaits"),
