@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.formsets import BaseFormSet
@@ -23,10 +20,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from attrib.common.brouillon import BrouillonEtapes
+from attrib.common.brouillon import donnees_postees as _donnees_postees
+from attrib.common.brouillon import tous_valides as _valides
+from attrib.common.brouillon import valeur_lisible as _valeur_lisible
+from attrib.common.brouillon import valeurs_saisies as _valeurs
 from attrib.common.forms import resume_erreurs
 from attrib.common.limites import adresse_client
 from attrib.common.view_helpers import exiger
@@ -76,49 +77,9 @@ DERNIERE = ORDRE[-1]
 CLE_SESSION = "attrib_depot_en_ligne"
 
 
-class Brouillon:
-    """What the household typed, step by step, kept in its login session (JSON-safe values only). It goes with the
-    filing, with « Abandonner », at logout and when the session expires (``SESSION_COOKIE_AGE``)."""
-
+class Brouillon(BrouillonEtapes):
     def __init__(self, request: HttpRequest) -> None:
-        self.session = request.session
-        self.donnees: dict[str, Any] = self.session.get(CLE_SESSION) or {
-            "saisies": {},
-            "valides": [],
-            "codemandeur": False,
-        }
-
-    @property
-    def codemandeur(self) -> bool:
-        return bool(self.donnees["codemandeur"])
-
-    @codemandeur.setter
-    def codemandeur(self, valeur_: bool) -> None:
-        self.donnees["codemandeur"] = valeur_
-
-    def saisie(self, etape: str) -> dict[str, Any]:
-        return dict(self.donnees["saisies"].get(etape, {}))
-
-    def est_valide(self, etape: str) -> bool:
-        return etape in self.donnees["valides"]
-
-    def vide(self) -> bool:
-        return not self.donnees["saisies"]
-
-    def enregistrer(self, etape: str, saisie: dict[str, Any], *, valide: bool) -> None:
-        self.donnees["saisies"][etape] = saisie
-        valides = set(self.donnees["valides"]) - {etape}
-        if valide:
-            valides.add(etape)
-        self.donnees["valides"] = sorted(valides)
-        self.session[CLE_SESSION] = self.donnees
-        self.session.modified = True
-
-    def premiere_incomplete(self) -> str:
-        return next((e for e in ORDRE[:-1] if not self.est_valide(e)), DERNIERE)
-
-    def effacer(self) -> None:
-        self.session.pop(CLE_SESSION, None)
+        super().__init__(request, cle=CLE_SESSION, ordre=ORDRE)
 
 
 def _priorites() -> list[tuple[str, str]]:
@@ -188,43 +149,6 @@ def _formulaires(
         defaut = {"email": compte.courriel} if compte is not None and compte.courriel else {}
         return {"contact": ContactDepotForm(donnees, prefix="contact", initial=initial("contact") or defaut)}
     return {}
-
-
-def _valeurs(formulaire: Any) -> Any:
-    """What was typed in a form (or each row of a formset), as JSON-safe values."""
-    if isinstance(formulaire, BaseFormSet):
-        return [_valeurs(f) for f in formulaire.forms]
-    return {nom: formulaire[nom].data for nom in formulaire.fields}
-
-
-def _donnees_postees(formulaires_vides: dict[str, Any], saisie: dict[str, Any]) -> dict[str, Any]:
-    """A saved step turned back into POST-like data, to be validated again."""
-    donnees: dict[str, Any] = {}
-
-    def ajouter(prefixe: str, valeurs: dict[str, Any]) -> None:
-        for nom, v in valeurs.items():
-            if v is None or v is False:
-                continue
-            donnees[f"{prefixe}-{nom}"] = "on" if v is True else v
-
-    for cle, formulaire in formulaires_vides.items():
-        if isinstance(formulaire, BaseFormSet):
-            lignes = saisie.get(cle) or []
-            donnees |= {
-                f"{cle}-TOTAL_FORMS": str(len(lignes)),
-                f"{cle}-INITIAL_FORMS": "0",
-                f"{cle}-MIN_NUM_FORMS": "0",
-                f"{cle}-MAX_NUM_FORMS": "1000",
-            }
-            for i, ligne in enumerate(lignes):
-                ajouter(f"{cle}-{i}", ligne)
-        else:
-            ajouter(cle, saisie.get(cle) or {})
-    return donnees
-
-
-def _valides(formulaires: dict[str, Any]) -> bool:
-    return all([f.is_valid() for f in formulaires.values()])  # every form validated: every error shown
 
 
 def _url(etape: str) -> str:
@@ -422,23 +346,6 @@ def _mentions() -> dict[str, Any]:
     """What the notice on the data says that comes from dated data (the retention after the demand's end)."""
     jour = timezone.localdate()
     return {"conservation_mois": int(valeur("conservation.demandes_radiees_mois", jour).valeur)}
-
-
-def _valeur_lisible(champ: forms.Field, v: Any) -> str | None:
-    if v in (None, "", [], False):
-        return None
-    if isinstance(v, bool):
-        return "Oui"
-    choix = dict(getattr(champ, "choices", None) or [])
-    if isinstance(v, list):
-        return ", ".join(str(choix.get(x, x)) for x in v)
-    if choix:
-        return str(choix.get(v, choix.get(str(v), v)))
-    if isinstance(v, date):
-        return date_format(v, "d/m/Y")
-    if isinstance(v, Decimal):
-        return None if not v else f"{number_format(v, 2)} €"
-    return str(v)
 
 
 def _lignes(form: Any, donnees: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -15,10 +13,14 @@ from django.forms.formsets import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from attrib.common.brouillon import BrouillonEtapes
+from attrib.common.brouillon import donnees_postees as _donnees_postees
+from attrib.common.brouillon import tous_valides as _valides
+from attrib.common.brouillon import valeur_lisible as _valeur_lisible
+from attrib.common.brouillon import valeurs_saisies as _valeurs
 from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import exiger
 from attrib.demandes import enums, selectors
@@ -52,48 +54,9 @@ DERNIERE = max(ETAPES)
 CLE_SESSION = "attrib_brouillon_demande"
 
 
-class Brouillon:
-    """The registration being typed, kept in the session between steps (JSON-safe values only)."""
-
+class Brouillon(BrouillonEtapes):
     def __init__(self, request: HttpRequest) -> None:
-        self.session = request.session
-        self.donnees: dict[str, Any] = self.session.get(CLE_SESSION) or {
-            "saisies": {},
-            "valides": [],
-            "codemandeur": False,
-        }
-
-    @property
-    def codemandeur(self) -> bool:
-        return bool(self.donnees["codemandeur"])
-
-    @codemandeur.setter
-    def codemandeur(self, valeur: bool) -> None:
-        self.donnees["codemandeur"] = valeur
-
-    def saisie(self, etape: int) -> dict[str, Any]:
-        return dict(self.donnees["saisies"].get(str(etape), {}))
-
-    def est_valide(self, etape: int) -> bool:
-        return etape in self.donnees["valides"]
-
-    def vide(self) -> bool:
-        return not self.donnees["saisies"]
-
-    def enregistrer(self, etape: int, saisie: dict[str, Any], *, valide: bool) -> None:
-        self.donnees["saisies"][str(etape)] = saisie
-        valides = set(self.donnees["valides"]) - {etape}
-        if valide:
-            valides.add(etape)
-        self.donnees["valides"] = sorted(valides)
-        self.session[CLE_SESSION] = self.donnees
-        self.session.modified = True
-
-    def premiere_incomplete(self) -> int:
-        return next((e for e in range(1, DERNIERE) if not self.est_valide(e)), DERNIERE)
-
-    def effacer(self) -> None:
-        self.session.pop(CLE_SESSION, None)
+        super().__init__(request, cle=CLE_SESSION, ordre=list(range(1, DERNIERE + 1)))
 
 
 def _guichet_choisi(user: Any, brouillon: Brouillon) -> Organisation | None:
@@ -171,41 +134,6 @@ def _formulaires(
             )
         }
     return {}
-
-
-def _valeurs(formulaire: Any) -> Any:
-    """What was typed in a form (or each row of a formset), as JSON-safe values."""
-    if isinstance(formulaire, BaseFormSet):
-        return [_valeurs(f) for f in formulaire.forms]
-    return {nom: formulaire[nom].data for nom in formulaire.fields}
-
-
-def _donnees_postees(formulaires_vides: dict[str, Any], saisie: dict[str, Any]) -> dict[str, Any]:
-    """Turn a saved step back into POST-like data, to validate it again."""
-    donnees: dict[str, Any] = {}
-
-    def ajouter(prefixe: str, valeurs: dict[str, Any]) -> None:
-        for nom, valeur in valeurs.items():
-            if valeur is None or valeur is False:
-                continue
-            donnees[f"{prefixe}-{nom}"] = "on" if valeur is True else valeur
-
-    for cle, formulaire in formulaires_vides.items():
-        if isinstance(formulaire, BaseFormSet):
-            lignes = saisie.get(cle) or []
-            donnees.update(
-                {f"{cle}-TOTAL_FORMS": str(len(lignes)), f"{cle}-INITIAL_FORMS": "0", f"{cle}-MIN_NUM_FORMS": "0"}
-            )
-            donnees[f"{cle}-MAX_NUM_FORMS"] = "1000"
-            for i, ligne in enumerate(lignes):
-                ajouter(f"{cle}-{i}", ligne)
-        else:
-            ajouter(cle, saisie.get(cle) or {})
-    return donnees
-
-
-def _valides(formulaires: dict[str, Any]) -> bool:
-    return all([f.is_valid() for f in formulaires.values()])  # every form validated, to show all errors
 
 
 def _url_etape(etape: int) -> str:
@@ -339,25 +267,6 @@ def _recapitulatif(request: HttpRequest, brouillon: Brouillon) -> HttpResponse:
             "action_url": _url_etape(DERNIERE),
         },
     )
-
-
-def _valeur_lisible(champ: forms.Field, valeur: Any) -> str | None:
-    if valeur in (None, "", [], False):
-        return None
-    if isinstance(valeur, bool):
-        return "Oui"
-    if isinstance(valeur, Organisation):
-        return str(valeur)
-    choix = dict(getattr(champ, "choices", None) or [])
-    if isinstance(valeur, list):
-        return ", ".join(str(choix.get(v, v)) for v in valeur)
-    if choix:
-        return str(choix.get(valeur, choix.get(str(valeur), valeur)))
-    if isinstance(valeur, date):
-        return date_format(valeur, "d/m/Y")
-    if isinstance(valeur, Decimal):
-        return None if not valeur else f"{number_format(valeur, 2)} €"
-    return str(valeur)
 
 
 def _lignes(form: Any) -> list[tuple[str, str]]:
