@@ -149,6 +149,8 @@ INSTALLED_APPS = [
     "attrib.demandeurs",
     # The territory's reception and information service (issue 13 point 6): public pages, reception places, slots.
     "attrib.siad",
+    # Location voulue (issue 14): advertised dwellings, the households' applications, the committed draw.
+    "attrib.annonces",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",

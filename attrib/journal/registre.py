@@ -142,6 +142,13 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi("siad.ExceptionHoraire", racine="siad.LieuAccueil", colonne_racine="lieu_id"),
     Suivi("siad.Creneau", racine="siad.LieuAccueil", colonne_racine="lieu_id", exclus=("cree_le",)),
     Suivi("siad.RendezVous", racine="siad.Creneau", colonne_racine="creneau_id", exclus=("cle",)),
+    # Location voulue (issue 14): the pairs' rules, the adverts (never the seed of the draw before its revelation:
+    # the revelation is a column of the advert, its value is not journalled) and their photos; the applications
+    # under the demand of the household that made them.
+    Suivi("annonces.RegleLocationVoulue", exclus=("cree_le",)),
+    Suivi("annonces.Annonce", exclus=("graine",)),
+    Suivi("annonces.PhotoAnnonce", racine="annonces.Annonce", colonne_racine="annonce_id", exclus=("ajoutee_le",)),
+    Suivi("annonces.Candidature", racine=DEMANDE, colonne_racine="demande_id"),
     # The accounts themselves: their address and its verification, their password resets (decision 0028).
     Suivi("demandeurs.CompteDemandeur"),
     # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their

@@ -19,6 +19,7 @@ from attrib.commissions.services._commun import (
     _pas_dans_le_futur,
     _utilisateur,
 )
+from attrib.commissions.signaux import bail_signe
 from attrib.common.services import evenement_enregistrer
 from attrib.demandes.enums import MotifRadiation, StatutDemande
 from attrib.demandes.services import demande_radier
@@ -161,4 +162,5 @@ def bail_signer(
         visible_demandeur=True,
         details={"bail": bail.pk, "logement": logement.pk, "contingent": bail.contingent},
     )
+    bail_signe.send(sender=Bail, bail=bail, auteur=auteur)
     return bail

@@ -415,6 +415,22 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
                 "alerte_position": champs(tranches_minimum=entier(1), intervalle_minimal_jours=entier(0)),
             },
         ),
+        "location_voulue.yaml": SchemaYaml(
+            _cles(
+                "duree_publication_jours",
+                "candidatures_ouvertes_maximum",
+                "candidats_presentes",
+                "suspension_apres_refus",
+                "resultat_tranche_points",
+            ),
+            {
+                "duree_publication_jours": entier(1),
+                "candidatures_ouvertes_maximum": entier(1),
+                "candidats_presentes": entier(1),
+                "suspension_apres_refus": champs(seuil=entier(1), fenetre_mois=entier(1), duree_mois=entier(1)),
+                "resultat_tranche_points": entier(1),
+            },
+        ),
         "majoration_pls.yaml": SchemaYaml(_cles("coefficient_pls"), {"coefficient_pls": decimal_texte()}),
         "objectifs_attribution.yaml": SchemaYaml(
             _cles(
