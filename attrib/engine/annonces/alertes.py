@@ -74,7 +74,7 @@ def menages_a_alerter(
     admis = np.ones(len(index), dtype=np.bool_)
     if exclus:
         identifiants = pl.Series("demande", index.demandes.tolist(), dtype=pl.String)
-        admis &= ~identifiants.is_in(pl.Series(sorted(exclus), dtype=pl.String)).to_numpy()
+        admis &= ~identifiants.is_in(pl.Series(sorted(exclus), dtype=pl.String).implode()).to_numpy()
     par_public: dict[str, NDArray[np.bool_]] = {
         TOUS: admis,
         Q1: admis & index.q1,

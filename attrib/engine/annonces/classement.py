@@ -133,7 +133,9 @@ class Rang:
         if self.departage == ANCIENNETE:
             return "Même score que la candidature précédente, demande plus récente."
         if self.departage == TIRAGE:
-            return "Même score et même ancienneté que la candidature précédente : départagée par le tirage au sort publié."
+            return (
+                "Même score et même ancienneté que la candidature précédente : départagée par le tirage au sort publié."
+            )
         if self.suivant is None:
             return "Seule candidature à cette annonce."
         if self.suivant == SCORE:

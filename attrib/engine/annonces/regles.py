@@ -138,17 +138,28 @@ class Suspension:
 
     def texte(self) -> str:
         """Plain French for the household, in both cases."""
-        regle = (
-            f"Après {_pluriel(self.seuil, 'refus')} en {self.fenetre_mois} mois d'un logement obtenu par vos "
-            f"candidatures, vos candidatures sont suspendues {self.duree_mois} mois."
-        )
+        if self.seuil == 1:
+            regle = (
+                f"Si vous refusez un logement obtenu par vos candidatures, vos candidatures sont suspendues "
+                f"{self.duree_mois} mois."
+            )
+        else:
+            regle = (
+                f"Si vous refusez {self.seuil} logements obtenus par vos candidatures en moins de {self.fenetre_mois} "
+                f"mois, vos candidatures sont suspendues {self.duree_mois} mois."
+            )
         if self.suspendu:
-            assert self.jusqu_au is not None
+            assert self.jusqu_au is not None and self.depuis is not None
+            if self.seuil == 1:
+                motif = f"le {date_fr(self.depuis)}, vous avez refusé un logement obtenu par vos candidatures"
+            else:
+                motif = (
+                    f"le {date_fr(self.depuis)}, vous avez refusé un {self.seuil}e logement obtenu par vos "
+                    f"candidatures en moins de {self.fenetre_mois} mois"
+                )
             return (
-                f"Vous ne pouvez pas candidater aux annonces jusqu'au {date_fr(self.jusqu_au)} : vous avez refusé "
-                f"{_pluriel(self.seuil, 'logement')} obtenu{'s' if self.seuil > 1 else ''} par vos candidatures "
-                f"en moins de {self.fenetre_mois} mois. Vous pourrez de nouveau candidater à partir de cette date. "
-                f"{regle}"
+                f"Vous ne pouvez pas candidater aux annonces jusqu'au {date_fr(self.jusqu_au)} : {motif}. Vous "
+                f"pourrez de nouveau candidater à partir de cette date. {regle}"
             )
         if not self.refus_comptes:
             return f"Aucun refus compté. {regle}"
@@ -163,9 +174,7 @@ class Suspension:
         )
 
 
-def suspension(
-    *, refus: Sequence[date], seuil: int, fenetre_mois: int, duree_mois: int, jour: date
-) -> Suspension:
+def suspension(*, refus: Sequence[date], seuil: int, fenetre_mois: int, duree_mois: int, jour: date) -> Suspension:
     """The household's state on ``jour`` given the dates of its refusals of dwellings obtained through its
     applications.
 
