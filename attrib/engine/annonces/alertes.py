@@ -30,7 +30,13 @@ from numpy.typing import NDArray
 
 from attrib.engine.erreurs import EntreeInvalide
 from attrib.engine.parametres import Parametres
-from attrib.engine.rapprochement.eligibilite import Demandeur, Logement, eligibilite
+from attrib.engine.rapprochement.eligibilite import (
+    Demandeur,
+    Logement,
+    contexte_logement,
+    eligibilite,
+    eligibilite_vectorielle,
+)
 from attrib.engine.rapprochement.parametres import TYPOLOGIE_MAX, Regles
 from attrib.engine.rapprochement.preselection import IndexDemandes
 
@@ -82,10 +88,14 @@ def menages_a_alerter(
     }
     resultat: dict[str, NDArray[Any]] = {}
     for annonce in annonces:
-        ev, _ = index.evaluer(annonce.logement)
-        lignes = ev.lignes[ev.eligible]
-        lignes = lignes[par_public[annonce.public][lignes]]
-        resultat[annonce.cle] = index.demandes[lignes]
+        lg = annonce.logement
+        lignes, _ = index.souhaitant(lg)
+        lignes = lignes[par_public[annonce.public][lignes]]  # the public and the exclusions first: fewer rows
+        contexte = contexte_logement(
+            lg, annee_plafonds=index.table.annee_plafonds, regles=index.regles, parametres=index.parametres
+        )
+        ev = eligibilite_vectorielle(index.table, lg, lignes=lignes, contexte=contexte)
+        resultat[annonce.cle] = index.demandes[ev.lignes[ev.eligible]]
     return resultat
 
 
