@@ -46,7 +46,12 @@ from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement
 from attrib.demo.caleol import caleol_demo_creer
 from attrib.demo.cotation import cotation_demo_installer
-from attrib.demo.demandeurs import demandeurs_demo_creer, guichet_en_ligne_demo_ouvrir, tableau_demandeurs
+from attrib.demo.demandeurs import (
+    demandeurs_demo_creer,
+    guichet_en_ligne_demo_ouvrir,
+    tableau_demandeurs,
+    titulaires_demo,
+)
 from attrib.demo.flux import flux_demo_creer
 from attrib.demo.generateur import (
     BAILLEURS_DEMO,
@@ -59,6 +64,7 @@ from attrib.demo.generateur import (
     poids_communes_demo,
 )
 from attrib.demo.insertion import inserer_colonnes, valeur_par_defaut
+from attrib.demo.location_voulue import location_voulue_demo_creer
 from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
 from attrib.demo.siad import siad_demo_creer
@@ -791,6 +797,18 @@ def charger_demo(
     statistiques_actualiser([EPCI, Commune])
     siad = siad_demo_creer(epci=epci, organisations=organisations, jour=jour, auteur=DEMO)
     _ecrire(sortie, f"{siad.texte()} Pages publiques : {adresse}/territoire/{epci.siren}/")
+    if avec_parc:
+        # After the cotation (applications are ranked by score), before the applicant accounts are linked (their
+        # households are left free to apply themselves).
+        lv = location_voulue_demo_creer(
+            epci=epci,
+            bailleurs=[o for o in organisations.values() if o.type == TypeOrganisation.BAILLEUR],
+            etat=organisations["etat"],
+            comptes_demandeurs=titulaires_demo(_demandes_demo(organisations)),
+            jour=jour,
+            graine=seed,
+        )
+        _ecrire(sortie, lv.texte())
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(

@@ -51,12 +51,26 @@ class LigneDemandeurDemo:
     numeros: tuple[str, ...]
 
 
+def demandes_des_comptes(demandes: models.QuerySet[Demande]) -> list[Demande]:
+    """The demo demands the applicant accounts reach: the first active ones (none when there are too few)."""
+    choisies = list(demandes.filter(statut=StatutDemande.ACTIVE).order_by("pk")[:2])
+    return choisies if len(choisies) == 2 else []
+
+
+def titulaires_demo(demandes: models.QuerySet[Demande]) -> list[tuple[str, Demande]]:
+    """(address, demand) of each household's own account of the demo, in order."""
+    choisies = demandes_des_comptes(demandes)
+    if not choisies:
+        return []
+    return [(s.courriel, choisies[s.demandes[0]]) for s in COMPTES_DEMANDEURS_DEMO if s.qualite == Qualite.TITULAIRE]
+
+
 @transaction.atomic
 def demandeurs_demo_creer(demandes: models.QuerySet[Demande], *, mot_de_passe: str) -> list[LigneDemandeurDemo]:
     """Create (or reset) the demo's applicant accounts and their links to the first active demo demands.
     Nothing when the demo holds fewer demands than the accounts need."""
-    choisies = list(demandes.filter(statut=StatutDemande.ACTIVE).order_by("pk")[:2])
-    if len(choisies) < 2:
+    choisies = demandes_des_comptes(demandes)
+    if not choisies:
         return []
     empreinte = make_password(mot_de_passe)
     maintenant = timezone.now()
