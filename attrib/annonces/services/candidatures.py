@@ -79,9 +79,10 @@ def candidature_retirer(*, candidature: Candidature, auteur: Acteur, maintenant:
     """Withdraw an application before the advert closes: it no longer counts among the household's open
     applications."""
     maintenant = _maintenant(maintenant)
-    candidature = _candidature_verrouillee(candidature)
     auteur.exiger(permissions.peut_candidater(auteur, candidature.demande_id), permissions.REFUS_CANDIDATER)
+    # The advert first, then the application: the order the closing locks them in.
     annonce = _annonce_verrouillee(candidature.annonce)
+    candidature = _candidature_verrouillee(candidature)
     erreurs: list[str] = []
     if candidature.statut != StatutCandidature.DEPOSEE:
         erreurs.append(f"Cette candidature est {candidature.get_statut_display().lower()} : elle ne se retire plus.")
