@@ -24,6 +24,7 @@ the applications in rank order with their token, score (text, two decimals) and 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -73,7 +74,10 @@ def score_au_centieme(score: object, *, lieu: str = "") -> Decimal:
         valeur = Decimal(repr(flottant))
     if not valeur.is_finite():
         raise EntreeInvalide(f"{lieu}score : nombre fini attendu, reçu « {score} ».")
-    return valeur.quantize(_CENTIEME, rounding=ROUND_HALF_UP)
+    try:
+        return valeur.quantize(_CENTIEME, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise EntreeInvalide(f"{lieu}score : nombre hors d'échelle, reçu « {score} ».") from None
 
 
 def verifier_date(valeur: object, *, lieu: str = "", libelle: str = "date de premier dépôt") -> date:
@@ -248,21 +252,14 @@ def classer(candidatures: Sequence[CandidatureAClasser], *, graine: str) -> Clas
         Rang(jeton=j, rang=i, score=s, depot=d, tirage=t, departage=SEUL)
         for i, (s, d, t, j) in enumerate(lignes, start=1)
     ]
-    rangs = []
-    for i, r in enumerate(provisoires):
-        departage = SEUL if i == 0 else _departage(provisoires[i - 1], r)
-        suivant = None if i == len(provisoires) - 1 else _departage(r, provisoires[i + 1])
-        rangs.append(
-            Rang(
-                jeton=r.jeton,
-                rang=r.rang,
-                score=r.score,
-                depot=r.depot,
-                tirage=r.tirage,
-                departage=departage,
-                suivant=suivant,
-            )
+    rangs = [
+        dataclasses.replace(
+            r,
+            departage=SEUL if i == 0 else _departage(provisoires[i - 1], r),
+            suivant=None if i == len(provisoires) - 1 else _departage(r, provisoires[i + 1]),
         )
+        for i, r in enumerate(provisoires)
+    ]
     return Classement(rangs=tuple(rangs), graine=graine, empreinte=empreinte(graine))
 
 

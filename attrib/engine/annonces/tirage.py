@@ -72,21 +72,25 @@ def verifier_jeton(jeton: object) -> str:
     return jeton
 
 
-def empreinte(graine: str) -> str:
-    """SHA-256 (lowercase hexadecimal) of ``attrib-lv-v1:`` + the seed: the commitment published at opening."""
+def _sha256_engage(graine: str) -> str:
     return hashlib.sha256(PREFIXE_EMPREINTE + verifier_graine(graine).encode("ascii")).hexdigest()
 
 
-def graine_conforme(graine: str, empreinte_publiee: str) -> bool:
-    """Whether the revealed seed gives the published commitment (compared in constant time). A malformed seed
-    or commitment is simply not conforming."""
+def empreinte(graine: str) -> str:
+    """SHA-256 (lowercase hexadecimal) of ``attrib-lv-v1:`` + the seed: the commitment published at opening."""
+    return _sha256_engage(graine)
+
+
+def graine_conforme(graine: str, empreinte: str) -> bool:
+    """Whether the revealed seed gives the published commitment ``empreinte`` (compared in constant time). A
+    malformed seed or commitment is simply not conforming."""
     try:
-        attendue = empreinte(graine)
+        attendue = _sha256_engage(graine)
     except EntreeInvalide:
         return False
-    if not isinstance(empreinte_publiee, str) or not empreinte_publiee.isascii():
+    if not isinstance(empreinte, str) or not empreinte.isascii():
         return False
-    return hmac.compare_digest(attendue.encode("ascii"), empreinte_publiee.encode("ascii"))
+    return hmac.compare_digest(attendue.encode("ascii"), empreinte.encode("ascii"))
 
 
 def valeur_tirage(graine: str, jeton: str) -> str:

@@ -112,6 +112,7 @@ def test_aucune_candidature_donne_un_classement_vide_verifiable() -> None:
         (DOREES + [CandidatureAClasser("ZC7PW2JA4TGV", 1, date(2020, 1, 1))], GRAINE, "ZC7PW2JA4TGV figure deux fois"),
         (DOREES, GRAINE.upper(), "64 caractères hexadécimaux"),
         ([CandidatureAClasser("A", float("nan"), date(2020, 1, 1))], GRAINE, "nombre fini attendu"),
+        ([CandidatureAClasser("A", Decimal("1e40"), date(2020, 1, 1))], GRAINE, "nombre hors d'échelle"),
         ([CandidatureAClasser("A", "12", date(2020, 1, 1))], GRAINE, "score : nombre attendu"),  # type: ignore[arg-type]
         ([CandidatureAClasser("A", 12, "2020-01-01")], GRAINE, "date attendue"),  # type: ignore[arg-type]
         ([CandidatureAClasser(" A", 12, date(2020, 1, 1))], GRAINE, "Candidature n° 1 : Jeton"),
@@ -126,7 +127,9 @@ def test_entrees_refusees_en_francais(candidatures: list[CandidatureAClasser], g
 
 JETONS = st.text(alphabet="ABCDEFGHJKMNPQRSTVWXYZ234567", min_size=1, max_size=12)
 #: Few scores and few dates, so that ties on score and on score and seniority are frequent.
-SCORES = st.sampled_from([Decimal("0"), Decimal("12.5"), Decimal("300"), Decimal("300.00"), Decimal("-4.25")])
+SCORES = st.sampled_from(
+    [Decimal("0"), Decimal("-0"), Decimal("12.5"), Decimal("300"), Decimal("300.00"), Decimal("-4.25")]
+)
 DEPOTS = st.sampled_from([date(2019, 1, 1), date(2020, 2, 29), date(2024, 12, 31)])
 
 
@@ -266,6 +269,7 @@ def _publiees() -> dict[str, Any]:
         ({"candidatures": [{"jeton": "A", "score": "12.00", "depot": "2020-02-30"}]}, "« 2020-02-30 »"),
         ({"candidatures": [{"jeton": "A", "score": "12.00", "depot": "20200201"}]}, "date AAAA-MM-JJ attendue"),
         ({"candidatures": [{"jeton": 7, "score": "12.00", "depot": "2020-02-01"}]}, "« jeton » : texte attendu"),
+        ({"candidatures": [{"jeton": "A", "score": "1" * 40 + ".00", "depot": "2020-02-01"}]}, "hors d'échelle"),
         ({"candidatures": ["A"]}, "candidature n° 1 : objet"),
         (
             {"candidatures": [{"jeton": "A", "score": "1.00", "depot": "2020-02-01"}] * 2},

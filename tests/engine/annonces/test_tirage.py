@@ -35,7 +35,7 @@ def test_un_jeton_neuf_est_de_12_caracteres_base32() -> None:
 
 def test_l_empreinte_publiee_se_recalcule_avec_sha256sum() -> None:
     assert empreinte(GRAINE) == EMPREINTE
-    assert graine_conforme(GRAINE, EMPREINTE)
+    assert graine_conforme(graine=GRAINE, empreinte=EMPREINTE)
 
 
 @pytest.mark.parametrize(
