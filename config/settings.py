@@ -543,6 +543,12 @@ ATTRIB_PIECE_TAILLE_MAX_MO = _env_int("ATTRIB_PIECE_TAILLE_MAX_MO", 10)
 #: How long the link of a « mot de passe oublié » e-mail stays valid (Django's reset tokens; applicants only).
 PASSWORD_RESET_TIMEOUT = _env_int("DEMANDEUR_REINITIALISATION_HEURES", 24) * 3600
 
+# --- Location voulue (issue 14; docs/location-voulue.md) -------------------------------------------------------
+# Technical limits of the adverts' photos (not local rules: those are dated in data/parametres/location_voulue.yaml).
+#: Largest photo of an advert, in megabytes, and photos an advert holds at most.
+ATTRIB_ANNONCE_PHOTO_TAILLE_MAX_MO = _env_int("ATTRIB_ANNONCE_PHOTO_TAILLE_MAX_MO", 5)
+ATTRIB_ANNONCE_PHOTOS_MAX = _env_int("ATTRIB_ANNONCE_PHOTOS_MAX", 10)
+
 # FranceConnect through mozilla-django-oidc: enabled when FRANCECONNECT_CLIENT_ID is set. The endpoints default to
 # FranceConnect's integration platform (fcp-low.sbx.dev-franceconnect.fr, v2); production sets its own.
 _FC = os.environ.get("FRANCECONNECT_URL", "https://fcp-low.sbx.dev-franceconnect.fr/api/v2").rstrip("/")

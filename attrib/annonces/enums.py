@@ -31,7 +31,10 @@ class PublicAnnonce(models.TextChoices):
 
 
 class StatutCandidature(models.TextChoices):
+    """``RETIREE``: withdrawn by the household before the closing, or closed without it (the advert withdrawn, the
+    household housed elsewhere); the household's history says which."""
+
     DEPOSEE = "deposee", "Déposée"
-    RETIREE = "retiree", "Retirée par le ménage"
+    RETIREE = "retiree", "Retirée"
     CLASSEE = "classee", "Classée à la clôture"
     ECARTEE = "ecartee", "Écartée à la clôture"

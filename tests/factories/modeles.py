@@ -10,15 +10,27 @@ organisations) are plain model factories. Every date is fixed, never today's.
 
 from __future__ import annotations
 
+import io
+import tempfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import factory
+from django.core.files.base import ContentFile
 from django.db import models
+from django.test import override_settings
 from django.utils import timezone
 
+from attrib.annonces.models import Annonce, Candidature, PhotoAnnonce, RegleLocationVoulue
+from attrib.annonces.services import (
+    annonce_creer,
+    annonce_publier,
+    candidature_deposer,
+    photo_ajouter,
+    regle_enregistrer,
+)
 from attrib.avis.models import Avis, Envoi, Filigrane
 from attrib.commissions.enums import ModePresence, SensVote, TypeDecision, Voix
 from attrib.commissions.models import (
@@ -1094,6 +1106,100 @@ class ChiffresClesFactory(_ParService):
         return chiffres_cles_calculer(epci=kwargs["epci"], auteur=SYSTEME_FABRIQUE)
 
 
+# --- location voulue (issue 14) -----------------------------------------------------------------------------
+
+#: The day adverts are made and published (after the freeing of 2 February 2026, before the réservataire's
+#: deadline), and the day households apply.
+JOUR_ANNONCE = date(2026, 2, 10)
+JOUR_CANDIDATURE = date(2026, 2, 11)
+
+
+class RegleLocationVoulueFactory(_ParService):
+    """A bailleur puts 30 % of its own (unreserved) share in location voulue from 1 January 2026."""
+
+    class Meta:
+        model = RegleLocationVoulue
+
+    bailleur = factory.SubFactory(BailleurFactory)
+    debut = date(2026, 1, 1)
+    part = 30
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> RegleLocationVoulue:
+        return regle_enregistrer(**kwargs)
+
+
+class AnnonceFactory(_ParService):
+    """An advert of a T3 freed on 2 February 2026 and oriented by the flux, under its pair's rule (30 % from
+    1 January 2026), made and published on 10 February 2026 (``publier=False``: left a draft)."""
+
+    class Meta:
+        model = Annonce
+
+    publier = True
+
+    @classmethod
+    def creer(cls, *, publier: bool) -> Annonce:
+        orientation = OrientationFactory()
+        regle_enregistrer(
+            bailleur=orientation.bailleur, reservataire=orientation.reservataire, debut=date(2026, 1, 1), part=30
+        )
+        quand = a_l_heure(JOUR_ANNONCE, 10)
+        annonce = annonce_creer(orientation=orientation, maintenant=quand)
+        return annonce_publier(annonce=annonce, maintenant=quand) if publier else annonce
+
+
+def _png(couleur: tuple[int, int, int] = (200, 180, 150)) -> bytes:
+    from PIL import Image
+
+    tampon = io.BytesIO()
+    Image.new("RGB", (64, 48), couleur).save(tampon, format="PNG")
+    return tampon.getvalue()
+
+
+#: Where the factories' photos are written (never the installation's ``var/media``).
+_DOSSIER_PHOTOS = tempfile.mkdtemp(prefix="attrib-fabrique-photos-")
+
+
+class PhotoAnnonceFactory(_ParService):
+    """A photo of a draft advert, with its alternative text."""
+
+    class Meta:
+        model = PhotoAnnonce
+
+    texte_alternatif = "Séjour lumineux ouvert sur un balcon"
+
+    @classmethod
+    def creer(cls, *, texte_alternatif: str) -> PhotoAnnonce:
+        annonce = AnnonceFactory(publier=False)
+        with override_settings(MEDIA_ROOT=_DOSSIER_PHOTOS):
+            return photo_ajouter(
+                annonce=annonce, image=ContentFile(_png(), name="sejour.png"), texte_alternatif=texte_alternatif
+            )
+
+
+class CandidatureFactory(_ParService):
+    """A household of two (a parent and a child, eligible to the T3) applies on 11 February 2026 to a published
+    advert; its demand is scored."""
+
+    class Meta:
+        model = Candidature
+
+    @classmethod
+    def creer(cls) -> Candidature:
+        annonce = AnnonceFactory()
+        enfant = personne(
+            role=enums.RolePersonne.PERSONNE_A_LOGER,
+            lien=enums.LienParente.ENFANT,
+            prenoms="Jules",
+            date_naissance=date(2018, 3, 1),
+            salaires=0,
+        )
+        demande = DemandeFactory(personnes=[personne(), enfant])
+        coter_les_demandes(JOUR_CANDIDATURE)
+        return candidature_deposer(annonce=annonce, demande=demande, maintenant=a_l_heure(JOUR_CANDIDATURE, 10))
+
+
 FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Evenement: EvenementFactory,
     Instantane: InstantaneFactory,
@@ -1157,6 +1263,10 @@ FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Creneau: CreneauFactory,
     RendezVous: RendezVousFactory,
     ChiffresCles: ChiffresClesFactory,
+    RegleLocationVoulue: RegleLocationVoulueFactory,
+    Annonce: AnnonceFactory,
+    PhotoAnnonce: PhotoAnnonceFactory,
+    Candidature: CandidatureFactory,
 }
 
 __all__ += [f.__name__ for f in FABRIQUES.values() if f.__module__ == __name__]

@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('jeton', models.CharField(max_length=20, unique=True, verbose_name='jeton public')),
-                ('statut', models.CharField(choices=[('deposee', 'Déposée'), ('retiree', 'Retirée par le ménage'), ('classee', 'Classée à la clôture'), ('ecartee', 'Écartée à la clôture')], default='deposee', max_length=10, verbose_name='état')),
+                ('statut', models.CharField(choices=[('deposee', 'Déposée'), ('retiree', 'Retirée'), ('classee', 'Classée à la clôture'), ('ecartee', 'Écartée à la clôture')], default='deposee', max_length=10, verbose_name='état')),
                 ('deposee_le', models.DateTimeField(verbose_name='déposée le')),
                 ('retiree_le', models.DateTimeField(blank=True, null=True, verbose_name='retirée le')),
                 ('score', models.IntegerField(blank=True, null=True, verbose_name='score à la clôture')),
