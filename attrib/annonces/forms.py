@@ -28,7 +28,10 @@ class RegleForm(FormulaireDsfr, forms.Form):
     titre = "Règle de location voulue"
     groupes = (
         ("Le flux concerné", ("bailleur", "reservataire", "part")),
-        ("Les logements qui peuvent être proposés", ("typologie_min", "typologie_max", "hors_qpv_seulement", "financements")),
+        (
+            "Les logements qui peuvent être proposés",
+            ("typologie_min", "typologie_max", "hors_qpv_seulement", "financements"),
+        ),
         ("Durée et période", ("duree_publication_jours", "debut", "fin")),
     )
     bailleur = forms.ModelChoiceField(label="Bailleur", queryset=Organisation.objects.none(), empty_label=None)
@@ -147,7 +150,9 @@ class PhotoForm(FormulaireDsfr, forms.Form):
         max_length=250,
         help_text="Ce que montre la photo, pour les personnes qui ne la voient pas (lu par les lecteurs d'écran). "
         "Par exemple : « Séjour lumineux avec une porte-fenêtre sur le balcon ».",
-        error_messages={"required": "Décrivez ce que montre la photo : ce texte est lu aux personnes qui ne la voient pas."},
+        error_messages={
+            "required": "Décrivez ce que montre la photo : ce texte est lu aux personnes qui ne la voient pas."
+        },
     )
 
 

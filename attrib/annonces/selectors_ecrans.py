@@ -9,7 +9,6 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
@@ -54,9 +53,7 @@ def lignes_regles(regles: list[RegleLocationVoulue], *, jour: date) -> list[Lign
     for regle in regles:
         cle = (regle.bailleur_id, regle.reservataire_id, int(regle.part))
         if cle not in parts:
-            parts[cle] = part_du_couple(
-                bailleur_id=cle[0], reservataire_id=cle[1], annee=jour.year, part_cible=cle[2]
-            )
+            parts[cle] = part_du_couple(bailleur_id=cle[0], reservataire_id=cle[1], annee=jour.year, part_cible=cle[2])
         lignes.append(
             LigneRegle(
                 regle=regle,
@@ -155,8 +152,7 @@ def lignes_classement(annonce: Annonce) -> ClassementStocke | None:
     if classement is None:
         return None
     par_jeton = {
-        c.jeton: c
-        for c in annonce.candidatures.filter(statut=StatutCandidature.CLASSEE).select_related("demande")
+        c.jeton: c for c in annonce.candidatures.filter(statut=StatutCandidature.CLASSEE).select_related("demande")
     }
     ecartees = list(
         annonce.candidatures.filter(statut=StatutCandidature.ECARTEE).select_related("demande").order_by("deposee_le")
@@ -285,6 +281,7 @@ def limite_de(demande: Demande, jour: date | None = None) -> str:
 
 
 # --- public outcomes ---------------------------------------------------------------------------------------------
+
 
 def _publiques(epci: EPCI) -> QuerySet[Annonce]:
     return Annonce.objects.filter(commune__epci_id=epci.pk, statut__in=CLASSEMENT_PUBLIE, close_le__isnull=False)

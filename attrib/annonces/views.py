@@ -132,9 +132,7 @@ def regle_nouvelle(request: HttpRequest) -> HttpResponse:
                 _refus_ou_erreur(exc, form)
             else:
                 pour = regle.reservataire.nom if regle.reservataire else "la part du bailleur"
-                messages.success(
-                    request, f"Règle enregistrée : {regle.part} % du flux de {pour} en location voulue."
-                )
+                messages.success(request, f"Règle enregistrée : {regle.part} % du flux de {pour} en location voulue.")
                 return redirect("annonces:regles")
         statut = 400
     return render(
@@ -345,7 +343,9 @@ def retirer(request: HttpRequest, pk: int) -> HttpResponse:
             except (ValidationError, PermissionDenied) as exc:
                 _refus_ou_erreur(exc, form)
             else:
-                messages.success(request, f"Annonce {annonce.reference} retirée ; les ménages candidats en sont informés.")
+                messages.success(
+                    request, f"Annonce {annonce.reference} retirée ; les ménages candidats en sont informés."
+                )
                 return redirect("annonces:annonce", pk=annonce.pk)
         statut = 400
     return render(

@@ -53,7 +53,7 @@ def _demande(request: HttpRequest, acteur: Acteur) -> tuple[Demande | None, list
     def preference(d: Demande) -> tuple[bool, bool]:
         return (d.statut != StatutDemande.ACTIVE, d.pk not in acteur.demandes_titulaire)
 
-    return (sorted(demandes, key=preference) or [None])[0], demandes
+    return (min(demandes, key=preference) if demandes else None), demandes
 
 
 def _suffixe(demande: Demande | None, demandes: list[Demande]) -> str:
@@ -130,10 +130,10 @@ def _textes(precontrole: Any, deposee: bool) -> dict[str, str]:
 def _contexte_annonce(acteur: Acteur, annonce: Annonce, demande: Demande | None, demandes: list[Demande]) -> Any:
     candidature = selectors_ecrans.candidature_en_cours(annonce, demande) if demande is not None else None
     ouverte = annonce.statut == StatutAnnonce.PUBLIEE
-    precontrole = (
-        selectors.precontrole(annonce=annonce, demande=demande) if demande is not None and ouverte else None
-    )
+    precontrole = selectors.precontrole(annonce=annonce, demande=demande) if demande is not None and ouverte else None
     textes = _textes(precontrole, deposee=candidature is not None)
+    # The eligibility rules not met are read in the list of conditions: the alert says the other reasons.
+    regles = {f"{ligne.regle} : {ligne.message}" for ligne in precontrole.eligibilite} if precontrole else set()
     return _contexte(
         acteur,
         demande,
@@ -143,6 +143,12 @@ def _contexte_annonce(acteur: Acteur, annonce: Annonce, demande: Demande | None,
         public=selectors_ecrans.public_en_clair(annonce),
         precontrole=precontrole,
         position=textes["position"],
+        autres_motifs=[m for m in precontrole.motifs if m not in regles] if precontrole else [],
+        conditions_non_remplies=sum(
+            1
+            for ligne in (precontrole.eligibilite if precontrole else [])
+            if ligne.bloquante and ligne.respectee is False
+        ),
         restantes=textes["restantes"],
         peut_candidater=demande is not None and permissions.peut_candidater(acteur, demande),
         candidature=candidature,

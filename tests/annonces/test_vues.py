@@ -255,7 +255,9 @@ def test_une_photo_exige_son_texte_alternatif_et_se_retire(monde: MondeLV) -> No
     reponse = client.post(url, {"photo-image": png(), "photo-texte_alternatif": ""})
     assert reponse.status_code == 400
     assert "Décrivez ce que montre la photo" in texte(reponse)
-    reponse = client.post(url, {"photo-image": SimpleUploadedFile("faux.png", b"pas une image"), "photo-texte_alternatif": "Séjour"})
+    reponse = client.post(
+        url, {"photo-image": SimpleUploadedFile("faux.png", b"pas une image"), "photo-texte_alternatif": "Séjour"}
+    )
     assert reponse.status_code == 400 and not PhotoAnnonce.objects.exists()
     reponse = client.post(url, {"photo-image": png(), "photo-texte_alternatif": "Séjour avec porte-fenêtre"})
     assert reponse.status_code == 302

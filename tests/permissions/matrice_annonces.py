@@ -102,6 +102,7 @@ LIGNES = [
     R("annonces_publiques:classement", set(), args=("siad_gn", "lv_reference_ouverte"), anonyme="refus"),
 ]
 
+
 def _png(couleur: str) -> SimpleUploadedFile:
     """A small real PNG photo (Pillow writes it: the service checks it with Pillow)."""
     tampon = io.BytesIO()
