@@ -8,7 +8,7 @@ and for the local rules (``attrib.engine.annonces``), never a code, a file name 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -153,13 +153,13 @@ class Precontrole:
 
     peut_candidater: bool
     motifs: list[str]
-    eligibilite: list[LigneEligibilite] = field(default_factory=list)
-    taux_effort: str = ""
-    position: PositionProvisoire | None = None
-    restantes: int = 0
-    ouvertes: int = 0
-    maximum: int = 0
-    suspension: Suspension | None = None
+    eligibilite: list[LigneEligibilite]
+    taux_effort: str
+    position: PositionProvisoire | None
+    restantes: int
+    ouvertes: int
+    maximum: int
+    suspension: Suspension
     candidature: Candidature | None = None
 
 
@@ -218,6 +218,7 @@ def _examiner(annonce: Annonce, demande: Demande, jour: date) -> _Examen:
     if demande.statut != StatutDemande.ACTIVE:
         radiee = f" le {date_fr(demande.date_radiation)}" if demande.date_radiation else ""
         motifs.append(f"Votre demande n'est plus active (radiée{radiee}) : elle ne peut pas candidater.")
+        return _Examen(motifs=motifs, eligibilite=None, score=None)
     communes = {cs.commune_id for cs in demande.communes_souhaitees.all()}
     if annonce.commune_id not in communes:
         motifs.append(

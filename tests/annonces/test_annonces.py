@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from attrib.annonces.enums import PublicAnnonce, StatutAnnonce, StatutCandidature
-from attrib.annonces.models import Annonce, PhotoAnnonce
+from attrib.annonces.models import Annonce, PhotoAnnonce, RegleLocationVoulue
 from attrib.annonces.services import (
     annonce_creer,
     annonce_modifier,
@@ -317,3 +317,13 @@ def test_seuls_les_gestionnaires_de_l_annonce_la_preparent_et_la_publient(lv: Mo
     annonce.refresh_from_db()
     assert annonce.statut == StatutAnnonce.BROUILLON and annonce.titre == "T3 de 62 m² à Narbonne"
     assert not PhotoAnnonce.objects.exists()
+
+
+def test_sans_regle_en_vigueur_le_logement_ne_se_publie_pas(lv: MondeLV) -> None:
+    # Alogea's own share had a rule until yesterday.
+    RegleLocationVoulue.objects.filter(pk=lv.regle_bailleur.pk).update(fin=lv.jour - timedelta(days=1))
+    with pytest.raises(ValidationError) as exc:
+        annonce_creer(orientation=lv.monde.ll_propre.orientations.get(actuelle=True), auteur=lv.bailleur)
+    assert exc.value.message_dict["orientation"] == [
+        f"Aucune règle de location voulue de Alogea pour sa part non réservée n'est en vigueur le {lv.jour:%d/%m/%Y}."
+    ]

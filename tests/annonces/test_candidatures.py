@@ -13,12 +13,14 @@ from attrib.annonces.models import Candidature
 from attrib.annonces.selectors import annonces_ouvertes_pour, precontrole
 from attrib.annonces.services import annonce_creer, annonce_publier, candidature_deposer, candidature_retirer
 from attrib.common.models import Evenement
+from attrib.demandes.enums import MotifRadiation
+from attrib.demandes.services import demande_radier
 from attrib.demandeurs.models import Liaison
 from attrib.engine.rapprochement.texte import euros
 from attrib.journal.models import EntreeJournal
 from attrib.organisations.acteurs import Refus, acteur_de, oublier
 from attrib.organisations.models import Organisation
-from tests.annonces.conftest import MondeLV
+from tests.annonces.conftest import SYSTEME, MondeLV
 from tests.factories import GRUISSAN, CompteDemandeurFactory, membre
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +100,7 @@ def test_le_precontrole_dit_le_taux_d_effort_et_la_position_parmi_les_candidatur
     )
     assert seule.position is not None and (seule.position.meilleure, seule.position.total) == (1, 1)
     assert (seule.restantes, seule.maximum) == (3, 3)
-    assert seule.suspension is not None and seule.suspension.texte().startswith("Aucun refus compté.")
+    assert seule.suspension.texte().startswith("Aucun refus compté.")
     candidature_deposer(annonce=annonce, demande=lv.d["dalo"], auteur=lv.menage("dalo"))
     candidature_deposer(annonce=annonce, demande=lv.d["famille"], auteur=lv.menage("famille"))
     troisieme = precontrole(annonce=annonce, demande=lv.d["couple"])
@@ -214,3 +216,11 @@ def test_les_annonces_ouvertes_suivent_les_souhaits_du_menage(lv: MondeLV) -> No
         "Ce logement est un T5 ; votre demande recherche T2 à T4 : modifiez les typologies de votre demande pour "
         "candidater."
     )
+
+
+def test_une_demande_radiee_ne_candidate_plus(lv: MondeLV) -> None:
+    annonce = lv.annonce()
+    demande_radier(demande=lv.d["recent"], motif=MotifRadiation.RENONCIATION, auteur=SYSTEME)
+    assert precontrole(annonce=annonce, demande=lv.d["recent"]).motifs == [
+        f"Votre demande n'est plus active (radiée le {lv.jour:%d/%m/%Y}) : elle ne peut pas candidater."
+    ]

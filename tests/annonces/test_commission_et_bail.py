@@ -152,7 +152,7 @@ def test_deux_refus_en_douze_mois_suspendent_les_candidatures_le_menage_prevenu(
     seconde = lv.annonce(ll=lv.monde.ll_propre)
     averti = precontrole(annonce=seconde, demande=lv.d["dalo"])
     # Told before the second refusal: one more would suspend its applications.
-    assert averti.peut_candidater and averti.suspension is not None
+    assert averti.peut_candidater
     assert (averti.suspension.refus_comptes, averti.suspension.refus_avant_suspension) == (1, 1)
     assert "Un refus de plus suspendrait vos candidatures pendant 6 mois." in averti.suspension.texte()
     _candidater(lv, seconde, "dalo", "couple", "recent")

@@ -4,7 +4,9 @@ actor, the locks, the checks of a free text, and what several writes say alike (
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from attrib.annonces.models import Annonce, Candidature
@@ -37,17 +39,23 @@ def _utilisateur(auteur: Acteur) -> User | None:
     return auteur.utilisateur
 
 
+def _verrouiller(lignes: QuerySet[Any]) -> None:
+    """Lock the rows of ``lignes`` until the end of the transaction (``SELECT … FOR UPDATE``; SQLite serialises
+    its writers anyway)."""
+    list(lignes.select_for_update().values_list("pk", flat=True))
+
+
 def _annonce_verrouillee(annonce: Annonce) -> Annonce:
     """Lock the advert's row (its state, its applications and its ranking change one writer at a time), then read
     it with what the writes need."""
-    Annonce.objects.select_for_update().filter(pk=annonce.pk).exists()
+    _verrouiller(Annonce.objects.filter(pk=annonce.pk))
     return Annonce.objects.select_related(
         "commune", "bailleur", "reservataire", "regle", "orientation", "logement_libere__logement"
     ).get(pk=annonce.pk)
 
 
 def _candidature_verrouillee(candidature: Candidature) -> Candidature:
-    Candidature.objects.select_for_update().filter(pk=candidature.pk).exists()
+    _verrouiller(Candidature.objects.filter(pk=candidature.pk))
     return Candidature.objects.select_related("annonce", "demande").get(pk=candidature.pk)
 
 

@@ -36,6 +36,7 @@ from attrib.annonces.services._commun import (
     _maintenant,
     _texte,
     _utilisateur,
+    _verrouiller,
     annonce_en_clair,
     typologie_texte,
 )
@@ -185,7 +186,7 @@ def _prochaine_reference(annee: int) -> str:
 
 def _logement_libere(orientation: Orientation) -> LogementLibere:
     """The freed dwelling, locked (one advert at a time is made from it), with its orientations."""
-    LogementLibere.objects.select_for_update().filter(pk=orientation.logement_libere_id).exists()
+    _verrouiller(LogementLibere.objects.filter(pk=orientation.logement_libere_id))
     return (
         LogementLibere.objects.select_related("logement__residence__commune", "commune", "bailleur")
         .prefetch_related("orientations__reservataire")

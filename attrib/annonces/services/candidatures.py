@@ -23,6 +23,7 @@ from attrib.annonces.services._commun import (
     _le,
     _maintenant,
     _utilisateur,
+    _verrouiller,
     annonce_en_clair,
 )
 from attrib.common.services import evenement_enregistrer
@@ -47,7 +48,7 @@ def candidature_deposer(
     reasons of the pre-check in plain French, when the household may not apply."""
     maintenant = _maintenant(maintenant)
     auteur.exiger(permissions.peut_candidater(auteur, demande), permissions.REFUS_CANDIDATER)
-    Demande.objects.select_for_update().filter(pk=demande.pk).exists()
+    _verrouiller(Demande.objects.filter(pk=demande.pk))
     annonce = _annonce_verrouillee(annonce)
     controle = precontrole(annonce=annonce, demande=demande, maintenant=maintenant)
     if not controle.peut_candidater:
@@ -78,9 +79,10 @@ def candidature_retirer(*, candidature: Candidature, auteur: Acteur, maintenant:
     """Withdraw an application before the advert closes: it no longer counts among the household's open
     applications."""
     maintenant = _maintenant(maintenant)
-    candidature = _candidature_verrouillee(candidature)
     auteur.exiger(permissions.peut_candidater(auteur, candidature.demande_id), permissions.REFUS_CANDIDATER)
+    # The advert first, then the application: the order the closing locks them in.
     annonce = _annonce_verrouillee(candidature.annonce)
+    candidature = _candidature_verrouillee(candidature)
     erreurs: list[str] = []
     if candidature.statut != StatutCandidature.DEPOSEE:
         erreurs.append(f"Cette candidature est {candidature.get_statut_display().lower()} : elle ne se retire plus.")

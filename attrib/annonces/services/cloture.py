@@ -33,6 +33,7 @@ from attrib.annonces.services._commun import (
     _le,
     _maintenant,
     _utilisateur,
+    _verrouiller,
     annonce_en_clair,
     rang_texte,
 )
@@ -320,10 +321,11 @@ def annonce_resultat_publier(*, bail: Bail, auteur: Acteur, maintenant: datetime
     (it is housed). Returns the advert, ``None`` when the dwelling had none."""
     maintenant = _maintenant(maintenant)
     bail = Bail.objects.select_related("demande", "offre__decision").get(pk=bail.pk)
+    ouvertes = Candidature.objects.filter(demande_id=bail.demande_id, statut=StatutCandidature.DEPOSEE)
+    # The adverts first, then the applications: the order the closing locks them in.
+    _verrouiller(Annonce.objects.filter(pk__in=ouvertes.values("annonce_id")).order_by("pk"))
     autres = list(
-        Candidature.objects.select_for_update(of=("self",))
-        .filter(demande_id=bail.demande_id, statut=StatutCandidature.DEPOSEE)
-        .select_related("annonce__commune")
+        ouvertes.select_for_update(of=("self",)).select_related("annonce__commune").order_by("annonce_id", "pk")
     )
     for c in autres:
         c.statut = StatutCandidature.RETIREE
