@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -61,12 +61,11 @@ def _annonce(acteur: Acteur, pk: int) -> Annonce:
     return selectors.annonce_visible(acteur, pk)
 
 
-def _refus_ou_erreur(exc: Exception, form: Any) -> None:
+def _refus_ou_erreur(exc: ValidationError | PermissionDenied, form: Any) -> None:
     """A service's refusal of the actor (``Refus``) answers 404 like the pages do; its ``ValidationError`` goes to
     the form's fields."""
     if isinstance(exc, PermissionDenied):
-        exiger(False)
-    assert isinstance(exc, ValidationError)
+        raise Http404("Page introuvable.") from exc
     placer_erreurs(exc, form)
 
 
@@ -168,8 +167,7 @@ def creer(request: HttpRequest, orientation_pk: int) -> HttpResponse:
     try:
         annonce = services.annonce_creer(orientation=orientation, auteur=acteur)
     except Refus:
-        exiger(False)
-        raise  # unreachable: for the type checker
+        raise Http404("Page introuvable.") from None
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -265,7 +263,7 @@ def photo_retirer(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     try:
         services.photo_retirer(photo=objet, auteur=acteur)
     except PermissionDenied:
-        exiger(False)
+        raise Http404("Page introuvable.") from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -305,7 +303,7 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             annonce = services.annonce_publier(annonce=annonce, auteur=acteur)
         except PermissionDenied:
-            exiger(False)
+            raise Http404("Page introuvable.") from None
         except ValidationError as exc:
             erreurs = exc.messages
         else:
@@ -408,7 +406,7 @@ def clore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         classement = services.annonce_clore(annonce=objet, auteur=acteur)
     except PermissionDenied:
-        exiger(False)
+        raise Http404("Page introuvable.") from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
