@@ -46,12 +46,7 @@ from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement
 from attrib.demo.caleol import caleol_demo_creer
 from attrib.demo.cotation import cotation_demo_installer
-from attrib.demo.demandeurs import (
-    demandeurs_demo_creer,
-    guichet_en_ligne_demo_ouvrir,
-    tableau_demandeurs,
-    titulaires_demo,
-)
+from attrib.demo.demandeurs import demandeurs_demo_creer, guichet_en_ligne_demo_ouvrir, tableau_demandeurs
 from attrib.demo.flux import flux_demo_creer
 from attrib.demo.generateur import (
     BAILLEURS_DEMO,
@@ -797,19 +792,21 @@ def charger_demo(
     statistiques_actualiser([EPCI, Commune])
     siad = siad_demo_creer(epci=epci, organisations=organisations, jour=jour, auteur=DEMO)
     _ecrire(sortie, f"{siad.texte()} Pages publiques : {adresse}/territoire/{epci.siren}/")
+    premiere = None
     if avec_parc:
-        # After the cotation (applications are ranked by score), before the applicant accounts are linked (their
-        # households are left free to apply themselves).
+        # After the cotation (applications are ranked by score), before the applicant accounts are linked: the open
+        # advert is fitted to the household of the first account, which applies itself.
         lv = location_voulue_demo_creer(
             epci=epci,
             bailleurs=[o for o in organisations.values() if o.type == TypeOrganisation.BAILLEUR],
             etat=organisations["etat"],
-            comptes_demandeurs=titulaires_demo(_demandes_demo(organisations)),
+            demandes=_demandes_demo(organisations),
             jour=jour,
             graine=seed,
         )
+        premiere = lv.demande_ouverte
         _ecrire(sortie, lv.texte())
-    demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO)
+    demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO, premiere=premiere)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(
         sortie,

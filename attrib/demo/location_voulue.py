@@ -28,7 +28,6 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -61,12 +60,10 @@ from attrib.commissions.services import (
 )
 from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
-from attrib.demandes.moteur import menage_de
 from attrib.demo.commun import MENTION
+from attrib.demo.demandeurs import COMPTES_DEMANDEURS_DEMO, demandes_des_comptes
 from attrib.engine.annonces.alertes import AnnonceAAlerter, menages_a_alerter
-from attrib.engine.erreurs import EntreeInvalide
 from attrib.engine.rapprochement import Logement as LogementMoteur
-from attrib.engine.rapprochement.eligibilite import Demandeur, eligibilite
 from attrib.flux.enums import NatureLiberation, StatutOrientation
 from attrib.flux.models import LogementLibere
 from attrib.flux.services import logement_declarer_libere
@@ -97,12 +94,17 @@ class HypothesesLocationVoulue:
     liberation_attribuee: int = 24
     liberation_close: int = 14
     liberation_ouverte: int = 3
+    #: The first active scored demo demands kept for the demo's applicant accounts (they apply to nothing; the
+    #: open advert is fitted to one of them).
+    menages_comptes: int = 40
     #: Dwellings tried for each advert (a dwelling whose orientation has no rule, or that the applicant household
     #: does not fit, is left freed and oriented, waiting for candidates).
     essais: int = 12
 
 
 HYPOTHESES = HypothesesLocationVoulue()
+#: The demo's applicant account whose household the open advert is fitted to.
+COMPTE_ANNONCE_OUVERTE = COMPTES_DEMANDEURS_DEMO[0].courriel
 
 TITRES = {
     "attribuee": "Appartement lumineux proche des commerces",
@@ -117,9 +119,9 @@ class ResumeLocationVoulueDemo:
     regles: int = 0
     annonces: list[str] = field(default_factory=list)
     candidatures: int = 0
-    #: The open advert and the demo applicant account that can apply to it.
+    #: The open advert and the household it was fitted to (linked to the demo's first applicant account).
     ouverte: str = ""
-    compte: str = ""
+    demande_ouverte: Demande | None = None
     manques: list[str] = field(default_factory=list)
     deja_present: bool = False
 
@@ -130,8 +132,11 @@ class ResumeLocationVoulueDemo:
             f"Location voulue : {self.regles} règles de bailleur, {len(self.annonces)} annonces "
             f"({', '.join(self.annonces)}), {self.candidatures} candidatures."
         ]
-        if self.ouverte and self.compte:
-            morceaux.append(f"Le ménage du compte {self.compte} peut candidater à l'annonce ouverte {self.ouverte}.")
+        if self.ouverte and self.demande_ouverte is not None:
+            morceaux.append(
+                f"Le ménage de la demande {self.demande_ouverte.numero_unique} (compte {COMPTE_ANNONCE_OUVERTE}) peut "
+                f"candidater à l'annonce ouverte {self.ouverte}."
+            )
         morceaux += self.manques
         return " ".join(morceaux)
 
@@ -217,28 +222,6 @@ def _moteur(logement: Logement) -> LogementMoteur:
         commune=logement.residence.commune_id,
         en_qpv=logement.residence.en_qpv,
     )
-
-
-def _demandeur(demande: Demande, jour: date) -> Demandeur | None:
-    """The household of ``demande`` as the eligibility rules read it (``None``: its file cannot be read)."""
-    try:
-        return Demandeur(
-            menage=menage_de(demande, jour),
-            allocation_logement=float(demande.allocation_logement),
-            besoin_fauteuil=demande.besoin_fauteuil,
-            besoin_logement_adapte=demande.besoin_logement_adapte,
-            besoin_rdc_ou_ascenseur=demande.besoin_rdc_ou_ascenseur,
-        )
-    except EntreeInvalide:
-        return None
-
-
-def _convient(demandeur: Demandeur, logement: Logement, jour: date) -> bool:
-    """Whether the household is eligible to ``logement`` on ``jour`` (every blocking rule)."""
-    try:
-        return eligibilite(demandeur, _moteur(logement), annee_plafonds=jour.year, date_reference=jour).eligible
-    except EntreeInvalide:
-        return False
 
 
 @dataclass
@@ -378,49 +361,50 @@ def _close(c: _Contexte, parc: list[Logement], jour: date) -> None:
     c.r.manques.append("Aucune annonce close : pas assez de ménages éligibles aux logements essayés.")
 
 
-def _ouverte(c: _Contexte, parc: list[Logement], jour: date, comptes: Sequence[tuple[str, Demande]]) -> None:
-    """Published yesterday, fitted to the household of the first demo applicant account it can be fitted to."""
+def _ouverte(c: _Contexte, parc: list[Logement], jour: date, menages: list[Demande]) -> Demande | None:
+    """Published yesterday, on a dwelling that one of ``menages`` (the households the demo's applicant accounts may
+    reach, in order) wishes and is eligible to; returns that household (``None``: none could be fitted)."""
     liberation = jour - timedelta(days=c.h.liberation_ouverte)
-    for courriel, demande in comptes:
-        souhaits = list(demande.communes_souhaitees.values_list("commune_id", flat=True))
-        bornes = (demande.typologie_min, demande.typologie_max if demande.typologie_max < 6 else 99)
-        possibles = sorted(
-            (
-                lg
-                for lg in parc
-                if lg.pk not in c.essayes
-                and lg.residence.commune_id in souhaits
-                and bornes[0] <= lg.nb_pieces <= bornes[1]
-            ),
-            key=lambda lg: (lg.loyer_principal or 0, lg.pk),
-        )
-        demandeur = _demandeur(demande, jour)
-        if demandeur is None:
+    rang = {d.numero_unique: i for i, d in enumerate(menages)}
+    essais = 0
+    for logement in parc:
+        if essais >= c.h.essais or logement.pk in c.essayes:
             continue
-        convenables = (lg for lg in possibles if _convient(demandeur, lg, jour))
-        for logement in islice(convenables, c.h.essais):
-            c.essayes.add(logement.pk)
-            ll = _liberer(logement, liberation)
-            if ll is None:
-                continue
-            publiee = _publiee(c, ll, TITRES["ouverte"], _a(jour - timedelta(days=1), 10), c.h.candidatures_ouverte)
-            if publiee is None:
-                continue
-            annonce, postulants = publiee
-            controle = precontrole(annonce=annonce, demande=demande, maintenant=_a(jour, 9))
-            if not controle.peut_candidater:
-                logger.info("Démo location voulue : %s ne convient pas (%s)", annonce.reference, controle.motifs)
-                _abandonner(annonce, _a(jour - timedelta(days=1), 11))
-                continue
-            _candidater(c, annonce, postulants, _a(jour, 8), c.h.candidatures_ouverte)
-            c.r.annonces.append(f"{annonce.reference} ouverte")
-            c.r.ouverte = annonce.reference
-            c.r.compte = courriel
-            return
+        (trouves,) = menages_a_alerter(
+            c.index.index, [AnnonceAAlerter(cle="a", logement=_moteur(logement), public=PublicAnnonce.TOUS)]
+        ).values()
+        convenants = sorted((n for n in trouves.tolist() if n in rang), key=rang.__getitem__)
+        if not convenants:
+            continue
+        essais += 1
+        c.essayes.add(logement.pk)
+        ll = _liberer(logement, liberation)
+        if ll is None:
+            continue
+        publiee = _publiee(c, ll, TITRES["ouverte"], _a(jour - timedelta(days=1), 10), 1)
+        if publiee is None:
+            continue
+        annonce, postulants = publiee
+        menage = next(
+            (
+                menages[rang[n]]
+                for n in convenants
+                if precontrole(annonce=annonce, demande=menages[rang[n]], maintenant=_a(jour, 9)).peut_candidater
+            ),
+            None,
+        )
+        if menage is None:
+            _abandonner(annonce, _a(jour - timedelta(days=1), 11))
+            continue
+        _candidater(c, annonce, postulants, _a(jour, 8), c.h.candidatures_ouverte)
+        c.r.annonces.append(f"{annonce.reference} ouverte")
+        c.r.ouverte = annonce.reference
+        return menage
     c.r.manques.append(
-        "Aucune annonce ouverte ne convient aux ménages des comptes demandeurs de la démo : "
+        "Aucune annonce ouverte ne convient aux ménages que peuvent suivre les comptes demandeurs de la démo : "
         "créez-en une depuis « Logements à publier »."
     )
+    return None
 
 
 @transaction.atomic
@@ -429,14 +413,15 @@ def location_voulue_demo_creer(
     epci: EPCI,
     bailleurs: Sequence[Organisation],
     etat: Organisation,
-    comptes_demandeurs: Sequence[tuple[str, Demande]],
+    demandes: QuerySet[Demande],
     jour: date,
     graine: int,
     h: HypothesesLocationVoulue = HYPOTHESES,
 ) -> ResumeLocationVoulueDemo:
-    """The rules and the three adverts of the demo (see the module). ``comptes_demandeurs``: the demo's applicant
-    accounts (address, demand) in order; their households apply to nothing. Nothing is written when the demo
-    bailleurs already have adverts."""
+    """The rules and the three adverts of the demo (see the module). ``demandes``: the demo's demands; the first
+    active ones (``menages_comptes``) are kept for the applicant accounts: they apply to nothing, and the open
+    advert is fitted to one of them (``ResumeLocationVoulueDemo.demande_ouverte``, to link to the first account).
+    Nothing is written when the demo bailleurs already have adverts."""
     r = ResumeLocationVoulueDemo()
     if Annonce.objects.filter(bailleur__in=bailleurs).exists():
         r.deja_present = True
@@ -444,9 +429,14 @@ def location_voulue_demo_creer(
     r.regles = _regles(bailleurs, etat, date(jour.year - 1, 1, 1), h)
     rng = random.Random(graine)
     tenues = set(Offre.objects.filter(statut__in=STATUTS_OFFRE_EN_COURS).values_list("demande_id", flat=True))
+    menages = list(
+        demandes.filter(statut=StatutDemande.ACTIVE, cotation__isnull=False)
+        .exclude(pk__in=tenues)
+        .order_by("pk")[: h.menages_comptes]
+    )
     c = _Contexte(
         index=index_territoire(epci, jour=jour),
-        exclues=tenues | {d.pk for _, d in comptes_demandeurs},
+        exclues=tenues | {d.pk for d in menages} | {d.pk for d in demandes_des_comptes(demandes)},
         rng=rng,
         h=h,
         r=r,
@@ -456,7 +446,7 @@ def location_voulue_demo_creer(
     rng.shuffle(parc)
     _attribuee(c, parc, jour)
     _close(c, parc, jour)
-    _ouverte(c, list(_parc_libre(bailleurs, depuis).order_by("pk")[:5000]), jour, comptes_demandeurs)
+    r.demande_ouverte = _ouverte(c, parc, jour, menages)
     return r
 
 

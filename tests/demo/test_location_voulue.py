@@ -11,6 +11,8 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from attrib.annonces.enums import StatutAnnonce, StatutCandidature
@@ -31,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 def test_la_demo_montre_la_location_voulue(grand_narbonne):
     sortie = io.StringIO()
-    charger_demo(nb_demandes=1500, seed=5, stdout=sortie, avec_parc=True)
+    charger_demo(nb_demandes=600, seed=5, stdout=sortie, avec_parc=True)
     texte = sortie.getvalue()
     ligne = next(x for x in texte.splitlines() if x.startswith("Location voulue :"))
     assert "6 règles de bailleur, 3 annonces" in ligne, ligne
@@ -69,29 +71,38 @@ def test_la_demo_montre_la_location_voulue(grand_narbonne):
     assert Candidature.objects.filter(annonce=ouverte, statut=StatutCandidature.DEPOSEE).count() >= 1
 
     # The household of the demo applicant account named in the output sees the open advert and applies itself.
-    trouve = re.search(r"Le ménage du compte (\S+) peut candidater à l'annonce ouverte (LV-\d{4}-\d{6})\.", ligne)
-    assert trouve and trouve.group(2) == ouverte.reference, ligne
-    user = User.objects.get(email=trouve.group(1))
+    trouve = re.search(
+        r"Le ménage de la demande (\w+) \(compte (\S+)\) peut candidater à l'annonce ouverte (LV-\d{4}-\d{6})\.", ligne
+    )
+    assert trouve and trouve.group(3) == ouverte.reference, ligne
+    assert trouve.group(2) == "menage1.demo@example.org"
+    user = User.objects.get(email=trouve.group(2))
     menage = acteur_de(user)
     (demande,) = Demande.objects.filter(pk__in=menage.demandes_titulaire)
+    assert demande.numero_unique == trouve.group(1)
+    assert demande.numero_unique in texte.split("Comptes demandeurs de démonstration", 1)[1]  # printed with its login
     assert not Candidature.objects.filter(demande=demande).exists()  # the demo left it free to apply
     assert ouverte in annonces_ouvertes_pour(demande)
     controle = precontrole(annonce=ouverte, demande=demande)
     assert controle.peut_candidater, controle.motifs
+    client = Client()
+    client.force_login(user)
+    logements = client.get(reverse("annonces_demandeur:logements")).content.decode()
+    assert reverse("annonces_demandeur:annonce", args=[ouverte.pk]) in logements
+    page = client.get(reverse("annonces_demandeur:annonce", args=[ouverte.pk])).content.decode()
+    assert 'id="lien-candidater"' in page
     candidature = candidature_deposer(annonce=ouverte, demande=demande, auteur=menage)
     assert candidature.compte is not None and candidature.compte.utilisateur == user
 
     # The pilotage shows it: one attribution through location voulue among the year's.
     epci = User.objects.get(username="epci")
     depuis = timezone.localdate() - timedelta(days=365)
-    lv = pilotage.location_voulue(
-        acteur_de(epci), pilotage.Periode(depuis, timezone.localdate()), pilotage.Perimetre()
-    )
+    lv = pilotage.location_voulue(acteur_de(epci), pilotage.Periode(depuis, timezone.localdate()), pilotage.Perimetre())
     assert lv.attributions_location_voulue == 1 and lv.attributions > 1
     assert lv.annonces.publiees >= 3 and lv.annonces.attribuees == 1
 
     # Loading again adds nothing.
     sortie = io.StringIO()
-    charger_demo(nb_demandes=1500, seed=5, stdout=sortie, avec_parc=True)
+    charger_demo(nb_demandes=600, seed=5, stdout=sortie, avec_parc=True)
     assert "Location voulue de démonstration déjà présente" in sortie.getvalue()
     assert Annonce.objects.exclude(statut=StatutAnnonce.RETIREE).count() == 3
