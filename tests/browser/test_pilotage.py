@@ -1,5 +1,6 @@
 """Journey: an EPCI agent opens the objectives dashboard, changes the period, reads the card of the Q1
-objective outside QPV and the table of the attributions it counts (axe checks on every screen)."""
+objective outside QPV and the table of the attributions it counts, then location voulue beside the classic route
+(axe checks on every screen)."""
 
 from __future__ import annotations
 
@@ -68,4 +69,14 @@ def test_un_agent_de_l_epci_lit_ses_objectifs(page: Page, live_server, seuils_es
     table = page.locator("#table-attributions")
     expect(table.locator("tbody tr")).to_have_count(3)
     expect(table).to_contain_text("ménage du 1er quartile : 9\u202f000 € par UC ≤ 9\u202f000 € (seuil officiel 2026)")
+    _sans_violation(page)
+
+    # Location voulue beside the classic route, for the same period: no advert here, every lease is classic.
+    page.go_back()
+    page.get_by_role("link", name="Location voulue et voie classique").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Location voulue et voie classique")
+    expect(page.locator("#resume-periode")).to_contain_text("4 attributions du 01/03/2026 au 30/04/2026")
+    expect(page.locator("#part-location-voulue")).to_have_text("0\u00a0%")
+    expect(page.locator("#table-objectifs")).to_contain_text("Attributions hors QPV aux ménages du 1er quartile")
+    page.screenshot(path="/tmp/pilotlv_location_voulue.png", full_page=True)
     _sans_violation(page)
