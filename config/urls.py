@@ -30,11 +30,17 @@ urlpatterns = [
     path("travaux/", include("attrib.taches.urls")),
     path("exploitation/", include("attrib.exploitation.urls")),
     path("avis/", include("attrib.avis.urls")),
-    # The applicant space (issue 13) and the desk's side of it (letters of linking codes).
+    # Location voulue (issue 14): the staff's pages.
+    path("annonces/", include("attrib.annonces.urls")),
+    # The applicant space (issue 13) and the desk's side of it (letters of linking codes); the household's pages of
+    # location voulue (issue 14) first, so that no page of the space shadows them.
+    path("mon-espace/annonces/", include("attrib.annonces.urls_demandeur")),
     path("mon-espace/", include("attrib.demandeurs.urls")),
     path("acces-demandeurs/", include("attrib.demandeurs.urls_guichet")),
     # The territory's reception and information service (issue 13 point 6): public pages without login, and the
-    # staff's pages of the reception places.
+    # staff's pages of the reception places. The outcomes of location voulue's adverts (issue 14) first: the
+    # territory's pages take any word after /territoire/ for a territory's SIREN.
+    path("territoire/annonces/", include("attrib.annonces.urls_publiques")),
     path("territoire/", include("attrib.siad.urls")),
     path("siad/", include("attrib.siad.urls_gestion")),
     path("", include("attrib.accueil.urls")),

@@ -44,7 +44,7 @@ def _groupe(libelle: str, entrees: list[dict[str, Any]]) -> dict[str, Any] | Non
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The main menu: Accueil, Demandes (list, registration, import, duplicates), Cotation, Parc social
-    (stock, rating campaigns), Attributions (flux, rapprochement, CALEOL), Pilotage — each entry only for the
+    (stock, rating campaigns), Attributions (flux, rapprochement, location voulue, CALEOL), Pilotage — each entry only for the
     users who may open it."""
     user = request.user
     match = getattr(request, "resolver_match", None)
@@ -78,6 +78,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (
                     "Rapprochement",
                     "rapprochement:propositions",
+                    rapprochement_permissions.peut_acceder(acteur_de(user)),
+                ),
+                # Location voulue (issue 14): the same public as the rapprochement (bailleurs, réservataires, EPCI).
+                (
+                    "Location voulue",
+                    "annonces:liste",
                     rapprochement_permissions.peut_acceder(acteur_de(user)),
                 ),
                 ("CALEOL", "commissions:liste", commissions_permissions.peut_acceder(acteur_de(user))),
