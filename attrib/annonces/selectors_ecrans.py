@@ -160,6 +160,13 @@ def lignes_classement(annonce: Annonce) -> ClassementStocke | None:
     return ClassementStocke([LigneClassement(par_jeton[r.jeton], r) for r in classement.rangs], ecartees)
 
 
+def nombre_a_presenter(annonce: Annonce, jour: date | None = None) -> int:
+    """How many ranked applications go to the committee: the territory's number (``candidats_presentes``), fewer
+    if fewer were ranked."""
+    nombre = parametres.candidats_presentes(jour or timezone.localdate())
+    return min(nombre, annonce.candidatures.filter(statut=StatutCandidature.CLASSEE).count())
+
+
 def rang_de(candidature: Candidature) -> Rang | None:
     """The rank of a classified application with what separated it (``Rang.raison()``), or ``None``."""
     if candidature.statut != StatutCandidature.CLASSEE:

@@ -373,6 +373,7 @@ def _contexte_suivi(acteur: Acteur, annonce: Annonce, presentation: Presentation
         "classement": selectors_ecrans.lignes_classement(annonce),
         "voit_gestion": permissions.peut_voir_annonce_gestion(acteur, annonce),
         "presentation": presentation,
+        "nb_a_presenter": selectors_ecrans.nombre_a_presenter(annonce) if presentation is not None else 0,
         "peut_rediger": annonce.statut == StatutAnnonce.BROUILLON and permissions.peut_gerer_annonce(acteur, annonce),
         "peut_retirer": selectors_ecrans.peut_retirer(acteur, annonce),
         "peut_clore": annonce.statut == StatutAnnonce.PUBLIEE

@@ -182,6 +182,9 @@ def candidater(request: HttpRequest, pk: int) -> HttpResponse:
     if selectors_ecrans.candidature_en_cours(objet, demande) is not None:
         return redirect(reverse("annonces_demandeur:annonce", args=[objet.pk]) + _suffixe(demande, demandes))
     precontrole = selectors.precontrole(annonce=objet, demande=demande)
+    if request.method == "GET" and not precontrole.peut_candidater:
+        # The advert's page says why.
+        return redirect(reverse("annonces_demandeur:annonce", args=[objet.pk]) + _suffixe(demande, demandes))
     erreurs: list[str] = []
     if request.method == "POST":
         try:

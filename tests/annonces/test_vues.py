@@ -345,7 +345,7 @@ def test_les_premiers_sont_presentes_a_la_seance_dans_l_ordre_du_classement(
     client = monde.client("bailleur")
     url = reverse("annonces:annonce", args=[annonce.pk])
     page = texte(client.get(url))
-    assert "Présenter les premiers à cette séance" in page
+    assert "Présenter les 3 premiers à cette séance" in page
     assert "CALEOL Narbonne — séance du" in page
     reponse = client.post(reverse("annonces:presenter", args=[annonce.pk]), {"presentation-seance": ""})
     assert reponse.status_code == 400

@@ -109,7 +109,8 @@ def test_le_menage_ineligible_sait_pourquoi_et_ne_peut_pas_candidater(monde: Mon
     assert "Plafond de ressources" in page and "Non remplie" in page
     assert reverse("annonces_demandeur:candidater", args=[annonce.pk]) not in page
     assert not _fautes(page), _fautes(page)
-    # Forcing the confirmation: the service says why, nothing is recorded.
+    # The confirmation sends back to the advert; forcing it, the service says why, nothing is recorded.
+    assert client.get(reverse("annonces_demandeur:candidater", args=[annonce.pk])).status_code == 302
     reponse = client.post(reverse("annonces_demandeur:candidater", args=[annonce.pk]))
     assert reponse.status_code == 400
     assert "Votre candidature n'est pas enregistrée" in texte(reponse) and "Plafond de ressources" in texte(reponse)

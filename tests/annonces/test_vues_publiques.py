@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -19,7 +20,9 @@ from attrib.annonces.selectors import classement_publie
 from attrib.annonces.services import annonce_clore, annonce_presenter, candidature_deposer
 from attrib.commissions.enums import TypeDecision
 from attrib.commissions.services import bail_signer, decision_enregistrer, offre_emettre, offre_repondre, seance_ouvrir
+from attrib.engine.__main__ import main as moteur
 from attrib.engine.annonces import rejouer
+from attrib.engine.annonces.cli import IDENTIQUE
 from tests.annonces.conftest import SYSTEME, MondeLV
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +78,9 @@ def test_le_resultat_public_ne_dit_rien_qui_identifie_le_menage_loge(lv: MondeLV
     assert 'aria-current="page">Résultats des annonces' in html
 
 
-def test_les_donnees_publiees_se_telechargent_et_se_rejouent_a_l_identique(lv: MondeLV) -> None:
+def test_les_donnees_publiees_se_telechargent_et_se_rejouent_a_l_identique(
+    lv: MondeLV, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     annonce = lv.annonce()
     for nom in ("recent", "couple", "dalo"):
         candidature_deposer(annonce=annonce, demande=lv.d[nom], auteur=lv.menage(nom))
@@ -92,6 +97,11 @@ def test_les_donnees_publiees_se_telechargent_et_se_rejouent_a_l_identique(lv: M
     assert donnees == classement_publie(annonce)
     resultat = rejouer(donnees)
     assert resultat.identique, resultat
+    # The documented command, on the file as downloaded.
+    fichier = tmp_path / f"classement-{annonce.reference}.json"
+    fichier.write_bytes(reponse.content)
+    assert moteur(["annonce-rejouer", str(fichier)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(IDENTIQUE)
     assert [c["jeton"] for c in donnees["candidatures"]] == list(
         annonce.candidatures.filter(rang__isnull=False).order_by("rang").values_list("jeton", flat=True)
     )
@@ -103,7 +113,7 @@ def test_les_donnees_publiees_se_telechargent_et_se_rejouent_a_l_identique(lv: M
 
 def test_la_page_de_verification_donne_la_commande(lv: MondeLV) -> None:
     page = Client().get(reverse("annonces_publiques:verifier", args=[SIREN])).content.decode()
-    assert "python -m attrib.engine annonce-rejouer classement-REFERENCE.json" in page
+    assert '<code id="commande-rejouer">python -m attrib.engine annonce-rejouer FICHIER</code>' in page
     assert "la plus petite passe devant" in page
     territoires = Client().get(reverse("annonces_publiques:territoires")).content.decode()
     assert reverse("annonces_publiques:resultats", args=[SIREN]) in territoires
