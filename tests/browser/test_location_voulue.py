@@ -141,7 +141,7 @@ def test_une_annonce_publiee_classee_rejouee_presentee_attribuee_et_son_resultat
     page.get_by_label("Description du logement").fill("Séjour traversant, deux chambres, cuisine séparée.")
     page.get_by_label("La résidence et son quartier").fill("Résidence calme, école et arrêt de bus à 200 m.")
     page.get_by_role("button", name="Enregistrer").click()
-    page.get_by_label(re.compile(r"^Photo")).set_input_files(
+    page.locator("#id_photo-image").set_input_files(
         {"name": "sejour.png", "mimeType": "image/png", "buffer": PNG}
     )
     page.get_by_label("Texte alternatif").fill("Le séjour, deux fenêtres donnant sur un jardin")
