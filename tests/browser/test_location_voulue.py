@@ -54,11 +54,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SYSTEME = acteur_systeme("test")
 LARGEURS = ((1366, 768), (375, 812))
 RACINE = Path(__file__).resolve().parents[2]
-# A 1×1 PNG: what a phone would send of a living room, for the test.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a3a1a1c80000000049454e44ae426082"
-)
+
+
+def _png() -> bytes:
+    """A small PNG, what a phone would send of a living room for the test."""
+    from PIL import Image
+
+    tampon = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 180, 150)).save(tampon, format="PNG")
+    return tampon.getvalue()
 
 
 def _sans_violation(page: Page) -> None:
@@ -141,9 +145,7 @@ def test_une_annonce_publiee_classee_rejouee_presentee_attribuee_et_son_resultat
     page.get_by_label("Description du logement").fill("Séjour traversant, deux chambres, cuisine séparée.")
     page.get_by_label("La résidence et son quartier").fill("Résidence calme, école et arrêt de bus à 200 m.")
     page.get_by_role("button", name="Enregistrer").click()
-    page.locator("#id_photo-image").set_input_files(
-        {"name": "sejour.png", "mimeType": "image/png", "buffer": PNG}
-    )
+    page.locator("#id_photo-image").set_input_files({"name": "sejour.png", "mimeType": "image/png", "buffer": _png()})
     page.get_by_label("Texte alternatif").fill("Le séjour, deux fenêtres donnant sur un jardin")
     page.get_by_role("button", name="Ajouter la photo").click()
     expect(page.locator("#photos")).to_contain_text("Le séjour, deux fenêtres donnant sur un jardin")
