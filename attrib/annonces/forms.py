@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from attrib.annonces.enums import PublicAnnonce, StatutAnnonce
+from attrib.annonces.services import FINANCEMENTS
 from attrib.commissions.models import Seance
 from attrib.common.forms import ChampDate, FormulaireDsfr
 from attrib.organisations.models import Organisation
@@ -55,7 +56,7 @@ class RegleForm(FormulaireDsfr, forms.Form):
     financements = forms.MultipleChoiceField(
         label="Financements retenus",
         required=False,
-        choices=Financement.choices,
+        choices=[(f, Financement(f).label) for f in FINANCEMENTS],
         widget=forms.CheckboxSelectMultiple,
         help_text="Aucun coché : tous les financements.",
     )

@@ -186,6 +186,7 @@ def test_une_regle_refusee_dit_pourquoi_a_cote_du_champ(monde: MondeLV) -> None:
         },
     )
     assert reponse.status_code == 400
+    assert "deux règles d&#x27;un même couple ne s&#x27;appliquent pas le même jour" in texte(reponse)
     assert RegleLocationVoulue.objects.count() == 1
 
 
