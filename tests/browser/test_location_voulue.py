@@ -167,7 +167,8 @@ def test_une_annonce_publiee_classee_rejouee_presentee_attribuee_et_son_resultat
         _sans_violation(page)
         page.get_by_role("link", name=annonce.titre).click()
         expect(page.locator("#precontrole")).to_be_visible()
-        expect(page.locator("#ma-position")).to_contain_text(f"sur {i} candidature")
+        attendu = "aucune autre candidature reçue à ce jour" if i == 1 else f"sur {i} candidatures reçues à ce jour"
+        expect(page.locator("#ma-position")).to_contain_text(attendu)
         _sans_violation(page)
         page.locator("#lien-candidater").click()
         _sans_violation(page)
