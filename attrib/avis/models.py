@@ -24,6 +24,8 @@ class Source(models.TextChoices):
     COTATION = "cotation", "Changement de score"
     #: A move of the position among similar demands (``source_id``: the snapshot row it was compared with).
     POSITION = "position", "Changement de position"
+    #: A new advert of location voulue that matches the demand (``source_id``: the advert; one notice per demand).
+    ANNONCE = "annonce", "Logement proposé en location voulue"
 
 
 class Avis(models.Model):
@@ -43,8 +45,8 @@ class Avis(models.Model):
         ordering = ["-date_evenement", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "source_id"],
-                name="avis_un_par_evenement",
+                fields=["source", "source_id", "demande"],
+                name="avis_un_par_source_et_demande",
                 violation_error_message="Cet événement a déjà son avis.",
             ),
         ]

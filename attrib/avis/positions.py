@@ -32,7 +32,7 @@ from django.utils import timezone
 from attrib.avis import permissions
 from attrib.avis.models import Avis, Source
 from attrib.avis.redaction import Redaction, _propre
-from attrib.avis.services import LOT, Rapport, _deja_ecrits, _ecrire
+from attrib.avis.services import LOT, Rapport, _deja_ecrits, avis_ecrire
 from attrib.demandes.models import Demande
 from attrib.engine.parametres.arbre import valeur
 from attrib.engine.position import charger_regles_information
@@ -121,7 +121,7 @@ def avis_positions_ecrire(
         for changee in lot:
             if changee.instantane_id in faits:
                 continue
-            _ecrire(
+            avis_ecrire(
                 rapport,
                 source=Source.POSITION,
                 source_id=changee.instantane_id,

@@ -101,6 +101,18 @@ def _deja_ecrits(source: str, ids: list[int]) -> set[int]:
     return set(Avis.objects.filter(source=source, source_id__in=ids).values_list("source_id", flat=True))
 
 
+def avis_deja_ecrits(source: str, source_id: int, demande_ids: list[int]) -> set[int]:
+    """The demands of ``demande_ids`` that already have their notice of the row ``source_id`` of ``source``."""
+    ecrits: set[int] = set()
+    for i in range(0, len(demande_ids), LOT):
+        ecrits |= set(
+            Avis.objects.filter(
+                source=source, source_id=source_id, demande_id__in=demande_ids[i : i + LOT]
+            ).values_list("demande_id", flat=True)
+        )
+    return ecrits
+
+
 def _evenements() -> QuerySet[Evenement]:
     return Evenement.objects.filter(
         cible_type=ContentType.objects.get_for_model(Demande), visible_demandeur=True, action__in=list(TITRES)
@@ -126,7 +138,7 @@ def avis_lire_sources(*, auteur: Acteur, rapport: Rapport | None = None) -> Rapp
         faits = _deja_ecrits(Source.EVENEMENT, [e.id for e in lot])
         for e in lot:
             if e.id not in faits:
-                _ecrire(
+                avis_ecrire(
                     rapport,
                     source=Source.EVENEMENT,
                     source_id=e.id,
@@ -148,7 +160,7 @@ def avis_lire_sources(*, auteur: Acteur, rapport: Rapport | None = None) -> Rapp
             # version giving the same points) is not news.
             if precedent is None or precedent.score == h.score:
                 continue
-            _ecrire(
+            avis_ecrire(
                 rapport,
                 source=Source.COTATION,
                 source_id=h.id,
@@ -176,7 +188,7 @@ def _avancer(filigrane: Filigrane, plafond: int | None) -> None:
         )
 
 
-def _ecrire(
+def avis_ecrire(
     rapport: Rapport,
     *,
     source: str,
@@ -184,8 +196,15 @@ def _ecrire(
     demande_id: int,
     date_evenement: datetime,
     rediger: Callable[..., Redaction],
+    courriel_secours: str = "",
+    courrier: bool = True,
 ) -> None:
-    """One notice and its delivery, all or nothing; a failure is named in the report and the batch goes on."""
+    """One notice and its delivery, all or nothing; a failure is named in the report and the batch goes on.
+
+    The delivery: an email to the household's address (the demand's applicant), else to ``courriel_secours`` (an
+    address the household confirmed elsewhere, its account's), else a letter frozen for the desk — unless
+    ``courrier`` is false (a notice that would be stale by the time a letter arrives: it stays in the inbox).
+    For the callers of the other apps (location voulue's alerts); the caller checks its actor's rights."""
     try:
         with transaction.atomic():
             demande = (
@@ -204,16 +223,17 @@ def _ecrire(
                 date_evenement=date_evenement,
             )
             demandeur = demande.demandeur
-            if demandeur is not None and demandeur.email:
+            adresse = (demandeur.email if demandeur is not None else "") or courriel_secours
+            if adresse:
                 Envoi.objects.create(
-                    avis=avis, canal=Canal.COURRIEL, statut=StatutEnvoi.A_ENVOYER, destinataire=demandeur.email
+                    avis=avis, canal=Canal.COURRIEL, statut=StatutEnvoi.A_ENVOYER, destinataire=adresse
                 )
-            else:
+            elif courrier:
                 _courrier(avis, demande)
                 rapport.courriers += 1
         rapport.avis += 1
     except IntegrityError as exc:
-        if Avis.objects.filter(source=source, source_id=source_id).exists():
+        if Avis.objects.filter(source=source, source_id=source_id, demande_id=demande_id).exists():
             return  # written meanwhile by another worker: one notice per row
         logger.exception("Avis non écrit (%s %s)", source, source_id)
         rapport.sautes.append(f"{Source(source).label} n° {source_id} (demande {demande_id}) : {type(exc).__name__}")

@@ -14,7 +14,7 @@ from typing import Any
 from attrib.common.tableurs import Classeur, csv_octets
 from attrib.engine.sources import texte_source
 from attrib.engine.travailleurs_essentiels import liste_en_vigueur
-from attrib.pilotage.selectors import Indicateur, LigneAttribution, Repartition, Tableau
+from attrib.pilotage.selectors import Indicateur, LigneAttribution, LocationVoulue, Refus, Repartition, Tableau
 
 ENTETE_ATTRIBUTIONS = (
     "Date du bail",
@@ -101,8 +101,79 @@ MENTION_SANS_LISTE = (
 )
 
 
-def classeur(t: Tableau, *, perimetre: str, liste_attributions: bool = True) -> bytes:
-    """The workbook for the CIL; ``liste_attributions``: with the sheet listing each attribution."""
+def _ligne_refus(voie: str, r: Refus) -> list[Any]:
+    return [
+        voie,
+        r.offres_repondues,
+        r.acceptees,
+        r.refusees,
+        r.sans_reponse,
+        float(r.taux) if r.taux is not None else None,
+    ]
+
+
+def _part(cibles: int, attributions: int) -> float | None:
+    return cibles / attributions if attributions else None
+
+
+def lignes_location_voulue(lv: LocationVoulue) -> list[list[Any]]:
+    """The sheet « Location voulue »: attributions by route, refusals by route, the adverts, and each objective
+    counted over the attributions of each route."""
+    a = lv.annonces
+    moyenne = a.candidatures_par_annonce
+    return [
+        ["Attributions", "Nombre", "Part"],
+        [
+            "Par la location voulue",
+            lv.attributions_location_voulue,
+            _part(lv.attributions_location_voulue, lv.attributions),
+        ],
+        ["Par la voie classique", lv.attributions_classiques, _part(lv.attributions_classiques, lv.attributions)],
+        ["Ensemble", lv.attributions, None],
+        [],
+        ["Propositions répondues", "Répondues", "Acceptées", "Refusées", "Sans réponse dans le délai", "Taux de refus"],
+        _ligne_refus("Location voulue", lv.refus_location_voulue),
+        _ligne_refus("Voie classique", lv.refus_classique),
+        [],
+        ["Annonces de la période", "Nombre"],
+        ["Publiées", a.publiees],
+        ["Closes (classement établi)", a.closes],
+        ["Attribuées (bail signé, résultat publié)", a.attribuees],
+        ["Closes sans suite", a.sans_suite],
+        ["Retirées par le bailleur", a.retirees],
+        ["Candidatures reçues par annonce close (moyenne)", float(moyenne) if moyenne is not None else None],
+        [],
+        [
+            "Objectif",
+            "Location voulue : dans le champ",
+            "Location voulue : à la cible",
+            "Location voulue : part",
+            "Voie classique : dans le champ",
+            "Voie classique : à la cible",
+            "Voie classique : part",
+            "Cible",
+        ],
+        *(
+            [
+                e.libelle,
+                e.location_voulue.attributions,
+                e.location_voulue.cibles,
+                _part(e.location_voulue.cibles, e.location_voulue.attributions),
+                e.classique.attributions,
+                e.classique.cibles,
+                _part(e.classique.cibles, e.classique.attributions),
+                e.cible,
+            ]
+            for e in lv.objectifs
+        ),
+    ]
+
+
+def classeur(
+    t: Tableau, *, perimetre: str, liste_attributions: bool = True, location_voulue: LocationVoulue | None = None
+) -> bytes:
+    """The workbook for the CIL; ``liste_attributions``: with the sheet listing each attribution;
+    ``location_voulue``: with the sheet comparing location voulue and the classic route."""
     wb = Classeur()
     entete_objectif = [
         "Objectif",
@@ -176,6 +247,11 @@ def classeur(t: Tableau, *, perimetre: str, liste_attributions: bool = True) -> 
     ]
     feuille("Refus", refus)
     wb.feuilles[-1].ws["B6"].number_format = "0.0%"  # « Taux de refus »
+    if location_voulue is not None:
+        feuille("Location voulue", lignes_location_voulue(location_voulue))
+        ws = wb.feuilles[-1].ws
+        for cellule in ("C2", "C3", "F7", "F8", *(f"{c}{n}" for c in "DG" for n in range(19, ws.max_row + 1))):
+            ws[cellule].number_format = "0.0%"
     p = t.parametres
     parametres: list[list[Any]] = [
         ["Paramètre", "Valeur", "Source"],

@@ -47,7 +47,9 @@ def _exporter(contexte: Contexte, format_fichier: str, parametres: dict[str, lis
     if format_fichier == "csv":
         contenu, type_fichier = export.csv_attributions(t), tableurs.TYPE_CSV
     else:
-        contenu, type_fichier = export.classeur(t, perimetre=perimetre, liste_attributions=liste), tableurs.TYPE_XLSX
+        lv = selectors.location_voulue(acteur, periode, form.perimetre(), t=t)
+        contenu = export.classeur(t, perimetre=perimetre, liste_attributions=liste, location_voulue=lv)
+        type_fichier = tableurs.TYPE_XLSX
     export_journaliser(
         objet=Bail,
         export="du tableau de bord des objectifs d'attribution (CIL)",

@@ -115,6 +115,49 @@ def attributions(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+def location_voulue(request: HttpRequest) -> HttpResponse:
+    """Location voulue beside the classic route: share of the attributions, refusal rates, the adverts, and the
+    effect on each objective of the CIA (table and chart)."""
+    form, choix = _filtres(request)
+    contexte: dict[str, Any] = {"form": form}
+    if not form.is_valid():
+        contexte["erreurs"] = resume_erreurs(form)
+        return render(request, "pilotage/location_voulue.html", contexte)
+    acteur = acteur_de(request.user)
+    lv = selectors.location_voulue(acteur, form.periode(), form.perimetre())
+    contexte |= {
+        "lv": lv,
+        "requete": _requete(form),
+        "perimetre": selectors.libelle_perimetre(form.perimetre(), choix),
+        "refus": [("Location voulue", lv.refus_location_voulue), ("Voie classique", lv.refus_classique)],
+        "graphique_voies": graphiques.effectifs(
+            "Attributions par voie",
+            "Barres horizontales : les attributions faites par la location voulue et par la voie classique. "
+            "Les valeurs sont dans le tableau qui suit.",
+            [
+                ("Location voulue", lv.attributions_location_voulue),
+                ("Voie classique", lv.attributions_classiques),
+            ],
+        ),
+        "graphique_objectifs": graphiques.parts(
+            "Part des attributions à la cible de chaque objectif, par voie",
+            "Barres horizontales, deux par objectif : la location voulue puis la voie classique ; en vert un "
+            "objectif atteint, en rouge non atteint, en bleu sans objectif chiffré ou sans attribution dans le "
+            "champ. Les valeurs et les objectifs sont dans le tableau qui suit.",
+            [
+                ligne
+                for e in lv.objectifs
+                for ligne in (
+                    (f"Location voulue — {e.nom_court}", e.location_voulue.part(), e.atteint(e.location_voulue)),
+                    (f"Voie classique — {e.nom_court}", e.classique.part(), e.atteint(e.classique)),
+                )
+            ],
+        ),
+    }
+    return render(request, "pilotage/location_voulue.html", contexte)
+
+
 def _lancer_export(request: HttpRequest, format_fichier: str) -> HttpResponse:
     """The export is written by the worker; its page shows the progress, then the file to download."""
     form, _ = _filtres(request)

@@ -98,6 +98,7 @@ def test_export_xlsx_pour_la_cil(agent_epci: Any) -> None:
         "Attributions",
         "Délais d'attente",
         "Refus",
+        "Location voulue",
         "Paramètres et sources",
     ]
     q1 = wb["Q1 hors QPV"]

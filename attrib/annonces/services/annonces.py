@@ -41,6 +41,7 @@ from attrib.annonces.services._commun import (
     annonce_en_clair,
     typologie_texte,
 )
+from attrib.annonces.taches import alertes_mettre_en_file
 from attrib.common.services import evenement_enregistrer
 from attrib.demandes import quartile
 from attrib.engine.annonces import empreinte, nouvelle_graine
@@ -461,6 +462,8 @@ def annonce_publier(*, annonce: Annonce, auteur: Acteur, maintenant: datetime | 
         organisation=annonce.reservataire or annonce.bailleur,
         details={"annonce": annonce.pk, "empreinte": annonce.empreinte},
     )
+    # The households the advert matches are told by the worker, once the publication is committed.
+    alertes_mettre_en_file(annonce)
     return annonce
 
 

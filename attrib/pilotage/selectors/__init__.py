@@ -8,6 +8,7 @@ counts, and the indicators computed over them. One module per topic:
 * ``essentiels``: the essential-workers indicator against each CIA's target (``travailleurs_essentiels``);
 * ``chiffres``: waiting times, refusals of offers, months (``Repartition``, ``refus``, ``Mois``);
 * ``tableau_de_bord``: the whole dashboard (``tableau``, ``Tableau``) and one indicator's drill-down;
+* ``location_voulue``: location voulue beside the classic route (``location_voulue``, ``LocationVoulue``);
 * ``_commun``: the default Q1 thresholds and the count of one objective over lines, which they share.
 
 Callers import from this package (``attrib.pilotage.selectors``).
@@ -31,6 +32,7 @@ from attrib.pilotage.selectors.essentiels import (
     TRAVAILLEURS_ESSENTIELS,
     travailleurs_essentiels,
 )
+from attrib.pilotage.selectors.location_voulue import EffetObjectif, LocationVoulue, location_voulue
 from attrib.pilotage.selectors.objectifs import Indicateur, compte_objectif, indicateurs
 from attrib.pilotage.selectors.perimetre import Perimetre, Periode
 from attrib.pilotage.selectors.tableau_de_bord import Tableau, choix_perimetre_garde, detail_indicateur, tableau
@@ -38,6 +40,8 @@ from attrib.pilotage.selectors.tableau_de_bord import Tableau, choix_perimetre_g
 __all__ = [
     "choix_perimetre_garde",
     "CIBLE_CIA_ABSENTE",
+    "EffetObjectif",
+    "LocationVoulue",
     "DEFINITION_TRAVAILLEURS_ESSENTIELS",
     "JOURS_PAR_MOIS",
     "LIBELLE_TRAVAILLEURS_ESSENTIELS",
@@ -60,6 +64,7 @@ __all__ = [
     "indicateurs",
     "libelle_perimetre",
     "lignes_attributions",
+    "location_voulue",
     "notes_des_residences",
     "offres",
     "refus",
