@@ -59,6 +59,7 @@ from attrib.demo.generateur import (
     poids_communes_demo,
 )
 from attrib.demo.insertion import inserer_colonnes, valeur_par_defaut
+from attrib.demo.location_voulue import location_voulue_demo_creer
 from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
 from attrib.demo.siad import siad_demo_creer
@@ -791,7 +792,21 @@ def charger_demo(
     statistiques_actualiser([EPCI, Commune])
     siad = siad_demo_creer(epci=epci, organisations=organisations, jour=jour, auteur=DEMO)
     _ecrire(sortie, f"{siad.texte()} Pages publiques : {adresse}/territoire/{epci.siren}/")
-    demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO)
+    premiere = None
+    if avec_parc:
+        # After the cotation (applications are ranked by score), before the applicant accounts are linked: the open
+        # advert is fitted to the household of the first account, which applies itself.
+        lv = location_voulue_demo_creer(
+            epci=epci,
+            bailleurs=[o for o in organisations.values() if o.type == TypeOrganisation.BAILLEUR],
+            etat=organisations["etat"],
+            demandes=_demandes_demo(organisations),
+            jour=jour,
+            graine=seed,
+        )
+        premiere = lv.demande_ouverte
+        _ecrire(sortie, lv.texte())
+    demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO, premiere=premiere)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(
         sortie,

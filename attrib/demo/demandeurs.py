@@ -51,12 +51,43 @@ class LigneDemandeurDemo:
     numeros: tuple[str, ...]
 
 
+def demandes_des_comptes(demandes: models.QuerySet[Demande], premiere: Demande | None = None) -> list[Demande]:
+    """The demo demands the households' own accounts reach, in the accounts' order: the active demand an account is
+    already linked to; else, for the first account, ``premiere`` when given (the demand the demo's open advert of
+    location voulue was fitted to); else the first active demand not chosen yet. Empty when there are too few."""
+    actives = demandes.filter(statut=StatutDemande.ACTIVE).order_by("pk")
+    reservees = {premiere.pk} if premiere is not None else set()
+    choisies: list[Demande] = []
+    for i, spec in enumerate(s for s in COMPTES_DEMANDEURS_DEMO if s.qualite == Qualite.TITULAIRE):
+        prises = [d.pk for d in choisies]
+        demande = (
+            actives.filter(
+                liaisons_demandeurs__compte__courriel=spec.courriel,
+                liaisons_demandeurs__qualite=Qualite.TITULAIRE,
+                liaisons_demandeurs__retiree_le__isnull=True,
+            )
+            .exclude(pk__in=prises)
+            .first()
+        )
+        if demande is None and i == 0 and premiere is not None:
+            demande = premiere
+        if demande is None:
+            demande = actives.exclude(pk__in=prises + sorted(reservees)).first()
+        if demande is None:
+            return []
+        choisies.append(demande)
+    return choisies
+
+
 @transaction.atomic
-def demandeurs_demo_creer(demandes: models.QuerySet[Demande], *, mot_de_passe: str) -> list[LigneDemandeurDemo]:
-    """Create (or reset) the demo's applicant accounts and their links to the first active demo demands.
-    Nothing when the demo holds fewer demands than the accounts need."""
-    choisies = list(demandes.filter(statut=StatutDemande.ACTIVE).order_by("pk")[:2])
-    if len(choisies) < 2:
+def demandeurs_demo_creer(
+    demandes: models.QuerySet[Demande], *, mot_de_passe: str, premiere: Demande | None = None
+) -> list[LigneDemandeurDemo]:
+    """Create (or reset) the demo's applicant accounts and their links to active demo demands
+    (:func:`demandes_des_comptes`: the first ones, ``premiere`` for the first account when given, the links already
+    made kept). Nothing when the demo holds fewer demands than the accounts need."""
+    choisies = demandes_des_comptes(demandes, premiere)
+    if not choisies:
         return []
     empreinte = make_password(mot_de_passe)
     maintenant = timezone.now()
