@@ -16,6 +16,8 @@ LIGNES: list[Route] = [
     R("pilotage:tableau", PILOTAGE, suffixe="?debut=2026-01-01&fin=2026-06-30"),
     R("pilotage:attributions", PILOTAGE),
     R("pilotage:attributions", PILOTAGE, suffixe="?objectif=q1_hors_qpv"),
+    R("pilotage:location_voulue", PILOTAGE),
+    R("pilotage:location_voulue", PILOTAGE, suffixe="?debut=2026-01-01&fin=2026-06-30"),
     R("pilotage:export_xlsx", PILOTAGE),
     R("pilotage:export_csv", PILOTAGE),
 ]
