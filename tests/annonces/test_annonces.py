@@ -211,6 +211,18 @@ def test_les_photos_sont_des_images_avec_leur_texte_alternatif(
             "voient pas lisent ce texte."
         ],
     }
+    # A damaged PNG (a byte of its image data changed: Pillow reads the header, then fails on the checksum) is
+    # refused in French like any unreadable file, never an error page.
+    abimee = bytearray(_image("PNG"))
+    abimee[abimee.index(b"IDAT") + 6] ^= 0xFF
+    with pytest.raises(ValidationError) as exc:
+        photo_ajouter(
+            annonce=annonce,
+            image=ContentFile(bytes(abimee), name="abimee.png"),
+            texte_alternatif="Séjour",
+            auteur=lv.bailleur,
+        )
+    assert exc.value.message_dict["image"][0].startswith("Le fichier n'est pas une image JPEG, PNG ou WebP lisible")
     settings.ATTRIB_ANNONCE_PHOTO_TAILLE_MAX_MO = 1  # type: ignore[attr-defined]
     lourde = _image("PNG", (900, 900), bruit=True)
     assert len(lourde) > 1024 * 1024

@@ -10,6 +10,7 @@ bailleur writes the title, the description, the neighbourhood and who the advert
 from __future__ import annotations
 
 import io
+import struct
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -342,7 +343,17 @@ def _lire_image(image: Any, erreurs: dict[str, list[str]]) -> tuple[bytes, str] 
         with Image.open(io.BytesIO(contenu)) as img:
             genre = img.format or ""
             img.verify()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    # Pillow says a damaged file in many ways: a truncated or corrupt PNG raises SyntaxError (« broken PNG file »),
+    # a cut stream EOFError or struct.error.
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        struct.error,
+        Image.DecompressionBombError,
+    ):
         genre = ""
     if genre not in FORMATS_PHOTO:
         erreurs.setdefault("image", []).append(
