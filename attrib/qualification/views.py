@@ -161,7 +161,8 @@ def notation(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespons
     lignes = selectors.lignes_notation(c, organisation, non_notees=non_notees, recherche=recherche)
     if request.method == "POST":
         exiger(peut_noter)
-        ids = [int(v) for v in request.POST.getlist("residences") if v.isdigit()]
+        # An identifier holds in a 64-bit column: longer digit strings (typed or forged) name no residence.
+        ids = [int(v) for v in request.POST.getlist("residences") if v.isascii() and v.isdigit() and len(v) <= 18]
         residences = list(toutes.filter(pk__in=ids))
         page = None
     else:
