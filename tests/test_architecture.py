@@ -304,3 +304,42 @@ def test_seul_l_arbre_lit_les_fichiers_de_parametres() -> None:
         and (lignes := lectures_directes_des_parametres(p.read_text(encoding="utf-8")))
     }
     assert trouves == {}, "lisez data/parametres par l'arbre (attrib.engine.parametres.arbre), pas directement"
+
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _modules_du_navigateur_hors_de_son_dossier(racine: Path) -> list[str]:
+    """Test modules outside ``browser/`` that import Playwright. The browser is one session fixture of
+    ``browser/conftest.py``: a module elsewhere that re-declares it opens a second Playwright in the same xdist
+    worker, and every browser journey run after it on that worker fails at set-up (« Sync API inside the asyncio
+    loop »), as CI did at stop 22."""
+    fautifs = []
+    for path in sorted(racine.rglob("*.py")):
+        if "browser" in path.relative_to(racine).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+            if any(
+                m.split(".")[0] in {"playwright", "axe_playwright_python"} or m.startswith("tests.browser")
+                for m in modules
+            ):
+                fautifs.append(str(path.relative_to(racine)))
+                break
+    return fautifs
+
+
+def test_seuls_les_parcours_du_dossier_browser_ouvrent_le_navigateur() -> None:
+    assert _modules_du_navigateur_hors_de_son_dossier(TESTS) == []
+
+
+def test_la_regle_du_navigateur_voit_un_module_qui_l_importe_ailleurs(tmp_path: Path) -> None:
+    (tmp_path / "annonces").mkdir()
+    (tmp_path / "annonces" / "test_x.py").write_text(
+        "from tests.browser import conftest as n\nnavigateur = n.navigateur\n"
+    )
+    (tmp_path / "browser").mkdir()
+    (tmp_path / "browser" / "test_y.py").write_text("from playwright.sync_api import Page\n")
+    assert _modules_du_navigateur_hors_de_son_dossier(tmp_path) == ["annonces/test_x.py"]

@@ -36,6 +36,7 @@ from attrib.annonces.models import Annonce, PhotoAnnonce, RegleLocationVoulue
 from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs
 from attrib.flux import permissions as flux_permissions
+from attrib.flux import selectors as flux_selectors
 from attrib.flux.models import Orientation
 from attrib.organisations.acteurs import Acteur, Refus, acteur_de
 from attrib.rapprochement import permissions as rapprochement_permissions
@@ -209,6 +210,7 @@ def _page_brouillon(
             "form": form,
             "photo_form": photo,
             "photos": list(annonce.photos.all()),
+            "voit_logement_libere": _voit_logement_libere(acteur_de(request.user), annonce),
             "erreurs": resume_erreurs([form, photo]),
             "cloture_prevue": selectors_ecrans.cloture_si_publiee(annonce),
         },
@@ -319,6 +321,7 @@ def publier(request: HttpRequest, pk: int) -> HttpResponse:
         "annonces/publier.html",
         {
             "annonce": annonce,
+            "voit_logement_libere": _voit_logement_libere(acteur, annonce),
             "cloture_prevue": selectors_ecrans.cloture_si_publiee(annonce),
             "nb_photos": annonce.photos.count(),
             "erreurs_service": erreurs,
@@ -362,6 +365,12 @@ def retirer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 4. follow-up of an advert ---------------------------------------------------------------------------------------
 
 
+def _voit_logement_libere(acteur: Acteur, annonce: Annonce) -> bool:
+    """Whether the advert's page may link to its freed dwelling: a commune réservataire follows the advert made
+    from its flux without seeing the bailleur's freed-dwelling page."""
+    return flux_selectors.logements_liberes_visibles(acteur).filter(pk=annonce.logement_libere_id).exists()
+
+
 def _contexte_suivi(acteur: Acteur, annonce: Annonce, presentation: PresentationForm | None) -> dict[str, Any]:
     return {
         "annonce": annonce,
@@ -379,6 +388,7 @@ def _contexte_suivi(acteur: Acteur, annonce: Annonce, presentation: Presentation
         and annonce.cloture_le <= timezone.now()
         and permissions.peut_gerer_annonce(acteur, annonce),
         "voit_liste_courte": rapprochement_permissions.peut_voir(acteur, annonce.logement_libere),
+        "voit_logement_libere": _voit_logement_libere(acteur, annonce),
         "erreurs": resume_erreurs([presentation]) if presentation is not None else [],
     }
 

@@ -292,6 +292,18 @@ def test_publier_dit_la_date_de_cloture_puis_fige_l_annonce(monde: MondeLV) -> N
     assert client.get(url).status_code == 404
 
 
+def test_un_autre_reservataire_lit_l_annonce_publiee_sans_lien_vers_le_logement_libere(monde: MondeLV) -> None:
+    annonce = publiee(monde)
+    lien = reverse("flux:logement_libere", args=[annonce.logement_libere_id])
+    assert lien in texte(monde.client("bailleur").get(reverse("annonces:annonce", args=[annonce.pk])))
+    # The State reads every published advert of the territory, not the bailleur's own freed dwelling: the page
+    # names the dwelling without a link that would answer 404.
+    etat = monde.client("etat")
+    page = texte(etat.get(reverse("annonces:annonce", args=[annonce.pk])))
+    assert annonce.logement.identifiant in page and lien not in page
+    assert etat.get(lien).status_code == 404
+
+
 def test_retirer_une_annonce_demande_un_motif_dit_aux_candidats(monde: MondeLV) -> None:
     annonce = publiee(monde)
     candidater(monde, annonce, "famille")

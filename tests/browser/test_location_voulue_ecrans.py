@@ -20,16 +20,12 @@ from attrib.flux.services import logement_declarer_libere, orientation_forcer
 from attrib.patrimoine.models import Logement
 from attrib.rapprochement.moteur import vider_cache
 from tests.annonces.test_vues import SYSTEME, construire, png
-from tests.browser import conftest as _navigateur
 from tests.browser.conftest import resume_violations, violations_axe
 from tests.rapprochement.conftest import seuil_connu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LARGEURS = ((1366, 768), (375, 812))
-# The browser's fixtures (``tests/browser/conftest.py``), for this test outside ``tests/browser``.
-navigateur = _navigateur.navigateur
-page = _navigateur.page
 
 
 def _connecter(page: Page, base: str, user: Any) -> None:
