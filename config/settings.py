@@ -151,6 +151,8 @@ INSTALLED_APPS = [
     "attrib.siad",
     # Location voulue (issue 14): advertised dwellings, the households' applications, the committed draw.
     "attrib.annonces",
+    # Suivi DALO (issue 15, point 4): decisions of the commission de médiation, designations, deadlines.
+    "attrib.dalo",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",

@@ -340,6 +340,8 @@ def demande_enregistrer(
     )
     pieces_attendues_synchroniser(demande=demande, auteur=auteur, organisation=guichet, aujourd_hui=jour)
     doublons_detecter(demandes=[demande], aujourd_hui=jour, auteur=auteur)
+    if demande.dalo_date_decision:
+        suites.decision_dalo_ecrite(demande=demande, auteur=auteur)
     _coter([demande], auteur)
     attestation_etablir(demande=demande, jour=jour, auteur=auteur)  # issue 10 rule 4: fixed at the registration
     return demande
@@ -463,8 +465,10 @@ def _modifier(
     priorites: Sequence[str] | None = None,
     action: str = "modification",
     resume: str | None = None,
+    sens_dalo: str = "",
 ) -> Demande:
-    """The update itself, once the caller checked the right."""
+    """The update itself, once the caller checked the right. ``sens_dalo``: the commission's decision, passed
+    to the DALO listeners (``suites.decision_dalo_ecrite``)."""
     demande = Demande.objects.select_for_update(no_key=True).get(pk=demande.pk)
     _verifier_transition(demande, cycle_demande.Action.MODIFIER)
     avant = _snapshot(demande)
@@ -509,6 +513,8 @@ def _modifier(
             resume=resume or f"Demande modifiée ({len(changements)} champ(s)).",
             details={"changements": changements, "sensible": _revele_situation_sensible(changements)},
         )
+    if action == "decision_dalo" or set(changements) & set(CHAMPS_DECISION_DALO):
+        suites.decision_dalo_ecrite(demande=demande, auteur=auteur, sens=sens_dalo)
     suite = _auteur_des_suites(auteur)
     pieces_attendues_synchroniser(demande=demande, auteur=suite, organisation=organisation)
     if personnes is not None:
@@ -529,10 +535,13 @@ def demande_decision_dalo_enregistrer(
     date_decision: date | None,
     commission: str = "",
     organisation: Organisation | None = None,
+    sens: str = "",
 ) -> Demande:
     """Record the decision of the commission de médiation DALO (L441-2-3 CCH) on a registered demand: favourable
     (reconnu prioritaire et urgent) or not, its date and the commission. Recorded after registration by a desk or
-    by the State; the audit trail keeps the previous decision (before/after)."""
+    by the State; the audit trail keeps the previous decision (before/after). ``sens`` (when not favourable:
+    « defavorable » or « reorientation_hebergement ») reaches the DALO follow-up (``attrib.dalo``), which keeps
+    the decisions' history."""
     auteur.exiger(permissions.peut_enregistrer_decision_dalo(auteur, demande), permissions.REFUS_DECISION_DALO)
     _exiger_visible(auteur, demande, permissions.REFUS_DECISION_DALO)
     if date_decision is None:
@@ -540,6 +549,8 @@ def demande_decision_dalo_enregistrer(
             {"dalo_date_decision": ["Indiquez la date de la décision de la commission de médiation."]}
         )
     issue = "reconnu prioritaire et urgent" if reconnu else "non reconnu prioritaire"
+    if not reconnu and sens == "reorientation_hebergement":
+        issue = "réorienté vers un hébergement"
     par = f" ({commission})" if commission else ""
     return _modifier(
         demande=demande,
@@ -548,6 +559,7 @@ def demande_decision_dalo_enregistrer(
         donnees={"dalo_reconnu": reconnu, "dalo_date_decision": date_decision, "dalo_commission": commission},
         action="decision_dalo",
         resume=f"Décision DALO du {date_decision:%d/%m/%Y} enregistrée : ménage {issue}{par}.",
+        sens_dalo=sens,
     )
 
 

@@ -5,6 +5,10 @@ A write on demands (registration, update, renewal, striking off, a document vali
 ``AppConfig.ready`` (the cotation scores them again at once: ``attrib.cotation.apps``). This keeps the import
 graph one-way: ``cotation`` reads ``demandes``, ``demandes`` never imports ``cotation``.
 
+A change of the demand's DALO decision (its ``dalo_*`` fields, whatever the page, the API or the import that
+wrote them) is told at once, in the write's transaction, to the listeners of :func:`ecouter_decision_dalo` (the
+DALO follow-up keeps the decision's history and the DALO label: ``attrib.dalo.apps``).
+
 Inside :func:`groupees` the demands are collected and the listeners called once, when the block ends normally
 (a file import ranks each group once, not once per line). Nested blocks join the outer one.
 """
@@ -25,7 +29,12 @@ class Ecouteur(Protocol):
     def __call__(self, *, demandes: list[int], auteur: Acteur) -> object: ...
 
 
+class EcouteurDalo(Protocol):
+    def __call__(self, *, demande: Demande, auteur: Acteur, sens: str) -> object: ...
+
+
 _ECOUTEURS: list[Ecouteur] = []
+_ECOUTEURS_DALO: list[EcouteurDalo] = []
 _GROUPEES: ContextVar[set[int] | None] = ContextVar("demandes_modifiees_groupees", default=None)
 
 
@@ -49,6 +58,20 @@ def demandes_modifiees(demandes: Iterable[Demande | int], *, auteur: Acteur) -> 
             ecouteur(demandes=ids, auteur=auteur)
 
 
+def ecouter_decision_dalo(ecouteur: EcouteurDalo) -> EcouteurDalo:
+    """Register ``ecouteur(demande=…, auteur=…, sens=…)``, called when a demand's DALO decision was written."""
+    if ecouteur not in _ECOUTEURS_DALO:
+        _ECOUTEURS_DALO.append(ecouteur)
+    return ecouteur
+
+
+def decision_dalo_ecrite(*, demande: Demande, auteur: Acteur, sens: str = "") -> None:
+    """Tell the listeners that ``demande``'s DALO fields were written (``sens``: the commission's decision when
+    the caller knows more than « reconnu or not », e.g. a réorientation towards a hosting place)."""
+    for ecouteur in _ECOUTEURS_DALO:
+        ecouteur(demande=demande, auteur=auteur, sens=sens)
+
+
 @contextmanager
 def groupees(*, auteur: Acteur) -> Iterator[None]:
     """Collect the demands written inside the block; tell the listeners once, at its normal end."""
@@ -64,4 +87,12 @@ def groupees(*, auteur: Acteur) -> Iterator[None]:
     demandes_modifiees(ids, auteur=auteur)
 
 
-__all__: list[str] = ["Ecouteur", "demandes_modifiees", "ecouter", "groupees"]
+__all__: list[str] = [
+    "Ecouteur",
+    "EcouteurDalo",
+    "decision_dalo_ecrite",
+    "demandes_modifiees",
+    "ecouter",
+    "ecouter_decision_dalo",
+    "groupees",
+]

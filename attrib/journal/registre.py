@@ -149,6 +149,12 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi("annonces.Annonce", exclus=("graine",)),
     Suivi("annonces.PhotoAnnonce", racine="annonces.Annonce", colonne_racine="annonce_id", exclus=("ajoutee_le",)),
     Suivi("annonces.Candidature", racine=DEMANDE, colonne_racine="demande_id"),
+    # Suivi DALO (issue 15): the decisions of the commission de médiation and the préfet's designations, under the
+    # demand; the alerts to the State's agents under their decision.
+    Suivi("dalo.DecisionDalo", racine=DEMANDE, colonne_racine="demande_id", exclus=("enregistree_le",)),
+    Suivi(
+        "dalo.DesignationPrefet", racine="dalo.DecisionDalo", colonne_racine="decision_id", exclus=("enregistree_le",)
+    ),
     # The accounts themselves: their address and its verification, their password resets (decision 0028).
     Suivi("demandeurs.CompteDemandeur"),
     # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their

@@ -145,7 +145,13 @@ class DecisionDaloForm(FormulaireDsfr, forms.Form):
     """The decision of the commission de médiation DALO, recorded after registration (desk or State)."""
 
     titre = "Décision de la commission de médiation"
-    DECISIONS = (("reconnu", "Reconnu prioritaire et urgent"), ("non_reconnu", "Non reconnu prioritaire"))
+    DECISIONS = (
+        ("reconnu", "Reconnu prioritaire et urgent"),
+        ("non_reconnu", "Non reconnu prioritaire"),
+        ("reorientation", "Réorienté vers un hébergement (DAHO)"),
+    )
+    #: The commission's decision as the DALO follow-up names it (``attrib.dalo.enums.SensDecision``).
+    SENS = {"reconnu": "favorable", "non_reconnu": "defavorable", "reorientation": "reorientation_hebergement"}
     decision = forms.ChoiceField(
         label="Décision",
         choices=DECISIONS,

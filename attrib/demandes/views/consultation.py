@@ -23,6 +23,7 @@ from attrib.common.limites import limite_debit
 from attrib.common.services import export_journaliser
 from attrib.common.view_helpers import reponse_fichier
 from attrib.cotation.selectors import cotation_affichee
+from attrib.dalo.selectors import section_demande
 from attrib.demandes import enums, importexport, regles, selectors, travaux
 from attrib.demandes.attestation import attestation_a_servir
 from attrib.demandes.comptes import PaginateurCompte
@@ -152,6 +153,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "peut_donnees_personnelles": permissions.peut_modifier_demande(acteur_de(user), demande),
             "peut_renouveler": peut_modifier,
             "peut_decision_dalo": active and permissions.peut_enregistrer_decision_dalo(acteur_de(user), demande),
+            "suivi_dalo": section_demande(acteur_de(user), demande.pk, timezone.localdate()),
             "peut_radier": active and permissions.peut_radier_demande(acteur_de(user), demande),
             "peut_deposer": active and (peut_modifier or permissions.peut_valider_pieces(acteur_de(user))),
             "peut_valider": active and permissions.peut_valider_pieces(acteur_de(user)),

@@ -338,6 +338,7 @@ def decision_dalo(request: HttpRequest, pk: int) -> HttpResponse:
                 reconnu=form.cleaned_data["decision"] == "reconnu",
                 date_decision=form.cleaned_data["date_decision"],
                 commission=form.cleaned_data["commission"],
+                sens=DecisionDaloForm.SENS[form.cleaned_data["decision"]],
             )
         except ValidationError as exc:
             champs = {

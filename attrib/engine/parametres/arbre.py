@@ -374,6 +374,22 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
         "estimations_patrimoine.yaml": SchemaYaml(
             _cles("loyer_m2", "surfaces_par_pieces", "regroupement", "communes_fichier_adresses", "graine")
         ),
+        "dalo.yaml": SchemaYaml(
+            _cles(
+                "date_premieres_decisions",
+                "delai_proposition_mois",
+                "delai_proposition_long_mois",
+                "departements_delai_long",
+                "fenetre_alerte_jours",
+            ),
+            {
+                "date_premieres_decisions": une_date,
+                "delai_proposition_mois": entier(1),
+                "delai_proposition_long_mois": entier(1),
+                "departements_delai_long": liste(texte),
+                "fenetre_alerte_jours": entier(0),
+            },
+        ),
         "flux.yaml": SchemaYaml(
             _cles(
                 "plafond_part_etat",
