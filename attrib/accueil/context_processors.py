@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from attrib.avis import permissions as avis_permissions
 from attrib.commissions import permissions as commissions_permissions
+from attrib.dalo import permissions as dalo_permissions
 from attrib.flux import permissions as flux_permissions
 from attrib.journal.selectors import dans_le_menu as journal_dans_le_menu
 from attrib.organisations import permissions
@@ -87,6 +88,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                     rapprochement_permissions.peut_acceder(acteur_de(user)),
                 ),
                 ("CALEOL", "commissions:liste", commissions_permissions.peut_acceder(acteur_de(user))),
+                # Suivi DALO (issue 15): the State, the EPCI, the bailleurs (their designated households).
+                ("Suivi DALO", "dalo:tableau", dalo_permissions.peut_voir_suivi(acteur_de(user))),
             )
         ]
         groupes = [

@@ -14,6 +14,7 @@ raises ``ValidationError({champ: [French message]})`` on a bad value, ``Refus`` 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -325,8 +326,43 @@ def recours_enregistrer(
     return decision
 
 
+@dataclass
+class RapportReprise:
+    examinees: int = 0
+    creees: int = 0
+    sautees: list[str] = field(default_factory=list)
+
+    @property
+    def resume(self) -> str:
+        texte = f"Décisions DALO reprises : {self.creees} sur {self.examinees} demande(s)"
+        return texte + (f", {len(self.sautees)} ignorée(s)." if self.sautees else ".")
+
+
+def decisions_reprendre(*, auteur: Acteur) -> RapportReprise:
+    """Give a decision history to the demands whose DALO fields were written without it (data loaded before the
+    follow-up existed, bulk insertions of the demo): each demand in its own transaction; one that cannot be read
+    (a date outside the rule) is named in the report, the others are done. The system and superusers only."""
+    auteur.exiger(auteur.voit_tout, "Seul Attrib (commande reprendre_decisions_dalo) reprend les décisions DALO.")
+    rapport = RapportReprise()
+    demandes = Demande.objects.filter(dalo_date_decision__isnull=False).exclude(
+        decisions_dalo__etat=EtatDecision.EN_VIGUEUR
+    )
+    for demande in demandes.order_by("pk").iterator():
+        rapport.examinees += 1
+        try:
+            with transaction.atomic():
+                decision_suivre(demande=demande, auteur=auteur)
+        except ValidationError as exc:
+            rapport.sautees.append(f"Demande {demande.numero_unique} : {' '.join(exc.messages)}")
+        else:
+            rapport.creees += 1
+    return rapport
+
+
 __all__ = [
+    "RapportReprise",
     "decision_dalo_enregistrer",
+    "decisions_reprendre",
     "decision_suivre",
     "designation_enregistrer",
     "obligation_lever",

@@ -46,6 +46,7 @@ from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement
 from attrib.demo.caleol import caleol_demo_creer
 from attrib.demo.cotation import cotation_demo_installer
+from attrib.demo.dalo import dalo_demo_creer
 from attrib.demo.demandeurs import demandeurs_demo_creer, guichet_en_ligne_demo_ouvrir, tableau_demandeurs
 from attrib.demo.flux import flux_demo_creer
 from attrib.demo.generateur import (
@@ -806,6 +807,14 @@ def charger_demo(
         )
         premiere = lv.demande_ouverte
         _ecrire(sortie, lv.texte())
+    # After the CALEOL year (offers, refusals, leases): the DALO follow-up's households in every situation.
+    dalo = dalo_demo_creer(
+        demandes=_demandes_demo(organisations),
+        bailleurs=[o for o in organisations.values() if o.type == TypeOrganisation.BAILLEUR],
+        jour=jour,
+        graine=seed,
+    )
+    _ecrire(sortie, dalo.texte())
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO, premiere=premiere)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(
