@@ -130,9 +130,7 @@ def test_aucune_transition_ne_rouvre_un_label_clos(de, vers):
 
 
 @given(
-    st.lists(
-        st.tuples(jours, st.one_of(st.none(), st.integers(min_value=0, max_value=800))), min_size=1, max_size=6
-    ),
+    st.lists(st.tuples(jours, st.one_of(st.none(), st.integers(min_value=0, max_value=800))), min_size=1, max_size=6),
     jours,
 )
 def test_la_regle_choisie_couvre_le_jour_et_commence_le_plus_tard(specs, jour):
