@@ -153,6 +153,8 @@ INSTALLED_APPS = [
     "attrib.annonces",
     # Suivi DALO (issue 15, point 4): decisions of the commission de médiation, designations, deadlines.
     "attrib.dalo",
+    # Priority households (issue 15): priority labels, social follow-ups, consents, qualified demands.
+    "attrib.labellisation",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",
