@@ -1,25 +1,64 @@
 """The DALO label of a recognised household (décision 0036): a favourable decision of the commission de médiation
-gives the demand the validated label « dalo » (``attrib.labellisation``), a later unfavourable or annulled decision
-withdraws it, in the decision's transaction. The pilotage counts a réservataire's DALO attributions from the labels
-in force on the attribution's date.
+gives the demand the validated label « dalo » (``attrib.labellisation.services.label_attribuer``); a later decision
+that is not favourable, or the decision's annulment, withdraws it (``label_retirer``) — in the decision's
+transaction. The pilotage counts a réservataire's DALO attributions from the labels in force on the lease's date.
 
-The labellisation app is built in parallel (helper « labels »); until its services are merged into this branch,
-:func:`poser` and :func:`retirer` write nothing and the demand's ``dalo_reconnu`` stays the only mark."""
+The label is a consequence of the decision, whose right was checked by the demand's service (a desk or the State):
+it is written by the system in the author's name (``acteur_systeme``), as the demand's other consequences are, so
+that a desk that records the commission's decision does not need the right to validate labels. A label belongs to
+the demand: when the commission decided before the demand was filed (décision 0036), the label starts on the
+demand's first filing date."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from attrib.labellisation.enums import StatutLabel
+from attrib.labellisation.models import Label
+from attrib.labellisation.services import label_attribuer, label_retirer
+from attrib.organisations.acteurs import Acteur, acteur_systeme
+
 if TYPE_CHECKING:
     from attrib.dalo.models import DecisionDalo
-    from attrib.organisations.acteurs import Acteur
 
 TYPE_LABEL = "dalo"
 
 
-def poser(*, decision: DecisionDalo, auteur: Acteur) -> None:
-    """Give the demand the validated DALO label from the decision's date."""
+def _systeme(auteur: Acteur, quoi: str) -> Acteur:
+    return acteur_systeme(f"suivi DALO : {quoi} enregistrée par {auteur.libelle}")
 
 
-def retirer(*, decision: DecisionDalo, auteur: Acteur) -> None:
-    """Withdraw the DALO label the decision gave."""
+def poser(*, decision: DecisionDalo, auteur: Acteur) -> Label:
+    """Give the demand the validated DALO label from the decision's date (or the demand's filing date)."""
+    demande = decision.demande
+    debut = max(decision.date_decision, demande.date_depot_initiale)
+    existant = (
+        Label.objects.filter(demande=demande, type_label=TYPE_LABEL, statut=StatutLabel.VALIDE)
+        .order_by("-valide_du")
+        .first()
+    )
+    if existant is not None and existant.valide_du is not None and existant.valide_du >= debut:
+        return existant  # the same recognition, recorded again (a corrected commission name)
+    commission = f" ({decision.commission})" if decision.commission else ""
+    return label_attribuer(
+        demande=demande,
+        type_label=TYPE_LABEL,
+        auteur=_systeme(auteur, "décision de la commission de médiation"),
+        date_decision=debut,
+        motif=f"Décision favorable de la commission de médiation du {decision.date_decision:%d/%m/%Y}{commission}.",
+    )
+
+
+def retirer(*, decision: DecisionDalo, auteur: Acteur) -> list[Label]:
+    """Withdraw the DALO labels in force on the demand (the favourable decision no longer holds)."""
+    retires = []
+    for label in Label.objects.filter(demande_id=decision.demande_id, type_label=TYPE_LABEL, statut=StatutLabel.VALIDE):
+        retires.append(
+            label_retirer(
+                label=label,
+                auteur=_systeme(auteur, "nouvelle décision ou annulation"),
+                motif=f"La décision favorable de la commission de médiation du {decision.date_decision:%d/%m/%Y} "
+                f"ne vaut plus ({decision.get_etat_display().lower()}).",
+            )
+        )
+    return retires

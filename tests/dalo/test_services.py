@@ -247,3 +247,17 @@ def test_chiffres_du_pilotage(monde_dalo: MondeDalo) -> None:
     c = selectors.chiffres(monde_dalo.agent_etat, date(2008, 1, 1), jour, jour)
     # leases 1 and 9 (rehoused after their deadline), the three households waiting, one of them past its deadline
     assert (c.reconnus, c.reloges_dans_le_delai, c.reloges_hors_delai, c.en_attente, c.delai_depasse) == (5, 0, 2, 3, 1)
+
+
+def test_le_label_dalo_suit_la_decision(monde_dalo: MondeDalo) -> None:
+    from attrib.labellisation.enums import StatutLabel
+    from attrib.labellisation.models import Label
+
+    demande = monde_dalo.dans_le_delai
+    label = Label.objects.get(demande=demande, type_label="dalo")
+    assert label.statut == StatutLabel.VALIDE
+    assert label.valide_du == max(demande.date_depot_initiale, timezone.localdate() - timedelta(days=20))
+    reconnaitre(demande, timezone.localdate(), sens=SensDecision.DEFAVORABLE)
+    label.refresh_from_db()
+    assert label.statut == StatutLabel.RETIRE
+    assert not Label.objects.filter(demande=demande, type_label="dalo", statut=StatutLabel.VALIDE).exists()

@@ -10,6 +10,7 @@ from django import template
 from django.utils import timezone
 
 from attrib.dalo import permissions, selectors
+from attrib.organisations.acteurs import acteur_de
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ register = template.Library()
 @register.inclusion_tag("dalo/_pilotage.html", takes_context=True)
 def bloc_dalo(context: dict[str, Any], periode: Any) -> dict[str, Any]:
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = acteur_de(getattr(request, "user", None))
     if periode is None or not permissions.peut_voir_suivi(user):
         return {"visible": False}
     return {
