@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attrib.engine import dalo
@@ -52,9 +52,12 @@ def test_regle_lue_du_fichier_date() -> None:
     assert REGLE.premieres_decisions == date(2008, 1, 1)
 
 
+#: A loaded machine must not fail a property on its timing.
+REGLAGES = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 jours = st.dates(min_value=date(2008, 1, 1), max_value=date(2060, 12, 31))
 
 
+@REGLAGES
 @given(jours, st.integers(min_value=1, max_value=24))
 def test_la_date_limite_suit_la_decision_de_moins_d_un_mois_pres(decision: date, mois: int) -> None:
     limite = dalo.date_limite(decision, mois)
@@ -63,12 +66,14 @@ def test_la_date_limite_suit_la_decision_de_moins_d_un_mois_pres(decision: date,
     assert limite.day <= decision.day
 
 
+@REGLAGES
 @given(jours, jours, jours)
 def test_la_date_limite_est_croissante(a: date, b: date, _: date) -> None:
     premiere, seconde = sorted((a, b))
     assert dalo.date_limite(premiere, 3) <= dalo.date_limite(seconde, 3)
 
 
+@REGLAGES
 @given(jours, st.integers(min_value=-400, max_value=400), st.integers(min_value=0, max_value=90))
 def test_le_statut_ne_recule_pas_avec_le_temps(limite: date, decalage: int, fenetre: int) -> None:
     ordre = [dalo.StatutDalo.DANS_LE_DELAI, dalo.StatutDalo.ECHEANCE_PROCHE, dalo.StatutDalo.DELAI_DEPASSE]
