@@ -81,7 +81,7 @@ def _type(type_label: str, jour: date) -> parametres.TypeLabel:
 
 
 def _verrouiller(label: Label) -> Label:
-    return Label.objects.select_for_update().select_related("demande", "demande__guichet").get(pk=label.pk)
+    return Label.objects.select_for_update(of=("self",)).select_related("demande", "demande__guichet").get(pk=label.pk)
 
 
 def _transition(label: Label, vers: str) -> None:
@@ -519,7 +519,7 @@ def labels_expirer(*, aujourd_hui: date, auteur: Acteur) -> RapportExpiration:
     for pk in ids:
         try:
             with transaction.atomic():
-                label = Label.objects.select_for_update().select_related("demande").get(pk=pk)
+                label = Label.objects.select_for_update(of=("self",)).select_related("demande").get(pk=pk)
                 if not moteur.a_expirer(label, aujourd_hui):
                     continue
                 _transition(label, StatutLabel.EXPIRE)
@@ -598,7 +598,9 @@ def consentement_retirer(*, consentement: Consentement, auteur: Acteur) -> Conse
     """Withdraw a consent; the follow-ups resting on it end the same day."""
     jour = timezone.localdate()
     consentement = (
-        Consentement.objects.select_for_update().select_related("demande", "organisation").get(pk=consentement.pk)
+        Consentement.objects.select_for_update(of=("self",))
+        .select_related("demande", "organisation")
+        .get(pk=consentement.pk)
     )
     auteur.exiger(
         permissions.peut_consentir(auteur, consentement.demande, consentement.organisation, jour),
@@ -670,7 +672,11 @@ def accompagnement_clore(
     *, accompagnement: Accompagnement, auteur: Acteur, motif: str, fin: date | None = None
 ) -> Accompagnement:
     jour = timezone.localdate()
-    acc = Accompagnement.objects.select_for_update().select_related("organisation", "demande").get(pk=accompagnement.pk)
+    acc = (
+        Accompagnement.objects.select_for_update(of=("self",))
+        .select_related("organisation", "demande")
+        .get(pk=accompagnement.pk)
+    )
     auteur.exiger(permissions.peut_accompagner(auteur, acc.organisation), permissions.REFUS_ACCOMPAGNEMENT)
     if acc.fin is not None:
         raise ValidationError({"fin": ["Ce suivi est déjà clos."]})
