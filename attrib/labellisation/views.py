@@ -124,7 +124,7 @@ def examiner(request: HttpRequest, pk: int) -> HttpResponse:
 def a_examiner(request: HttpRequest) -> HttpResponse:
     """« Labels à examiner »: the proposals the actor's organisations hold the right to decide."""
     acteur = _acteur(request)
-    exiger(acteur.est_agent or acteur.voit_tout)
+    exiger(acteur.voit_tout or bool(acteur.organisation_ids(ecriture=True)))
     jour = timezone.localdate()
     labels = selectors.labels_a_examiner(acteur, jour)
     return render(
