@@ -203,7 +203,46 @@ def suit_le_menage(acteur: Acteur, demande: Demande | int, jour: date) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class LabelAffiche:
+    """A label as a screen shows it: its plain French name (« Situation confidentielle » for a sensitive kind the
+    reader may not see), its state and its dates."""
+
+    libelle: str
+    statut: str
+    statut_libelle: str
+    propose_le: date
+    valide_du: date | None
+    valide_jusqu_au: date | None
+    confidentiel: bool
+
+
+def labels_affiches(demande: Demande | int, voit_sensible: bool, jour: date) -> dict[str, list[LabelAffiche]]:
+    """``{"en_vigueur": [...], "en_attente": [...]}``: the labels of a demand in force on ``jour`` and the
+    proposals waiting for their examination (for the demand's page and the applicant's space)."""
+    demande_id = demande if isinstance(demande, int) else demande.pk
+    sensibles = parametres.types_sensibles()
+    qs = Label.objects.filter(demande_id=demande_id)
+    en_vigueur = list(qs.en_vigueur(jour).order_by("type_label"))
+    en_attente = list(qs.filter(statut=StatutLabel.PROPOSE).order_by("propose_le", "id"))
+
+    def affiche(lab: Label) -> LabelAffiche:
+        cache = not voit_sensible and lab.type_label in sensibles
+        return LabelAffiche(
+            libelle="Situation confidentielle" if cache else parametres.libelle(lab.type_label),
+            statut=lab.statut,
+            statut_libelle=lab.get_statut_display(),
+            propose_le=lab.propose_le,
+            valide_du=lab.valide_du,
+            valide_jusqu_au=lab.valide_jusqu_au,
+            confidentiel=cache,
+        )
+
+    return {"en_vigueur": [affiche(lab) for lab in en_vigueur], "en_attente": [affiche(lab) for lab in en_attente]}
+
+
 __all__ = [
+    "LabelAffiche",
     "LabelEnVigueur",
     "ObjetConsentement",
     "accompagnements_en_cours",
@@ -212,6 +251,7 @@ __all__ = [
     "duree_de",
     "epci_de_demande",
     "labels_a_examiner",
+    "labels_affiches",
     "labels_en_vigueur",
     "peut_valider",
     "regle_de",

@@ -72,3 +72,22 @@ def test_pages_fermees(ml, client):
     autre = creer_demande(guichet_org=ml.desk, communes=("11069",), aujourd_hui=ml.jour)
     client.force_login(ml.ts)
     assert client.get(reverse("labellisation:demande", args=[autre.pk])).status_code == 404
+
+
+def test_la_page_de_la_demande_montre_ses_labels(ml, client):
+    from attrib.labellisation.services import label_proposer, label_valider
+
+    d = ml.d["couple"]
+    client.force_login(ml.agent_guichet)
+    url = reverse("demandes:detail", args=[d.pk])
+    page = client.get(url).content.decode()
+    assert "Labels de priorité" in page and "Aucun label de priorité en vigueur." in page
+    valide = label_proposer(demande=d, type_label="l441_k", motif="Hébergée chez un tiers", auteur=ml.guichet)
+    label_valider(label=valide, auteur=ml.etat)
+    label_proposer(demande=d, type_label="l441_c", motif="Difficultés", auteur=ml.guichet)
+    page = client.get(url).content.decode()
+    section = page[page.index('id="labels"') : page.index("</section>", page.index('id="labels"'))]
+    assert "Absence de logement" in section and "jusqu'au 14/06/2027" in section
+    assert "En attente d'examen" in section and "proposé le 15/06/2026" in section
+    assert reverse("labellisation:demande", args=[d.pk]) in section
+    assert "l441_k" not in section
