@@ -214,6 +214,9 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
         "avis_liste": avis_selectors.boite_de(demande=objet),
         "offres": offres_de(objet),
     }
+    from attrib.demandeurs.views_labels import contexte_labels
+
+    contexte |= contexte_labels(objet, liaison)
     reponse = render(request, "demandeurs/demande.html", contexte)
     if titulaire:  # the household has now seen its new notices: « Nouveau » is shown once
         for avis in contexte["avis_liste"]:

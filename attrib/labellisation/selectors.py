@@ -215,16 +215,21 @@ class LabelAffiche:
     valide_du: date | None
     valide_jusqu_au: date | None
     confidentiel: bool
+    clos_le: date | None = None
+    motif_refus: str = ""
 
 
 def labels_affiches(demande: Demande | int, voit_sensible: bool, jour: date) -> dict[str, list[LabelAffiche]]:
-    """``{"en_vigueur": [...], "en_attente": [...]}``: the labels of a demand in force on ``jour`` and the
-    proposals waiting for their examination (for the demand's page and the applicant's space)."""
+    """``{"en_vigueur": [...], "en_attente": [...], "historique": [...]}``: the labels of a demand in force on
+    ``jour``, the proposals waiting for their examination and the others (refused, expired, withdrawn, or validated
+    from a later day), for the demand's page and the applicant's space."""
     demande_id = demande if isinstance(demande, int) else demande.pk
     sensibles = parametres.types_sensibles()
     qs = Label.objects.filter(demande_id=demande_id)
     en_vigueur = list(qs.en_vigueur(jour).order_by("type_label"))
     en_attente = list(qs.filter(statut=StatutLabel.PROPOSE).order_by("propose_le", "id"))
+    vus = {lab.pk for lab in en_vigueur} | {lab.pk for lab in en_attente}
+    historique = [lab for lab in qs.order_by("-propose_le", "-id") if lab.pk not in vus]
 
     def affiche(lab: Label) -> LabelAffiche:
         cache = not voit_sensible and lab.type_label in sensibles
@@ -236,9 +241,15 @@ def labels_affiches(demande: Demande | int, voit_sensible: bool, jour: date) -> 
             valide_du=lab.valide_du,
             valide_jusqu_au=lab.valide_jusqu_au,
             confidentiel=cache,
+            clos_le=lab.clos_le or (lab.examine_le if lab.statut == StatutLabel.REFUSE else None),
+            motif_refus="" if cache else lab.motif_refus,
         )
 
-    return {"en_vigueur": [affiche(lab) for lab in en_vigueur], "en_attente": [affiche(lab) for lab in en_attente]}
+    return {
+        "en_vigueur": [affiche(lab) for lab in en_vigueur],
+        "en_attente": [affiche(lab) for lab in en_attente],
+        "historique": [affiche(lab) for lab in historique],
+    }
 
 
 __all__ = [

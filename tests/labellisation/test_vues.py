@@ -91,3 +91,25 @@ def test_la_page_de_la_demande_montre_ses_labels(ml, client):
     assert "En attente d'examen" in section and "proposé le 15/06/2026" in section
     assert reverse("labellisation:demande", args=[d.pk]) in section
     assert "l441_k" not in section
+
+
+def test_la_preselection_signale_les_labels_valides_en_vigueur(ml):
+    from attrib.labellisation.services import label_proposer, label_valider
+    from attrib.rapprochement import selectors as rapprochement
+
+    d = ml.d["couple"]
+    etat = ml.etat
+
+    def signaux() -> str:
+        ll = rapprochement.logement_libere_visible(etat, ml.monde.ll_etat.pk)
+        vue = rapprochement.preselection_logement(ll, acteur=etat)
+        return " ".join(next(c for c in vue.candidats if c.numero == d.numero_unique).signaux)
+
+    assert "Labels de priorité en vigueur" not in signaux()
+    label = label_proposer(demande=d, type_label="l441_k", motif="Hébergée chez un tiers", auteur=ml.guichet)
+    assert "Labels de priorité en vigueur" not in signaux()  # a proposal is not a signal
+    label_valider(label=label, auteur=ml.etat)
+    assert (
+        "Labels de priorité en vigueur : Absence de logement, y compris hébergement chez un tiers "
+        "(jusqu'au 14/06/2027)." in signaux()
+    )

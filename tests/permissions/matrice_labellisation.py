@@ -1,7 +1,8 @@
 """Priority labels (issue 15). A demand's labels page: whoever sees the demand (and a social service following the
 household). The queue « Labels à examiner »: every manager of an organisation (it lists what its organisations may
 decide). Examining a proposal: the holder of the right on the demand's territory (without a local rule, the
-State's services for an L441-1 letter). « Ménages accompagnés » and « Valider ce critère »: the social service
+State's services for an L441-1 letter). In the applicant space, the household asks for the recognition of a
+situation and gives or withdraws its consent to share, on its own demand only. « Ménages accompagnés » and « Valider ce critère »: the social service
 (the criterion: only on a household it follows with its consent). The applicant gets 404 on every staff page."""
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ LIGNES = [
     R("labellisation:accompagnes", {"service_social"}),
     R("labellisation:critere", {"service_social"}, methode="post", args=("dans", "violences"), donnees={}),
     R("labellisation:critere", set(), methode="post", args=("hors", "violences"), donnees={}),
+    # The household's space: its own demand only (its « titulaire » link); every staff account gets 404.
+    R("demandeurs:label_proposer", {"demandeur"}, args=("dans",)),
+    R("demandeurs:label_proposer", {"demandeur"}, methode="post", args=("dans",), donnees={}),
+    R("demandeurs:label_proposer", set(), args=("hors",)),
+    R("demandeurs:label_proposer", set(), methode="post", args=("hors",), donnees={}),
+    R("demandeurs:partage_donner", {"demandeur"}, methode="post", args=("dans",), donnees={}),
+    R("demandeurs:partage_donner", set(), methode="post", args=("hors",), donnees={}),
+    R("demandeurs:partage_retirer", {"demandeur"}, methode="post", args=("dans",), donnees={}),
+    R("demandeurs:partage_retirer", set(), methode="post", args=("hors",), donnees={}),
 ]
 
 
