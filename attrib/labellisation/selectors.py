@@ -252,8 +252,38 @@ def labels_affiches(demande: Demande | int, voit_sensible: bool, jour: date) -> 
     }
 
 
+@dataclass(frozen=True, slots=True)
+class PartQualifiees:
+    qualifiees: int
+    actives: int
+
+    @property
+    def texte(self) -> str:
+        if not self.actives:
+            return "Aucune demande active dans le périmètre."
+        part = f"{100 * self.qualifiees / self.actives:.1f}".replace(".", ",")
+        return f"{self.qualifiees} demande(s) qualifiée(s) sur {self.actives} demande(s) active(s) : {part}\u00a0%."
+
+
+def part_qualifiees(acteur: Acteur, commune: str | None = None) -> PartQualifiees:
+    """The share of the active demands the actor sees (wishing ``commune`` first, when given) that a desk
+    qualified (checked, every document validated): a pilotage figure. Two counting queries."""
+    from attrib.demandes.enums import StatutDemande
+    from attrib.demandes.models import Demande
+    from attrib.labellisation.models import Qualification
+
+    qs = Demande.objects.visible_to(acteur_de(acteur)).filter(statut=StatutDemande.ACTIVE)
+    if commune:
+        qs = qs.filter(communes_souhaitees__rang=1, communes_souhaitees__commune_id=commune)
+    actives = qs.count()
+    qualifiees = qs.filter(pk__in=Qualification.objects.values("demande_id")).count() if actives else 0
+    return PartQualifiees(qualifiees=qualifiees, actives=actives)
+
+
 __all__ = [
     "LabelAffiche",
+    "PartQualifiees",
+    "part_qualifiees",
     "LabelEnVigueur",
     "ObjetConsentement",
     "accompagnements_en_cours",

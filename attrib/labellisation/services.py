@@ -616,8 +616,7 @@ def regle_enregistrer(
     evenement_enregistrer(
         objet=epci,
         action="regle_labellisation",
-        resume=f"Règle locale : {parametres.libelle(type_label)} validé par {validateur} à partir du "
-        f"{debut:%d/%m/%Y}.",
+        resume=f"Règle locale : {parametres.libelle(type_label)} validé par {validateur} à partir du {debut:%d/%m/%Y}.",
         auteur=_utilisateur(auteur),
         organisation=validateur,
         details={"regle": regle.pk, "type_label": type_label},

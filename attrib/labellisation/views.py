@@ -91,6 +91,8 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
                 if lab.statut == "propose" and selectors.peut_valider(acteur, d, lab.type_label, jour)
             },
             "erreurs": resume_erreurs([form]),
+            "peut_qualifier": permissions.peut_qualifier(acteur, d),
+            "qualification": d.qualifications.order_by("-qualifiee_le", "-id").first(),
         },
         status=statut,
     )
@@ -189,3 +191,18 @@ def critere(request: HttpRequest, pk: int, critere_id: str) -> HttpResponse:
     else:
         messages.error(request, "Résumez l'évaluation sociale qui fonde la validation.")
     return redirect("labellisation:accompagnes")
+
+
+@require_POST
+def qualifier(request: HttpRequest, pk: int) -> HttpResponse:
+    """The desk records that it checked the demand and validated all its documents."""
+    acteur = _acteur(request)
+    d = get_object_or_404(Demande.objects.visible_to(acteur), pk=pk)
+    exiger(permissions.peut_qualifier(acteur, d))
+    try:
+        services.demande_qualifier(demande=d, auteur=acteur, commentaire=request.POST.get("commentaire", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "La demande est qualifiée : elle compte parmi les demandes qualifiées du pilotage.")
+    return redirect("labellisation:demande", pk=d.pk)

@@ -113,3 +113,40 @@ def test_la_preselection_signale_les_labels_valides_en_vigueur(ml):
         "Labels de priorité en vigueur : Absence de logement, y compris hébergement chez un tiers "
         "(jusqu'au 14/06/2027)." in signaux()
     )
+
+
+def test_qualifier_une_demande_et_sa_part_au_pilotage(ml, client):
+    from attrib.labellisation.models import Qualification
+
+    d = ml.d["couple"]
+    client.force_login(ml.agent_guichet)
+    page = client.get(reverse("labellisation:demande", args=[d.pk])).content.decode()
+    assert "Demande non qualifiée." in page and "Qualifier la demande" in page
+    from django.core.files.base import ContentFile
+
+    from attrib.demandes.models import PieceJustificative
+    from attrib.demandes.pieces import piece_deposer, piece_valider
+
+    pieces = list(PieceJustificative.objects.filter(demande=d))
+    if pieces:  # documents not validated: the qualification is refused, in French
+        r = client.post(reverse("labellisation:qualifier", args=[d.pk]), follow=True)
+        assert "Validez d&#x27;abord toutes les pièces" in r.content.decode() or (
+            "Validez d'abord toutes les pièces" in r.content.decode()
+        )
+        for piece in pieces:
+            piece_deposer(piece=piece, fichier=ContentFile(b"%PDF-1.4 essai", name="p.pdf"), auteur=ml.guichet)
+            piece_valider(piece=piece, auteur=ml.guichet)
+    client.post(reverse("labellisation:qualifier", args=[d.pk]), {"commentaire": "Dossier complet"})
+    assert Qualification.objects.filter(demande=d).count() == 1
+    assert (
+        "Demande qualifiée le 15/06/2026." in client.get(reverse("labellisation:demande", args=[d.pk])).content.decode()
+    )
+
+    client.force_login(ml.monde.gestionnaire_etat)
+    assert client.post(reverse("labellisation:qualifier", args=[d.pk])).status_code == 404  # not a desk
+    from attrib.demandes.models import Demande
+
+    actives = Demande.objects.visible_to(ml.epci).filter(statut="active").count()
+    client.force_login(ml.monde.agent_epci)
+    page = client.get(reverse("pilotage:tableau"), {"debut": "2026-01-01", "fin": "2026-12-31"}).content.decode()
+    assert f"1 demande(s) qualifiée(s) sur {actives} demande(s) active(s)" in page

@@ -13,7 +13,7 @@ from attrib.labellisation.enums import ObjetConsentement
 from attrib.labellisation.services import accompagnement_ouvrir, consentement_recueillir, label_proposer
 from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation
-from tests.permissions.outils import AUTHENTIFIES, VOIENT_DEMANDE, R
+from tests.permissions.outils import AUTHENTIFIES, ENREGISTREURS, VOIENT_DEMANDE, R
 
 GESTIONNAIRES = AUTHENTIFIES - {"sans_organisation", "consultation"}
 
@@ -28,6 +28,9 @@ LIGNES = [
     R("labellisation:accompagnes", {"service_social"}),
     R("labellisation:critere", {"service_social"}, methode="post", args=("dans", "violences"), donnees={}),
     R("labellisation:critere", set(), methode="post", args=("hors", "violences"), donnees={}),
+    # Qualifying a demand: a desk's manager who may update it (the demand « dans » is registered at the desk).
+    R("labellisation:qualifier", ENREGISTREURS, methode="post", args=("dans",), donnees={}),
+    R("labellisation:qualifier", set(), methode="post", args=("hors",), donnees={}),
     # The household's space: its own demand only (its « titulaire » link); every staff account gets 404.
     R("demandeurs:label_proposer", {"demandeur"}, args=("dans",)),
     R("demandeurs:label_proposer", {"demandeur"}, methode="post", args=("dans",), donnees={}),
