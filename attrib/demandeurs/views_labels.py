@@ -5,8 +5,6 @@ household itself (its « titulaire » link) acts; a page it may not see answers 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,24 +18,13 @@ from attrib.common.view_helpers import donnees_postees, placer_erreurs
 from attrib.demandes.enums import StatutDemande
 from attrib.demandes.models import Demande
 from attrib.demandeurs import selectors
-from attrib.demandeurs.models import Liaison, Qualite
+from attrib.demandeurs.models import Qualite
 from attrib.demandeurs.views import espace_demandeur
 from attrib.labellisation import selectors as labels
 from attrib.labellisation import services as labels_services
 from attrib.labellisation.enums import ModeConsentement, ObjetConsentement
 from attrib.labellisation.forms import PropositionMenageForm
 from attrib.organisations.acteurs import Refus
-
-
-def contexte_labels(demande: Demande, liaison: Liaison | None) -> dict[str, Any]:
-    """What the demand's page of the space shows of the labels and of the consent to share."""
-    jour = timezone.localdate()
-    titulaire = liaison is not None and liaison.qualite == Qualite.TITULAIRE
-    return {
-        "labels_menage": labels.labels_affiches(demande, selectors.voit_sensible(liaison), jour),
-        "partage": labels.consentement_en_vigueur(demande, ObjetConsentement.PARTAGE_PARTENAIRES, jour),
-        "peut_agir_labels": titulaire and demande.statut == StatutDemande.ACTIVE,
-    }
 
 
 def _demande_du_titulaire(request: HttpRequest, pk: int) -> Demande:
