@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attrib.demandeurs import views, views_actes, views_compte, views_offres
+from attrib.demandeurs import views, views_actes, views_compte, views_labels, views_offres
 
 app_name = "demandeurs"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("demandes/<int:pk>/pieces/<int:piece_pk>/fichier/", views_actes.piece_fichier, name="piece_fichier"),
     path("demandes/<int:pk>/modifier/<str:section>/", views_actes.modifier, name="modifier"),
     path("demandes/<int:pk>/renouveler/", views_actes.renouveler, name="renouveler"),
+    path("demandes/<int:pk>/labels/proposer/", views_labels.label_proposer, name="label_proposer"),
+    path("demandes/<int:pk>/partage/donner/", views_labels.partage_donner, name="partage_donner"),
+    path("demandes/<int:pk>/partage/retirer/", views_labels.partage_retirer, name="partage_retirer"),
     path("demandes/<int:pk>/retirer/", views_actes.retirer, name="retirer"),
 ]
 

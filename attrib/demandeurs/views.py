@@ -30,6 +30,7 @@ from attrib.demandes.enums import StatutDemande
 from attrib.demandeurs import actes, franceconnect, selectors, services
 from attrib.demandeurs.acteur import compte_de
 from attrib.demandeurs.forms import AccesForm, ConnexionDemandeurForm, DemanderCodeForm, InscriptionForm, LierForm
+from attrib.demandeurs.labels import contexte_labels
 from attrib.demandeurs.models import Liaison, Qualite
 from attrib.demandeurs.offres import offres_de
 from attrib.information import selectors as information_selectors
@@ -214,6 +215,7 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
         "avis_liste": avis_selectors.boite_de(demande=objet),
         "offres": offres_de(objet),
     }
+    contexte |= contexte_labels(objet, liaison)
     reponse = render(request, "demandeurs/demande.html", contexte)
     if titulaire:  # the household has now seen its new notices: « Nouveau » is shown once
         for avis in contexte["avis_liste"]:

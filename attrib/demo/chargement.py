@@ -60,6 +60,7 @@ from attrib.demo.generateur import (
     poids_communes_demo,
 )
 from attrib.demo.insertion import inserer_colonnes, valeur_par_defaut
+from attrib.demo.labellisation import labellisation_demo_creer
 from attrib.demo.location_voulue import location_voulue_demo_creer
 from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
@@ -815,6 +816,15 @@ def charger_demo(
         graine=seed,
     )
     _ecrire(sortie, dalo.texte())
+    # After the cotation (a label re-scores its demand; the social service looks for criteria waiting for it).
+    labels = labellisation_demo_creer(
+        epci=epci,
+        organisations=organisations,
+        comptes=comptes,
+        demandes=list(_demandes_demo(organisations).select_related("guichet")),
+        jour=jour,
+    )
+    _ecrire(sortie, labels.texte())
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO, premiere=premiere)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(

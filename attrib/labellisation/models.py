@@ -46,8 +46,8 @@ class _ParDemandeQuerySet(models.QuerySet):  # type: ignore[type-arg]
         return self.filter(_demandes_visibles(acteur))
 
 
-class RegleQuerySet(models.QuerySet["RegleLabellisation"]):
-    def visible_to(self, acteur: Acteur) -> RegleQuerySet:
+class RegleLabellisationQuerySet(models.QuerySet["RegleLabellisation"]):
+    def visible_to(self, acteur: Acteur) -> RegleLabellisationQuerySet:
         """The rules of the actor's EPCI and those naming its organisation as validator."""
         return restreindre(
             self,
@@ -55,7 +55,7 @@ class RegleQuerySet(models.QuerySet["RegleLabellisation"]):
             lambda ids: Q(validateur_id__in=ids) | Q(epci__organisations__in=ids),
         ).distinct()
 
-    def en_vigueur(self, jour: object) -> RegleQuerySet:
+    def en_vigueur(self, jour: object) -> RegleLabellisationQuerySet:
         return self.filter(Q(fin__isnull=True) | Q(fin__gte=jour), debut__lte=jour)
 
 
@@ -79,7 +79,7 @@ class RegleLabellisation(models.Model):
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
 
-    objects = RegleQuerySet.as_manager()
+    objects = RegleLabellisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "règle de labellisation"

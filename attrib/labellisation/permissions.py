@@ -45,6 +45,10 @@ REFUS_ACCOMPAGNEMENT = "Seuls les gestionnaires d'un service social ouvrent ou c
 REFUS_CRITERE = (
     "Seul un travailleur social du service qui accompagne le ménage, avec son consentement, valide ce critère."
 )
+REFUS_REGLE = (
+    "Une règle locale de labellisation est enregistrée par l'intercommunalité ou par l'organisation qui a le droit "
+    "de valider ce label."
+)
 REFUS_QUALIFIER = "Seuls les gestionnaires du guichet qui instruit la demande la qualifient."
 
 
@@ -136,3 +140,19 @@ def peut_qualifier(acteur: Acteur, demande: Demande) -> bool:
 
 def est_service_social(acteur: Acteur) -> bool:
     return bool(acteur_de(acteur).organisation_ids(types=(TypeOrganisation.SERVICE_SOCIAL,)))
+
+
+def peut_regler(acteur: Acteur, epci_id: str, type_label: str, jour: date) -> bool:
+    """Record a dated local rule: a manager of the EPCI's own organisation, or of the holder of the right."""
+    from attrib.labellisation.selectors import validateur_de
+
+    acteur = acteur_de(acteur)
+    if acteur.voit_tout:
+        return True
+    if not acteur.est_agent:
+        return False
+    epci_orgs = Organisation.objects.filter(type=TypeOrganisation.EPCI, epci_id=epci_id).values_list("pk", flat=True)
+    if any(acteur.est_membre(pk, ecriture=True) for pk in epci_orgs):
+        return True
+    validateur = validateur_de(epci_id, type_label, jour)
+    return validateur is not None and acteur.est_membre(validateur.pk, ecriture=True)

@@ -203,7 +203,87 @@ def suit_le_menage(acteur: Acteur, demande: Demande | int, jour: date) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class LabelAffiche:
+    """A label as a screen shows it: its plain French name (« Situation confidentielle » for a sensitive kind the
+    reader may not see), its state and its dates."""
+
+    libelle: str
+    statut: str
+    statut_libelle: str
+    propose_le: date
+    valide_du: date | None
+    valide_jusqu_au: date | None
+    confidentiel: bool
+    clos_le: date | None = None
+    motif_refus: str = ""
+
+
+def labels_affiches(demande: Demande | int, voit_sensible: bool, jour: date) -> dict[str, list[LabelAffiche]]:
+    """``{"en_vigueur": [...], "en_attente": [...], "historique": [...]}``: the labels of a demand in force on
+    ``jour``, the proposals waiting for their examination and the others (refused, expired, withdrawn, or validated
+    from a later day), for the demand's page and the applicant's space."""
+    demande_id = demande if isinstance(demande, int) else demande.pk
+    sensibles = parametres.types_sensibles()
+    qs = Label.objects.filter(demande_id=demande_id)
+    en_vigueur = list(qs.en_vigueur(jour).order_by("type_label"))
+    en_attente = list(qs.filter(statut=StatutLabel.PROPOSE).order_by("propose_le", "id"))
+    vus = {lab.pk for lab in en_vigueur} | {lab.pk for lab in en_attente}
+    historique = [lab for lab in qs.order_by("-propose_le", "-id") if lab.pk not in vus]
+
+    def affiche(lab: Label) -> LabelAffiche:
+        cache = not voit_sensible and lab.type_label in sensibles
+        return LabelAffiche(
+            libelle="Situation confidentielle" if cache else parametres.libelle(lab.type_label),
+            statut=lab.statut,
+            statut_libelle=lab.get_statut_display(),
+            propose_le=lab.propose_le,
+            valide_du=lab.valide_du,
+            valide_jusqu_au=lab.valide_jusqu_au,
+            confidentiel=cache,
+            clos_le=lab.clos_le or (lab.examine_le if lab.statut == StatutLabel.REFUSE else None),
+            motif_refus="" if cache else lab.motif_refus,
+        )
+
+    return {
+        "en_vigueur": [affiche(lab) for lab in en_vigueur],
+        "en_attente": [affiche(lab) for lab in en_attente],
+        "historique": [affiche(lab) for lab in historique],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class PartQualifiees:
+    qualifiees: int
+    actives: int
+
+    @property
+    def texte(self) -> str:
+        if not self.actives:
+            return "Aucune demande active dans le périmètre."
+        part = f"{100 * self.qualifiees / self.actives:.1f}".replace(".", ",")
+        return f"{self.qualifiees} demande(s) qualifiée(s) sur {self.actives} demande(s) active(s) : {part}\u00a0%."
+
+
+def part_qualifiees(acteur: Acteur, commune: str | None = None) -> PartQualifiees:
+    """The share of the active demands the actor sees (wishing ``commune`` first, when given) that a desk
+    qualified (checked, every document validated): a pilotage figure. Two counting queries."""
+    from attrib.demandes.enums import StatutDemande
+    from attrib.demandes.models import Demande
+    from attrib.labellisation.models import Qualification
+
+    qs = Demande.objects.visible_to(acteur_de(acteur)).filter(statut=StatutDemande.ACTIVE)
+    if commune:
+        qs = qs.filter(communes_souhaitees__rang=1, communes_souhaitees__commune_id=commune)
+    actives = qs.count()
+    qualifiees = qs.filter(pk__in=Qualification.objects.values("demande_id")).count() if actives else 0
+    return PartQualifiees(qualifiees=qualifiees, actives=actives)
+
+
 __all__ = [
+    "LabelAffiche",
+    "PartQualifiees",
+    "part_qualifiees",
     "LabelEnVigueur",
     "ObjetConsentement",
     "accompagnements_en_cours",
@@ -212,6 +292,7 @@ __all__ = [
     "duree_de",
     "epci_de_demande",
     "labels_a_examiner",
+    "labels_affiches",
     "labels_en_vigueur",
     "peut_valider",
     "regle_de",

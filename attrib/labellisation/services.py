@@ -36,6 +36,7 @@ from attrib.labellisation.models import (
     Label,
     PieceLabel,
     Qualification,
+    RegleLabellisation,
     ValidationCritere,
 )
 from attrib.labellisation.selectors import (
@@ -81,7 +82,7 @@ def _type(type_label: str, jour: date) -> parametres.TypeLabel:
 
 
 def _verrouiller(label: Label) -> Label:
-    return Label.objects.select_for_update().select_related("demande", "demande__guichet").get(pk=label.pk)
+    return Label.objects.select_for_update(of=("self",)).select_related("demande", "demande__guichet").get(pk=label.pk)
 
 
 def _transition(label: Label, vers: str) -> None:
@@ -126,6 +127,17 @@ def _evenement(
         details=details,
         visible_demandeur=visible,
     )
+
+
+def _verifier_pieces(pieces: Sequence[UploadedFile[Any]]) -> None:
+    """A proof is a readable PDF, JPEG or PNG of a reasonable size (the demand's documents' rule)."""
+    from attrib.demandes.pieces import verifier_fichier
+
+    for fichier in pieces:
+        try:
+            verifier_fichier(fichier)
+        except ValidationError as exc:
+            raise ValidationError({"pieces": exc.messages}) from None
 
 
 def _pieces(label: Label, pieces: Sequence[UploadedFile[Any]], auteur: Acteur, sensible: bool) -> None:
@@ -218,6 +230,7 @@ def label_proposer(
     t = _type(type_label, jour)
     auteur.exiger(permissions.peut_proposer(auteur, demande, type_label, jour), permissions.REFUS_PROPOSER)
     motif = _texte(motif, "motif", "Dites pourquoi le ménage relève de ce label.")
+    _verifier_pieces(pieces)
     if demande.statut != enums_demande.StatutDemande.ACTIVE:
         raise ValidationError({"demande": ["Un label se propose pour une demande active."]})
     if jour < demande.date_depot_initiale:
@@ -519,7 +532,7 @@ def labels_expirer(*, aujourd_hui: date, auteur: Acteur) -> RapportExpiration:
     for pk in ids:
         try:
             with transaction.atomic():
-                label = Label.objects.select_for_update().select_related("demande").get(pk=pk)
+                label = Label.objects.select_for_update(of=("self",)).select_related("demande").get(pk=pk)
                 if not moteur.a_expirer(label, aujourd_hui):
                     continue
                 _transition(label, StatutLabel.EXPIRE)
@@ -542,6 +555,73 @@ def labels_expirer(*, aujourd_hui: date, auteur: Acteur) -> RapportExpiration:
             logger.exception("Label %s non expiré", pk)
             rapport.sautes.append(f"label n° {pk} : {motif_echec(exc)}")
     return rapport
+
+
+# --- dated local rules ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def regle_enregistrer(
+    *,
+    epci_id: str,
+    type_label: str,
+    validateur: Organisation,
+    debut: date,
+    auteur: Acteur,
+    fin: date | None = None,
+    duree_mois: int | None = None,
+    acte: str = "",
+) -> RegleLabellisation:
+    """Record the dated local rule naming who validates ``type_label`` in the EPCI (and, optionally, for how long).
+    Two rules of the same EPCI and kind never overlap: a rule still open that started before ``debut`` ends the day
+    before it; any other overlap is refused. Recorded by the EPCI's managers or by the holder of the right that
+    day (who hands it over)."""
+    from attrib.territoires.models import EPCI
+
+    epci = EPCI.objects.filter(pk=epci_id).first()
+    if epci is None:
+        raise ValidationError({"epci": ["Choisissez l'intercommunalité de la règle."]})
+    auteur.exiger(permissions.peut_regler(auteur, epci_id, type_label, debut), permissions.REFUS_REGLE)
+    _type(type_label, debut)
+    if fin is not None and fin < debut:
+        raise ValidationError({"fin": ["La fin de la règle ne précède pas son début."]})
+    if duree_mois is not None and not 1 <= duree_mois <= 120:
+        raise ValidationError({"duree_mois": ["La durée de validité est comprise entre 1 et 120 mois."]})
+    acte = (acte or "").strip()[:300]
+    if not acte:
+        raise ValidationError({"acte": ["Nommez l'acte qui fonde la règle (délibération, convention, arrêté)."]})
+    existantes = RegleLabellisation.objects.select_for_update().filter(epci_id=epci_id, type_label=type_label)
+    for r in existantes.order_by("debut"):
+        chevauche = r.debut <= (fin or date.max) and debut <= (r.fin or date.max)
+        if not chevauche:
+            continue
+        if r.fin is None and r.debut < debut:
+            r.fin = debut - timedelta(days=1)
+            r.save(update_fields=["fin"])
+            continue
+        periode = f"du {r.debut:%d/%m/%Y}" + (f" au {r.fin:%d/%m/%Y}" if r.fin else ", sans fin")
+        raise ValidationError(
+            {"debut": [f"Une règle de ce label s'applique déjà sur cette période ({r.validateur}, {periode})."]}
+        )
+    regle = RegleLabellisation.objects.create(
+        epci=epci,
+        type_label=type_label,
+        validateur=validateur,
+        debut=debut,
+        fin=fin,
+        duree_mois=duree_mois,
+        acte=acte,
+        cree_par=_utilisateur(auteur),
+    )
+    evenement_enregistrer(
+        objet=epci,
+        action="regle_labellisation",
+        resume=f"Règle locale : {parametres.libelle(type_label)} validé par {validateur} à partir du {debut:%d/%m/%Y}.",
+        auteur=_utilisateur(auteur),
+        organisation=validateur,
+        details={"regle": regle.pk, "type_label": type_label},
+    )
+    return regle
 
 
 # --- consents and social follow-ups -----------------------------------------------------------------------------
@@ -598,7 +678,9 @@ def consentement_retirer(*, consentement: Consentement, auteur: Acteur) -> Conse
     """Withdraw a consent; the follow-ups resting on it end the same day."""
     jour = timezone.localdate()
     consentement = (
-        Consentement.objects.select_for_update().select_related("demande", "organisation").get(pk=consentement.pk)
+        Consentement.objects.select_for_update(of=("self",))
+        .select_related("demande", "organisation")
+        .get(pk=consentement.pk)
     )
     auteur.exiger(
         permissions.peut_consentir(auteur, consentement.demande, consentement.organisation, jour),
@@ -670,7 +752,11 @@ def accompagnement_clore(
     *, accompagnement: Accompagnement, auteur: Acteur, motif: str, fin: date | None = None
 ) -> Accompagnement:
     jour = timezone.localdate()
-    acc = Accompagnement.objects.select_for_update().select_related("organisation", "demande").get(pk=accompagnement.pk)
+    acc = (
+        Accompagnement.objects.select_for_update(of=("self",))
+        .select_related("organisation", "demande")
+        .get(pk=accompagnement.pk)
+    )
     auteur.exiger(permissions.peut_accompagner(auteur, acc.organisation), permissions.REFUS_ACCOMPAGNEMENT)
     if acc.fin is not None:
         raise ValidationError({"fin": ["Ce suivi est déjà clos."]})
@@ -812,4 +898,5 @@ __all__ = [
     "label_retirer",
     "label_valider",
     "labels_expirer",
+    "regle_enregistrer",
 ]

@@ -18,6 +18,7 @@ from attrib.common.limites import limite_debit
 from attrib.common.view_helpers import exiger
 from attrib.engine.rapprochement.objectifs import NON_Q1_EN_QPV, Q1_HORS_QPV
 from attrib.engine.rapprochement.texte import pourcentage
+from attrib.labellisation.selectors import part_qualifiees
 from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.permissions import REFUS_DONNEES_PERSONNELLES, peut_exporter_donnees_personnelles
 from attrib.pilotage import graphiques, permissions, selectors, travaux
@@ -81,6 +82,7 @@ def tableau(request: HttpRequest) -> HttpResponse:
         "delais": [("typologie", t.delais_typologie), ("commune", t.delais_commune)],
         "Q1_HORS_QPV": Q1_HORS_QPV,
         "NON_Q1_EN_QPV": NON_Q1_EN_QPV,
+        "qualification": part_qualifiees(acteur_de(request.user), form.perimetre().commune),
     }
     return render(request, "pilotage/tableau.html", contexte)
 

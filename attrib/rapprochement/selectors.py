@@ -20,6 +20,8 @@ from attrib.engine.rapprochement import CandidatPreselection, Logement, Preselec
 from attrib.engine.rapprochement.texte import euros, pluriel
 from attrib.flux.enums import StatutOrientation
 from attrib.flux.models import LogementLibere, Orientation
+from attrib.labellisation.parametres import types_sensibles
+from attrib.labellisation.selectors import LabelEnVigueur, labels_en_vigueur
 from attrib.organisations.acteurs import Acteur
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.organisations.permissions import peut_voir_situations_sensibles
@@ -169,12 +171,26 @@ def signal_q1(it: moteur.IndexTerritoire, ligne: int) -> tuple[bool | None, str]
     )
 
 
+def phrase_labels(labels: list[LabelEnVigueur], voit_sensible: bool) -> str:
+    """« Labels de priorité en vigueur : … » (a sensitive kind named only to whoever may see it), or ""."""
+    if not labels:
+        return ""
+    sensibles = types_sensibles()
+    morceaux = []
+    for lab in labels:
+        nom = "situation confidentielle" if lab.code in sensibles and not voit_sensible else lab.libelle
+        fin = f" (jusqu'au {lab.valide_jusqu_au:%d/%m/%Y})" if lab.valide_jusqu_au else ""
+        morceaux.append(nom + fin)
+    return f"Labels de priorité en vigueur : {' ; '.join(morceaux)}."
+
+
 def _afficher(
     it: moteur.IndexTerritoire,
     c: CandidatPreselection,
     libelles: dict[str, str],
     residence: str,
     offre: Offre | None = None,
+    labels: str = "",
 ) -> CandidatAffiche:
     ligne = it.lignes[c.demande]
     q1, phrase_q1 = signal_q1(it, ligne)
@@ -197,6 +213,8 @@ def _afficher(
     if c.priorites:
         noms = sorted({libelles.get(p, p) for p in c.priorites})
         signaux.append(f"Priorités L441-1 validées : {' ; '.join(noms)}.")
+    if labels:
+        signaux.append(labels)
     if not c.prioritaire:
         signaux.append("Ni DALO ni prioritaire L441-1 (priorité validée).")
     signaux.append(residence)
@@ -248,7 +266,19 @@ def preselection_logement(
     tenues = offres_en_cours(
         [it.demande_pk[c.demande] for c in pre.candidats if c.offre_en_cours], sauf_logement=ll.logement_id
     )
-    affiches = [_afficher(it, c, libelles, residence, tenues.get(it.demande_pk[c.demande])) for c in pre.candidats]
+    en_vigueur = labels_en_vigueur([it.demande_pk[c.demande] for c in pre.candidats], jour)
+    voit = acteur.voit_tout or peut_voir_situations_sensibles(acteur)
+    affiches = [
+        _afficher(
+            it,
+            c,
+            libelles,
+            residence,
+            tenues.get(it.demande_pk[c.demande]),
+            phrase_labels(en_vigueur.get(it.demande_pk[c.demande], []), voit),
+        )
+        for c in pre.candidats
+    ]
     candidats = [c for c in affiches if _garder(c, public)][:nombre]
     ev, _ = it.index.evaluer(lg)
     ecartees = []

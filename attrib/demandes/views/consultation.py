@@ -37,6 +37,7 @@ from attrib.demandes.recherche import _formulaire_et_demandes
 from attrib.demandes.views.commun import BORNE_LISTE, PAR_PAGE, _anciennete, _demande_visible
 from attrib.documents import selectors as documents
 from attrib.documents.models import NatureDocument
+from attrib.labellisation.selectors import labels_affiches
 from attrib.organisations import permissions
 from attrib.organisations.acteurs import acteur_de
 from attrib.territoires.models import Commune
@@ -146,6 +147,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "historique": historique_lisible(selectors.historique(demande, user=user), voit_sensible=voit_sensible),
             "plafonds": situation_plafonds(demande, timezone.localdate()),
             "cotation": cotation_affichee(demande, user),
+            "labels": labels_affiches(demande, voit_sensible, timezone.localdate()),
             "voit_sensible": voit_sensible,
             "anciennete": _anciennete(demande.date_depot_initiale, timezone.localdate()),
             "attestations": documents.instantanes(demande, NatureDocument.ATTESTATION),
