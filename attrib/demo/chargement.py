@@ -362,13 +362,29 @@ def _demandes_demo(organisations: dict[str, Organisation]) -> models.QuerySet[De
     return Demande.objects.filter(Q(guichet__in=_guichets_demo(organisations)) | Q(guichet__guichet_en_ligne=True))
 
 
+def _dependances_protegees() -> list[tuple[type[models.Model], str]]:
+    """Rows that protect a demo demand from deletion (``on_delete=PROTECT``), children first, each with the lookup
+    to its demand: the reset removes them before the demands."""
+    from attrib.dalo.models import DecisionDalo, DesignationPrefet
+    from attrib.labellisation.models import Accompagnement
+
+    return [
+        (DesignationPrefet, "decision__demande_id__in"),
+        (DecisionDalo, "demande_id__in"),
+        (Accompagnement, "demande_id__in"),
+    ]
+
+
 @transaction.atomic
 def _supprimer_demandes(organisations: dict[str, Organisation], stdout: TextIO) -> int:
     ids = list(_demandes_demo(organisations).values_list("pk", flat=True))
     type_demande = ContentType.objects.get_for_model(Demande)
+    dependances = _dependances_protegees()
     for debut in range(0, len(ids), TAILLE_LOT):
         lot = ids[debut : debut + TAILLE_LOT]
         Evenement.objects.filter(cible_type=type_demande, cible_id__in=[str(i) for i in lot]).delete()
+        for modele, recherche in dependances:
+            modele._default_manager.filter(**{recherche: lot}).delete()
         Demande.objects.filter(pk__in=lot).delete()
     _ecrire(stdout, f"{len(ids)} demande(s) de démonstration supprimée(s).")
     return len(ids)
