@@ -48,12 +48,13 @@ class _ParDemandeQuerySet(models.QuerySet):  # type: ignore[type-arg]
 
 class RegleLabellisationQuerySet(models.QuerySet["RegleLabellisation"]):
     def visible_to(self, acteur: Acteur) -> RegleLabellisationQuerySet:
-        """The rules of the actor's EPCI and those naming its organisation as validator."""
-        return restreindre(
-            self,
-            acteur,
-            lambda ids: Q(validateur_id__in=ids) | Q(epci__organisations__in=ids),
-        ).distinct()
+        """The rules of the EPCIs the actor's organisations belong to (their own, their communes') and those naming
+        one of its organisations as validator."""
+        from attrib.patrimoine.models import epcis_du_territoire
+
+        acteur = acteur_de(acteur)
+        sirens = sorted(epcis_du_territoire(acteur)) if acteur.est_agent else []
+        return restreindre(self, acteur, lambda ids: Q(validateur_id__in=ids) | Q(epci_id__in=sirens))
 
     def en_vigueur(self, jour: object) -> RegleLabellisationQuerySet:
         return self.filter(Q(fin__isnull=True) | Q(fin__gte=jour), debut__lte=jour)

@@ -19,6 +19,7 @@ The system and superusers do everything. A refused write raises ``Refus`` with t
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrib.demandes.models import Demande
 from attrib.labellisation import parametres
@@ -28,6 +29,9 @@ from attrib.labellisation.selectors import peut_valider, suit_le_menage
 from attrib.organisations.acteurs import Acteur, Appartenance, acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.organisations.permissions import peut_modifier_demande
+
+if TYPE_CHECKING:
+    from attrib.territoires.models import EPCI
 
 REFUS_PROPOSER = (
     "Ce label est proposé par le guichet, le service social ou le réservataire qui suit la demande, ou par le "
@@ -144,15 +148,31 @@ def est_service_social(acteur: Acteur) -> bool:
 
 def peut_regler(acteur: Acteur, epci_id: str, type_label: str, jour: date) -> bool:
     """Record a dated local rule: a manager of the EPCI's own organisation, or of the holder of the right."""
-    from attrib.labellisation.selectors import validateur_de
+    from attrib.labellisation.selectors import organisations_epci, validateur_de
 
     acteur = acteur_de(acteur)
     if acteur.voit_tout:
         return True
     if not acteur.est_agent:
         return False
-    epci_orgs = Organisation.objects.filter(type=TypeOrganisation.EPCI, epci_id=epci_id).values_list("pk", flat=True)
+    epci_orgs = organisations_epci(epci_id).values_list("pk", flat=True)
     if any(acteur.est_membre(pk, ecriture=True) for pk in epci_orgs):
         return True
     validateur = validateur_de(epci_id, type_label, jour)
     return validateur is not None and acteur.est_membre(validateur.pk, ecriture=True)
+
+
+def epcis_reglables(acteur: Acteur, jour: date) -> list[EPCI]:
+    """The EPCIs where the actor may record a local rule for at least one kind of label that day: those of its
+    territory where it manages the EPCI or holds the right to validate a kind of label (all for the system)."""
+    from attrib.patrimoine.models import epcis_du_territoire
+    from attrib.territoires.models import EPCI
+
+    acteur = acteur_de(acteur)
+    if acteur.voit_tout:
+        return list(EPCI.objects.filter(organisations__isnull=False).distinct().order_by("nom"))
+    if not acteur.est_agent or not acteur.organisation_ids(ecriture=True):
+        return []
+    types = list(parametres.types_label(jour))
+    candidats = EPCI.objects.filter(pk__in=sorted(epcis_du_territoire(acteur))).order_by("nom")
+    return [e for e in candidats if any(peut_regler(acteur, e.pk, t, jour) for t in types)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Q
 
 from attrib.engine import labellisation as moteur
@@ -75,6 +76,16 @@ def regle_de(epci: EPCI | str | None, type_label: str, jour: date) -> RegleLabel
     return next(r for r in regles if r.pk == choisie.ident)
 
 
+def organisations_epci(siren: str) -> models.QuerySet[Organisation]:
+    """The EPCI's own organisations: those naming it, else an EPCI-type organisation naming none whose perimeter
+    lies in it (as the State's services are found)."""
+    qs = Organisation.objects.filter(type=TypeOrganisation.EPCI)
+    propres = qs.filter(epci_id=siren)
+    if propres.exists():
+        return propres
+    return qs.filter(epci__isnull=True, perimetre__epci_id=siren).distinct()
+
+
 def _validateur_par_defaut(siren: str, nature: str) -> Organisation | None:
     if nature == "etat":
         etat = Organisation.objects.filter(categorie_reservataire=CategorieReservataire.ETAT)
@@ -82,7 +93,9 @@ def _validateur_par_defaut(siren: str, nature: str) -> Organisation | None:
             etat.filter(epci_id=siren).order_by("pk").first()
             or etat.filter(perimetre__epci_id=siren).distinct().order_by("pk").first()
         )
-    types = {"epci": TypeOrganisation.EPCI, "commune": TypeOrganisation.COMMUNE, "bailleur": TypeOrganisation.BAILLEUR}
+    if nature == "epci":
+        return organisations_epci(siren).order_by("pk").first()
+    types = {"commune": TypeOrganisation.COMMUNE, "bailleur": TypeOrganisation.BAILLEUR}
     if nature not in types:
         return None
     return Organisation.objects.filter(type=types[nature], epci_id=siren).order_by("pk").first()

@@ -11,6 +11,8 @@ urlpatterns = [
     path("demande/<int:pk>/", views.demande, name="demande"),
     path("demande/<int:pk>/qualifier/", views.qualifier, name="qualifier"),
     path("<int:pk>/examiner/", views.examiner, name="examiner"),
+    path("regles/", views.regles, name="regles"),
+    path("regles/nouvelle/", views.regle_nouvelle, name="regle_nouvelle"),
     path("menages-accompagnes/", views.accompagnes, name="accompagnes"),
     path("menages-accompagnes/<int:pk>/critere/<slug:critere_id>/", views.critere, name="critere"),
 ]

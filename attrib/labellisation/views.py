@@ -1,6 +1,7 @@
 """Staff screens of the priority labels: the labels of a demand (propose with a proof, examine for the holder of
 the right, history), the queue « Labels à examiner » of a validating organisation, and the social service's home
-« Ménages accompagnés » (the households it follows with their consent, the criteria waiting for its assessment).
+« Ménages accompagnés » (the households it follows with their consent, the criteria waiting for its assessment),
+and the local rules of the EPCIs the actor sees (« Règles locales de labellisation »), with the form recording one.
 
 A page the actor may not see answers 404; every write goes through ``attrib.labellisation.services``."""
 
@@ -19,8 +20,8 @@ from attrib.common.forms import resume_erreurs
 from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs
 from attrib.demandes.models import Demande
 from attrib.labellisation import parametres, permissions, selectors, services
-from attrib.labellisation.forms import CritereForm, ExamenForm, PropositionForm
-from attrib.labellisation.models import Label
+from attrib.labellisation.forms import CritereForm, ExamenForm, PropositionForm, RegleForm
+from attrib.labellisation.models import Label, RegleLabellisation
 from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 
@@ -206,3 +207,78 @@ def qualifier(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "La demande est qualifiée : elle compte parmi les demandes qualifiées du pilotage.")
     return redirect("labellisation:demande", pk=d.pk)
+
+
+def _duree(regle: RegleLabellisation) -> str:
+    if regle.duree_mois is not None:
+        return f"{regle.duree_mois} mois"
+    t = parametres.type_label(regle.type_label, regle.debut)
+    if t is None or t.duree_mois is None:
+        return "Sans échéance (durée prévue pour ce label)"
+    return f"{t.duree_mois} mois (durée prévue pour ce label)"
+
+
+def regles(request: HttpRequest) -> HttpResponse:
+    """« Règles locales de labellisation »: who validates each kind of label in the EPCIs the actor sees."""
+    acteur = _acteur(request)
+    exiger(acteur.voit_tout or (acteur.est_agent and bool(acteur.organisation_ids())))
+    jour = timezone.localdate()
+    liste = RegleLabellisation.objects.visible_to(acteur).select_related("epci", "validateur")
+    lignes = [
+        {
+            "regle": r,
+            "libelle": parametres.libelle(r.type_label),
+            "duree": _duree(r),
+            "en_vigueur": r.debut <= jour and (r.fin is None or jour <= r.fin),
+        }
+        for r in liste.order_by("epci__nom", "type_label", "-debut", "-pk")
+    ]
+    return render(
+        request,
+        "labellisation/regles.html",
+        {"lignes": lignes, "peut_creer": bool(permissions.epcis_reglables(acteur, jour))},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def regle_nouvelle(request: HttpRequest) -> HttpResponse:
+    """Record a dated local rule (an EPCI's manager, or the holder of the right handing it over)."""
+    acteur = _acteur(request)
+    jour = timezone.localdate()
+    epcis = permissions.epcis_reglables(acteur, jour)
+    exiger(bool(epcis))
+    form = RegleForm(donnees_postees(request), epcis=epcis, jour=jour, prefix="regle")
+    statut = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                regle = services.regle_enregistrer(
+                    epci_id=d["epci"].pk,
+                    type_label=d["type_label"],
+                    validateur=d["validateur"],
+                    debut=d["debut"],
+                    fin=d.get("fin"),
+                    duree_mois=d.get("duree_mois"),
+                    acte=d["acte"],
+                    auteur=acteur,
+                )
+            except ValidationError as exc:
+                placer_erreurs(exc, form)
+            except PermissionDenied as exc:
+                # The page is open to the actor, but not for this kind of label in this EPCI.
+                form.add_error("type_label", str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"Règle enregistrée : {parametres.libelle(regle.type_label)} validé par {regle.validateur} "
+                    f"à partir du {regle.debut:%d/%m/%Y}.",
+                )
+                return redirect("labellisation:regles")
+        statut = 400
+    return render(
+        request,
+        "labellisation/regle_form.html",
+        {"form": form, "erreurs": resume_erreurs([form])},
+        status=statut,
+    )

@@ -2,8 +2,10 @@
 household). The queue « Labels à examiner »: every manager of an organisation (it lists what its organisations may
 decide). Examining a proposal: the holder of the right on the demand's territory (without a local rule, the
 State's services for an L441-1 letter). In the applicant space, the household asks for the recognition of a
-situation and gives or withdraws its consent to share, on its own demand only. « Ménages accompagnés » and « Valider ce critère »: the social service
-(the criterion: only on a household it follows with its consent). The applicant gets 404 on every staff page."""
+situation and gives or withdraws its consent to share, on its own demand only. « Ménages accompagnés » and
+« Valider ce critère »: the social service (the criterion: only on a household it follows with its consent). The
+local rules: read by every member of an organisation, recorded by the EPCI or the holder of the right. The
+applicant gets 404 on every staff page."""
 
 from __future__ import annotations
 
@@ -31,6 +33,11 @@ LIGNES = [
     # Qualifying a demand: a desk's manager who may update it (the demand « dans » is registered at the desk).
     R("labellisation:qualifier", ENREGISTREURS, methode="post", args=("dans",), donnees={}),
     R("labellisation:qualifier", set(), methode="post", args=("hors",), donnees={}),
+    # The local rules: every member of an organisation reads those of its territory; a rule is recorded by the
+    # EPCI's managers or by the holder of the right (the State, for the DALO and the L441-1 letters by default).
+    R("labellisation:regles", AUTHENTIFIES - {"sans_organisation"}),
+    R("labellisation:regle_nouvelle", {"epci", "etat"}),
+    R("labellisation:regle_nouvelle", {"epci", "etat"}, methode="post", donnees={}),
     # The household's space: its own demand only (its « titulaire » link); every staff account gets 404.
     R("demandeurs:label_proposer", {"demandeur"}, args=("dans",)),
     R("demandeurs:label_proposer", {"demandeur"}, methode="post", args=("dans",), donnees={}),
