@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "attrib.siad",
     # Location voulue (issue 14): advertised dwellings, the households' applications, the committed draw.
     "attrib.annonces",
+    "attrib.partenariat",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",
