@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from attrib.demandes.models import Demande
+from attrib.labellisation.enums import ObjetConsentement
+from attrib.labellisation.selectors import consentement_en_vigueur
 
 
 def partage_consenti(demande: Demande | int, jour: date) -> bool:
     """Whether the household's consent ``PARTAGE_PARTENAIRES`` is in force on ``jour``."""
-    from attrib.labellisation.enums import ObjetConsentement
-    from attrib.labellisation.services import consentement_en_vigueur
-
     return consentement_en_vigueur(demande, ObjetConsentement.PARTAGE_PARTENAIRES, jour) is not None

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from attrib.labellisation import parametres as labels_parametres
 from attrib.organisations.acteurs import Acteur, restreindre
 from attrib.partenariat.enums import (
     MesureAccompagnement,
@@ -148,6 +149,7 @@ class SeancePartenariale(models.Model):
                 | (
                     Q(statut=StatutSeance.CLOSE)
                     & Q(ouverte_le__isnull=False)
+                    & Q(close_le__isnull=False)
                     & Q(close_le__gte=F("ouverte_le"))
                     & ~Q(compte_rendu_html="")
                     & ~Q(compte_rendu_empreinte="")
@@ -375,6 +377,7 @@ class DecisionCommission(models.Model):
                 | (
                     Q(nature=NatureDecision.ORIENTATION)
                     & Q(organisation_cible__isnull=False)
+                    & Q(echeance__isnull=False)
                     & Q(echeance__gt=F("date_decision"))
                     & Q(type_label="", mesure="")
                 )
@@ -404,6 +407,11 @@ class DecisionCommission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_nature_display()} — {self.dossier}"
+
+    @property
+    def type_label_libelle(self) -> str:
+        """The label's name as the labellisation's dated parameters give it."""
+        return labels_parametres.libelle(self.type_label) if self.type_label else ""
 
 
 class ClotureDossier(models.Model):

@@ -82,9 +82,9 @@ def peut_voir_commission(acteur: Acteur, commission: CommissionPartenariale | in
     return acteur.voit_tout or bool(membres_de(acteur, commission))
 
 
-def peut_creer_commission(acteur: Acteur, epci: EPCI | int) -> bool:
+def peut_creer_commission(acteur: Acteur, epci: EPCI | str) -> bool:
     acteur = acteur_de(acteur)
-    epci_id = epci if isinstance(epci, int) else epci.pk
+    epci_id = epci if isinstance(epci, str) else epci.pk
     return acteur.voit_tout or any(
         a.organisation.epci_id == epci_id
         for a in acteur.appartenances_filtrees(ecriture=True, types=(TypeOrganisation.EPCI,))

@@ -352,9 +352,7 @@ def decision_prendre(
 
 def decision_en_clair(decision: DecisionCommission) -> str:
     if decision.nature == NatureDecision.LABEL:
-        from attrib.partenariat.libelles import libelle_label
-
-        return f"label « {libelle_label(decision.type_label, decision.date_decision)} »"
+        return f"label « {decision.type_label_libelle} »"
     if decision.nature == NatureDecision.ORIENTATION and decision.organisation_cible and decision.echeance:
         return f"orientation vers {decision.organisation_cible.nom} avant le {decision.echeance:%d/%m/%Y}"
     if decision.nature == NatureDecision.MESURE_ACCOMPAGNEMENT:
