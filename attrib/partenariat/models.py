@@ -39,8 +39,8 @@ def _membres(ids: list[int]) -> models.QuerySet[MembreCommissionPartenariale]:
     return MembreCommissionPartenariale.objects.filter(organisation_id__in=ids)
 
 
-class CommissionQuerySet(models.QuerySet["CommissionPartenariale"]):
-    def visible_to(self, acteur: Acteur) -> CommissionQuerySet:
+class CommissionPartenarialeQuerySet(models.QuerySet["CommissionPartenariale"]):
+    def visible_to(self, acteur: Acteur) -> CommissionPartenarialeQuerySet:
         """The committees one of the actor's organisations sits in."""
         return restreindre(self, acteur, lambda ids: Q(pk__in=_membres(ids).values("commission_id")))
 
@@ -57,7 +57,7 @@ class CommissionPartenariale(models.Model):
     )
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
 
-    objects = CommissionQuerySet.as_manager()
+    objects = CommissionPartenarialeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "commission partenariale"
@@ -115,8 +115,8 @@ class MembreCommissionPartenariale(models.Model):
         return f"{self.organisation} ({self.get_qualite_display()})"
 
 
-class SeanceQuerySet(models.QuerySet["SeancePartenariale"]):
-    def visible_to(self, acteur: Acteur) -> SeanceQuerySet:
+class SeancePartenarialeQuerySet(models.QuerySet["SeancePartenariale"]):
+    def visible_to(self, acteur: Acteur) -> SeancePartenarialeQuerySet:
         return restreindre(self, acteur, lambda ids: Q(commission_id__in=_membres(ids).values("commission_id")))
 
 
@@ -136,7 +136,7 @@ class SeancePartenariale(models.Model):
     compte_rendu_pdf = models.FileField("compte rendu (PDF figé)", upload_to="partenariat/comptes-rendus/", blank=True)
     compte_rendu_empreinte = models.CharField("empreinte du compte rendu (SHA-256)", max_length=64, blank=True)
 
-    objects = SeanceQuerySet.as_manager()
+    objects = SeancePartenarialeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "séance de commission partenariale"
@@ -191,12 +191,12 @@ class PresenceSeancePartenariale(models.Model):
         return str(self.membre)
 
 
-class DossierQuerySet(models.QuerySet["Dossier"]):
-    def visible_to(self, acteur: Acteur) -> DossierQuerySet:
+class DossierPartenarialQuerySet(models.QuerySet["Dossier"]):
+    def visible_to(self, acteur: Acteur) -> DossierPartenarialQuerySet:
         """The cases of the committees the actor sits in (what of their content it reads: ``permissions``)."""
         return restreindre(self, acteur, lambda ids: Q(commission_id__in=_membres(ids).values("commission_id")))
 
-    def ouverts(self) -> DossierQuerySet:
+    def ouverts(self) -> DossierPartenarialQuerySet:
         return self.filter(statut=StatutDossier.OUVERT)
 
 
@@ -216,7 +216,7 @@ class Dossier(models.Model):
         "échéance", null=True, blank=True, help_text="Date à laquelle l'orientation décidée doit avoir abouti."
     )
 
-    objects = DossierQuerySet.as_manager()
+    objects = DossierPartenarialQuerySet.as_manager()
 
     class Meta:
         verbose_name = "dossier de commission partenariale"

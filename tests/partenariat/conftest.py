@@ -77,7 +77,9 @@ def monde(settings: Any, tmp_path: Any) -> Monde:
         "bailleur": _org("Domitia Habitat", TypeOrganisation.BAILLEUR, code_guichet="DOM01"),
         "etat": _org("Préfecture — DDETS", TypeOrganisation.RESERVATAIRE, categorie_reservataire="etat"),
         "action_logement": _org(
-            "Action Logement", TypeOrganisation.RESERVATAIRE, categorie_reservataire=CategorieReservataire.ACTION_LOGEMENT
+            "Action Logement",
+            TypeOrganisation.RESERVATAIRE,
+            categorie_reservataire=CategorieReservataire.ACTION_LOGEMENT,
         ),
         "service_social": _org("Service social départemental", TypeOrganisation.SERVICE_SOCIAL),
         "siao": _org("SIAO de l'Aude (fictif)", TypeOrganisation.SIAO),

@@ -88,7 +88,11 @@ def test_pas_de_decision_hors_d_une_seance_ouverte_ni_d_echeance_avant_la_decisi
     services.dossier_inscrire(dossier=dossier, seance=seance, auteur=monde.acteur("epci"))
     with pytest.raises(ValidationError) as exc:
         services.decision_prendre(
-            dossier=dossier, seance=seance, nature=NatureDecision.AJOURNEMENT, motif="Pièces", auteur=monde.acteur("epci")
+            dossier=dossier,
+            seance=seance,
+            nature=NatureDecision.AJOURNEMENT,
+            motif="Pièces",
+            auteur=monde.acteur("epci"),
         )
     assert "n'est pas ouverte" in str(exc.value.message_dict["seance"])
     services.seance_ouvrir(seance=seance, auteur=monde.acteur("epci"))

@@ -128,7 +128,7 @@ def dossier_saisir(
 # --- social assessment ----------------------------------------------------------------------------------------------
 
 
-def _verifier_fichier(fichier: UploadedFile, erreurs: dict[str, list[str]]) -> None:
+def _verifier_fichier(fichier: UploadedFile[bytes], erreurs: dict[str, list[str]]) -> None:
     if fichier.size is not None and fichier.size > FICHIER_MAX_MO * 1024 * 1024:
         erreurs.setdefault("fichier", []).append(f"La pièce jointe dépasse {FICHIER_MAX_MO} Mo.")
         return
@@ -146,7 +146,7 @@ def evaluation_joindre(
     texte: str,
     date_evaluation: date,
     auteur: Acteur,
-    fichier: UploadedFile | None = None,
+    fichier: UploadedFile[bytes] | None = None,
 ) -> EvaluationSociale:
     """Attach the social assessment written by a member social service or SIAO (sensitive: read only by the
     qualités that need it, with the household's consent)."""
