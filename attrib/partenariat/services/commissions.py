@@ -84,10 +84,12 @@ def membre_ajouter(
         erreurs.setdefault("qualite", []).append("La commission a déjà un président.")
     if (
         qualite == QualiteMembre.PRESIDENT
+        and organisation.epci_id is not None
         and organisation.epci_id != commission.epci_id
-        and organisation.type == TypeOrganisation.EPCI
     ):
-        erreurs.setdefault("organisation", []).append("La commission est présidée par l'EPCI de son territoire.")
+        erreurs.setdefault("organisation", []).append(
+            "Une organisation d'un autre territoire ne préside pas la commission."
+        )
     lever(erreurs)
     try:
         with transaction.atomic():
