@@ -235,3 +235,35 @@ def test_cloture_autre_motif_et_relogement_sans_bail_refuse(monde: Monde) -> Non
     )
     dossier.refresh_from_db()
     assert dossier.statut == StatutDossier.CLOS and cloture.date_cloture == monde.jour
+
+
+def test_le_label_decide_en_seance_est_attribue_par_la_labellisation_et_l_etat(monde: Monde) -> None:
+    from attrib.labellisation.selectors import labels_en_vigueur
+    from attrib.labellisation.services import consentement_recueillir
+
+    consentement_recueillir(
+        demande=monde.demande,
+        objet="partage_partenaires",
+        mode="ecrit",
+        auteur=monde.acteur("guichet"),
+    )
+    dossier = monde.saisir()
+    seance = _seance_ouverte(monde, dossier)
+    with pytest.raises(Refus):  # a commune does not hold the validation right of the DALO label
+        services.decision_prendre(
+            dossier=dossier,
+            seance=seance,
+            nature=NatureDecision.LABEL,
+            type_label="dalo",
+            auteur=monde.acteur("commune"),
+        )
+    decision = services.decision_prendre(
+        dossier=dossier,
+        seance=seance,
+        nature=NatureDecision.LABEL,
+        type_label="dalo",
+        motif="Reconnu prioritaire et urgent.",
+        auteur=monde.acteur("etat"),
+    )
+    assert [label.code for label in labels_en_vigueur([monde.demande.pk], monde.jour)[monde.demande.pk]] == ["dalo"]
+    assert decision.type_label_libelle.startswith("Reconnu prioritaire")
