@@ -3,6 +3,7 @@ open cases ranked by deadline, a session's agenda."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -207,3 +208,40 @@ def dossiers_ouverts(commission: CommissionPartenariale, jour: date) -> list[Lig
     return sorted(
         lignes, key=lambda ligne: (ligne.jours_restants is None, ligne.jours_restants or 0, ligne.dossier.saisi_le)
     )
+
+
+def orientations_en_cours(
+    *, organisation_ids: Iterable[int], demande_ids: Iterable[int], jour: date
+) -> dict[int, DecisionCommission]:
+    """For the réservataire's or bailleur's shortlist (« orienté par la commission partenariale, échéance … »): of
+    ``demande_ids``, the households whose open case was oriented, by its latest orientation decided on or before
+    ``jour``, to one of ``organisation_ids``; keyed by demand. A later orientation to another partner replaces the
+    earlier one; a label, a support measure or an adjournment decided since does not lift it. A deadline already
+    past still counts (the household is then late to rehouse). When a household is oriented by two committees, the
+    nearest deadline wins. Reads no personal content: the caller shows the demands it already sees."""
+    organisations = set(organisation_ids)
+    demandes = set(demande_ids)
+    if not organisations or not demandes:
+        return {}
+    decisions = (
+        DecisionCommission.objects.filter(
+            dossier__statut=StatutDossier.OUVERT,
+            dossier__demande_id__in=demandes,
+            nature=NatureDecision.ORIENTATION,
+            date_decision__lte=jour,
+        )
+        .select_related("organisation_cible", "dossier__commission", "seance")
+        .order_by("dossier_id", "-date_decision", "-pk")
+    )
+    derniere: dict[int, DecisionCommission] = {}
+    for decision in decisions:
+        derniere.setdefault(decision.dossier_id, decision)
+    resultat: dict[int, DecisionCommission] = {}
+    for decision in derniere.values():
+        if decision.organisation_cible_id not in organisations or decision.echeance is None:
+            continue
+        demande_id = decision.dossier.demande_id
+        deja = resultat.get(demande_id)
+        if deja is None or (deja.echeance is not None and decision.echeance < deja.echeance):
+            resultat[demande_id] = decision
+    return resultat
