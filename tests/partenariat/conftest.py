@@ -14,6 +14,7 @@ from django.utils import timezone
 from attrib.demandes.models import Demande
 from attrib.labellisation.enums import ModeConsentement, ObjetConsentement
 from attrib.labellisation.models import Consentement
+from attrib.labellisation.services import consentement_recueillir, consentement_retirer
 from attrib.organisations.acteurs import Acteur, acteur_de, acteur_systeme
 from attrib.organisations.models import CategorieReservataire, Organisation, Role, TypeOrganisation, User
 from attrib.partenariat import services
@@ -44,14 +45,18 @@ class Monde:
     def acteur(self, nom: str) -> Acteur:
         return acteur_de(self.users[nom])
 
-    def consentir(self, *, donne_le: date | None = None, retire_le: date | None = None) -> Consentement:
-        return Consentement.objects.create(
+    def consentir(self, *, retirer: bool = False) -> Consentement:
+        """The household's written consent to share its file with the partners, collected by the desk that
+        registered its demand on that day; ``retirer``: withdrawn the same day (so no longer in force today)."""
+        guichet = self.acteur("guichet")
+        consentement = consentement_recueillir(
             demande=self.demande,
             objet=ObjetConsentement.PARTAGE_PARTENAIRES,
             mode=ModeConsentement.ECRIT,
-            donne_le=donne_le or self.demande.date_enregistrement,
-            retire_le=retire_le,
+            donne_le=self.demande.date_enregistrement,
+            auteur=guichet,
         )
+        return consentement_retirer(consentement=consentement, auteur=guichet) if retirer else consentement
 
     def saisir(self, **kw: Any) -> Dossier:
         return services.dossier_saisir(

@@ -59,7 +59,8 @@ def test_avec_consentement_chaque_qualite_voit_ce_dont_elle_a_besoin(monde: Mond
 
 
 def test_un_consentement_retire_rend_la_vue_expurgee(monde: Monde, dossier) -> None:  # type: ignore[no-untyped-def]
-    monde.consentir(donne_le=monde.jour - timedelta(days=2), retire_le=monde.jour - timedelta(days=1))
+    consentement = monde.consentir(retirer=True)
+    assert consentement.retire_le == monde.jour
     _, page = _page(monde, "etat", dossier.pk)
     assert "Martin" not in page and EVALUATION not in page
 

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from attrib.labellisation.enums import ModeConsentement, ObjetConsentement
-from attrib.labellisation.models import Consentement
+from attrib.labellisation.services import consentement_recueillir
 from attrib.organisations.acteurs import acteur_systeme
 from attrib.organisations.models import Organisation
 from attrib.partenariat import services
@@ -77,11 +77,12 @@ def donnees(orgs: dict[str, Organisation], ids: dict[str, Any]) -> dict[str, Any
     ):
         services.membre_ajouter(commission=commission, organisation=orgs[nom], qualite=qualite, auteur=systeme)
     dans = ids["dans"]
-    Consentement.objects.create(
+    consentement_recueillir(
         demande=dans,
         objet=ObjetConsentement.PARTAGE_PARTENAIRES,
         mode=ModeConsentement.ECRIT,
         donne_le=dans.date_enregistrement,
+        auteur=systeme,
     )
     close = services.seance_creer(
         commission=commission, date_seance=jour - timedelta(days=14), lieu="Narbonne", auteur=systeme
