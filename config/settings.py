@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "attrib.dalo",
     # Priority households (issue 15): priority labels, social follow-ups, consents, qualified demands.
     "attrib.labellisation",
+    "attrib.partenariat",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",

@@ -62,6 +62,7 @@ from attrib.demo.generateur import (
 from attrib.demo.insertion import inserer_colonnes, valeur_par_defaut
 from attrib.demo.labellisation import labellisation_demo_creer
 from attrib.demo.location_voulue import location_voulue_demo_creer
+from attrib.demo.partenariat import partenariat_demo_creer, partenariat_demo_supprimer
 from attrib.demo.patrimoine import FICHIER_COMPTAGES
 from attrib.demo.qualification import campagne_demo_creer
 from attrib.demo.siad import siad_demo_creer
@@ -200,6 +201,12 @@ ORGANISATIONS_DEMO = (
         nom="Service social départemental — Narbonne",
         type=TypeOrganisation.SERVICE_SOCIAL,
         siege=NARBONNE,
+    ),  # The SIAO of the demonstration (the partner committee's member): its name says it is fictitious.
+    OrganisationDemo(
+        cle="siao",
+        nom="SIAO de l'Aude (organisation fictive de démonstration)",
+        type=TypeOrganisation.SIAO,
+        siege=NARBONNE,
     ),
 )
 
@@ -230,6 +237,7 @@ COMPTES_DEMO = (
     CompteDemo("action.logement", "Karim", "Mansouri", "action_logement", Role.GESTIONNAIRE, "Réservataire"),
     CompteDemo("epci", "Claire", "Castel", "epci", Role.ADMINISTRATEUR, "EPCI"),
     CompteDemo("social", "Thomas", "Roques", "service_social", Role.GESTIONNAIRE, "Travailleur social"),
+    CompteDemo("siao", "Inès", "Garcia", "siao", Role.GESTIONNAIRE, "SIAO (fictif)"),
     CompteDemo("coursan", "Marc", "Delmas", "coursan", Role.GESTIONNAIRE, "Service logement"),
     CompteDemo("gruissan", "Anne", "Bousquet", "gruissan", Role.CONSULTATION, "Élue"),
 )
@@ -378,6 +386,8 @@ def _dependances_protegees() -> list[tuple[type[models.Model], str]]:
 @transaction.atomic
 def _supprimer_demandes(organisations: dict[str, Organisation], stdout: TextIO) -> int:
     ids = list(_demandes_demo(organisations).values_list("pk", flat=True))
+    # The partner committee's cases protect their demands: the demo's committee goes with them.
+    partenariat_demo_supprimer(epci=organisations["epci"].epci, demande_ids=ids)
     type_demande = ContentType.objects.get_for_model(Demande)
     dependances = _dependances_protegees()
     for debut in range(0, len(ids), TAILLE_LOT):
@@ -841,6 +851,11 @@ def charger_demo(
         jour=jour,
     )
     _ecrire(sortie, labels.texte())
+    # After the CALEOL year (its leases close nothing here: the households drawn have none): the partner committee.
+    partenariat = partenariat_demo_creer(
+        epci=epci, organisations=organisations, demandes=_demandes_demo(organisations), jour=jour, graine=seed
+    )
+    _ecrire(sortie, partenariat.texte())
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO, premiere=premiere)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(

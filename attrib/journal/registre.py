@@ -183,6 +183,48 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi("labellisation.Accompagnement", racine=DEMANDE, colonne_racine="demande_id"),
     Suivi("labellisation.ValidationCritere", racine=DEMANDE, colonne_racine="demande_id"),
     Suivi("labellisation.Qualification", racine=DEMANDE, colonne_racine="demande_id"),
+    # The partner committee (decision 0035): the committee, its members, sessions and presences; the cases, their
+    # agenda, the social assessment (sensitive: its text never reaches a user without the sensitive right), the
+    # opinions, the decisions and the closing.
+    Suivi("partenariat.CommissionPartenariale"),
+    Suivi(
+        "partenariat.MembreCommissionPartenariale",
+        racine="partenariat.CommissionPartenariale",
+        colonne_racine="commission_id",
+        exclus=("ajoute_le",),
+    ),
+    Suivi("partenariat.SeancePartenariale", exclus=("compte_rendu_html",)),
+    Suivi(
+        "partenariat.PresenceSeancePartenariale",
+        racine="partenariat.SeancePartenariale",
+        colonne_racine="seance_id",
+        exclus=("enregistree_le",),
+    ),
+    # Its own root, not the demand: the demand's journal is read by staff who do not sit in the committee.
+    Suivi("partenariat.Dossier"),
+    Suivi(
+        "partenariat.InscriptionDossier",
+        racine="partenariat.SeancePartenariale",
+        colonne_racine="seance_id",
+        exclus=("inscrit_le",),
+    ),
+    Suivi(
+        "partenariat.EvaluationSociale",
+        racine="partenariat.Dossier",
+        colonne_racine="dossier_id",
+        champs_sensibles=("texte", "fichier", "nom_fichier"),
+        exclus=("jointe_le",),
+    ),
+    Suivi(
+        "partenariat.AvisPartenaire", racine="partenariat.Dossier", colonne_racine="dossier_id", exclus=("donne_le",)
+    ),
+    Suivi(
+        "partenariat.DecisionCommission",
+        racine="partenariat.Dossier",
+        colonne_racine="dossier_id",
+        exclus=("decide_le",),
+    ),
+    Suivi("partenariat.ClotureDossier", racine="partenariat.Dossier", colonne_racine="dossier_id"),
     # The accounts themselves: their address and its verification, their password resets (decision 0028).
     Suivi("demandeurs.CompteDemandeur"),
     # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their

@@ -19,6 +19,7 @@ class TypeOrganisation(models.TextChoices):
     COMMUNE = "commune", "Commune"
     GUICHET = "guichet", "Guichet enregistreur"
     SERVICE_SOCIAL = "service_social", "Service social"
+    SIAO = "siao", "Service intégré d'accueil et d'orientation (SIAO)"
 
 
 class CategorieReservataire(models.TextChoices):
