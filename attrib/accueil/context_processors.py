@@ -89,6 +89,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 ("CALEOL", "commissions:liste", commissions_permissions.peut_acceder(acteur_de(user))),
             )
         ]
+        # A réservataire's own list of contributing companies (decision 0037): its members only.
+        if rapprochement_permissions.reservataires_de(acteur_de(user)):
+            attributions.append((_entree("Entreprises cotisantes", "rapprochement:cotisantes", vue), True))
         groupes = [
             _entree("Accueil", "accueil", vue),
             _groupe("Demandes", demandes),

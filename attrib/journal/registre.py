@@ -149,6 +149,11 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi("annonces.Annonce", exclus=("graine",)),
     Suivi("annonces.PhotoAnnonce", racine="annonces.Annonce", colonne_racine="annonce_id", exclus=("ajoutee_le",)),
     Suivi("annonces.Candidature", racine=DEMANDE, colonne_racine="demande_id"),
+    # The réservataire's choice of its candidates (decision 0037), frozen at submission, with its lines; the
+    # contributing companies a réservataire imports (Action Logement).
+    Suivi("rapprochement.ChoixReservataire"),
+    Suivi("rapprochement.LigneChoix", racine="rapprochement.ChoixReservataire", colonne_racine="choix_id"),
+    Suivi("rapprochement.EntrepriseCotisante", exclus=("importee_le",)),
     # The accounts themselves: their address and its verification, their password resets (decision 0028).
     Suivi("demandeurs.CompteDemandeur"),
     # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their
