@@ -43,12 +43,18 @@ def monde_choix() -> MondeChoix:
     orientation = monde.ll_etat.orientation
     assert orientation is not None
     orientation_forcer(
-        orientation=orientation, reservataire=al, motif="Test : logement pour Action Logement.", auteur=acteur_systeme("test")
+        orientation=orientation,
+        reservataire=al,
+        motif="Test : logement pour Action Logement.",
+        auteur=acteur_systeme("test"),
     )
     ll = LogementLibere.objects.get(pk=monde.ll_etat.pk)
     jour = monde.jour
     EntrepriseCotisante.objects.create(
-        reservataire=al, siret=SIRET_COTISANTE, raison_sociale="Conserverie fictive du Golfe", debut=jour - timedelta(days=400)
+        reservataire=al,
+        siret=SIRET_COTISANTE,
+        raison_sociale="Conserverie fictive du Golfe",
+        debut=jour - timedelta(days=400),
     )
     EntrepriseCotisante.objects.create(
         reservataire=al,
@@ -59,8 +65,12 @@ def monde_choix() -> MondeChoix:
     )
     d = monde.demandes
     Personne.objects.filter(demande=d["famille"], role=RolePersonne.CODEMANDEUR).update(employeur_siret=SIRET_COTISANTE)
-    Personne.objects.filter(demande=d["couple"], role=RolePersonne.DEMANDEUR).update(employeur_siret=SIRET_AUTRE_COTISANTE)
-    Personne.objects.filter(demande=d["recent"], role=RolePersonne.DEMANDEUR).update(employeur_siret=SIRET_NON_COTISANTE)
+    Personne.objects.filter(demande=d["couple"], role=RolePersonne.DEMANDEUR).update(
+        employeur_siret=SIRET_AUTRE_COTISANTE
+    )
+    Personne.objects.filter(demande=d["recent"], role=RolePersonne.DEMANDEUR).update(
+        employeur_siret=SIRET_NON_COTISANTE
+    )
     return MondeChoix(
         monde=monde,
         al=al,

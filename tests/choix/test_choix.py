@@ -28,7 +28,9 @@ def _client(user: object) -> Client:
     return c
 
 
-def _lignes(mc: MondeChoix, rangs: dict[str, int | None], commentaire: str = "Salarié proche du logement.") -> list[CandidatChoisi]:
+def _lignes(
+    mc: MondeChoix, rangs: dict[str, int | None], commentaire: str = "Salarié proche du logement."
+) -> list[CandidatChoisi]:
     return [CandidatChoisi(demande=mc.monde.demandes[n], rang=r, commentaire=commentaire) for n, r in rangs.items()]
 
 
@@ -76,11 +78,17 @@ def test_le_choix_inscrit_les_menages_dans_l_ordre_des_rangs_avec_leurs_commenta
     ("rangs", "cle", "message"),
     [
         ({"dalo": 1, "famille": 3, "couple": 4}, "candidats[2].rang", "Candidat 3 : rang 4 ; les rangs vont de 1 à 3"),
-        ({"dalo": 1, "famille": 1, "couple": 2}, "candidats[1].rang", "Candidat 2 : le rang 1 est déjà donné au candidat 1"),
+        (
+            {"dalo": 1, "famille": 1, "couple": 2},
+            "candidats[1].rang",
+            "Candidat 2 : le rang 1 est déjà donné au candidat 1",
+        ),
         ({"dalo": 1, "famille": None, "couple": 2}, "candidats[1].rang", "Candidat 2 : indiquez son rang (de 1 à 3)."),
     ],
 )
-def test_les_rangs_se_suivent_sans_trou_ni_doublon(mc: MondeChoix, rangs: dict[str, int | None], cle: str, message: str) -> None:
+def test_les_rangs_se_suivent_sans_trou_ni_doublon(
+    mc: MondeChoix, rangs: dict[str, int | None], cle: str, message: str
+) -> None:
     with pytest.raises(ValidationError) as exc:
         _transmettre(mc, _lignes(mc, rangs))
     assert any(m.startswith(message) for m in exc.value.message_dict[cle])
@@ -124,7 +132,10 @@ def test_le_delai_de_l_orientation_et_sa_vie_bornent_le_jour_du_choix(mc: MondeC
     apres = orientation.date_limite_proposition + timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
         _transmettre(mc, _lignes(mc, {"dalo": 1, "famille": 2, "couple": 3}), aujourd_hui=apres)
-    assert f"Le délai de proposition a expiré le {orientation.date_limite_proposition:%d/%m/%Y}" in exc.value.message_dict["candidats"][0]
+    assert (
+        f"Le délai de proposition a expiré le {orientation.date_limite_proposition:%d/%m/%Y}"
+        in exc.value.message_dict["candidats"][0]
+    )
     avant = mc.ll.date_liberation - timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
         _transmettre(mc, _lignes(mc, {"dalo": 1, "famille": 2, "couple": 3}), aujourd_hui=avant)
@@ -166,7 +177,11 @@ def test_le_bailleur_lit_la_liste_ordonnee_sur_le_logement_et_a_l_ordre_du_jour(
     assert "Commentaire du réservataire : Commentaire sur modeste." in bloc
     seance = bailleur.get(reverse("commissions:seance", args=[mc.monde.seance.pk])).content.decode()
     assert "Commentaire du réservataire : Commentaire sur dalo." in seance
-    assert seance.index(d["modeste"].numero_unique) < seance.index(d["dalo"].numero_unique) < seance.index(d["famille"].numero_unique)
+    assert (
+        seance.index(d["modeste"].numero_unique)
+        < seance.index(d["dalo"].numero_unique)
+        < seance.index(d["famille"].numero_unique)
+    )
 
 
 def test_la_page_nomme_l_erreur_a_cote_du_champ_et_garde_la_saisie(mc: MondeChoix) -> None:

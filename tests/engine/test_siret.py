@@ -28,7 +28,10 @@ def test_des_siret_publies_sont_valides(siret: str) -> None:
     ("saisie", "message"),
     [
         ("1300252650001", "SIRET de l'employeur : 14 chiffres attendus (13 saisis)."),
-        ("13002526500014", "SIRET de l'employeur : numéro invalide (la clé de contrôle ne correspond pas) ; vérifiez chaque chiffre."),
+        (
+            "13002526500014",
+            "SIRET de l'employeur : numéro invalide (la clé de contrôle ne correspond pas) ; vérifiez chaque chiffre.",
+        ),
         ("1300252650001A", "SIRET de l'employeur : 14 chiffres attendus, sans lettre ni autre signe."),
         ("١٣٠٠٢٥٢٦٥٠٠٠١٣", "SIRET de l'employeur : 14 chiffres attendus, sans lettre ni autre signe."),
     ],

@@ -59,9 +59,11 @@ def test_la_page_montre_les_eligibles_classes_et_nomme_la_regle_des_ecartees(mon
     assert f'id="rang-{d["dalo"].numero_unique}"' in html
     assert "checked" not in eligibles.split('id="eligibles"', 1)[1]
     # The bailleur designating for its own share: the first three are ticked by default.
-    html = _client(monde.gestionnaire_bailleur).get(
-        reverse("rapprochement:preselection", args=[monde.ll_propre.pk])
-    ).content.decode()
+    html = (
+        _client(monde.gestionnaire_bailleur)
+        .get(reverse("rapprochement:preselection", args=[monde.ll_propre.pk]))
+        .content.decode()
+    )
     assert "Désigner et inscrire à l'ordre du jour" in html
     for n in ("dalo", "famille", "couple"):
         assert f'value="{d[n].numero_unique}" checked' in html
