@@ -198,21 +198,23 @@ def choix_transmettre(
         commentaire_orientation=f"Choix transmis pour la séance du {seance.date:%d/%m/%Y} : "
         + ", ".join(f"{c.rang}. {c.demande.numero_unique}" for c in ordonnes),
     )
+    reservataire = orientation.reservataire
+    assert reservataire is not None  # designateur() == "reservataire"
     # What the réservataire saw of each household, kept with the choice.
     epci = ll.commune.epci
     assert epci is not None  # candidats_designer refused a commune outside any EPCI
     it = moteur.index_territoire(epci, jour=jour)
     ids = [c.demande.pk for c in ordonnes]
     signaux = signaux_menages(ids, jour)
-    avec_liste = orientation.reservataire_id in permissions.reservataires_avec_cotisantes(auteur) or (
-        auteur.voit_tout and orientation.reservataire.entreprises_cotisantes.exists()
+    avec_liste = reservataire.pk in permissions.reservataires_avec_cotisantes(auteur) or (
+        auteur.voit_tout and reservataire.entreprises_cotisantes.exists()
     )
-    cotisants = salaries_cotisants([orientation.reservataire_id], ids, jour) if avec_liste else {}
+    cotisants = salaries_cotisants([reservataire.pk], ids, jour) if avec_liste else {}
     maintenant = timezone.now()
     choix = ChoixReservataire.objects.create(
         orientation=orientation,
         logement_libere=ll,
-        reservataire_id=orientation.reservataire_id,
+        reservataire=reservataire,
         bailleur=ll.bailleur,
         seance=seance,
         soumis_le=maintenant,
