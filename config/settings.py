@@ -151,6 +151,8 @@ INSTALLED_APPS = [
     "attrib.siad",
     # Location voulue (issue 14): advertised dwellings, the households' applications, the committed draw.
     "attrib.annonces",
+    # Priority households (issue 15): priority labels, social follow-ups, consents, qualified demands.
+    "attrib.labellisation",
     # Interfaces: the home page and navigation (they know every domain app), the API
     "attrib.accueil",
     "attrib.api",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("avis/", include("attrib.avis.urls")),
     # Location voulue (issue 14): the staff's pages.
     path("annonces/", include("attrib.annonces.urls")),
+    path("labels/", include("attrib.labellisation.urls")),
     # The applicant space (issue 13) and the desk's side of it (letters of linking codes); the household's pages of
     # location voulue (issue 14) first, so that no page of the space shadows them.
     path("mon-espace/annonces/", include("attrib.annonces.urls_demandeur")),

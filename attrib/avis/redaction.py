@@ -35,6 +35,10 @@ TITRES: dict[str, str] = {
     "offre_expiree": "Proposition de logement sans réponse",
     "attribution": "Bail signé : votre demande est satisfaite",
     "radiation": "Votre demande est radiée",
+    "label_valide": "Une priorité de votre demande est reconnue",
+    "label_refuse": "Une priorité proposée pour votre demande n'est pas reconnue",
+    "label_retire": "Une priorité de votre demande n'est plus reconnue",
+    "label_expire": "Une priorité de votre demande est arrivée à échéance",
 }
 NATURE_SCORE = "score"
 TITRE_SCORE = "Votre score a changé"
@@ -48,6 +52,11 @@ MESSAGE_DU_DEMANDEUR = frozenset(
         "offre_refusee",
         "offre_expiree",
         "attribution",
+        # Priority labels (attrib.labellisation): the message never names a sensitive situation.
+        "label_valide",
+        "label_refuse",
+        "label_retire",
+        "label_expire",
     }
 )
 

@@ -69,6 +69,8 @@ Progression = Callable[[int, int], None]
 #: Working columns of the validation facts (never a grid column: grids cannot name them).
 PRIORITES_VALIDEES = "§priorites_validees"
 PIECES_VALIDEES = "§pieces_validees"
+#: Criteria a social worker validated (``attrib.labellisation.models.ValidationCritere`` not withdrawn).
+CRITERES_EVALUES = "§criteres_evalues"
 SECTEUR = "secteur"
 DEMANDE_ID = "demande_id"
 _LISTE_DATES = pl.List(pl.Date)
@@ -146,6 +148,21 @@ def _evenements_frame(ids: list[int]) -> pl.DataFrame:
     )
 
 
+def _criteres_evalues_frame(ids: list[int]) -> pl.DataFrame:
+    """``demande_id`` → the criteria a social worker validated (one query on the range of ``ids``; nothing for a
+    demand without such validation)."""
+    from attrib.labellisation.models import ValidationCritere
+
+    lignes: list[tuple[int, str]] = []
+    if ids:
+        qs = ValidationCritere.objects.filter(
+            retiree_le__isnull=True, demande_id__gte=min(ids), demande_id__lte=max(ids)
+        )
+        lignes = list(qs.order_by("demande_id", "critere_id").values_list("demande_id", "critere_id"))
+    frame = pl.DataFrame(lignes, schema={DEMANDE_ID: pl.Int64, CRITERES_EVALUES: pl.String}, orient="row")
+    return frame.group_by(DEMANDE_ID, maintain_order=True).agg(pl.col(CRITERES_EVALUES))
+
+
 def _bloc(ids: list[int], jour: date) -> pl.DataFrame:
     """The columns of the demands ``ids`` (ordered by id), read as columns (``attrib.demandes.colonnes``):
     a few queries and no Python per row, whatever the block's size."""
@@ -157,11 +174,16 @@ def _bloc(ids: list[int], jour: date) -> pl.DataFrame:
         lecture.faits_validation(ids)
         .rename({"priorites_validees": PRIORITES_VALIDEES, "pieces_validees": PIECES_VALIDEES})
         .join(_evenements_frame(ids), on=DEMANDE_ID, how="left", maintain_order="left")
-        .with_columns(pl.col(REFUS, CLASSEMENTS).fill_null(pl.lit([], dtype=_LISTE_DATES)))
+        .join(_criteres_evalues_frame(ids), on=DEMANDE_ID, how="left", maintain_order="left")
+        .with_columns(
+            pl.col(REFUS, CLASSEMENTS).fill_null(pl.lit([], dtype=_LISTE_DATES)),
+            pl.col(CRITERES_EVALUES).fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        )
         .select(
             pl.col(DEMANDE_ID),
             pl.col(PRIORITES_VALIDEES),
             pl.col(PIECES_VALIDEES),
+            pl.col(CRITERES_EVALUES),
             pl.col("pieces_a_jour"),
             pl.col(REFUS).cast(_LISTE_DATES),
             pl.col(CLASSEMENTS).cast(_LISTE_DATES),
@@ -253,7 +275,9 @@ def criteres_valides(grille: Grille, correspondances: Mapping[str, Iterable[str]
       ``SituationPrioritaire`` of the demand (a social worker, or the validation of every document of
       the priority, validates it: ``attrib.demandes.pieces``); or
     * ``data/grilles/validation_criteres.yaml`` names supporting documents for it and the demand has
-      documents of each of those codes, all validated.
+      documents of each of those codes, all validated; or
+    * it needs a social assessment (``validation: travailleur_social``) and a social worker following the
+      household validated it (``attrib.labellisation``: ``ValidationCritere``).
 
     Other criteria needing validation stay provisional (``score_provisoire`` only).
     """
@@ -270,6 +294,8 @@ def criteres_valides(grille: Grille, correspondances: Mapping[str, Iterable[str]
         codes = list(correspondances.get(critere.id, ()))
         if codes:
             conditions.append(pl.all_horizontal(pl.col(PIECES_VALIDEES).list.contains(pl.lit(c)) for c in codes))
+        if critere.validation == "travailleur_social":
+            conditions.append(pl.col(CRITERES_EVALUES).list.contains(pl.lit(critere.id)))
         if conditions:
             morceaux.append(pl.when(pl.any_horizontal(conditions).fill_null(False)).then(pl.lit(critere.id)))
     if not morceaux:

@@ -52,6 +52,12 @@ def _priorite_sensible(valeur: Any) -> bool:
     return valeur in _priorites_sensibles()
 
 
+def _label_sensible(valeur: Any) -> bool:
+    from attrib.labellisation.parametres import types_sensibles
+
+    return valeur in types_sensibles()
+
+
 def _vrai(valeur: Any) -> bool:
     return valeur in (True, 1, "1", "true")
 
@@ -66,6 +72,7 @@ def _priorites_sensibles() -> set[str]:
 PREDICATS: dict[str, SensibleSi] = {
     "motif_sensible": _motif_sensible,
     "priorite_sensible": _priorite_sensible,
+    "label_sensible": _label_sensible,
     "vrai": _vrai,
 }
 
@@ -154,6 +161,27 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi("rapprochement.ChoixReservataire"),
     Suivi("rapprochement.LigneChoix", racine="rapprochement.ChoixReservataire", colonne_racine="choix_id"),
     Suivi("rapprochement.EntrepriseCotisante", exclus=("importee_le",)),
+    # Priority households (issue 15): the territory's labelling rules; each demand's labels, their proofs, the
+    # household's consents, its social follow-ups, the criteria a social worker validated, its qualification.
+    Suivi("labellisation.RegleLabellisation", exclus=("cree_le",)),
+    Suivi(
+        "labellisation.Label",
+        racine=DEMANDE,
+        colonne_racine="demande_id",
+        exclus=("cree_le",),
+        ligne_sensible_si=(("type_label", "label_sensible"),),
+    ),
+    Suivi(
+        "labellisation.PieceLabel",
+        racine="labellisation.Label",
+        colonne_racine="label_id",
+        exclus=("ajoutee_le",),
+        ligne_sensible_si=(("sensible", "vrai"),),
+    ),
+    Suivi("labellisation.Consentement", racine=DEMANDE, colonne_racine="demande_id"),
+    Suivi("labellisation.Accompagnement", racine=DEMANDE, colonne_racine="demande_id"),
+    Suivi("labellisation.ValidationCritere", racine=DEMANDE, colonne_racine="demande_id"),
+    Suivi("labellisation.Qualification", racine=DEMANDE, colonne_racine="demande_id"),
     # The accounts themselves: their address and its verification, their password resets (decision 0028).
     Suivi("demandeurs.CompteDemandeur"),
     # Who sees what: an organisation, the communes of its perimeter and its members (``visible_to``). Their

@@ -22,12 +22,17 @@ from attrib.demandes.models import Demande
 from attrib.engine.rapprochement.texte import pluriel
 from attrib.engine.validation import erreur_texte
 from attrib.flux.models import LogementLibere
+from attrib.labellisation import selectors as labellisation
+from attrib.labellisation.enums import ObjetConsentement
 from attrib.organisations.acteurs import Acteur
 from attrib.rapprochement import moteur, permissions
 from attrib.rapprochement.cotisantes import salaries_cotisants
 from attrib.rapprochement.models import COMMENTAIRE_MAX, ChoixReservataire, LigneChoix
 from attrib.rapprochement.permissions import designateur
 from attrib.rapprochement.services import candidats_designer
+
+#: The consent read on the shortlist: sharing the household's file with the partners (réservataires).
+OBJET_CONSENTEMENT = ObjetConsentement.PARTAGE_PARTENAIRES
 
 
 @dataclass(frozen=True)
@@ -60,41 +65,28 @@ def anciennete(depot: date, jour: date) -> str:
 
 
 def signaux_menages(demande_ids: Iterable[int], jour: date) -> dict[int, SignauxMenage]:
-    """The validated labels in force and the consent to share with partners of each household."""
+    """The validated labels in force (``attrib.labellisation``) and the consent to share with partners of each
+    household, in two queries."""
     ids = list(demande_ids)
-    try:
-        from attrib.labellisation import selectors as labellisation
-    except ImportError:  # the labels' app is not installed: no label, consent not recorded
-        return {}
     labels = labellisation.labels_en_vigueur(ids, jour)
-    consentements = labellisation.consentements(ids, "partage_partenaires", jour)
+    consentements = labellisation.consentements(ids, OBJET_CONSENTEMENT, jour)
     resultat = {}
     for pk in ids:
         c = consentements.get(pk)
         resultat[pk] = SignauxMenage(
             labels=tuple(
                 f"{label.libelle} (valide jusqu'au {label.valide_jusqu_au:%d/%m/%Y})"
-                if getattr(label, "valide_jusqu_au", None)
+                if label.valide_jusqu_au is not None
                 else label.libelle
                 for label in labels.get(pk, [])
             ),
-            consentement=_phrase_consentement(c),
+            consentement=(
+                f"Consentement au partage avec les partenaires : donné le {c.donne_le:%d/%m/%Y}."
+                if c is not None
+                else "Consentement au partage avec les partenaires : non recueilli, ou retiré."
+            ),
         )
     return resultat
-
-
-def _phrase_consentement(c: object | None) -> str:
-    if c is None:
-        return "Consentement au partage avec les partenaires : non recueilli."
-    libelle = getattr(c, "libelle", None) or getattr(c, "phrase", None)
-    if isinstance(libelle, str) and libelle:
-        return libelle
-    donne = getattr(c, "donne", None)
-    if donne is None:
-        donne = getattr(c, "accorde", None)
-    if donne:
-        return "Consentement au partage avec les partenaires : donné."
-    return "Consentement au partage avec les partenaires : refusé ou retiré."
 
 
 def _verifier_lignes(candidats: Sequence[CandidatChoisi]) -> dict[str, list[str]]:

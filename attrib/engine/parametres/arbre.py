@@ -415,6 +415,21 @@ SCHEMAS: Mapping[str, SchemaYaml | SchemaCsv] = MappingProxyType(
                 "alerte_position": champs(tranches_minimum=entier(1), intervalle_minimal_jours=entier(0)),
             },
         ),
+        "labellisation.yaml": SchemaYaml(
+            _cles("types_label"),
+            {
+                "types_label.*": champs(
+                    code=texte,
+                    libelle=texte,
+                    priorite_legale=ou_rien(texte),
+                    duree_mois=ou_rien(entier(1)),
+                    renouvellement_jours=entier(0),
+                    proposants=liste(texte),
+                    validateur=texte,
+                    sensible=booleen,
+                )
+            },
+        ),
         "location_voulue.yaml": SchemaYaml(
             _cles(
                 "duree_publication_jours",

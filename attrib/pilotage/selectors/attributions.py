@@ -138,8 +138,9 @@ def _reservataire(bail: Bail) -> tuple[int, str]:
 
 
 def _prioritaires(bail_ids: list[int]) -> set[int]:
-    """Leases whose demand carries a validated L441-1 priority (DALO aside). The demand is struck off when the
-    lease is signed and no longer changes: its validated priorities are those it had then."""
+    """Leases whose demand carries a validated L441-1 priority (DALO aside), or a priority label other than DALO
+    in force on the day of the lease. The demand is struck off when the lease is signed and no longer changes:
+    its validated priorities are those it had then."""
     from attrib.demandes.models import SituationPrioritaire
 
     resultat: set[int] = set()
@@ -152,7 +153,40 @@ def _prioritaires(bail_ids: list[int]) -> set[int]:
     )
     for demande_id, _validee_le in situations:
         resultat.add(par_demande[demande_id])
-    return resultat
+    return resultat | {pk for pk, codes in _labels_au_bail(bail_ids).items() if codes - _codes_dalo()}
+
+
+def _codes_dalo() -> frozenset[str]:
+    from attrib.labellisation.parametres import types_de_priorite
+
+    return types_de_priorite("dalo")
+
+
+def _labels_au_bail(bail_ids: list[int]) -> dict[int, set[str]]:
+    """``bail_id -> codes`` of the priority labels in force on the day the lease was signed (``attrib.labellisation``:
+    validated then, whatever happened to them since: expired, withdrawn). One query."""
+    from django.db.models import F, Q
+
+    from attrib.labellisation.enums import StatutLabel
+
+    if not bail_ids:
+        return {}
+    resultat: dict[int, set[str]] = defaultdict(set)
+    lignes = (
+        Bail.objects.filter(pk__in=bail_ids)
+        .filter(
+            demande__labels__statut__in=[StatutLabel.VALIDE, StatutLabel.EXPIRE, StatutLabel.RETIRE],
+            demande__labels__valide_du__lte=F("date_signature"),
+        )
+        .filter(
+            Q(demande__labels__valide_jusqu_au__isnull=True)
+            | Q(demande__labels__valide_jusqu_au__gte=F("date_signature"))
+        )
+        .values_list("pk", "demande__labels__type_label")
+    )
+    for pk, code in lignes:
+        resultat[pk].add(code)
+    return dict(resultat)
 
 
 def notes_des_residences(baux: Iterable[Bail]) -> dict[int, tuple[int | None, str]]:
@@ -208,6 +242,7 @@ def lignes_attributions(
 ) -> tuple[list[LigneAttribution], dict[tuple[str, int], SeuilQ1]]:
     liste = list(qs)
     prioritaires = _prioritaires([b.pk for b in liste])
+    dalo_par_label = {pk for pk, codes in _labels_au_bail([b.pk for b in liste]).items() if codes & _codes_dalo()}
     notes = notes_des_residences(liste)
     cache: dict[tuple[str, int], SeuilQ1] = {}
     lignes = []
@@ -254,7 +289,7 @@ def lignes_attributions(
                 reservataire=reservataire,
                 contingent=b.get_contingent_display(),
                 en_qpv=b.en_qpv,
-                dalo=b.dalo,
+                dalo=b.dalo or b.pk in dalo_par_label,
                 prioritaire=b.pk in prioritaires,
                 ressources_uc=ressources,
                 seuil=seuil,
