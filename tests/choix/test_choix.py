@@ -203,3 +203,34 @@ def test_la_page_nomme_l_erreur_a_cote_du_champ_et_garde_la_saisie(mc: MondeChoi
     assert 'href="#rang-' in html  # the summary links to the field
     assert "Premier choix." in html  # what was typed is kept
     assert not Examen.objects.exists()
+
+
+def test_labels_et_consentement_sont_montres_et_geles_avec_le_choix(mc: MondeChoix) -> None:
+    from attrib.labellisation.models import Consentement, Label
+    from attrib.labellisation.parametres import libelle
+
+    d = mc.monde.demandes
+    jour = mc.monde.jour
+    Label.objects.create(
+        demande=d["famille"],
+        type_label="dalo",
+        statut="valide",
+        propose_le=jour - timedelta(days=20),
+        motif="Décision de la commission de médiation.",
+        examine_le=jour - timedelta(days=10),
+        valide_du=jour - timedelta(days=10),
+        valide_jusqu_au=jour + timedelta(days=300),
+    )
+    Consentement.objects.create(
+        demande=d["famille"], objet="partage_partenaires", mode="ecrit", donne_le=jour - timedelta(days=5)
+    )
+    html = _client(mc.gestionnaire_al).get(reverse("rapprochement:preselection", args=[mc.ll.pk])).content.decode()
+    carte = html.split(f'id="candidat-{d["famille"].numero_unique}"', 1)[1].split("</section>", 1)[0]
+    assert f"Labels validés : {libelle('dalo')}" in carte
+    assert f"Consentement au partage avec les partenaires : donné le {jour - timedelta(days=5):%d/%m/%Y}." in carte
+    autre = html.split(f'id="candidat-{d["dalo"].numero_unique}"', 1)[1].split("</section>", 1)[0]
+    assert "Aucun label validé en vigueur." in autre and "non recueilli, ou retiré" in autre
+    choix = _transmettre(mc, _lignes(mc, {"famille": 1, "dalo": 2, "couple": 3}))
+    premiere = choix.lignes.get(rang=1)
+    assert premiere.labels and premiere.labels[0].startswith(libelle("dalo"))
+    assert premiere.consentement.startswith("Consentement au partage avec les partenaires : donné le")
