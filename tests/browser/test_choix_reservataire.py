@@ -35,7 +35,7 @@ def test_action_logement_choisit_trois_menages_dans_son_ordre_et_le_bailleur_les
     _sans_violation(page)
 
     # Only the employees of a contributing company.
-    page.get_by_label("Seulement les salariés d'une entreprise cotisante").check()
+    page.get_by_label("Seulement les salariés d'une entreprise cotisante").check(force=True)
     page.get_by_role("button", name="Filtrer").click()
     cartes = page.locator("section.rapprochement-candidat")
     expect(cartes).to_have_count(1)
@@ -44,9 +44,9 @@ def test_action_logement_choisit_trois_menages_dans_son_ordre_et_le_bailleur_les
     _sans_violation(page)
 
     # Back to every eligible household: three chosen, in Action Logement's order, by keyboard-typed ranks.
-    page.get_by_label("Seulement les salariés d'une entreprise cotisante").uncheck()
+    page.get_by_label("Seulement les salariés d'une entreprise cotisante").uncheck(force=True)
     page.get_by_role("button", name="Filtrer").click()
-    ordre = (("famille", "Salariée d'une entreprise cotisante."), ("modeste", "Premier quartile."), ("dalo", "DALO."))
+    ordre = (("famille", "Salariée, travaille à Narbonne."), ("modeste", "Premier quartile."), ("dalo", "DALO."))
     for rang, (n, commentaire) in enumerate(ordre, start=1):
         page.get_by_label(f"Rang proposé pour la demande {d[n].numero_unique}").fill(str(rang))
         page.get_by_label(f"Commentaire pour le bailleur sur la demande {d[n].numero_unique}").fill(commentaire)
