@@ -121,7 +121,6 @@ def test_un_candidat_non_eligible_est_refuse_sans_rien_ecrire(monde: Monde) -> N
 
 
 def test_moins_de_trois_candidats_exige_une_exception(monde: Monde) -> None:
-    d = monde.demandes
     url = reverse("rapprochement:preselection", args=[monde.ll_etat.pk])
     client = _client(monde.gestionnaire_etat)
     reponse = client.post(url, choix_poste(monde, {"dalo": 1}))
