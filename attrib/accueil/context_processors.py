@@ -92,6 +92,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 ("Suivi DALO", "dalo:tableau", dalo_permissions.peut_voir_suivi(acteur_de(user))),
             )
         ]
+        # A réservataire's own list of contributing companies (decision 0037): its members only.
+        if rapprochement_permissions.reservataires_de(acteur_de(user)):
+            attributions.append((_entree("Entreprises cotisantes", "rapprochement:cotisantes", vue), True))
         groupes = [
             _entree("Accueil", "accueil", vue),
             _groupe("Demandes", demandes),

@@ -274,6 +274,11 @@ class Examen(models.Model):
         help_text="Code de l'exception (désignation DALO, PLAI adapté) quand moins de candidats que le minimum "
         "de l'article R441-3 sont examinés.",
     )
+    commentaire_reservataire = models.TextField(
+        "commentaire du réservataire",
+        blank=True,
+        help_text="Ce que le réservataire qui a choisi ce candidat en dit au bailleur et à la commission.",
+    )
     inscrit_le = models.DateTimeField("inscrit le", auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 
 from attrib.demandes import enums
 from attrib.organisations.acteurs import Acteur, acteur_de
@@ -299,6 +301,12 @@ class Personne(models.Model):
     )
     employeur_nom = models.CharField("employeur", max_length=200, blank=True)
     employeur_commune = models.CharField("commune du lieu de travail", max_length=100, blank=True)
+    employeur_siret = models.CharField(
+        "SIRET de l'employeur",
+        max_length=14,
+        blank=True,
+        help_text="14 chiffres, sur la fiche de paie ou le contrat de travail.",
+    )
     employeur_cotisant_action_logement = models.BooleanField("employeur cotisant à Action Logement", default=False)
     # Travailleur essentiel (L441-1 CCH 35e alinéa, loi 3DS art. 78) : déclaré, pas une priorité.
     emploi_non_teletravaillable = models.BooleanField(
@@ -364,6 +372,11 @@ class Personne(models.Model):
                 condition=Q(secteur_essentiel="") | Q(emploi_non_teletravaillable=True),
                 name="personne_secteur_essentiel_si_non_teletravaillable",
                 violation_error_message=MESSAGE_SECTEUR_ESSENTIEL,
+            ),
+            models.CheckConstraint(
+                condition=Q(employeur_siret="") | Q(Exact(Length("employeur_siret"), 14)),
+                name="personne_employeur_siret_14_chiffres",
+                violation_error_message="SIRET de l'employeur : 14 chiffres attendus.",
             ),
         ]
 

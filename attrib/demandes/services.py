@@ -43,7 +43,7 @@ from attrib.demandes.models import (
 from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.permissions import REFUS_DEMANDEUR, ActeDemandeur, peut_agir_en_demandeur
 from attrib.demandes.pieces import pieces_attendues_synchroniser
-from attrib.engine import cycle_demande, validation
+from attrib.engine import cycle_demande, siret, validation
 from attrib.engine.erreurs import ParametresInvalides
 from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
 from attrib.organisations import permissions
@@ -172,6 +172,7 @@ def _preparer_personnes(
         p = Personne(demande=demande, **donnees)
         p.nom_normalise = normaliser_nom(f"{p.nom} {p.prenoms}")[:260]
         p.nom_naissance_normalise = normaliser_nom(p.nom_naissance or "")[:100]
+        p.employeur_siret = siret.normaliser(p.employeur_siret or "")
         exclus = ["demande", "nom_normalise", "nom_naissance_normalise", *_sans_prefixe(regles_menage, prefixe)]
         erreurs.update(_valider(p, prefixe, exclude=exclus))
         objets.append(p)

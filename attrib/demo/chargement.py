@@ -45,6 +45,7 @@ from attrib.demandes.models import (
 from attrib.demandes.normalisation import normaliser_nom
 from attrib.demandes.services import demandes_envoyer_avis_renouvellement
 from attrib.demo.caleol import caleol_demo_creer
+from attrib.demo.choix import choix_demo_creer
 from attrib.demo.cotation import cotation_demo_installer
 from attrib.demo.dalo import dalo_demo_creer
 from attrib.demo.demandeurs import demandeurs_demo_creer, guichet_en_ligne_demo_ouvrir, tableau_demandeurs
@@ -856,6 +857,10 @@ def charger_demo(
         epci=epci, organisations=organisations, demandes=_demandes_demo(organisations), jour=jour, graine=seed
     )
     _ecrire(sortie, partenariat.texte())
+    choix = choix_demo_creer(
+        action_logement=organisations["action_logement"], demandes=_demandes_demo(organisations), jour=jour, graine=seed
+    )
+    _ecrire(sortie, choix.texte())
     demandeurs = demandeurs_demo_creer(_demandes_demo(organisations), mot_de_passe=MOT_DE_PASSE_DEMO, premiere=premiere)
     _ecrire(sortie, tableau_comptes(organisations, adresse=adresse))
     _ecrire(

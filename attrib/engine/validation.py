@@ -32,6 +32,7 @@ from functools import cache
 from typing import Any
 
 from attrib.engine.parametres.arbre import DOSSIER_PAR_DEFAUT, charger_arbre
+from attrib.engine.siret import erreur_siret
 
 DOSSIER = DOSSIER_PAR_DEFAUT
 FICHIER_BORNES = DOSSIER / "bornes_saisie.yaml"
@@ -400,6 +401,8 @@ def erreurs_personne(valeurs: Mapping[str, Any], *, jour: date, prefixe: str = "
             prefixe + "titre_sejour_fin",
             erreur_date_plausible(d, libelle="Fin de validité du titre de séjour", jour=jour),
         )
+    if isinstance(siret := valeurs.get("employeur_siret"), str):
+        _ajouter(erreurs, prefixe + "employeur_siret", erreur_siret(siret))
     return erreurs
 
 
@@ -431,7 +434,7 @@ def champs_regles(objet: str) -> frozenset[str]:
             }
         )
     if objet == "personne":
-        return frozenset({*TEXTES_PERSONNE, *NOMBRES_PERSONNE, "date_naissance", "titre_sejour_fin"})
+        return frozenset({*TEXTES_PERSONNE, *NOMBRES_PERSONNE, "date_naissance", "titre_sejour_fin", "employeur_siret"})
     raise ValueError(f"Objet sans règles : « {objet} ».")
 
 

@@ -222,19 +222,6 @@ class DerogationForm(FormulaireDsfr, forms.Form):
         self.fields["reservataire"].choices = [("", "— Choisir —"), *choix]  # type: ignore[attr-defined]
 
 
-class CandidatsForm(FormulaireDsfr, forms.Form):
-    titre = "Proposition"
-    nombre_candidats = forms.IntegerField(
-        label="Nombre de candidats proposés",
-        min_value=1,
-        max_value=99,
-        error_messages={"required": "Indiquez le nombre de candidats proposés."},
-    )
-    commentaire = forms.CharField(
-        label="Commentaire pour le bailleur", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class EcheanceForm(FormulaireDsfr, forms.Form):
     titre = "Échéance"
     confirmation = forms.BooleanField(

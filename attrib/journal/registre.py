@@ -162,6 +162,11 @@ SUIVIS: tuple[Suivi, ...] = (
     Suivi(
         "dalo.DesignationPrefet", racine="dalo.DecisionDalo", colonne_racine="decision_id", exclus=("enregistree_le",)
     ),
+    # The réservataire's choice of its candidates (decision 0037), frozen at submission, with its lines; the
+    # contributing companies a réservataire imports (Action Logement).
+    Suivi("rapprochement.ChoixReservataire"),
+    Suivi("rapprochement.LigneChoix", racine="rapprochement.ChoixReservataire", colonne_racine="choix_id"),
+    Suivi("rapprochement.EntrepriseCotisante", exclus=("importee_le",)),
     # Priority households (issue 15): the territory's labelling rules; each demand's labels, their proofs, the
     # household's consents, its social follow-ups, the criteria a social worker validated, its qualification.
     Suivi("labellisation.RegleLabellisation", exclus=("cree_le",)),

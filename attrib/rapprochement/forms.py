@@ -12,6 +12,7 @@ from django.utils import timezone
 from attrib.commissions import parametres as parametres_caleol
 from attrib.commissions.models import Seance
 from attrib.common.forms import ChampDate, FormulaireDsfr
+from attrib.common.imports import verifier_envoi
 from attrib.organisations.models import Organisation
 from attrib.rapprochement.selectors import PUBLICS
 from attrib.territoires.models import EPCI
@@ -24,6 +25,7 @@ class FiltresForm(FormulaireDsfr, forms.Form):
     marquer_facultatifs = False
     public = forms.ChoiceField(label="Ménages", choices=list(PUBLICS.items()), required=False)
     nombre = forms.ChoiceField(label="Nombre de demandes éligibles affichées", choices=NOMBRES, required=False)
+    cotisantes = forms.BooleanField(label="Seulement les salariés d'une entreprise cotisante", required=False)
 
 
 class DesignationForm(FormulaireDsfr, forms.Form):
@@ -87,3 +89,27 @@ class LotForm(FormulaireDsfr, forms.Form):
         if debut and fin and fin < debut:
             self.add_error("fin", "La fin de la période précède son début.")
         return donnees
+
+
+class ImportCotisantesForm(FormulaireDsfr, forms.Form):
+    titre = "Import"
+    reservataire = forms.ModelChoiceField(label="Réservataire", queryset=Organisation.objects.none(), empty_label=None)
+    fichier = forms.FileField(
+        label="Fichier des entreprises cotisantes",
+        help_text="CSV (séparateur « ; », UTF-8) ou Excel (.xlsx) ; colonnes « SIRET », « Raison sociale », "
+        "« Cotisante depuis le » et, facultative, « Cotisante jusqu'au » (dates JJ/MM/AAAA).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_fichier(self) -> Any:
+        return verifier_envoi(self.cleaned_data["fichier"])
+
+    def __init__(self, *args: Any, reservataires: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reservataire"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[r.pk for r in reservataires]
+        ).order_by("nom")
+        if len(reservataires) <= 1:
+            self.fields["reservataire"].widget = forms.HiddenInput()
+            if reservataires:
+                self.fields["reservataire"].initial = reservataires[0].pk

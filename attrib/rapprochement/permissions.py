@@ -22,6 +22,7 @@ from attrib.flux.enums import StatutOrientation
 from attrib.flux.models import LogementLibere, Orientation
 from attrib.organisations.acteurs import Acteur, acteur_de
 from attrib.organisations.models import Organisation, TypeOrganisation
+from attrib.rapprochement.models import EntrepriseCotisante
 
 REFUS_DESIGNER = "Seuls le réservataire du logement, ou le bailleur pour sa part, désignent ses candidats."
 REFUS_LOT = (
@@ -99,3 +100,41 @@ def peut_designer(acteur: Acteur, ll: LogementLibere) -> bool:
 
 def voit_lot(acteur: Acteur, organisation_id: int) -> bool:
     return acteur.voit_tout or acteur.est_membre(organisation_id)
+
+
+# --- the réservataire's choice and its contributing companies (decision 0037) ----------------------------------
+
+REFUS_CHOISIR = "Seuls les gestionnaires du réservataire vers lequel le logement est orienté choisissent ses candidats."
+REFUS_COTISANTES = "Seuls les gestionnaires d'un réservataire importent la liste de ses entreprises cotisantes."
+
+
+def peut_choisir(acteur: Acteur, ll: LogementLibere) -> bool:
+    """The réservataire's choice: the managers of the réservataire whose turn it is (the dwelling waits for its
+    proposal, within the deadline or not: the service tells a lapsed deadline in French)."""
+    orientation = ll.orientation
+    if ll.exclu or orientation is None or designateur(orientation) != "reservataire":
+        return False
+    return acteur.voit_tout or acteur.est_membre(orientation.reservataire_id, ecriture=True)
+
+
+def reservataires_de(acteur: Acteur, *, ecriture: bool = False) -> list[Organisation]:
+    """The organisations holding reservation rights the actor belongs to (managers only with ``ecriture``)."""
+    return sorted(acteur.organisations(reservataire=True, ecriture=ecriture), key=lambda o: o.nom)
+
+
+def peut_gerer_cotisantes(acteur: Acteur, reservataire: Organisation) -> bool:
+    """Import a réservataire's list of contributing companies: its managers (the system too)."""
+    return bool(reservataire.categorie_reservataire) and (
+        acteur.est_systeme or acteur.est_membre(reservataire.pk, ecriture=True)
+    )
+
+
+def reservataires_avec_cotisantes(acteur: Acteur) -> list[int]:
+    """The réservataires whose list of contributing companies the actor reads: those it is a member of that hold
+    such a list (Action Logement). Nobody else, not even a superuser, sees whose employer contributes."""
+    ids = acteur.organisation_ids(reservataire=True)
+    if not ids:
+        return []
+    return sorted(
+        set(EntrepriseCotisante.objects.filter(reservataire_id__in=ids).values_list("reservataire_id", flat=True))
+    )

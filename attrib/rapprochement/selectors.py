@@ -27,6 +27,7 @@ from attrib.organisations.models import Organisation, TypeOrganisation
 from attrib.organisations.permissions import peut_voir_situations_sensibles
 from attrib.qualification.selectors import note_retenue
 from attrib.rapprochement import moteur
+from attrib.rapprochement.cotisantes import salaries_cotisants
 from attrib.rapprochement.models import LotPropositions
 from attrib.rapprochement.permissions import peut_voir, voit_lot
 from attrib.territoires.models import EPCI
@@ -130,6 +131,10 @@ class PreselectionAffichee:
     objectifs_non_calcules: list[str] = field(default_factory=list)
     public: str = "tous"
     nombre: int = 10
+    #: Demand id → the contributing companies employing its applicant or co-applicant (read only for the
+    #: members of a réservataire holding such a list; empty for everyone else).
+    cotisants: dict[int, list[str]] = field(default_factory=dict)
+    filtre_cotisantes: bool = False
 
     @property
     def explication(self) -> tuple[str, ...]:
@@ -241,11 +246,20 @@ def _garder(c: CandidatAffiche, public: str) -> bool:
 
 
 def preselection_logement(
-    ll: LogementLibere, *, acteur: Acteur, nombre: int = 10, public: str = "tous", nb_ecartees: int = 10
+    ll: LogementLibere,
+    *,
+    acteur: Acteur,
+    nombre: int = 10,
+    public: str = "tous",
+    nb_ecartees: int = 10,
+    cotisantes_de: list[int] | None = None,
+    seulement_cotisantes: bool = False,
 ) -> PreselectionAffichee:
     """The shortlist of the freed dwelling: the ``nombre`` first eligible demands of ``public`` wishing its
     commune and typology, ranked by score then tie-break, each explained; the first ineligible ones with the
-    rule that excludes them. :class:`moteur.LogementNonEvaluable` when the dwelling cannot be evaluated."""
+    rule that excludes them. :class:`moteur.LogementNonEvaluable` when the dwelling cannot be evaluated.
+    ``cotisantes_de``: the réservataires whose contributing companies the reader sees (its own): each household
+    employed by one is flagged, and ``seulement_cotisantes`` keeps only them."""
     epci = ll.commune.epci
     if epci is None:
         raise moteur.LogementNonEvaluable(
@@ -259,7 +273,9 @@ def preselection_logement(
     attributions = moteur.attributions_de_l_annee(epci, jour.year, it.seuil)
     etat = moteur.etat_objectifs(objectifs, attributions)
     public = public if public in PUBLICS else "tous"
-    lecture = nombre if public == "tous" else max(nombre, LECTURE_FILTREE)
+    seulement_cotisantes = seulement_cotisantes and bool(cotisantes_de)
+    filtre = public != "tous" or seulement_cotisantes
+    lecture = max(nombre, LECTURE_FILTREE) if filtre else nombre
     pre = it.index.preselection(lg, nombre=lecture, objectifs=objectifs, etat=etat)
     libelles, _ = _libelles_priorites(acteur)
     residence = texte_residence(ll)
@@ -279,7 +295,10 @@ def preselection_logement(
         )
         for c in pre.candidats
     ]
-    candidats = [c for c in affiches if _garder(c, public)][:nombre]
+    cotisants = salaries_cotisants(cotisantes_de, [c.demande_pk for c in affiches], jour) if cotisantes_de else {}
+    candidats = [c for c in affiches if _garder(c, public) and (not seulement_cotisantes or c.demande_pk in cotisants)][
+        :nombre
+    ]
     ev, _ = it.index.evaluer(lg)
     ecartees = []
     for pos in np.flatnonzero(~ev.eligible)[:nb_ecartees].tolist():
@@ -308,6 +327,8 @@ def preselection_logement(
         objectifs_non_calcules=non_calcules,
         public=public,
         nombre=nombre,
+        cotisants={c.demande_pk: cotisants[c.demande_pk] for c in candidats if c.demande_pk in cotisants},
+        filtre_cotisantes=seulement_cotisantes,
     )
 
 

@@ -61,12 +61,16 @@ def candidats_designer(
     derogation_offre: str = "",
     auteur: Acteur,
     aujourd_hui: date | None = None,
+    commentaires: Sequence[str] | None = None,
+    commentaire_orientation: str | None = None,
 ) -> list[Examen]:
     """Designate ``demandes`` for the freed dwelling and put them on the agenda of ``seance`` (a planned
         session of the bailleur's commission), in the order of the shortlist (score, then tie-break), or in the
     given order with ``garder_ordre`` (a batch proposal: first candidate, then its alternates). Every
         candidate must be eligible to the dwelling today. When the dwelling is oriented to a réservataire, the
-        proposal is recorded on its orientation (``orientation_candidats_proposer``)."""
+        proposal is recorded on its orientation (``orientation_candidats_proposer``), with
+        ``commentaire_orientation`` when given. ``commentaires`` (with ``garder_ordre``): one per candidate,
+        copied on its agenda line."""
     ll = (
         LogementLibere.objects.select_related("logement__residence", "commune__epci", "bailleur")
         .prefetch_related("orientations")
@@ -109,7 +113,9 @@ def candidats_designer(
         orientation_candidats_proposer(
             orientation=orientation,
             nombre_candidats=len(ordonnees),
-            commentaire=f"Désignés pour la séance du {seance.date:%d/%m/%Y} : "
+            commentaire=commentaire_orientation
+            if commentaire_orientation is not None
+            else f"Désignés pour la séance du {seance.date:%d/%m/%Y} : "
             + ", ".join(d.numero_unique for d in ordonnees),
             auteur=auteur,
             aujourd_hui=aujourd_hui,
@@ -123,6 +129,7 @@ def candidats_designer(
         exception=exception,
         derogation_offre=derogation_offre,
         auteur=auteur,
+        commentaires=list(commentaires) if commentaires is not None and garder_ordre else None,
     )
     evenement_enregistrer(
         objet=ll,

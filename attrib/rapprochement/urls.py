@@ -5,6 +5,7 @@ from attrib.rapprochement import views
 app_name = "rapprochement"
 urlpatterns = [
     path("logements-liberes/<int:pk>/", views.preselection, name="preselection"),
+    path("entreprises-cotisantes/", views.cotisantes, name="cotisantes"),
     path("propositions/", views.propositions, name="propositions"),
     path("propositions/progression/", views.progression, name="progression"),
     path("propositions/<int:pk>/", views.lot, name="lot"),

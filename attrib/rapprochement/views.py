@@ -3,10 +3,12 @@ and the batch proposals of a period (run with progress, certificate, proposals, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,9 +21,11 @@ from attrib.demandes.models import Demande
 from attrib.engine.erreurs import ErreurMoteur
 from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
+from attrib.rapprochement import choix as choix_services
+from attrib.rapprochement import cotisantes as cotisantes_services
 from attrib.rapprochement import permissions, selectors, services, travaux
-from attrib.rapprochement.forms import DesignationForm, FiltresForm, LotForm
-from attrib.rapprochement.models import LotPropositions
+from attrib.rapprochement.forms import DesignationForm, FiltresForm, ImportCotisantesForm, LotForm
+from attrib.rapprochement.models import EntrepriseCotisante, LotPropositions
 from attrib.territoires.models import EPCI
 
 
@@ -32,23 +36,122 @@ def _veut_json(request: HttpRequest) -> bool:
 # --- shortlist ---------------------------------------------------------------------------------------------
 
 
+@dataclass
+class LigneSaisie:
+    """One candidate of the shortlist as the réservataire filled it (rank and comment), with its errors."""
+
+    numero: str
+    rang: str = ""
+    commentaire: str = ""
+    erreurs_rang: list[str] = field(default_factory=list)
+    erreurs_commentaire: list[str] = field(default_factory=list)
+
+
+def _lignes_postees(request: HttpRequest) -> list[LigneSaisie]:
+    """The candidates shown when the form was sent (hidden ``affiches``, in page order), with what was typed."""
+    lignes = []
+    for numero in dict.fromkeys(request.POST.getlist("affiches")):
+        lignes.append(
+            LigneSaisie(
+                numero=numero,
+                rang=request.POST.get(f"rang-{numero}", "").strip(),
+                commentaire=request.POST.get(f"commentaire-{numero}", ""),
+            )
+        )
+    return lignes
+
+
+def _choisir(request: HttpRequest, ll: Any, form: DesignationForm, lignes: list[LigneSaisie]) -> Any:
+    """Send the réservataire's choice; ``None`` and the errors placed on the form and the lines when refused."""
+    remplies = [li for li in lignes if li.rang or li.commentaire.strip()]
+    positions = {li.numero: i for i, li in enumerate(lignes)}
+    remplies.sort(key=lambda li: (int(li.rang) if li.rang.isdigit() else 10_000, positions[li.numero]))
+    demandes = {d.numero_unique: d for d in Demande.objects.filter(numero_unique__in=[li.numero for li in remplies])}
+    gardees = [li for li in remplies if li.numero in demandes]
+    candidats = [
+        choix_services.CandidatChoisi(
+            demande=demandes[li.numero],
+            rang=int(li.rang) if li.rang.isdigit() and len(li.rang) < 4 else None,
+            commentaire=li.commentaire,
+        )
+        for li in gardees
+    ]
+    try:
+        return choix_services.choix_transmettre(
+            logement_libere=ll,
+            seance=form.cleaned_data["seance"],
+            candidats=candidats,
+            exception=form.cleaned_data.get("exception") or "",
+            derogation_offre=form.cleaned_data.get("derogation_offre") or "",
+            auteur=acteur_de(request.user),
+        )
+    except ValidationError as exc:
+        autres: dict[str, list[str]] = {}
+        for cle, messages_ in exc.message_dict.items():
+            if cle.startswith("candidats[") and "]." in cle:
+                i = int(cle[len("candidats[") : cle.index("]")])
+                ligne = gardees[i]
+                (ligne.erreurs_rang if cle.endswith(".rang") else ligne.erreurs_commentaire).extend(messages_)
+            else:
+                autres[cle] = messages_
+        if autres:
+            placer_erreurs(ValidationError(autres), form)
+    except PermissionDenied:
+        exiger(False)
+    return None
+
+
+def _resume_lignes(lignes: list[LigneSaisie]) -> list[dict[str, str]]:
+    resume = []
+    for li in lignes:
+        for m in li.erreurs_rang:
+            resume.append({"ancre": f"rang-{li.numero}", "libelle": f"Rang de la demande {li.numero}", "message": m})
+        for m in li.erreurs_commentaire:
+            resume.append(
+                {
+                    "ancre": f"commentaire-{li.numero}",
+                    "libelle": f"Commentaire sur la demande {li.numero}",
+                    "message": m,
+                }
+            )
+    return resume
+
+
 @require_http_methods(["GET", "POST"])
 def preselection(request: HttpRequest, pk: int) -> HttpResponse:
-    ll = selectors.logement_libere_visible(acteur_de(request.user), pk)
-    designe = permissions.peut_designer(acteur_de(request.user), ll)
+    acteur = acteur_de(request.user)
+    ll = selectors.logement_libere_visible(acteur, pk)
+    choisit = permissions.peut_choisir(acteur, ll)
+    designe = permissions.peut_designer(acteur, ll)
     if request.method == "POST":
         exiger(designe)
     filtres = FiltresForm(request.GET or None, prefix="f")
-    public, nombre = "tous", 10
+    public, nombre, seulement_cotisantes = "tous", 10, False
     if filtres.is_valid():
         public = filtres.cleaned_data.get("public") or "tous"
         nombre = int(filtres.cleaned_data.get("nombre") or 10)
+        seulement_cotisantes = bool(filtres.cleaned_data.get("cotisantes"))
+    cotisantes_de = permissions.reservataires_avec_cotisantes(acteur)
     form = None
     coches: list[str] = []
+    lignes: list[LigneSaisie] = []
     if designe:
         form = DesignationForm(
             donnees_postees(request), seances=selectors.seances_prevues(ll.bailleur_id), prefix="designation"
         )
+    if choisit and form is not None:
+        lignes = _lignes_postees(request) if request.method == "POST" else []
+        if request.method == "POST" and form.is_valid():
+            choix = _choisir(request, ll, form, lignes)
+            if choix is not None:
+                n = choix.lignes.count()
+                messages.success(
+                    request,
+                    f"Choix transmis au bailleur : {n} candidat{'s' if n > 1 else ''} dans l'ordre de vos rangs, "
+                    f"inscrit{'s' if n > 1 else ''} à l'ordre du jour de la séance du {choix.seance.date:%d/%m/%Y}.",
+                )
+                return redirect("rapprochement:preselection", pk=ll.pk)
+    elif designe and form is not None:
         coches = request.POST.getlist("candidats") if request.method == "POST" else []
         if request.method == "POST" and form.is_valid():
             demandes = {d.numero_unique: d for d in Demande.objects.filter(numero_unique__in=coches)}
@@ -59,7 +162,7 @@ def preselection(request: HttpRequest, pk: int) -> HttpResponse:
                     demandes=[demandes[n] for n in coches if n in demandes],
                     exception=form.cleaned_data.get("exception") or "",
                     derogation_offre=form.cleaned_data.get("derogation_offre") or "",
-                    auteur=acteur_de(request.user),
+                    auteur=acteur,
                 )
             except ValidationError as exc:
                 placer_erreurs(exc, form)
@@ -78,13 +181,23 @@ def preselection(request: HttpRequest, pk: int) -> HttpResponse:
         "orientation": ll.orientation,
         "filtres": filtres,
         "form": form,
-        "peut_designer": designe,
+        "peut_designer": designe and not choisit,
+        "peut_choisir": choisit,
+        "voit_cotisantes": bool(cotisantes_de),
         "coches": coches,
-        "erreurs": resume_erreurs([form]) if form is not None else [],
+        "erreurs": (resume_erreurs([form]) if form is not None else []) + _resume_lignes(lignes),
         "inscrits": selectors.examens_du_logement(ll),
+        "choix": choix_services.choix_du_logement(ll),
     }
     try:
-        vue = selectors.preselection_logement(ll, acteur=acteur_de(request.user), nombre=nombre, public=public)
+        vue = selectors.preselection_logement(
+            ll,
+            acteur=acteur,
+            nombre=nombre,
+            public=public,
+            cotisantes_de=cotisantes_de or None,
+            seulement_cotisantes=seulement_cotisantes,
+        )
     except (selectors.moteur.LogementNonEvaluable, ErreurMoteur) as exc:
         contexte["erreur_moteur"] = str(exc)
     else:
@@ -92,6 +205,22 @@ def preselection(request: HttpRequest, pk: int) -> HttpResponse:
         if not coches and request.method != "POST":
             # Households holding an offer are flagged, not ticked: designating them is an explicit choice.
             contexte["coches"] = [c.numero for c in vue.candidats if not c.offre_en_cours][:3]
+        jour = timezone.localdate()
+        ids = [c.demande_pk for c in vue.candidats]
+        depots = dict(Demande.objects.filter(pk__in=ids).values_list("pk", "date_depot_initiale"))
+        signaux = choix_services.signaux_menages(ids, jour)
+        saisies = {li.numero: li for li in lignes}
+        contexte["lignes"] = [
+            {
+                "c": c,
+                "anciennete": choix_services.anciennete(depots[c.demande_pk], jour) if c.demande_pk in depots else "",
+                "depot": depots.get(c.demande_pk),
+                "signaux": signaux.get(c.demande_pk, choix_services.SignauxMenage()),
+                "cotisantes": vue.cotisants.get(c.demande_pk, []),
+                "saisie": saisies.get(c.numero, LigneSaisie(numero=c.numero)),
+            }
+            for c in vue.candidats
+        ]
     return render(request, "rapprochement/preselection.html", contexte)
 
 
@@ -201,3 +330,68 @@ def lot_inscrire(request: HttpRequest, pk: int) -> HttpResponse:
     for nom, motifs in erreurs.items():
         messages.error(request, f"Logement {nom} non inscrit : {' '.join(motifs)}")
     return redirect("rapprochement:lot", pk=l_.pk)
+
+
+# --- contributing companies ----------------------------------------------------------------------------------------
+
+#: A file up to this size is imported at once (a few hundred lines); a bigger one by the worker.
+TAILLE_EN_DIRECT = 50_000
+
+
+@require_http_methods(["GET", "POST"])
+def cotisantes(request: HttpRequest) -> HttpResponse:
+    """A réservataire's contributing companies: its members read the list, its managers import it."""
+    acteur = acteur_de(request.user)
+    membres = permissions.reservataires_de(acteur)
+    exiger(bool(membres))
+    gestion = [
+        r for r in permissions.reservataires_de(acteur, ecriture=True) if permissions.peut_gerer_cotisantes(acteur, r)
+    ]
+    if request.method == "POST":
+        exiger(bool(gestion))
+    form = (
+        ImportCotisantesForm(
+            donnees_postees(request),
+            request.FILES if request.method == "POST" else None,
+            reservataires=gestion,
+            prefix="import",
+        )
+        if gestion
+        else None
+    )
+    rapport = None
+    if request.method == "POST" and form is not None and form.is_valid():
+        fichier = form.cleaned_data["fichier"]
+        reservataire = form.cleaned_data["reservataire"]
+        fichier.seek(0)
+        if fichier.size > TAILLE_EN_DIRECT:
+            travail = cotisantes_services.import_lancer(
+                user=request.user, reservataire=reservataire, nom_fichier=fichier.name, contenu=fichier
+            )
+            return redirect("taches:travail", pk=travail.pk)
+        try:
+            rapport = cotisantes_services.cotisantes_importer(
+                reservataire=reservataire, fichier=fichier.read(), nom_fichier=fichier.name, auteur=acteur
+            )
+        except ValidationError as exc:
+            placer_erreurs(exc, form)
+        except PermissionDenied:
+            exiger(False)
+    jour = timezone.localdate()
+    qs = EntrepriseCotisante.objects.visible_to(acteur).filter(reservataire__in=membres).select_related("reservataire")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rapprochement/cotisantes.html",
+        {
+            "form": form,
+            "erreurs": resume_erreurs([form]) if form is not None else [],
+            "page": page,
+            "jour": jour,
+            "details": rapport.details() if rapport is not None else None,
+            "en_vigueur": EntrepriseCotisante.objects.visible_to(acteur)
+            .filter(reservataire__in=membres)
+            .en_vigueur(jour)
+            .count(),
+        },
+    )

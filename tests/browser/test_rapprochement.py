@@ -1,5 +1,5 @@
 """Journey: a réservataire opens the shortlist of a freed dwelling oriented to it, reads why each demand is
-there (or not), designates the three first candidates onto the agenda of the bailleur's planned session
+there (or not), chooses the three first candidates (ranks and comments) onto the agenda of the bailleur's planned session
 (axe checks on every screen)."""
 
 from __future__ import annotations
@@ -43,12 +43,13 @@ def test_un_reservataire_lit_la_preselection_et_designe_trois_candidats(
     expect(ecartees.get_by_role("row", name=d["aise"].numero_unique)).to_contain_text("Plafond de ressources")
     _sans_violation(page)
 
-    for n in ("dalo", "famille", "couple"):
-        expect(page.get_by_label(f"Désigner la demande {d[n].numero_unique}")).to_be_checked()
+    for rang, n in enumerate(("dalo", "famille", "couple"), start=1):
+        page.get_by_label(f"Rang proposé pour la demande {d[n].numero_unique}").fill(str(rang))
+        page.get_by_label(f"Commentaire pour le bailleur sur la demande {d[n].numero_unique}").fill(f"Choix n° {rang}.")
     page.get_by_label("Séance de la commission d'attribution").select_option(str(monde.seance.pk))
-    page.get_by_role("button", name="Désigner et inscrire à l'ordre du jour").click()
+    page.get_by_role("button", name="Transmettre le choix au bailleur").click()
     expect(page.locator(".fr-alert--success, .fr-notice, [role=status], .messages").first).to_contain_text(
-        "3 candidats inscrits"
+        "3 candidats dans l'ordre de vos rangs"
     )
     expect(page.get_by_role("heading", name="Déjà à l'ordre du jour")).to_be_visible()
     _sans_violation(page)

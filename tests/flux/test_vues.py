@@ -192,12 +192,10 @@ def test_la_file_du_reservataire_et_sa_proposition(monde: Monde) -> None:
     assert vers_al.logement_libere.logement.identifiant in file.text
     etat = Orientation.objects.filter(reservataire=monde.etat).first()
     assert etat is not None and etat.logement_libere.logement.identifiant not in file.text
-    reponse = client.post(reverse("flux:candidats", args=[vers_al.pk]), {"candidats-nombre_candidats": ""})
-    assert "Indiquez le nombre de candidats proposés." in reponse.text
-    reponse = client.post(reverse("flux:candidats", args=[vers_al.pk]), {"candidats-nombre_candidats": "2"})
+    # « Proposer des candidats » leads to the dwelling's shortlist, where the réservataire chooses them.
+    reponse = client.get(reverse("flux:candidats", args=[vers_al.pk]))
     assert reponse.status_code == 302
-    vers_al.refresh_from_db()
-    assert vers_al.statut == "candidats_proposes"
+    assert reponse["Location"] == reverse("rapprochement:preselection", args=[vers_al.logement_libere_id]) + "#choix"
     # The bailleur cannot propose for the réservataire, the réservataire cannot override.
     assert _client(monde.users["alogea"]).get(reverse("flux:candidats", args=[vers_al.pk])).status_code == 404
     assert client.post(reverse("flux:logement_libere", args=[vers_al.logement_libere_id]), {}).status_code == 404

@@ -30,6 +30,7 @@ from attrib.organisations.acteurs import acteur_systeme
 from attrib.rapprochement import moteur
 from attrib.rapprochement.services import lot_proposer
 from tests.rapprochement.conftest import Monde
+from tests.rapprochement.test_vues import choix_poste
 
 pytestmark = pytest.mark.django_db
 
@@ -85,10 +86,8 @@ def test_le_menage_qui_a_accepte_une_offre_est_signale_sur_la_preselection(monde
     assert "Offre en cours</span>" in bloc
     assert f"Offre en cours : logement PINS-1, acceptée le {monde.jour:%d/%m/%Y}." in bloc
     assert "Un ménage n&#x27;a qu&#x27;une attribution à la fois" in bloc
-    # Flagged, not ticked by default: the next three are.
-    assert f'value="{d["dalo"].numero_unique}" checked' not in page
-    for n in ("famille", "couple", "recent"):
-        assert f'value="{d[n].numero_unique}" checked' in page
+    # Flagged, never chosen by default: the réservataire gives ranks itself.
+    assert f'name="rang-{d["dalo"].numero_unique}" value=""' in page
     assert "1 candidat a déjà une offre de logement en cours (signalée)." in page
     # The engine carries the flag for every shortlist (the demo's included).
     it = moteur.index_territoire(monde.epci.epci, jour=monde.jour)
@@ -125,9 +124,9 @@ def test_le_designer_ailleurs_demande_une_decision_motivee_et_journalisee(monde:
     _offre_acceptee(monde)
     d = monde.demandes
     url = reverse("rapprochement:preselection", args=[monde.ll_etat.pk])
-    candidats = [d["dalo"].numero_unique, d["famille"].numero_unique, d["couple"].numero_unique]
     client = _client(monde.gestionnaire_etat)
-    reponse = client.post(url, {"designation-seance": monde.seance.pk, "candidats": candidats})
+    rangs = {"dalo": 1, "famille": 2, "couple": 3}
+    reponse = client.post(url, choix_poste(monde, rangs))
     assert reponse.status_code == 200
     assert (
         f"la demande {d['dalo'].numero_unique} a déjà une offre en cours (logement PINS-1, acceptée le "
@@ -135,9 +134,7 @@ def test_le_designer_ailleurs_demande_une_decision_motivee_et_journalisee(monde:
     ) in reponse.content.decode()
     assert not Examen.objects.filter(logement=monde.ll_etat.logement).exists()
     motif = "Le ménage a demandé à se désister de PINS-1, logement trop éloigné de l'école ; courrier du 02/12."
-    reponse = client.post(
-        url, {"designation-seance": monde.seance.pk, "candidats": candidats, "designation-derogation_offre": motif}
-    )
+    reponse = client.post(url, choix_poste(monde, rangs, **{"designation-derogation_offre": motif}))
     assert reponse.status_code == 302
     assert Examen.objects.filter(logement=monde.ll_etat.logement).count() == 3
     (journal,) = Evenement.objects.filter(action="designation_malgre_offre", cible_id=str(d["dalo"].pk))

@@ -20,6 +20,20 @@ def _client(user: object) -> Client:
     return c
 
 
+def choix_poste(monde: Monde, rangs: dict[str, int], **autres: str) -> dict[str, object]:
+    """The réservataire's form: every eligible household shown, a rank and a comment for the chosen ones."""
+    d = monde.demandes
+    donnees: dict[str, object] = {
+        "designation-seance": monde.seance.pk,
+        "affiches": [d[n].numero_unique for n in ("dalo", "famille", "couple", "recent", "modeste", *rangs)],
+        **autres,
+    }
+    for nom, rang in rangs.items():
+        donnees[f"rang-{d[nom].numero_unique}"] = str(rang)
+        donnees[f"commentaire-{d[nom].numero_unique}"] = f"Ménage {nom}, rang {rang}."
+    return donnees
+
+
 def test_la_page_montre_les_eligibles_classes_et_nomme_la_regle_des_ecartees(monde: Monde) -> None:
     url = reverse("rapprochement:preselection", args=[monde.ll_etat.pk])
     reponse = _client(monde.gestionnaire_etat).get(url)
@@ -40,8 +54,17 @@ def test_la_page_montre_les_eligibles_classes_et_nomme_la_regle_des_ecartees(mon
     assert "Reconnu prioritaire DALO." in eligibles
     assert "Ménage du 1er quartile" in eligibles
     assert "L&#x27;objectif prioritaire du réservataire" in eligibles
+    # The réservataire chooses with a rank and a comment per household, nothing ticked for it.
+    assert "Transmettre le choix au bailleur" in html
+    assert f'id="rang-{d["dalo"].numero_unique}"' in html
+    assert "checked" not in eligibles.split('id="eligibles"', 1)[1]
+    # The bailleur designating for its own share: the first three are ticked by default.
+    html = (
+        _client(monde.gestionnaire_bailleur)
+        .get(reverse("rapprochement:preselection", args=[monde.ll_propre.pk]))
+        .content.decode()
+    )
     assert "Désigner et inscrire à l'ordre du jour" in html
-    # The first three are ticked by default.
     for n in ("dalo", "famille", "couple"):
         assert f'value="{d[n].numero_unique}" checked' in html
     assert f'value="{d["recent"].numero_unique}" checked' not in html
@@ -63,22 +86,16 @@ def test_l_epci_voit_sans_designer(monde: Monde) -> None:
     assert client.post(url, {}).status_code == 404
 
 
-def test_le_reservataire_designe_trois_candidats_inscrits_a_l_ordre_du_jour(monde: Monde) -> None:
+def test_le_reservataire_choisit_trois_candidats_inscrits_dans_son_ordre(monde: Monde) -> None:
     d = monde.demandes
     url = reverse("rapprochement:preselection", args=[monde.ll_etat.pk])
-    reponse = _client(monde.gestionnaire_etat).post(
-        url,
-        {
-            "designation-seance": monde.seance.pk,
-            "candidats": [d["couple"].numero_unique, d["dalo"].numero_unique, d["famille"].numero_unique],
-        },
-    )
+    reponse = _client(monde.gestionnaire_etat).post(url, choix_poste(monde, {"couple": 1, "dalo": 2, "famille": 3}))
     assert reponse.status_code == 302
     examens = list(Examen.objects.filter(seance=monde.seance, logement=monde.ll_etat.logement).order_by("rang_propose"))
-    assert [(e.rang_propose, e.demande_id) for e in examens] == [
-        (1, d["dalo"].pk),
-        (2, d["famille"].pk),
-        (3, d["couple"].pk),
+    assert [(e.rang_propose, e.demande_id, e.commentaire_reservataire) for e in examens] == [
+        (1, d["couple"].pk, "Ménage couple, rang 1."),
+        (2, d["dalo"].pk, "Ménage dalo, rang 2."),
+        (3, d["famille"].pk, "Ménage famille, rang 3."),
     ]
     monde.ll_etat.refresh_from_db()
     orientation = monde.ll_etat.orientation
@@ -93,16 +110,10 @@ def test_le_reservataire_designe_trois_candidats_inscrits_a_l_ordre_du_jour(mond
 def test_un_candidat_non_eligible_est_refuse_sans_rien_ecrire(monde: Monde) -> None:
     d = monde.demandes
     url = reverse("rapprochement:preselection", args=[monde.ll_etat.pk])
-    reponse = _client(monde.gestionnaire_etat).post(
-        url,
-        {
-            "designation-seance": monde.seance.pk,
-            "candidats": [d["dalo"].numero_unique, d["famille"].numero_unique, d["aise"].numero_unique],
-        },
-    )
+    reponse = _client(monde.gestionnaire_etat).post(url, choix_poste(monde, {"dalo": 1, "famille": 2, "aise": 3}))
     assert reponse.status_code == 200
     html = reponse.content.decode()
-    assert f"la demande {d['aise'].numero_unique} n&#x27;est pas éligible à ce logement" in html
+    assert f"Candidat 3 : la demande {d['aise'].numero_unique} n&#x27;est pas éligible à ce logement" in html
     assert "Revenu fiscal de référence" in html
     assert not Examen.objects.exists()
     monde.ll_etat.refresh_from_db()
@@ -110,21 +121,13 @@ def test_un_candidat_non_eligible_est_refuse_sans_rien_ecrire(monde: Monde) -> N
 
 
 def test_moins_de_trois_candidats_exige_une_exception(monde: Monde) -> None:
-    d = monde.demandes
     url = reverse("rapprochement:preselection", args=[monde.ll_etat.pk])
     client = _client(monde.gestionnaire_etat)
-    reponse = client.post(url, {"designation-seance": monde.seance.pk, "candidats": [d["dalo"].numero_unique]})
+    reponse = client.post(url, choix_poste(monde, {"dalo": 1}))
     assert reponse.status_code == 200
     assert "au moins 3 candidats" in reponse.content.decode()
     assert not Examen.objects.exists()
-    reponse = client.post(
-        url,
-        {
-            "designation-seance": monde.seance.pk,
-            "designation-exception": "designation_dalo",
-            "candidats": [d["dalo"].numero_unique],
-        },
-    )
+    reponse = client.post(url, choix_poste(monde, {"dalo": 1}, **{"designation-exception": "designation_dalo"}))
     assert reponse.status_code == 302
     examen = Examen.objects.get()
     assert examen.exception_candidats == "designation_dalo"

@@ -284,8 +284,10 @@ def examen_inscrire(
     exception: str = "",
     derogation_offre: str = "",
     auteur: Acteur,
+    commentaires: Sequence[str] | None = None,
 ) -> list[Examen]:
     """Put a dwelling on the session's agenda with its candidates, in the order proposed (rank 1 first).
+    ``commentaires``: what the réservataire who chose them says of each (same order), shown on the agenda.
     At least ``candidats_minimum`` candidates (R441-3), unless ``exception`` names a case of
     ``exceptions_candidats_minimum``: a DALO designation (every candidate recognised DALO) or a PLAI adapté
     dwelling (financed in PLAI).
@@ -344,6 +346,8 @@ def examen_inscrire(
                 erreurs.setdefault(f"candidats[{i}]", []).append(
                     f"Candidat {i} : la demande {par_pk[d.pk].numero_unique} n'est pas reconnue prioritaire DALO."
                 )
+    if commentaires is not None and len(commentaires) != len(candidats):
+        erreurs.setdefault("candidats", []).append("Un commentaire par candidat, dans l'ordre des candidats.")
     if not candidats:
         erreurs.setdefault("candidats", []).append("Inscrivez au moins un candidat.")
     elif len(candidats) < minimum and not exception:
@@ -361,6 +365,7 @@ def examen_inscrire(
             demande=par_pk[d.pk],
             rang_propose=rang,
             exception_candidats=exception if len(candidats) < minimum else "",
+            commentaire_reservataire=(commentaires[rang - 1] if commentaires else "").strip(),
         )
         for rang, d in enumerate(candidats, start=1)
     ]

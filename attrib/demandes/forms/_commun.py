@@ -65,6 +65,7 @@ _SITUATION = (
     "situation_professionnelle",
     "employeur_nom",
     "employeur_commune",
+    "employeur_siret",
     "employeur_cotisant_action_logement",
     "emploi_non_teletravaillable",
     "secteur_essentiel",

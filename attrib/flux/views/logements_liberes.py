@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,13 +18,14 @@ from attrib.common.view_helpers import donnees_postees, exiger, placer_erreurs
 from attrib.engine import flux as moteur
 from attrib.flux import permissions, selectors, services
 from attrib.flux.enums import StatutOrientation
-from attrib.flux.forms import CandidatsForm, DeclarationForm, DerogationForm, EcheanceForm, RechercheLogementForm
+from attrib.flux.forms import DeclarationForm, DerogationForm, EcheanceForm, RechercheLogementForm
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation
 from attrib.flux.moteur import contexte_orientation
 from attrib.flux.views._commun import _annee, _communes_du_bailleur
 from attrib.organisations.acteurs import acteur_de
 from attrib.organisations.models import Organisation
 from attrib.patrimoine.models import Logement
+from attrib.rapprochement.choix import choix_du_logement
 
 PAR_PAGE = 50
 
@@ -186,38 +188,18 @@ def logement_libere(request: HttpRequest, pk: int) -> HttpResponse:
             and orientation.date_limite_proposition is not None
             and orientation.date_limite_proposition < jour,
             "voit_bailleur": permissions.voit_bailleur(acteur_de(request.user), ll.bailleur_id),
+            "choix": choix_du_logement(ll),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def candidats(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Proposer des candidats »: the réservataire chooses its households on the dwelling's shortlist (ranks and
+    comments, decision 0037); this address, kept for the links already sent, leads there."""
     orientation = selectors.orientation_visible(acteur_de(request.user), pk)
     exiger(permissions.peut_proposer(acteur_de(request.user), orientation))
-    form = CandidatsForm(donnees_postees(request), prefix="candidats")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.orientation_candidats_proposer(
-                orientation=orientation,
-                nombre_candidats=form.cleaned_data["nombre_candidats"],
-                commentaire=form.cleaned_data.get("commentaire") or "",
-                auteur=acteur_de(request.user),
-            )
-        except ValidationError as exc:
-            placer_erreurs(exc, form)
-        else:
-            messages.success(request, "Proposition de candidats enregistrée ; le bailleur en est informé.")
-            return redirect("flux:file")
-    return render(
-        request,
-        "flux/candidats.html",
-        {
-            "orientation": orientation,
-            "ll": orientation.logement_libere,
-            "form": form,
-            "erreurs": resume_erreurs([form]),
-        },
-    )
+    return redirect(reverse("rapprochement:preselection", args=[orientation.logement_libere_id]) + "#choix")
 
 
 @require_http_methods(["GET", "POST"])

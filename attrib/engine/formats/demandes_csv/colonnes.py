@@ -125,6 +125,7 @@ CHAMPS_PERSONNE: tuple[tuple[str, TypeColonne, str, str, dict[str, Any]], ...] =
         "cdi",
         {"choix": SITUATIONS_PROFESSIONNELLES},
     ),
+    ("employeur_siret", T.TEXTE, "SIRET de l'employeur (14 chiffres)", "", {}),
     ("employeur_cotisant_action_logement", T.BOOLEEN, "Employeur cotisant à Action Logement", "non", {}),
     (
         "emploi_non_teletravaillable",
