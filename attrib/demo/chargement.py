@@ -376,8 +376,10 @@ def _dependances_protegees() -> list[tuple[type[models.Model], str]]:
     to its demand: the reset removes them before the demands."""
     from attrib.dalo.models import DecisionDalo, DesignationPrefet
     from attrib.labellisation.models import Accompagnement
+    from attrib.rapprochement.models import LigneChoix
 
     return [
+        (LigneChoix, "demande_id__in"),
         (DesignationPrefet, "decision__demande_id__in"),
         (DecisionDalo, "demande_id__in"),
         (Accompagnement, "demande_id__in"),
