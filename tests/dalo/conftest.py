@@ -65,14 +65,16 @@ def monde_dalo(db: None, seuils_essai: Path) -> MondeDalo:  # noqa: F811
     epci.perimetre.set([NARBONNE, GRUISSAN])
     base.action_logement.perimetre.set([NARBONNE, GRUISSAN])
     aujourd_hui = timezone.localdate()
+    agent_etat = membre(base.etat, username="prefecture")
     demandes = {}
     for nom, anciennete in (("Delai", 20), ("Proche", 80), ("Depasse", 120)):
         demande = creer_demande(guichet_org=base.desk, personnes=[personne(nom=nom)])
-        reconnaitre(demande, aujourd_hui - timedelta(days=anciennete))
+        # Recorded by the State, which holds the right to validate the DALO label: the label is validated.
+        reconnaitre(demande, aujourd_hui - timedelta(days=anciennete), auteur=agent_etat)
         demandes[nom] = demande
     return MondeDalo(
         base=base,
-        agent_etat=membre(base.etat, username="prefecture"),
+        agent_etat=agent_etat,
         lecteur_etat=membre(base.etat, role=Role.CONSULTATION, username="prefecture_lecture"),
         agent_epci=membre(epci, username="epci"),
         agent_bailleur=base.gestionnaire,

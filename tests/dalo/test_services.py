@@ -261,3 +261,26 @@ def test_le_label_dalo_suit_la_decision(monde_dalo: MondeDalo) -> None:
     label.refresh_from_db()
     assert label.statut == StatutLabel.RETIRE
     assert not Label.objects.filter(demande=demande, type_label="dalo", statut=StatutLabel.VALIDE).exists()
+
+
+def test_une_decision_enregistree_hors_de_l_etat_propose_le_label_a_l_etat(monde_dalo: MondeDalo) -> None:
+    from attrib.labellisation.enums import StatutLabel
+    from attrib.labellisation.models import Label
+    from attrib.labellisation.services import label_valider
+
+    # A desk's or an import's recording of the commission's decision is the household's declaration: the State,
+    # which holds the right, checks it; until then the DALO points stay provisional.
+    demande = creer_demande(guichet_org=monde_dalo.base.desk, personnes=[personne(nom="Declare")])
+    reconnaitre(demande, timezone.localdate() - timedelta(days=5))
+    label = Label.objects.get(demande=demande, type_label="dalo")
+    assert label.statut == StatutLabel.PROPOSE
+    assert "à vérifier" in label.motif
+    assert not demande.situations_prioritaires.filter(priorite_id="dalo", statut="validee").exists()
+    label_valider(label=label, auteur=acteur_de(monde_dalo.agent_etat))
+    label.refresh_from_db()
+    assert label.statut == StatutLabel.VALIDE
+    assert demande.situations_prioritaires.filter(priorite_id="dalo", statut="validee").exists()
+    # A later unfavourable decision withdraws it.
+    reconnaitre(demande, timezone.localdate(), sens=SensDecision.DEFAVORABLE, auteur=monde_dalo.agent_etat)
+    label.refresh_from_db()
+    assert label.statut == StatutLabel.RETIRE

@@ -276,8 +276,7 @@ def test_motifs_priorites_et_dalo_par_le_guichet(demande, client_agent):
     demande.refresh_from_db()
     assert demande.motif_principal == "expulsion" and demande.dalo_reconnu
     assert sorted(demande.motifs_secondaires.values_list("motif", flat=True)) == ["trop_cher", "trop_petit"]
-    # the favourable DALO decision gives the validated DALO label, which validates the « dalo » situation (0036)
-    assert sorted(demande.situations_prioritaires.values_list("priorite_id", flat=True)) == ["dalo", "l441_c"]
+    assert list(demande.situations_prioritaires.values_list("priorite_id", flat=True)) == ["l441_c"]
     changements = _lignes(Evenement.objects.pour(demande).filter(action="modification").first())
     assert changements["motif_principal"] == {"avant": "trop_cher", "apres": "expulsion"}
     assert changements["dalo_reconnu"] == {"avant": False, "apres": True}
