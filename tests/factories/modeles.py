@@ -19,6 +19,7 @@ from typing import Any
 
 import factory
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import override_settings
 from django.utils import timezone
@@ -62,6 +63,10 @@ from attrib.cotation import calcul
 from attrib.cotation.enums import TypeGrille
 from attrib.cotation.models import Cotation, CotationHistorique, GrilleCotation, TacheCotation, VersionGrille
 from attrib.cotation.services import cotations_recalculer, grille_importer_yaml, version_publier
+from attrib.dalo.alertes import alertes_dalo_ecrire
+from attrib.dalo.enums import SensDecision
+from attrib.dalo.models import AlerteDalo, DecisionDalo, DesignationPrefet
+from attrib.dalo.services import decision_dalo_enregistrer, designation_enregistrer
 from attrib.demandes import enums
 from attrib.demandes.doublons import doublons_detecter
 from attrib.demandes.models import (
@@ -75,15 +80,40 @@ from attrib.demandes.models import (
     PrioriteLegale,
     SituationPrioritaire,
 )
+from attrib.demandes.pieces import piece_deposer, piece_valider
 from attrib.demandeurs.models import CodeLiaison, CompteDemandeur, Liaison
 from attrib.documents.models import Document, Instantane
 from attrib.documents.services import document_figer, instantane_etablir
+from attrib.engine.siret import completer_cle
 from attrib.exploitation.models import Effacement, Regle
 from attrib.flux.enums import Arbitrage
 from attrib.flux.models import ConventionReservation, LogementLibere, Orientation, ReglageFlux
-from attrib.flux.services import convention_enregistrer, logement_declarer_libere, reglage_flux_enregistrer
+from attrib.flux.services import (
+    convention_enregistrer,
+    logement_declarer_libere,
+    orientation_forcer,
+    reglage_flux_enregistrer,
+)
 from attrib.information.models import InstantanePosition
 from attrib.journal.models import EntreeJournal, GenerationRacine
+from attrib.labellisation.enums import ModeConsentement, ObjetConsentement
+from attrib.labellisation.models import (
+    Accompagnement,
+    Consentement,
+    Label,
+    PieceLabel,
+    Qualification,
+    RegleLabellisation,
+    ValidationCritere,
+)
+from attrib.labellisation.services import (
+    accompagnement_ouvrir,
+    consentement_recueillir,
+    critere_valider,
+    demande_qualifier,
+    label_proposer,
+)
+from attrib.labellisation.services import regle_enregistrer as regle_labellisation_enregistrer
 from attrib.organisations.models import (
     CategorieReservataire,
     Membership,
@@ -92,6 +122,32 @@ from attrib.organisations.models import (
     TypeOrganisation,
     User,
 )
+from attrib.partenariat.enums import MotifCloture, NatureDecision, QualiteMembre, SensAvis
+from attrib.partenariat.models import (
+    AvisPartenaire,
+    ClotureDossier,
+    CommissionPartenariale,
+    DecisionCommission,
+    Dossier,
+    EvaluationSociale,
+    InscriptionDossier,
+    MembreCommissionPartenariale,
+    PresenceSeancePartenariale,
+    SeancePartenariale,
+)
+from attrib.partenariat.services import (
+    avis_donner,
+    decision_prendre,
+    dossier_clore,
+    dossier_inscrire,
+    dossier_saisir,
+    evaluation_joindre,
+)
+from attrib.partenariat.services import commission_creer as commission_partenariale_creer
+from attrib.partenariat.services import membre_ajouter as membre_partenarial_ajouter
+from attrib.partenariat.services import presences_enregistrer as presences_partenariales_enregistrer
+from attrib.partenariat.services import seance_creer as seance_partenariale_creer
+from attrib.partenariat.services import seance_ouvrir as seance_partenariale_ouvrir
 from attrib.patrimoine.enums import Financement, SourceResidence, TypeConstruction
 from attrib.patrimoine.models import IndicateursOccupation, Logement, Residence
 from attrib.qualification.models import Campagne, EnjeuMixite, Notation, NoteHarmonisee, ResultatResidence
@@ -102,7 +158,9 @@ from attrib.qualification.services import (
     notation_enregistrer,
     note_harmonisee_enregistrer,
 )
-from attrib.rapprochement.models import LotPropositions
+from attrib.rapprochement.choix import CandidatChoisi, choix_transmettre
+from attrib.rapprochement.cotisantes import cotisantes_importer
+from attrib.rapprochement.models import ChoixReservataire, EntrepriseCotisante, LigneChoix, LotPropositions
 from attrib.siad.models import ChiffresCles, Creneau, ExceptionHoraire, LieuAccueil, PlageHoraire, RendezVous
 from attrib.taches.models import StatutTravail, Travail
 from attrib.territoires.models import EPCI, QPV, Commune
@@ -1200,6 +1258,432 @@ class CandidatureFactory(_ParService):
         return candidature_deposer(annonce=annonce, demande=demande, maintenant=a_l_heure(JOUR_CANDIDATURE, 10))
 
 
+# --- DALO follow-up (issue 15 point 4) ------------------------------------------------------------------------
+
+#: The day the commission de médiation recognises a household (after its filing on ``DEPOT``).
+JOUR_DECISION_DALO = date(2025, 6, 10)
+
+
+class DecisionDaloFactory(_ParService):
+    """A household of Narbonne recognised prioritaire et urgent by the COMED of the Aude on 10 June 2025, recorded
+    by the system (its deadline computed from the data file)."""
+
+    class Meta:
+        model = DecisionDalo
+
+    demande = factory.SubFactory(DemandeFactory)
+    sens = SensDecision.FAVORABLE
+    date_decision = JOUR_DECISION_DALO
+    commission = "COMED de l'Aude"
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> DecisionDalo:
+        return decision_dalo_enregistrer(**kwargs)
+
+
+class DesignationPrefetFactory(_ParService):
+    """The préfet designates the recognised household to a bailleur on 1 September 2025 (State's contingent)."""
+
+    class Meta:
+        model = DesignationPrefet
+
+    decision = factory.SubFactory(DecisionDaloFactory)
+    bailleur = factory.SubFactory(BailleurFactory)
+    date_designation = date(2025, 9, 1)
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> DesignationPrefet:
+        return designation_enregistrer(jour=JOUR_SEANCE, **kwargs)
+
+
+class AlerteDaloFactory(_ParService):
+    """The nightly batch of 10 March 2026 warns a State organisation of Narbonne that the household's deadline is
+    past."""
+
+    class Meta:
+        model = AlerteDalo
+
+    @classmethod
+    def creer(cls) -> AlerteDalo:
+        territoire_minimal()
+        etat = ReservataireFactory(communes=[NARBONNE])
+        decision = DecisionDaloFactory()
+        alertes_dalo_ecrire(jour=JOUR_SEANCE)
+        return AlerteDalo.objects.get(decision=decision, organisation=etat)
+
+
+# --- labels, consents, social follow-up (issue 15 points 1 and 3) -------------------------------------------
+
+#: The day a label is proposed or a consent given (after the filing on ``DEPOT``).
+JOUR_LABEL = date(2025, 6, 16)
+
+
+def _service_social() -> Organisation:
+    """A new social service of Narbonne."""
+    territoire_minimal()
+    return OrganisationFactory(type=TypeOrganisation.SERVICE_SOCIAL, communes=[NARBONNE])
+
+
+class RegleLabellisationFactory(_ParService):
+    """A new EPCI names the State organisation that validates the « mal-logement » label from 1 January 2026."""
+
+    class Meta:
+        model = RegleLabellisation
+
+    epci = factory.SubFactory(EPCIFactory)
+    validateur = factory.SubFactory(ReservataireFactory)
+    type_label = "l441_c"
+    debut = date(2026, 1, 1)
+    acte = "Délibération du conseil communautaire (essai)"
+
+    @classmethod
+    def creer(cls, *, epci: EPCI, **kwargs: Any) -> RegleLabellisation:
+        return regle_labellisation_enregistrer(epci_id=epci.pk, **kwargs)
+
+
+class LabelFactory(_ParService):
+    """The « mal-logement » label proposed for a demand on 16 June 2025, waiting for its examination."""
+
+    class Meta:
+        model = Label
+
+    demande = factory.SubFactory(DemandeFactory)
+    type_label = "l441_c"
+    motif = "Logement indigne signalé par le service d'hygiène."
+    aujourd_hui = JOUR_LABEL
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Label:
+        return label_proposer(**kwargs)
+
+
+#: Where the factories' proofs are written (never the installation's ``var/media``).
+_DOSSIER_PIECES = tempfile.mkdtemp(prefix="attrib-fabrique-pieces-")
+
+
+class PieceLabelFactory(_ParService):
+    """The proof attached to a label proposal (a PDF)."""
+
+    class Meta:
+        model = PieceLabel
+
+    @classmethod
+    def creer(cls) -> PieceLabel:
+        piece = SimpleUploadedFile("rapport-hygiene.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        with override_settings(MEDIA_ROOT=_DOSSIER_PIECES):
+            return LabelFactory.create(pieces=[piece]).pieces.get()
+
+
+class ConsentementFactory(_ParService):
+    """The household's written consent, given on 16 June 2025, to share its situation with the partners."""
+
+    class Meta:
+        model = Consentement
+
+    demande = factory.SubFactory(DemandeFactory)
+    objet = ObjetConsentement.PARTAGE_PARTENAIRES
+    mode = ModeConsentement.ECRIT
+    donne_le = JOUR_LABEL
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> Consentement:
+        return consentement_recueillir(**kwargs)
+
+
+class AccompagnementFactory(_ParService):
+    """A social service of Narbonne follows the household from 16 June 2025, on its consent."""
+
+    class Meta:
+        model = Accompagnement
+
+    demande = factory.SubFactory(DemandeFactory)
+    debut = JOUR_LABEL
+
+    @classmethod
+    def creer(cls, *, demande: Demande, debut: date) -> Accompagnement:
+        consentement = ConsentementFactory(
+            demande=demande,
+            objet=ObjetConsentement.ACCOMPAGNEMENT_SOCIAL,
+            organisation=_service_social(),
+            donne_le=debut,
+        )
+        return accompagnement_ouvrir(demande=demande, consentement=consentement, debut=debut)
+
+
+class ValidationCritereFactory(_ParService):
+    """A social worker validates the « violences » criterion of the test grid (which asks it) for a scored demand."""
+
+    class Meta:
+        model = ValidationCritere
+
+    demande = factory.SubFactory(DemandeFactory, priorites=("l441_g",))
+    critere_id = "violences"
+    evaluation = "Entretien social : violences attestées, mise à l'abri en cours."
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> ValidationCritere:
+        coter_les_demandes()
+        return critere_valider(**kwargs)
+
+
+class QualificationFactory(_ParService):
+    """The desk validated every document of a demand (each deposited as a PDF), then checked the demand."""
+
+    class Meta:
+        model = Qualification
+
+    demande = factory.SubFactory(DemandeFactory)
+    commentaire = "Pièces vérifiées au guichet."
+
+    @classmethod
+    def creer(cls, *, demande: Demande, commentaire: str) -> Qualification:
+        with override_settings(MEDIA_ROOT=_DOSSIER_PIECES):
+            for piece in demande.pieces.order_by("pk"):
+                fichier = SimpleUploadedFile("piece.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+                piece_valider(piece=piece_deposer(piece=piece, fichier=fichier))
+        return demande_qualifier(demande=demande, commentaire=commentaire)
+
+
+# --- partner committee (decision 0035) -----------------------------------------------------------------------
+
+#: The partner committee's case is brought on 2 March 2026 and examined in the session of ``JOUR_SEANCE``.
+JOUR_SAISINE = date(2026, 3, 2)
+
+
+class CommissionPartenarialeFactory(_ParService):
+    """A partner committee of the Grand Narbonne chaired by the EPCI, with a social service and a bailleur."""
+
+    class Meta:
+        model = CommissionPartenariale
+
+    nom = factory.Sequence(lambda n: f"Commission partenariale {n}")
+    competence = "Ménages prioritaires sans solution de relogement."
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> CommissionPartenariale:
+        commission = commission_partenariale_creer(epci=territoire_minimal(), **kwargs)
+        for organisation, qualite in (
+            (organisation_epci(), QualiteMembre.PRESIDENT),
+            (_service_social(), QualiteMembre.SERVICE_SOCIAL),
+            (BailleurFactory(), QualiteMembre.BAILLEUR),
+        ):
+            membre_partenarial_ajouter(commission=commission, organisation=organisation, qualite=qualite)
+        return commission
+
+
+class MembreCommissionPartenarialeFactory(_ParService):
+    """The chair (the EPCI) of a new partner committee."""
+
+    class Meta:
+        model = MembreCommissionPartenariale
+
+    @classmethod
+    def creer(cls) -> MembreCommissionPartenariale:
+        return CommissionPartenarialeFactory().membres.get(qualite=QualiteMembre.PRESIDENT)
+
+
+class SeancePartenarialeFactory(_ParService):
+    """A planned session of a new partner committee on ``JOUR_SEANCE``."""
+
+    class Meta:
+        model = SeancePartenariale
+
+    commission = factory.SubFactory(CommissionPartenarialeFactory)
+    date_seance = JOUR_SEANCE
+    lieu = "Salle du conseil communautaire"
+
+    @classmethod
+    def creer(cls, **kwargs: Any) -> SeancePartenariale:
+        return seance_partenariale_creer(**kwargs)
+
+
+class DossierFactory(_ParService):
+    """The household of a demand registered on ``DEPOT`` brought to a new committee by its social service on 2 March
+    2026."""
+
+    class Meta:
+        model = Dossier
+
+    commission = factory.SubFactory(CommissionPartenarialeFactory)
+    demande = factory.SubFactory(DemandeFactory, aujourd_hui=DEPOT)
+    motif = "Ménage hébergé chez un tiers, sans solution depuis deux ans."
+    saisi_le = JOUR_SAISINE
+
+    @classmethod
+    def creer(cls, *, commission: CommissionPartenariale, **kwargs: Any) -> Dossier:
+        service = commission.membres.get(qualite=QualiteMembre.SERVICE_SOCIAL).organisation
+        return dossier_saisir(commission=commission, organisation=service, **kwargs)
+
+
+class EvaluationSocialeFactory(_ParService):
+    """The social service's assessment of the case, dated the day it brought it."""
+
+    class Meta:
+        model = EvaluationSociale
+
+    dossier = factory.SubFactory(DossierFactory)
+    texte = "Hébergée chez sa sœur avec deux enfants ; ressources stables ; accompagnement en cours."
+
+    @classmethod
+    def creer(cls, *, dossier: Dossier, texte: str) -> EvaluationSociale:
+        service = dossier.commission.membres.get(qualite=QualiteMembre.SERVICE_SOCIAL).organisation
+        return evaluation_joindre(dossier=dossier, organisation=service, texte=texte, date_evaluation=dossier.saisi_le)
+
+
+class InscriptionDossierFactory(_ParService):
+    """A case on the agenda of its committee's planned session (rank 1)."""
+
+    class Meta:
+        model = InscriptionDossier
+
+    dossier = factory.SubFactory(DossierFactory)
+
+    @classmethod
+    def creer(cls, *, dossier: Dossier) -> InscriptionDossier:
+        seance = SeancePartenarialeFactory(commission=dossier.commission)
+        return dossier_inscrire(dossier=dossier, seance=seance)
+
+
+def _seance_partenariale_ouverte() -> tuple[Dossier, SeancePartenariale]:
+    """A case on the agenda of its committee's session of ``JOUR_SEANCE``, opened that day."""
+    inscription = InscriptionDossierFactory()
+    seance = seance_partenariale_ouvrir(seance=inscription.seance, aujourd_hui=JOUR_SEANCE)
+    return inscription.dossier, seance
+
+
+class PresenceSeancePartenarialeFactory(_ParService):
+    """The chair present at an opened session."""
+
+    class Meta:
+        model = PresenceSeancePartenariale
+
+    @classmethod
+    def creer(cls) -> PresenceSeancePartenariale:
+        _, seance = _seance_partenariale_ouverte()
+        president = seance.commission.membres.get(qualite=QualiteMembre.PRESIDENT)
+        return presences_partenariales_enregistrer(seance=seance, membres=[president.pk])[0]
+
+
+class AvisPartenaireFactory(_ParService):
+    """The bailleur member's favourable opinion on a case in session."""
+
+    class Meta:
+        model = AvisPartenaire
+
+    @classmethod
+    def creer(cls) -> AvisPartenaire:
+        dossier, seance = _seance_partenariale_ouverte()
+        bailleur = dossier.commission.membres.get(qualite=QualiteMembre.BAILLEUR).organisation
+        return avis_donner(dossier=dossier, seance=seance, organisation=bailleur, sens=SensAvis.FAVORABLE, texte="")
+
+
+class DecisionCommissionFactory(_ParService):
+    """The committee orients the household to its bailleur member, to be rehoused before 10 September 2026."""
+
+    class Meta:
+        model = DecisionCommission
+
+    @classmethod
+    def creer(cls) -> DecisionCommission:
+        dossier, seance = _seance_partenariale_ouverte()
+        bailleur = dossier.commission.membres.get(qualite=QualiteMembre.BAILLEUR).organisation
+        return decision_prendre(
+            dossier=dossier,
+            seance=seance,
+            nature=NatureDecision.ORIENTATION,
+            organisation_cible=bailleur,
+            echeance=date(2026, 9, 10),
+        )
+
+
+class ClotureDossierFactory(_ParService):
+    """A case closed on 20 March 2026 for another motive than a lease (the household left the territory)."""
+
+    class Meta:
+        model = ClotureDossier
+
+    dossier = factory.SubFactory(DossierFactory)
+
+    @classmethod
+    def creer(cls, *, dossier: Dossier) -> ClotureDossier:
+        return dossier_clore(
+            dossier=dossier,
+            motif=MotifCloture.AUTRE,
+            precision="Le ménage a quitté le territoire.",
+            date_cloture=date(2026, 3, 20),
+        )
+
+
+# --- the réservataire's choice and contributing companies (decision 0037) ----------------------------------
+
+
+class EntrepriseCotisanteFactory(_ParService):
+    """A contributing establishment of a réservataire, imported from its CSV file (fictitious SIRET, right key)."""
+
+    class Meta:
+        model = EntrepriseCotisante
+
+    reservataire = factory.SubFactory(ReservataireFactory, categorie_reservataire=CategorieReservataire.ACTION_LOGEMENT)
+    siret = factory.Sequence(lambda n: completer_cle(f"999{n:010d}"))
+    raison_sociale = factory.Sequence(lambda n: f"Entreprise fictive {n}")
+
+    @classmethod
+    def creer(cls, *, reservataire: Organisation, siret: str, raison_sociale: str) -> EntrepriseCotisante:
+        contenu = f"SIRET;Raison sociale;Cotisante depuis le;Cotisante jusqu'au\n{siret};{raison_sociale};01/01/2025;\n"
+        cotisantes_importer(reservataire=reservataire, fichier=contenu.encode(), nom_fichier="cotisantes.csv")
+        return EntrepriseCotisante.objects.get(reservataire=reservataire, siret=siret)
+
+
+class ChoixReservataireFactory(_ParService):
+    """The State, to which the bailleur oriented a T3 freed on 2 February 2026, chooses on 10 February 2026 three
+    scored households of two (the R441-3 minimum), ranked 1 to 3, for its bailleur's CALEOL session of
+    ``JOUR_SEANCE``."""
+
+    class Meta:
+        model = ChoixReservataire
+
+    @classmethod
+    def creer(cls) -> ChoixReservataire:
+        # The engine gave the dwelling to the bailleur's own share: the bailleur orients it to the State's agreement.
+        orientation = OrientationFactory()
+        orientation = orientation_forcer(
+            orientation=orientation,
+            reservataire=ConventionReservation.objects.get(bailleur=orientation.bailleur),
+            motif="Logement adapté à un ménage du contingent de l'État.",
+            aujourd_hui=JOUR_ANNONCE,
+        )
+        seance = seance_creer(commission=CommissionFactory(bailleur=orientation.bailleur), date_seance=JOUR_SEANCE)
+        enfant = personne(
+            role=enums.RolePersonne.PERSONNE_A_LOGER,
+            lien=enums.LienParente.ENFANT,
+            prenoms="Jules",
+            date_naissance=date(2018, 3, 1),
+            salaires=0,
+        )
+        demandes = [DemandeFactory(personnes=[personne(nom=nom), enfant]) for nom in ("Martin", "Bernard", "Petit")]
+        coter_les_demandes(JOUR_ANNONCE)
+        return choix_transmettre(
+            logement_libere=orientation.logement_libere,
+            seance=seance,
+            candidats=[
+                CandidatChoisi(demande=demande, rang=rang, commentaire=f"Ménage hébergé, choisi au rang {rang}.")
+                for rang, demande in enumerate(demandes, start=1)
+            ],
+            aujourd_hui=JOUR_ANNONCE,
+        )
+
+
+class LigneChoixFactory(_ParService):
+    """The rank-1 household of a réservataire's choice."""
+
+    class Meta:
+        model = LigneChoix
+
+    @classmethod
+    def creer(cls) -> LigneChoix:
+        return ChoixReservataireFactory().lignes.get(rang=1)
+
+
 FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Evenement: EvenementFactory,
     Instantane: InstantaneFactory,
@@ -1267,6 +1751,29 @@ FABRIQUES: dict[type[models.Model], type[factory.Factory]] = {
     Annonce: AnnonceFactory,
     PhotoAnnonce: PhotoAnnonceFactory,
     Candidature: CandidatureFactory,
+    DecisionDalo: DecisionDaloFactory,
+    DesignationPrefet: DesignationPrefetFactory,
+    AlerteDalo: AlerteDaloFactory,
+    RegleLabellisation: RegleLabellisationFactory,
+    Label: LabelFactory,
+    PieceLabel: PieceLabelFactory,
+    Consentement: ConsentementFactory,
+    Accompagnement: AccompagnementFactory,
+    ValidationCritere: ValidationCritereFactory,
+    Qualification: QualificationFactory,
+    CommissionPartenariale: CommissionPartenarialeFactory,
+    MembreCommissionPartenariale: MembreCommissionPartenarialeFactory,
+    SeancePartenariale: SeancePartenarialeFactory,
+    PresenceSeancePartenariale: PresenceSeancePartenarialeFactory,
+    Dossier: DossierFactory,
+    EvaluationSociale: EvaluationSocialeFactory,
+    InscriptionDossier: InscriptionDossierFactory,
+    AvisPartenaire: AvisPartenaireFactory,
+    DecisionCommission: DecisionCommissionFactory,
+    ClotureDossier: ClotureDossierFactory,
+    EntrepriseCotisante: EntrepriseCotisanteFactory,
+    ChoixReservataire: ChoixReservataireFactory,
+    LigneChoix: LigneChoixFactory,
 }
 
 __all__ += [f.__name__ for f in FABRIQUES.values() if f.__module__ == __name__]
