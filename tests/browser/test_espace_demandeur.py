@@ -230,7 +230,7 @@ def test_un_menage_suit_sa_demande_en_ligne_jusqu_au_refus_motive_d_une_offre(
 
     # 3. Its score point by point, its position and its waiting range, in plain French.
     score = page.locator("#ma-situation")
-    expect(score).to_contain_text(re.compile(r"Votre score : [\d  ]+ points"))
+    expect(score).to_contain_text(re.compile(r"Votre score : [\d\s]+ points"))
     expect(score.locator("table")).to_be_visible()
     expect(score.get_by_role("heading", name="Votre position", exact=True)).to_be_visible()
     expect(score.locator("[data-position]")).to_be_visible()
