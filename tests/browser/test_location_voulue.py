@@ -111,6 +111,12 @@ def _logement_a_publier(bailleur: Organisation) -> tuple[Orientation, list[int],
         o = ligne.orientation
         if o.bailleur_id != bailleur.pk or o.reservataire_id is None:
             continue
+        # Its closing (7 days of publication, ``location_voulue.yaml``) must leave time to present the candidates
+        # before the réservataire's proposal deadline: the service refuses otherwise (the demo's deadlines depend
+        # on the day it is loaded).
+        limite = o.date_limite_proposition
+        if limite is not None and limite <= timezone.localdate() + timedelta(days=10):
+            continue
         pre = preselection_logement(o.logement_libere, acteur=SYSTEME, nombre=10)
         eligibles = [c.demande_pk for c in pre.candidats if not c.offre_en_cours]
         if len(eligibles) >= 3 and pre.ecartees:
